@@ -1,0 +1,178 @@
+//! Newtypes for the identifiers that cross the wire: parse once, trust afterwards.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Why a string is not a valid identifier or hash.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdError {
+    #[error("{what} must not be empty")]
+    Empty { what: &'static str },
+    #[error("{what} is too long ({len} characters, at most {max})")]
+    TooLong {
+        what: &'static str,
+        len: usize,
+        max: usize,
+    },
+    #[error("{what} may only contain letters, digits, '-' and '_' (found {found:?})")]
+    BadCharacter { what: &'static str, found: char },
+    #[error("a SHA-256 content hash is 64 lowercase hex characters (got {0:?})")]
+    BadHash(String),
+}
+
+const MAX_ID_LEN: usize = 64;
+
+fn check_id(what: &'static str, s: &str) -> Result<(), IdError> {
+    if s.is_empty() {
+        return Err(IdError::Empty { what });
+    }
+    if s.len() > MAX_ID_LEN {
+        return Err(IdError::TooLong {
+            what,
+            len: s.len(),
+            max: MAX_ID_LEN,
+        });
+    }
+    match s
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    {
+        Some(found) => Err(IdError::BadCharacter { what, found }),
+        None => Ok(()),
+    }
+}
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident, $what:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn parse(s: impl Into<String>) -> Result<Self, IdError> {
+                let s = s.into();
+                check_id($what, &s)?;
+                Ok(Self(s))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = IdError;
+            fn try_from(s: String) -> Result<Self, IdError> {
+                Self::parse(s)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A gallery's public identifier, as it appears in share links.
+    GalleryId,
+    "a gallery id"
+);
+id_type!(
+    /// An image's identifier, stable across re-publishing of the same file.
+    ImageId,
+    "an image id"
+);
+
+/// The SHA-256 of a rendition's bytes, as 64 lowercase hex characters. The local
+/// image cache is keyed by it, never by URL (signed URLs change; bytes do not).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ContentHash(String);
+
+impl ContentHash {
+    pub fn parse(s: impl Into<String>) -> Result<Self, IdError> {
+        let s = s.into();
+        if s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+            Ok(Self(s))
+        } else {
+            Err(IdError::BadHash(s))
+        }
+    }
+
+    /// Hex-encodes a raw 32-byte digest.
+    pub fn from_digest(digest: &[u8; 32]) -> Self {
+        use fmt::Write;
+        let mut s = String::with_capacity(64);
+        for b in digest {
+            write!(s, "{b:02x}").expect("writing to a String cannot fail");
+        }
+        Self(s)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for ContentHash {
+    type Error = IdError;
+    fn try_from(s: String) -> Result<Self, IdError> {
+        Self::parse(s)
+    }
+}
+
+impl From<ContentHash> for String {
+    fn from(h: ContentHash) -> String {
+        h.0
+    }
+}
+
+impl fmt::Display for ContentHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_accept_url_safe_text_only() {
+        assert!(GalleryId::parse("smith-wedding_2026").is_ok());
+        assert_eq!(
+            GalleryId::parse(""),
+            Err(IdError::Empty {
+                what: "a gallery id"
+            })
+        );
+        assert!(matches!(
+            ImageId::parse("a/b"),
+            Err(IdError::BadCharacter { found: '/', .. })
+        ));
+        assert!(matches!(
+            ImageId::parse("x".repeat(65)),
+            Err(IdError::TooLong { len: 65, .. })
+        ));
+    }
+
+    #[test]
+    fn content_hash_is_lowercase_hex_sha256() {
+        let h = ContentHash::from_digest(&[0xab; 32]);
+        assert_eq!(h.as_str(), "ab".repeat(32));
+        assert!(ContentHash::parse("AB".repeat(32)).is_err());
+        assert!(ContentHash::parse("ab".repeat(31)).is_err());
+        assert_eq!(ContentHash::parse(h.as_str()).unwrap(), h);
+    }
+}

@@ -1,0 +1,18 @@
+//! Proofline's pure core: every rule the browser client and the `proofline` server
+//! share, with no web-sys, no tokio and no I/O, so it is tested natively and fast.
+//!
+//! - [`manifest`]: the gallery manifest v1, its parsing and validation.
+//! - [`expiry`]: when a signed URL (SigV4 or CloudFront) stops working, judged by
+//!   server time; and the fixed signing windows that keep URLs cacheable.
+//! - [`placeholder`]: ThumbHash to a tiny PNG data URL for image placeholders.
+//! - [`route`]: the share-link route `#/g/{gallery}/{token}`.
+#![forbid(unsafe_code)]
+
+pub mod expiry;
+pub mod ids;
+pub mod manifest;
+pub mod placeholder;
+pub mod route;
+
+pub use ids::{ContentHash, GalleryId, IdError, ImageId};
+pub use manifest::{Image, Manifest, ManifestError, Rendition, RenditionKind, Renditions};

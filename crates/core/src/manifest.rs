@@ -1,0 +1,267 @@
+//! The gallery manifest, version 1: everything the client needs to show a gallery
+//! without asking the origin again: images, their sizes, placeholders, content
+//! hashes and signed URLs, plus the server's clock for skew correction.
+//!
+//! [`Manifest::from_json`] is the only way in from the network or the disk: it
+//! parses and validates in one go and says exactly what is wrong and where.
+
+use std::collections::HashSet;
+
+use base64::Engine as _;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::ids::{ContentHash, GalleryId, ImageId};
+
+/// The manifest format this build reads and writes.
+pub const MANIFEST_VERSION: u64 = 1;
+
+/// A published gallery as the client sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub version: u64,
+    pub gallery: GalleryId,
+    pub title: String,
+    /// The origin's clock (Unix seconds) when it produced this manifest. Expiry is
+    /// judged against server time, never against the phone's clock alone.
+    pub server_time: i64,
+    pub images: Vec<Image>,
+}
+
+/// One photo and its renditions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Image {
+    pub id: ImageId,
+    /// The studio's original file name, for the studio's editing tools.
+    pub file_name: String,
+    /// Text alternative read by screen readers.
+    pub alt: String,
+    /// Size of the oriented original, in pixels.
+    #[serde(deserialize_with = "non_negative")]
+    pub width: u32,
+    #[serde(deserialize_with = "non_negative")]
+    pub height: u32,
+    /// ThumbHash of the image, standard base64 (about 28 bytes decoded).
+    pub thumbhash: String,
+    pub renditions: Renditions,
+}
+
+/// The sizes of each photo the studio publishes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Renditions {
+    /// Grid tile, about 400 px on the long edge.
+    pub thumb: Rendition,
+    /// Lightbox view, about 1600 px on the long edge, possibly watermarked.
+    pub proof: Rendition,
+}
+
+/// Which rendition of a photo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RenditionKind {
+    Thumb,
+    Proof,
+}
+
+impl RenditionKind {
+    pub const ALL: [RenditionKind; 2] = [RenditionKind::Thumb, RenditionKind::Proof];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RenditionKind::Thumb => "thumb",
+            RenditionKind::Proof => "proof",
+        }
+    }
+}
+
+impl Renditions {
+    pub fn get(&self, kind: RenditionKind) -> &Rendition {
+        match kind {
+            RenditionKind::Thumb => &self.thumb,
+            RenditionKind::Proof => &self.proof,
+        }
+    }
+}
+
+/// One encoded file in object storage and the signed URL that reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rendition {
+    #[serde(deserialize_with = "non_negative")]
+    pub width: u32,
+    #[serde(deserialize_with = "non_negative")]
+    pub height: u32,
+    /// Exact size of the file in bytes.
+    #[serde(deserialize_with = "non_negative")]
+    pub bytes: u64,
+    pub sha256: ContentHash,
+    /// Signed GET URL straight to the object store or CDN; never the origin.
+    pub url: String,
+    /// Unix seconds (server time) after which `url` stops working.
+    pub expires_at: i64,
+}
+
+/// What is wrong with a manifest, said precisely enough to find it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ManifestError {
+    #[error("the manifest is not valid JSON: {0}")]
+    NotJson(String),
+    #[error(
+        "manifest version {found} is not supported (this app reads version {MANIFEST_VERSION})"
+    )]
+    UnknownVersion { found: String },
+    #[error("the manifest is missing `{path}`")]
+    MissingField { path: String },
+    #[error("`{path}` must not be negative (got {value})")]
+    NegativeSize { path: String, value: i64 },
+    #[error("image id `{id}` appears more than once")]
+    DuplicateImageId { id: ImageId },
+    #[error("`{path}` must be an http(s) URL (got {url:?})")]
+    BadUrl { path: String, url: String },
+    #[error("`{path}` is invalid: {message}")]
+    Invalid { path: String, message: String },
+}
+
+/// Marker that lets [`Manifest::from_json`] recognise our own negative-size error
+/// among serde's messages.
+const NEGATIVE: &str = "negative size: ";
+
+fn non_negative<'de, D, T>(de: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TryFrom<i64>,
+{
+    let v = i64::deserialize(de)?;
+    if v < 0 {
+        return Err(serde::de::Error::custom(format!("{NEGATIVE}{v}")));
+    }
+    T::try_from(v).map_err(|_| serde::de::Error::custom(format!("{v} is too large")))
+}
+
+impl Manifest {
+    /// Parses and validates a manifest from JSON text.
+    pub fn from_json(text: &str) -> Result<Self, ManifestError> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| ManifestError::NotJson(e.to_string()))?;
+        match value.get("version") {
+            None => {
+                return Err(ManifestError::MissingField {
+                    path: "version".into(),
+                });
+            }
+            Some(v) if v.as_u64() == Some(MANIFEST_VERSION) => {}
+            Some(v) => {
+                return Err(ManifestError::UnknownVersion {
+                    found: v.to_string(),
+                });
+            }
+        }
+        let manifest: Manifest = serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            let message = e.inner().to_string();
+            classify(path, message)
+        })?;
+        manifest.validate()?;
+        Ok(manifest)
+    }
+
+    /// Serialises the manifest as compact JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a manifest always serialises")
+    }
+
+    /// Checks the rules serde cannot: unique ids, URL schemes, placeholders, sizes.
+    pub fn validate(&self) -> Result<(), ManifestError> {
+        if self.version != MANIFEST_VERSION {
+            return Err(ManifestError::UnknownVersion {
+                found: self.version.to_string(),
+            });
+        }
+        if self.server_time <= 0 {
+            return Err(invalid("server_time", "must be a positive Unix time"));
+        }
+        let mut seen = HashSet::with_capacity(self.images.len());
+        for (i, image) in self.images.iter().enumerate() {
+            if !seen.insert(&image.id) {
+                return Err(ManifestError::DuplicateImageId {
+                    id: image.id.clone(),
+                });
+            }
+            let at = format!("images[{i}]");
+            if image.width == 0 || image.height == 0 {
+                return Err(invalid(&at, "width and height must be at least 1 pixel"));
+            }
+            let decoded = base64::engine::general_purpose::STANDARD.decode(&image.thumbhash);
+            if !matches!(decoded, Ok(ref b) if (5..=64).contains(&b.len())) {
+                return Err(invalid(
+                    &format!("{at}.thumbhash"),
+                    "is not a base64 ThumbHash",
+                ));
+            }
+            for kind in RenditionKind::ALL {
+                let r = image.renditions.get(kind);
+                let at = format!("{at}.renditions.{}", kind.as_str());
+                if r.width == 0 || r.height == 0 || r.bytes == 0 {
+                    return Err(invalid(&at, "width, height and bytes must be at least 1"));
+                }
+                if !is_http_url(&r.url) {
+                    return Err(ManifestError::BadUrl {
+                        path: format!("{at}.url"),
+                        url: r.url.clone(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn image(&self, id: &ImageId) -> Option<&Image> {
+        self.images.iter().find(|i| &i.id == id)
+    }
+
+    /// The earliest moment (server time) at which any URL in the manifest expires.
+    pub fn earliest_expiry(&self) -> Option<i64> {
+        self.images
+            .iter()
+            .flat_map(|i| RenditionKind::ALL.map(|k| i.renditions.get(k).expires_at))
+            .min()
+    }
+}
+
+fn invalid(path: &str, message: &str) -> ManifestError {
+    ManifestError::Invalid {
+        path: path.into(),
+        message: message.into(),
+    }
+}
+
+fn classify(path: String, message: String) -> ManifestError {
+    let join = |field: &str| {
+        if path == "." || path.is_empty() {
+            field.to_string()
+        } else {
+            format!("{path}.{field}")
+        }
+    };
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let field = rest.split('`').next().unwrap_or_default();
+        return ManifestError::MissingField { path: join(field) };
+    }
+    if let Some(rest) = message.strip_prefix(NEGATIVE) {
+        let value = rest.trim().parse().unwrap_or(-1);
+        return ManifestError::NegativeSize { path, value };
+    }
+    ManifestError::Invalid { path, message }
+}
+
+fn is_http_url(s: &str) -> bool {
+    match url::Url::parse(s) {
+        Ok(u) => matches!(u.scheme(), "http" | "https") && u.host().is_some(),
+        Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,213 @@
+//! The browser app's routes, carried in the URL hash so the app works from any
+//! static host: `#/g/{gallery}/{token}` for a gallery, `…/i/{image}` for one
+//! photo open in the lightbox.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{GalleryId, IdError, ImageId};
+
+/// The secret part of a share link. Its `Debug` never prints it, so it cannot
+/// leak into logs.
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ShareToken(String);
+
+impl ShareToken {
+    pub const MIN_LEN: usize = 16;
+    pub const MAX_LEN: usize = 128;
+
+    pub fn parse(s: impl Into<String>) -> Result<Self, IdError> {
+        let s = s.into();
+        let what = "a share token";
+        if s.len() < Self::MIN_LEN {
+            return Err(IdError::Empty { what });
+        }
+        if s.len() > Self::MAX_LEN {
+            return Err(IdError::TooLong {
+                what,
+                len: s.len(),
+                max: Self::MAX_LEN,
+            });
+        }
+        if let Some(found) = s
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+        {
+            return Err(IdError::BadCharacter { what, found });
+        }
+        Ok(Self(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ShareToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ShareToken(***)")
+    }
+}
+
+impl TryFrom<String> for ShareToken {
+    type Error = IdError;
+    fn try_from(s: String) -> Result<Self, IdError> {
+        Self::parse(s)
+    }
+}
+
+impl From<ShareToken> for String {
+    fn from(t: ShareToken) -> String {
+        t.0
+    }
+}
+
+/// Where the app is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// No gallery named: the app explains how to open one.
+    Home,
+    Gallery {
+        gallery: GalleryId,
+        token: ShareToken,
+        /// The photo open in the lightbox, if any.
+        image: Option<ImageId>,
+    },
+    NotFound,
+}
+
+impl Route {
+    /// Reads a location hash (`#/g/…`, with or without the `#`).
+    pub fn parse(hash: &str) -> Route {
+        let path = hash.strip_prefix('#').unwrap_or(hash);
+        let path = path.strip_prefix('/').unwrap_or(path);
+        let path = path.strip_suffix('/').unwrap_or(path);
+        if path.is_empty() {
+            return Route::Home;
+        }
+        let parts: Vec<&str> = path.split('/').collect();
+        let gallery = |g: &str, t: &str, image: Option<ImageId>| -> Option<Route> {
+            Some(Route::Gallery {
+                gallery: GalleryId::parse(g).ok()?,
+                token: ShareToken::parse(t).ok()?,
+                image,
+            })
+        };
+        let route = match parts.as_slice() {
+            ["g", g, t] => gallery(g, t, None),
+            ["g", g, t, "i", i] => ImageId::parse(*i).ok().and_then(|i| gallery(g, t, Some(i))),
+            _ => None,
+        };
+        route.unwrap_or(Route::NotFound)
+    }
+
+    /// The hash for this route, starting with `#`.
+    pub fn to_hash(&self) -> String {
+        match self {
+            Route::Home => "#/".into(),
+            Route::NotFound => "#/not-found".into(),
+            Route::Gallery {
+                gallery,
+                token,
+                image: None,
+            } => format!("#/g/{gallery}/{}", token.as_str()),
+            Route::Gallery {
+                gallery,
+                token,
+                image: Some(image),
+            } => format!("#/g/{gallery}/{}/i/{image}", token.as_str()),
+        }
+    }
+
+    /// The same gallery route with `image` open (or none). Other routes are
+    /// returned unchanged.
+    pub fn with_image(&self, image: Option<ImageId>) -> Route {
+        match self {
+            Route::Gallery { gallery, token, .. } => Route::Gallery {
+                gallery: gallery.clone(),
+                token: token.clone(),
+                image,
+            },
+            other => other.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const TOKEN: &str = "abcdefghijklmnop_-0123";
+
+    fn gallery(image: Option<&str>) -> Route {
+        Route::Gallery {
+            gallery: GalleryId::parse("g1").unwrap(),
+            token: ShareToken::parse(TOKEN).unwrap(),
+            image: image.map(|i| ImageId::parse(i).unwrap()),
+        }
+    }
+
+    #[test]
+    fn share_links_and_open_photos_parse() {
+        assert_eq!(Route::parse(&format!("#/g/g1/{TOKEN}")), gallery(None));
+        assert_eq!(Route::parse(&format!("/g/g1/{TOKEN}/")), gallery(None));
+        assert_eq!(
+            Route::parse(&format!("#/g/g1/{TOKEN}/i/abc123")),
+            gallery(Some("abc123"))
+        );
+    }
+
+    #[test]
+    fn empty_hash_is_home_and_anything_else_not_found() {
+        for h in ["", "#", "#/", "/"] {
+            assert_eq!(Route::parse(h), Route::Home, "{h:?}");
+        }
+        for h in [
+            "#/g/g1",
+            "#/g/g1/short",
+            &format!("#/g/g%2F1/{TOKEN}"),
+            &format!("#/g/g1/{TOKEN}/i"),
+            &format!("#/g/g1/{TOKEN}/x/abc"),
+            "#/settings",
+        ] {
+            assert_eq!(Route::parse(h), Route::NotFound, "{h:?}");
+        }
+    }
+
+    #[test]
+    fn share_token_debug_hides_the_secret() {
+        let t = ShareToken::parse(TOKEN).unwrap();
+        assert_eq!(format!("{t:?}"), "ShareToken(***)");
+        assert!(!format!("{:?}", gallery(None)).contains(TOKEN));
+    }
+
+    #[test]
+    fn with_image_keeps_gallery_and_token() {
+        let g = gallery(None);
+        assert_eq!(
+            g.with_image(Some(ImageId::parse("x").unwrap())),
+            gallery(Some("x"))
+        );
+        assert_eq!(gallery(Some("x")).with_image(None), g);
+    }
+
+    proptest! {
+        #[test]
+        fn routes_round_trip_through_the_hash(
+            g in "[a-z0-9_-]{1,64}",
+            t in "[A-Za-z0-9_-]{16,128}",
+            i in proptest::option::of("[A-Za-z0-9_-]{1,64}"),
+        ) {
+            let route = Route::Gallery {
+                gallery: GalleryId::parse(g).unwrap(),
+                token: ShareToken::parse(t).unwrap(),
+                image: i.map(|i| ImageId::parse(i).unwrap()),
+            };
+            prop_assert_eq!(Route::parse(&route.to_hash()), route);
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! The origin's HTTP API and the static client.
+//!
+//! `GET /api/galleries/{id}` with `Authorization: Bearer {token}` answers the
+//! gallery manifest with freshly presigned image URLs; everything else under
+//! `/` is the built browser app.
+
+use std::path::PathBuf;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use proofline_core::expiry::{SigningWindow, signing_window};
+use proofline_core::manifest::MANIFEST_VERSION;
+use proofline_core::{GalleryId, Image, Manifest, Rendition, Renditions};
+use serde::Serialize;
+use tower_http::cors::CorsLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::db::{Db, StoredGallery, StoredRendition};
+use crate::store::ObjectStore;
+
+/// How long presigned URLs live and how they are bucketed in time.
+#[derive(Debug, Clone, Copy)]
+pub struct SigningPolicy {
+    /// URLs signed within one window are identical (cacheable).
+    pub window_secs: i64,
+    /// How long a URL works, counted from its window's start.
+    pub validity_secs: i64,
+}
+
+impl Default for SigningPolicy {
+    fn default() -> Self {
+        // Every URL handed out stays good for at least 5 hours: enough for a
+        // long review session; the client refreshes the manifest before that.
+        SigningPolicy {
+            window_secs: 3600,
+            validity_secs: 6 * 3600,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub store: ObjectStore,
+    pub signing: SigningPolicy,
+}
+
+/// The whole origin: API routes, then the static client as the fallback.
+pub fn router(state: AppState, client_dir: Option<PathBuf>) -> axum::Router {
+    let api = axum::Router::new()
+        .route("/galleries/{id}", get(get_gallery))
+        .fallback(|| async { AppError::NotFound })
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        // The client may be hosted elsewhere (a CDN); tokens travel in a header,
+        // never in cookies, so any origin may call the API.
+        .layer(
+            CorsLayer::new()
+                .allow_origin(tower_http::cors::Any)
+                .allow_headers([header::AUTHORIZATION]),
+        )
+        .layer(RequestBodyLimitLayer::new(64 * 1024))
+        .with_state(state);
+    let app = axum::Router::new().nest("/api", api);
+    match client_dir {
+        Some(dir) => {
+            let index = dir.join("index.html");
+            app.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(index)))
+        }
+        None => app.fallback(|| async {
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The Proofline app is not built. Run `cargo xtask demo`, or pass --client-dir.",
+            )
+        }),
+    }
+}
+
+/// An error the API answers with: a status and a JSON body a client can show.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("This gallery does not exist, or is no longer shared.")]
+    NotFound,
+    #[error("This link is not valid. Please ask the studio for a new one.")]
+    Unauthorized,
+    #[error("The studio server had a problem. Please try again in a moment.")]
+    Internal(#[from] anyhow::Error),
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    message: String,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, code) = match &self {
+            AppError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            AppError::Internal(e) => {
+                tracing::error!("internal error: {e:#}");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+            }
+        };
+        let body = ErrorBody {
+            error: code,
+            message: self.to_string(),
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+async fn get_gallery(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Manifest>, AppError> {
+    let id = GalleryId::parse(id).map_err(|_| AppError::NotFound)?;
+    let token = bearer(&headers).unwrap_or_default().to_string();
+    let db = state.db.clone();
+    let lookup = id.clone();
+    let gallery = tokio::task::spawn_blocking(move || -> Result<StoredGallery, AppError> {
+        let hashes = db.live_link_hashes(&lookup)?.ok_or(AppError::NotFound)?;
+        // Check every live link, so timing does not tell which one nearly matched.
+        let matched = hashes.iter().fold(false, |any, h| {
+            crate::secret::token_matches(&token, h) | any
+        });
+        if token.is_empty() || !matched {
+            return Err(AppError::Unauthorized);
+        }
+        db.gallery(&lookup)?.ok_or(AppError::NotFound)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))??;
+    let now = crate::unix_now();
+    let window = signing_window(now, state.signing.window_secs, state.signing.validity_secs);
+    Ok(Json(
+        sign_manifest(&state.store, &gallery, window, now).await?,
+    ))
+}
+
+/// Builds the manifest for `gallery` with every rendition presigned for `window`.
+pub async fn sign_manifest(
+    store: &ObjectStore,
+    gallery: &StoredGallery,
+    window: SigningWindow,
+    now: i64,
+) -> anyhow::Result<Manifest> {
+    let mut images = Vec::with_capacity(gallery.images.len());
+    for image in &gallery.images {
+        images.push(Image {
+            id: image.id.clone(),
+            file_name: image.file_name.clone(),
+            alt: image.alt.clone(),
+            width: image.width,
+            height: image.height,
+            thumbhash: image.thumbhash.clone(),
+            renditions: Renditions {
+                thumb: sign(store, &image.thumb, window).await?,
+                proof: sign(store, &image.proof, window).await?,
+            },
+        });
+    }
+    let manifest = Manifest {
+        version: MANIFEST_VERSION,
+        gallery: gallery.id.clone(),
+        title: gallery.title.clone(),
+        server_time: now,
+        images,
+    };
+    manifest.validate()?;
+    Ok(manifest)
+}
+
+async fn sign(
+    store: &ObjectStore,
+    r: &StoredRendition,
+    window: SigningWindow,
+) -> anyhow::Result<Rendition> {
+    Ok(Rendition {
+        width: r.width,
+        height: r.height,
+        bytes: r.bytes,
+        sha256: r.sha256.clone(),
+        url: store.presign_get(&r.object_key, window).await?,
+        expires_at: window.expires_at,
+    })
+}

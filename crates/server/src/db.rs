@@ -1,0 +1,292 @@
+//! The origin's SQLite file: galleries, their images and renditions, and share
+//! links (only the SHA-256 of each token is kept).
+//!
+//! Opened in WAL mode with `synchronous=FULL`: a write the server acknowledges
+//! is on disk. Several processes (`serve`, `publish`) share the file.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use anyhow::Context as _;
+use proofline_core::{ContentHash, GalleryId, ImageId, RenditionKind};
+use rusqlite::{Connection, OptionalExtension as _, params};
+
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE galleries (
+    id          TEXT PRIMARY KEY,
+    title       TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+CREATE TABLE images (
+    gallery_id  TEXT NOT NULL REFERENCES galleries(id) ON DELETE CASCADE,
+    image_id    TEXT NOT NULL,
+    position    INTEGER NOT NULL,
+    file_name   TEXT NOT NULL,
+    alt         TEXT NOT NULL,
+    width       INTEGER NOT NULL,
+    height      INTEGER NOT NULL,
+    thumbhash   TEXT NOT NULL,
+    PRIMARY KEY (gallery_id, image_id)
+);
+CREATE TABLE renditions (
+    gallery_id  TEXT NOT NULL,
+    image_id    TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    object_key  TEXT NOT NULL,
+    width       INTEGER NOT NULL,
+    height      INTEGER NOT NULL,
+    bytes       INTEGER NOT NULL,
+    sha256      TEXT NOT NULL,
+    PRIMARY KEY (gallery_id, image_id, kind),
+    FOREIGN KEY (gallery_id, image_id) REFERENCES images(gallery_id, image_id) ON DELETE CASCADE
+);
+CREATE TABLE links (
+    token_hash  BLOB PRIMARY KEY,
+    gallery_id  TEXT NOT NULL REFERENCES galleries(id) ON DELETE CASCADE,
+    label       TEXT NOT NULL DEFAULT '',
+    created_at  INTEGER NOT NULL,
+    revoked_at  INTEGER
+);
+CREATE INDEX links_by_gallery ON links(gallery_id);
+"#];
+
+/// A gallery as stored: what the origin needs to sign a manifest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredGallery {
+    pub id: GalleryId,
+    pub title: String,
+    pub images: Vec<StoredImage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredImage {
+    pub id: ImageId,
+    pub file_name: String,
+    pub alt: String,
+    pub width: u32,
+    pub height: u32,
+    pub thumbhash: String,
+    pub thumb: StoredRendition,
+    pub proof: StoredRendition,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRendition {
+    pub object_key: String,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: u64,
+    pub sha256: ContentHash,
+}
+
+impl StoredImage {
+    pub fn rendition(&self, kind: RenditionKind) -> &StoredRendition {
+        match kind {
+            RenditionKind::Thumb => &self.thumb,
+            RenditionKind::Proof => &self.proof,
+        }
+    }
+}
+
+/// Handle to the database; cheap to clone. Calls block: use them from
+/// `spawn_blocking` in async code.
+#[derive(Clone)]
+pub struct Db {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl Db {
+    pub fn open(path: &Path) -> anyhow::Result<Db> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        let mut conn = Connection::open(path)
+            .with_context(|| format!("cannot open the database {}", path.display()))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrate(&mut conn)?;
+        Ok(Db {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite half-written (each
+        // write is a transaction), so a poisoned lock is still safe to use.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Records a whole gallery and its first share link in one transaction, so
+    /// a gallery is either fully visible or not at all.
+    pub fn insert_gallery(
+        &self,
+        gallery: &StoredGallery,
+        token_hash: &[u8; 32],
+        label: &str,
+        now: i64,
+    ) -> anyhow::Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute(
+            "INSERT INTO galleries (id, title, created_at) VALUES (?1, ?2, ?3)",
+            params![gallery.id.as_str(), gallery.title, now],
+        )?;
+        for (position, image) in gallery.images.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO images (gallery_id, image_id, position, file_name, alt, width, height, thumbhash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    gallery.id.as_str(),
+                    image.id.as_str(),
+                    position as i64,
+                    image.file_name,
+                    image.alt,
+                    image.width,
+                    image.height,
+                    image.thumbhash
+                ],
+            )?;
+            for kind in RenditionKind::ALL {
+                let r = image.rendition(kind);
+                tx.execute(
+                    "INSERT INTO renditions (gallery_id, image_id, kind, object_key, width, height, bytes, sha256)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![
+                        gallery.id.as_str(),
+                        image.id.as_str(),
+                        kind.as_str(),
+                        r.object_key,
+                        r.width,
+                        r.height,
+                        r.bytes as i64,
+                        r.sha256.as_str()
+                    ],
+                )?;
+            }
+        }
+        tx.execute(
+            "INSERT INTO links (token_hash, gallery_id, label, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![&token_hash[..], gallery.id.as_str(), label, now],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Token hashes of the gallery's live links, or `None` if there is no such gallery.
+    pub fn live_link_hashes(&self, gallery: &GalleryId) -> anyhow::Result<Option<Vec<Vec<u8>>>> {
+        let conn = self.conn();
+        let exists: Option<i64> = conn
+            .query_row(
+                "SELECT 1 FROM galleries WHERE id = ?1",
+                [gallery.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if exists.is_none() {
+            return Ok(None);
+        }
+        let mut stmt = conn.prepare_cached(
+            "SELECT token_hash FROM links WHERE gallery_id = ?1 AND revoked_at IS NULL",
+        )?;
+        let hashes = stmt
+            .query_map([gallery.as_str()], |r| r.get::<_, Vec<u8>>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Some(hashes))
+    }
+
+    pub fn gallery_count(&self) -> anyhow::Result<u64> {
+        let n: i64 = self
+            .conn()
+            .query_row("SELECT count(*) FROM galleries", [], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
+    pub fn gallery(&self, id: &GalleryId) -> anyhow::Result<Option<StoredGallery>> {
+        let conn = self.conn();
+        let title: Option<String> = conn
+            .query_row(
+                "SELECT title FROM galleries WHERE id = ?1",
+                [id.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(title) = title else {
+            return Ok(None);
+        };
+        let mut stmt = conn.prepare_cached(
+            "SELECT i.image_id, i.file_name, i.alt, i.width, i.height, i.thumbhash,
+                    t.object_key, t.width, t.height, t.bytes, t.sha256,
+                    p.object_key, p.width, p.height, p.bytes, p.sha256
+             FROM images i
+             JOIN renditions t ON t.gallery_id = i.gallery_id AND t.image_id = i.image_id AND t.kind = 'thumb'
+             JOIN renditions p ON p.gallery_id = i.gallery_id AND p.image_id = i.image_id AND p.kind = 'proof'
+             WHERE i.gallery_id = ?1
+             ORDER BY i.position",
+        )?;
+        let rows = stmt.query_map([id.as_str()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, u32>(3)?,
+                r.get::<_, u32>(4)?,
+                r.get::<_, String>(5)?,
+                rendition_at(r, 6)?,
+                rendition_at(r, 11)?,
+            ))
+        })?;
+        let mut images = Vec::new();
+        for row in rows {
+            let (image_id, file_name, alt, width, height, thumbhash, thumb, proof) = row?;
+            images.push(StoredImage {
+                id: ImageId::parse(image_id).context("bad image id in the database")?,
+                file_name,
+                alt,
+                width,
+                height,
+                thumbhash,
+                thumb: thumb?,
+                proof: proof?,
+            });
+        }
+        Ok(Some(StoredGallery {
+            id: id.clone(),
+            title,
+            images,
+        }))
+    }
+}
+
+type RenditionRow = anyhow::Result<StoredRendition>;
+
+fn rendition_at(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<RenditionRow> {
+    let object_key: String = r.get(at)?;
+    let width: u32 = r.get(at + 1)?;
+    let height: u32 = r.get(at + 2)?;
+    let bytes: i64 = r.get(at + 3)?;
+    let sha256: String = r.get(at + 4)?;
+    Ok(ContentHash::parse(sha256)
+        .context("bad content hash in the database")
+        .map(|sha256| StoredRendition {
+            object_key,
+            width,
+            height,
+            bytes: bytes.max(0) as u64,
+            sha256,
+        }))
+}
+
+fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)
+            .with_context(|| format!("database migration {}", i + 1))?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

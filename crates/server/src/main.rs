@@ -1,0 +1,216 @@
+//! `proofline`: the studio's origin server, its embedded object store, and the
+//! publishing tool.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use proofline_server::api::{AppState, SigningPolicy, router};
+use proofline_server::config::{CommonArgs, DEFAULT_ORIGIN_LISTEN, Settings, StoreKind};
+use proofline_server::db::Db;
+use proofline_server::embedded::EmbeddedStore;
+use proofline_server::publish::{PublishRequest, publish, report_skipped};
+use proofline_server::store::ObjectStore;
+
+#[derive(Parser)]
+#[command(
+    name = "proofline",
+    version,
+    about = "Proof galleries that keep working when the studio's server does not."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the origin: gallery API, the browser app, and (unless an external
+    /// bucket is configured) the embedded object store.
+    Serve {
+        /// Address the origin listens on.
+        #[arg(long, env = "PROOFLINE_LISTEN", default_value = DEFAULT_ORIGIN_LISTEN)]
+        listen: SocketAddr,
+        /// Folder of the built browser app (Trunk's `dist`).
+        #[arg(long, env = "PROOFLINE_CLIENT_DIR", default_value = "dist")]
+        client_dir: PathBuf,
+        /// Do not run the embedded store in this process: expect `proofline store`
+        /// to run it beside us (so the two can fail separately).
+        #[arg(long)]
+        separate_store: bool,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Run only the embedded object store.
+    Store {
+        /// Address of the origin whose app may read images (for CORS).
+        #[arg(long, env = "PROOFLINE_LISTEN", default_value = DEFAULT_ORIGIN_LISTEN)]
+        listen: SocketAddr,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Publish a folder of JPEG/PNG photos as a new gallery and print its share link.
+    Publish {
+        /// The folder of photos.
+        dir: PathBuf,
+        /// Title customers see.
+        #[arg(long)]
+        title: String,
+        /// Who the first share link is for.
+        #[arg(long, default_value = "")]
+        label: String,
+        /// Address of the origin (for the default public URL).
+        #[arg(long, env = "PROOFLINE_LISTEN", default_value = DEFAULT_ORIGIN_LISTEN)]
+        listen: SocketAddr,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "proofline=info,proofline_server=info,warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    if let Err(e) = run(Cli::parse()).await {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve {
+            listen,
+            client_dir,
+            separate_store,
+            common,
+        } => serve(listen, client_dir, separate_store, &common).await,
+        Command::Store { listen, common } => {
+            let settings = Settings::resolve(&common, listen)?;
+            let StoreKind::Embedded {
+                listen: store_listen,
+            } = settings.store.kind
+            else {
+                anyhow::bail!(
+                    "`proofline store` runs the embedded store; an external bucket is configured"
+                );
+            };
+            let store =
+                EmbeddedStore::start(&settings.data_dir, store_listen, &[settings.app_origin()])
+                    .await?;
+            println!("Object store listening on http://{}", store.addr);
+            shutdown_signal().await;
+            store.stop().await;
+            Ok(())
+        }
+        Command::Publish {
+            dir,
+            title,
+            label,
+            listen,
+            common,
+        } => {
+            let settings = Settings::resolve(&common, listen)?;
+            // With the embedded store and nothing serving it, run it for the
+            // duration of the upload.
+            let temporary = match settings.store.kind {
+                StoreKind::Embedded { listen } if !reachable(listen).await => Some(
+                    EmbeddedStore::start(&settings.data_dir, listen, &[settings.app_origin()])
+                        .await?,
+                ),
+                _ => None,
+            };
+            let store = ObjectStore::connect(&settings.store).await?;
+            let db = Db::open(&settings.db_path())?;
+            let result = publish(&db, &store, &PublishRequest { dir, title, label }).await;
+            if let Some(t) = temporary {
+                t.stop().await;
+            }
+            let report = result?;
+            report_skipped(&report.skipped);
+            println!(
+                "Published {} photo(s) as gallery {}.",
+                report.published, report.gallery
+            );
+            println!(
+                "Share link: {}",
+                settings.share_link(report.gallery.as_str(), report.token.as_str())
+            );
+            Ok(())
+        }
+    }
+}
+
+async fn serve(
+    listen: SocketAddr,
+    client_dir: PathBuf,
+    separate_store: bool,
+    common: &CommonArgs,
+) -> anyhow::Result<()> {
+    let settings = Settings::resolve(common, listen)?;
+    let embedded = match settings.store.kind {
+        StoreKind::Embedded { listen } if !separate_store => {
+            Some(EmbeddedStore::start(&settings.data_dir, listen, &[settings.app_origin()]).await?)
+        }
+        _ => None,
+    };
+    let store = ObjectStore::connect(&settings.store).await?;
+    if settings.store.kind == StoreKind::External {
+        if let Err(e) = store.ensure_cors(&settings.app_origin()).await {
+            tracing::warn!("could not set the bucket's CORS rule (set it by hand): {e:#}");
+        }
+    }
+    let db = Db::open(&settings.db_path())?;
+    let state = AppState {
+        db,
+        store,
+        signing: SigningPolicy::default(),
+    };
+    let client_dir = client_dir.join("index.html").exists().then_some(client_dir);
+    if client_dir.is_none() {
+        tracing::warn!("the browser app is not built; only the API is served");
+    }
+    let app = router(state, client_dir);
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    println!("Origin listening on http://{}", listener.local_addr()?);
+    if let Some(store) = &embedded {
+        println!("Object store listening on http://{}", store.addr);
+    }
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    if let Some(store) = embedded {
+        store.stop().await;
+    }
+    Ok(())
+}
+
+async fn reachable(addr: SocketAddr) -> bool {
+    tokio::net::TcpStream::connect(addr).await.is_ok()
+}
+
+/// Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("installing a SIGTERM handler");
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}

@@ -1,0 +1,366 @@
+//! `proofline publish DIR`: turn a folder of JPEG/PNG photos into a gallery.
+//!
+//! Each photo is decoded with its EXIF orientation applied, re-encoded into a
+//! `thumb` and a `proof` JPEG (which drops all metadata, GPS included), hashed,
+//! and uploaded. Only when every upload has succeeded is the gallery written to
+//! the database, in one transaction: nothing half-published is ever visible.
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use base64::Engine as _;
+use image::codecs::jpeg::JpegEncoder;
+use image::imageops::FilterType;
+use image::{DynamicImage, ImageDecoder as _, ImageReader, RgbImage};
+use indicatif::{ProgressBar, ProgressStyle};
+use proofline_core::route::ShareToken;
+use proofline_core::{ContentHash, GalleryId, ImageId, RenditionKind};
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::db::{Db, StoredGallery, StoredImage, StoredRendition};
+use crate::store::ObjectStore;
+
+/// Long edge of the grid rendition, in pixels.
+pub const THUMB_EDGE: u32 = 400;
+/// Long edge of the lightbox rendition, in pixels.
+pub const PROOF_EDGE: u32 = 1600;
+const UPLOAD_CONCURRENCY: usize = 4;
+
+/// What to publish.
+#[derive(Debug, Clone)]
+pub struct PublishRequest {
+    pub dir: PathBuf,
+    pub title: String,
+    /// Label of the first share link ("Bride and groom").
+    pub label: String,
+}
+
+/// What was published, and what was left out and why.
+#[derive(Debug)]
+pub struct PublishReport {
+    pub gallery: GalleryId,
+    pub token: ShareToken,
+    pub published: usize,
+    pub skipped: Vec<Skipped>,
+}
+
+/// A file that was not published, with the reason in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub file: String,
+    pub reason: String,
+}
+
+/// One photo ready to upload.
+struct Prepared {
+    image: StoredImage,
+    thumb: Vec<u8>,
+    proof: Vec<u8>,
+}
+
+pub async fn publish(
+    db: &Db,
+    store: &ObjectStore,
+    request: &PublishRequest,
+) -> anyhow::Result<PublishReport> {
+    let files = list_photos(&request.dir)?;
+    let gallery = GalleryId::parse(crate::secret::new_id(10)).expect("generated ids are valid");
+    let bar = progress(files.len() as u64, "Preparing");
+
+    let prepared_bar = bar.clone();
+    let gallery_for_keys = gallery.clone();
+    let (prepared, mut skipped) = tokio::task::spawn_blocking(move || {
+        let results: Vec<_> = files
+            .par_iter()
+            .map(|path| {
+                let r = prepare(path, &gallery_for_keys);
+                prepared_bar.inc(1);
+                (path.clone(), r)
+            })
+            .collect();
+        split_results(results)
+    })
+    .await?;
+    bar.finish_and_clear();
+    if prepared.is_empty() {
+        report_skipped(&skipped);
+        anyhow::bail!(
+            "no photos could be published from {} (JPEG and PNG files are supported)",
+            request.dir.display()
+        );
+    }
+
+    let bar = progress(prepared.len() as u64 * 2, "Uploading");
+    let semaphore = Arc::new(tokio::sync::Semaphore::new(UPLOAD_CONCURRENCY));
+    let mut uploads = tokio::task::JoinSet::new();
+    let mut images = Vec::with_capacity(prepared.len());
+    for p in prepared {
+        for (kind, bytes) in [
+            (RenditionKind::Thumb, p.thumb),
+            (RenditionKind::Proof, p.proof),
+        ] {
+            let key = p.image.rendition(kind).object_key.clone();
+            let store = store.clone();
+            let permit = semaphore.clone().acquire_owned().await?;
+            let bar = bar.clone();
+            uploads.spawn(async move {
+                let r = store.put(&key, bytes, "image/jpeg").await;
+                drop(permit);
+                bar.inc(1);
+                r
+            });
+        }
+        images.push(p.image);
+    }
+    while let Some(r) = uploads.join_next().await {
+        // Any failed upload aborts the publish before the gallery is recorded.
+        r??;
+    }
+    bar.finish_and_clear();
+
+    // Keep the folder's order (camera file names sort in shooting order).
+    images.sort_by(|a, b| natural_key(&a.file_name).cmp(&natural_key(&b.file_name)));
+    dedupe(&mut images, &mut skipped);
+    let stored = StoredGallery {
+        id: gallery.clone(),
+        title: request.title.clone(),
+        images,
+    };
+    let token = crate::secret::new_token();
+    let published = stored.images.len();
+    let db = db.clone();
+    let hash = crate::secret::token_hash(token.as_str());
+    let label = request.label.clone();
+    tokio::task::spawn_blocking(move || {
+        db.insert_gallery(&stored, &hash, &label, crate::unix_now())
+    })
+    .await??;
+    Ok(PublishReport {
+        gallery,
+        token,
+        published,
+        skipped,
+    })
+}
+
+/// Prints the skipped files, one per line, for the terminal.
+pub fn report_skipped(skipped: &[Skipped]) {
+    if skipped.is_empty() {
+        return;
+    }
+    eprintln!("Skipped {} file(s):", skipped.len());
+    for s in skipped {
+        eprintln!("  {}: {}", s.file, s.reason);
+    }
+}
+
+fn progress(len: u64, what: &'static str) -> ProgressBar {
+    let bar = ProgressBar::new(len);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>10} [{bar:30}] {pos}/{len} ({per_sec}, {eta} left)")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message(what);
+    bar
+}
+
+/// Photos in `dir`, in name order. Hidden files and folders are ignored.
+fn list_photos(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read the folder {}", dir.display()))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name();
+        let hidden = name.to_string_lossy().starts_with('.');
+        if !hidden && entry.file_type()?.is_file() {
+            files.push(entry.path());
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn split_results(
+    results: Vec<(PathBuf, Result<Prepared, String>)>,
+) -> (Vec<Prepared>, Vec<Skipped>) {
+    let mut ok = Vec::new();
+    let mut skipped = Vec::new();
+    for (path, r) in results {
+        match r {
+            Ok(p) => ok.push(p),
+            Err(reason) => skipped.push(Skipped {
+                file: display_name(&path),
+                reason,
+            }),
+        }
+    }
+    (ok, skipped)
+}
+
+/// Drops byte-identical photos (same id), keeping the first.
+fn dedupe(images: &mut Vec<StoredImage>, skipped: &mut Vec<Skipped>) {
+    let mut seen = std::collections::HashMap::new();
+    images.retain(|img| match seen.get(&img.id) {
+        Some(first) => {
+            skipped.push(Skipped {
+                file: img.file_name.clone(),
+                reason: format!("the same photo as {first}"),
+            });
+            false
+        }
+        None => {
+            seen.insert(img.id.clone(), img.file_name.clone());
+            true
+        }
+    });
+}
+
+fn display_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Sort key that puts "IMG 2" before "IMG 10".
+fn natural_key(name: &str) -> Vec<(String, u64)> {
+    let mut key = Vec::new();
+    let mut text = String::new();
+    let mut chars = name.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            let mut n = c.to_digit(10).unwrap_or(0) as u64;
+            while let Some(d) = chars.peek().and_then(|d| d.to_digit(10)) {
+                n = n.saturating_mul(10).saturating_add(d as u64);
+                chars.next();
+            }
+            key.push((std::mem::take(&mut text), n));
+        } else {
+            text.extend(c.to_lowercase());
+        }
+    }
+    key.push((text, 0));
+    key
+}
+
+/// Decodes, orients, resizes, encodes and hashes one photo.
+fn prepare(path: &Path, gallery: &GalleryId) -> Result<Prepared, String> {
+    let name = display_name(path);
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot be read ({e})"))?;
+    if bytes.is_empty() {
+        return Err("the file is empty".into());
+    }
+    let reader = ImageReader::new(Cursor::new(&bytes))
+        .with_guessed_format()
+        .map_err(|e| format!("cannot be read ({e})"))?;
+    match reader.format() {
+        Some(image::ImageFormat::Jpeg | image::ImageFormat::Png) => {}
+        Some(other) => {
+            return Err(format!(
+                "{other:?} files are not supported (use JPEG or PNG)"
+            ));
+        }
+        None => return Err("not a JPEG or PNG image".into()),
+    }
+    let mut decoder = reader
+        .into_decoder()
+        .map_err(|e| format!("is not a readable image ({e})"))?;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| format!("is damaged ({e})"))?;
+    img.apply_orientation(orientation);
+    let (width, height) = (img.width(), img.height());
+    let rgb = img.to_rgb8();
+    drop(img);
+
+    let proof = fit(&rgb, PROOF_EDGE);
+    let thumb = fit(&proof, THUMB_EDGE);
+    let thumbhash = thumbhash_of(&thumb);
+    let proof_jpeg = jpeg(&proof, 85)?;
+    let thumb_jpeg = jpeg(&thumb, 80)?;
+
+    let id = ImageId::parse(&hex::encode(Sha256::digest(&bytes))[..16]).expect("hex is a valid id");
+    let stem = Path::new(&name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| id.to_string());
+    let rendition = |kind: RenditionKind, img: &RgbImage, data: &[u8]| StoredRendition {
+        // The original name stays in the key, so downloads and the bucket
+        // listing make sense to the studio.
+        object_key: format!("galleries/{gallery}/{id}/{}/{stem}.jpg", kind.as_str()),
+        width: img.width(),
+        height: img.height(),
+        bytes: data.len() as u64,
+        sha256: ContentHash::from_digest(&Sha256::digest(data).into()),
+    };
+    Ok(Prepared {
+        image: StoredImage {
+            thumb: rendition(RenditionKind::Thumb, &thumb, &thumb_jpeg),
+            proof: rendition(RenditionKind::Proof, &proof, &proof_jpeg),
+            id,
+            file_name: name,
+            alt: stem,
+            width,
+            height,
+            thumbhash,
+        },
+        thumb: thumb_jpeg,
+        proof: proof_jpeg,
+    })
+}
+
+/// Scales down so the long edge is at most `edge`; never scales up.
+fn fit(img: &RgbImage, edge: u32) -> RgbImage {
+    let (w, h) = img.dimensions();
+    let long = w.max(h);
+    if long <= edge {
+        return img.clone();
+    }
+    let scale = edge as f64 / long as f64;
+    let (nw, nh) = (
+        ((w as f64 * scale).round() as u32).max(1),
+        ((h as f64 * scale).round() as u32).max(1),
+    );
+    image::imageops::resize(img, nw, nh, FilterType::Triangle)
+}
+
+fn jpeg(img: &RgbImage, quality: u8) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    JpegEncoder::new_with_quality(&mut out, quality)
+        .encode_image(img)
+        .map_err(|e| format!("could not be encoded ({e})"))?;
+    Ok(out)
+}
+
+fn thumbhash_of(img: &RgbImage) -> String {
+    let small = fit(img, 100);
+    let rgba = DynamicImage::ImageRgb8(small).to_rgba8();
+    let hash =
+        thumbhash::rgba_to_thumb_hash(rgba.width() as usize, rgba.height() as usize, rgba.as_raw());
+    base64::engine::general_purpose::STANDARD.encode(hash)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn natural_order_puts_2_before_10() {
+        let mut names = vec!["IMG 10.jpg", "img 2.jpg", "IMG 1.jpg"];
+        names.sort_by_key(|n| natural_key(n));
+        assert_eq!(names, ["IMG 1.jpg", "img 2.jpg", "IMG 10.jpg"]);
+    }
+
+    #[test]
+    fn fit_scales_the_long_edge_and_never_up() {
+        let img = RgbImage::new(3000, 2000);
+        assert_eq!(fit(&img, 1600).dimensions(), (1600, 1067));
+        let small = RgbImage::new(300, 200);
+        assert_eq!(fit(&small, 400).dimensions(), (300, 200));
+    }
+}

@@ -1,0 +1,52 @@
+//! Share-link tokens: random, 128 bits, stored only as SHA-256 and compared in
+//! constant time.
+
+use base64::Engine as _;
+use proofline_core::route::ShareToken;
+use rand::RngCore as _;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq as _;
+
+/// A fresh random token for a share link (128 bits, URL-safe base64).
+pub fn new_token() -> ShareToken {
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    let text = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    ShareToken::parse(text).expect("22 URL-safe base64 characters are a valid token")
+}
+
+/// What the database keeps instead of the token.
+pub fn token_hash(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// Whether `presented` hashes to `stored`, without leaking where they differ.
+pub fn token_matches(presented: &str, stored: &[u8]) -> bool {
+    token_hash(presented).ct_eq(stored).into()
+}
+
+/// Random lowercase id of `len` characters from an alphabet without look-alikes.
+pub fn new_id(len: usize) -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut rng = rand::rng();
+    (0..len)
+        .map(|_| ALPHABET[(rng.next_u32() as usize) % ALPHABET.len()] as char)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_unique_and_match_only_their_hash() {
+        let a = new_token();
+        let b = new_token();
+        assert_ne!(a.as_str(), b.as_str());
+        assert_eq!(a.as_str().len(), 22);
+        let stored = token_hash(a.as_str());
+        assert!(token_matches(a.as_str(), &stored));
+        assert!(!token_matches(b.as_str(), &stored));
+        assert!(!token_matches("", &stored));
+    }
+}

@@ -1,0 +1,172 @@
+//! The object store behind every image, through one code path whatever it is
+//! (embedded, AWS S3, Garage): uploads and presigned GETs with the official AWS
+//! SDK, never a hand-rolled signer.
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use anyhow::Context as _;
+use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_s3::presigning::PresigningConfig;
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::{CorsConfiguration, CorsRule};
+use proofline_core::expiry::SigningWindow;
+
+use crate::config::StoreSettings;
+
+/// A connected bucket (and key prefix).
+#[derive(Clone, Debug)]
+pub struct ObjectStore {
+    client: aws_sdk_s3::Client,
+    bucket: String,
+    prefix: String,
+}
+
+impl ObjectStore {
+    pub async fn connect(settings: &StoreSettings) -> anyhow::Result<Self> {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .region(Region::new(settings.region.clone()));
+        if let Some((id, secret)) = &settings.credentials {
+            loader = loader.credentials_provider(Credentials::new(
+                id.clone(),
+                secret.clone(),
+                None,
+                None,
+                "proofline",
+            ));
+        }
+        let shared = loader.load().await;
+        let mut config = aws_sdk_s3::config::Builder::from(&shared)
+            .force_path_style(settings.path_style)
+            // Plain payload checksums only when S3 demands them: self-hosted stores
+            // differ in their support for the newer streaming checksum trailers.
+            .request_checksum_calculation(
+                aws_sdk_s3::config::RequestChecksumCalculation::WhenRequired,
+            )
+            .response_checksum_validation(
+                aws_sdk_s3::config::ResponseChecksumValidation::WhenRequired,
+            );
+        if let Some(endpoint) = &settings.endpoint {
+            config = config.endpoint_url(endpoint.clone());
+        }
+        Ok(Self {
+            client: aws_sdk_s3::Client::from_conf(config.build()),
+            bucket: settings.bucket.clone(),
+            prefix: settings.prefix.clone(),
+        })
+    }
+
+    /// The full object key for a key relative to this store's prefix.
+    pub fn key(&self, relative: &str) -> String {
+        format!("{}{relative}", self.prefix)
+    }
+
+    pub async fn put(&self, key: &str, bytes: Vec<u8>, content_type: &str) -> anyhow::Result<()> {
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .content_type(content_type)
+            // Keys change whenever content does, so the browser may keep them.
+            .cache_control("private, max-age=31536000, immutable")
+            .body(ByteStream::from(bytes))
+            .send()
+            .await
+            .map_err(aws_sdk_s3::Error::from)
+            .with_context(|| format!("uploading {key} to bucket {}", self.bucket))?;
+        Ok(())
+    }
+
+    /// Size of an object, or `None` when it does not exist.
+    pub async fn size(&self, key: &str) -> anyhow::Result<Option<u64>> {
+        match self
+            .client
+            .head_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+        {
+            Ok(out) => Ok(Some(out.content_length().unwrap_or(0).max(0) as u64)),
+            Err(e) => {
+                let e = aws_sdk_s3::Error::from(e);
+                if matches!(e, aws_sdk_s3::Error::NotFound(_)) {
+                    Ok(None)
+                } else {
+                    Err(anyhow::Error::from(e).context(format!("checking {key}")))
+                }
+            }
+        }
+    }
+
+    /// A GET URL valid from the window's start to its expiry. Signing from the
+    /// start of a fixed window (not "now") makes every request inside the window
+    /// get the identical URL, so HTTP caches and CDNs can reuse it.
+    pub async fn presign_get(&self, key: &str, window: SigningWindow) -> anyhow::Result<String> {
+        let validity = (window.expires_at - window.start).max(1) as u64;
+        let config = PresigningConfig::builder()
+            .start_time(UNIX_EPOCH + Duration::from_secs(window.start.max(0) as u64))
+            .expires_in(Duration::from_secs(validity))
+            .build()
+            .context("presigning configuration")?;
+        let request = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .presigned(config)
+            .await
+            .map_err(aws_sdk_s3::Error::from)
+            .with_context(|| format!("presigning {key}"))?;
+        Ok(request.uri().to_string())
+    }
+
+    /// Creates the bucket if it does not exist yet.
+    pub async fn ensure_bucket(&self) -> anyhow::Result<()> {
+        if self
+            .client
+            .head_bucket()
+            .bucket(&self.bucket)
+            .send()
+            .await
+            .is_ok()
+        {
+            return Ok(());
+        }
+        self.client
+            .create_bucket()
+            .bucket(&self.bucket)
+            .send()
+            .await
+            .map_err(aws_sdk_s3::Error::from)
+            .with_context(|| format!("creating bucket {}", self.bucket))?;
+        Ok(())
+    }
+
+    /// Lets the app at `app_origin` read images (GET/HEAD) and see their ETag.
+    /// For external stores; the embedded store answers CORS itself.
+    pub async fn ensure_cors(&self, app_origin: &str) -> anyhow::Result<()> {
+        let rule = CorsRule::builder()
+            .allowed_origins(app_origin)
+            .allowed_methods("GET")
+            .allowed_methods("HEAD")
+            .allowed_headers("*")
+            .expose_headers("ETag")
+            .expose_headers("Content-Length")
+            .max_age_seconds(3600)
+            .build()
+            .context("CORS rule")?;
+        let cors = CorsConfiguration::builder()
+            .cors_rules(rule)
+            .build()
+            .context("CORS configuration")?;
+        self.client
+            .put_bucket_cors()
+            .bucket(&self.bucket)
+            .cors_configuration(cors)
+            .send()
+            .await
+            .map_err(aws_sdk_s3::Error::from)
+            .with_context(|| format!("setting CORS on bucket {}", self.bucket))?;
+        Ok(())
+    }
+}

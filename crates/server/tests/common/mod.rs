@@ -1,0 +1,308 @@
+//! Test harness: a real origin (in-process, real HTTP on loopback), a real
+//! SQLite file, and a real object store: the embedded one, or a Garage node
+//! started as its own process.
+
+#![allow(dead_code)] // each test file uses a different part of the harness
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use proofline_core::Manifest;
+use proofline_samples::Sample;
+use proofline_server::api::{AppState, SigningPolicy, router};
+use proofline_server::config::{StoreKind, StoreSettings};
+use proofline_server::db::Db;
+use proofline_server::embedded::EmbeddedStore;
+use proofline_server::publish::{PublishReport, PublishRequest, publish};
+use proofline_server::store::ObjectStore;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Embedded,
+    Garage,
+}
+
+pub struct Harness {
+    pub backend: Backend,
+    pub dir: tempfile::TempDir,
+    pub db: Db,
+    pub store: ObjectStore,
+    pub settings: StoreSettings,
+    pub origin: SocketAddr,
+    pub store_addr: SocketAddr,
+    pub http: reqwest::Client,
+    embedded: Option<EmbeddedStore>,
+    garage: Option<Garage>,
+}
+
+impl Harness {
+    pub async fn start(backend: Backend) -> Harness {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let origin = listener.local_addr().unwrap();
+        let app_origin = format!("http://{origin}");
+        let (settings, embedded, garage) = match backend {
+            Backend::Embedded => {
+                let store = EmbeddedStore::start(
+                    dir.path(),
+                    "127.0.0.1:0".parse().unwrap(),
+                    &[app_origin.clone()],
+                )
+                .await
+                .expect("embedded store starts");
+                let settings = StoreSettings {
+                    kind: StoreKind::Embedded { listen: store.addr },
+                    endpoint: Some(format!("http://{}", store.addr)),
+                    region: "us-east-1".into(),
+                    bucket: "proofline".into(),
+                    prefix: String::new(),
+                    path_style: true,
+                    credentials: Some(proofline_server::embedded::credentials(dir.path()).unwrap()),
+                };
+                (settings, Some(store), None)
+            }
+            Backend::Garage => {
+                let garage = Garage::start(&dir.path().join("garage"));
+                let settings = StoreSettings {
+                    kind: StoreKind::External,
+                    endpoint: Some(format!("http://{}", garage.s3)),
+                    region: "garage".into(),
+                    bucket: "proofline".into(),
+                    prefix: "studio-a/".into(),
+                    path_style: true,
+                    credentials: Some((garage.key_id.clone(), garage.secret.clone())),
+                };
+                (settings, None, Some(garage))
+            }
+        };
+        let store = ObjectStore::connect(&settings).await.expect("store client");
+        if backend == Backend::Garage {
+            store
+                .ensure_cors(&app_origin)
+                .await
+                .expect("CORS on the Garage bucket");
+        }
+        let store_addr = embedded
+            .as_ref()
+            .map(|e| e.addr)
+            .or(garage.as_ref().map(|g| g.s3))
+            .unwrap();
+        let db = Db::open(&dir.path().join("proofline.sqlite3")).expect("database");
+        let state = AppState {
+            db: db.clone(),
+            store: store.clone(),
+            signing: SigningPolicy::default(),
+        };
+        tokio::spawn(async move {
+            axum::serve(listener, router(state, None)).await.unwrap();
+        });
+        Harness {
+            backend,
+            dir,
+            db,
+            store,
+            settings,
+            origin,
+            store_addr,
+            http: reqwest::Client::new(),
+            embedded,
+            garage,
+        }
+    }
+
+    pub fn app_origin(&self) -> String {
+        format!("http://{}", self.origin)
+    }
+
+    /// Writes `samples` into a fresh folder and publishes it.
+    pub async fn publish(&self, samples: &[Sample]) -> PublishReport {
+        let folder = self
+            .dir
+            .path()
+            .join(format!("photos-{}", proofline_server::secret::new_id(6)));
+        proofline_samples::write_all(&folder, samples).unwrap();
+        self.publish_dir(&folder).await.expect("publish succeeds")
+    }
+
+    pub async fn publish_dir(&self, dir: &Path) -> anyhow::Result<PublishReport> {
+        publish(
+            &self.db,
+            &self.store,
+            &PublishRequest {
+                dir: dir.to_path_buf(),
+                title: "Test gallery".into(),
+                label: "test".into(),
+            },
+        )
+        .await
+    }
+
+    pub async fn get_manifest(&self, gallery: &str, token: Option<&str>) -> reqwest::Response {
+        let mut req = self
+            .http
+            .get(format!("http://{}/api/galleries/{gallery}", self.origin));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.expect("origin answers")
+    }
+
+    pub async fn manifest(&self, report: &PublishReport) -> Manifest {
+        let resp = self
+            .get_manifest(report.gallery.as_str(), Some(report.token.as_str()))
+            .await;
+        assert_eq!(resp.status(), 200, "manifest fetch");
+        Manifest::from_json(&resp.text().await.unwrap()).expect("a valid manifest")
+    }
+}
+
+/// Photos with the file names that break naive URL signing.
+pub fn awkward_samples() -> Vec<Sample> {
+    let s = |name: &str, w, h, orientation, seed| Sample {
+        file_name: name.into(),
+        width: w,
+        height: h,
+        orientation,
+        seed,
+    };
+    vec![
+        s("photo 1.jpg", 900, 600, None, 1),
+        s("a+b=c&d.jpg", 600, 900, None, 2),
+        s("café #1.jpg", 800, 600, Some(6), 3),
+        s("Zoë's 100%.png", 500, 700, None, 4),
+    ]
+}
+
+/// A single-node Garage cluster on loopback, its own process.
+pub struct Garage {
+    child: Child,
+    config: PathBuf,
+    pub s3: SocketAddr,
+    pub key_id: String,
+    pub secret: String,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The `garage` binary: `$PROOFLINE_GARAGE`, else `~/.cargo/bin/garage`, else PATH.
+pub fn garage_bin() -> PathBuf {
+    if let Some(p) = std::env::var_os("PROOFLINE_GARAGE") {
+        return p.into();
+    }
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    match home.map(|h| h.join("bin/garage")) {
+        Some(p) if p.exists() => p,
+        _ => "garage".into(),
+    }
+}
+
+impl Garage {
+    pub fn start(dir: &Path) -> Garage {
+        std::fs::create_dir_all(dir).unwrap();
+        let (rpc, s3) = (free_port(), free_port());
+        let config = dir.join("garage.toml");
+        let secret: String = (0..64)
+            .map(|i| b"0123456789abcdef"[(i * 7 + 3) % 16] as char)
+            .collect();
+        std::fs::write(
+            &config,
+            format!(
+                r#"metadata_dir = "{meta}"
+data_dir = "{data}"
+db_engine = "sqlite"
+replication_factor = 1
+rpc_bind_addr = "127.0.0.1:{rpc}"
+rpc_public_addr = "127.0.0.1:{rpc}"
+rpc_secret = "{secret}"
+
+[s3_api]
+s3_region = "garage"
+api_bind_addr = "127.0.0.1:{s3}"
+root_domain = ".s3.garage.localhost"
+"#,
+                meta = dir.join("meta").display(),
+                data = dir.join("data").display(),
+            ),
+        )
+        .unwrap();
+        let log = std::fs::File::create(dir.join("garage.log")).unwrap();
+        let child = Command::new(garage_bin())
+            .arg("-c")
+            .arg(&config)
+            .arg("server")
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot start Garage ({e}); run `cargo xtask setup` to install it")
+            });
+        let mut garage = Garage {
+            child,
+            config,
+            s3: format!("127.0.0.1:{s3}").parse().unwrap(),
+            key_id: "GK0123456789abcdef01234567".into(),
+            secret: "f".repeat(64),
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let node = loop {
+            match garage.cli(&["node", "id", "-q"]) {
+                Ok(out) => break out.trim().split('@').next().unwrap().to_string(),
+                Err(e) if Instant::now() > deadline => panic!("Garage did not start: {e}"),
+                Err(_) => std::thread::sleep(Duration::from_millis(200)),
+            }
+        };
+        garage.must(&["layout", "assign", "-z", "dc1", "-c", "1G", &node]);
+        garage.must(&["layout", "apply", "--version", "1"]);
+        garage.must(&["bucket", "create", "proofline"]);
+        let (id, secret) = (garage.key_id.clone(), garage.secret.clone());
+        garage.must(&["key", "import", "--yes", "-n", "proofline", &id, &secret]);
+        garage.must(&[
+            "bucket",
+            "allow",
+            "--read",
+            "--write",
+            "--owner",
+            "proofline",
+            "--key",
+            &id,
+        ]);
+        garage
+    }
+
+    fn cli(&self, args: &[&str]) -> Result<String, String> {
+        let out = Command::new(garage_bin())
+            .arg("-c")
+            .arg(&self.config)
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| e.to_string())?;
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).into_owned())
+        }
+    }
+
+    fn must(&self, args: &[&str]) -> String {
+        self.cli(args)
+            .unwrap_or_else(|e| panic!("garage {args:?} failed: {e}"))
+    }
+}
+
+impl Drop for Garage {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,77 @@
+// A customer opens the link the studio sent, sees every proof, and pages through
+// them in the lightbox; every image comes straight from the object store.
+import { test, expect, startStudio } from './fixtures';
+import { GalleryPage } from './gallery.page';
+
+const SAMPLE_COUNT = 12;
+
+test('customer opens the share link and every thumbnail loads from the store', async ({ page, studio }) => {
+  const imageRequests: string[] = [];
+  page.on('request', (req) => {
+    if (req.resourceType() === 'image') imageRequests.push(req.url());
+  });
+  const gallery = new GalleryPage(page);
+  await gallery.open(studio.link);
+  await expect(page.getByRole('heading', { level: 1, name: 'Sample wedding' })).toBeVisible();
+  await expect(page.getByText(`${SAMPLE_COUNT} photos`)).toBeVisible();
+  await gallery.expectAllThumbnailsRendered(SAMPLE_COUNT);
+
+  // The lightbox opens on a click and moves with the arrow keys.
+  await gallery.tile('Ceremony 01').click();
+  await gallery.expectLightboxShowing(`1 of ${SAMPLE_COUNT}`);
+  await expect(gallery.lightbox).toHaveAccessibleName(/^Ceremony 01/);
+  await page.keyboard.press('ArrowRight');
+  await gallery.expectLightboxShowing(`2 of ${SAMPLE_COUNT}`);
+  await page.keyboard.press('ArrowRight');
+  await gallery.expectLightboxShowing(`3 of ${SAMPLE_COUNT}`);
+  await page.keyboard.press('ArrowLeft');
+  await gallery.expectLightboxShowing(`2 of ${SAMPLE_COUNT}`);
+  await gallery.lightbox.getByRole('button', { name: 'Next photo' }).click();
+  await gallery.expectLightboxShowing(`3 of ${SAMPLE_COUNT}`);
+
+  // Escape closes it and gives focus back to the photo's tile.
+  await page.keyboard.press('Escape');
+  await expect(gallery.lightbox).toBeHidden();
+
+  // Every image byte came from the store, none through the origin.
+  expect(imageRequests.length).toBeGreaterThanOrEqual(SAMPLE_COUNT + 3);
+  for (const url of imageRequests) {
+    if (url.startsWith('data:')) continue; // ThumbHash placeholders
+    expect(url.startsWith(`${studio.storeOrigin}/`), url).toBe(true);
+    expect(url.startsWith(studio.origin), url).toBe(false);
+  }
+});
+
+test('the back button closes the lightbox', async ({ page, studio }) => {
+  const gallery = new GalleryPage(page);
+  await gallery.open(studio.link);
+  await gallery.tile('Ceremony 02').click();
+  await gallery.expectLightboxShowing(`2 of ${SAMPLE_COUNT}`);
+  await page.keyboard.press('ArrowRight');
+  await gallery.expectLightboxShowing(`3 of ${SAMPLE_COUNT}`);
+  await page.goBack();
+  await expect(gallery.lightbox).toBeHidden();
+  await expect(gallery.tile('Ceremony 01')).toBeVisible();
+});
+
+test('a wrong token shows a sentence, not a blank page', async ({ page, studio }) => {
+  const wrong = studio.link.replace(/\/[^/]+$/, '/AAAAAAAAAAAAAAAAAAAAAA');
+  await page.goto(wrong);
+  await expect(page.getByRole('heading', { name: "We can't show this gallery" })).toBeVisible();
+  await expect(page.getByRole('status')).toContainText('ask the studio for a new one');
+});
+
+test('a studio server that is down shows a sentence, not a blank page', async ({ page }) => {
+  // Its own server, so killing it does not disturb the other tests.
+  const own = await startStudio();
+  try {
+    await page.goto(`${own.origin}/#/`);
+    await expect(page.getByRole('heading', { name: 'Proofline' })).toBeVisible();
+    // The origin dies for real; the app, already loaded, then follows the link.
+    await own.stop();
+    await page.evaluate((hash) => { location.hash = hash; }, new URL(own.link).hash);
+    await expect(page.getByRole('status')).toContainText("couldn't reach the studio's server");
+  } finally {
+    await own.stop();
+  }
+});

@@ -1,0 +1,47 @@
+//! The origin API adapter: fetches a gallery manifest with a bounded timeout and
+//! turns every failure into a [`LoadError`] a customer can read.
+
+use gloo_net::http::Request;
+use proofline_core::route::ShareToken;
+use proofline_core::{GalleryId, Manifest, ManifestError};
+
+/// How long to wait for the studio's server before saying it is unreachable.
+const TIMEOUT_MS: u32 = 8_000;
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum LoadError {
+    #[error("We couldn't reach the studio's server. Check your connection and try again.")]
+    Unreachable,
+    #[error("This gallery doesn't exist, or the studio has stopped sharing it.")]
+    NotFound,
+    #[error("This link isn't valid any more. Please ask the studio for a new one.")]
+    Unauthorized,
+    #[error("The studio's server had a problem ({0}). Please try again in a moment.")]
+    Server(u16),
+    #[error("The gallery's data is damaged, so we can't show it. Please tell the studio. ({0})")]
+    Damaged(ManifestError),
+}
+
+pub async fn fetch_manifest(
+    gallery: &GalleryId,
+    token: &ShareToken,
+) -> Result<Manifest, LoadError> {
+    let url = format!("/api/galleries/{gallery}");
+    let controller = web_sys::AbortController::new().map_err(|_| LoadError::Unreachable)?;
+    let signal = controller.signal();
+    let timeout = gloo_timers::callback::Timeout::new(TIMEOUT_MS, move || controller.abort());
+    let response = Request::get(&url)
+        .header("Authorization", &format!("Bearer {}", token.as_str()))
+        .abort_signal(Some(&signal))
+        .send()
+        .await;
+    let response = response.map_err(|_| LoadError::Unreachable)?;
+    let body = response.text().await.map_err(|_| LoadError::Unreachable);
+    drop(timeout);
+    match response.status() {
+        200 => Manifest::from_json(&body?).map_err(LoadError::Damaged),
+        401 | 403 => Err(LoadError::Unauthorized),
+        404 | 410 => Err(LoadError::NotFound),
+        status => Err(LoadError::Server(status)),
+    }
+}

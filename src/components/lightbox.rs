@@ -1,0 +1,122 @@
+//! The lightbox: one photo's `proof` rendition, previous/next with buttons and
+//! arrow keys, Escape to close. The open image is part of the URL, so Back
+//! closes it and a link can point at one photo.
+
+use leptos::ev;
+use leptos::html;
+use leptos::prelude::*;
+use proofline_core::route::Route;
+use proofline_core::{ImageId, Manifest};
+
+use crate::use_hash_route::replace;
+
+#[component]
+pub fn Lightbox(
+    manifest: StoredValue<Manifest>,
+    base: Route,
+    image: ImageId,
+    /// Whether the lightbox was opened by a tile (a history entry was pushed).
+    from_grid: RwSignal<bool>,
+) -> impl IntoView {
+    let (index, total) =
+        manifest.with_value(|m| (m.images.iter().position(|i| i.id == image), m.images.len()));
+    let Some(index) = index else {
+        // An image id the gallery doesn't have: back to the grid.
+        replace(&base);
+        return ().into_any();
+    };
+    let current = manifest.with_value(|m| m.images[index].clone());
+    let neighbour = move |delta: isize| -> Option<Route> {
+        let i = index.checked_add_signed(delta).filter(|i| *i < total)?;
+        Some(base.with_image(Some(manifest.with_value(|m| m.images[i].id.clone()))))
+    };
+    let (prev, next) = (neighbour(-1), neighbour(1));
+    let close = {
+        let base = base.clone();
+        move || {
+            // Opened from the grid: step back so Back/Forward stay meaningful.
+            // Opened from a link: there is no grid entry to go back to.
+            if from_grid.get_untracked() {
+                from_grid.set(false);
+                let _ = window().history().and_then(|h| h.back());
+            } else {
+                replace(&base);
+            }
+        }
+    };
+    let go = move |to: &Option<Route>| {
+        if let Some(r) = to {
+            replace(r);
+        }
+    };
+    let keys = {
+        let (prev, next, close) = (prev.clone(), next.clone(), close.clone());
+        window_event_listener(ev::keydown, move |e| match e.key().as_str() {
+            "ArrowLeft" => go(&prev),
+            "ArrowRight" => go(&next),
+            "Escape" => close(),
+            _ => {}
+        })
+    };
+    let tile_id = format!("tile-{}", current.id);
+    on_cleanup(move || {
+        keys.remove();
+        // Give focus back to the photo's tile in the grid.
+        if let Some(el) = document().get_element_by_id(&tile_id) {
+            if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+                let _ = el.focus();
+            }
+        }
+    });
+    let dialog = NodeRef::<html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(d) = dialog.get() {
+            let _ = d.focus();
+        }
+    });
+    let proof = current.renditions.proof.clone();
+    let position = format!("{} of {}", index + 1, total);
+    let (has_prev, has_next) = (prev.is_some(), next.is_some());
+    view! {
+        <div
+            class="lightbox"
+            role="dialog"
+            aria-modal="true"
+            aria-label=format!("{} ({position})", current.alt)
+            tabindex="-1"
+            node_ref=dialog
+        >
+            <img
+                class="proof"
+                src=proof.url
+                alt=current.alt.clone()
+                width=proof.width
+                height=proof.height
+                crossorigin="anonymous"
+            />
+            <p class="caption">{current.alt.clone()} " · " {position}</p>
+            <button
+                type="button"
+                class="nav prev"
+                aria-label="Previous photo"
+                disabled=!has_prev
+                on:click=move |_| go(&prev)
+            >
+                "‹"
+            </button>
+            <button
+                type="button"
+                class="nav next"
+                aria-label="Next photo"
+                disabled=!has_next
+                on:click=move |_| go(&next)
+            >
+                "›"
+            </button>
+            <button type="button" class="close" aria-label="Close" on:click=move |_| close()>
+                "×"
+            </button>
+        </div>
+    }
+    .into_any()
+}

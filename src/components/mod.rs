@@ -1,0 +1,4 @@
+pub mod grid;
+pub mod lightbox;
+pub mod message;
+pub mod tile;

@@ -1,0 +1,249 @@
+//! `cargo xtask <command>`: every workflow of the project in one place.
+//!
+//! - `setup`: install what is missing (idempotent; skips what is present at the
+//!   right version). Nothing is downloaded from GitHub.
+//! - `demo`: build, start `proofline serve`, publish sample photos, print the link.
+//! - `test`: every test: native unit/integration (embedded store and Garage) and
+//!   browser end-to-end in headless Chromium.
+//! - `lint`: rustfmt and clippy (`-D warnings`), native and wasm.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Instant;
+
+use anyhow::{Context as _, bail};
+
+mod setup;
+
+const DEMO_LISTEN: &str = "127.0.0.1:7870";
+const DEMO_STORE_LISTEN: &str = "127.0.0.1:7871";
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::run(setup::Needs::All),
+        Some("demo") => demo(&args[1..]),
+        Some("test") => test(&args[1..]),
+        Some("lint") => lint(),
+        Some("build-client") => build_client(),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <setup | demo [--listen ADDR] [--store-listen ADDR] | test [--no-e2e] | lint | build-client>"
+            );
+            std::process::exit(2);
+        }
+    };
+    if let Err(e) = result {
+        eprintln!("xtask: error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+/// The workspace root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask is inside the workspace")
+        .to_path_buf()
+}
+
+/// Runs a step, printing its name and how long it took.
+pub fn step<T>(name: &str, f: impl FnOnce() -> anyhow::Result<T>) -> anyhow::Result<T> {
+    println!("==> {name}");
+    let start = Instant::now();
+    let r = f();
+    let took = start.elapsed().as_secs_f64();
+    match &r {
+        Ok(_) => println!("    {name}: done in {took:.1}s"),
+        Err(_) => println!("    {name}: FAILED after {took:.1}s"),
+    }
+    r
+}
+
+/// Runs a command to completion, failing with its name if it fails.
+pub fn run(cmd: &mut Command) -> anyhow::Result<()> {
+    let status = cmd
+        .status()
+        .with_context(|| format!("cannot start {:?}", cmd.get_program()))?;
+    if !status.success() {
+        bail!("{cmd:?} failed ({status})");
+    }
+    Ok(())
+}
+
+/// PATH with the project's own tool folders first (npm binaries, cargo bin).
+pub fn tool_path() -> String {
+    let mut dirs = vec![root().join("e2e/node_modules/.bin"), setup::cargo_bin()];
+    if let Some(path) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&path));
+    }
+    std::env::join_paths(dirs)
+        .expect("paths without separators")
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn cargo() -> Command {
+    let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    c.current_dir(root()).env("PATH", tool_path());
+    c
+}
+
+fn build_client() -> anyhow::Result<()> {
+    step("build the browser app (trunk, release, wasm-opt)", || {
+        run(Command::new("trunk")
+            .args(["build", "--release"])
+            .current_dir(root())
+            .env("PATH", tool_path()))
+    })
+}
+
+fn build_server() -> anyhow::Result<PathBuf> {
+    step("build the proofline server", || {
+        run(cargo().args(["build", "-p", "proofline-server", "--bin", "proofline"]))
+    })?;
+    Ok(root().join("target/debug/proofline"))
+}
+
+fn flag(args: &[String], name: &str, default: &str) -> String {
+    args.windows(2)
+        .find(|w| w[0] == name)
+        .map(|w| w[1].clone())
+        .unwrap_or_else(|| default.to_string())
+}
+
+fn demo(args: &[String]) -> anyhow::Result<()> {
+    let listen = flag(args, "--listen", DEMO_LISTEN);
+    let store_listen = flag(args, "--store-listen", DEMO_STORE_LISTEN);
+    setup::run(setup::Needs::Build)?;
+    build_client()?;
+    let bin = build_server()?;
+
+    let data = root().join("target/demo");
+    let photos = data.join("sample photos");
+    step("generate sample photos", || {
+        if data.exists() {
+            std::fs::remove_dir_all(&data).context("clearing the previous demo")?;
+        }
+        proofline_samples::write_all(&photos, &proofline_samples::demo_set())?;
+        Ok(())
+    })?;
+
+    // Ctrl-C reaches the server too (same process group); we only wait for it.
+    ctrlc::set_handler(|| println!("\nStopping…")).context("installing the Ctrl-C handler")?;
+    let common = |c: &mut Command| {
+        c.arg("--listen")
+            .arg(&listen)
+            .arg("--store-listen")
+            .arg(&store_listen)
+            .arg("--data-dir")
+            .arg(data.join("data"));
+    };
+    let mut serve = Command::new(&bin);
+    serve
+        .arg("serve")
+        .arg("--client-dir")
+        .arg(root().join("dist"));
+    common(&mut serve);
+    let mut server = serve.spawn().context("starting proofline serve")?;
+    wait_for_port(&listen, &mut server)?;
+
+    let mut publish = Command::new(&bin);
+    publish
+        .arg("publish")
+        .arg(&photos)
+        .args(["--title", "Sample wedding", "--label", "Demo"]);
+    common(&mut publish);
+    let out = publish.stderr(Stdio::inherit()).output()?;
+    if !out.status.success() {
+        let _ = server.kill();
+        bail!("publishing the sample gallery failed");
+    }
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let link = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Share link: "))
+        .context("publish printed no share link")?;
+    println!();
+    println!("Proofline demo is running. Open this link in a browser:");
+    println!();
+    println!("    {link}");
+    println!();
+    println!("Press Ctrl-C to stop.");
+    let status = server.wait()?;
+    println!("Server stopped ({status}).");
+    Ok(())
+}
+
+fn wait_for_port(addr: &str, child: &mut Child) -> anyhow::Result<()> {
+    for _ in 0..300 {
+        if std::net::TcpStream::connect(addr).is_ok() {
+            return Ok(());
+        }
+        if let Some(status) = child.try_wait()? {
+            bail!("the server exited before it was ready ({status})");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    bail!("the server did not start listening on {addr} within 30 s")
+}
+
+fn test(args: &[String]) -> anyhow::Result<()> {
+    let start = Instant::now();
+    setup::run(setup::Needs::All)?;
+    step(
+        "native tests: core, server (embedded store and Garage), samples",
+        || run(cargo().args(["test", "--workspace"])),
+    )?;
+    if !args.iter().any(|a| a == "--no-e2e") {
+        build_client()?;
+        let bin = build_server()?;
+        let samples = root().join("target/e2e-samples");
+        step("generate sample photos for the browser tests", || {
+            if samples.exists() {
+                std::fs::remove_dir_all(&samples)?;
+            }
+            proofline_samples::write_all(&samples, &proofline_samples::demo_set())?;
+            Ok(())
+        })?;
+        step("browser end-to-end tests (headless Chromium)", || {
+            run(Command::new("npx")
+                .args(["playwright", "test"])
+                .current_dir(root().join("e2e"))
+                .env("PATH", tool_path())
+                .env("PROOFLINE_BIN", &bin)
+                .env("PROOFLINE_CLIENT_DIR", root().join("dist"))
+                .env("PROOFLINE_SAMPLES", &samples))
+        })?;
+    }
+    println!("All tests passed in {:.0}s.", start.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn lint() -> anyhow::Result<()> {
+    step("rustfmt --check", || {
+        run(cargo().args(["fmt", "--all", "--check"]))
+    })?;
+    step("clippy (native)", || {
+        run(cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    step("clippy (browser app, wasm32)", || {
+        run(cargo().args([
+            "clippy",
+            "-p",
+            "proofline-client",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })
+}

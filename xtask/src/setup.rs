@@ -1,0 +1,172 @@
+//! `cargo xtask setup`: installs every tool the project needs, skipping what is
+//! already present at the right version. Registries only (crates.io, npm,
+//! Debian); nothing comes from GitHub.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use anyhow::{Context as _, bail};
+
+use crate::{root, run, step, tool_path};
+
+pub const TRUNK_VERSION: &str = "0.21.14";
+pub const GARAGE_VERSION: &str = "2.5.0";
+pub const WASM_OPT_VERSION: &str = "132";
+
+/// Which tools a workflow needs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    /// Building and running the app (the demo).
+    Build,
+    /// Everything, including the browser and Garage for the tests.
+    All,
+}
+
+pub fn cargo_bin() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"))
+        .join("bin")
+}
+
+pub fn run(needs: Needs) -> anyhow::Result<()> {
+    step("wasm32 target", wasm_target)?;
+    step("trunk", || {
+        cargo_install("trunk", TRUNK_VERSION, "trunk", true)
+    })?;
+    step("wasm-bindgen CLI (the version in Cargo.lock)", || {
+        let version = locked_version("wasm-bindgen")?;
+        // Without --locked: its own lockfile names a crate version the registry lacks.
+        cargo_install("wasm-bindgen-cli", &version, "wasm-bindgen", false)
+    })?;
+    step("npm packages (binaryen, Playwright)", npm_packages)?;
+    if needs == Needs::All {
+        step("Chromium and ChromeDriver (Debian)", chromium)?;
+        step("Garage object store", || {
+            cargo_install("garage", GARAGE_VERSION, "garage", true)
+        })?;
+    }
+    Ok(())
+}
+
+/// The first line a tool prints for `--version`, if it runs at all.
+fn version_of(program: &str) -> Option<String> {
+    let out = Command::new(program)
+        .arg("--version")
+        .env("PATH", tool_path())
+        .output()
+        .ok()?;
+    out.status.success().then(|| {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string()
+    })
+}
+
+fn wasm_target() -> anyhow::Result<()> {
+    let out = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .context("rustup is needed to add the wasm32 target")?;
+    if String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
+        println!("    present");
+        return Ok(());
+    }
+    run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+fn cargo_install(krate: &str, version: &str, bin: &str, locked: bool) -> anyhow::Result<()> {
+    if let Some(v) = version_of(bin) {
+        // "trunk 0.21.14", "wasm-bindgen 0.2.130", "garage v2.5.0 [features…]"
+        if v.split_whitespace()
+            .any(|w| w.trim_start_matches('v') == version)
+        {
+            println!("    present: {v}");
+            return Ok(());
+        }
+        println!("    found {v:?}, want {version}: reinstalling");
+    }
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.args(["install", krate, "--version", version, "--force"]);
+    if locked {
+        cmd.arg("--locked");
+    }
+    run(&mut cmd)
+}
+
+/// The version of `package` that Cargo.lock pins.
+fn locked_version(package: &str) -> anyhow::Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).context("reading Cargo.lock")?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == format!("name = \"{package}\"") {
+            if let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
+                return Ok(v.trim_end_matches('"').to_string());
+            }
+        }
+    }
+    bail!("{package} is not in Cargo.lock")
+}
+
+fn npm_packages() -> anyhow::Result<()> {
+    let dir = root().join("e2e");
+    let lock =
+        std::fs::read(dir.join("package-lock.json")).context("reading e2e/package-lock.json")?;
+    let stamp = dir.join("node_modules/.proofline-installed-lock");
+    let wasm_opt_ok =
+        version_of("wasm-opt").is_some_and(|v| v.split_whitespace().any(|w| w == WASM_OPT_VERSION));
+    if std::fs::read(&stamp).ok().as_deref() == Some(&lock[..]) && wasm_opt_ok {
+        println!("    present (matches package-lock.json)");
+        return Ok(());
+    }
+    run(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(&dir)
+        // Playwright must use Debian's Chromium, never download its own.
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))?;
+    std::fs::write(&stamp, &lock)?;
+    Ok(())
+}
+
+fn chromium() -> anyhow::Result<()> {
+    let present = ["/usr/bin/chromium", "/usr/bin/chromedriver"]
+        .iter()
+        .all(|p| std::path::Path::new(p).exists());
+    if present {
+        println!(
+            "    present: {}",
+            version_of("chromium").unwrap_or_default()
+        );
+        return Ok(());
+    }
+    let sudo = |args: &[&str]| {
+        let is_root = Command::new("id")
+            .arg("-u")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+            .unwrap_or(false);
+        let mut c = if is_root {
+            Command::new(args[0])
+        } else {
+            let mut c = Command::new("sudo");
+            c.arg(args[0]);
+            c
+        };
+        c.args(&args[1..]).env("DEBIAN_FRONTEND", "noninteractive");
+        c
+    };
+    run(&mut sudo(&["apt-get", "update"]))?;
+    run(&mut sudo(&[
+        "apt-get",
+        "install",
+        "-y",
+        "chromium",
+        "chromium-driver",
+    ]))
+}
