@@ -122,7 +122,7 @@ pub async fn publish(
     bar.finish_and_clear();
 
     // Keep the folder's order (camera file names sort in shooting order).
-    images.sort_by(|a, b| natural_key(&a.file_name).cmp(&natural_key(&b.file_name)));
+    images.sort_by_cached_key(|i| file_order(&i.file_name));
     dedupe(&mut images, &mut skipped);
     let stored = StoredGallery {
         id: gallery.clone(),
@@ -224,6 +224,19 @@ fn display_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Folder order: by name without extension, naturally ("IMG 2" before "IMG 10",
+/// "IMG 2" before "IMG 2 copy"), then by extension.
+fn file_order(name: &str) -> (Vec<(String, u64)>, String) {
+    let path = Path::new(name);
+    let stem = path
+        .file_stem()
+        .map_or(name.into(), |s| s.to_string_lossy());
+    let ext = path
+        .extension()
+        .map_or(String::new(), |e| e.to_string_lossy().to_lowercase());
+    (natural_key(&stem), ext)
 }
 
 /// Sort key that puts "IMG 2" before "IMG 10".
@@ -351,9 +364,12 @@ mod tests {
 
     #[test]
     fn natural_order_puts_2_before_10() {
-        let mut names = vec!["IMG 10.jpg", "img 2.jpg", "IMG 1.jpg"];
-        names.sort_by_key(|n| natural_key(n));
-        assert_eq!(names, ["IMG 1.jpg", "img 2.jpg", "IMG 10.jpg"]);
+        let mut names = vec!["IMG 10.jpg", "img 2 copy.jpg", "img 2.jpg", "IMG 1.jpg"];
+        names.sort_by_key(|n| file_order(n));
+        assert_eq!(
+            names,
+            ["IMG 1.jpg", "img 2.jpg", "img 2 copy.jpg", "IMG 10.jpg"]
+        );
     }
 
     #[test]

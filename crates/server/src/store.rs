@@ -55,12 +55,14 @@ impl ObjectStore {
         })
     }
 
-    /// The full object key for a key relative to this store's prefix.
-    pub fn key(&self, relative: &str) -> String {
+    /// The full object key for a key relative to this store's prefix. Every
+    /// method takes relative keys, so the prefix is applied in one place.
+    fn key(&self, relative: &str) -> String {
         format!("{}{relative}", self.prefix)
     }
 
     pub async fn put(&self, key: &str, bytes: Vec<u8>, content_type: &str) -> anyhow::Result<()> {
+        let key = &self.key(key);
         self.client
             .put_object()
             .bucket(&self.bucket)
@@ -76,32 +78,11 @@ impl ObjectStore {
         Ok(())
     }
 
-    /// Size of an object, or `None` when it does not exist.
-    pub async fn size(&self, key: &str) -> anyhow::Result<Option<u64>> {
-        match self
-            .client
-            .head_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .send()
-            .await
-        {
-            Ok(out) => Ok(Some(out.content_length().unwrap_or(0).max(0) as u64)),
-            Err(e) => {
-                let e = aws_sdk_s3::Error::from(e);
-                if matches!(e, aws_sdk_s3::Error::NotFound(_)) {
-                    Ok(None)
-                } else {
-                    Err(anyhow::Error::from(e).context(format!("checking {key}")))
-                }
-            }
-        }
-    }
-
     /// A GET URL valid from the window's start to its expiry. Signing from the
     /// start of a fixed window (not "now") makes every request inside the window
     /// get the identical URL, so HTTP caches and CDNs can reuse it.
     pub async fn presign_get(&self, key: &str, window: SigningWindow) -> anyhow::Result<String> {
+        let key = &self.key(key);
         let validity = (window.expires_at - window.start).max(1) as u64;
         let config = PresigningConfig::builder()
             .start_time(UNIX_EPOCH + Duration::from_secs(window.start.max(0) as u64))

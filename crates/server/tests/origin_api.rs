@@ -104,8 +104,9 @@ async fn identical_photos_are_published_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_upload_publishes_nothing() {
     let h = Harness::start(Backend::Embedded).await;
+    // A store that is down: nothing listens on port 1.
     let mut settings = h.settings.clone();
-    settings.bucket = "no-such-bucket".into();
+    settings.endpoint = Some("http://127.0.0.1:1".into());
     let broken = proofline_server::store::ObjectStore::connect(&settings)
         .await
         .unwrap();
@@ -121,7 +122,7 @@ async fn a_failed_upload_publishes_nothing() {
         },
     )
     .await;
-    assert!(result.is_err(), "publishing into a missing bucket fails");
+    assert!(result.is_err(), "publishing to a dead store fails");
     assert_eq!(
         h.db.gallery_count().unwrap(),
         0,

@@ -246,7 +246,7 @@ root_domain = ".s3.garage.localhost"
             .unwrap_or_else(|e| {
                 panic!("cannot start Garage ({e}); run `cargo xtask setup` to install it")
             });
-        let mut garage = Garage {
+        let garage = Garage {
             child,
             config,
             s3: format!("127.0.0.1:{s3}").parse().unwrap(),
