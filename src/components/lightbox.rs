@@ -26,7 +26,7 @@ pub fn Lightbox(
         return ().into_any();
     };
     let current = manifest.with_value(|m| m.images[index].clone());
-    let neighbour = move |delta: isize| -> Option<Route> {
+    let neighbour = |delta: isize| -> Option<Route> {
         let i = index.checked_add_signed(delta).filter(|i| *i < total)?;
         Some(base.with_image(Some(manifest.with_value(|m| m.images[i].id.clone()))))
     };
@@ -76,13 +76,14 @@ pub fn Lightbox(
     });
     let proof = current.renditions.proof.clone();
     let position = format!("{} of {}", index + 1, total);
+    let label = format!("{} ({position})", current.alt);
     let (has_prev, has_next) = (prev.is_some(), next.is_some());
     view! {
         <div
             class="lightbox"
             role="dialog"
             aria-modal="true"
-            aria-label=format!("{} ({position})", current.alt)
+            aria-label=label
             tabindex="-1"
             node_ref=dialog
         >

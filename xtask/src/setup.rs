@@ -83,9 +83,9 @@ fn wasm_target() -> anyhow::Result<()> {
 
 fn cargo_install(krate: &str, version: &str, bin: &str, locked: bool) -> anyhow::Result<()> {
     if let Some(v) = version_of(bin) {
-        // "trunk 0.21.14", "wasm-bindgen 0.2.130", "garage v2.5.0 [features…]"
-        if v.split_whitespace()
-            .any(|w| w.trim_start_matches('v') == version)
+        // "trunk 0.21.14", "wasm-bindgen 0.2.130", "garage cargo:2.5.0 [features…]"
+        let matches = |w: &str| w.rsplit(':').next().unwrap_or(w).trim_start_matches('v') == version;
+        if v.split_whitespace().any(matches)
         {
             println!("    present: {v}");
             return Ok(());

@@ -16,17 +16,19 @@ pub const SIGV4_MAX_EXPIRES: i64 = 604_800;
 /// Why a URL's validity could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ExpiryError {
-    #[error("not a valid URL")]
+    #[error("this is not a valid absolute URL")]
     NotAUrl,
-    #[error("the URL carries no signature this app understands (SigV4 or CloudFront)")]
+    #[error(
+        "the URL carries no signature this app understands (SigV4 `X-Amz-Date`/`X-Amz-Expires`, or CloudFront `Expires` or `Policy`)"
+    )]
     NotSigned,
     #[error("X-Amz-Date {0:?} is not a UTC timestamp like 20260131T235959Z")]
     BadDate(String),
-    #[error("X-Amz-Expires {0:?} must be a number of seconds from 0 to 604800")]
+    #[error("X-Amz-Expires {0:?} must be a whole number of seconds from 0 to 604800 (seven days)")]
     BadExpires(String),
-    #[error("CloudFront Expires {0:?} is not a Unix time")]
+    #[error("CloudFront Expires {0:?} is not a Unix time in seconds")]
     BadCloudFrontExpires(String),
-    #[error("CloudFront Policy is unreadable: {0}")]
+    #[error("the CloudFront Policy cannot be read: {0}")]
     BadPolicy(String),
 }
 
@@ -46,7 +48,26 @@ pub struct UrlValidity {
     pub expires_at: i64,
 }
 
+/// The query parameters that make a URL a SigV4 presigned one. Any of them means
+/// the URL is SigV4, so a missing date or lifetime is an error, not "unsigned".
+const SIGV4_PARAMS: [&str; 4] = [
+    "X-Amz-Algorithm",
+    "X-Amz-Date",
+    "X-Amz-Expires",
+    "X-Amz-Signature",
+];
+
 /// Reads when a signed URL starts and stops working, from the URL alone.
+///
+/// - SigV4 presigned (`X-Amz-Date` + `X-Amz-Expires`): works from the signing
+///   date for `X-Amz-Expires` seconds. A URL signed with temporary credentials
+///   stops earlier if they expire first; the URL cannot tell.
+/// - CloudFront canned policy: works until `Expires`.
+/// - CloudFront custom policy: works from `DateGreaterThan` (if any) until
+///   `DateLessThan`, both read from the base64 JSON `Policy`.
+///
+/// Parameter names are matched case-sensitively, as AWS writes them; values are
+/// percent-decoded first.
 pub fn url_validity(url: &str) -> Result<UrlValidity, ExpiryError> {
     let url = url::Url::parse(url).map_err(|_| ExpiryError::NotAUrl)?;
     let param = |name: &str| {
@@ -54,14 +75,13 @@ pub fn url_validity(url: &str) -> Result<UrlValidity, ExpiryError> {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.into_owned())
     };
-    if let Some(date) = param("X-Amz-Date") {
+    if SIGV4_PARAMS.iter().any(|name| param(name).is_some()) {
+        let date = param("X-Amz-Date").unwrap_or_default();
         let signed_at =
             parse_sigv4_timestamp(&date).ok_or_else(|| ExpiryError::BadDate(date.clone()))?;
         let raw = param("X-Amz-Expires").unwrap_or_default();
-        let expires: i64 = raw
-            .parse()
-            .ok()
-            .filter(|e| (0..=SIGV4_MAX_EXPIRES).contains(e))
+        let expires = parse_seconds(&raw)
+            .filter(|e| *e <= SIGV4_MAX_EXPIRES)
             .ok_or(ExpiryError::BadExpires(raw))?;
         return Ok(UrlValidity {
             scheme: SignatureScheme::SigV4,
@@ -78,9 +98,8 @@ pub fn url_validity(url: &str) -> Result<UrlValidity, ExpiryError> {
         });
     }
     if let Some(expires) = param("Expires") {
-        let expires_at = expires
-            .parse()
-            .map_err(|_| ExpiryError::BadCloudFrontExpires(expires))?;
+        let expires_at =
+            parse_seconds(&expires).ok_or(ExpiryError::BadCloudFrontExpires(expires))?;
         return Ok(UrlValidity {
             scheme: SignatureScheme::CloudFrontCanned,
             not_before: None,
@@ -88,6 +107,15 @@ pub fn url_validity(url: &str) -> Result<UrlValidity, ExpiryError> {
         });
     }
     Err(ExpiryError::NotSigned)
+}
+
+/// A count of seconds written as plain decimal digits, as AWS writes them. Rust's
+/// own parser would also take `+5`, which no signer produces.
+fn parse_seconds(s: &str) -> Option<i64> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
 }
 
 /// Decodes CloudFront's URL-safe base64 (`-`→`+`, `_`→`=`, `~`→`/`).
@@ -108,13 +136,16 @@ pub fn cloudfront_base64_decode(s: &str) -> Option<Vec<u8>> {
 
 fn read_policy(policy: &str) -> Result<(Option<i64>, i64), ExpiryError> {
     let bytes = cloudfront_base64_decode(policy)
-        .ok_or_else(|| ExpiryError::BadPolicy("not CloudFront base64".into()))?;
+        .ok_or_else(|| ExpiryError::BadPolicy("it is not CloudFront base64".into()))?;
     let json: serde_json::Value = serde_json::from_slice(&bytes)
-        .map_err(|e| ExpiryError::BadPolicy(format!("not JSON ({e})")))?;
+        .map_err(|e| ExpiryError::BadPolicy(format!("it is not JSON ({e})")))?;
     let condition = &json["Statement"][0]["Condition"];
     let epoch = |name: &str| condition[name]["AWS:EpochTime"].as_i64();
-    let expires_at =
-        epoch("DateLessThan").ok_or_else(|| ExpiryError::BadPolicy("no DateLessThan".into()))?;
+    let expires_at = epoch("DateLessThan").ok_or_else(|| {
+        ExpiryError::BadPolicy(
+            "Statement[0].Condition has no DateLessThan with an AWS:EpochTime".into(),
+        )
+    })?;
     Ok((epoch("DateGreaterThan"), expires_at))
 }
 
@@ -152,7 +183,9 @@ fn days_in_month(y: i64, m: i64) -> i64 {
     }
 }
 
-/// `YYYYMMDDTHHMMSSZ` (SigV4's `X-Amz-Date`) to Unix seconds.
+/// `YYYYMMDDTHHMMSSZ` (SigV4's `X-Amz-Date`, always UTC) to Unix seconds, or
+/// `None` unless it is exactly that shape and a real date and time: months
+/// 1 to 12, days that exist in that month (leap years included), no leap seconds.
 pub fn parse_sigv4_timestamp(s: &str) -> Option<i64> {
     let b = s.as_bytes();
     if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
@@ -174,7 +207,8 @@ pub fn parse_sigv4_timestamp(s: &str) -> Option<i64> {
     valid.then(|| days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + se)
 }
 
-/// Unix seconds to `YYYYMMDDTHHMMSSZ`.
+/// Unix seconds to `YYYYMMDDTHHMMSSZ` (UTC). Times outside the years 0 to 9999
+/// do not fit that shape and come out with a different number of digits.
 pub fn sigv4_timestamp(unix: i64) -> String {
     let (days, secs) = (unix.div_euclid(86_400), unix.rem_euclid(86_400));
     let (y, m, d) = civil_from_days(days);
@@ -187,6 +221,12 @@ pub fn sigv4_timestamp(unix: i64) -> String {
 }
 
 /// The offset between the server's clock and this device's.
+///
+/// A phone's clock can be hours wrong (set by hand, a wrong time zone, drift),
+/// and signed URLs expire by the server's clock. So every
+/// manifest carries its `server_time`; the client observes it once on arrival and
+/// judges every expiry against [`ServerClock::server_now`], never against the
+/// device's time alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ServerClock {
     offset: i64,
@@ -195,20 +235,24 @@ pub struct ServerClock {
 impl ServerClock {
     /// From a manifest's `server_time` and the device time it arrived at.
     pub fn observe(server_time: i64, device_time: i64) -> Self {
+        // Saturating: `server_time` comes off the network and may be absurd.
         ServerClock {
-            offset: server_time - device_time,
+            offset: server_time.saturating_sub(device_time),
         }
     }
 
     /// What the server's clock reads now, given the device's.
     pub fn server_now(&self, device_now: i64) -> i64 {
-        device_now + self.offset
+        device_now.saturating_add(self.offset)
     }
 }
 
-/// Whether a URL expiring at `expires_at` still works for at least `margin_secs`.
+/// Whether a URL expiring at `expires_at` (exclusive: it fails from then on)
+/// still works for at least `margin_secs` more, judged at `server_now`. The
+/// margin covers the time a download takes, so a URL is not used in its last
+/// seconds.
 pub fn is_usable(expires_at: i64, server_now: i64, margin_secs: i64) -> bool {
-    server_now + margin_secs < expires_at
+    server_now.saturating_add(margin_secs) < expires_at
 }
 
 /// The span a URL is signed for.
@@ -219,19 +263,32 @@ pub struct SigningWindow {
     pub expires_at: i64,
 }
 
-/// The window containing `now`: it starts at `now` rounded down to a multiple of
-/// `window_secs`, and its URLs work for `validity_secs` from that start. With
-/// `validity_secs > window_secs`, a URL handed out at any moment of the window
-/// still works for at least `validity_secs - window_secs`.
+/// The signing window containing `now`.
+///
+/// Why: signing every URL "as of" the start of a fixed window makes every manifest
+/// fetched in that window carry byte-identical URLs, and HTTP caches (the
+/// browser's, the CDN's) key on the URL, so they keep hitting instead of
+/// downloading the same photo again under a new signature.
+///
+/// The window starts at `now` rounded down to a multiple of `window_secs` (also
+/// for times before 1970), and its URLs work for `validity_secs` from that start.
+/// Because `validity_secs > window_secs`, a URL handed out at any moment of the
+/// window still works for more than `validity_secs - window_secs` afterwards.
+///
+/// # Panics
+///
+/// Unless `0 < window_secs < validity_secs`: those come from the server's
+/// configuration, which must be checked when it is loaded.
 pub fn signing_window(now: i64, window_secs: i64, validity_secs: i64) -> SigningWindow {
     assert!(
         window_secs > 0 && validity_secs > window_secs,
-        "validity must outlast the window"
+        "a signing window must be positive and shorter than the URLs' validity \
+         (window {window_secs} s, validity {validity_secs} s)"
     );
     let start = now - now.rem_euclid(window_secs);
     SigningWindow {
         start,
-        expires_at: start + validity_secs,
+        expires_at: start.saturating_add(validity_secs),
     }
 }
 

@@ -9,6 +9,12 @@ use serde::{Deserialize, Serialize};
 pub enum IdError {
     #[error("{what} must not be empty")]
     Empty { what: &'static str },
+    #[error("{what} is too short ({len} characters, at least {min})")]
+    TooShort {
+        what: &'static str,
+        len: usize,
+        min: usize,
+    },
     #[error("{what} is too long ({len} characters, at most {max})")]
     TooLong {
         what: &'static str,
@@ -24,23 +30,35 @@ pub enum IdError {
 const MAX_ID_LEN: usize = 64;
 
 fn check_id(what: &'static str, s: &str) -> Result<(), IdError> {
+    check_url_safe(what, s, 1, MAX_ID_LEN)
+}
+
+/// Checks that `s` is `min..=max` characters of `[A-Za-z0-9_-]`: text that goes
+/// into URL paths and hashes as it is, with nothing to escape.
+pub(crate) fn check_url_safe(
+    what: &'static str,
+    s: &str,
+    min: usize,
+    max: usize,
+) -> Result<(), IdError> {
     if s.is_empty() {
         return Err(IdError::Empty { what });
     }
-    if s.len() > MAX_ID_LEN {
-        return Err(IdError::TooLong {
-            what,
-            len: s.len(),
-            max: MAX_ID_LEN,
-        });
-    }
-    match s
+    // Characters first: once they are all ASCII, byte length is character count.
+    if let Some(found) = s
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
     {
-        Some(found) => Err(IdError::BadCharacter { what, found }),
-        None => Ok(()),
+        return Err(IdError::BadCharacter { what, found });
     }
+    let len = s.len();
+    if len < min {
+        return Err(IdError::TooShort { what, len, min });
+    }
+    if len > max {
+        return Err(IdError::TooLong { what, len, max });
+    }
+    Ok(())
 }
 
 macro_rules! id_type {
@@ -165,6 +183,28 @@ mod tests {
             ImageId::parse("x".repeat(65)),
             Err(IdError::TooLong { len: 65, .. })
         ));
+    }
+
+    #[test]
+    fn ids_name_the_bad_character_before_counting_length() {
+        // 40 'é' are 80 bytes: the complaint is the character, not the length.
+        assert!(matches!(
+            GalleryId::parse("é".repeat(40)),
+            Err(IdError::BadCharacter { found: 'é', .. })
+        ));
+        assert!(GalleryId::parse("x".repeat(64)).is_ok());
+        assert_eq!(
+            ImageId::parse("x".repeat(65)).unwrap_err().to_string(),
+            "an image id is too long (65 characters, at most 64)"
+        );
+    }
+
+    #[test]
+    fn ids_round_trip_through_serde_and_reject_bad_text() {
+        let id: ImageId = serde_json::from_str("\"abc-1\"").unwrap();
+        assert_eq!(serde_json::to_string(&id).unwrap(), "\"abc-1\"");
+        assert!(serde_json::from_str::<GalleryId>("\"a b\"").is_err());
+        assert!(serde_json::from_str::<ContentHash>("\"abc\"").is_err());
     }
 
     #[test]

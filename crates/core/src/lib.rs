@@ -16,3 +16,4 @@ pub mod route;
 
 pub use ids::{ContentHash, GalleryId, IdError, ImageId};
 pub use manifest::{Image, Manifest, ManifestError, Rendition, RenditionKind, Renditions};
+pub use route::{Route, ShareToken};

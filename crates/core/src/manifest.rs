@@ -7,7 +7,6 @@
 
 use std::collections::HashSet;
 
-use base64::Engine as _;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::ids::{ContentHash, GalleryId, ImageId};
@@ -128,16 +127,36 @@ pub enum ManifestError {
 /// among serde's messages.
 const NEGATIVE: &str = "negative size: ";
 
+/// Reads a size as any JSON integer, so that a negative one gets its own error
+/// (with its value) rather than serde's generic "invalid value", and so that every
+/// `u64` the writer can produce is read back.
 fn non_negative<'de, D, T>(de: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
-    T: TryFrom<i64>,
+    T: TryFrom<u64>,
 {
-    let v = i64::deserialize(de)?;
-    if v < 0 {
-        return Err(serde::de::Error::custom(format!("{NEGATIVE}{v}")));
+    struct Size<T>(std::marker::PhantomData<T>);
+
+    impl<T: TryFrom<u64>> serde::de::Visitor<'_> for Size<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a whole number of at least 0")
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<T, E> {
+            T::try_from(v).map_err(|_| E::custom(format!("{v} is too large")))
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<T, E> {
+            match u64::try_from(v) {
+                Ok(v) => self.visit_u64(v),
+                Err(_) => Err(E::custom(format!("{NEGATIVE}{v}"))),
+            }
+        }
     }
-    T::try_from(v).map_err(|_| serde::de::Error::custom(format!("{v} is too large")))
+
+    de.deserialize_u64(Size(std::marker::PhantomData))
 }
 
 impl Manifest {
@@ -145,6 +164,22 @@ impl Manifest {
     pub fn from_json(text: &str) -> Result<Self, ManifestError> {
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| ManifestError::NotJson(e.to_string()))?;
+        // Checked first because serde would also read a struct from a JSON array
+        // (fields by position), which no writer of manifests produces.
+        let kind = match &value {
+            serde_json::Value::Object(_) => None,
+            serde_json::Value::Array(_) => Some("an array"),
+            serde_json::Value::String(_) => Some("a string"),
+            serde_json::Value::Number(_) => Some("a number"),
+            serde_json::Value::Bool(_) => Some("true or false"),
+            serde_json::Value::Null => Some("null"),
+        };
+        if let Some(kind) = kind {
+            return Err(invalid(
+                "manifest",
+                &format!("must be a JSON object, not {kind}"),
+            ));
+        }
         match value.get("version") {
             None => {
                 return Err(ManifestError::MissingField {
@@ -193,11 +228,10 @@ impl Manifest {
             if image.width == 0 || image.height == 0 {
                 return Err(invalid(&at, "width and height must be at least 1 pixel"));
             }
-            let decoded = base64::engine::general_purpose::STANDARD.decode(&image.thumbhash);
-            if !matches!(decoded, Ok(ref b) if (5..=64).contains(&b.len())) {
+            if !crate::placeholder::is_valid_thumbhash(&image.thumbhash) {
                 return Err(invalid(
                     &format!("{at}.thumbhash"),
-                    "is not a base64 ThumbHash",
+                    "not a base64 ThumbHash of a non-empty image",
                 ));
             }
             for kind in RenditionKind::ALL {
@@ -237,18 +271,24 @@ fn invalid(path: &str, message: &str) -> ManifestError {
     }
 }
 
+/// Turns serde's error at `path` into ours. `serde_path_to_error` writes paths
+/// like `images[0].renditions.thumb` (and `.` for the top level); a missing field
+/// is reported at the object that lacks it, so its name is appended here.
 fn classify(path: String, message: String) -> ManifestError {
-    let join = |field: &str| {
-        if path == "." || path.is_empty() {
-            field.to_string()
-        } else {
-            format!("{path}.{field}")
-        }
+    let path = if path == "." || path.is_empty() {
+        None
+    } else {
+        Some(path)
     };
     if let Some(rest) = message.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or_default();
-        return ManifestError::MissingField { path: join(field) };
+        let path = match path {
+            Some(object) => format!("{object}.{field}"),
+            None => field.to_string(),
+        };
+        return ManifestError::MissingField { path };
     }
+    let path = path.unwrap_or_else(|| "manifest".into());
     if let Some(rest) = message.strip_prefix(NEGATIVE) {
         let value = rest.trim().parse().unwrap_or(-1);
         return ManifestError::NegativeSize { path, value };

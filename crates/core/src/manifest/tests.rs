@@ -1,3 +1,4 @@
+use base64::Engine as _;
 use proptest::prelude::*;
 
 use super::*;
@@ -59,17 +60,66 @@ fn manifest_round_trips_through_json() {
         m.image(&ImageId::parse("b2").unwrap()).unwrap().alt,
         "Photo b2"
     );
+    assert_eq!(m.image(&ImageId::parse("zz").unwrap()), None);
+}
+
+#[test]
+fn manifest_with_no_images_is_valid() {
+    let mut m = sample();
+    m.images.clear();
+    assert_eq!(Manifest::from_json(&m.to_json()), Ok(m.clone()));
+    assert_eq!(m.earliest_expiry(), None);
+}
+
+#[test]
+fn sizes_up_to_the_type_limits_round_trip() {
+    let mut m = sample();
+    m.images[0].width = u32::MAX;
+    m.images[0].renditions.proof.bytes = u64::MAX;
+    assert_eq!(Manifest::from_json(&m.to_json()), Ok(m));
 }
 
 #[test]
 fn text_that_is_not_json_is_rejected() {
+    for text in ["<html>502 Bad Gateway</html>", "", "{", "{\"version\":1,}"] {
+        assert!(
+            matches!(Manifest::from_json(text), Err(ManifestError::NotJson(_))),
+            "{text:?}"
+        );
+    }
+    let err = Manifest::from_json("<html>").unwrap_err().to_string();
+    assert!(err.starts_with("the manifest is not valid JSON: "), "{err}");
+}
+
+#[test]
+fn json_that_is_not_an_object_is_rejected() {
+    for (text, kind) in [
+        ("[]", "an array"),
+        ("\"manifest\"", "a string"),
+        ("1", "a number"),
+        ("null", "null"),
+        ("true", "true or false"),
+    ] {
+        assert_eq!(
+            Manifest::from_json(text),
+            Err(ManifestError::Invalid {
+                path: "manifest".into(),
+                message: format!("must be a JSON object, not {kind}")
+            })
+        );
+    }
+    // serde would read a struct from an array of its fields; we do not.
+    let fields: Vec<serde_json::Value> = serde_json::to_value(sample())
+        .unwrap()
+        .as_object()
+        .unwrap()
+        .values()
+        .cloned()
+        .collect();
+    let positional = serde_json::Value::Array(fields).to_string();
     assert!(matches!(
-        Manifest::from_json("<html>502</html>"),
-        Err(ManifestError::NotJson(_))
-    ));
-    assert!(matches!(
-        Manifest::from_json(""),
-        Err(ManifestError::NotJson(_))
+        Manifest::from_json(&positional),
+        Err(ManifestError::Invalid { path, .. }) if path == "manifest"
     ));
 }
 
@@ -93,6 +143,15 @@ fn manifest_from_a_newer_app_version_is_rejected() {
         Manifest::from_json(&two),
         Err(ManifestError::UnknownVersion { found: "2".into() })
     );
+    let err = Manifest::from_json(&two).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "manifest version 2 is not supported (this app reads version 1)"
+    );
+}
+
+#[test]
+fn manifest_with_version_as_a_string_is_rejected() {
     let string = edited(|v| v["version"] = "1".into());
     assert_eq!(
         Manifest::from_json(&string),
@@ -100,24 +159,52 @@ fn manifest_from_a_newer_app_version_is_rejected() {
             found: "\"1\"".into()
         })
     );
-    let err = Manifest::from_json(&two).unwrap_err().to_string();
-    assert!(err.contains("version 2 is not supported"), "{err}");
+    let float = edited(|v| v["version"] = 1.5.into());
+    assert_eq!(
+        Manifest::from_json(&float),
+        Err(ManifestError::UnknownVersion {
+            found: "1.5".into()
+        })
+    );
 }
 
 #[test]
-fn missing_field_deep_inside_is_named_by_its_path() {
+fn missing_field_deep_inside_is_named_by_its_full_path() {
+    for i in [0, 1] {
+        let text = edited(|v| {
+            v["images"][i]["renditions"]["thumb"]
+                .as_object_mut()
+                .unwrap()
+                .remove("sha256");
+        });
+        assert_eq!(
+            Manifest::from_json(&text),
+            Err(ManifestError::MissingField {
+                path: format!("images[{i}].renditions.thumb.sha256")
+            })
+        );
+    }
     let text = edited(|v| {
-        v["images"][1]["renditions"]["thumb"]
+        v["images"][0]["renditions"]
             .as_object_mut()
             .unwrap()
-            .remove("sha256");
+            .remove("proof");
     });
+    let err = Manifest::from_json(&text).unwrap_err();
     assert_eq!(
-        Manifest::from_json(&text),
-        Err(ManifestError::MissingField {
-            path: "images[1].renditions.thumb.sha256".into()
-        })
+        err,
+        ManifestError::MissingField {
+            path: "images[0].renditions.proof".into()
+        }
     );
+    assert_eq!(
+        err.to_string(),
+        "the manifest is missing `images[0].renditions.proof`"
+    );
+}
+
+#[test]
+fn missing_top_level_field_is_named_alone() {
     let top = edited(|v| {
         v.as_object_mut().unwrap().remove("title");
     });
@@ -130,15 +217,24 @@ fn missing_field_deep_inside_is_named_by_its_path() {
 }
 
 #[test]
-fn negative_sizes_are_rejected_with_their_path() {
+fn negative_image_width_is_rejected_with_its_path() {
     let width = edited(|v| v["images"][0]["width"] = (-6000).into());
+    let err = Manifest::from_json(&width).unwrap_err();
     assert_eq!(
-        Manifest::from_json(&width),
-        Err(ManifestError::NegativeSize {
+        err,
+        ManifestError::NegativeSize {
             path: "images[0].width".into(),
             value: -6000
-        })
+        }
     );
+    assert_eq!(
+        err.to_string(),
+        "`images[0].width` must not be negative (got -6000)"
+    );
+}
+
+#[test]
+fn negative_rendition_bytes_are_rejected_with_their_path() {
     let bytes = edited(|v| v["images"][1]["renditions"]["proof"]["bytes"] = (-1).into());
     assert_eq!(
         Manifest::from_json(&bytes),
@@ -147,17 +243,47 @@ fn negative_sizes_are_rejected_with_their_path() {
             value: -1
         })
     );
+    let height = edited(|v| v["images"][0]["renditions"]["thumb"]["height"] = i64::MIN.into());
+    assert_eq!(
+        Manifest::from_json(&height),
+        Err(ManifestError::NegativeSize {
+            path: "images[0].renditions.thumb.height".into(),
+            value: i64::MIN
+        })
+    );
+}
+
+#[test]
+fn sizes_that_are_fractional_or_too_large_are_rejected() {
+    let fraction = edited(|v| v["images"][0]["height"] = 12.5.into());
+    assert!(matches!(
+        Manifest::from_json(&fraction),
+        Err(ManifestError::Invalid { path, .. }) if path == "images[0].height"
+    ));
+    let huge = edited(|v| v["images"][0]["width"] = (u64::from(u32::MAX) + 1).into());
+    assert!(matches!(
+        Manifest::from_json(&huge),
+        Err(ManifestError::Invalid { path, message })
+            if path == "images[0].width" && message.contains("too large")
+    ));
+    let text = edited(|v| v["images"][0]["width"] = "6000".into());
+    assert!(matches!(
+        Manifest::from_json(&text),
+        Err(ManifestError::Invalid { path, .. }) if path == "images[0].width"
+    ));
 }
 
 #[test]
 fn manifest_with_duplicate_image_ids_is_rejected() {
     let text = edited(|v| v["images"][1]["id"] = "a1".into());
+    let err = Manifest::from_json(&text).unwrap_err();
     assert_eq!(
-        Manifest::from_json(&text),
-        Err(ManifestError::DuplicateImageId {
+        err,
+        ManifestError::DuplicateImageId {
             id: ImageId::parse("a1").unwrap()
-        })
+        }
     );
+    assert_eq!(err.to_string(), "image id `a1` appears more than once");
 }
 
 #[test]
@@ -166,8 +292,11 @@ fn urls_that_are_not_http_are_rejected() {
         "javascript:alert(1)",
         "ftp://store.example/a.jpg",
         "/relative.jpg",
+        "relative.jpg",
         "data:image/png;base64,AA",
+        "file:///etc/passwd",
         "https://",
+        "",
     ] {
         let text = edited(|v| v["images"][0]["renditions"]["proof"]["url"] = bad.into());
         assert_eq!(
@@ -179,72 +308,171 @@ fn urls_that_are_not_http_are_rejected() {
             "{bad}"
         );
     }
+    let plain_http = edited(|v| {
+        v["images"][0]["renditions"]["thumb"]["url"] = "http://127.0.0.1:9000/b/k.jpg".into();
+    });
+    assert!(Manifest::from_json(&plain_http).is_ok());
 }
 
 #[test]
-fn bad_hashes_ids_and_placeholders_are_rejected() {
-    let hash = edited(|v| v["images"][0]["renditions"]["thumb"]["sha256"] = "abc".into());
-    assert!(matches!(
-        Manifest::from_json(&hash),
-        Err(ManifestError::Invalid { path, .. }) if path == "images[0].renditions.thumb.sha256"
-    ));
+fn rendition_with_a_bad_sha256_is_rejected() {
+    for bad in ["abc", &HASH.to_uppercase(), &format!("{HASH}00")] {
+        let text = edited(|v| v["images"][0]["renditions"]["thumb"]["sha256"] = bad.into());
+        assert!(
+            matches!(
+                Manifest::from_json(&text),
+                Err(ManifestError::Invalid { path, .. }) if path == "images[0].renditions.thumb.sha256"
+            ),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn image_with_a_bad_thumbhash_is_rejected() {
+    let real = base64::engine::general_purpose::STANDARD
+        .decode(THUMBHASH)
+        .unwrap();
+    let truncated = base64::engine::general_purpose::STANDARD.encode(&real[..10]);
+    for bad in ["%%%", "", "AAAAAAA=", &truncated] {
+        let text = edited(|v| v["images"][1]["thumbhash"] = bad.into());
+        assert!(
+            matches!(
+                Manifest::from_json(&text),
+                Err(ManifestError::Invalid { path, .. }) if path == "images[1].thumbhash"
+            ),
+            "{bad:?}"
+        );
+    }
+}
+
+#[test]
+fn image_id_that_is_not_url_safe_is_rejected() {
     let id = edited(|v| v["images"][0]["id"] = "../etc".into());
     assert!(matches!(
         Manifest::from_json(&id),
-        Err(ManifestError::Invalid { path, .. }) if path == "images[0].id"
-    ));
-    let thumbhash = edited(|v| v["images"][0]["thumbhash"] = "%%%".into());
-    assert!(matches!(
-        Manifest::from_json(&thumbhash),
-        Err(ManifestError::Invalid { path, .. }) if path == "images[0].thumbhash"
+        Err(ManifestError::Invalid { path, message })
+            if path == "images[0].id" && message.contains("'.'")
     ));
 }
 
 #[test]
-fn zero_sizes_and_bad_server_time_are_rejected() {
-    let zero = edited(|v| v["images"][0]["renditions"]["thumb"]["width"] = 0.into());
+fn zero_sizes_are_rejected() {
+    for field in ["width", "height", "bytes"] {
+        let zero = edited(|v| v["images"][0]["renditions"]["thumb"][field] = 0.into());
+        assert!(
+            matches!(
+                Manifest::from_json(&zero),
+                Err(ManifestError::Invalid { path, .. }) if path == "images[0].renditions.thumb"
+            ),
+            "{field}"
+        );
+    }
+    let image = edited(|v| v["images"][1]["height"] = 0.into());
     assert!(matches!(
-        Manifest::from_json(&zero),
-        Err(ManifestError::Invalid { path, .. }) if path == "images[0].renditions.thumb"
-    ));
-    let time = edited(|v| v["server_time"] = 0.into());
-    assert!(matches!(
-        Manifest::from_json(&time),
-        Err(ManifestError::Invalid { path, .. }) if path == "server_time"
+        Manifest::from_json(&image),
+        Err(ManifestError::Invalid { path, .. }) if path == "images[1]"
     ));
 }
 
 #[test]
-fn unknown_fields_and_wrong_types_are_rejected() {
-    let extra = edited(|v| v["images"][0]["gps"] = "51.5,-0.1".into());
+fn server_time_that_is_not_positive_is_rejected() {
+    for t in [0, -1] {
+        let time = edited(|v| v["server_time"] = t.into());
+        assert!(matches!(
+            Manifest::from_json(&time),
+            Err(ManifestError::Invalid { path, .. }) if path == "server_time"
+        ));
+    }
+}
+
+#[test]
+fn unknown_fields_are_rejected() {
+    let deep = edited(|v| v["images"][0]["gps"] = "51.5,-0.1".into());
     assert!(
-        matches!(Manifest::from_json(&extra), Err(ManifestError::Invalid { path, message }) if path == "images[0].gps" && message.contains("unknown field")),
+        matches!(Manifest::from_json(&deep), Err(ManifestError::Invalid { ref path, ref message }) if path == "images[0].gps" && message.contains("unknown field")),
         "{:?}",
-        Manifest::from_json(&extra)
+        Manifest::from_json(&deep)
     );
+    let top = edited(|v| v["owner"] = "studio".into());
+    assert!(matches!(
+        Manifest::from_json(&top),
+        Err(ManifestError::Invalid { path, message }) if path == "owner" && message.contains("unknown field")
+    ));
+}
+
+#[test]
+fn fields_of_the_wrong_type_are_rejected() {
     let wrong = edited(|v| v["images"] = "none".into());
     assert!(
         matches!(Manifest::from_json(&wrong), Err(ManifestError::Invalid { path, .. }) if path == "images")
     );
+    let wrong = edited(|v| v["images"][1]["renditions"]["proof"]["expires_at"] = "soon".into());
+    assert!(matches!(
+        Manifest::from_json(&wrong),
+        Err(ManifestError::Invalid { path, .. }) if path == "images[1].renditions.proof.expires_at"
+    ));
+}
+
+#[test]
+fn validate_catches_what_a_program_builds_wrong() {
+    let mut m = sample();
+    m.version = 2;
+    assert!(matches!(
+        m.validate(),
+        Err(ManifestError::UnknownVersion { .. })
+    ));
+    let mut m = sample();
+    m.images[1].renditions.proof.url = "javascript:alert(1)".into();
+    assert!(matches!(m.validate(), Err(ManifestError::BadUrl { .. })));
+}
+
+/// Some real ThumbHashes: opaque portrait, opaque landscape, with alpha.
+fn arb_thumbhash() -> impl Strategy<Value = String> {
+    (1usize..=32, 1usize..=32, any::<bool>(), any::<u8>()).prop_map(|(w, h, alpha, shade)| {
+        let rgba: Vec<u8> = (0..w * h)
+            .flat_map(|i| {
+                let a = if alpha && i % 3 == 0 { 0 } else { 255 };
+                [shade, (i % 256) as u8, (i / w * 7) as u8, a]
+            })
+            .collect();
+        base64::engine::general_purpose::STANDARD.encode(thumbhash::rgba_to_thumb_hash(w, h, &rgba))
+    })
+}
+
+fn arb_url() -> impl Strategy<Value = String> {
+    (
+        prop_oneof![Just("https"), Just("http")],
+        // Never all digits (an IPv4 address) nor `xn--` (punycode).
+        "[a-z]{1,10}(-[a-z0-9]{1,8})?(\\.[a-z]{2,6}){0,2}",
+        prop::collection::vec(".{0,12}", 0..4),
+        prop::collection::vec(("[A-Za-z-]{1,12}", ".{0,20}"), 0..4),
+    )
+        .prop_map(|(scheme, host, segments, query)| {
+            let mut url = url::Url::parse(&format!("{scheme}://{host}/")).unwrap();
+            url.path_segments_mut().unwrap().extend(&segments);
+            if !query.is_empty() {
+                url.query_pairs_mut().extend_pairs(&query);
+            }
+            url.to_string()
+        })
 }
 
 fn arb_rendition() -> impl Strategy<Value = Rendition> {
     (
-        1u32..10_000,
-        1u32..10_000,
-        1u64..u64::MAX / 2,
+        1u32..=u32::MAX,
+        1u32..=u32::MAX,
+        1u64..=u64::MAX,
         "[0-9a-f]{64}",
-        "[a-zA-Z0-9 é#+%]{1,20}",
+        arb_url(),
         any::<i64>(),
     )
-        .prop_map(|(width, height, bytes, hash, key, expires_at)| Rendition {
+        .prop_map(|(width, height, bytes, hash, url, expires_at)| Rendition {
             width,
             height,
             bytes,
             sha256: ContentHash::parse(hash).unwrap(),
-            url: url::Url::parse_with_params("https://cdn.example/p", &[("k", key)])
-                .unwrap()
-                .to_string(),
+            url,
             expires_at,
         })
 }
@@ -254,25 +482,28 @@ fn arb_manifest() -> impl Strategy<Value = Manifest> {
         "[A-Za-z0-9_-]{1,64}",
         ".{0,40}",
         ".{0,40}",
-        1u32..100_000,
-        1u32..100_000,
+        1u32..=u32::MAX,
+        1u32..=u32::MAX,
+        arb_thumbhash(),
         arb_rendition(),
         arb_rendition(),
     )
-        .prop_map(|(id, file_name, alt, width, height, thumb, proof)| Image {
-            id: ImageId::parse(id).unwrap(),
-            file_name,
-            alt,
-            width,
-            height,
-            thumbhash: THUMBHASH.into(),
-            renditions: Renditions { thumb, proof },
-        });
+        .prop_map(
+            |(id, file_name, alt, width, height, thumbhash, thumb, proof)| Image {
+                id: ImageId::parse(id).unwrap(),
+                file_name,
+                alt,
+                width,
+                height,
+                thumbhash,
+                renditions: Renditions { thumb, proof },
+            },
+        );
     (
-        "[a-z0-9-]{1,64}",
+        "[A-Za-z0-9_-]{1,64}",
         ".{0,60}",
-        1i64..i64::MAX,
-        prop::collection::vec(image, 0..8),
+        1i64..=i64::MAX,
+        prop::collection::vec(image, 0..6),
     )
         .prop_map(|(gallery, title, server_time, mut images)| {
             let mut seen = std::collections::HashSet::new();
@@ -287,15 +518,80 @@ fn arb_manifest() -> impl Strategy<Value = Manifest> {
         })
 }
 
+/// Any JSON scalar, including the awkward ones: negative, huge, fractional,
+/// empty and non-ASCII.
+fn arb_json_scalar() -> impl Strategy<Value = serde_json::Value> {
+    prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        any::<u64>().prop_map(serde_json::Value::from),
+        any::<f64>().prop_map(serde_json::Value::from),
+        ".{0,20}".prop_map(serde_json::Value::from),
+        Just(serde_json::json!([])),
+        Just(serde_json::json!({})),
+    ]
+}
+
+/// JSON Pointers to every value in `v`, for picking one to damage. (The
+/// manifest's keys contain no `/` or `~`, so they need no escaping.)
+fn pointers(v: &serde_json::Value, at: String, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                pointers(item, format!("{at}/{i}"), out);
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (key, item) in map {
+                pointers(item, format!("{at}/{key}"), out);
+            }
+        }
+        _ => {}
+    }
+    out.push(at);
+}
+
 proptest! {
     #[test]
     fn any_valid_manifest_round_trips(m in arb_manifest()) {
-        prop_assert_eq!(Manifest::from_json(&m.to_json()), Ok(m));
+        prop_assert_eq!(m.validate(), Ok(()));
+        let json = m.to_json();
+        prop_assert_eq!(Manifest::from_json(&json), Ok(m));
     }
 
     #[test]
     fn from_json_never_panics_on_any_text(s in ".*") {
         let _ = Manifest::from_json(&s);
+    }
+
+    /// Any one value replaced by any JSON scalar, or removed: never a panic, and
+    /// whatever is still accepted is a manifest that round-trips.
+    #[test]
+    fn from_json_never_panics_when_a_value_is_replaced_or_removed(
+        pick in any::<prop::sample::Index>(),
+        replacement in arb_json_scalar(),
+        remove in any::<bool>(),
+    ) {
+        let mut v = serde_json::to_value(sample()).unwrap();
+        let mut all = Vec::new();
+        pointers(&v, String::new(), &mut all);
+        let target = &all[pick.index(all.len())];
+        match target.rsplit_once('/') {
+            Some((parent, key)) if remove => match v.pointer_mut(parent).unwrap() {
+                serde_json::Value::Object(map) => {
+                    map.remove(key);
+                }
+                serde_json::Value::Array(items) => {
+                    items.remove(key.parse::<usize>().unwrap());
+                }
+                _ => unreachable!("only containers have children"),
+            },
+            _ => *v.pointer_mut(target).unwrap() = replacement,
+        }
+        if let Ok(m) = Manifest::from_json(&v.to_string()) {
+            prop_assert_eq!(Manifest::from_json(&m.to_json()), Ok(m));
+        }
     }
 
     #[test]
