@@ -21,7 +21,7 @@ const DEMO_STORE_LISTEN: &str = "127.0.0.1:7871";
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("setup") => setup::run(setup::Needs::All),
+        Some("setup") => setup::install(setup::Needs::All),
         Some("demo") => demo(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("lint") => lint(),
@@ -115,7 +115,7 @@ fn flag(args: &[String], name: &str, default: &str) -> String {
 fn demo(args: &[String]) -> anyhow::Result<()> {
     let listen = flag(args, "--listen", DEMO_LISTEN);
     let store_listen = flag(args, "--store-listen", DEMO_STORE_LISTEN);
-    setup::run(setup::Needs::Build)?;
+    setup::install(setup::Needs::Build)?;
     build_client()?;
     let bin = build_server()?;
 
@@ -190,7 +190,7 @@ fn wait_for_port(addr: &str, child: &mut Child) -> anyhow::Result<()> {
 
 fn test(args: &[String]) -> anyhow::Result<()> {
     let start = Instant::now();
-    setup::run(setup::Needs::All)?;
+    setup::install(setup::Needs::All)?;
     step(
         "native tests: core, server (embedded store and Garage), samples",
         || run(cargo().args(["test", "--workspace", "--exclude", "proofline-client"])),

@@ -30,7 +30,7 @@ pub fn cargo_bin() -> PathBuf {
         .join("bin")
 }
 
-pub fn run(needs: Needs) -> anyhow::Result<()> {
+pub fn install(needs: Needs) -> anyhow::Result<()> {
     step("wasm32 target", wasm_target)?;
     step("trunk", || {
         cargo_install("trunk", TRUNK_VERSION, "trunk", true)
