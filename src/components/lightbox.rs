@@ -62,10 +62,10 @@ pub fn Lightbox(
     on_cleanup(move || {
         keys.remove();
         // Give focus back to the photo's tile in the grid.
-        if let Some(el) = document().get_element_by_id(&tile_id) {
-            if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
-                let _ = el.focus();
-            }
+        if let Some(el) = document().get_element_by_id(&tile_id)
+            && let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el)
+        {
+            let _ = el.focus();
         }
     });
     let dialog = NodeRef::<html::Div>::new();

@@ -228,6 +228,8 @@ fn lint() -> anyhow::Result<()> {
         run(cargo().args([
             "clippy",
             "--workspace",
+            "--exclude",
+            "proofline-client",
             "--all-targets",
             "--",
             "-D",

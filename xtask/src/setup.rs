@@ -84,9 +84,9 @@ fn wasm_target() -> anyhow::Result<()> {
 fn cargo_install(krate: &str, version: &str, bin: &str, locked: bool) -> anyhow::Result<()> {
     if let Some(v) = version_of(bin) {
         // "trunk 0.21.14", "wasm-bindgen 0.2.130", "garage cargo:2.5.0 [features…]"
-        let matches = |w: &str| w.rsplit(':').next().unwrap_or(w).trim_start_matches('v') == version;
-        if v.split_whitespace().any(matches)
-        {
+        let matches =
+            |w: &str| w.rsplit(':').next().unwrap_or(w).trim_start_matches('v') == version;
+        if v.split_whitespace().any(matches) {
             println!("    present: {v}");
             return Ok(());
         }
@@ -105,10 +105,10 @@ fn locked_version(package: &str) -> anyhow::Result<String> {
     let lock = std::fs::read_to_string(root().join("Cargo.lock")).context("reading Cargo.lock")?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
-        if line == format!("name = \"{package}\"") {
-            if let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
-                return Ok(v.trim_end_matches('"').to_string());
-            }
+        if line == format!("name = \"{package}\"")
+            && let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \""))
+        {
+            return Ok(v.trim_end_matches('"').to_string());
         }
     }
     bail!("{package} is not in Cargo.lock")

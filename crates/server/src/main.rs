@@ -161,10 +161,10 @@ async fn serve(
         _ => None,
     };
     let store = ObjectStore::connect(&settings.store).await?;
-    if settings.store.kind == StoreKind::External {
-        if let Err(e) = store.ensure_cors(&settings.app_origin()).await {
-            tracing::warn!("could not set the bucket's CORS rule (set it by hand): {e:#}");
-        }
+    if settings.store.kind == StoreKind::External
+        && let Err(e) = store.ensure_cors(&settings.app_origin()).await
+    {
+        tracing::warn!("could not set the bucket's CORS rule (set it by hand): {e:#}");
     }
     let db = Db::open(&settings.db_path())?;
     let state = AppState {

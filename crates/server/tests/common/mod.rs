@@ -48,7 +48,7 @@ impl Harness {
                 let store = EmbeddedStore::start(
                     dir.path(),
                     "127.0.0.1:0".parse().unwrap(),
-                    &[app_origin.clone()],
+                    std::slice::from_ref(&app_origin),
                 )
                 .await
                 .expect("embedded store starts");
