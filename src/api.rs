@@ -22,11 +22,14 @@ pub enum LoadError {
     Damaged(ManifestError),
 }
 
+/// Fetches the manifest of `gallery` from the origin at `origin`
+/// (`scheme://host:port`).
 pub async fn fetch_manifest(
+    origin: &str,
     gallery: &GalleryId,
     token: &ShareToken,
 ) -> Result<Manifest, LoadError> {
-    let url = format!("/api/galleries/{gallery}");
+    let url = format!("{origin}/api/galleries/{gallery}");
     let controller = web_sys::AbortController::new().map_err(|_| LoadError::Unreachable)?;
     let signal = controller.signal();
     let timeout = gloo_timers::callback::Timeout::new(TIMEOUT_MS, move || controller.abort());
@@ -43,5 +46,44 @@ pub async fn fetch_manifest(
         401 | 403 => Err(LoadError::Unauthorized),
         404 | 410 => Err(LoadError::NotFound),
         status => Err(LoadError::Server(status)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::*;
+
+    use super::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    fn ids() -> (GalleryId, ShareToken) {
+        (
+            GalleryId::parse("g1").unwrap(),
+            ShareToken::parse("AAAAAAAAAAAAAAAAAAAAAA").unwrap(),
+        )
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_dead_origin_is_unreachable_not_a_hang() {
+        let (gallery, token) = ids();
+        // Nothing listens on port 1.
+        let err = fetch_manifest("http://127.0.0.1:1", &gallery, &token)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, LoadError::Unreachable), "{err:?}");
+        assert!(
+            err.to_string()
+                .contains("couldn't reach the studio's server")
+        );
+    }
+
+    #[wasm_bindgen_test]
+    async fn an_origin_without_the_gallery_says_not_found() {
+        // The test runner's own server answers 404 for any /api path.
+        let origin = web_sys::window().unwrap().location().origin().unwrap();
+        let (gallery, token) = ids();
+        let err = fetch_manifest(&origin, &gallery, &token).await.unwrap_err();
+        assert!(matches!(err, LoadError::NotFound), "{err:?}");
     }
 }

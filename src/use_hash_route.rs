@@ -34,3 +34,47 @@ pub fn replace(route: &Route) {
     let base = href.split('#').next().unwrap_or_default();
     let _ = location.replace(&format!("{base}{}", route.to_hash()));
 }
+
+#[cfg(test)]
+mod tests {
+    use gloo_timers::future::TimeoutFuture;
+    use proofline_core::ImageId;
+    use wasm_bindgen_test::*;
+
+    use super::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    const LINK: &str = "#/g/g1/AAAAAAAAAAAAAAAAAAAAAA";
+
+    #[wasm_bindgen_test]
+    async fn the_route_follows_the_hash_and_history() {
+        let owner = Owner::new();
+        owner.set();
+        let route = use_hash_route().route;
+        let history = window().history().unwrap();
+
+        window().location().set_hash(LINK).unwrap();
+        TimeoutFuture::new(50).await;
+        let gallery = route.get_untracked();
+        assert_eq!(gallery, Route::parse(LINK));
+
+        // Opening a photo adds a history entry; moving between photos does not.
+        let before = history.length().unwrap();
+        push(&gallery.with_image(Some(ImageId::parse("a").unwrap())));
+        TimeoutFuture::new(50).await;
+        assert_eq!(history.length().unwrap(), before + 1);
+        replace(&gallery.with_image(Some(ImageId::parse("b").unwrap())));
+        TimeoutFuture::new(50).await;
+        assert_eq!(history.length().unwrap(), before + 1);
+        assert_eq!(
+            route.get_untracked(),
+            gallery.with_image(Some(ImageId::parse("b").unwrap()))
+        );
+
+        // Back returns to the gallery itself.
+        history.back().unwrap();
+        TimeoutFuture::new(100).await;
+        assert_eq!(route.get_untracked(), gallery);
+    }
+}

@@ -20,7 +20,10 @@ pub fn GalleryPage(
         let (gallery, token) = (gallery.clone(), token.clone());
         LocalResource::new(move || {
             let (gallery, token) = (gallery.clone(), token.clone());
-            async move { fetch_manifest(&gallery, &token).await }
+            async move {
+                let origin = window().location().origin().unwrap_or_default();
+                fetch_manifest(&origin, &gallery, &token).await
+            }
         })
     };
     let open_image = Memo::new(move |_| match route.get() {

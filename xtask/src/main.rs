@@ -195,9 +195,32 @@ fn test(args: &[String]) -> anyhow::Result<()> {
         "native tests: core, server (embedded store and Garage), samples",
         || run(cargo().args(["test", "--workspace", "--exclude", "proofline-client"])),
     )?;
+    step(
+        "browser unit tests (wasm-bindgen-test, headless Chromium)",
+        || {
+            run(cargo()
+                .args([
+                    "test",
+                    "-p",
+                    "proofline-client",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                ])
+                .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+                .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))
+        },
+    )?;
     if !args.iter().any(|a| a == "--no-e2e") {
         build_client()?;
-        let bin = build_server()?;
+        // `cargo test` above built the binary (the server's integration tests
+        // need it) with the test build's features; building it again with
+        // `cargo build` would recompile the AWS SDK for nothing.
+        let bin = root().join("target/debug/proofline");
+        anyhow::ensure!(
+            bin.exists(),
+            "{} was not built by cargo test",
+            bin.display()
+        );
         let samples = root().join("target/e2e-samples");
         step("generate sample photos for the browser tests", || {
             if samples.exists() {
@@ -243,6 +266,7 @@ fn lint() -> anyhow::Result<()> {
             "proofline-client",
             "--target",
             "wasm32-unknown-unknown",
+            "--all-targets",
             "--",
             "-D",
             "warnings",
