@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{GalleryId, IdError, ImageId, check_url_safe};
+use crate::ids::{GalleryId, IdError, ImageId, check_url_safe, string_newtype};
 
 /// The secret part of a share link. Its `Debug` never prints it, so it cannot
 /// leak into logs.
@@ -25,28 +25,13 @@ impl ShareToken {
         check_url_safe("a share token", &s, Self::MIN_LEN, Self::MAX_LEN)?;
         Ok(Self(s))
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
+
+string_newtype!(ShareToken);
 
 impl fmt::Debug for ShareToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("ShareToken(***)")
-    }
-}
-
-impl TryFrom<String> for ShareToken {
-    type Error = IdError;
-    fn try_from(s: String) -> Result<Self, IdError> {
-        Self::parse(s)
-    }
-}
-
-impl From<ShareToken> for String {
-    fn from(t: ShareToken) -> String {
-        t.0
     }
 }
 
