@@ -205,6 +205,84 @@ pub fn origin_of(url: &str) -> String {
 mod tests {
     use super::*;
 
+    fn args(dir: &Path, config: Option<PathBuf>, store: StoreArgs) -> CommonArgs {
+        CommonArgs {
+            data_dir: dir.to_path_buf(),
+            public_url: None,
+            config,
+            store,
+        }
+    }
+
+    #[test]
+    fn no_bucket_means_the_embedded_store_with_its_own_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let listen = "127.0.0.1:7870".parse().unwrap();
+        let s = Settings::resolve(&args(dir.path(), None, StoreArgs::default()), listen).unwrap();
+        assert_eq!(s.public_url, "http://127.0.0.1:7870");
+        assert_eq!(
+            s.store.kind,
+            StoreKind::Embedded {
+                listen: DEFAULT_STORE_LISTEN.parse().unwrap()
+            }
+        );
+        let keys = s.store.credentials.clone().unwrap();
+        // The same keys on every start: they live in the data directory.
+        let again =
+            Settings::resolve(&args(dir.path(), None, StoreArgs::default()), listen).unwrap();
+        assert_eq!(again.store.credentials.unwrap(), keys);
+        assert_eq!(
+            s.share_link("g1", "tok"),
+            "http://127.0.0.1:7870/#/g/g1/tok"
+        );
+    }
+
+    #[test]
+    fn a_bucket_in_the_file_selects_the_external_store_and_flags_win() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("proofline.toml");
+        std::fs::write(
+            &file,
+            "public_url = \"https://proofs.example.com/\"\n[store]\nbucket = \"studio\"\nregion = \"eu-west-2\"\nprefix = \"a/\"\n",
+        )
+        .unwrap();
+        let flags = StoreArgs {
+            store_region: Some("eu-west-1".into()),
+            ..StoreArgs::default()
+        };
+        let s = Settings::resolve(
+            &args(dir.path(), Some(file), flags),
+            "127.0.0.1:1".parse().unwrap(),
+        )
+        .unwrap();
+        assert_eq!(s.store.kind, StoreKind::External);
+        assert_eq!(s.store.bucket, "studio");
+        assert_eq!(s.store.region, "eu-west-1", "a flag beats the file");
+        assert_eq!(s.store.prefix, "a/");
+        assert_eq!(s.store.endpoint, None, "AWS S3 itself");
+        assert_eq!(
+            s.store.credentials, None,
+            "from the AWS chain, never stored"
+        );
+        assert_eq!(s.app_origin(), "https://proofs.example.com");
+    }
+
+    #[test]
+    fn a_broken_config_file_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("bad.toml");
+        std::fs::write(&file, "[store]\nbuckit = \"typo\"\n").unwrap();
+        let err = Settings::resolve(
+            &args(dir.path(), Some(file), StoreArgs::default()),
+            "127.0.0.1:1".parse().unwrap(),
+        )
+        .unwrap_err();
+        assert!(
+            format!("{err:#}").contains("bad.toml is not valid"),
+            "{err:#}"
+        );
+    }
+
     #[test]
     fn origin_drops_path_and_keeps_port() {
         assert_eq!(origin_of("http://127.0.0.1:7870/"), "http://127.0.0.1:7870");
