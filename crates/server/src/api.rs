@@ -69,7 +69,7 @@ pub fn router(state: AppState, client_dir: Option<PathBuf>) -> axum::Router {
         .layer(RequestBodyLimitLayer::new(64 * 1024))
         .with_state(state);
     let app = axum::Router::new().nest("/api", api);
-    match client_dir {
+    let app = match client_dir {
         Some(dir) => {
             let index = dir.join("index.html");
             app.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(index)))
@@ -80,7 +80,21 @@ pub fn router(state: AppState, client_dir: Option<PathBuf>) -> axum::Router {
                 "The Proofline app is not built. Run `cargo xtask demo`, or pass --client-dir.",
             )
         }),
-    }
+    };
+    // Pages are never framed, types never sniffed, and no address (share links
+    // carry the gallery id) is sent to the object store as a Referer.
+    app.layer(SetResponseHeaderLayer::overriding(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    ))
+    .layer(SetResponseHeaderLayer::overriding(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ))
+    .layer(SetResponseHeaderLayer::overriding(
+        header::X_FRAME_OPTIONS,
+        HeaderValue::from_static("DENY"),
+    ))
 }
 
 /// An error the API answers with: a status and a JSON body a client can show.
