@@ -72,7 +72,7 @@ pub async fn publish(
 
     let prepared_bar = bar.clone();
     let gallery_for_keys = gallery.clone();
-    let (prepared, mut skipped) = tokio::task::spawn_blocking(move || {
+    let (mut prepared, mut skipped) = tokio::task::spawn_blocking(move || {
         let results: Vec<_> = files
             .par_iter()
             .map(|path| {
@@ -92,6 +92,11 @@ pub async fn publish(
             request.dir.display()
         );
     }
+
+    // Keep the folder's order (camera file names sort in shooting order), and
+    // drop byte-identical copies before anything is uploaded.
+    prepared.sort_by_cached_key(|p| file_order(&p.image.file_name));
+    dedupe(&mut prepared, &mut skipped);
 
     let bar = progress(prepared.len() as u64 * 2, "Uploading");
     let semaphore = Arc::new(tokio::sync::Semaphore::new(UPLOAD_CONCURRENCY));
@@ -121,9 +126,6 @@ pub async fn publish(
     }
     bar.finish_and_clear();
 
-    // Keep the folder's order (camera file names sort in shooting order).
-    images.sort_by_cached_key(|i| file_order(&i.file_name));
-    dedupe(&mut images, &mut skipped);
     let stored = StoredGallery {
         id: gallery.clone(),
         title: request.title.clone(),
@@ -203,9 +205,9 @@ fn split_results(
 }
 
 /// Drops byte-identical photos (same id), keeping the first.
-fn dedupe(images: &mut Vec<StoredImage>, skipped: &mut Vec<Skipped>) {
+fn dedupe(photos: &mut Vec<Prepared>, skipped: &mut Vec<Skipped>) {
     let mut seen = std::collections::HashMap::new();
-    images.retain(|img| match seen.get(&img.id) {
+    photos.retain(|Prepared { image: img, .. }| match seen.get(&img.id) {
         Some(first) => {
             skipped.push(Skipped {
                 file: img.file_name.clone(),

@@ -99,6 +99,24 @@ async fn identical_photos_are_published_once() {
     assert_eq!(report.published, 1);
     assert_eq!(report.skipped[0].file, "photo 1 copy.jpg");
     assert!(report.skipped[0].reason.contains("photo 1.jpg"));
+
+    // The copy was never uploaded: its would-be object does not exist.
+    let manifest = h.manifest(&report).await;
+    let id = &manifest.images[0].id;
+    let now = proofline_server::unix_now();
+    let window = proofline_core::expiry::SigningWindow {
+        start: now - 60,
+        expires_at: now + 600,
+    };
+    for (stem, want) in [("photo 1", 200), ("photo 1 copy", 404)] {
+        let key = format!("galleries/{}/{id}/thumb/{stem}.jpg", report.gallery);
+        let url = h.store.presign_get(&key, window).await.unwrap();
+        assert_eq!(
+            h.http.get(&url).send().await.unwrap().status(),
+            want,
+            "{stem}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
