@@ -305,9 +305,7 @@ fn prepare(path: &Path, gallery: &GalleryId) -> Result<Prepared, String> {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| id.to_string());
     let rendition = |kind: RenditionKind, img: &RgbImage, data: &[u8]| StoredRendition {
-        // The original name stays in the key, so downloads and the bucket
-        // listing make sense to the studio.
-        object_key: format!("galleries/{gallery}/{id}/{}/{stem}.jpg", kind.as_str()),
+        object_key: object_key(gallery, &id, kind, &stem),
         width: img.width(),
         height: img.height(),
         bytes: data.len() as u64,
@@ -327,6 +325,13 @@ fn prepare(path: &Path, gallery: &GalleryId) -> Result<Prepared, String> {
         thumb: thumb_jpeg,
         proof: proof_jpeg,
     })
+}
+
+/// Where a rendition lives in the store, relative to the store's prefix. The
+/// original file name stays in the key, so downloads and the bucket listing make
+/// sense to the studio.
+pub fn object_key(gallery: &GalleryId, image: &ImageId, kind: RenditionKind, stem: &str) -> String {
+    format!("galleries/{gallery}/{image}/{}/{stem}.jpg", kind.as_str())
 }
 
 /// Scales down so the long edge is at most `edge`; never scales up.

@@ -4,7 +4,9 @@
 mod common;
 
 use common::{Backend, Harness, awkward_samples};
+use proofline_core::RenditionKind;
 use proofline_samples::Sample;
+use proofline_server::publish::object_key;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_or_missing_token_gets_401_and_unknown_gallery_404() {
@@ -109,7 +111,7 @@ async fn identical_photos_are_published_once() {
         expires_at: now + 600,
     };
     for (stem, want) in [("photo 1", 200), ("photo 1 copy", 404)] {
-        let key = format!("galleries/{}/{id}/thumb/{stem}.jpg", report.gallery);
+        let key = object_key(&report.gallery, id, RenditionKind::Thumb, stem);
         let url = h.store.presign_get(&key, window).await.unwrap();
         assert_eq!(
             h.http.get(&url).send().await.unwrap().status(),

@@ -90,14 +90,12 @@ async fn store_keeps_its_contract(backend: Backend) {
 
     // An expired URL is refused (S3 says 403; Garage says 400 "Date is too old").
     let now = proofline_server::unix_now();
-    let key = format!(
-        "galleries/{}/{}/thumb/{}.jpg",
-        report.gallery, manifest.images[0].id, manifest.images[0].alt
-    );
+    let stored = h.db.gallery(&report.gallery).unwrap().expect("recorded");
+    let key = &stored.images[0].thumb.object_key;
     let fresh = h
         .store
         .presign_get(
-            &key,
+            key,
             SigningWindow {
                 start: now - 60,
                 expires_at: now + 600,
@@ -113,7 +111,7 @@ async fn store_keeps_its_contract(backend: Backend) {
     let expired = h
         .store
         .presign_get(
-            &key,
+            key,
             SigningWindow {
                 start: now - 7200,
                 expires_at: now - 3600,
