@@ -5,11 +5,15 @@
 //! - [`expiry`]: when a signed URL (SigV4 or CloudFront) stops working, judged by
 //!   server time; and the fixed signing windows that keep URLs cacheable.
 //! - [`placeholder`]: ThumbHash to a tiny PNG data URL for image placeholders.
+//! - [`cache`]: what the device's image cache may show, its budget, eviction.
+//! - [`loading`]: download order (visible first), retries, backoff.
 //! - [`route`]: the share-link route `#/g/{gallery}/{token}`.
 #![forbid(unsafe_code)]
 
+pub mod cache;
 pub mod expiry;
 pub mod ids;
+pub mod loading;
 pub mod manifest;
 pub mod placeholder;
 pub mod route;

@@ -24,6 +24,12 @@ pub struct Manifest {
     /// The origin's clock (Unix seconds) when it produced this manifest. Expiry is
     /// judged against server time, never against the phone's clock alone.
     pub server_time: i64,
+    /// A signed URL of this gallery's manifest mirror in object storage: the
+    /// same manifest with long-lived image URLs, rewritten by the origin every
+    /// time it signs. The client keeps it, so it can refresh its URLs from the
+    /// store while the origin is down.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mirror: Option<String>,
     pub images: Vec<Image>,
 }
 
@@ -216,6 +222,14 @@ impl Manifest {
         }
         if self.server_time <= 0 {
             return Err(invalid("server_time", "must be a positive Unix time"));
+        }
+        if let Some(url) = &self.mirror
+            && !is_http_url(url)
+        {
+            return Err(ManifestError::BadUrl {
+                path: "mirror".into(),
+                url: url.clone(),
+            });
         }
         let mut seen = HashSet::with_capacity(self.images.len());
         for (i, image) in self.images.iter().enumerate() {

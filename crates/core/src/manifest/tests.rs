@@ -40,6 +40,7 @@ fn sample() -> Manifest {
         gallery: GalleryId::parse("smith-wedding").unwrap(),
         title: "Smith wedding".into(),
         server_time: 1_764_028_800,
+        mirror: None,
         images: vec![image("a1"), image("b2")],
     }
 }
@@ -513,6 +514,7 @@ fn arb_manifest() -> impl Strategy<Value = Manifest> {
                 gallery: GalleryId::parse(gallery).unwrap(),
                 title,
                 server_time,
+                mirror: None,
                 images,
             }
         })
@@ -602,4 +604,19 @@ proptest! {
         let _ = Manifest::from_json(&String::from_utf8_lossy(&text));
         let _ = Manifest::from_json(&String::from_utf8_lossy(&text[..at]));
     }
+}
+
+#[test]
+fn mirror_url_is_optional_and_must_be_http() {
+    let with = edited(|v| v["mirror"] = "https://store.example/m.json?sig=1".into());
+    assert_eq!(
+        Manifest::from_json(&with).unwrap().mirror.as_deref(),
+        Some("https://store.example/m.json?sig=1")
+    );
+    let bad = edited(|v| v["mirror"] = "javascript:alert(1)".into());
+    assert!(matches!(
+        Manifest::from_json(&bad),
+        Err(ManifestError::BadUrl { path, .. }) if path == "mirror"
+    ));
+    assert!(!sample().to_json().contains("mirror"));
 }
