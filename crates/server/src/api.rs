@@ -21,6 +21,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::db::{Db, StoredGallery, StoredRendition};
+use crate::mirror::{Mirrors, mirror_url};
 use crate::store::ObjectStore;
 
 /// How long presigned URLs live and how they are bucketed in time.
@@ -30,6 +31,8 @@ pub struct SigningPolicy {
     pub window_secs: i64,
     /// How long a URL works, counted from its window's start.
     pub validity_secs: i64,
+    /// How long the URLs in a manifest mirror work (see [`crate::mirror`]).
+    pub mirror_validity_secs: i64,
 }
 
 impl Default for SigningPolicy {
@@ -39,6 +42,7 @@ impl Default for SigningPolicy {
         SigningPolicy {
             window_secs: 3600,
             validity_secs: 6 * 3600,
+            mirror_validity_secs: proofline_core::expiry::SIGV4_MAX_EXPIRES,
         }
     }
 }
@@ -48,6 +52,7 @@ pub struct AppState {
     pub db: Db,
     pub store: ObjectStore,
     pub signing: SigningPolicy,
+    pub mirrors: Mirrors,
 }
 
 /// The whole origin: API routes, then the static client as the fallback.
@@ -150,24 +155,38 @@ async fn get_gallery(
     let token = bearer(&headers).unwrap_or_default().to_string();
     let db = state.db.clone();
     let lookup = id.clone();
-    let gallery = tokio::task::spawn_blocking(move || -> Result<StoredGallery, AppError> {
-        let hashes = db.live_link_hashes(&lookup)?.ok_or(AppError::NotFound)?;
-        // Check every live link, so timing does not tell which one nearly matched.
-        let matched = hashes.iter().fold(false, |any, h| {
-            crate::secret::token_matches(&token, h) | any
-        });
-        if token.is_empty() || !matched {
-            return Err(AppError::Unauthorized);
-        }
-        db.gallery(&lookup)?.ok_or(AppError::NotFound)
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.into()))??;
+    let (gallery, link) =
+        tokio::task::spawn_blocking(move || -> Result<(StoredGallery, Vec<u8>), AppError> {
+            let hashes = db.live_link_hashes(&lookup)?.ok_or(AppError::NotFound)?;
+            // Check every live link, so timing does not tell which one nearly
+            // matched; remember which one did, without branching on it.
+            let mut link = None;
+            for h in &hashes {
+                let hit = crate::secret::token_matches(&token, h);
+                link = if hit { Some(h.clone()) } else { link };
+            }
+            let link = link
+                .filter(|_| !token.is_empty())
+                .ok_or(AppError::Unauthorized)?;
+            Ok((db.gallery(&lookup)?.ok_or(AppError::NotFound)?, link))
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.into()))??;
     let now = crate::unix_now();
-    let window = signing_window(now, state.signing.window_secs, state.signing.validity_secs);
-    Ok(Json(
-        sign_manifest(&state.store, &gallery, window, now).await?,
-    ))
+    let policy = state.signing;
+    let window = signing_window(now, policy.window_secs, policy.validity_secs);
+    let mut manifest = sign_manifest(&state.store, &gallery, window, now).await?;
+    // The mirror is a fallback: a store that cannot take it must not cost the
+    // customer this answer.
+    match state
+        .mirrors
+        .ensure(&state.store, &gallery, &link, &policy, now)
+        .await
+    {
+        Ok(()) => manifest.mirror = Some(mirror_url(&state.store, &id, &link, &policy, now).await?),
+        Err(e) => tracing::warn!("could not write the manifest mirror of gallery {id}: {e:#}"),
+    }
+    Ok(Json(manifest))
 }
 
 /// Builds the manifest for `gallery` with every rendition presigned for `window`.
@@ -197,6 +216,7 @@ pub async fn sign_manifest(
         gallery: gallery.id.clone(),
         title: gallery.title.clone(),
         server_time: now,
+        mirror: None,
         images,
     };
     manifest.validate()?;

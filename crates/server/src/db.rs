@@ -197,6 +197,22 @@ impl Db {
         Ok(Some(hashes))
     }
 
+    /// Every live link: its gallery and token hash.
+    pub fn live_links(&self) -> anyhow::Result<Vec<(GalleryId, Vec<u8>)>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT gallery_id, token_hash FROM links WHERE revoked_at IS NULL ORDER BY gallery_id",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(g, h)| Ok((GalleryId::parse(g)?, h)))
+            .collect()
+    }
+
     pub fn gallery_count(&self) -> anyhow::Result<u64> {
         let n: i64 = self
             .conn()

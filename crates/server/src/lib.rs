@@ -9,6 +9,7 @@ pub mod api;
 pub mod config;
 pub mod db;
 pub mod embedded;
+pub mod mirror;
 pub mod publish;
 pub mod secret;
 pub mod store;

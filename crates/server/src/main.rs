@@ -10,6 +10,7 @@ use proofline_server::api::{AppState, SigningPolicy, router};
 use proofline_server::config::{CommonArgs, DEFAULT_ORIGIN_LISTEN, Settings, StoreKind};
 use proofline_server::db::Db;
 use proofline_server::embedded::EmbeddedStore;
+use proofline_server::mirror::Mirrors;
 use proofline_server::publish::{PublishRequest, publish, report_skipped};
 use proofline_server::store::ObjectStore;
 
@@ -171,7 +172,9 @@ async fn serve(
         db,
         store,
         signing: SigningPolicy::default(),
+        mirrors: Mirrors::default(),
     };
+    tokio::spawn(refresh_mirrors(state.clone()));
     let client_dir = client_dir.join("index.html").exists().then_some(client_dir);
     if client_dir.is_none() {
         tracing::warn!("the browser app is not built; only the API is served");
@@ -191,6 +194,26 @@ async fn serve(
         store.stop().await;
     }
     Ok(())
+}
+
+/// Keeps every live link's manifest mirror current: now, then at the start of
+/// each signing window, so galleries nobody is visiting still have fresh URLs
+/// in their mirror when the origin goes down.
+async fn refresh_mirrors(state: AppState) {
+    loop {
+        let now = proofline_server::unix_now();
+        match state
+            .mirrors
+            .refresh_all(&state.db, &state.store, &state.signing, now)
+            .await
+        {
+            Ok(n) => tracing::debug!("manifest mirrors checked for {n} link(s)"),
+            Err(e) => tracing::warn!("could not refresh manifest mirrors: {e:#}"),
+        }
+        let window = state.signing.window_secs;
+        let next = window - now.rem_euclid(window);
+        tokio::time::sleep(std::time::Duration::from_secs(next as u64 + 1)).await;
+    }
 }
 
 async fn reachable(addr: SocketAddr) -> bool {

@@ -136,10 +136,18 @@ pub async fn publish(
     let db = db.clone();
     let hash = crate::secret::token_hash(token.as_str());
     let label = request.label.clone();
-    tokio::task::spawn_blocking(move || {
-        db.insert_gallery(&stored, &hash, &label, crate::unix_now())
+    let now = crate::unix_now();
+    let stored = tokio::task::spawn_blocking(move || {
+        db.insert_gallery(&stored, &hash, &label, now)
+            .map(|()| stored)
     })
     .await??;
+    // The gallery is published; its mirror is a fallback that `serve` rewrites
+    // anyway, so failing to write it here is a warning, not an error.
+    let policy = crate::api::SigningPolicy::default();
+    if let Err(e) = crate::mirror::write_mirror(store, &stored, &hash, &policy, now).await {
+        tracing::warn!("could not write the manifest mirror: {e:#}");
+    }
     Ok(PublishReport {
         gallery,
         token,

@@ -61,15 +61,43 @@ impl ObjectStore {
         format!("{}{relative}", self.prefix)
     }
 
+    /// Uploads an object whose key changes whenever its content does, so
+    /// browsers may keep it for good.
     pub async fn put(&self, key: &str, bytes: Vec<u8>, content_type: &str) -> anyhow::Result<()> {
+        self.put_with(
+            key,
+            bytes,
+            content_type,
+            "private, max-age=31536000, immutable",
+        )
+        .await
+    }
+
+    /// Uploads an object that is rewritten in place (a manifest mirror): no
+    /// cache may answer for it without asking the store.
+    pub async fn put_fresh(
+        &self,
+        key: &str,
+        bytes: Vec<u8>,
+        content_type: &str,
+    ) -> anyhow::Result<()> {
+        self.put_with(key, bytes, content_type, "no-cache").await
+    }
+
+    async fn put_with(
+        &self,
+        key: &str,
+        bytes: Vec<u8>,
+        content_type: &str,
+        cache_control: &str,
+    ) -> anyhow::Result<()> {
         let key = &self.key(key);
         self.client
             .put_object()
             .bucket(&self.bucket)
             .key(key)
             .content_type(content_type)
-            // Keys change whenever content does, so the browser may keep them.
-            .cache_control("private, max-age=31536000, immutable")
+            .cache_control(cache_control)
             .body(ByteStream::from(bytes))
             .send()
             .await

@@ -6,8 +6,8 @@
 mod common;
 
 use common::{Backend, Harness, awkward_samples};
-use proofline_core::RenditionKind;
 use proofline_core::expiry::{SigningWindow, url_validity};
+use proofline_core::{Manifest, RenditionKind};
 use sha2::{Digest, Sha256};
 
 async fn store_keeps_its_contract(backend: Backend) {
@@ -125,6 +125,60 @@ async fn store_keeps_its_contract(backend: Backend) {
         Backend::Garage => 400,
     };
     assert_eq!(status, want, "expired URL refused");
+
+    // The manifest mirror: the same gallery read from the store alone (the app
+    // does this when the origin is down), with URLs that outlive an outage.
+    let mirror = manifest
+        .mirror
+        .as_deref()
+        .expect("the origin names the mirror");
+    assert!(
+        mirror.starts_with(&format!("http://{}/", h.store_addr)),
+        "{mirror}"
+    );
+    let resp = h
+        .http
+        .get(mirror)
+        .header("Origin", h.app_origin())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200, "{mirror}");
+    assert_eq!(header(&resp, "access-control-allow-origin"), h.app_origin());
+    let mirrored = Manifest::from_json(&resp.text().await.unwrap()).expect("a valid manifest");
+    assert_eq!(mirrored.gallery, manifest.gallery);
+    let hashes = |m: &Manifest| -> Vec<_> {
+        m.images
+            .iter()
+            .map(|i| {
+                (
+                    i.id.clone(),
+                    i.renditions.thumb.sha256.clone(),
+                    i.renditions.proof.sha256.clone(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(hashes(&mirrored), hashes(&manifest));
+    assert!(
+        mirrored.mirror.is_some(),
+        "the mirror names itself, for next time"
+    );
+    let thumb = &mirrored.images[0].renditions.thumb;
+    assert!(
+        thumb.expires_at - mirrored.server_time > 6 * 86_400,
+        "mirror URLs last days, not hours"
+    );
+    let bytes = h
+        .http
+        .get(&thumb.url)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(hex::encode(Sha256::digest(&bytes)), thumb.sha256.as_str());
 
     // CORS: the app's origin may read images and see their ETag; others may not.
     let preflight = h

@@ -94,6 +94,7 @@ impl Harness {
             db: db.clone(),
             store: store.clone(),
             signing: SigningPolicy::default(),
+            mirrors: Default::default(),
         };
         tokio::spawn(async move {
             axum::serve(listener, router(state, None)).await.unwrap();

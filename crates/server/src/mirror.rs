@@ -1,0 +1,130 @@
+//! Manifest mirrors: a copy of each share link's manifest in object storage,
+//! so a customer's device can refresh its image URLs while the origin is down.
+//!
+//! Each live link has one mirror object, `galleries/{g}/mirror/{link}.json`,
+//! where `{link}` is the first half of the link's token hash (unguessable, and
+//! derivable by the origin without the token). The origin rewrites it the first
+//! time it signs in every signing window (on a customer's visit, or from the
+//! periodic refresh in `serve`), and on publish. Its image URLs, and its own
+//! URL in the manifest's `mirror` field, are valid for
+//! [`SigningPolicy::mirror_validity_secs`] (7 days, S3's limit for presigned
+//! URLs): that is how long an outage of the origin can last before uncached
+//! photos stop loading. The client keeps the mirror URL with its saved copy.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use proofline_core::GalleryId;
+use proofline_core::expiry::signing_window;
+
+use crate::api::{SigningPolicy, sign_manifest};
+use crate::db::{Db, StoredGallery};
+use crate::store::ObjectStore;
+
+/// The mirror object's key for the link whose token hashes to `token_hash`.
+pub fn mirror_key(gallery: &GalleryId, token_hash: &[u8]) -> String {
+    let link: String = token_hash
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("galleries/{gallery}/mirror/{link}.json")
+}
+
+/// The signed URL of a link's mirror for the window containing `now`.
+pub async fn mirror_url(
+    store: &ObjectStore,
+    gallery: &GalleryId,
+    token_hash: &[u8],
+    policy: &SigningPolicy,
+    now: i64,
+) -> anyhow::Result<String> {
+    let window = signing_window(now, policy.window_secs, policy.mirror_validity_secs);
+    store
+        .presign_get(&mirror_key(gallery, token_hash), window)
+        .await
+}
+
+/// Signs `gallery` with the mirror's long validity and writes it as the
+/// link's mirror. Returns the mirror's URL.
+pub async fn write_mirror(
+    store: &ObjectStore,
+    gallery: &StoredGallery,
+    token_hash: &[u8],
+    policy: &SigningPolicy,
+    now: i64,
+) -> anyhow::Result<String> {
+    let window = signing_window(now, policy.window_secs, policy.mirror_validity_secs);
+    let key = mirror_key(&gallery.id, token_hash);
+    let url = store.presign_get(&key, window).await?;
+    let mut manifest = sign_manifest(store, gallery, window, now).await?;
+    manifest.mirror = Some(url.clone());
+    store
+        .put_fresh(&key, manifest.to_json().into_bytes(), "application/json")
+        .await?;
+    Ok(url)
+}
+
+/// Remembers which mirrors were written in which signing window, so each is
+/// written once per window however many customers visit.
+#[derive(Clone, Default)]
+pub struct Mirrors {
+    written: Arc<Mutex<HashMap<String, i64>>>,
+}
+
+impl Mirrors {
+    /// Writes the link's mirror unless it was already written in this window.
+    pub async fn ensure(
+        &self,
+        store: &ObjectStore,
+        gallery: &StoredGallery,
+        token_hash: &[u8],
+        policy: &SigningPolicy,
+        now: i64,
+    ) -> anyhow::Result<()> {
+        let key = mirror_key(&gallery.id, token_hash);
+        let window = signing_window(now, policy.window_secs, policy.mirror_validity_secs).start;
+        if self.lock().get(&key) == Some(&window) {
+            return Ok(());
+        }
+        write_mirror(store, gallery, token_hash, policy, now).await?;
+        self.lock().insert(key, window);
+        Ok(())
+    }
+
+    /// Writes every live link's mirror that is not current. Returns how many
+    /// links were checked; failures are logged and retried next time.
+    pub async fn refresh_all(
+        &self,
+        db: &Db,
+        store: &ObjectStore,
+        policy: &SigningPolicy,
+        now: i64,
+    ) -> anyhow::Result<usize> {
+        let links = {
+            let db = db.clone();
+            tokio::task::spawn_blocking(move || db.live_links()).await??
+        };
+        let mut galleries: HashMap<GalleryId, Option<StoredGallery>> = HashMap::new();
+        for (gallery_id, token_hash) in &links {
+            if !galleries.contains_key(gallery_id) {
+                let (db, id) = (db.clone(), gallery_id.clone());
+                let g = tokio::task::spawn_blocking(move || db.gallery(&id)).await??;
+                galleries.insert(gallery_id.clone(), g);
+            }
+            let Some(Some(gallery)) = galleries.get(gallery_id) else {
+                continue;
+            };
+            if let Err(e) = self.ensure(store, gallery, token_hash, policy, now).await {
+                tracing::warn!(
+                    "could not write the manifest mirror of gallery {gallery_id}: {e:#}"
+                );
+            }
+        }
+        Ok(links.len())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, i64>> {
+        self.written.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
