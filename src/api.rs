@@ -1,12 +1,14 @@
-//! The origin API adapter: fetches a gallery manifest with a bounded timeout and
-//! turns every failure into a [`LoadError`] a customer can read.
+//! The network side of manifests: the origin API and the manifest mirror in
+//! object storage, each with a short, bounded timeout, every failure a
+//! [`LoadError`] a customer can read.
 
 use gloo_net::http::Request;
 use proofline_core::route::ShareToken;
 use proofline_core::{GalleryId, Manifest, ManifestError};
 
-/// How long to wait for the studio's server before saying it is unreachable.
-const TIMEOUT_MS: u32 = 8_000;
+/// How long to wait for the studio's server (or the mirror) before saying it
+/// is unreachable and falling back to the next source.
+const TIMEOUT_MS: u32 = 5_000;
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum LoadError {
@@ -22,6 +24,15 @@ pub enum LoadError {
     Damaged(ManifestError),
 }
 
+impl LoadError {
+    /// Whether another source (the mirror, the device's copy) may be shown
+    /// instead: yes when the origin is unreachable or broken, no when it said
+    /// the link is not (or no longer) valid.
+    pub fn may_fall_back(&self) -> bool {
+        !matches!(self, LoadError::NotFound | LoadError::Unauthorized)
+    }
+}
+
 /// Fetches the manifest of `gallery` from the origin at `origin`
 /// (`scheme://host:port`).
 pub async fn fetch_manifest(
@@ -30,14 +41,21 @@ pub async fn fetch_manifest(
     token: &ShareToken,
 ) -> Result<Manifest, LoadError> {
     let url = format!("{origin}/api/galleries/{gallery}");
+    let request =
+        Request::get(&url).header("Authorization", &format!("Bearer {}", token.as_str()));
+    get_manifest(request).await
+}
+
+/// Fetches a manifest mirror from object storage (a signed URL; no token).
+pub async fn fetch_mirror(url: &str) -> Result<Manifest, LoadError> {
+    get_manifest(Request::get(url).cache(web_sys::RequestCache::NoStore)).await
+}
+
+async fn get_manifest(request: gloo_net::http::RequestBuilder) -> Result<Manifest, LoadError> {
     let controller = web_sys::AbortController::new().map_err(|_| LoadError::Unreachable)?;
     let signal = controller.signal();
     let timeout = gloo_timers::callback::Timeout::new(TIMEOUT_MS, move || controller.abort());
-    let response = Request::get(&url)
-        .header("Authorization", &format!("Bearer {}", token.as_str()))
-        .abort_signal(Some(&signal))
-        .send()
-        .await;
+    let response = request.abort_signal(Some(&signal)).send().await;
     let response = response.map_err(|_| LoadError::Unreachable)?;
     let body = response.text().await.map_err(|_| LoadError::Unreachable);
     drop(timeout);

@@ -4,10 +4,16 @@
 mod api;
 mod app;
 mod components;
+mod gallery_source;
+mod idb;
+mod loader;
 mod pages;
+mod storage;
 mod use_hash_route;
+mod use_photo;
 
 fn main() {
     console_error_panic_hook::set_once();
+    storage::register_service_worker();
     leptos::mount::mount_to_body(app::App);
 }

@@ -8,7 +8,10 @@ use leptos::prelude::*;
 use proofline_core::route::Route;
 use proofline_core::{ImageId, Manifest};
 
+use crate::loader::Loader;
 use crate::use_hash_route::replace;
+use crate::use_photo::{Photo, miss_note, use_photo};
+use proofline_core::loading::Priority;
 
 #[component]
 pub fn Lightbox(
@@ -75,6 +78,22 @@ pub fn Lightbox(
         }
     });
     let proof = current.renditions.proof.clone();
+    let photo = use_photo(proof.clone(), Priority::Visible, Signal::derive(|| true));
+    // Swiping on should be instant: fetch the neighbours' photos next.
+    let loader = expect_context::<Loader>();
+    for i in [index.checked_sub(1), Some(index + 1).filter(|i| *i < total)]
+        .into_iter()
+        .flatten()
+    {
+        let (loader, r) = (loader.clone(), manifest.with_value(|m| m.images[i].renditions.proof.clone()));
+        leptos::task::spawn_local(async move {
+            let _ = loader.load(&r, Priority::Neighbour).await;
+        });
+    }
+    let placeholder = proofline_core::placeholder::thumbhash_data_url(&current.thumbhash)
+        .map(|url| format!("background-image:url({url})"))
+        .unwrap_or_default();
+    let alt = current.alt.clone();
     let position = format!("{} of {}", index + 1, total);
     let label = format!("{} ({position})", current.alt);
     let (has_prev, has_next) = (prev.is_some(), next.is_some());
@@ -87,14 +106,36 @@ pub fn Lightbox(
             tabindex="-1"
             node_ref=dialog
         >
-            <img
-                class="proof"
-                src=proof.url
-                alt=current.alt.clone()
-                width=proof.width
-                height=proof.height
-                crossorigin="anonymous"
-            />
+            {move || match photo.get() {
+                Photo::Ready(src) => {
+                    view! {
+                        <img
+                            class="proof"
+                            src=src
+                            alt=alt.clone()
+                            width=proof.width
+                            height=proof.height
+                        />
+                    }
+                        .into_any()
+                }
+                other => {
+                    view! {
+                        <div
+                            class="proof proof-placeholder"
+                            role="img"
+                            aria-label=alt.clone()
+                            style=format!("{placeholder};aspect-ratio:{}/{}", proof.width, proof.height)
+                        >
+                            {match other {
+                                Photo::Missing(miss) => Some(view! { <span class="tile-note">{miss_note(miss)}</span> }),
+                                _ => None,
+                            }}
+                        </div>
+                    }
+                        .into_any()
+                }
+            }}
             <p class="caption">{current.alt.clone()} " · " {position}</p>
             <button
                 type="button"

@@ -1,4 +1,5 @@
 pub mod grid;
 pub mod lightbox;
 pub mod message;
+pub mod save_offline;
 pub mod tile;

@@ -1,14 +1,54 @@
-//! A shared gallery: loads the manifest, shows the grid, and the lightbox when
-//! the route names an image.
+//! A shared gallery: the best available copy of the manifest (origin, mirror,
+//! or this device), a banner saying which, the grid, the lightbox when the
+//! route names an image, and "Save for offline".
+//!
+//! While shown, the manifest is refreshed in the background: shortly before
+//! its URLs expire (judged by server time), and every few seconds while the
+//! studio's server is unreachable or the device is offline, and at once when
+//! the browser comes back online. A refresh with the same photos only swaps
+//! the URLs the loader uses, so nothing on screen flickers.
 
+use std::cell::RefCell;
+
+use leptos::ev;
 use leptos::prelude::*;
+use proofline_core::cache::default_budget;
 use proofline_core::route::{Route, ShareToken};
 use proofline_core::{GalleryId, Manifest};
 
-use crate::api::{LoadError, fetch_manifest};
+use crate::api::LoadError;
 use crate::components::grid::Grid;
 use crate::components::lightbox::Lightbox;
 use crate::components::message::Message;
+use crate::components::save_offline::SaveOffline;
+use crate::gallery_source::{Shown, Source, banner_text, is_online, load};
+use crate::idb::{DB_NAME, Db};
+use crate::loader::{Loader, now_secs};
+
+/// Refresh this long before the earliest URL expires.
+const REFRESH_MARGIN_SECS: i64 = 15 * 60;
+/// While the origin is unreachable, try it again this often.
+const RETRY_SECS: i64 = 15;
+
+thread_local! {
+    static DEVICE_DB: RefCell<Option<Option<Db>>> = const { RefCell::new(None) };
+}
+
+/// The device store, opened once; `None` where the browser forbids storage.
+async fn device_db() -> Option<Db> {
+    if let Some(db) = DEVICE_DB.with_borrow(|d| d.clone()) {
+        return db;
+    }
+    let db = match Db::open(DB_NAME).await {
+        Ok(db) => Some(db),
+        Err(e) => {
+            leptos::logging::warn!("photos will not be saved on this device: {e}");
+            None
+        }
+    };
+    DEVICE_DB.with_borrow_mut(|d| *d = Some(db.clone()));
+    db
+}
 
 #[component]
 pub fn GalleryPage(
@@ -16,16 +56,82 @@ pub fn GalleryPage(
     token: ShareToken,
     route: ReadSignal<Route>,
 ) -> impl IntoView {
-    let manifest = {
-        let (gallery, token) = (gallery.clone(), token.clone());
+    let loader = Loader::new();
+    provide_context(loader.clone());
+    let origin = window().location().origin().unwrap_or_default();
+    // What the banner describes; updated by background refreshes too.
+    let status = RwSignal::new(None::<Shown>);
+    let online = RwSignal::new(is_online());
+    let first = {
+        let (gallery, token, loader, origin) = (gallery.clone(), token.clone(), loader.clone(), origin.clone());
         LocalResource::new(move || {
-            let (gallery, token) = (gallery.clone(), token.clone());
+            let (gallery, token, loader, origin) = (gallery.clone(), token.clone(), loader.clone(), origin.clone());
             async move {
-                let origin = window().location().origin().unwrap_or_default();
-                fetch_manifest(&origin, &gallery, &token).await
+                let db = device_db().await;
+                let budget = default_budget(crate::storage::estimate().await.map(|(_, q)| q));
+                loader.attach(db.clone(), budget);
+                let shown = load(db.as_ref(), &origin, &gallery, &token).await?;
+                loader.set_manifest(&shown.manifest, shown.clock);
+                status.set(Some(shown.clone()));
+                Ok::<Manifest, LoadError>(shown.manifest)
             }
         })
     };
+
+    // Background refresh.
+    let timer = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
+    let refresh = {
+        let (gallery, token, loader, origin) = (gallery.clone(), token.clone(), loader.clone(), origin.clone());
+        move || {
+            let (gallery, token, loader, origin) = (gallery.clone(), token.clone(), loader.clone(), origin.clone());
+            leptos::task::spawn_local(async move {
+                let db = loader.db();
+                match load(db.as_ref(), &origin, &gallery, &token).await {
+                    Ok(shown) => {
+                        let same_photos = status.with_untracked(|s| {
+                            s.as_ref().is_some_and(|s| same_images(&s.manifest, &shown.manifest))
+                        });
+                        loader.set_manifest(&shown.manifest, shown.clock);
+                        status.try_set(Some(shown));
+                        if !same_photos {
+                            first.refetch();
+                        }
+                    }
+                    Err(e) => leptos::logging::warn!("refreshing the gallery failed: {e}"),
+                }
+            });
+        }
+    };
+    Effect::new({
+        let refresh = refresh.clone();
+        move |_| {
+            let Some(shown) = status.get() else { return };
+            let server_now = shown.clock.server_now(now_secs());
+            let wait = match shown.source {
+                Source::Origin => shown
+                    .manifest
+                    .earliest_expiry()
+                    .map_or(3600, |e| e - REFRESH_MARGIN_SECS - server_now),
+                Source::Mirror | Source::Device => RETRY_SECS,
+            };
+            let ms = (wait.clamp(5, 86_400) * 1000) as u32;
+            let refresh = refresh.clone();
+            timer.set_value(Some(gloo_timers::callback::Timeout::new(ms, move || refresh())));
+        }
+    });
+    let on_online = window_event_listener(ev::online, {
+        let refresh = refresh.clone();
+        move |_| {
+            online.set(true);
+            refresh();
+        }
+    });
+    let on_offline = window_event_listener(ev::offline, move |_| online.set(false));
+    on_cleanup(move || {
+        on_online.remove();
+        on_offline.remove();
+    });
+
     let open_image = Memo::new(move |_| match route.get() {
         Route::Gallery { image, .. } => image,
         _ => None,
@@ -36,11 +142,16 @@ pub fn GalleryPage(
         token,
         image: None,
     };
+    let banner = move || {
+        let text = status.with(|s| s.as_ref().and_then(|s| banner_text(s, online.get())))?;
+        Some(view! { <p class="banner" role="status">{text}</p> })
+    };
+    let full = loader.storage_full;
     view! {
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading your gallery…"</p> }>
             {move || {
                 let base = base.clone();
-                manifest
+                first
                     .get()
                     .map(move |result: Result<Manifest, LoadError>| match result {
                         Ok(m) => {
@@ -49,6 +160,13 @@ pub fn GalleryPage(
                                 <header class="gallery-header">
                                     <h1>{m.with_value(|m| m.title.clone())}</h1>
                                     <p class="count">{m.with_value(|m| photo_count(m.images.len()))}</p>
+                                    {banner}
+                                    <Show when=move || full.get()>
+                                        <p class="banner" role="alert">
+                                            "This device is out of space for saved photos; they will download again next time."
+                                        </p>
+                                    </Show>
+                                    <SaveOffline manifest=m />
                                 </header>
                                 <Grid manifest=m base=base.clone() from_grid />
                                 {move || {
@@ -67,6 +185,14 @@ pub fn GalleryPage(
             }}
         </Transition>
     }
+}
+
+fn same_images(a: &Manifest, b: &Manifest) -> bool {
+    a.images.len() == b.images.len()
+        && a.images
+            .iter()
+            .zip(&b.images)
+            .all(|(x, y)| x.id == y.id && x.renditions.thumb.sha256 == y.renditions.thumb.sha256)
 }
 
 fn photo_count(n: usize) -> String {

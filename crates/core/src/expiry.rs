@@ -241,6 +241,16 @@ impl ServerClock {
         }
     }
 
+    /// A clock `offset` seconds ahead of the device (as saved with a copy).
+    pub fn from_offset(offset: i64) -> Self {
+        ServerClock { offset }
+    }
+
+    /// Server time minus device time, in seconds.
+    pub fn offset(&self) -> i64 {
+        self.offset
+    }
+
     /// What the server's clock reads now, given the device's.
     pub fn server_now(&self, device_now: i64) -> i64 {
         device_now.saturating_add(self.offset)

@@ -1,0 +1,155 @@
+//! Where a gallery's manifest comes from, best first: the origin API (fresh
+//! signatures), the manifest mirror in object storage (the origin's last
+//! copy, readable while the origin is down), the copy saved on this device.
+//! Every source has a short timeout, so a dead origin costs seconds, not a
+//! hanging page; the customer is told which copy they see and how old it is.
+
+use proofline_core::expiry::ServerClock;
+use proofline_core::route::ShareToken;
+use proofline_core::{GalleryId, Manifest};
+
+use crate::api::{LoadError, fetch_manifest, fetch_mirror};
+use crate::idb::{Db, SavedGallery};
+use crate::loader::{now_ms, now_secs};
+
+/// Which copy of the gallery is on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Origin,
+    Mirror,
+    Device,
+}
+
+#[derive(Debug, Clone)]
+pub struct Shown {
+    pub manifest: Manifest,
+    pub source: Source,
+    /// Judges the manifest's expiry times.
+    pub clock: ServerClock,
+}
+
+/// Loads the best available copy of `gallery` and saves it on the device.
+pub async fn load(
+    db: Option<&Db>,
+    origin: &str,
+    gallery: &GalleryId,
+    token: &ShareToken,
+) -> Result<Shown, LoadError> {
+    let saved = match db {
+        Some(db) => db.get_gallery(gallery).await.ok().flatten(),
+        None => None,
+    };
+    let keep_offline = saved.as_ref().is_some_and(|s| s.keep_offline);
+    let online = is_online();
+    let first = if online {
+        fetch_manifest(origin, gallery, token).await
+    } else {
+        Err(LoadError::Unreachable)
+    };
+    let error = match first {
+        Ok(manifest) => {
+            let clock = ServerClock::observe(manifest.server_time, now_secs());
+            let shown = Shown {
+                manifest,
+                source: Source::Origin,
+                clock,
+            };
+            save(db, &shown, keep_offline).await;
+            return Ok(shown);
+        }
+        Err(e) if !e.may_fall_back() => return Err(e),
+        Err(e) => e,
+    };
+    let saved = saved.and_then(|s| {
+        let manifest = Manifest::from_json(&s.manifest).ok()?;
+        (manifest.gallery == *gallery).then_some((manifest, ServerClock::from_offset(s.clock_offset)))
+    });
+    if online
+        && let Some(mirror) = saved.as_ref().and_then(|(m, _)| m.mirror.clone())
+        && let Ok(manifest) = fetch_mirror(&mirror).await
+        && manifest.gallery == *gallery
+        && saved
+            .as_ref()
+            .is_none_or(|(m, _)| manifest.server_time >= m.server_time)
+    {
+        // The mirror carries no fresh server time; keep the offset last seen.
+        let clock = saved.as_ref().map(|(_, c)| *c).unwrap_or_default();
+        let shown = Shown {
+            manifest,
+            source: Source::Mirror,
+            clock,
+        };
+        save(db, &shown, keep_offline).await;
+        return Ok(shown);
+    }
+    match saved {
+        Some((manifest, clock)) => {
+            let shown = Shown {
+                manifest,
+                source: Source::Device,
+                clock,
+            };
+            save(db, &shown, keep_offline).await;
+            Ok(shown)
+        }
+        None => Err(error),
+    }
+}
+
+/// Records the copy on screen (and that it was viewed now, for eviction).
+async fn save(db: Option<&Db>, shown: &Shown, keep_offline: bool) {
+    let Some(db) = db else { return };
+    let saved = SavedGallery {
+        gallery: shown.manifest.gallery.clone(),
+        manifest: shown.manifest.to_json(),
+        source: match shown.source {
+            Source::Origin => "origin",
+            Source::Mirror => "mirror",
+            Source::Device => "device",
+        }
+        .into(),
+        clock_offset: shown.clock.offset(),
+        last_viewed: now_ms() as f64,
+        keep_offline,
+    };
+    if let Err(e) = db.put_gallery(&saved).await {
+        leptos::logging::warn!("could not save the gallery on this device: {e}");
+    }
+}
+
+pub fn is_online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
+/// The banner's sentence for a copy that is not fresh from the studio.
+pub fn banner_text(shown: &Shown, online: bool) -> Option<String> {
+    let at = saved_at(shown.manifest.server_time);
+    match (shown.source, online) {
+        (Source::Origin, _) => None,
+        (Source::Mirror, _) => Some(format!(
+            "Studio server unreachable — showing the studio's backup copy from {at}."
+        )),
+        (Source::Device, false) => {
+            Some(format!("You're offline — showing the copy saved on this device at {at}."))
+        }
+        (Source::Device, true) => Some(format!(
+            "Studio server unreachable — showing the copy saved on this device at {at}."
+        )),
+    }
+}
+
+/// "10:42" today, "24 Nov, 10:42" on another day, in the device's time zone.
+fn saved_at(server_time: i64) -> String {
+    let then = js_sys::Date::new(&((server_time as f64) * 1000.0).into());
+    let today = js_sys::Date::new_0();
+    let time = format!("{:02}:{:02}", then.get_hours(), then.get_minutes());
+    if then.to_date_string() == today.to_date_string() {
+        time
+    } else {
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let month = MONTHS[then.get_month() as usize % 12];
+        format!("{} {month}, {time}", then.get_date())
+    }
+}

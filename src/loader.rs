@@ -1,0 +1,373 @@
+//! Image loading: the device cache first, then the object store, in the order
+//! the customer needs them, never more than six downloads at once.
+//!
+//! A rendition is found by its content SHA-256: bytes from IndexedDB are
+//! verified before use (a corrupt or truncated entry is deleted and fetched
+//! again, never shown); a download is verified before it is shown or stored.
+//! The URL for a download is looked up at the last moment, so a manifest
+//! refreshed in the background (new signatures) is used at once. Order,
+//! retries and host cool-downs come from `proofline_core::loading`; the byte
+//! budget and eviction from `proofline_core::cache`.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use futures::channel::oneshot;
+use send_wrapper::SendWrapper;
+use gloo_net::http::Request;
+use leptos::prelude::*;
+use proofline_core::cache::{CachedGallery, gallery_hashes, plan_eviction, verify};
+use proofline_core::expiry::{ServerClock, is_usable};
+use proofline_core::loading::{AfterFinish, Job, LoadQueue, Outcome, Priority};
+use proofline_core::{ContentHash, GalleryId, Manifest, Rendition, RenditionKind};
+
+use crate::idb::{Db, DbError};
+
+/// A download gets this long before it counts as failed.
+const FETCH_TIMEOUT_MS: u32 = 20_000;
+/// A URL must stay valid this long after a download starts.
+const URL_MARGIN_SECS: i64 = 30;
+
+/// Why a photo cannot be shown (its placeholder stays, with a note).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Miss {
+    /// Not on this device, and its signed URL has expired with no fresher one.
+    NotOffline,
+    /// Downloads failed repeatedly.
+    Failed,
+}
+
+/// Shared by every photo of a page (a Leptos context, hence the
+/// `SendWrapper`: the browser app has one thread).
+#[derive(Clone)]
+pub struct Loader {
+    state: SendWrapper<Rc<RefCell<State>>>,
+    /// Set when the device refused to store more photos even after eviction.
+    pub storage_full: RwSignal<bool>,
+}
+
+struct State {
+    db: Option<Db>,
+    queue: LoadQueue,
+    /// The freshest signed URL of every known rendition.
+    urls: HashMap<ContentHash, (String, i64)>,
+    clock: ServerClock,
+    waiters: HashMap<ContentHash, Vec<oneshot::Sender<Result<Vec<u8>, Miss>>>>,
+    /// Sizes of stored entries, read once from IndexedDB.
+    sizes: Option<HashMap<ContentHash, u64>>,
+    budget: u64,
+    protect: Option<GalleryId>,
+    wake: Option<gloo_timers::callback::Timeout>,
+}
+
+impl Loader {
+    /// A loader without a device store (until [`Loader::attach`]).
+    pub fn new() -> Loader {
+        Loader {
+            state: SendWrapper::new(Rc::new(RefCell::new(State {
+                db: None,
+                queue: LoadQueue::new(),
+                urls: HashMap::new(),
+                clock: ServerClock::default(),
+                waiters: HashMap::new(),
+                sizes: None,
+                budget: proofline_core::cache::FALLBACK_BUDGET,
+                protect: None,
+                wake: None,
+            }))),
+            storage_full: RwSignal::new(false),
+        }
+    }
+
+    /// Uses `db` for saved photos, within `budget` bytes.
+    pub fn attach(&self, db: Option<Db>, budget: u64) {
+        let mut s = self.state.borrow_mut();
+        s.db = db;
+        s.budget = budget;
+        s.sizes = None;
+    }
+
+    pub fn db(&self) -> Option<Db> {
+        self.state.borrow().db.clone()
+    }
+
+    /// Takes the URLs of a (new or refreshed) manifest and the clock to judge
+    /// them by; the gallery on screen is protected from eviction.
+    pub fn set_manifest(&self, manifest: &Manifest, clock: ServerClock) {
+        let mut s = self.state.borrow_mut();
+        s.clock = clock;
+        s.protect = Some(manifest.gallery.clone());
+        for image in &manifest.images {
+            for kind in RenditionKind::ALL {
+                let r = image.renditions.get(kind);
+                s.urls.insert(r.sha256.clone(), (r.url.clone(), r.expires_at));
+            }
+        }
+    }
+
+    /// Verified bytes from the device, if it has them. A bad entry is deleted.
+    pub async fn cached(&self, r: &Rendition) -> Option<Vec<u8>> {
+        let db = self.db()?;
+        let bytes = db.get_entry(&r.sha256).await.ok()??;
+        match verify(&bytes, r) {
+            Ok(()) => Some(bytes),
+            Err(e) => {
+                leptos::logging::warn!("dropping a damaged saved photo ({e}); downloading it again");
+                let _ = db.delete_entries(std::slice::from_ref(&r.sha256)).await;
+                if let Some(sizes) = self.state.borrow_mut().sizes.as_mut() {
+                    sizes.remove(&r.sha256);
+                }
+                None
+            }
+        }
+    }
+
+    /// Whether the device holds `hash` (by the size index; not verified).
+    pub async fn is_stored(&self, hash: &ContentHash) -> bool {
+        self.sizes().await.contains_key(hash)
+    }
+
+    /// The rendition's bytes: from the device, else downloaded at `priority`.
+    pub async fn load(&self, r: &Rendition, priority: Priority) -> Result<Vec<u8>, Miss> {
+        if let Some(bytes) = self.cached(r).await {
+            return Ok(bytes);
+        }
+        let rx = {
+            let mut s = self.state.borrow_mut();
+            let now = s.clock.server_now(now_secs());
+            let usable = s
+                .urls
+                .get(&r.sha256)
+                .is_some_and(|(_, exp)| is_usable(*exp, now, URL_MARGIN_SECS));
+            if !usable {
+                return Err(Miss::NotOffline);
+            }
+            let host = s.urls.get(&r.sha256).map(|(u, _)| host_of(u)).unwrap_or_default();
+            s.queue.request(Job {
+                hash: r.sha256.clone(),
+                host,
+                priority,
+            });
+            let (tx, rx) = oneshot::channel();
+            s.waiters.entry(r.sha256.clone()).or_default().push(tx);
+            rx
+        };
+        self.pump();
+        let guard = CancelOnDrop {
+            loader: self.clone(),
+            hash: r.sha256.clone(),
+            armed: true,
+        };
+        let result = rx.await.unwrap_or(Err(Miss::Failed));
+        let mut guard = guard;
+        guard.armed = false;
+        result
+    }
+
+    /// Withdraws every waiting background download (saving was cancelled).
+    pub fn cancel_background(&self) {
+        self.state.borrow_mut().queue.cancel_priority(Priority::Background);
+    }
+
+    /// Starts every download the queue allows now, and wakes up for the rest.
+    fn pump(&self) {
+        let now = now_ms();
+        let jobs: Vec<Job> = {
+            let mut s = self.state.borrow_mut();
+            std::iter::from_fn(|| s.queue.next(now)).collect()
+        };
+        for job in jobs {
+            let this = self.clone();
+            leptos::task::spawn_local(async move { this.run(job).await });
+        }
+        let mut s = self.state.borrow_mut();
+        s.wake = s.queue.next_wake(now).map(|at| {
+            let this = self.clone();
+            let delay = (at - now).clamp(0, i64::from(i32::MAX)) as u32;
+            gloo_timers::callback::Timeout::new(delay, move || this.pump())
+        });
+    }
+
+    async fn run(&self, job: Job) {
+        let url = self.state.borrow().urls.get(&job.hash).map(|(u, _)| u.clone());
+        let fetched = match url {
+            Some(url) => fetch_bytes(&url).await,
+            None => None,
+        };
+        // Verify against the size and hash the manifest promised.
+        let verified = fetched.filter(|bytes| {
+            let ok = proofline_core::cache::sha256(bytes) == job.hash;
+            if !ok {
+                leptos::logging::warn!("a downloaded photo did not match its hash; retrying");
+            }
+            ok
+        });
+        let outcome = if verified.is_some() { Outcome::Done } else { Outcome::Failed };
+        let after = {
+            let mut s = self.state.borrow_mut();
+            s.queue.finish(job.clone(), outcome, now_ms(), js_sys::Math::random())
+        };
+        match (after, verified) {
+            (AfterFinish::Done, Some(bytes)) => {
+                // Stored first, so "saved" means saved when the caller hears.
+                self.store(&job.hash, &bytes).await;
+                self.deliver(&job.hash, Ok(bytes));
+            }
+            (AfterFinish::GaveUp, _) => self.deliver(&job.hash, Err(Miss::Failed)),
+            _ => {}
+        }
+        self.pump();
+    }
+
+    fn deliver(&self, hash: &ContentHash, result: Result<Vec<u8>, Miss>) {
+        let waiters = self.state.borrow_mut().waiters.remove(hash).unwrap_or_default();
+        for w in waiters {
+            let _ = w.send(result.clone());
+        }
+    }
+
+    async fn sizes(&self) -> HashMap<ContentHash, u64> {
+        if let Some(s) = &self.state.borrow().sizes {
+            return s.clone();
+        }
+        let sizes = match self.db() {
+            Some(db) => db.entry_sizes().await.unwrap_or_default(),
+            None => HashMap::new(),
+        };
+        self.state.borrow_mut().sizes = Some(sizes.clone());
+        sizes
+    }
+
+    /// Keeps verified bytes on the device within the budget: evicts the least
+    /// recently viewed galleries first if needed, and once more if the browser
+    /// itself says it is full; after that, says storage is full.
+    async fn store(&self, hash: &ContentHash, bytes: &[u8]) {
+        let Some(db) = self.db() else { return };
+        let size = bytes.len() as u64;
+        let sizes = self.sizes().await;
+        let budget = self.state.borrow().budget;
+        if sizes.values().sum::<u64>() + size > budget {
+            self.evict(size, budget).await;
+        }
+        let mut result = db.put_entry(hash, bytes).await;
+        if result == Err(DbError::QuotaExceeded) {
+            // The browser's quota is below our budget: free `size` bytes more
+            // than we hold now, then try once more.
+            let used: u64 = self.sizes().await.values().sum();
+            self.evict(size, used).await;
+            result = db.put_entry(hash, bytes).await;
+        }
+        match result {
+            Ok(()) => {
+                if let Some(s) = self.state.borrow_mut().sizes.as_mut() {
+                    s.insert(hash.clone(), size);
+                }
+            }
+            Err(DbError::QuotaExceeded) => self.storage_full.set(true),
+            Err(e) => leptos::logging::warn!("could not save a photo on this device: {e}"),
+        }
+    }
+
+    async fn evict(&self, incoming: u64, budget: u64) {
+        let Some(db) = self.db() else { return };
+        let galleries: Vec<CachedGallery> = db
+            .all_galleries()
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|g| {
+                let m = Manifest::from_json(&g.manifest).ok()?;
+                Some(CachedGallery {
+                    gallery: g.gallery,
+                    last_viewed: g.last_viewed as i64,
+                    hashes: gallery_hashes(&m),
+                })
+            })
+            .collect();
+        let sizes = self.sizes().await;
+        let protect = self.state.borrow().protect.clone();
+        let protect = protect.unwrap_or_else(|| GalleryId::parse("-").expect("valid id"));
+        let plan = plan_eviction(&galleries, &sizes, budget, incoming, &protect);
+        if db.delete_entries(&plan.hashes).await.is_ok() {
+            if let Some(s) = self.state.borrow_mut().sizes.as_mut() {
+                for h in &plan.hashes {
+                    s.remove(h);
+                }
+            }
+        }
+        let _ = db.delete_galleries(&plan.galleries).await;
+    }
+}
+
+/// Withdraws a waiting download whose every caller has gone (a tile that left
+/// the page before its photo arrived).
+struct CancelOnDrop {
+    loader: Loader,
+    hash: ContentHash,
+    armed: bool,
+}
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        if !self.armed {
+            return;
+        }
+        let mut s = self.loader.state.borrow_mut();
+        let empty = s.waiters.get_mut(&self.hash).is_none_or(|w| {
+            w.retain(|tx| !tx.is_canceled());
+            w.is_empty()
+        });
+        if empty {
+            s.waiters.remove(&self.hash);
+            s.queue.cancel(&self.hash);
+        }
+    }
+}
+
+/// GET with a timeout; `None` for any failure (network, timeout, non-200).
+async fn fetch_bytes(url: &str) -> Option<Vec<u8>> {
+    let controller = web_sys::AbortController::new().ok()?;
+    let signal = controller.signal();
+    let timeout = gloo_timers::callback::Timeout::new(FETCH_TIMEOUT_MS, move || controller.abort());
+    // The device cache owns these bytes: keep them out of the HTTP cache.
+    let response = Request::get(url)
+        .cache(web_sys::RequestCache::NoStore)
+        .abort_signal(Some(&signal))
+        .send()
+        .await
+        .ok()?;
+    if response.status() != 200 {
+        return None;
+    }
+    let bytes = response.binary().await.ok();
+    drop(timeout);
+    bytes
+}
+
+fn host_of(url: &str) -> String {
+    url.split('/').take(3).collect::<Vec<_>>().join("/")
+}
+
+pub fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+pub fn now_secs() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
+/// Shows `bytes` as an image: an object URL the caller revokes with
+/// [`revoke`] when the image leaves the screen.
+pub fn object_url(bytes: &[u8]) -> Option<String> {
+    let array = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&array);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("image/jpeg");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
+}
+
+pub fn revoke(url: &str) {
+    let _ = web_sys::Url::revoke_object_url(url);
+}

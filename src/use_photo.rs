@@ -1,0 +1,63 @@
+//! A photo on screen: its bytes through the [`Loader`] (device first), shown
+//! through an object URL that is revoked when the photo leaves the screen.
+
+use leptos::prelude::*;
+use proofline_core::Rendition;
+use proofline_core::loading::Priority;
+
+use crate::loader::{Loader, Miss, object_url, revoke};
+
+/// What an image element shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Photo {
+    /// Still loading: the ThumbHash placeholder shows.
+    Waiting,
+    /// An object URL of verified bytes.
+    Ready(String),
+    /// The placeholder stays, with this note.
+    Missing(Miss),
+}
+
+/// Loads `rendition` once `start` becomes true (the tile scrolled into view).
+pub fn use_photo(rendition: Rendition, priority: Priority, start: Signal<bool>) -> ReadSignal<Photo> {
+    let loader = expect_context::<Loader>();
+    let (photo, set_photo) = signal(Photo::Waiting);
+    let started = StoredValue::new(false);
+    Effect::new(move |_| {
+        if !start.get() || started.get_value() {
+            return;
+        }
+        started.set_value(true);
+        let (loader, rendition) = (loader.clone(), rendition.clone());
+        leptos::task::spawn_local(async move {
+            let next = match loader.load(&rendition, priority).await {
+                Ok(bytes) => match object_url(&bytes) {
+                    Some(url) => Photo::Ready(url),
+                    None => Photo::Missing(Miss::Failed),
+                },
+                Err(miss) => Photo::Missing(miss),
+            };
+            // The component may be gone by now: then nobody will show (or
+            // revoke) the URL, so revoke it here.
+            if let Some(Photo::Ready(url)) = set_photo.try_set(next) {
+                revoke(&url);
+            }
+        });
+    });
+    on_cleanup(move || {
+        if let Some(Photo::Ready(url)) = photo.try_get_untracked() {
+            revoke(&url);
+        }
+    });
+    photo
+}
+
+/// The note shown over a placeholder whose photo is missing.
+pub fn miss_note(miss: Miss) -> &'static str {
+    let offline = !crate::gallery_source::is_online();
+    match miss {
+        Miss::NotOffline => "Not available offline",
+        Miss::Failed if offline => "Not available offline",
+        Miss::Failed => "Not available right now",
+    }
+}
