@@ -41,8 +41,7 @@ pub async fn fetch_manifest(
     token: &ShareToken,
 ) -> Result<Manifest, LoadError> {
     let url = format!("{origin}/api/galleries/{gallery}");
-    let request =
-        Request::get(&url).header("Authorization", &format!("Bearer {}", token.as_str()));
+    let request = Request::get(&url).header("Authorization", &format!("Bearer {}", token.as_str()));
     get_manifest(request).await
 }
 

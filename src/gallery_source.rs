@@ -4,7 +4,7 @@
 //! Every source has a short timeout, so a dead origin costs seconds, not a
 //! hanging page; the customer is told which copy they see and how old it is.
 
-use proofline_core::expiry::ServerClock;
+use proofline_core::expiry::{ServerClock, is_usable};
 use proofline_core::route::ShareToken;
 use proofline_core::{GalleryId, Manifest};
 
@@ -62,10 +62,14 @@ pub async fn load(
     };
     let saved = saved.and_then(|s| {
         let manifest = Manifest::from_json(&s.manifest).ok()?;
-        (manifest.gallery == *gallery).then_some((manifest, ServerClock::from_offset(s.clock_offset)))
+        (manifest.gallery == *gallery)
+            .then_some((manifest, ServerClock::from_offset(s.clock_offset)))
     });
     if online
-        && let Some(mirror) = saved.as_ref().and_then(|(m, _)| m.mirror.clone())
+        && let Some((mirror, clock)) = saved
+            .as_ref()
+            .and_then(|(m, c)| Some((m.mirror.clone()?, *c)))
+        && mirror_usable(&mirror, clock)
         && let Ok(manifest) = fetch_mirror(&mirror).await
         && manifest.gallery == *gallery
         && saved
@@ -94,6 +98,13 @@ pub async fn load(
         }
         None => Err(error),
     }
+}
+
+/// Whether the saved mirror URL still works (by server time): an expired one
+/// is not even tried.
+fn mirror_usable(url: &str, clock: ServerClock) -> bool {
+    proofline_core::expiry::url_validity(url)
+        .is_ok_and(|v| is_usable(v.expires_at, clock.server_now(now_secs()), 0))
 }
 
 /// Records the copy on screen (and that it was viewed now, for eviction).
@@ -127,11 +138,11 @@ pub fn banner_text(shown: &Shown, online: bool) -> Option<String> {
     match (shown.source, online) {
         (Source::Origin, _) => None,
         (Source::Mirror, _) => Some(format!(
-            "Studio server unreachable — showing the studio's backup copy from {at}."
+            "Studio server unreachable — showing the studio's saved copy from {at}."
         )),
-        (Source::Device, false) => {
-            Some(format!("You're offline — showing the copy saved on this device at {at}."))
-        }
+        (Source::Device, false) => Some(format!(
+            "You're offline — showing the copy saved on this device at {at}."
+        )),
         (Source::Device, true) => Some(format!(
             "Studio server unreachable — showing the copy saved on this device at {at}."
         )),

@@ -118,10 +118,7 @@ impl Db {
         let tx = self.tx(&[ENTRIES], IdbTransactionMode::Readonly)?;
         let store = tx.object_store(ENTRIES).map_err(failed)?;
         let value = request(&store.get(&hash.as_str().into()).map_err(failed)?).await?;
-        Ok(value
-            .dyn_into::<Uint8Array>()
-            .ok()
-            .map(|a| a.to_vec()))
+        Ok(value.dyn_into::<Uint8Array>().ok().map(|a| a.to_vec()))
     }
 
     /// Stores `bytes` under `hash` with its size, in one transaction that has
@@ -137,6 +134,13 @@ impl Db {
             .and_then(|s| s.put_with_key(&JsValue::from_f64(bytes.len() as f64), &key))
             .map_err(failed)?;
         done(&tx).await
+    }
+
+    /// Hashes `bytes` (before any transaction opens) and stores them.
+    #[cfg(test)]
+    pub async fn put_entry_hashed(&self, bytes: &[u8]) -> Result<(), DbError> {
+        let hash = proofline_core::cache::sha256(bytes);
+        self.put_entry(&hash, bytes).await
     }
 
     /// Deletes entries and their sizes, in one transaction.

@@ -14,20 +14,20 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use futures::channel::oneshot;
-use send_wrapper::SendWrapper;
 use gloo_net::http::Request;
 use leptos::prelude::*;
 use proofline_core::cache::{CachedGallery, gallery_hashes, plan_eviction, verify};
 use proofline_core::expiry::{ServerClock, is_usable};
 use proofline_core::loading::{AfterFinish, Job, LoadQueue, Outcome, Priority};
 use proofline_core::{ContentHash, GalleryId, Manifest, Rendition, RenditionKind};
+use send_wrapper::SendWrapper;
 
 use crate::idb::{Db, DbError};
 
 /// A download gets this long before it counts as failed.
 const FETCH_TIMEOUT_MS: u32 = 20_000;
 /// A URL must stay valid this long after a download starts.
-const URL_MARGIN_SECS: i64 = 30;
+const URL_MARGIN_SECS: i64 = 10;
 
 /// Why a photo cannot be shown (its placeholder stays, with a note).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,7 +101,8 @@ impl Loader {
         for image in &manifest.images {
             for kind in RenditionKind::ALL {
                 let r = image.renditions.get(kind);
-                s.urls.insert(r.sha256.clone(), (r.url.clone(), r.expires_at));
+                s.urls
+                    .insert(r.sha256.clone(), (r.url.clone(), r.expires_at));
             }
         }
     }
@@ -113,7 +114,9 @@ impl Loader {
         match verify(&bytes, r) {
             Ok(()) => Some(bytes),
             Err(e) => {
-                leptos::logging::warn!("dropping a damaged saved photo ({e}); downloading it again");
+                leptos::logging::warn!(
+                    "dropping a damaged saved photo ({e}); downloading it again"
+                );
                 let _ = db.delete_entries(std::slice::from_ref(&r.sha256)).await;
                 if let Some(sizes) = self.state.borrow_mut().sizes.as_mut() {
                     sizes.remove(&r.sha256);
@@ -143,7 +146,11 @@ impl Loader {
             if !usable {
                 return Err(Miss::NotOffline);
             }
-            let host = s.urls.get(&r.sha256).map(|(u, _)| host_of(u)).unwrap_or_default();
+            let host = s
+                .urls
+                .get(&r.sha256)
+                .map(|(u, _)| host_of(u))
+                .unwrap_or_default();
             s.queue.request(Job {
                 hash: r.sha256.clone(),
                 host,
@@ -167,7 +174,10 @@ impl Loader {
 
     /// Withdraws every waiting background download (saving was cancelled).
     pub fn cancel_background(&self) {
-        self.state.borrow_mut().queue.cancel_priority(Priority::Background);
+        self.state
+            .borrow_mut()
+            .queue
+            .cancel_priority(Priority::Background);
     }
 
     /// Starts every download the queue allows now, and wakes up for the rest.
@@ -190,7 +200,12 @@ impl Loader {
     }
 
     async fn run(&self, job: Job) {
-        let url = self.state.borrow().urls.get(&job.hash).map(|(u, _)| u.clone());
+        let url = self
+            .state
+            .borrow()
+            .urls
+            .get(&job.hash)
+            .map(|(u, _)| u.clone());
         let fetched = match url {
             Some(url) => fetch_bytes(&url).await,
             None => None,
@@ -203,10 +218,15 @@ impl Loader {
             }
             ok
         });
-        let outcome = if verified.is_some() { Outcome::Done } else { Outcome::Failed };
+        let outcome = if verified.is_some() {
+            Outcome::Done
+        } else {
+            Outcome::Failed
+        };
         let after = {
             let mut s = self.state.borrow_mut();
-            s.queue.finish(job.clone(), outcome, now_ms(), js_sys::Math::random())
+            s.queue
+                .finish(job.clone(), outcome, now_ms(), js_sys::Math::random())
         };
         match (after, verified) {
             (AfterFinish::Done, Some(bytes)) => {
@@ -221,7 +241,12 @@ impl Loader {
     }
 
     fn deliver(&self, hash: &ContentHash, result: Result<Vec<u8>, Miss>) {
-        let waiters = self.state.borrow_mut().waiters.remove(hash).unwrap_or_default();
+        let waiters = self
+            .state
+            .borrow_mut()
+            .waiters
+            .remove(hash)
+            .unwrap_or_default();
         for w in waiters {
             let _ = w.send(result.clone());
         }
@@ -242,21 +267,25 @@ impl Loader {
     /// Keeps verified bytes on the device within the budget: evicts the least
     /// recently viewed galleries first if needed, and once more if the browser
     /// itself says it is full; after that, says storage is full.
-    async fn store(&self, hash: &ContentHash, bytes: &[u8]) {
+    pub(crate) async fn store(&self, hash: &ContentHash, bytes: &[u8]) {
         let Some(db) = self.db() else { return };
         let size = bytes.len() as u64;
         let sizes = self.sizes().await;
         let budget = self.state.borrow().budget;
-        if sizes.values().sum::<u64>() + size > budget {
-            self.evict(size, budget).await;
+        if sizes.values().sum::<u64>() + size > budget && !self.evict(size, budget).await {
+            // Even evicting every other gallery leaves no room: the photo is
+            // shown but not kept.
+            self.storage_full.set(true);
+            return;
         }
         let mut result = db.put_entry(hash, bytes).await;
         if result == Err(DbError::QuotaExceeded) {
             // The browser's quota is below our budget: free `size` bytes more
             // than we hold now, then try once more.
             let used: u64 = self.sizes().await.values().sum();
-            self.evict(size, used).await;
-            result = db.put_entry(hash, bytes).await;
+            if self.evict(size, used).await {
+                result = db.put_entry(hash, bytes).await;
+            }
         }
         match result {
             Ok(()) => {
@@ -269,8 +298,9 @@ impl Loader {
         }
     }
 
-    async fn evict(&self, incoming: u64, budget: u64) {
-        let Some(db) = self.db() else { return };
+    /// Evicts per [`plan_eviction`]; returns whether `incoming` now fits.
+    async fn evict(&self, incoming: u64, budget: u64) -> bool {
+        let Some(db) = self.db() else { return false };
         let galleries: Vec<CachedGallery> = db
             .all_galleries()
             .await
@@ -297,6 +327,7 @@ impl Loader {
             }
         }
         let _ = db.delete_galleries(&plan.galleries).await;
+        plan.fits
     }
 }
 

@@ -6,10 +6,8 @@ use wasm_bindgen_futures::JsFuture;
 /// Bytes used and the quota, if the browser says.
 pub async fn estimate() -> Option<(u64, u64)> {
     let storage = web_sys::window()?.navigator().storage();
-    let estimate: web_sys::StorageEstimate = JsFuture::from(storage.estimate().ok()?)
-        .await
-        .ok()?
-        .into();
+    let estimate: web_sys::StorageEstimate =
+        JsFuture::from(storage.estimate().ok()?).await.ok()?.into();
     Some((
         estimate.get_usage().unwrap_or(0.0) as u64,
         estimate.get_quota().unwrap_or(0.0) as u64,
@@ -24,7 +22,11 @@ pub async fn persist() -> bool {
     let Ok(p) = w.navigator().storage().persist() else {
         return false;
     };
-    JsFuture::from(p).await.ok().and_then(|v| v.as_bool()).unwrap_or(false)
+    JsFuture::from(p)
+        .await
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
 }
 
 /// iPhone or iPad Safari not started from the home screen: the case where

@@ -19,7 +19,11 @@ pub enum Photo {
 }
 
 /// Loads `rendition` once `start` becomes true (the tile scrolled into view).
-pub fn use_photo(rendition: Rendition, priority: Priority, start: Signal<bool>) -> ReadSignal<Photo> {
+pub fn use_photo(
+    rendition: Rendition,
+    priority: Priority,
+    start: Signal<bool>,
+) -> ReadSignal<Photo> {
     let loader = expect_context::<Loader>();
     let (photo, set_photo) = signal(Photo::Waiting);
     let started = StoredValue::new(false);

@@ -1,6 +1,9 @@
-// A real `proofline serve` (origin + embedded store) per test file, on free
-// loopback ports with its own data directory, and a sample gallery published
-// with the real `proofline publish`.
+// A real studio per test file (or per test, for tests that kill it): the
+// embedded object store as its own process (`proofline store`), the origin
+// (`proofline serve --separate-store`), on free loopback ports with their own
+// data directory, and a sample gallery published with the real
+// `proofline publish`. The two processes die separately, as S3 and a studio
+// server do.
 import { test as base } from '@playwright/test';
 import { ChildProcess, spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,6 +16,20 @@ export interface Studio {
   storeOrigin: string; // http://127.0.0.1:PORT of the object store
   link: string;        // the share link publish printed
   server: ChildProcess;
+  store: ChildProcess;
+  /** SIGKILL the origin process, as a crash would. */
+  killOrigin: () => Promise<void>;
+  /** SIGKILL the object store process. */
+  killStore: () => Promise<void>;
+  /** Start the origin again on the same port and data. */
+  restartOrigin: () => Promise<void>;
+}
+
+export interface StudioOptions {
+  /** Extra `proofline serve` flags, e.g. a short signing window. */
+  serveArgs?: string[];
+  /** Folder of photos to publish (default: PROOFLINE_SAMPLES). */
+  samples?: string;
 }
 
 function required(name: string): string {
@@ -46,33 +63,53 @@ async function waitForHttp(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`${url} did not answer within 30 s`);
 }
 
-export async function startStudio(): Promise<Studio & { stop: () => Promise<void> }> {
+async function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill(signal);
+  await exited;
+}
+
+export async function startStudio(options: StudioOptions = {}): Promise<Studio & { stop: () => Promise<void> }> {
   const bin = required('PROOFLINE_BIN');
   const clientDir = required('PROOFLINE_CLIENT_DIR');
-  const samples = required('PROOFLINE_SAMPLES');
+  const samples = options.samples ?? required('PROOFLINE_SAMPLES');
   const data = mkdtempSync(join(tmpdir(), 'proofline-e2e-'));
   const [port, storePort] = [await freePort(), await freePort()];
   const common = ['--listen', `127.0.0.1:${port}`, '--store-listen', `127.0.0.1:${storePort}`, '--data-dir', data];
-  const server = spawn(bin, ['serve', '--client-dir', clientDir, ...common], { stdio: ['ignore', 'inherit', 'inherit'] });
   const origin = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${origin}/`, server);
-  const out = execFileSync(bin, ['publish', samples, '--title', 'Sample wedding', ...common], { encoding: 'utf8' });
-  const link = out.match(/^Share link: (\S+)$/m)?.[1];
-  if (!link) throw new Error(`publish printed no share link:\n${out}`);
-  return {
+  const storeOrigin = `http://127.0.0.1:${storePort}`;
+  const stdio: ['ignore', 'inherit', 'inherit'] = ['ignore', 'inherit', 'inherit'];
+  const store = spawn(bin, ['store', ...common], { stdio });
+  await waitForHttp(`${storeOrigin}/`, store);
+  const startOrigin = async () => {
+    const child = spawn(bin, ['serve', '--separate-store', '--client-dir', clientDir, ...(options.serveArgs ?? []), ...common], { stdio });
+    await waitForHttp(`${origin}/`, child);
+    return child;
+  };
+  const studio = {
     origin,
-    storeOrigin: `http://127.0.0.1:${storePort}`,
-    link,
-    server,
+    storeOrigin,
+    link: '',
+    store,
+    server: await startOrigin(),
+    killOrigin: async () => kill(studio.server, 'SIGKILL'),
+    killStore: async () => kill(store, 'SIGKILL'),
+    restartOrigin: async () => {
+      await kill(studio.server, 'SIGTERM');
+      studio.server = await startOrigin();
+    },
     stop: async () => {
-      if (server.exitCode === null) {
-        const exited = new Promise((r) => server.once('exit', r));
-        server.kill('SIGTERM');
-        await exited;
-      }
+      await kill(studio.server, 'SIGTERM');
+      await kill(store, 'SIGTERM');
       rmSync(data, { recursive: true, force: true });
     },
   };
+  const out = execFileSync(bin, ['publish', samples, '--title', 'Sample wedding', ...common], { encoding: 'utf8' });
+  const link = out.match(/^Share link: (\S+)$/m)?.[1];
+  if (!link) throw new Error(`publish printed no share link:\n${out}`);
+  studio.link = link;
+  return studio;
 }
 
 export const test = base.extend<{}, { studio: Studio }>({

@@ -85,7 +85,10 @@ pub fn Lightbox(
         .into_iter()
         .flatten()
     {
-        let (loader, r) = (loader.clone(), manifest.with_value(|m| m.images[i].renditions.proof.clone()));
+        let (loader, r) = (
+            loader.clone(),
+            manifest.with_value(|m| m.images[i].renditions.proof.clone()),
+        );
         leptos::task::spawn_local(async move {
             let _ = loader.load(&r, Priority::Neighbour).await;
         });

@@ -20,9 +20,17 @@ use crate::storage::{estimate, persist, suggest_home_screen};
 enum State {
     Idle,
     /// Asking: how much to download and how much room there is.
-    Confirm { photos: usize, bytes: u64, free: Option<u64> },
+    Confirm {
+        photos: usize,
+        bytes: u64,
+        free: Option<u64>,
+    },
     Saving(Progress),
-    Done { photos: usize, bytes: u64, failed: usize },
+    Done {
+        photos: usize,
+        bytes: u64,
+        failed: usize,
+    },
     Full,
 }
 
@@ -63,8 +71,14 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>) -> impl IntoView {
             let loader = loader.clone();
             leptos::task::spawn_local(async move {
                 let (photos, bytes) = missing(&loader, manifest).await;
-                let free = estimate().await.map(|(used, quota)| quota.saturating_sub(used));
-                state.set(State::Confirm { photos, bytes, free });
+                let free = estimate()
+                    .await
+                    .map(|(used, quota)| quota.saturating_sub(used));
+                state.set(State::Confirm {
+                    photos,
+                    bytes,
+                    free,
+                });
             });
         }
     };
@@ -77,7 +91,9 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>) -> impl IntoView {
             loader.cancel_background();
             state.set(State::Idle);
             let loader = loader.clone();
-            leptos::task::spawn_local(async move { set_keep_offline(&loader, manifest, false).await });
+            leptos::task::spawn_local(
+                async move { set_keep_offline(&loader, manifest, false).await },
+            );
         }
     };
     // Resume a save that a reload interrupted.
@@ -86,7 +102,12 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>) -> impl IntoView {
         leptos::task::spawn_local(async move {
             let id = manifest.with_value(|m| m.gallery.clone());
             let Some(db) = loader.db() else { return };
-            let wanted = db.get_gallery(&id).await.ok().flatten().is_some_and(|g| g.keep_offline);
+            let wanted = db
+                .get_gallery(&id)
+                .await
+                .ok()
+                .flatten()
+                .is_some_and(|g| g.keep_offline);
             if wanted && state.get_untracked() == State::Idle {
                 start();
             }
@@ -212,7 +233,11 @@ async fn missing(loader: &Loader, manifest: StoredValue<Manifest>) -> (usize, u6
     (photos, bytes)
 }
 
-async fn save_all(loader: &Loader, manifest: StoredValue<Manifest>, state: RwSignal<State>) -> State {
+async fn save_all(
+    loader: &Loader,
+    manifest: StoredValue<Manifest>,
+    state: RwSignal<State>,
+) -> State {
     let images = manifest.with_value(|m| m.images.clone());
     let mut progress = Progress {
         photos: images.len(),

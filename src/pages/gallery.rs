@@ -63,9 +63,19 @@ pub fn GalleryPage(
     let status = RwSignal::new(None::<Shown>);
     let online = RwSignal::new(is_online());
     let first = {
-        let (gallery, token, loader, origin) = (gallery.clone(), token.clone(), loader.clone(), origin.clone());
+        let (gallery, token, loader, origin) = (
+            gallery.clone(),
+            token.clone(),
+            loader.clone(),
+            origin.clone(),
+        );
         LocalResource::new(move || {
-            let (gallery, token, loader, origin) = (gallery.clone(), token.clone(), loader.clone(), origin.clone());
+            let (gallery, token, loader, origin) = (
+                gallery.clone(),
+                token.clone(),
+                loader.clone(),
+                origin.clone(),
+            );
             async move {
                 let db = device_db().await;
                 let budget = default_budget(crate::storage::estimate().await.map(|(_, q)| q));
@@ -81,15 +91,26 @@ pub fn GalleryPage(
     // Background refresh.
     let timer = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
     let refresh = {
-        let (gallery, token, loader, origin) = (gallery.clone(), token.clone(), loader.clone(), origin.clone());
+        let (gallery, token, loader, origin) = (
+            gallery.clone(),
+            token.clone(),
+            loader.clone(),
+            origin.clone(),
+        );
         move || {
-            let (gallery, token, loader, origin) = (gallery.clone(), token.clone(), loader.clone(), origin.clone());
+            let (gallery, token, loader, origin) = (
+                gallery.clone(),
+                token.clone(),
+                loader.clone(),
+                origin.clone(),
+            );
             leptos::task::spawn_local(async move {
                 let db = loader.db();
                 match load(db.as_ref(), &origin, &gallery, &token).await {
                     Ok(shown) => {
                         let same_photos = status.with_untracked(|s| {
-                            s.as_ref().is_some_and(|s| same_images(&s.manifest, &shown.manifest))
+                            s.as_ref()
+                                .is_some_and(|s| same_images(&s.manifest, &shown.manifest))
                         });
                         loader.set_manifest(&shown.manifest, shown.clock);
                         status.try_set(Some(shown));
@@ -116,7 +137,9 @@ pub fn GalleryPage(
             };
             let ms = (wait.clamp(5, 86_400) * 1000) as u32;
             let refresh = refresh.clone();
-            timer.set_value(Some(gloo_timers::callback::Timeout::new(ms, move || refresh())));
+            timer.set_value(Some(gloo_timers::callback::Timeout::new(ms, move || {
+                refresh()
+            })));
         }
     });
     let on_online = window_event_listener(ev::online, {

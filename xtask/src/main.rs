@@ -222,11 +222,17 @@ fn test(args: &[String]) -> anyhow::Result<()> {
             bin.display()
         );
         let samples = root().join("target/e2e-samples");
+        let samples_200 = root().join("target/e2e-samples-200");
         step("generate sample photos for the browser tests", || {
-            if samples.exists() {
-                std::fs::remove_dir_all(&samples)?;
+            for (dir, set) in [
+                (&samples, proofline_samples::demo_set()),
+                (&samples_200, proofline_samples::numbered_set(200, 480, 320)),
+            ] {
+                if dir.exists() {
+                    std::fs::remove_dir_all(dir)?;
+                }
+                proofline_samples::write_all(dir, &set)?;
             }
-            proofline_samples::write_all(&samples, &proofline_samples::demo_set())?;
             Ok(())
         })?;
         step("browser end-to-end tests (headless Chromium)", || {
@@ -236,7 +242,8 @@ fn test(args: &[String]) -> anyhow::Result<()> {
                 .env("PATH", tool_path())
                 .env("PROOFLINE_BIN", &bin)
                 .env("PROOFLINE_CLIENT_DIR", root().join("dist"))
-                .env("PROOFLINE_SAMPLES", &samples))
+                .env("PROOFLINE_SAMPLES", &samples)
+                .env("PROOFLINE_SAMPLES_200", &samples_200))
         })?;
     }
     println!("All tests passed in {:.0}s.", start.elapsed().as_secs_f64());

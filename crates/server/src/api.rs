@@ -35,6 +35,38 @@ pub struct SigningPolicy {
     pub mirror_validity_secs: i64,
 }
 
+impl SigningPolicy {
+    /// A policy from configuration, checked: URLs must outlive their window
+    /// (or a URL handed out at a window's end would already be dead), and
+    /// presigned S3 URLs live at most 7 days.
+    pub fn new(
+        window_secs: i64,
+        validity_secs: i64,
+        mirror_validity_secs: i64,
+    ) -> anyhow::Result<Self> {
+        let max = proofline_core::expiry::SIGV4_MAX_EXPIRES;
+        anyhow::ensure!(
+            window_secs > 0,
+            "the signing window must be at least 1 second"
+        );
+        for (name, v) in [
+            ("URL validity", validity_secs),
+            ("mirror URL validity", mirror_validity_secs),
+        ] {
+            anyhow::ensure!(
+                v > window_secs && v <= max,
+                "the {name} ({v} s) must be longer than the signing window ({window_secs} s) \
+                 and at most {max} s (7 days, S3's limit)"
+            );
+        }
+        Ok(SigningPolicy {
+            window_secs,
+            validity_secs,
+            mirror_validity_secs,
+        })
+    }
+}
+
 impl Default for SigningPolicy {
     fn default() -> Self {
         // Every URL handed out stays good for at least 5 hours: enough for a

@@ -40,6 +40,16 @@ enum Command {
         /// to run it beside us (so the two can fail separately).
         #[arg(long)]
         separate_store: bool,
+        /// Signed URLs are identical within a window of this many seconds.
+        #[arg(long, env = "PROOFLINE_SIGNING_WINDOW_SECS", default_value_t = 3600)]
+        signing_window_secs: i64,
+        /// How long a signed image URL works, from its window's start.
+        #[arg(long, env = "PROOFLINE_URL_VALIDITY_SECS", default_value_t = 6 * 3600)]
+        url_validity_secs: i64,
+        /// How long the URLs in a manifest mirror work: how long customers can
+        /// keep loading new photos while the origin is down (at most 7 days).
+        #[arg(long, env = "PROOFLINE_MIRROR_VALIDITY_SECS", default_value_t = 7 * 86_400)]
+        mirror_validity_secs: i64,
         #[command(flatten)]
         common: CommonArgs,
     },
@@ -90,8 +100,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             listen,
             client_dir,
             separate_store,
+            signing_window_secs,
+            url_validity_secs,
+            mirror_validity_secs,
             common,
-        } => serve(listen, client_dir, separate_store, &common).await,
+        } => {
+            let signing =
+                SigningPolicy::new(signing_window_secs, url_validity_secs, mirror_validity_secs)?;
+            serve(listen, client_dir, separate_store, signing, &common).await
+        }
         Command::Store { listen, common } => {
             let settings = Settings::resolve(&common, listen)?;
             let StoreKind::Embedded {
@@ -152,6 +169,7 @@ async fn serve(
     listen: SocketAddr,
     client_dir: PathBuf,
     separate_store: bool,
+    signing: SigningPolicy,
     common: &CommonArgs,
 ) -> anyhow::Result<()> {
     let settings = Settings::resolve(common, listen)?;
@@ -171,7 +189,7 @@ async fn serve(
     let state = AppState {
         db,
         store,
-        signing: SigningPolicy::default(),
+        signing,
         mirrors: Mirrors::default(),
     };
     tokio::spawn(refresh_mirrors(state.clone()));

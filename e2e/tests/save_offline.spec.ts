@@ -1,0 +1,61 @@
+// "Save for offline" on a 200-photo gallery over a slow connection: the size
+// is shown first, progress is visible, Cancel stops it, a reload resumes it,
+// and afterwards every photo works with no network at all.
+import { test, expect, startStudio } from './fixtures';
+import { GalleryPage, expectDecoded } from './gallery.page';
+
+test('saving a 200-photo gallery for offline: progress, cancel, resume, then everything offline', async ({ page, context }) => {
+  test.setTimeout(240_000);
+  const samples = process.env.PROOFLINE_SAMPLES_200;
+  if (!samples) throw new Error('PROOFLINE_SAMPLES_200 is not set: run through `cargo xtask test`');
+  const studio = await startStudio({ samples });
+  try {
+    // A phone-like connection, so the save takes long enough to watch.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 40,
+      downloadThroughput: 1_000_000,
+      uploadThroughput: 250_000,
+    });
+    const gallery = new GalleryPage(page);
+    await gallery.open(studio.link);
+    await gallery.waitForOfflineShell();
+    const save = page.getByRole('button', { name: 'Save for offline' });
+    const progressText = page.locator('.progress-text');
+
+    // The size first, then progress; Cancel stops it.
+    await save.click();
+    await expect(page.getByText(/^Save 200 photos \(\d+(\.\d)? MB\) on this device\?/)).toBeVisible();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(page.getByRole('progressbar', { name: 'Saving for offline' })).toBeVisible();
+    await expect(progressText).toContainText(/Saving: \d+ of 200 photos · [\d.]+ (kB|MB) of [\d.]+ MB/);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect(save).toBeVisible();
+
+    // Started again, then interrupted by a reload: it resumes by itself.
+    await save.click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(async () => Number((await progressText.textContent())?.match(/Saving: (\d+)/)?.[1] ?? 0)).toBeGreaterThan(10);
+    await page.reload();
+    await expect(progressText).toBeVisible();
+    await expect(page.getByText('Saved for offline: 200 photos')).toBeVisible({ timeout: 180_000 });
+
+    // Now no studio, no store, no network.
+    await studio.killOrigin();
+    await studio.killStore();
+    await context.setOffline(true);
+    await page.reload();
+    await expect(gallery.banner).toContainText("You're offline");
+    await gallery.expectAllThumbnailsRendered(200);
+    await gallery.tiles.last().click();
+    await gallery.expectLightboxShowing('200 of 200');
+    await page.keyboard.press('ArrowLeft');
+    await expectDecoded(gallery.lightbox.locator('img.proof'));
+    await gallery.expectNoBrokenImages();
+  } finally {
+    await context.setOffline(false);
+    await studio.stop();
+  }
+});
