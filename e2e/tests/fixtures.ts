@@ -7,7 +7,7 @@
 import { test as base } from '@playwright/test';
 import { ChildProcess, spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -70,6 +70,25 @@ async function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> 
   await exited;
 }
 
+/** Waits until something accepts connections on `port` (without an HTTP
+ * request, which the store would log as an unsigned request). */
+async function waitForPort(port: number, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`proofline exited with ${child.exitCode}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`port ${port} did not open within 30 s`);
+}
+
 export async function startStudio(options: StudioOptions = {}): Promise<Studio & { stop: () => Promise<void> }> {
   const bin = required('PROOFLINE_BIN');
   const clientDir = required('PROOFLINE_CLIENT_DIR');
@@ -81,7 +100,7 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio &
   const storeOrigin = `http://127.0.0.1:${storePort}`;
   const stdio: ['ignore', 'inherit', 'inherit'] = ['ignore', 'inherit', 'inherit'];
   const store = spawn(bin, ['store', ...common], { stdio });
-  await waitForHttp(`${storeOrigin}/`, store);
+  await waitForPort(storePort, store);
   const startOrigin = async () => {
     const child = spawn(bin, ['serve', '--separate-store', '--client-dir', clientDir, ...(options.serveArgs ?? []), ...common], { stdio });
     await waitForHttp(`${origin}/`, child);

@@ -25,10 +25,11 @@ fn main() {
         Some("demo") => demo(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("lint") => lint(),
+        Some("bench") => bench(),
         Some("build-client") => build_client(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <setup | demo [--listen ADDR] [--store-listen ADDR] | test [--no-e2e] | lint | build-client>"
+                "usage: cargo xtask <setup | demo [--listen ADDR] [--store-listen ADDR] | test [--no-e2e] | bench | lint | build-client>"
             );
             std::process::exit(2);
         }
@@ -248,6 +249,31 @@ fn test(args: &[String]) -> anyhow::Result<()> {
     }
     println!("All tests passed in {:.0}s.", start.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// Benchmarks in real headless Chromium against a real studio; they print
+/// numbers (not pass/fail on timings).
+fn bench() -> anyhow::Result<()> {
+    setup::install(setup::Needs::All)?;
+    build_client()?;
+    let bin = build_server()?;
+    let samples = root().join("target/bench-samples");
+    step("generate sample photos", || {
+        if samples.exists() {
+            std::fs::remove_dir_all(&samples)?;
+        }
+        proofline_samples::write_all(&samples, &proofline_samples::demo_set())?;
+        Ok(())
+    })?;
+    step("benchmarks (headless Chromium)", || {
+        run(Command::new("npx")
+            .args(["playwright", "test", "--config", "bench.config.ts"])
+            .current_dir(root().join("e2e"))
+            .env("PATH", tool_path())
+            .env("PROOFLINE_BIN", &bin)
+            .env("PROOFLINE_CLIENT_DIR", root().join("dist"))
+            .env("PROOFLINE_SAMPLES", &samples))
+    })
 }
 
 fn lint() -> anyhow::Result<()> {

@@ -1,0 +1,11 @@
+import { defineConfig } from '@playwright/test';
+import base from './playwright.config';
+
+// Benchmarks (`cargo xtask bench`): same browser setup as the tests, but they
+// print numbers instead of asserting timings.
+export default defineConfig({
+  ...base,
+  testDir: './bench',
+  testMatch: /.*\.bench\.ts/,
+  timeout: 300_000,
+});
