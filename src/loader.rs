@@ -45,6 +45,8 @@ pub struct Loader {
     state: SendWrapper<Rc<RefCell<State>>>,
     /// Set when the device refused to store more photos even after eviction.
     pub storage_full: RwSignal<bool>,
+    /// Bumped whenever fresh URLs arrive: photos that could not load try again.
+    pub fresh_urls: RwSignal<u32>,
 }
 
 struct State {
@@ -77,6 +79,7 @@ impl Loader {
                 wake: None,
             }))),
             storage_full: RwSignal::new(false),
+            fresh_urls: RwSignal::new(0),
         }
     }
 
@@ -95,6 +98,7 @@ impl Loader {
     /// Takes the URLs of a (new or refreshed) manifest and the clock to judge
     /// them by; the gallery on screen is protected from eviction.
     pub fn set_manifest(&self, manifest: &Manifest, clock: ServerClock) {
+        self.fresh_urls.try_update(|n| *n += 1);
         let mut s = self.state.borrow_mut();
         s.clock = clock;
         s.protect = Some(manifest.gallery.clone());
@@ -145,6 +149,9 @@ impl Loader {
                 .is_some_and(|(_, exp)| is_usable(*exp, now, URL_MARGIN_SECS));
             if !usable {
                 return Err(Miss::NotOffline);
+            }
+            if !crate::gallery_source::is_online() {
+                return Err(Miss::Failed);
             }
             let host = s
                 .urls

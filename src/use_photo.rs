@@ -27,8 +27,12 @@ pub fn use_photo(
     let loader = expect_context::<Loader>();
     let (photo, set_photo) = signal(Photo::Waiting);
     let started = StoredValue::new(false);
+    let fresh_urls = loader.fresh_urls;
     Effect::new(move |_| {
-        if !start.get() || started.get_value() {
+        // A photo that could not load tries again when fresh URLs arrive.
+        fresh_urls.track();
+        let missing = matches!(photo.get_untracked(), Photo::Missing(_));
+        if !start.get() || (started.get_value() && !missing) {
             return;
         }
         started.set_value(true);
