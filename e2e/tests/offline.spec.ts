@@ -147,8 +147,8 @@ test('expired URLs with the origin down: saved photos show, others keep their pl
     // Ceremony 01's proof was seen; the last photo's was not.
     await gallery.tile('Ceremony 01').click();
     await gallery.expectLightboxShowing(`3 of ${SAMPLE_COUNT}`);
-    await page.keyboard.press('End');
-    for (let i = 4; i <= SAMPLE_COUNT; i++) await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Escape');
+    await gallery.tiles.last().click();
     await expect(gallery.lightbox).toHaveAccessibleName(new RegExp(`\\(${SAMPLE_COUNT} of ${SAMPLE_COUNT}\\)$`));
     await expect(gallery.lightbox.getByText('Not available offline')).toBeVisible();
     await gallery.expectNoBrokenImages();

@@ -26,10 +26,11 @@ fn main() {
         Some("test") => test(&args[1..]),
         Some("lint") => lint(),
         Some("bench") => bench(),
+        Some("samples") => samples(&args[1..]),
         Some("build-client") => build_client(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <setup | demo [--listen ADDR] [--store-listen ADDR] | test [--no-e2e] | bench | lint | build-client>"
+                "usage: cargo xtask <setup | demo [--listen ADDR] [--store-listen ADDR] | test [--no-e2e] | bench | lint | build-client | samples DIR [--count N]>"
             );
             std::process::exit(2);
         }
@@ -248,6 +249,23 @@ fn test(args: &[String]) -> anyhow::Result<()> {
         })?;
     }
     println!("All tests passed in {:.0}s.", start.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Writes generated sample photos into a folder, to try `proofline publish`:
+/// the 12 awkward demo photos, or `--count N` numbered ones.
+fn samples(args: &[String]) -> anyhow::Result<()> {
+    let usage = "usage: cargo xtask samples DIR [--count N]";
+    let (dir, set) = match args {
+        [dir] => (dir, proofline_samples::demo_set()),
+        [dir, flag, n] if flag == "--count" => {
+            let n = n.parse().context("--count takes a number")?;
+            (dir, proofline_samples::numbered_set(n, 480, 320))
+        }
+        _ => anyhow::bail!(usage),
+    };
+    let written = proofline_samples::write_all(Path::new(dir), &set)?;
+    println!("Wrote {} photos to {dir}", written.len());
     Ok(())
 }
 
