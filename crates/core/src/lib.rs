@@ -7,15 +7,19 @@
 //! - [`placeholder`]: ThumbHash to a tiny PNG data URL for image placeholders.
 //! - [`cache`]: what the device's image cache may show, its budget, eviction.
 //! - [`loading`]: download order (visible first), retries, backoff.
+//! - [`hlc`]: hybrid logical clocks that order choices across devices.
+//! - [`proofing`]: choices as ops, their merge, the studio's selection rules.
 //! - [`route`]: the share-link route `#/g/{gallery}/{token}`.
 #![forbid(unsafe_code)]
 
 pub mod cache;
 pub mod expiry;
+pub mod hlc;
 pub mod ids;
 pub mod loading;
 pub mod manifest;
 pub mod placeholder;
+pub mod proofing;
 pub mod route;
 
 pub use ids::{ContentHash, GalleryId, IdError, ImageId};
