@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::ids::{ContentHash, GalleryId, ImageId};
+use crate::proofing::SelectionRules;
 
 /// The manifest format this build reads and writes.
 pub const MANIFEST_VERSION: u64 = 1;
@@ -30,6 +31,12 @@ pub struct Manifest {
     /// store while the origin is down.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mirror: Option<String>,
+    /// The studio's selection rules (none: choose freely).
+    #[serde(default, skip_serializing_if = "SelectionRules::is_empty")]
+    pub rules: SelectionRules,
+    /// Unix seconds when the studio locked the gallery: choices are final.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locked_at: Option<i64>,
     pub images: Vec<Image>,
 }
 
@@ -231,6 +238,9 @@ impl Manifest {
                 url: url.clone(),
             });
         }
+        self.rules
+            .validate()
+            .map_err(|message| invalid("rules", &message))?;
         let mut seen = HashSet::with_capacity(self.images.len());
         for (i, image) in self.images.iter().enumerate() {
             if !seen.insert(&image.id) {

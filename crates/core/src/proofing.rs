@@ -679,6 +679,36 @@ pub fn receipt_id(gallery: &GalleryId, op: &OpId, seq: u64) -> String {
     format!("{}-{}", &hex[..4], &hex[4..])
 }
 
+/// The last second (UTC) of a day written `YYYY-MM-DD`: a deadline "on the
+/// 31st" includes the 31st.
+pub fn end_of_day(date: &str) -> Result<i64, String> {
+    let bad = || format!("{date:?} is not a date like 2026-12-31");
+    let mut parts = date.trim().splitn(3, '-');
+    let mut next = |max: i64| -> Result<i64, String> {
+        let n: i64 = parts.next().ok_or_else(bad)?.parse().map_err(|_| bad())?;
+        if (1..=max).contains(&n) {
+            Ok(n)
+        } else {
+            Err(bad())
+        }
+    };
+    let (year, month, day) = (next(9999)?, next(12)?, next(31)?);
+    // Howard Hinnant's days_from_civil.
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let end = days * 86_400 + 86_399;
+    // 31 Feb would silently become 3 Mar: refuse dates that do not round-trip.
+    if !day_label(end).starts_with(&format!("{day} ")) {
+        return Err(bad());
+    }
+    Ok(end)
+}
+
 /// "12 Nov 2026" for Unix seconds, in UTC.
 pub fn day_label(unix: i64) -> String {
     const MONTHS: [&str; 12] = [

@@ -1,18 +1,21 @@
 //! The origin's HTTP API and the static client.
 //!
 //! `GET /api/galleries/{id}` with `Authorization: Bearer {token}` answers the
-//! gallery manifest with freshly presigned image URLs; everything else under
-//! `/` is the built browser app.
+//! gallery manifest with freshly presigned image URLs; `POST .../ops` takes the
+//! customer's choices and `GET .../choices` answers what the studio holds for
+//! the link. Everything else under `/` is the built browser app.
 
 use std::path::PathBuf;
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use proofline_core::expiry::{SigningWindow, signing_window};
 use proofline_core::manifest::MANIFEST_VERSION;
+use proofline_core::proofing::{ChoicesReply, MAX_OPS_PER_BATCH};
 use proofline_core::{GalleryId, Image, Manifest, Rendition, Renditions};
 use serde::Serialize;
 use tower_http::cors::CorsLayer;
@@ -20,6 +23,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::choices::read_batch;
 use crate::db::{Db, StoredGallery, StoredRendition};
 use crate::mirror::{Mirrors, mirror_url};
 use crate::store::ObjectStore;
@@ -79,6 +83,9 @@ impl Default for SigningPolicy {
     }
 }
 
+/// Largest request body: a full batch of ops with long comments fits.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
@@ -91,6 +98,8 @@ pub struct AppState {
 pub fn router(state: AppState, client_dir: Option<PathBuf>) -> axum::Router {
     let api = axum::Router::new()
         .route("/galleries/{id}", get(get_gallery))
+        .route("/galleries/{id}/ops", post(post_ops))
+        .route("/galleries/{id}/choices", get(get_choices))
         .fallback(|| async { AppError::NotFound })
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -101,9 +110,10 @@ pub fn router(state: AppState, client_dir: Option<PathBuf>) -> axum::Router {
         .layer(
             CorsLayer::new()
                 .allow_origin(tower_http::cors::Any)
-                .allow_headers([header::AUTHORIZATION]),
+                .allow_methods([Method::GET, Method::POST])
+                .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE]),
         )
-        .layer(RequestBodyLimitLayer::new(64 * 1024))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .with_state(state);
     let app = axum::Router::new().nest("/api", api);
     let app = match client_dir {
@@ -141,6 +151,8 @@ pub enum AppError {
     NotFound,
     #[error("This link is not valid. Please ask the studio for a new one.")]
     Unauthorized,
+    #[error("{0}")]
+    BadRequest(String),
     #[error("The studio server had a problem. Please try again in a moment.")]
     Internal(#[from] anyhow::Error),
 }
@@ -156,6 +168,7 @@ impl IntoResponse for AppError {
         let (status, code) = match &self {
             AppError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             AppError::Internal(e) => {
                 tracing::error!("internal error: {e:#}");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
@@ -178,32 +191,51 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
+/// Checks the bearer token against the gallery's live links in constant time;
+/// answers the matching link's token hash.
+async fn authorize(
+    state: &AppState,
+    id: String,
+    headers: &HeaderMap,
+) -> Result<(GalleryId, Vec<u8>), AppError> {
+    let id = GalleryId::parse(id).map_err(|_| AppError::NotFound)?;
+    let token = bearer(headers).unwrap_or_default().to_string();
+    let db = state.db.clone();
+    let lookup = id.clone();
+    let link = blocking(move || {
+        let hashes = db.live_link_hashes(&lookup)?.ok_or(AppError::NotFound)?;
+        // Check every live link, so timing does not tell which one nearly
+        // matched; remember which one did, without branching on it.
+        let mut link = None;
+        for h in &hashes {
+            let hit = crate::secret::token_matches(&token, h);
+            link = if hit { Some(h.clone()) } else { link };
+        }
+        link.filter(|_| !token.is_empty())
+            .ok_or(AppError::Unauthorized)
+    })
+    .await?;
+    Ok((id, link))
+}
+
+/// Runs database work off the async threads.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+}
+
 async fn get_gallery(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<Manifest>, AppError> {
-    let id = GalleryId::parse(id).map_err(|_| AppError::NotFound)?;
-    let token = bearer(&headers).unwrap_or_default().to_string();
+    let (id, link) = authorize(&state, id, &headers).await?;
     let db = state.db.clone();
     let lookup = id.clone();
-    let (gallery, link) =
-        tokio::task::spawn_blocking(move || -> Result<(StoredGallery, Vec<u8>), AppError> {
-            let hashes = db.live_link_hashes(&lookup)?.ok_or(AppError::NotFound)?;
-            // Check every live link, so timing does not tell which one nearly
-            // matched; remember which one did, without branching on it.
-            let mut link = None;
-            for h in &hashes {
-                let hit = crate::secret::token_matches(&token, h);
-                link = if hit { Some(h.clone()) } else { link };
-            }
-            let link = link
-                .filter(|_| !token.is_empty())
-                .ok_or(AppError::Unauthorized)?;
-            Ok((db.gallery(&lookup)?.ok_or(AppError::NotFound)?, link))
-        })
-        .await
-        .map_err(|e| AppError::Internal(e.into()))??;
+    let gallery = blocking(move || db.gallery(&lookup)?.ok_or(AppError::NotFound)).await?;
     let now = crate::unix_now();
     let policy = state.signing;
     let window = signing_window(now, policy.window_secs, policy.validity_secs);
@@ -219,6 +251,35 @@ async fn get_gallery(
         Err(e) => tracing::warn!("could not write the manifest mirror of gallery {id}: {e:#}"),
     }
     Ok(Json(manifest))
+}
+
+/// Takes a batch of the customer's choices; answers a receipt per op and
+/// everything the studio now holds for this link. Only after the batch is
+/// committed to disk.
+async fn post_ops(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<ChoicesReply>, AppError> {
+    let (id, link) = authorize(&state, id, &headers).await?;
+    let batch = read_batch(&body, MAX_OPS_PER_BATCH).map_err(AppError::BadRequest)?;
+    let db = state.db.clone();
+    let now_ms = crate::unix_now_ms();
+    let reply = blocking(move || Ok(db.ingest(&id, &link, batch, now_ms)?)).await?;
+    Ok(Json(reply))
+}
+
+/// Everything the studio holds for this link.
+async fn get_choices(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<ChoicesReply>, AppError> {
+    let (id, link) = authorize(&state, id, &headers).await?;
+    let db = state.db.clone();
+    let reply = blocking(move || Ok(db.choices(&id, &link, crate::unix_now())?)).await?;
+    Ok(Json(reply))
 }
 
 /// Builds the manifest for `gallery` with every rendition presigned for `window`.
@@ -249,6 +310,8 @@ pub async fn sign_manifest(
         title: gallery.title.clone(),
         server_time: now,
         mirror: None,
+        rules: gallery.rules.clone(),
+        locked_at: gallery.locked_at,
         images,
     };
     manifest.validate()?;

@@ -1,5 +1,6 @@
-//! The origin's SQLite file: galleries, their images and renditions, and share
-//! links (only the SHA-256 of each token is kept).
+//! The origin's SQLite file: galleries, their images and renditions, share
+//! links (only the SHA-256 of each token is kept), and customers' choices as
+//! ops (`crate::choices`).
 //!
 //! Opened in WAL mode with `synchronous=FULL`: a write the server acknowledges
 //! is on disk. Several processes (`serve`, `publish`) share the file.
@@ -8,10 +9,12 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use anyhow::Context as _;
+use proofline_core::proofing::SelectionRules;
 use proofline_core::{ContentHash, GalleryId, ImageId, RenditionKind};
 use rusqlite::{Connection, OptionalExtension as _, params};
 
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE galleries (
     id          TEXT PRIMARY KEY,
     title       TEXT NOT NULL,
@@ -48,13 +51,36 @@ CREATE TABLE links (
     revoked_at  INTEGER
 );
 CREATE INDEX links_by_gallery ON links(gallery_id);
-"#];
+"#,
+    r#"
+ALTER TABLE galleries ADD COLUMN min_select INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE galleries ADD COLUMN max_select INTEGER;
+ALTER TABLE galleries ADD COLUMN deadline INTEGER;
+ALTER TABLE galleries ADD COLUMN locked_at INTEGER;
+CREATE TABLE ops (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    gallery_id   TEXT NOT NULL REFERENCES galleries(id) ON DELETE CASCADE,
+    link_hash    BLOB NOT NULL,
+    op_id        TEXT NOT NULL,
+    device_id    TEXT NOT NULL,
+    hlc_wall     INTEGER NOT NULL,
+    hlc_counter  INTEGER NOT NULL,
+    body         TEXT NOT NULL,
+    receipt      TEXT NOT NULL,
+    received_at  INTEGER NOT NULL,
+    UNIQUE (gallery_id, op_id)
+);
+CREATE INDEX ops_by_link ON ops(gallery_id, link_hash, seq);
+"#,
+];
 
 /// A gallery as stored: what the origin needs to sign a manifest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredGallery {
     pub id: GalleryId,
     pub title: String,
+    pub rules: SelectionRules,
+    pub locked_at: Option<i64>,
     pub images: Vec<StoredImage>,
 }
 
@@ -113,7 +139,7 @@ impl Db {
         })
     }
 
-    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+    pub(crate) fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite half-written (each
         // write is a transaction), so a poisoned lock is still safe to use.
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
@@ -131,8 +157,17 @@ impl Db {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         tx.execute(
-            "INSERT INTO galleries (id, title, created_at) VALUES (?1, ?2, ?3)",
-            params![gallery.id.as_str(), gallery.title, now],
+            "INSERT INTO galleries (id, title, created_at, min_select, max_select, deadline, locked_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                gallery.id.as_str(),
+                gallery.title,
+                now,
+                gallery.rules.min,
+                gallery.rules.max,
+                gallery.rules.deadline,
+                gallery.locked_at
+            ],
         )?;
         for (position, image) in gallery.images.iter().enumerate() {
             tx.execute(
@@ -222,14 +257,12 @@ impl Db {
 
     pub fn gallery(&self, id: &GalleryId) -> anyhow::Result<Option<StoredGallery>> {
         let conn = self.conn();
-        let title: Option<String> = conn
-            .query_row(
-                "SELECT title FROM galleries WHERE id = ?1",
-                [id.as_str()],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let Some(title) = title else {
+        let Some(Terms {
+            title,
+            rules,
+            locked_at,
+        }) = terms(&conn, id)?
+        else {
             return Ok(None);
         };
         let mut stmt = conn.prepare_cached(
@@ -271,9 +304,38 @@ impl Db {
         Ok(Some(StoredGallery {
             id: id.clone(),
             title,
+            rules,
+            locked_at,
             images,
         }))
     }
+}
+
+/// A gallery's title, selection rules and lock.
+pub(crate) struct Terms {
+    pub title: String,
+    pub rules: SelectionRules,
+    pub locked_at: Option<i64>,
+}
+
+pub(crate) fn terms(conn: &Connection, id: &GalleryId) -> anyhow::Result<Option<Terms>> {
+    Ok(conn
+        .query_row(
+            "SELECT title, min_select, max_select, deadline, locked_at FROM galleries WHERE id = ?1",
+            [id.as_str()],
+            |r| {
+                Ok(Terms {
+                    title: r.get(0)?,
+                    rules: SelectionRules {
+                        min: r.get(1)?,
+                        max: r.get(2)?,
+                        deadline: r.get(3)?,
+                    },
+                    locked_at: r.get(4)?,
+                })
+            },
+        )
+        .optional()?)
 }
 
 type RenditionRow = anyhow::Result<StoredRendition>;

@@ -6,9 +6,11 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+use proofline_core::proofing::SelectionRules;
 use proofline_server::api::{AppState, SigningPolicy, router};
+use proofline_server::choices;
 use proofline_server::config::{CommonArgs, DEFAULT_ORIGIN_LISTEN, Settings, StoreKind};
-use proofline_server::db::Db;
+use proofline_server::db::{Db, StoredGallery};
 use proofline_server::embedded::EmbeddedStore;
 use proofline_server::mirror::Mirrors;
 use proofline_server::publish::{PublishRequest, publish, report_skipped};
@@ -75,8 +77,64 @@ enum Command {
         #[arg(long, env = "PROOFLINE_LISTEN", default_value = DEFAULT_ORIGIN_LISTEN)]
         listen: SocketAddr,
         #[command(flatten)]
+        rules: RulesArgs,
+        #[command(flatten)]
         common: CommonArgs,
     },
+    /// Set a gallery's selection rules (replacing the previous ones).
+    Rules {
+        gallery: String,
+        #[command(flatten)]
+        rules: RulesArgs,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Lock a gallery's choices (final), or unlock them.
+    Lock {
+        gallery: String,
+        #[arg(long)]
+        unlock: bool,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Show what customers chose, per share link; `--csv` for the selected files.
+    Choices {
+        gallery: String,
+        #[arg(long)]
+        csv: bool,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+}
+
+/// The studio's selection rules, as flags.
+#[derive(clap::Args)]
+struct RulesArgs {
+    /// Fewest photos a customer must select to submit.
+    #[arg(long, default_value_t = 0)]
+    min: u32,
+    /// Most photos a customer may select.
+    #[arg(long)]
+    max: Option<u32>,
+    /// Last day (YYYY-MM-DD, UTC) on which the selection may change.
+    #[arg(long, value_parser = parse_deadline)]
+    deadline: Option<i64>,
+}
+
+impl RulesArgs {
+    fn rules(&self) -> anyhow::Result<SelectionRules> {
+        let rules = SelectionRules {
+            min: self.min,
+            max: self.max,
+            deadline: self.deadline,
+        };
+        rules.validate().map_err(anyhow::Error::msg)?;
+        Ok(rules)
+    }
+}
+
+fn parse_deadline(s: &str) -> Result<i64, String> {
+    proofline_core::proofing::end_of_day(s)
 }
 
 #[tokio::main]
@@ -132,8 +190,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             title,
             label,
             listen,
+            rules,
             common,
         } => {
+            let rules = rules.rules()?;
             let settings = Settings::resolve(&common, listen)?;
             // With the embedded store and nothing serving it, run it for the
             // duration of the upload.
@@ -146,7 +206,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let store = ObjectStore::connect(&settings.store).await?;
             let db = Db::open(&settings.db_path())?;
-            let result = publish(&db, &store, &PublishRequest { dir, title, label }).await;
+            let result = publish(
+                &db,
+                &store,
+                &PublishRequest {
+                    dir,
+                    title,
+                    label,
+                    rules,
+                },
+            )
+            .await;
             if let Some(t) = temporary {
                 t.stop().await;
             }
@@ -162,7 +232,68 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Rules {
+            gallery,
+            rules,
+            common,
+        } => {
+            let rules = rules.rules()?;
+            let (db, gallery) = open_gallery(&common, &gallery)?;
+            db.set_rules(&gallery.id, &rules)?;
+            match rules.summary() {
+                Some(s) => println!("Gallery {}: {s}", gallery.id),
+                None => println!("Gallery {}: no selection rules.", gallery.id),
+            }
+            Ok(())
+        }
+        Command::Lock {
+            gallery,
+            unlock,
+            common,
+        } => {
+            let (db, gallery) = open_gallery(&common, &gallery)?;
+            let at = (!unlock).then(proofline_server::unix_now);
+            db.set_locked(&gallery.id, at)?;
+            println!(
+                "Gallery {} is {}.",
+                gallery.id,
+                if unlock {
+                    "unlocked"
+                } else {
+                    "locked: customers' changes are refused from now on"
+                }
+            );
+            Ok(())
+        }
+        Command::Choices {
+            gallery,
+            csv,
+            common,
+        } => {
+            let (db, gallery) = open_gallery(&common, &gallery)?;
+            let links = db.gallery_choices(&gallery.id)?;
+            if csv {
+                print!("{}", choices::selection_csv(&gallery, &links));
+            } else {
+                print!("{}", choices::report(&gallery, &links));
+            }
+            Ok(())
+        }
     }
+}
+
+/// The database and one of its galleries, for the studio's subcommands.
+fn open_gallery(common: &CommonArgs, id: &str) -> anyhow::Result<(Db, StoredGallery)> {
+    let settings = Settings::resolve(common, DEFAULT_ORIGIN_LISTEN.parse()?)?;
+    let db = Db::open(&settings.db_path())?;
+    let id = proofline_core::GalleryId::parse(id)?;
+    let gallery = db.gallery(&id)?.with_context(|| {
+        format!(
+            "there is no gallery {id} in {}",
+            settings.db_path().display()
+        )
+    })?;
+    Ok((db, gallery))
 }
 
 async fn serve(

@@ -15,6 +15,7 @@ use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder as _, ImageReader, RgbImage};
 use indicatif::{ProgressBar, ProgressStyle};
+use proofline_core::proofing::SelectionRules;
 use proofline_core::route::ShareToken;
 use proofline_core::{ContentHash, GalleryId, ImageId, RenditionKind};
 use rayon::prelude::*;
@@ -36,6 +37,8 @@ pub struct PublishRequest {
     pub title: String,
     /// Label of the first share link ("Bride and groom").
     pub label: String,
+    /// The studio's selection rules.
+    pub rules: SelectionRules,
 }
 
 /// What was published, and what was left out and why.
@@ -129,6 +132,8 @@ pub async fn publish(
     let stored = StoredGallery {
         id: gallery.clone(),
         title: request.title.clone(),
+        rules: request.rules.clone(),
+        locked_at: None,
         images,
     };
     let token = crate::secret::new_token();

@@ -139,6 +139,7 @@ async fn a_failed_upload_publishes_nothing() {
             dir: folder,
             title: "Never visible".into(),
             label: String::new(),
+            rules: Default::default(),
         },
     )
     .await;

@@ -148,6 +148,8 @@ fn gallery_hashes_lists_each_rendition_once() {
         title: "G".into(),
         server_time: 1,
         mirror: None,
+        rules: Default::default(),
+        locked_at: None,
         images: vec![image("a", b"ta", b"same"), image("b", b"tb", b"same")],
     };
     let hashes = gallery_hashes(&m);

@@ -41,6 +41,8 @@ fn sample() -> Manifest {
         title: "Smith wedding".into(),
         server_time: 1_764_028_800,
         mirror: None,
+        rules: Default::default(),
+        locked_at: None,
         images: vec![image("a1"), image("b2")],
     }
 }
@@ -515,6 +517,8 @@ fn arb_manifest() -> impl Strategy<Value = Manifest> {
                 title,
                 server_time,
                 mirror: None,
+                rules: Default::default(),
+                locked_at: None,
                 images,
             }
         })

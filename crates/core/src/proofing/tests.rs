@@ -512,6 +512,19 @@ fn receipts_and_refusals_have_a_stable_wire_form() {
 }
 
 #[test]
+fn deadlines_are_given_as_dates_and_include_the_whole_day() {
+    assert_eq!(end_of_day("2026-12-31"), Ok(1_798_761_599));
+    assert_eq!(
+        end_of_day("2000-02-29").map(day_label).unwrap(),
+        "29 Feb 2000"
+    );
+    assert!(end_of_day("2026-02-31").is_err());
+    assert!(end_of_day("2026-13-01").is_err());
+    assert!(end_of_day("31/12/2026").is_err());
+    assert!(end_of_day("").is_err());
+}
+
+#[test]
 fn day_labels_are_calendar_dates() {
     assert_eq!(day_label(0), "1 Jan 1970");
     assert_eq!(day_label(951_782_400), "29 Feb 2000");

@@ -135,6 +135,7 @@ impl Harness {
                 dir: dir.to_path_buf(),
                 title: "Test gallery".into(),
                 label: "test".into(),
+                rules: Default::default(),
             },
         )
         .await

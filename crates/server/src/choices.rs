@@ -1,0 +1,414 @@
+//! Customers' choices in SQLite: each op stored at most once (unique op id per
+//! gallery), in the same transaction as the rule check that admitted it, and
+//! acknowledged only after that transaction is on disk (`synchronous=FULL`).
+//!
+//! The merged state is not stored: it is the fold of a link's ops by
+//! `proofline_core::proofing::Choices`, the same code the device runs.
+
+use std::collections::BTreeSet;
+
+use anyhow::Context as _;
+use proofline_core::proofing::{
+    Choices, ChoicesReply, Op, OpError, OpReceipt, Outcome, Policy, SelectionRules, Verdict,
+    receipt_id,
+};
+use proofline_core::{GalleryId, ImageId};
+use rusqlite::{OptionalExtension as _, TransactionBehavior, params};
+
+use crate::db::{Db, StoredGallery, terms};
+
+/// One entry of a batch as read from the request: an op, or why it is not one
+/// (with its `op_id` when that much could be read).
+pub type Incoming = Result<Op, (Option<String>, OpError)>;
+
+/// What the studio sees for one share link.
+#[derive(Debug, Clone)]
+pub struct LinkChoices {
+    pub label: String,
+    pub revoked: bool,
+    pub choices: Choices,
+    pub op_count: u64,
+}
+
+impl Db {
+    /// The gallery's rules, lock and image ids; `None` if there is no such gallery.
+    pub fn policy(&self, gallery: &GalleryId) -> anyhow::Result<Option<Policy>> {
+        policy(&self.conn(), gallery)
+    }
+
+    /// Applies a batch for one link: every new, admissible op is stored once and
+    /// gets a receipt; a replayed op gets its first receipt again; the rest are
+    /// refused or invalid, each with a sentence. All in one write transaction.
+    pub fn ingest(
+        &self,
+        gallery: &GalleryId,
+        link: &[u8],
+        batch: Vec<Incoming>,
+        now_ms: u64,
+    ) -> anyhow::Result<ChoicesReply> {
+        let mut conn = self.conn();
+        // IMMEDIATE: take the write lock first, so the rule check and the
+        // insert see the same state even with another process writing.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let policy = policy(&tx, gallery)?.context("the gallery disappeared")?;
+        let mut state = link_choices(&tx, gallery, link)?;
+        let received_at = (now_ms / 1000) as i64;
+        let mut receipts = Vec::with_capacity(batch.len());
+        for entry in batch {
+            let op = match entry {
+                Ok(op) if op.gallery != *gallery => {
+                    receipts.push(OpReceipt {
+                        op_id: Some(op.id.as_str().to_owned()),
+                        outcome: Outcome::Invalid {
+                            message: OpError::WrongGallery {
+                                found: op.gallery.to_string(),
+                                expected: gallery.to_string(),
+                            }
+                            .to_string(),
+                        },
+                    });
+                    continue;
+                }
+                Ok(op) => op,
+                Err((op_id, e)) => {
+                    receipts.push(OpReceipt {
+                        op_id,
+                        outcome: Outcome::Invalid {
+                            message: e.to_string(),
+                        },
+                    });
+                    continue;
+                }
+            };
+            let op_id = Some(op.id.as_str().to_owned());
+            let earlier: Option<(String, i64)> = tx
+                .query_row(
+                    "SELECT receipt, received_at FROM ops WHERE gallery_id = ?1 AND op_id = ?2",
+                    params![gallery.as_str(), op.id.as_str()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            if let Some((receipt, received_at)) = earlier {
+                receipts.push(OpReceipt {
+                    op_id,
+                    outcome: Outcome::Duplicate {
+                        receipt,
+                        received_at,
+                    },
+                });
+                continue;
+            }
+            if let Err(refusal) = policy.check(&state, &op, now_ms) {
+                receipts.push(OpReceipt {
+                    op_id,
+                    outcome: Outcome::Refused {
+                        message: refusal.to_string(),
+                        refusal,
+                    },
+                });
+                continue;
+            }
+            tx.execute(
+                "INSERT INTO ops (gallery_id, link_hash, op_id, device_id, hlc_wall, hlc_counter, body, receipt, received_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '', ?8)",
+                params![
+                    gallery.as_str(),
+                    link,
+                    op.id.as_str(),
+                    op.device.as_str(),
+                    op.hlc.wall_ms as i64,
+                    op.hlc.counter,
+                    serde_json::to_string(&op)?,
+                    received_at
+                ],
+            )?;
+            let seq = tx.last_insert_rowid();
+            let receipt = receipt_id(gallery, &op.id, seq as u64);
+            tx.execute(
+                "UPDATE ops SET receipt = ?1 WHERE seq = ?2",
+                params![receipt, seq],
+            )?;
+            state.apply(&op);
+            receipts.push(OpReceipt {
+                op_id,
+                outcome: Outcome::Applied {
+                    receipt,
+                    received_at,
+                },
+            });
+        }
+        let mut reply = reply(&tx, gallery, link, state, received_at)?;
+        tx.commit()?;
+        reply.receipts = receipts;
+        Ok(reply)
+    }
+
+    /// Everything the studio holds for one link.
+    pub fn choices(
+        &self,
+        gallery: &GalleryId,
+        link: &[u8],
+        now: i64,
+    ) -> anyhow::Result<ChoicesReply> {
+        let conn = self.conn();
+        let state = link_choices(&conn, gallery, link)?;
+        reply(&conn, gallery, link, state, now)
+    }
+
+    /// Every link of a gallery with its choices, oldest link first.
+    pub fn gallery_choices(&self, gallery: &GalleryId) -> anyhow::Result<Vec<LinkChoices>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT token_hash, label, revoked_at IS NOT NULL FROM links
+             WHERE gallery_id = ?1 ORDER BY created_at, rowid",
+        )?;
+        let links = stmt
+            .query_map([gallery.as_str()], |r| {
+                Ok((
+                    r.get::<_, Vec<u8>>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, bool>(2)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        links
+            .into_iter()
+            .map(|(hash, label, revoked)| {
+                let choices = link_choices(&conn, gallery, &hash)?;
+                Ok(LinkChoices {
+                    label,
+                    revoked,
+                    op_count: op_count(&conn, gallery, &hash)?,
+                    choices,
+                })
+            })
+            .collect()
+    }
+
+    /// Sets the studio's selection rules; `false` if there is no such gallery.
+    pub fn set_rules(&self, gallery: &GalleryId, rules: &SelectionRules) -> anyhow::Result<bool> {
+        rules.validate().map_err(anyhow::Error::msg)?;
+        let n = self.conn().execute(
+            "UPDATE galleries SET min_select = ?2, max_select = ?3, deadline = ?4 WHERE id = ?1",
+            params![gallery.as_str(), rules.min, rules.max, rules.deadline],
+        )?;
+        Ok(n == 1)
+    }
+
+    /// Locks (final: customers' changes are refused from now on) or unlocks a
+    /// gallery; `false` if there is no such gallery.
+    pub fn set_locked(&self, gallery: &GalleryId, at: Option<i64>) -> anyhow::Result<bool> {
+        let n = self.conn().execute(
+            "UPDATE galleries SET locked_at = ?2 WHERE id = ?1",
+            params![gallery.as_str(), at],
+        )?;
+        Ok(n == 1)
+    }
+}
+
+fn policy(conn: &rusqlite::Connection, gallery: &GalleryId) -> anyhow::Result<Option<Policy>> {
+    let Some(terms) = terms(conn, gallery)? else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare_cached("SELECT image_id FROM images WHERE gallery_id = ?1")?;
+    let images = stmt
+        .query_map([gallery.as_str()], |r| r.get::<_, String>(0))?
+        .map(|id| Ok(ImageId::parse(id?)?))
+        .collect::<anyhow::Result<BTreeSet<_>>>()?;
+    Ok(Some(Policy {
+        rules: terms.rules,
+        locked_at: terms.locked_at,
+        images,
+    }))
+}
+
+fn link_choices(
+    conn: &rusqlite::Connection,
+    gallery: &GalleryId,
+    link: &[u8],
+) -> anyhow::Result<Choices> {
+    let mut stmt =
+        conn.prepare_cached("SELECT body FROM ops WHERE gallery_id = ?1 AND link_hash = ?2")?;
+    let mut choices = Choices::default();
+    let mut rows = stmt.query(params![gallery.as_str(), link])?;
+    while let Some(row) = rows.next()? {
+        let body: String = row.get(0)?;
+        let op: Op = serde_json::from_str(&body).context("an op in the database is unreadable")?;
+        choices.apply(&op);
+    }
+    Ok(choices)
+}
+
+fn op_count(conn: &rusqlite::Connection, gallery: &GalleryId, link: &[u8]) -> anyhow::Result<u64> {
+    let n: i64 = conn.query_row(
+        "SELECT count(*) FROM ops WHERE gallery_id = ?1 AND link_hash = ?2",
+        params![gallery.as_str(), link],
+        |r| r.get(0),
+    )?;
+    Ok(n as u64)
+}
+
+fn reply(
+    conn: &rusqlite::Connection,
+    gallery: &GalleryId,
+    link: &[u8],
+    choices: Choices,
+    now: i64,
+) -> anyhow::Result<ChoicesReply> {
+    let last_receipt = conn
+        .query_row(
+            "SELECT receipt, received_at FROM ops WHERE gallery_id = ?1 AND link_hash = ?2
+             ORDER BY seq DESC LIMIT 1",
+            params![gallery.as_str(), link],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(ChoicesReply {
+        receipts: Vec::new(),
+        choices,
+        op_count: op_count(conn, gallery, link)?,
+        last_receipt,
+        server_time: now,
+    })
+}
+
+/// Reads a request body `{"ops": [...]}` into ops, each entry on its own.
+pub fn read_batch(body: &[u8], max_ops: usize) -> Result<Vec<Incoming>, String> {
+    #[derive(serde::Deserialize)]
+    struct Batch {
+        ops: Vec<serde_json::Value>,
+    }
+    let batch: Batch = serde_json::from_slice(body)
+        .map_err(|e| format!("the body must be {{\"ops\": [...]}}: {e}"))?;
+    if batch.ops.len() > max_ops {
+        return Err(format!(
+            "send at most {max_ops} choices per request (this one has {})",
+            batch.ops.len()
+        ));
+    }
+    Ok(batch
+        .ops
+        .into_iter()
+        .map(|value| {
+            let op_id = value
+                .get("op_id")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned);
+            Op::from_value(value).map_err(|e| (op_id, e))
+        })
+        .collect())
+}
+
+/// The studio's export: one row per selected photo and link, in gallery order,
+/// ready to paste into an editing tool's filename filter.
+pub fn selection_csv(gallery: &StoredGallery, links: &[LinkChoices]) -> String {
+    fn field(s: &str) -> String {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    }
+    let mut out = String::from("file_name,link,favourite,verdict,comments\n");
+    for link in links {
+        for image in &gallery.images {
+            if !link.choices.is_selected(&image.id) {
+                continue;
+            }
+            let verdict = match link.choices.verdict(&image.id) {
+                Verdict::Undecided => "",
+                Verdict::Approved => "approved",
+                Verdict::ChangesRequested => "changes requested",
+            };
+            let comments: Vec<&str> = link
+                .choices
+                .comments_on(&image.id)
+                .map(|c| c.text.as_str())
+                .collect();
+            out.push_str(&format!(
+                "{},{},{},{},{}\n",
+                field(&image.file_name),
+                field(&link.label),
+                if link.choices.is_favourite(&image.id) {
+                    "yes"
+                } else {
+                    "no"
+                },
+                verdict,
+                field(&comments.join(" | "))
+            ));
+        }
+    }
+    out
+}
+
+/// The studio's report for a terminal.
+pub fn report(gallery: &StoredGallery, links: &[LinkChoices]) -> String {
+    let mut out = format!("Gallery {} — {}\n", gallery.id, gallery.title);
+    if let Some(rules) = gallery.rules.summary() {
+        out.push_str(&format!("Rules: {rules}\n"));
+    }
+    if let Some(at) = gallery.locked_at {
+        out.push_str(&format!(
+            "Locked on {}.\n",
+            proofline_core::proofing::day_label(at)
+        ));
+    }
+    let name = |id: &ImageId| {
+        gallery
+            .images
+            .iter()
+            .find(|i| &i.id == id)
+            .map_or(id.as_str(), |i| i.file_name.as_str())
+            .to_owned()
+    };
+    for link in links {
+        let label = if link.label.is_empty() {
+            "(no label)"
+        } else {
+            &link.label
+        };
+        let c = &link.choices;
+        let favourites = gallery
+            .images
+            .iter()
+            .filter(|i| c.is_favourite(&i.id))
+            .count();
+        out.push_str(&format!(
+            "\nLink {label}{}: {} selected, {favourites} favourite(s), {} comment(s), {} op(s) received",
+            if link.revoked { " (revoked)" } else { "" },
+            c.selected_count(),
+            c.comments.len(),
+            link.op_count
+        ));
+        match c.submitted_at() {
+            Some(at) => out.push_str(&format!(
+                "; submitted {}\n",
+                proofline_core::proofing::day_label(at)
+            )),
+            None => out.push_str("; not submitted\n"),
+        }
+        let selected: Vec<String> = gallery
+            .images
+            .iter()
+            .filter(|i| c.is_selected(&i.id))
+            .map(|i| i.file_name.clone())
+            .collect();
+        if !selected.is_empty() {
+            out.push_str(&format!("  Selected: {}\n", selected.join(", ")));
+        }
+        for image in &gallery.images {
+            match c.verdict(&image.id) {
+                Verdict::Approved => out.push_str(&format!("  Approved: {}\n", image.file_name)),
+                Verdict::ChangesRequested => {
+                    out.push_str(&format!("  Changes requested: {}\n", image.file_name))
+                }
+                Verdict::Undecided => {}
+            }
+        }
+        for comment in &c.comments {
+            out.push_str(&format!(
+                "  Comment on {}: {:?}\n",
+                name(&comment.image),
+                comment.text
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,626 @@
+//! Customers' choices at the origin: each op applied at most once, the
+//! studio's rules enforced, bad ops refused one by one, and nothing the origin
+//! acknowledged lost when its process is killed.
+
+mod common;
+
+use std::collections::{BTreeSet, HashSet};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Backend, Harness, awkward_samples};
+use proofline_core::hlc::Hlc;
+use proofline_core::proofing::{
+    Action, ChoicesReply, DeviceId, Op, OpId, Outcome, SelectionRules, Verdict,
+};
+use proofline_core::{GalleryId, ImageId};
+use proofline_server::publish::PublishReport;
+use serde_json::json;
+
+fn now_ms() -> u64 {
+    proofline_server::unix_now_ms()
+}
+
+struct Phone {
+    device: DeviceId,
+    gallery: GalleryId,
+    clock: Hlc,
+    made: u64,
+}
+
+impl Phone {
+    fn new(name: &str, gallery: &GalleryId) -> Phone {
+        Phone {
+            device: DeviceId::parse(format!("{name}-{}", proofline_server::secret::new_id(8)))
+                .unwrap(),
+            gallery: gallery.clone(),
+            clock: Hlc::ZERO,
+            made: 0,
+        }
+    }
+
+    fn op(&mut self, action: Action) -> Op {
+        self.clock = self.clock.tick(now_ms());
+        self.made += 1;
+        Op {
+            id: OpId::parse(format!("{}-{:06}", self.device.as_str(), self.made)).unwrap(),
+            device: self.device.clone(),
+            gallery: self.gallery.clone(),
+            hlc: self.clock,
+            action,
+        }
+    }
+}
+
+async fn post(
+    h: &Harness,
+    report: &PublishReport,
+    body: serde_json::Value,
+) -> (reqwest::StatusCode, serde_json::Value) {
+    let resp = h
+        .http
+        .post(format!(
+            "http://{}/api/galleries/{}/ops",
+            h.origin, report.gallery
+        ))
+        .bearer_auth(report.token.as_str())
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (resp.status(), resp.json().await.unwrap())
+}
+
+async fn send(h: &Harness, report: &PublishReport, ops: &[Op]) -> ChoicesReply {
+    let (status, body) = post(h, report, json!({ "ops": ops })).await;
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_value(body).unwrap()
+}
+
+async fn images(h: &Harness, report: &PublishReport) -> Vec<ImageId> {
+    h.manifest(report)
+        .await
+        .images
+        .into_iter()
+        .map(|i| i.id)
+        .collect()
+}
+
+#[tokio::test]
+async fn replaying_the_same_batch_ten_times_changes_nothing() {
+    let h = Harness::start(Backend::Embedded).await;
+    let report = h.publish(&awkward_samples()).await;
+    let ids = images(&h, &report).await;
+    let mut phone = Phone::new("phone", &report.gallery);
+    let batch = vec![
+        phone.op(Action::Favourite {
+            image: ids[0].clone(),
+            on: true,
+        }),
+        phone.op(Action::Select {
+            image: ids[1].clone(),
+            on: true,
+        }),
+        phone.op(Action::Review {
+            image: ids[2].clone(),
+            verdict: Verdict::Approved,
+        }),
+        phone.op(Action::Comment {
+            image: ids[2].clone(),
+            text: "Crop tighter <b>please</b>".into(),
+        }),
+    ];
+    let first = send(&h, &report, &batch).await;
+    assert!(
+        first
+            .receipts
+            .iter()
+            .all(|r| matches!(r.outcome, Outcome::Applied { .. }))
+    );
+    for _ in 0..10 {
+        let again = send(&h, &report, &batch).await;
+        assert_eq!(again.choices, first.choices);
+        assert_eq!(again.op_count, 4);
+        for (a, b) in again.receipts.iter().zip(&first.receipts) {
+            assert!(matches!(a.outcome, Outcome::Duplicate { .. }), "{a:?}");
+            assert_eq!(
+                a.outcome.receipt(),
+                b.outcome.receipt(),
+                "the same receipt again"
+            );
+        }
+    }
+    let c = &first.choices;
+    assert!(c.is_favourite(&ids[0]) && c.is_selected(&ids[1]));
+    assert_eq!(c.verdict(&ids[2]), Verdict::Approved);
+    assert_eq!(
+        c.comments[0].text, "Crop tighter <b>please</b>",
+        "kept as text"
+    );
+    // GET answers the same state.
+    let got: ChoicesReply = h
+        .http
+        .get(format!(
+            "http://{}/api/galleries/{}/choices",
+            h.origin, report.gallery
+        ))
+        .bearer_auth(report.token.as_str())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(got.choices, first.choices);
+    assert_eq!(
+        got.last_receipt,
+        first.receipts[3]
+            .outcome
+            .receipt()
+            .map(|(r, t)| (r.to_owned(), t))
+    );
+}
+
+#[tokio::test]
+async fn malformed_ops_are_refused_one_by_one_and_the_rest_applied() {
+    let h = Harness::start(Backend::Embedded).await;
+    let report = h.publish(&awkward_samples()).await;
+    let ids = images(&h, &report).await;
+    let mut phone = Phone::new("phone", &report.gallery);
+    let good = phone.op(Action::Favourite {
+        image: ids[0].clone(),
+        on: true,
+    });
+    let mut bad_kind = serde_json::to_value(phone.op(Action::Favourite {
+        image: ids[1].clone(),
+        on: true,
+    }))
+    .unwrap();
+    bad_kind["kind"] = json!("delete_everything");
+    let mut other = Phone::new("other", &GalleryId::parse("someone-else").unwrap());
+    let wrong_gallery = other.op(Action::Favourite {
+        image: ids[1].clone(),
+        on: true,
+    });
+    let unknown_image = phone.op(Action::Favourite {
+        image: ImageId::parse("nope").unwrap(),
+        on: true,
+    });
+    let (status, body) = post(
+        &h,
+        &report,
+        json!({ "ops": [good, bad_kind, json!("not an op"), wrong_gallery, unknown_image] }),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let reply: ChoicesReply = serde_json::from_value(body).unwrap();
+    let statuses: Vec<_> = reply
+        .receipts
+        .iter()
+        .map(|r| match &r.outcome {
+            Outcome::Applied { .. } => "applied".to_owned(),
+            Outcome::Invalid { message } => format!("invalid: {message}"),
+            Outcome::Refused { message, .. } => format!("refused: {message}"),
+            Outcome::Duplicate { .. } => "duplicate".to_owned(),
+        })
+        .collect();
+    assert_eq!(statuses[0], "applied");
+    assert!(
+        statuses[1].starts_with("invalid: unknown kind \"delete_everything\""),
+        "{}",
+        statuses[1]
+    );
+    assert!(
+        statuses[2].starts_with("invalid: the op is not valid"),
+        "{}",
+        statuses[2]
+    );
+    assert!(
+        statuses[3].contains("is for gallery someone-else"),
+        "{}",
+        statuses[3]
+    );
+    assert_eq!(
+        statuses[4],
+        "refused: This photo is no longer in the gallery."
+    );
+    assert_eq!(reply.op_count, 1);
+
+    // Whole requests that are not batches get a clear 400.
+    let resp = h
+        .http
+        .post(format!(
+            "http://{}/api/galleries/{}/ops",
+            h.origin, report.gallery
+        ))
+        .bearer_auth(report.token.as_str())
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("the body must be {\"ops\": [...]}")
+    );
+    let too_many: Vec<_> = (0..501).map(|_| json!({})).collect();
+    let (status, body) = post(&h, &report, json!({ "ops": too_many })).await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body["message"],
+        "send at most 500 choices per request (this one has 501)"
+    );
+    // A body over the limit is refused before it is read.
+    let huge = "x".repeat(proofline_server::api::MAX_BODY_BYTES + 1);
+    let resp = h
+        .http
+        .post(format!(
+            "http://{}/api/galleries/{}/ops",
+            h.origin, report.gallery
+        ))
+        .bearer_auth(report.token.as_str())
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 413);
+    // And without the link's token, nothing.
+    let resp = h
+        .http
+        .post(format!(
+            "http://{}/api/galleries/{}/ops",
+            h.origin, report.gallery
+        ))
+        .bearer_auth("not-the-token")
+        .json(&json!({ "ops": [] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 401);
+}
+
+#[tokio::test]
+async fn two_phones_together_cannot_pass_the_maximum_and_a_lock_is_final() {
+    let h = Harness::start(Backend::Embedded).await;
+    let report = h.publish(&awkward_samples()).await;
+    let rules = SelectionRules {
+        min: 2,
+        max: Some(2),
+        deadline: None,
+    };
+    assert!(h.db.set_rules(&report.gallery, &rules).unwrap());
+    assert_eq!(
+        h.manifest(&report).await.rules,
+        rules,
+        "the manifest carries the rules"
+    );
+    let ids = images(&h, &report).await;
+    let (mut a, mut b) = (
+        Phone::new("phone-a", &report.gallery),
+        Phone::new("phone-b", &report.gallery),
+    );
+    // Each phone selected two while offline; the first to arrive wins.
+    let from_a = [0, 1].map(|i| {
+        a.op(Action::Select {
+            image: ids[i].clone(),
+            on: true,
+        })
+    });
+    let from_b = [2, 3].map(|i| {
+        b.op(Action::Select {
+            image: ids[i].clone(),
+            on: true,
+        })
+    });
+    send(&h, &report, &from_a).await;
+    let reply = send(&h, &report, &from_b).await;
+    for r in &reply.receipts {
+        let Outcome::Refused { message, .. } = &r.outcome else {
+            panic!("{r:?}")
+        };
+        assert_eq!(
+            message,
+            "You have selected the most the studio allows (2). Unselect one to choose another."
+        );
+    }
+    assert_eq!(reply.choices.selected_count(), 2);
+
+    let submit = b.op(Action::Submit);
+    let reply = send(&h, &report, std::slice::from_ref(&submit)).await;
+    assert!(matches!(reply.receipts[0].outcome, Outcome::Applied { .. }));
+    let late = a.op(Action::Select {
+        image: ids[0].clone(),
+        on: false,
+    });
+    let reply = send(&h, &report, &[late]).await;
+    assert!(
+        matches!(&reply.receipts[0].outcome, Outcome::Refused { message, .. } if message.starts_with("Your selection was submitted on"))
+    );
+
+    assert!(
+        h.db.set_locked(&report.gallery, Some(proofline_server::unix_now()))
+            .unwrap()
+    );
+    let fav = a.op(Action::Favourite {
+        image: ids[0].clone(),
+        on: true,
+    });
+    let reply = send(&h, &report, &[fav]).await;
+    assert!(
+        matches!(&reply.receipts[0].outcome, Outcome::Refused { message, .. } if message.starts_with("The studio locked this gallery on"))
+    );
+    assert!(h.manifest(&report).await.locked_at.is_some());
+
+    let links = h.db.gallery_choices(&report.gallery).unwrap();
+    let gallery = h.db.gallery(&report.gallery).unwrap().unwrap();
+    let csv = proofline_server::choices::selection_csv(&gallery, &links);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("file_name,link,favourite,verdict,comments")
+    );
+    let names: BTreeSet<_> = lines
+        .map(|l| l.split(',').next().unwrap().to_owned())
+        .collect();
+    let expected: BTreeSet<_> = gallery.images[..2]
+        .iter()
+        .map(|i| format!("\"{}\"", i.file_name))
+        .collect();
+    assert_eq!(names, expected);
+}
+
+/// A real `proofline serve` process on a real SQLite file.
+struct Origin {
+    child: Child,
+    addr: String,
+}
+
+fn proofline() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_proofline"))
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Origin {
+    fn start(data: &std::path::Path, port: u16, store_port: u16) -> Origin {
+        let child = proofline()
+            .args(["serve", "--client-dir", "/nonexistent"])
+            .args(["--listen", &format!("127.0.0.1:{port}")])
+            .args(["--store-listen", &format!("127.0.0.1:{store_port}")])
+            .arg("--data-dir")
+            .arg(data)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let addr = format!("127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(&addr).is_err() {
+            assert!(Instant::now() < deadline, "the origin did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Origin { child, addr }
+    }
+
+    fn kill9(mut self) {
+        self.child.kill().unwrap(); // SIGKILL
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Origin {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_loses_no_acknowledged_op_and_a_replay_duplicates_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let photos = dir.path().join("photos");
+    proofline_samples::write_all(&photos, &awkward_samples()).unwrap();
+    let (port, store_port) = (free_port(), free_port());
+    let out = proofline()
+        .arg("publish")
+        .arg(&photos)
+        .args([
+            "--title",
+            "Kill test",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .args(["--store-listen", &format!("127.0.0.1:{store_port}")])
+        .arg("--data-dir")
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let link = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Share link: "))
+        .unwrap();
+    let (gallery, token) = link.split_once("#/g/").unwrap().1.split_once('/').unwrap();
+    let gallery = GalleryId::parse(gallery).unwrap();
+    let token = token.to_owned();
+
+    let origin = Origin::start(&data, port, store_port);
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let manifest: serde_json::Value = http
+        .get(format!("http://{}/api/galleries/{gallery}", origin.addr))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<ImageId> = manifest["images"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| ImageId::parse(i["id"].as_str().unwrap()).unwrap())
+        .collect();
+
+    // 4 phones × 30 batches × 20 ops, sent 4 at a time; the origin is killed
+    // while batches are in flight.
+    let mut batches = Vec::new();
+    for p in 0..4 {
+        let mut phone = Phone::new(&format!("phone-{p}"), &gallery);
+        for b in 0..30 {
+            let batch: Vec<Op> = (0..20)
+                .map(|i| {
+                    let image = ids[(b + i) % ids.len()].clone();
+                    phone.op(if i % 3 == 0 {
+                        Action::Comment {
+                            image,
+                            text: format!("phone {p} batch {b} note {i}"),
+                        }
+                    } else {
+                        Action::Favourite {
+                            image,
+                            on: i % 2 == 0,
+                        }
+                    })
+                })
+                .collect();
+            batches.push(batch);
+        }
+    }
+    let all: HashSet<String> = batches
+        .iter()
+        .flatten()
+        .map(|op| op.id.as_str().to_owned())
+        .collect();
+    let url = format!("http://{}/api/galleries/{gallery}/ops", origin.addr);
+    let acked = std::sync::Arc::new(std::sync::Mutex::new(HashSet::<String>::new()));
+    let mut senders = tokio::task::JoinSet::new();
+    for chunk in batches.chunks(batches.len() / 4) {
+        let (chunk, http, url, token, acked) = (
+            chunk.to_vec(),
+            http.clone(),
+            url.clone(),
+            token.clone(),
+            acked.clone(),
+        );
+        senders.spawn(async move {
+            for batch in chunk {
+                let Ok(resp) = http
+                    .post(&url)
+                    .bearer_auth(&token)
+                    .json(&json!({ "ops": batch }))
+                    .send()
+                    .await
+                else {
+                    return;
+                };
+                let Ok(reply) = resp.json::<ChoicesReply>().await else {
+                    return;
+                };
+                let mut acked = acked.lock().unwrap();
+                for r in reply.receipts {
+                    assert!(
+                        matches!(
+                            r.outcome,
+                            Outcome::Applied { .. } | Outcome::Duplicate { .. }
+                        ),
+                        "{r:?}"
+                    );
+                    acked.insert(r.op_id.unwrap());
+                }
+            }
+        });
+    }
+    // Kill once about a third has been acknowledged.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while acked.lock().unwrap().len() < all.len() / 3 {
+        assert!(Instant::now() < deadline, "no progress");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    origin.kill9();
+    while let Some(r) = senders.join_next().await {
+        r.expect("a sender panicked");
+    }
+    let acked_before_kill = acked.lock().unwrap().clone();
+    assert!(
+        acked_before_kill.len() < all.len(),
+        "the kill came before the end"
+    );
+
+    // After a restart: everything acknowledged is there.
+    let origin = Origin::start(&data, port, store_port);
+    let url = format!("http://{}/api/galleries/{gallery}/ops", origin.addr);
+    let stored = |reply: &ChoicesReply| reply.op_count;
+    let empty: ChoicesReply = http
+        .post(&url)
+        .bearer_auth(&token)
+        .json(&json!({ "ops": [] }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(stored(&empty) >= acked_before_kill.len() as u64);
+    // Replay every batch (the devices never heard back for some): each op is
+    // then stored exactly once, and the acknowledged ones come back as duplicates.
+    let mut last = empty;
+    for batch in &batches {
+        let reply: ChoicesReply = http
+            .post(&url)
+            .bearer_auth(&token)
+            .json(&json!({ "ops": batch }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        for r in &reply.receipts {
+            let id = r.op_id.as_deref().unwrap();
+            if acked_before_kill.contains(id) {
+                assert!(
+                    matches!(r.outcome, Outcome::Duplicate { .. }),
+                    "{id} was acknowledged before the kill: {r:?}"
+                );
+            } else {
+                assert!(
+                    matches!(
+                        r.outcome,
+                        Outcome::Applied { .. } | Outcome::Duplicate { .. }
+                    ),
+                    "{r:?}"
+                );
+            }
+        }
+        last = reply;
+    }
+    assert_eq!(last.op_count, all.len() as u64, "every op once, none twice");
+    let comments = last.choices.comments.len();
+    assert_eq!(
+        comments,
+        batches
+            .iter()
+            .flatten()
+            .filter(|o| matches!(o.action, Action::Comment { .. }))
+            .count()
+    );
+}
