@@ -45,6 +45,11 @@ test('saving a 200-photo gallery for offline: progress, cancel, resume, then eve
     // Now no studio, no store, no network.
     await studio.killOrigin();
     await studio.killStore();
+    // Lift the throttling first: its session's conditions would mask setOffline.
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1,
+    });
+    await cdp.detach();
     await context.setOffline(true);
     await page.reload();
     await expect(gallery.banner).toContainText("You're offline");
