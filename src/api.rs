@@ -2,7 +2,9 @@
 //! object storage, each with a short, bounded timeout, every failure a
 //! [`LoadError`] a customer can read.
 
-use gloo_net::http::Request;
+use gloo_net::http::{Request, RequestBuilder};
+use gloo_timers::callback::Timeout;
+use proofline_core::proofing::ChoicesReply;
 use proofline_core::route::ShareToken;
 use proofline_core::{GalleryId, Manifest, ManifestError};
 
@@ -63,6 +65,85 @@ async fn get_manifest(request: gloo_net::http::RequestBuilder) -> Result<Manifes
         401 | 403 => Err(LoadError::Unauthorized),
         404 | 410 => Err(LoadError::NotFound),
         status => Err(LoadError::Server(status)),
+    }
+}
+
+/// Why a batch of choices was not delivered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// No answer (offline, origin down, timeout) or a server error: try again.
+    #[error("the studio's server could not be reached")]
+    Retry,
+    /// The studio said no to the whole request: trying again will not help.
+    #[error("{0}")]
+    Rejected(String),
+}
+
+/// How long one batch of choices may take.
+const SEND_TIMEOUT_MS: u32 = 10_000;
+
+/// Sends a batch of ops; answers the studio's receipts and merged state.
+pub async fn post_ops(
+    origin: &str,
+    gallery: &GalleryId,
+    token: &ShareToken,
+    ops: &[proofline_core::proofing::Op],
+) -> Result<ChoicesReply, SendError> {
+    let url = format!("{origin}/api/galleries/{gallery}/ops");
+    let (builder, timeout) = abort_after(bearer(Request::post(&url), token), SEND_TIMEOUT_MS);
+    let request = builder
+        .json(&serde_json::json!({ "ops": ops }))
+        .map_err(|_| SendError::Retry)?;
+    choices_call(request, timeout).await
+}
+
+/// Everything the studio holds for this link (other devices' choices too).
+pub async fn fetch_choices(
+    origin: &str,
+    gallery: &GalleryId,
+    token: &ShareToken,
+) -> Result<ChoicesReply, SendError> {
+    let url = format!("{origin}/api/galleries/{gallery}/choices");
+    let (builder, timeout) = abort_after(bearer(Request::get(&url), token), SEND_TIMEOUT_MS);
+    let request = builder.build().map_err(|_| SendError::Retry)?;
+    choices_call(request, timeout).await
+}
+
+fn bearer(builder: RequestBuilder, token: &ShareToken) -> RequestBuilder {
+    builder.header("Authorization", &format!("Bearer {}", token.as_str()))
+}
+
+/// Aborts the request after `ms` unless the returned timer is dropped first.
+fn abort_after(builder: RequestBuilder, ms: u32) -> (RequestBuilder, Option<Timeout>) {
+    match web_sys::AbortController::new() {
+        Ok(controller) => {
+            let signal = controller.signal();
+            let timer = Timeout::new(ms, move || controller.abort());
+            (builder.abort_signal(Some(&signal)), Some(timer))
+        }
+        Err(_) => (builder, None),
+    }
+}
+
+/// Sends a choices request (holding its abort timer) and reads the answer:
+/// retry on no answer or a server error, stop on the studio's refusal.
+async fn choices_call(
+    request: gloo_net::http::Request,
+    _timeout: Option<Timeout>,
+) -> Result<ChoicesReply, SendError> {
+    let response = request.send().await.map_err(|_| SendError::Retry)?;
+    let body = response.text().await.map_err(|_| SendError::Retry)?;
+    match response.status() {
+        200 => serde_json::from_str(&body).map_err(|_| SendError::Retry),
+        408 | 429 | 500.. => Err(SendError::Retry),
+        401 | 403 => Err(SendError::Rejected(LoadError::Unauthorized.to_string())),
+        404 | 410 => Err(SendError::Rejected(LoadError::NotFound.to_string())),
+        status => Err(SendError::Rejected(
+            serde_json::from_str::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|v| v["message"].as_str().map(str::to_owned))
+                .unwrap_or_else(|| format!("the studio's server answered {status}")),
+        )),
     }
 }
 

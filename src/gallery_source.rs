@@ -150,7 +150,7 @@ pub fn banner_text(shown: &Shown, online: bool) -> Option<String> {
 }
 
 /// "10:42" today, "24 Nov, 10:42" on another day, in the device's time zone.
-fn saved_at(server_time: i64) -> String {
+pub(crate) fn saved_at(server_time: i64) -> String {
     let then = js_sys::Date::new(&((server_time as f64) * 1000.0).into());
     let today = js_sys::Date::new_0();
     let time = format!("{:02}:{:02}", then.get_hours(), then.get_minutes());

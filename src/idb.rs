@@ -13,7 +13,10 @@
 //!
 //! Stores: `entries` (content SHA-256 → bytes), `entry_sizes` (SHA-256 → byte
 //! count, so the budget is summed without reading any bytes) and `galleries`
-//! (gallery id → [`SavedGallery`] as JSON).
+//! (gallery id → [`SavedGallery`] as JSON); since version 2, `outbox`
+//! (`{gallery}/{op id}` → op JSON: choices not yet confirmed by the studio),
+//! `choices` (gallery id → what the studio last confirmed, JSON) and `meta`
+//! (this device's id and clock).
 
 use std::collections::HashMap;
 
@@ -25,10 +28,13 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbRequest, IdbTransaction, IdbTransactionMode};
 
 pub const DB_NAME: &str = "proofline";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const ENTRIES: &str = "entries";
 const SIZES: &str = "entry_sizes";
 const GALLERIES: &str = "galleries";
+const OUTBOX: &str = "outbox";
+const META: &str = "meta";
+const CHOICES: &str = "choices";
 
 /// Why the device store failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -85,7 +91,7 @@ impl Db {
                     return;
                 };
                 let names = db.object_store_names();
-                for store in [ENTRIES, SIZES, GALLERIES] {
+                for store in [ENTRIES, SIZES, GALLERIES, OUTBOX, META, CHOICES] {
                     if !names.contains(store) {
                         let _ = db.create_object_store(store);
                     }
@@ -100,6 +106,13 @@ impl Db {
             .map_err(|e| DbError::Unavailable(e.to_string()))?
             .dyn_into::<IdbDatabase>()
             .map_err(|_| DbError::Unavailable("not a database".into()))?;
+        // A newer version of the app in another tab wants to upgrade: let it.
+        let close = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new({
+            let db = db.clone();
+            move |_| db.close()
+        });
+        db.set_onversionchange(Some(close.as_ref().unchecked_ref()));
+        close.forget(); // lives as long as the connection: once per page
         Ok(Db { db })
     }
 
@@ -207,6 +220,82 @@ impl Db {
             .collect())
     }
 
+    /// Queues an op and saves the device's clock, in one transaction that has
+    /// committed when this returns: a choice is on disk before it is shown.
+    pub async fn record_op(
+        &self,
+        gallery: &GalleryId,
+        op_id: &str,
+        op_json: &str,
+        clock_json: &str,
+    ) -> Result<(), DbError> {
+        let tx = self.tx(&[OUTBOX, META], IdbTransactionMode::Readwrite)?;
+        tx.object_store(OUTBOX)
+            .and_then(|s| s.put_with_key(&op_json.into(), &outbox_key(gallery, op_id)))
+            .map_err(failed)?;
+        tx.object_store(META)
+            .and_then(|s| s.put_with_key(&clock_json.into(), &CLOCK_KEY.into()))
+            .map_err(failed)?;
+        done(&tx).await
+    }
+
+    /// The gallery's queued ops (JSON), in no particular order.
+    pub async fn pending_ops(&self, gallery: &GalleryId) -> Result<Vec<String>, DbError> {
+        let tx = self.tx(&[OUTBOX], IdbTransactionMode::Readonly)?;
+        let store = tx.object_store(OUTBOX).map_err(failed)?;
+        let range = web_sys::IdbKeyRange::bound(
+            &format!("{gallery}/").into(),
+            &format!("{gallery}/\u{ffff}").into(),
+        )
+        .map_err(failed)?;
+        let all = request(&store.get_all_with_key(&range).map_err(failed)?).await?;
+        Ok(Array::from(&all).iter().filter_map(|v| v.as_string()).collect())
+    }
+
+    /// Removes confirmed (or refused) ops from the queue and saves what the
+    /// studio confirmed, in one transaction.
+    pub async fn settle_ops(
+        &self,
+        gallery: &GalleryId,
+        op_ids: &[String],
+        choices_json: &str,
+    ) -> Result<(), DbError> {
+        let tx = self.tx(&[OUTBOX, CHOICES], IdbTransactionMode::Readwrite)?;
+        let outbox = tx.object_store(OUTBOX).map_err(failed)?;
+        for id in op_ids {
+            outbox.delete(&outbox_key(gallery, id)).map_err(failed)?;
+        }
+        tx.object_store(CHOICES)
+            .and_then(|s| s.put_with_key(&choices_json.into(), &gallery.as_str().into()))
+            .map_err(failed)?;
+        done(&tx).await
+    }
+
+    /// What the studio last confirmed for the gallery (JSON).
+    pub async fn get_choices(&self, gallery: &GalleryId) -> Result<Option<String>, DbError> {
+        self.get_string(CHOICES, gallery.as_str()).await
+    }
+
+    pub async fn get_meta(&self, key: &str) -> Result<Option<String>, DbError> {
+        self.get_string(META, key).await
+    }
+
+    pub async fn put_meta(&self, key: &str, value: &str) -> Result<(), DbError> {
+        let tx = self.tx(&[META], IdbTransactionMode::Readwrite)?;
+        tx.object_store(META)
+            .and_then(|s| s.put_with_key(&value.into(), &key.into()))
+            .map_err(failed)?;
+        done(&tx).await
+    }
+
+    async fn get_string(&self, store: &str, key: &str) -> Result<Option<String>, DbError> {
+        let tx = self.tx(&[store], IdbTransactionMode::Readonly)?;
+        let store = tx.object_store(store).map_err(failed)?;
+        Ok(request(&store.get(&key.into()).map_err(failed)?)
+            .await?
+            .as_string())
+    }
+
     pub async fn delete_galleries(&self, ids: &[GalleryId]) -> Result<(), DbError> {
         if ids.is_empty() {
             return Ok(());
@@ -218,6 +307,13 @@ impl Db {
         }
         done(&tx).await
     }
+}
+
+/// The `meta` key of the device's hybrid logical clock.
+pub const CLOCK_KEY: &str = "clock";
+
+fn outbox_key(gallery: &GalleryId, op_id: &str) -> JsValue {
+    format!("{gallery}/{op_id}").into()
 }
 
 /// Resolves with a request's result. Awaiting this inside a transaction is

@@ -7,6 +7,7 @@ mod components;
 mod gallery_source;
 mod idb;
 mod loader;
+mod outbox;
 mod pages;
 mod storage;
 mod use_hash_route;

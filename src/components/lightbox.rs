@@ -1,5 +1,6 @@
 //! The lightbox: one photo's `proof` rendition, previous/next with buttons and
-//! arrow keys, Escape to close. The open image is part of the URL, so Back
+//! arrow keys, Escape to close; Favourite (F), Select (S), approval and
+//! comments (C). The open image is part of the URL, so Back
 //! closes it and a link can point at one photo.
 
 use leptos::ev;
@@ -8,7 +9,12 @@ use leptos::prelude::*;
 use proofline_core::route::Route;
 use proofline_core::{ImageId, Manifest};
 
+use proofline_core::proofing::Action;
+
+use crate::components::choice_buttons::{FavouriteButton, SelectButton};
+use crate::components::review::Review;
 use crate::loader::Loader;
+use crate::outbox::Outbox;
 use crate::use_hash_route::replace;
 use crate::use_photo::{Photo, miss_note, use_photo};
 use proofline_core::loading::Priority;
@@ -52,13 +58,35 @@ pub fn Lightbox(
             replace(r);
         }
     };
+    let outbox = expect_context::<Outbox>();
+    let comment_box = NodeRef::<html::Textarea>::new();
     let keys = {
         let (prev, next, close) = (prev.clone(), next.clone(), close.clone());
-        window_event_listener(ev::keydown, move |e| match e.key().as_str() {
-            "ArrowLeft" => go(&prev),
-            "ArrowRight" => go(&next),
-            "Escape" => close(),
-            _ => {}
+        let id = current.id.clone();
+        window_event_listener(ev::keydown, move |e| {
+            if e.ctrl_key() || e.meta_key() || e.alt_key() {
+                return;
+            }
+            match e.key().as_str() {
+                "ArrowLeft" => go(&prev),
+                "ArrowRight" => go(&next),
+                "Escape" => close(),
+                "f" | "F" => {
+                    let on = !outbox.view.with_untracked(|v| v.is_favourite(&id));
+                    outbox.record(Action::Favourite { image: id.clone(), on });
+                }
+                "s" | "S" => {
+                    let on = !outbox.view.with_untracked(|v| v.is_selected(&id));
+                    outbox.record(Action::Select { image: id.clone(), on });
+                }
+                "c" | "C" => {
+                    if let Some(t) = comment_box.get_untracked() {
+                        e.prevent_default();
+                        let _ = t.focus();
+                    }
+                }
+                _ => {}
+            }
         })
     };
     let tile_id = format!("tile-{}", current.id);
@@ -140,6 +168,11 @@ pub fn Lightbox(
                 }
             }}
             <p class="caption">{current.alt.clone()} " · " {position}</p>
+            <div class="lightbox-choices">
+                <FavouriteButton image=current.id.clone() alt=current.alt.clone() />
+                <SelectButton image=current.id.clone() alt=current.alt.clone() />
+            </div>
+            <Review image=current.id.clone() alt=current.alt.clone() comment_box />
             <button
                 type="button"
                 class="nav prev"

@@ -1,5 +1,10 @@
+pub mod choice_buttons;
+pub mod filters;
 pub mod grid;
 pub mod lightbox;
 pub mod message;
+pub mod outbox_badge;
+pub mod review;
 pub mod save_offline;
+pub mod selection_bar;
 pub mod tile;

@@ -1,6 +1,7 @@
 //! A shared gallery: the best available copy of the manifest (origin, mirror,
 //! or this device), a banner saying which, the grid, the lightbox when the
-//! route names an image, and "Save for offline".
+//! route names an image, "Save for offline", and the customer's choices:
+//! filters, the selection bar and where the choices are (the outbox).
 //!
 //! While shown, the manifest is refreshed in the background: shortly before
 //! its URLs expire (judged by server time), and every few seconds while the
@@ -17,13 +18,17 @@ use proofline_core::route::{Route, ShareToken};
 use proofline_core::{GalleryId, Manifest};
 
 use crate::api::LoadError;
+use crate::components::filters::{Filter, Filters};
 use crate::components::grid::Grid;
 use crate::components::lightbox::Lightbox;
 use crate::components::message::Message;
+use crate::components::outbox_badge::OutboxBadge;
 use crate::components::save_offline::SaveOffline;
+use crate::components::selection_bar::SelectionBar;
 use crate::gallery_source::{Shown, Source, banner_text, is_online, load};
 use crate::idb::{DB_NAME, Db};
 use crate::loader::{Loader, now_secs};
+use crate::outbox::Outbox;
 
 /// Refresh this long before the earliest URL expires.
 const REFRESH_MARGIN_SECS: i64 = 15 * 60;
@@ -62,6 +67,8 @@ pub fn GalleryPage(
     // What the banner describes; updated by background refreshes too.
     let status = RwSignal::new(None::<Shown>);
     let online = RwSignal::new(is_online());
+    // Made once the first copy of the manifest is known; kept across refetches.
+    let outbox_slot = StoredValue::new_local(None::<Outbox>);
     let first = {
         let (gallery, token, loader, origin) = (
             gallery.clone(),
@@ -83,7 +90,20 @@ pub fn GalleryPage(
                 let shown = load(db.as_ref(), &origin, &gallery, &token).await?;
                 loader.set_manifest(&shown.manifest, shown.clock);
                 status.set(Some(shown.clone()));
-                Ok::<Manifest, LoadError>(shown.manifest)
+                let outbox = match outbox_slot.get_value() {
+                    Some(outbox) => {
+                        outbox.set_terms(&shown.manifest, shown.clock);
+                        outbox
+                    }
+                    None => {
+                        let outbox =
+                            Outbox::start(db, origin, gallery, token, &shown.manifest, shown.clock)
+                                .await;
+                        outbox_slot.set_value(Some(outbox));
+                        outbox
+                    }
+                };
+                Ok::<(Manifest, Outbox), LoadError>((shown.manifest, outbox))
             }
         })
     };
@@ -113,6 +133,13 @@ pub fn GalleryPage(
                                 .is_some_and(|s| same_images(&s.manifest, &shown.manifest))
                         });
                         loader.set_manifest(&shown.manifest, shown.clock);
+                        if let Some(outbox) = outbox_slot.try_get_value().flatten() {
+                            outbox.set_terms(&shown.manifest, shown.clock);
+                            if shown.source == Source::Origin {
+                                // The studio is back: deliver what waited.
+                                outbox.sync();
+                            }
+                        }
                         status.try_set(Some(shown));
                         if !same_photos {
                             first.refetch();
@@ -142,17 +169,32 @@ pub fn GalleryPage(
             })));
         }
     });
+    let sync = move || {
+        if let Some(outbox) = outbox_slot.try_get_value().flatten() {
+            outbox.sync();
+        }
+    };
     let on_online = window_event_listener(ev::online, {
         let refresh = refresh.clone();
         move |_| {
             online.set(true);
             refresh();
+            sync();
         }
     });
     let on_offline = window_event_listener(ev::offline, move |_| online.set(false));
+    let on_visible = window_event_listener(ev::visibilitychange, move |_| {
+        if document().visibility_state() == web_sys::VisibilityState::Visible {
+            sync();
+        }
+    });
     on_cleanup(move || {
         on_online.remove();
         on_offline.remove();
+        on_visible.remove();
+        if let Some(outbox) = outbox_slot.try_get_value().flatten() {
+            outbox.close();
+        }
     });
 
     let open_image = Memo::new(move |_| match route.get() {
@@ -170,14 +212,17 @@ pub fn GalleryPage(
         Some(view! { <p class="banner" role="status">{text}</p> })
     };
     let full = loader.storage_full;
+    let filter = RwSignal::new(Filter::All);
     view! {
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading your gallery…"</p> }>
             {move || {
                 let base = base.clone();
                 first
                     .get()
-                    .map(move |result: Result<Manifest, LoadError>| match result {
-                        Ok(m) => {
+                    .map(move |result: Result<(Manifest, Outbox), LoadError>| match result {
+                        Ok((m, outbox)) => {
+                            provide_context(outbox);
+                            let ids = m.images.iter().map(|i| i.id.clone()).collect::<Vec<_>>();
                             let m = StoredValue::new(m);
                             view! {
                                 <header class="gallery-header">
@@ -190,8 +235,11 @@ pub fn GalleryPage(
                                         </p>
                                     </Show>
                                     <SaveOffline manifest=m />
+                                    <OutboxBadge online />
+                                    <Filters filter images=ids />
                                 </header>
-                                <Grid manifest=m base=base.clone() from_grid />
+                                <Grid manifest=m base=base.clone() from_grid filter />
+                                <SelectionBar manifest=m />
                                 {move || {
                                     open_image
                                         .get()
