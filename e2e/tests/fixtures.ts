@@ -4,7 +4,8 @@
 // data directory, and a sample gallery published with the real
 // `proofline publish`. The two processes die separately, as S3 and a studio
 // server do.
-import { test as base } from '@playwright/test';
+import { test as base, chromium, BrowserContext } from '@playwright/test';
+import config from '../playwright.config';
 import { ChildProcess, spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
@@ -23,6 +24,11 @@ export interface Studio {
   killStore: () => Promise<void>;
   /** Start the origin again on the same port and data. */
   restartOrigin: () => Promise<void>;
+  /** Runs a `proofline` subcommand on this studio's data; answers its stdout. */
+  cli: (args: string[]) => string;
+  /** The gallery id and token of the share link. */
+  gallery: string;
+  token: string;
 }
 
 export interface StudioOptions {
@@ -30,6 +36,8 @@ export interface StudioOptions {
   serveArgs?: string[];
   /** Folder of photos to publish (default: PROOFLINE_SAMPLES). */
   samples?: string;
+  /** Extra `proofline publish` flags, e.g. selection rules. */
+  publishArgs?: string[];
 }
 
 function required(name: string): string {
@@ -110,6 +118,9 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio &
     origin,
     storeOrigin,
     link: '',
+    gallery: '',
+    token: '',
+    cli: (args: string[]) => execFileSync(bin, [...args, '--data-dir', data], { encoding: 'utf8' }),
     store,
     server: await startOrigin(),
     killOrigin: async () => kill(studio.server, 'SIGKILL'),
@@ -124,11 +135,20 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio &
       rmSync(data, { recursive: true, force: true });
     },
   };
-  const out = execFileSync(bin, ['publish', samples, '--title', 'Sample wedding', ...common], { encoding: 'utf8' });
+  const out = execFileSync(bin, ['publish', samples, '--title', 'Sample wedding', ...(options.publishArgs ?? []), ...common], { encoding: 'utf8' });
   const link = out.match(/^Share link: (\S+)$/m)?.[1];
   if (!link) throw new Error(`publish printed no share link:\n${out}`);
   studio.link = link;
+  [studio.gallery, studio.token] = link.split('#/g/')[1].split('/');
   return studio;
+}
+
+/** A browser profile that outlives its windows, like a phone's: closing it
+ * and launching it again on the same folder keeps IndexedDB and the service
+ * worker. */
+export async function launchPhone(userDataDir: string): Promise<BrowserContext> {
+  const launch = config.use?.launchOptions ?? {};
+  return chromium.launchPersistentContext(userDataDir, { ...launch, headless: true });
 }
 
 export const test = base.extend<{}, { studio: Studio }>({

@@ -8,7 +8,7 @@ export class GalleryPage {
   readonly banner: Locator;
 
   constructor(readonly page: Page) {
-    this.tiles = page.getByRole('list', { name: 'Photos' }).getByRole('button');
+    this.tiles = page.getByRole('list', { name: 'Photos' }).getByRole('button', { name: /^Open / });
     this.photos = page.getByRole('list', { name: 'Photos' }).getByRole('img');
     this.lightbox = page.getByRole('dialog');
     this.banner = page.locator('.banner');

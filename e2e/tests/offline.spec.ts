@@ -109,7 +109,7 @@ test('a revisit in a new signing window downloads no photo it already has', asyn
   try {
     const manifests: Array<{ images: Array<{ renditions: { thumb: { url: string } } }> }> = [];
     page.on('response', async (r) => {
-      if (r.url().includes('/api/galleries/')) manifests.push(await r.json());
+      if (/\/api\/galleries\/[^/]+$/.test(r.url())) manifests.push(await r.json());
     });
     const gallery = new GalleryPage(page);
     await gallery.open(studio.link);
