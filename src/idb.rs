@@ -249,7 +249,10 @@ impl Db {
         )
         .map_err(failed)?;
         let all = request(&store.get_all_with_key(&range).map_err(failed)?).await?;
-        Ok(Array::from(&all).iter().filter_map(|v| v.as_string()).collect())
+        Ok(Array::from(&all)
+            .iter()
+            .filter_map(|v| v.as_string())
+            .collect())
     }
 
     /// Removes confirmed (or refused) ops from the queue and saves what the

@@ -49,13 +49,16 @@ pub struct Loader {
     pub fresh_urls: RwSignal<u32>,
 }
 
+/// Who is waiting for a photo's bytes.
+type Waiter = oneshot::Sender<Result<Vec<u8>, Miss>>;
+
 struct State {
     db: Option<Db>,
     queue: LoadQueue,
     /// The freshest signed URL of every known rendition.
     urls: HashMap<ContentHash, (String, i64)>,
     clock: ServerClock,
-    waiters: HashMap<ContentHash, Vec<oneshot::Sender<Result<Vec<u8>, Miss>>>>,
+    waiters: HashMap<ContentHash, Vec<Waiter>>,
     /// Sizes of stored entries, read once from IndexedDB.
     sizes: Option<HashMap<ContentHash, u64>>,
     budget: u64,
@@ -326,11 +329,11 @@ impl Loader {
         let protect = self.state.borrow().protect.clone();
         let protect = protect.unwrap_or_else(|| GalleryId::parse("-").expect("valid id"));
         let plan = plan_eviction(&galleries, &sizes, budget, incoming, &protect);
-        if db.delete_entries(&plan.hashes).await.is_ok() {
-            if let Some(s) = self.state.borrow_mut().sizes.as_mut() {
-                for h in &plan.hashes {
-                    s.remove(h);
-                }
+        if db.delete_entries(&plan.hashes).await.is_ok()
+            && let Some(s) = self.state.borrow_mut().sizes.as_mut()
+        {
+            for h in &plan.hashes {
+                s.remove(h);
             }
         }
         let _ = db.delete_galleries(&plan.galleries).await;

@@ -171,7 +171,9 @@ impl Outbox {
     /// Fetches what the studio holds for this link (other devices' choices
     /// included) and shows it under this device's unconfirmed ones.
     pub fn pull(&self) {
-        let Some(inner) = self.inner.try_get_value() else { return };
+        let Some(inner) = self.inner.try_get_value() else {
+            return;
+        };
         let this = *self;
         leptos::task::spawn_local(async move {
             let (origin, gallery, token) = {
@@ -186,7 +188,9 @@ impl Outbox {
 
     /// New manifest: new rules, lock, photo names and server clock.
     pub fn set_terms(&self, manifest: &Manifest, server: ServerClock) {
-        let Some(inner) = self.inner.try_get_value() else { return };
+        let Some(inner) = self.inner.try_get_value() else {
+            return;
+        };
         let mut inner = inner.borrow_mut();
         inner.server = server;
         inner.policy = Policy {
@@ -267,7 +271,9 @@ impl Outbox {
 
     /// Delivers queued choices, unless another tab of this gallery already is.
     pub fn sync(&self) {
-        let Some(inner) = self.inner.try_get_value() else { return };
+        let Some(inner) = self.inner.try_get_value() else {
+            return;
+        };
         {
             let inner = inner.borrow();
             if inner.sending || inner.pending.is_empty() {
@@ -315,7 +321,8 @@ impl Outbox {
                         i.attempt += 1;
                         i.attempt
                     };
-                    let wait = backoff_ms(attempt, RETRY_BASE_MS, RETRY_MAX_MS, js_sys::Math::random());
+                    let wait =
+                        backoff_ms(attempt, RETRY_BASE_MS, RETRY_MAX_MS, js_sys::Math::random());
                     self.schedule(wait as u32);
                     break;
                 }
@@ -338,8 +345,7 @@ impl Outbox {
             let mut settled = Vec::new();
             for receipt in &reply.receipts {
                 let Some(id) = &receipt.op_id else { continue };
-                let Some(op) = i.pending.iter().find(|op| op.id.as_str() == id).cloned()
-                else {
+                let Some(op) = i.pending.iter().find(|op| op.id.as_str() == id).cloned() else {
                     continue;
                 };
                 match &receipt.outcome {
@@ -352,7 +358,8 @@ impl Outbox {
                 }
                 settled.push(id.clone());
             }
-            i.pending.retain(|op| !settled.iter().any(|s| s == op.id.as_str()));
+            i.pending
+                .retain(|op| !settled.iter().any(|s| s == op.id.as_str()));
             i.confirmed.choices = reply.choices;
             i.confirmed.last_receipt = reply.last_receipt;
             (
@@ -417,7 +424,9 @@ impl Outbox {
 
     /// Recomputes what is shown from the queue and the confirmed state.
     fn refresh(&self) {
-        let Some(inner) = self.inner.try_get_value() else { return };
+        let Some(inner) = self.inner.try_get_value() else {
+            return;
+        };
         let i = inner.borrow();
         let shown = i.pending.iter().filter(|op| !i.unwritten.contains(&op.id));
         self.view.set(local_view(&i.confirmed.choices, shown));
@@ -456,10 +465,18 @@ impl Inner {
         };
         match action {
             Action::Favourite { image, on } => {
-                format!("{} “{}”", if *on { "Favouriting" } else { "Unfavouriting" }, name(image))
+                format!(
+                    "{} “{}”",
+                    if *on { "Favouriting" } else { "Unfavouriting" },
+                    name(image)
+                )
             }
             Action::Select { image, on } => {
-                format!("{} “{}”", if *on { "Selecting" } else { "Unselecting" }, name(image))
+                format!(
+                    "{} “{}”",
+                    if *on { "Selecting" } else { "Unselecting" },
+                    name(image)
+                )
             }
             Action::Review { image, .. } => format!("Your verdict on “{}”", name(image)),
             Action::Comment { image, .. } => format!("Your comment on “{}”", name(image)),
@@ -521,11 +538,7 @@ fn read_json<T: serde::de::DeserializeOwned, E>(value: Result<Option<String>, E>
 /// Runs `job` holding the Web Lock `name` if no other tab holds it, else calls
 /// `busy`. Without Web Locks (old browsers) it just runs: the studio applies
 /// each op once, so two senders cost bandwidth, not correctness.
-fn with_lock(
-    name: &str,
-    job: impl Future<Output = ()> + 'static,
-    busy: impl FnOnce() + 'static,
-) {
+fn with_lock(name: &str, job: impl Future<Output = ()> + 'static, busy: impl FnOnce() + 'static) {
     let locks = web_sys::window()
         .map(|w| Reflect::get(&w.navigator(), &"locks".into()).unwrap_or(JsValue::UNDEFINED))
         .unwrap_or(JsValue::UNDEFINED);

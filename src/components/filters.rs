@@ -31,7 +31,9 @@ pub fn Filters(filter: RwSignal<Filter>, images: Vec<ImageId>) -> impl IntoView 
     let images = StoredValue::new(images);
     let button = move |f: Filter, label: &'static str| {
         let count = move || {
-            outbox.view.with(|v| images.with_value(|ids| ids.iter().filter(|i| f.admits(v, i)).count()))
+            outbox
+                .view
+                .with(|v| images.with_value(|ids| ids.iter().filter(|i| f.admits(v, i)).count()))
         };
         view! {
             <button

@@ -73,11 +73,17 @@ pub fn Lightbox(
                 "Escape" => close(),
                 "f" | "F" => {
                     let on = !outbox.view.with_untracked(|v| v.is_favourite(&id));
-                    outbox.record(Action::Favourite { image: id.clone(), on });
+                    outbox.record(Action::Favourite {
+                        image: id.clone(),
+                        on,
+                    });
                 }
                 "s" | "S" => {
                     let on = !outbox.view.with_untracked(|v| v.is_selected(&id));
-                    outbox.record(Action::Select { image: id.clone(), on });
+                    outbox.record(Action::Select {
+                        image: id.clone(),
+                        on,
+                    });
                 }
                 "c" | "C" => {
                     if let Some(t) = comment_box.get_untracked() {

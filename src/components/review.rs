@@ -18,8 +18,15 @@ pub fn Review(image: ImageId, alt: String, comment_box: NodeRef<html::Textarea>)
     let toggle = {
         let image = image.clone();
         move |want: Verdict| {
-            let verdict = if verdict.get_untracked() == want { Verdict::Undecided } else { want };
-            outbox.record(Action::Review { image: image.clone(), verdict });
+            let verdict = if verdict.get_untracked() == want {
+                Verdict::Undecided
+            } else {
+                want
+            };
+            outbox.record(Action::Review {
+                image: image.clone(),
+                verdict,
+            });
         }
     };
     let comments = {
@@ -40,7 +47,10 @@ pub fn Review(image: ImageId, alt: String, comment_box: NodeRef<html::Textarea>)
             if text.trim().is_empty() {
                 return;
             }
-            outbox.record(Action::Comment { image: image.clone(), text: text.trim().to_owned() });
+            outbox.record(Action::Comment {
+                image: image.clone(),
+                text: text.trim().to_owned(),
+            });
             draft.set(String::new());
         }
     };

@@ -207,3 +207,81 @@ async fn a_transaction_does_not_survive_awaiting_a_timer() {
     let name = err.dyn_into::<web_sys::DomException>().unwrap().name();
     assert_eq!(name, "TransactionInactiveError");
 }
+
+#[wasm_bindgen_test]
+async fn queued_choices_survive_until_settled_and_stay_per_gallery() {
+    let db = fresh("proofline-test-outbox").await;
+    let (a, b) = (
+        GalleryId::parse("wedding").unwrap(),
+        GalleryId::parse("wedding2").unwrap(),
+    );
+    db.record_op(&a, "op-1", "{\"n\":1}", "{\"wall_ms\":5,\"counter\":0}")
+        .await
+        .unwrap();
+    db.record_op(&a, "op-2", "{\"n\":2}", "{\"wall_ms\":6,\"counter\":0}")
+        .await
+        .unwrap();
+    db.record_op(&b, "op-3", "{\"n\":3}", "{\"wall_ms\":7,\"counter\":0}")
+        .await
+        .unwrap();
+    // A gallery whose id starts with another's does not see its ops.
+    let mut pending = db.pending_ops(&a).await.unwrap();
+    pending.sort();
+    assert_eq!(pending, ["{\"n\":1}", "{\"n\":2}"]);
+    assert_eq!(
+        db.get_meta(CLOCK_KEY).await.unwrap().as_deref(),
+        Some("{\"wall_ms\":7,\"counter\":0}")
+    );
+    // Settling removes exactly the confirmed ops and saves the state with them.
+    db.settle_ops(&a, &["op-1".into()], "{\"confirmed\":true}")
+        .await
+        .unwrap();
+    assert_eq!(db.pending_ops(&a).await.unwrap(), ["{\"n\":2}"]);
+    assert_eq!(
+        db.get_choices(&a).await.unwrap().as_deref(),
+        Some("{\"confirmed\":true}")
+    );
+    assert_eq!(db.pending_ops(&b).await.unwrap().len(), 1);
+    // Reopening (a reload) finds the same queue.
+    let again = Db::open("proofline-test-outbox").await.unwrap();
+    assert_eq!(again.pending_ops(&a).await.unwrap(), ["{\"n\":2}"]);
+}
+
+#[wasm_bindgen_test]
+async fn a_version_1_store_is_upgraded_and_keeps_its_photos() {
+    let name = "proofline-test-upgrade";
+    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+    let _ = request(&factory.delete_database(name).unwrap()).await;
+    // Version 1 as the previous release made it.
+    let open = factory.open_with_u32(name, 1).unwrap();
+    let upgrade = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(
+        move |e: web_sys::Event| {
+            let req = e.target().unwrap().dyn_into::<IdbRequest>().unwrap();
+            let db = req.result().unwrap().dyn_into::<IdbDatabase>().unwrap();
+            for store in [ENTRIES, SIZES, GALLERIES] {
+                db.create_object_store(store).unwrap();
+            }
+        },
+    );
+    open.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
+    let v1 = Db {
+        db: request(&open)
+            .await
+            .unwrap()
+            .dyn_into::<IdbDatabase>()
+            .unwrap(),
+    };
+    v1.put_entry_hashed(b"kept photo").await.unwrap();
+    v1.db.close();
+    let v2 = Db::open(name).await.unwrap();
+    assert_eq!(
+        v2.get_entry(&sha256(b"kept photo"))
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(&b"kept photo"[..])
+    );
+    let g = GalleryId::parse("g1").unwrap();
+    v2.record_op(&g, "op-1", "{}", "{}").await.unwrap();
+    assert_eq!(v2.pending_ops(&g).await.unwrap().len(), 1);
+}

@@ -291,6 +291,16 @@ fn bench() -> anyhow::Result<()> {
             .env("PROOFLINE_BIN", &bin)
             .env("PROOFLINE_CLIENT_DIR", root().join("dist"))
             .env("PROOFLINE_SAMPLES", &samples))
+    })?;
+    step("op ingestion benchmark (origin + SQLite)", || {
+        run(cargo().args([
+            "run",
+            "-q",
+            "-p",
+            "proofline-server",
+            "--example",
+            "ingest_bench",
+        ]))
     })
 }
 

@@ -2,8 +2,10 @@
 //! gallery), in the same transaction as the rule check that admitted it, and
 //! acknowledged only after that transaction is on disk (`synchronous=FULL`).
 //!
-//! The merged state is not stored: it is the fold of a link's ops by
-//! `proofline_core::proofing::Choices`, the same code the device runs.
+//! The merged state of a link is the fold of its ops by
+//! `proofline_core::proofing::Choices`, the same code the device runs; it is
+//! kept in `link_state`, written in the same transaction as the ops, so a
+//! batch reads one row rather than every op the link ever sent.
 
 use std::collections::BTreeSet;
 
@@ -137,6 +139,16 @@ impl Db {
                 },
             });
         }
+        if receipts
+            .iter()
+            .any(|r| matches!(r.outcome, Outcome::Applied { .. }))
+        {
+            tx.execute(
+                "INSERT INTO link_state (gallery_id, link_hash, choices) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (gallery_id, link_hash) DO UPDATE SET choices = excluded.choices",
+                params![gallery.as_str(), link, serde_json::to_string(&state)?],
+            )?;
+        }
         let mut reply = reply(&tx, gallery, link, state, received_at)?;
         tx.commit()?;
         reply.receipts = receipts;
@@ -227,6 +239,18 @@ fn link_choices(
     gallery: &GalleryId,
     link: &[u8],
 ) -> anyhow::Result<Choices> {
+    let kept: Option<String> = conn
+        .query_row(
+            "SELECT choices FROM link_state WHERE gallery_id = ?1 AND link_hash = ?2",
+            params![gallery.as_str(), link],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(json) = kept {
+        return serde_json::from_str(&json)
+            .context("a link's choices in the database are unreadable");
+    }
+    // No row yet: no op, or ops stored before `link_state` existed.
     let mut stmt =
         conn.prepare_cached("SELECT body FROM ops WHERE gallery_id = ?1 AND link_hash = ?2")?;
     let mut choices = Choices::default();

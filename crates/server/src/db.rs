@@ -72,6 +72,14 @@ CREATE TABLE ops (
 );
 CREATE INDEX ops_by_link ON ops(gallery_id, link_hash, seq);
 "#,
+    r#"
+CREATE TABLE link_state (
+    gallery_id  TEXT NOT NULL REFERENCES galleries(id) ON DELETE CASCADE,
+    link_hash   BLOB NOT NULL,
+    choices     TEXT NOT NULL,
+    PRIMARY KEY (gallery_id, link_hash)
+);
+"#,
 ];
 
 /// A gallery as stored: what the origin needs to sign a manifest.

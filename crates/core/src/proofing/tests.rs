@@ -629,3 +629,35 @@ proptest! {
         prop_assert_eq!(&on_b, &reference);
     }
 }
+
+#[test]
+fn merged_choices_round_trip_through_json() {
+    let ops = [
+        op(
+            "a",
+            1,
+            100,
+            Action::Select {
+                image: img(1),
+                on: true,
+            },
+        ),
+        op(
+            "a",
+            2,
+            100,
+            Action::Comment {
+                image: img(1),
+                text: "hi".into(),
+            },
+        ),
+        op("a", 3, 100, Action::Submit),
+    ];
+    let state = Choices::from_ops(&ops);
+    let json = serde_json::to_string(&state).unwrap();
+    assert_eq!(
+        serde_json::from_str::<Choices>(&json).unwrap(),
+        state,
+        "{json}"
+    );
+}

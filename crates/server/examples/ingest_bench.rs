@@ -1,0 +1,169 @@
+//! Benchmark (run by `cargo xtask bench`, not a test): how many customer
+//! choices the origin ingests per second on this machine, in batches of 100,
+//! each batch committed durably (SQLite WAL, synchronous=FULL) before it is
+//! answered, and the latency of a batch (p50, p99). Real HTTP on loopback,
+//! a real SQLite file.
+
+use std::time::{Duration, Instant};
+
+use proofline_core::hlc::Hlc;
+use proofline_core::proofing::{Action, DeviceId, Op, OpId};
+use proofline_core::{GalleryId, ImageId};
+use proofline_server::api::{AppState, SigningPolicy, router};
+use proofline_server::config::{StoreKind, StoreSettings};
+use proofline_server::db::Db;
+use proofline_server::embedded::EmbeddedStore;
+use proofline_server::publish::{PublishRequest, publish};
+use proofline_server::store::ObjectStore;
+
+const BATCH: usize = 100;
+const BATCHES_PER_CLIENT: usize = 50;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let origin = listener.local_addr()?;
+    let store = EmbeddedStore::start(
+        dir.path(),
+        "127.0.0.1:0".parse()?,
+        &[format!("http://{origin}")],
+    )
+    .await?;
+    let settings = StoreSettings {
+        kind: StoreKind::Embedded { listen: store.addr },
+        endpoint: Some(format!("http://{}", store.addr)),
+        region: "us-east-1".into(),
+        bucket: "proofline".into(),
+        prefix: String::new(),
+        path_style: true,
+        credentials: Some(proofline_server::embedded::credentials(dir.path())?),
+    };
+    let objects = ObjectStore::connect(&settings).await?;
+    let db = Db::open(&dir.path().join("proofline.sqlite3"))?;
+    let photos = dir.path().join("photos");
+    proofline_samples::write_all(&photos, &proofline_samples::demo_set())?;
+    let report = publish(
+        &db,
+        &objects,
+        &PublishRequest {
+            dir: photos,
+            title: "Bench".into(),
+            label: String::new(),
+            rules: Default::default(),
+        },
+    )
+    .await?;
+    let images: Vec<ImageId> = db
+        .gallery(&report.gallery)?
+        .expect("published")
+        .images
+        .into_iter()
+        .map(|i| i.id)
+        .collect();
+    let state = AppState {
+        db,
+        store: objects,
+        signing: SigningPolicy::default(),
+        mirrors: Default::default(),
+    };
+    tokio::spawn(async move { axum::serve(listener, router(state, None)).await });
+
+    println!(
+        "== op ingestion benchmark (batches of {BATCH}, durable commits, real HTTP + SQLite file) =="
+    );
+    println!("clients | ops      | seconds | ops/s   | batch p50 | batch p99");
+    for clients in [1, 4] {
+        let url = format!(
+            "http://{origin}/api/galleries/{}/ops",
+            report.gallery.as_str()
+        );
+        let started = Instant::now();
+        let mut tasks = tokio::task::JoinSet::new();
+        for c in 0..clients {
+            let (url, token, gallery, images) = (
+                url.clone(),
+                report.token.as_str().to_owned(),
+                report.gallery.clone(),
+                images.clone(),
+            );
+            tasks.spawn(async move {
+                client(
+                    &url,
+                    &token,
+                    &gallery,
+                    &images,
+                    &format!("bench-{clients}-{c}"),
+                )
+                .await
+            });
+        }
+        let mut latencies = Vec::new();
+        while let Some(r) = tasks.join_next().await {
+            latencies.extend(r??);
+        }
+        let secs = started.elapsed().as_secs_f64();
+        latencies.sort();
+        let ops = clients * BATCHES_PER_CLIENT * BATCH;
+        let pct =
+            |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
+        println!(
+            "{clients:>7} | {ops:>8} | {secs:>7.2} | {:>7.0} | {:>6.1} ms | {:>6.1} ms",
+            ops as f64 / secs,
+            pct(0.50).as_secs_f64() * 1000.0,
+            pct(0.99).as_secs_f64() * 1000.0,
+        );
+    }
+    store.stop().await;
+    Ok(())
+}
+
+/// One device sending its batches one after another; answers each batch's latency.
+async fn client(
+    url: &str,
+    token: &str,
+    gallery: &GalleryId,
+    images: &[ImageId],
+    name: &str,
+) -> anyhow::Result<Vec<Duration>> {
+    let http = reqwest::Client::new();
+    let device = DeviceId::parse(format!("{name}-device"))?;
+    let mut clock = Hlc::ZERO;
+    let mut latencies = Vec::with_capacity(BATCHES_PER_CLIENT);
+    for b in 0..BATCHES_PER_CLIENT {
+        let ops: Vec<Op> = (0..BATCH)
+            .map(|i| {
+                clock = clock.tick(proofline_server::unix_now_ms());
+                let image = images[(b + i) % images.len()].clone();
+                Op {
+                    id: OpId::parse(format!("{name}-{b:04}-{i:03}")).expect("valid"),
+                    device: device.clone(),
+                    gallery: gallery.clone(),
+                    hlc: clock,
+                    action: if i % 4 == 0 {
+                        Action::Comment {
+                            image,
+                            text: format!("note {b}/{i}"),
+                        }
+                    } else {
+                        Action::Favourite {
+                            image,
+                            on: i % 2 == 0,
+                        }
+                    },
+                }
+            })
+            .collect();
+        let started = Instant::now();
+        let resp = http
+            .post(url)
+            .bearer_auth(token)
+            .json(&serde_json::json!({ "ops": ops }))
+            .send()
+            .await?;
+        anyhow::ensure!(resp.status() == 200, "batch refused: {}", resp.status());
+        resp.bytes().await?;
+        latencies.push(started.elapsed());
+    }
+    Ok(latencies)
+}
