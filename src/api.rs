@@ -4,7 +4,7 @@
 
 use gloo_net::http::{Request, RequestBuilder};
 use gloo_timers::callback::Timeout;
-use proofline_core::proofing::ChoicesReply;
+use proofline_core::proofing::{ChoicesReply, StudioReport};
 use proofline_core::route::ShareToken;
 use proofline_core::{GalleryId, Manifest, ManifestError};
 
@@ -62,6 +62,42 @@ async fn get_manifest(request: gloo_net::http::RequestBuilder) -> Result<Manifes
     drop(timeout);
     match response.status() {
         200 => Manifest::from_json(&body?).map_err(LoadError::Damaged),
+        401 | 403 => Err(LoadError::Unauthorized),
+        404 | 410 => Err(LoadError::NotFound),
+        status => Err(LoadError::Server(status)),
+    }
+}
+
+/// The studio's page: every link's choices (studio token, not a share token).
+pub async fn fetch_studio_report(
+    origin: &str,
+    gallery: &GalleryId,
+    token: &ShareToken,
+) -> Result<StudioReport, LoadError> {
+    let url = format!("{origin}/api/studio/galleries/{gallery}");
+    let text = studio_get(&url, token).await?;
+    serde_json::from_str(&text).map_err(|_| LoadError::Server(200))
+}
+
+/// The selected file names as CSV.
+pub async fn fetch_studio_csv(
+    origin: &str,
+    gallery: &GalleryId,
+    token: &ShareToken,
+) -> Result<String, LoadError> {
+    studio_get(
+        &format!("{origin}/api/studio/galleries/{gallery}/selection.csv"),
+        token,
+    )
+    .await
+}
+
+async fn studio_get(url: &str, token: &ShareToken) -> Result<String, LoadError> {
+    let (builder, _timeout) = abort_after(bearer(Request::get(url), token), TIMEOUT_MS);
+    let response = builder.send().await.map_err(|_| LoadError::Unreachable)?;
+    let body = response.text().await.map_err(|_| LoadError::Unreachable)?;
+    match response.status() {
+        200 => Ok(body),
         401 | 403 => Err(LoadError::Unauthorized),
         404 | 410 => Err(LoadError::NotFound),
         status => Err(LoadError::Server(status)),

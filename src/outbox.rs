@@ -53,6 +53,8 @@ pub struct Delivery {
     pub not_sent: Vec<String>,
     /// The studio refused the requests themselves (e.g. the link was revoked).
     pub stopped: Option<String>,
+    /// The studio's receipt for this device's "Submit selection".
+    pub submit_receipt: Option<String>,
 }
 
 /// What the studio confirmed, as kept on the device.
@@ -62,6 +64,8 @@ struct Confirmed {
     last_receipt: Option<(String, i64)>,
     #[serde(default)]
     not_sent: Vec<String>,
+    #[serde(default)]
+    submit_receipt: Option<String>,
 }
 
 struct Inner {
@@ -349,7 +353,11 @@ impl Outbox {
                     continue;
                 };
                 match &receipt.outcome {
-                    Outcome::Applied { .. } | Outcome::Duplicate { .. } => {}
+                    Outcome::Applied { receipt, .. } | Outcome::Duplicate { receipt, .. } => {
+                        if op.action == Action::Submit {
+                            i.confirmed.submit_receipt = Some(receipt.clone());
+                        }
+                    }
                     Outcome::Refused { message, .. } | Outcome::Invalid { message } => {
                         let what = i.describe(&op.action);
                         i.confirmed.not_sent.push(format!("{what}: {message}"));
@@ -435,6 +443,7 @@ impl Outbox {
             last_receipt: i.confirmed.last_receipt.clone(),
             not_sent: i.confirmed.not_sent.clone(),
             stopped: i.stopped.clone(),
+            submit_receipt: i.confirmed.submit_receipt.clone(),
         });
     }
 }

@@ -26,6 +26,8 @@ export interface Studio {
   restartOrigin: () => Promise<void>;
   /** Runs a `proofline` subcommand on this studio's data; answers its stdout. */
   cli: (args: string[]) => string;
+  /** The studio's page for the gallery, as publish printed it. */
+  studioLink: string;
   /** The gallery id and token of the share link. */
   gallery: string;
   token: string;
@@ -118,6 +120,7 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio &
     origin,
     storeOrigin,
     link: '',
+    studioLink: '',
     gallery: '',
     token: '',
     cli: (args: string[]) => execFileSync(bin, [...args, '--data-dir', data], { encoding: 'utf8' }),
@@ -139,6 +142,7 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio &
   const link = out.match(/^Share link: (\S+)$/m)?.[1];
   if (!link) throw new Error(`publish printed no share link:\n${out}`);
   studio.link = link;
+  studio.studioLink = out.match(/^Studio page: (\S+)$/m)?.[1] ?? '';
   [studio.gallery, studio.token] = link.split('#/g/')[1].split('/');
   return studio;
 }

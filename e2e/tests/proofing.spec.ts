@@ -221,6 +221,7 @@ test("the studio's rules: the maximum blocks, submit says what is missing, a loc
     await page.getByRole('button', { name: 'Submit', exact: true }).click();
     await expect(status).toContainText('2 selected · Selection submitted on');
     await expect(page.locator('.outbox')).toContainText('All choices received by the studio', { timeout: 20_000 });
+    await expect(status).toHaveText(/Selection submitted on .*\. Studio's receipt: [0-9A-F]{4}-[0-9A-F]{4}\.$/);
     await choice(page, 'Select', names[6]).click();
     await expect(page.getByRole('alert').filter({ hasText: /^Your selection was submitted on .*; it can no longer change\./ })).toBeVisible();
 
@@ -233,6 +234,25 @@ test("the studio's rules: the maximum blocks, submit says what is missing, a loc
     await expect(page.getByText('Not accepted by the studio (1)')).toBeVisible();
     const h = await held(studio);
     expect(h.op_count).toBe(7); // 3 + 2 unselects + 1 select + submit
+
+    // The studio's page shows the link's selection and hands over the CSV.
+    await page.goto(studio.studioLink);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sample wedding');
+    await expect(page.getByText(/^Choose 2 to 3 photos\. Locked on /)).toBeVisible();
+    const link = page.getByRole('region', { name: 'Share link' });
+    await expect(link.locator('.summary')).toHaveText(/^2 selected · 0 favourites · 0 comments · submitted on /);
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download selection (CSV)' }).click();
+    const csv = await (await download).createReadStream();
+    let text = '';
+    for await (const chunk of csv) text += chunk;
+    const rows = text.trim().split('\n');
+    expect(rows[0]).toBe('file_name,link,favourite,verdict,comments');
+    expect(rows.length).toBe(3);
+    for (const row of rows.slice(1)) expect(row).toMatch(/^"[^"]+\.(jpg|png)","",no,,""$/);
+    // A wrong studio token shows nothing.
+    await page.goto(studio.studioLink.replace(/\/[^/]+$/, '/AAAAAAAAAAAAAAAAAAAAAA'));
+    await expect(page.getByRole('heading', { name: "We can't show this studio page" })).toBeVisible();
   } finally {
     await studio.stop();
   }

@@ -32,10 +32,16 @@ pub fn SelectionBar(manifest: StoredValue<Manifest>) -> impl IntoView {
         let n = count();
         let selected = format!("{n} selected");
         match (submitted(), locked) {
-            (Some(at), _) => format!(
-                "{selected} · Selection submitted on {}.",
-                proofline_core::proofing::day_label(at)
-            ),
+            (Some(at), _) => {
+                let receipt = match outbox.delivery.with(|d| d.submit_receipt.clone()) {
+                    Some(r) => format!(" Studio's receipt: {r}."),
+                    None => String::new(),
+                };
+                format!(
+                    "{selected} · Selection submitted on {}.{receipt}",
+                    proofline_core::proofing::day_label(at)
+                )
+            }
             (None, Some(at)) => format!(
                 "{selected} · The studio locked this gallery on {}.",
                 proofline_core::proofing::day_label(at)

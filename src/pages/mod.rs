@@ -1,1 +1,2 @@
 pub mod gallery;
+pub mod studio;

@@ -655,6 +655,33 @@ pub struct ChoicesReply {
     pub server_time: i64,
 }
 
+/// What the studio's page shows for a gallery (`GET /api/studio/galleries/{id}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudioReport {
+    pub gallery: GalleryId,
+    pub title: String,
+    #[serde(default)]
+    pub rules: SelectionRules,
+    #[serde(default)]
+    pub locked_at: Option<i64>,
+    pub links: Vec<LinkReport>,
+}
+
+/// One share link's choices, by file name, in gallery order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkReport {
+    pub label: String,
+    pub revoked: bool,
+    pub op_count: u64,
+    pub submitted_at: Option<i64>,
+    pub selected: Vec<String>,
+    pub favourites: Vec<String>,
+    pub approved: Vec<String>,
+    pub changes_requested: Vec<String>,
+    /// (file name, text), oldest first.
+    pub comments: Vec<(String, String)>,
+}
+
 /// The state a device shows: what the studio confirmed, then its own ops not
 /// yet confirmed on top.
 pub fn local_view<'a>(confirmed: &Choices, pending: impl IntoIterator<Item = &'a Op>) -> Choices {

@@ -46,6 +46,11 @@ pub enum Route {
         /// The photo open in the lightbox, if any.
         image: Option<ImageId>,
     },
+    /// The studio's page for a gallery: what each link chose.
+    Studio {
+        gallery: GalleryId,
+        token: ShareToken,
+    },
     NotFound,
 }
 
@@ -73,6 +78,10 @@ impl Route {
         let route = match parts.as_slice() {
             ["g", g, t] => gallery(g, t, None),
             ["g", g, t, "i", i] => ImageId::parse(*i).ok().and_then(|i| gallery(g, t, Some(i))),
+            ["studio", g, t] => GalleryId::parse(*g)
+                .ok()
+                .zip(ShareToken::parse(*t).ok())
+                .map(|(gallery, token)| Route::Studio { gallery, token }),
             _ => None,
         };
         route.unwrap_or(Route::NotFound)
@@ -93,6 +102,7 @@ impl Route {
                 token,
                 image: Some(image),
             } => format!("#/g/{gallery}/{}/i/{image}", token.as_str()),
+            Route::Studio { gallery, token } => format!("#/studio/{gallery}/{}", token.as_str()),
         }
     }
 
@@ -134,6 +144,20 @@ mod tests {
             Route::parse(&format!("#/g/g1/{TOKEN}/i/abc123")),
             gallery(Some("abc123"))
         );
+    }
+
+    #[test]
+    fn studio_pages_parse_and_round_trip() {
+        let r = Route::parse(&format!("#/studio/g1/{TOKEN}"));
+        assert_eq!(
+            r,
+            Route::Studio {
+                gallery: GalleryId::parse("g1").unwrap(),
+                token: ShareToken::parse(TOKEN).unwrap(),
+            }
+        );
+        assert_eq!(Route::parse(&r.to_hash()), r);
+        assert_eq!(Route::parse("#/studio/g1/short"), Route::NotFound);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use proofline_core::expiry::{SigningWindow, signing_window};
 use proofline_core::manifest::MANIFEST_VERSION;
-use proofline_core::proofing::{ChoicesReply, MAX_OPS_PER_BATCH};
+use proofline_core::proofing::{ChoicesReply, MAX_OPS_PER_BATCH, StudioReport};
 use proofline_core::{GalleryId, Image, Manifest, Rendition, Renditions};
 use serde::Serialize;
 use tower_http::cors::CorsLayer;
@@ -23,7 +23,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::choices::read_batch;
+use crate::choices::{LinkChoices, read_batch, selection_csv, studio_report};
 use crate::db::{Db, StoredGallery, StoredRendition};
 use crate::mirror::{Mirrors, mirror_url};
 use crate::store::ObjectStore;
@@ -100,6 +100,8 @@ pub fn router(state: AppState, client_dir: Option<PathBuf>) -> axum::Router {
         .route("/galleries/{id}", get(get_gallery))
         .route("/galleries/{id}/ops", post(post_ops))
         .route("/galleries/{id}/choices", get(get_choices))
+        .route("/studio/galleries/{id}", get(get_studio_report))
+        .route("/studio/galleries/{id}/selection.csv", get(get_studio_csv))
         .fallback(|| async { AppError::NotFound })
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -280,6 +282,56 @@ async fn get_choices(
     let db = state.db.clone();
     let reply = blocking(move || Ok(db.choices(&id, &link, crate::unix_now())?)).await?;
     Ok(Json(reply))
+}
+
+/// Checks a studio token (constant time) and loads the gallery's choices.
+async fn studio(
+    state: &AppState,
+    id: String,
+    headers: &HeaderMap,
+) -> Result<(StoredGallery, Vec<LinkChoices>), AppError> {
+    let id = GalleryId::parse(id).map_err(|_| AppError::NotFound)?;
+    let token = bearer(headers).unwrap_or_default().to_string();
+    let db = state.db.clone();
+    blocking(move || {
+        let stored = db.studio_token_hash(&id)?.ok_or(AppError::NotFound)?;
+        let ok = stored.is_some_and(|h| crate::secret::token_matches(&token, &h));
+        if !ok || token.is_empty() {
+            return Err(AppError::Unauthorized);
+        }
+        let gallery = db.gallery(&id)?.ok_or(AppError::NotFound)?;
+        let links = db.gallery_choices(&id)?;
+        Ok((gallery, links))
+    })
+    .await
+}
+
+/// The studio's page data: every link's choices by file name.
+async fn get_studio_report(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<StudioReport>, AppError> {
+    let (gallery, links) = studio(&state, id, &headers).await?;
+    Ok(Json(studio_report(&gallery, &links)))
+}
+
+/// The selected file names as CSV, for the studio's editing tool.
+async fn get_studio_csv(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let (gallery, links) = studio(&state, id, &headers).await?;
+    let disposition = format!("attachment; filename=\"{}-selection.csv\"", gallery.id);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        selection_csv(&gallery, &links),
+    )
+        .into_response())
 }
 
 /// Builds the manifest for `gallery` with every rendition presigned for `window`.

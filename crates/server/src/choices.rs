@@ -11,8 +11,8 @@ use std::collections::BTreeSet;
 
 use anyhow::Context as _;
 use proofline_core::proofing::{
-    Choices, ChoicesReply, Op, OpError, OpReceipt, Outcome, Policy, SelectionRules, Verdict,
-    receipt_id,
+    Choices, ChoicesReply, LinkReport, Op, OpError, OpReceipt, Outcome, Policy, SelectionRules,
+    StudioReport, Verdict, day_label, receipt_id,
 };
 use proofline_core::{GalleryId, ImageId};
 use rusqlite::{OptionalExtension as _, TransactionBehavior, params};
@@ -207,6 +207,32 @@ impl Db {
         Ok(n == 1)
     }
 
+    /// Gives the gallery a new studio token (the old one stops working);
+    /// `false` if there is no such gallery.
+    pub fn set_studio_token(&self, gallery: &GalleryId, hash: &[u8; 32]) -> anyhow::Result<bool> {
+        let n = self.conn().execute(
+            "UPDATE galleries SET studio_token_hash = ?2 WHERE id = ?1",
+            params![gallery.as_str(), &hash[..]],
+        )?;
+        Ok(n == 1)
+    }
+
+    /// The hash of the gallery's studio token: `None` if there is no such
+    /// gallery, `Some(None)` if it has no studio token.
+    pub fn studio_token_hash(
+        &self,
+        gallery: &GalleryId,
+    ) -> anyhow::Result<Option<Option<Vec<u8>>>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT studio_token_hash FROM galleries WHERE id = ?1",
+                [gallery.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// Locks (final: customers' changes are refused from now on) or unlocks a
     /// gallery; `false` if there is no such gallery.
     pub fn set_locked(&self, gallery: &GalleryId, at: Option<i64>) -> anyhow::Result<bool> {
@@ -362,76 +388,90 @@ pub fn selection_csv(gallery: &StoredGallery, links: &[LinkChoices]) -> String {
     out
 }
 
-/// The studio's report for a terminal.
-pub fn report(gallery: &StoredGallery, links: &[LinkChoices]) -> String {
-    let mut out = format!("Gallery {} — {}\n", gallery.id, gallery.title);
-    if let Some(rules) = gallery.rules.summary() {
-        out.push_str(&format!("Rules: {rules}\n"));
-    }
-    if let Some(at) = gallery.locked_at {
-        out.push_str(&format!(
-            "Locked on {}.\n",
-            proofline_core::proofing::day_label(at)
-        ));
-    }
+/// Every link's choices by file name, for the studio's page and terminal.
+pub fn studio_report(gallery: &StoredGallery, links: &[LinkChoices]) -> StudioReport {
     let name = |id: &ImageId| {
         gallery
             .images
             .iter()
             .find(|i| &i.id == id)
-            .map_or(id.as_str(), |i| i.file_name.as_str())
-            .to_owned()
+            .map_or_else(|| id.to_string(), |i| i.file_name.clone())
     };
-    for link in links {
+    let files = |c: &Choices, keep: &dyn Fn(&Choices, &ImageId) -> bool| -> Vec<String> {
+        gallery
+            .images
+            .iter()
+            .filter(|i| keep(c, &i.id))
+            .map(|i| i.file_name.clone())
+            .collect()
+    };
+    StudioReport {
+        gallery: gallery.id.clone(),
+        title: gallery.title.clone(),
+        rules: gallery.rules.clone(),
+        locked_at: gallery.locked_at,
+        links: links
+            .iter()
+            .map(|l| {
+                let c = &l.choices;
+                LinkReport {
+                    label: l.label.clone(),
+                    revoked: l.revoked,
+                    op_count: l.op_count,
+                    submitted_at: c.submitted_at(),
+                    selected: files(c, &|c, i| c.is_selected(i)),
+                    favourites: files(c, &|c, i| c.is_favourite(i)),
+                    approved: files(c, &|c, i| c.verdict(i) == Verdict::Approved),
+                    changes_requested: files(c, &|c, i| c.verdict(i) == Verdict::ChangesRequested),
+                    comments: c
+                        .comments
+                        .iter()
+                        .map(|m| (name(&m.image), m.text.clone()))
+                        .collect(),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// The studio's report for a terminal.
+pub fn report_text(r: &StudioReport) -> String {
+    let mut out = format!("Gallery {} — {}\n", r.gallery, r.title);
+    if let Some(rules) = r.rules.summary() {
+        out.push_str(&format!("Rules: {rules}\n"));
+    }
+    if let Some(at) = r.locked_at {
+        out.push_str(&format!("Locked on {}.\n", day_label(at)));
+    }
+    for link in &r.links {
         let label = if link.label.is_empty() {
             "(no label)"
         } else {
             &link.label
         };
-        let c = &link.choices;
-        let favourites = gallery
-            .images
-            .iter()
-            .filter(|i| c.is_favourite(&i.id))
-            .count();
         out.push_str(&format!(
-            "\nLink {label}{}: {} selected, {favourites} favourite(s), {} comment(s), {} op(s) received",
+            "\nLink {label}{}: {} selected, {} favourite(s), {} comment(s), {} op(s) received; {}\n",
             if link.revoked { " (revoked)" } else { "" },
-            c.selected_count(),
-            c.comments.len(),
-            link.op_count
+            link.selected.len(),
+            link.favourites.len(),
+            link.comments.len(),
+            link.op_count,
+            match link.submitted_at {
+                Some(at) => format!("submitted {}", day_label(at)),
+                None => "not submitted".into(),
+            }
         ));
-        match c.submitted_at() {
-            Some(at) => out.push_str(&format!(
-                "; submitted {}\n",
-                proofline_core::proofing::day_label(at)
-            )),
-            None => out.push_str("; not submitted\n"),
-        }
-        let selected: Vec<String> = gallery
-            .images
-            .iter()
-            .filter(|i| c.is_selected(&i.id))
-            .map(|i| i.file_name.clone())
-            .collect();
-        if !selected.is_empty() {
-            out.push_str(&format!("  Selected: {}\n", selected.join(", ")));
-        }
-        for image in &gallery.images {
-            match c.verdict(&image.id) {
-                Verdict::Approved => out.push_str(&format!("  Approved: {}\n", image.file_name)),
-                Verdict::ChangesRequested => {
-                    out.push_str(&format!("  Changes requested: {}\n", image.file_name))
-                }
-                Verdict::Undecided => {}
+        for (what, files) in [
+            ("Selected", &link.selected),
+            ("Approved", &link.approved),
+            ("Changes requested", &link.changes_requested),
+        ] {
+            if !files.is_empty() {
+                out.push_str(&format!("  {what}: {}\n", files.join(", ")));
             }
         }
-        for comment in &c.comments {
-            out.push_str(&format!(
-                "  Comment on {}: {:?}\n",
-                name(&comment.image),
-                comment.text
-            ));
+        for (file, text) in &link.comments {
+            out.push_str(&format!("  Comment on {file}: {text:?}\n"));
         }
     }
     out

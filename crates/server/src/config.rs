@@ -180,6 +180,12 @@ impl Settings {
     pub fn share_link(&self, gallery: &str, token: &str) -> String {
         format!("{}/#/g/{gallery}/{token}", self.public_url)
     }
+
+    /// The studio's page for a gallery (keep it private: it shows every
+    /// link's choices).
+    pub fn studio_link(&self, gallery: &str, token: &str) -> String {
+        format!("{}/#/studio/{gallery}/{token}", self.public_url)
+    }
 }
 
 fn read_file_config(path: &Path) -> anyhow::Result<FileConfig> {

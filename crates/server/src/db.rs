@@ -80,6 +80,7 @@ CREATE TABLE link_state (
     PRIMARY KEY (gallery_id, link_hash)
 );
 "#,
+    "ALTER TABLE galleries ADD COLUMN studio_token_hash BLOB;",
 ];
 
 /// A gallery as stored: what the origin needs to sign a manifest.

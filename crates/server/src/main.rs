@@ -97,6 +97,12 @@ enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
+    /// Make a new studio page link for a gallery (the previous one stops working).
+    StudioLink {
+        gallery: String,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
     /// Show what customers chose, per share link; `--csv` for the selected files.
     Choices {
         gallery: String,
@@ -230,6 +236,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 "Share link: {}",
                 settings.share_link(report.gallery.as_str(), report.token.as_str())
             );
+            println!(
+                "Studio page: {}",
+                settings.studio_link(report.gallery.as_str(), report.studio_token.as_str())
+            );
             Ok(())
         }
         Command::Rules {
@@ -275,8 +285,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if csv {
                 print!("{}", choices::selection_csv(&gallery, &links));
             } else {
-                print!("{}", choices::report(&gallery, &links));
+                print!(
+                    "{}",
+                    choices::report_text(&choices::studio_report(&gallery, &links))
+                );
             }
+            Ok(())
+        }
+        Command::StudioLink { gallery, common } => {
+            let settings = Settings::resolve(&common, DEFAULT_ORIGIN_LISTEN.parse()?)?;
+            let (db, gallery) = open_gallery(&common, &gallery)?;
+            let token = proofline_server::secret::new_token();
+            db.set_studio_token(
+                &gallery.id,
+                &proofline_server::secret::token_hash(token.as_str()),
+            )?;
+            println!(
+                "Studio page (the previous one no longer works): {}",
+                settings.studio_link(gallery.id.as_str(), token.as_str())
+            );
             Ok(())
         }
     }

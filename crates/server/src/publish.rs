@@ -46,6 +46,8 @@ pub struct PublishRequest {
 pub struct PublishReport {
     pub gallery: GalleryId,
     pub token: ShareToken,
+    /// Opens the studio's page for this gallery.
+    pub studio_token: ShareToken,
     pub published: usize,
     pub skipped: Vec<Skipped>,
 }
@@ -137,14 +139,17 @@ pub async fn publish(
         images,
     };
     let token = crate::secret::new_token();
+    let studio_token = crate::secret::new_token();
     let published = stored.images.len();
     let db = db.clone();
     let hash = crate::secret::token_hash(token.as_str());
+    let studio_hash = crate::secret::token_hash(studio_token.as_str());
     let label = request.label.clone();
     let now = crate::unix_now();
     let stored = tokio::task::spawn_blocking(move || {
-        db.insert_gallery(&stored, &hash, &label, now)
-            .map(|()| stored)
+        db.insert_gallery(&stored, &hash, &label, now)?;
+        db.set_studio_token(&stored.id, &studio_hash)?;
+        anyhow::Ok(stored)
     })
     .await??;
     // The gallery is published; its mirror is a fallback that `serve` rewrites
@@ -156,6 +161,7 @@ pub async fn publish(
     Ok(PublishReport {
         gallery,
         token,
+        studio_token,
         published,
         skipped,
     })

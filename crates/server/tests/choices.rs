@@ -354,6 +354,38 @@ async fn two_phones_together_cannot_pass_the_maximum_and_a_lock_is_final() {
     );
     assert!(h.manifest(&report).await.locked_at.is_some());
 
+    // The studio's page: its own token, never a customer's.
+    let studio_url = format!(
+        "http://{}/api/studio/galleries/{}",
+        h.origin, report.gallery
+    );
+    let resp = h
+        .http
+        .get(&studio_url)
+        .bearer_auth(report.token.as_str())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status(),
+        401,
+        "a share token does not open the studio page"
+    );
+    let page: proofline_core::proofing::StudioReport = h
+        .http
+        .get(&studio_url)
+        .bearer_auth(report.studio_token.as_str())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page.links.len(), 1);
+    assert_eq!(page.links[0].selected.len(), 2);
+    assert!(page.links[0].submitted_at.is_some());
+    assert!(page.locked_at.is_some());
+
     let links = h.db.gallery_choices(&report.gallery).unwrap();
     let gallery = h.db.gallery(&report.gallery).unwrap().unwrap();
     let csv = proofline_server::choices::selection_csv(&gallery, &links);
