@@ -257,3 +257,25 @@ test("the studio's rules: the maximum blocks, submit says what is missing, a loc
     await studio.stop();
   }
 });
+
+test('two tabs of one gallery share their choices and the studio gets each once', async ({ context }) => {
+  const studio = await startStudio();
+  try {
+    const [one, two] = [await context.newPage(), await context.newPage()];
+    const [g1, g2] = [new GalleryPage(one), new GalleryPage(two)];
+    await g1.open(studio.link);
+    await g2.open(studio.link);
+    const names = await photoNames(g1);
+    await choice(one, 'Favourite', names[0]).click();
+    await choice(two, 'Select', names[1]).click();
+    // Each tab shows the other's choice without a reload.
+    await expect(choice(two, 'Favourite', names[0])).toHaveAttribute('aria-pressed', 'true');
+    await expect(choice(one, 'Select', names[1])).toHaveAttribute('aria-pressed', 'true');
+    for (const p of [one, two]) {
+      await expect(p.locator('.outbox')).toContainText('All choices received by the studio', { timeout: 20_000 });
+    }
+    expect((await held(studio)).op_count).toBe(2);
+  } finally {
+    await studio.stop();
+  }
+});
