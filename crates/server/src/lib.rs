@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod choices;
+pub mod cloudfront;
 pub mod config;
 pub mod db;
 pub mod embedded;
