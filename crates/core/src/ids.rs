@@ -27,12 +27,6 @@ pub enum IdError {
     BadHash(String),
 }
 
-const MAX_ID_LEN: usize = 64;
-
-fn check_id(what: &'static str, s: &str) -> Result<(), IdError> {
-    check_url_safe(what, s, 1, MAX_ID_LEN)
-}
-
 /// Checks that `s` is `min..=max` characters of `[A-Za-z0-9_-]`: text that goes
 /// into URL paths and hashes as it is, with nothing to escape.
 pub(crate) fn check_url_safe(
@@ -88,30 +82,36 @@ macro_rules! string_newtype {
 }
 pub(crate) use string_newtype;
 
+/// A `String` newtype of URL-safe text (`[A-Za-z0-9_-]`), `min..=max`
+/// characters (1..=64 unless given), checked by `parse` and by serde.
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident, $what:literal) => {
+        $crate::ids::id_type!($(#[$doc])* $name, $what, 1, 64);
+    };
+    ($(#[$doc:meta])* $name:ident, $what:literal, $min:literal, $max:literal) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
         pub struct $name(String);
 
         impl $name {
-            pub fn parse(s: impl Into<String>) -> Result<Self, IdError> {
+            pub fn parse(s: impl Into<String>) -> Result<Self, $crate::ids::IdError> {
                 let s = s.into();
-                check_id($what, &s)?;
+                $crate::ids::check_url_safe($what, &s, $min, $max)?;
                 Ok(Self(s))
             }
         }
 
-        string_newtype!($name);
+        $crate::ids::string_newtype!($name);
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(&self.0)
             }
         }
     };
 }
+pub(crate) use id_type;
 
 id_type!(
     /// A gallery's public identifier, as it appears in share links.

@@ -16,8 +16,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::expiry::{civil_from_days, days_from_civil, days_in_month};
 use crate::hlc::Hlc;
-use crate::ids::{GalleryId, IdError, ImageId, check_url_safe, string_newtype};
+use crate::ids::{GalleryId, IdError, ImageId, id_type};
 
 /// Longest comment, in characters.
 pub const MAX_COMMENT_CHARS: usize = 2_000;
@@ -29,34 +30,19 @@ pub const SEND_BATCH: usize = 100;
 /// corrected by the server's, so more than this is a broken clock.
 pub const MAX_CLOCK_AHEAD_MS: u64 = 10 * 60 * 1000;
 
-macro_rules! token_type {
-    ($(#[$doc:meta])* $name:ident, $what:literal) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
-
-        impl $name {
-            pub fn parse(s: impl Into<String>) -> Result<Self, IdError> {
-                let s = s.into();
-                check_url_safe($what, &s, 8, 64)?;
-                Ok(Self(s))
-            }
-        }
-
-        string_newtype!($name);
-    };
-}
-
-token_type!(
+id_type!(
     /// A browser profile's random id, made once and kept in IndexedDB.
     DeviceId,
-    "a device id"
+    "a device id",
+    8,
+    64
 );
-token_type!(
+id_type!(
     /// An op's random id, made on the device: the server applies each at most once.
     OpId,
-    "an op id"
+    "an op id",
+    8,
+    64
 );
 
 /// The customer's verdict on one photo.
@@ -720,20 +706,10 @@ pub fn end_of_day(date: &str) -> Result<i64, String> {
         }
     };
     let (year, month, day) = (next(9999)?, next(12)?, next(31)?);
-    // Howard Hinnant's days_from_civil.
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let end = days * 86_400 + 86_399;
-    // 31 Feb would silently become 3 Mar: refuse dates that do not round-trip.
-    if !day_label(end).starts_with(&format!("{day} ")) {
+    if day > days_in_month(year, month) {
         return Err(bad());
     }
-    Ok(end)
+    Ok(days_from_civil(year, month, day) * 86_400 + 86_399)
 }
 
 /// "12 Nov 2026" for Unix seconds, in UTC.
@@ -741,16 +717,7 @@ pub fn day_label(unix: i64) -> String {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    // Howard Hinnant's civil_from_days.
-    let z = unix.div_euclid(86_400) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = civil_from_days(unix.div_euclid(86_400));
     format!("{day} {} {year}", MONTHS[(month - 1) as usize])
 }
 
