@@ -134,9 +134,9 @@ mod tests {
     use super::*;
 
     /// Made by botocore's `CloudFrontSigner` (`gen_cloudfront_vectors.py`
-    /// beside them), copied from the design's shared vectors.
+    /// beside them); the same fixtures prove `proofline_core::expiry`.
     const VECTORS: &str =
-        include_str!("../tests/fixtures/cloudfront/cloudfront_signed_url_vectors.json");
+        include_str!("../../core/tests/fixtures/cloudfront_signed_url_vectors.json");
 
     fn vectors() -> serde_json::Value {
         serde_json::from_str(VECTORS).unwrap()

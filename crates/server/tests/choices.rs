@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, HashSet};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Backend, Harness, awkward_samples};
+use common::{Backend, Harness, awkward_samples, free_port};
 use proofline_core::hlc::Hlc;
 use proofline_core::proofing::{
     Action, ChoicesReply, DeviceId, Op, OpId, Outcome, SelectionRules, Verdict,
@@ -52,6 +52,10 @@ impl Phone {
     }
 }
 
+fn ops_url(h: &Harness, report: &PublishReport) -> String {
+    format!("http://{}/api/galleries/{}/ops", h.origin, report.gallery)
+}
+
 async fn post(
     h: &Harness,
     report: &PublishReport,
@@ -59,10 +63,7 @@ async fn post(
 ) -> (reqwest::StatusCode, serde_json::Value) {
     let resp = h
         .http
-        .post(format!(
-            "http://{}/api/galleries/{}/ops",
-            h.origin, report.gallery
-        ))
+        .post(ops_url(h, report))
         .bearer_auth(report.token.as_str())
         .json(&body)
         .send()
@@ -229,10 +230,7 @@ async fn malformed_ops_are_refused_one_by_one_and_the_rest_applied() {
     // Whole requests that are not batches get a clear 400.
     let resp = h
         .http
-        .post(format!(
-            "http://{}/api/galleries/{}/ops",
-            h.origin, report.gallery
-        ))
+        .post(ops_url(&h, &report))
         .bearer_auth(report.token.as_str())
         .body("{not json")
         .send()
@@ -257,10 +255,7 @@ async fn malformed_ops_are_refused_one_by_one_and_the_rest_applied() {
     let huge = "x".repeat(proofline_server::api::MAX_BODY_BYTES + 1);
     let resp = h
         .http
-        .post(format!(
-            "http://{}/api/galleries/{}/ops",
-            h.origin, report.gallery
-        ))
+        .post(ops_url(&h, &report))
         .bearer_auth(report.token.as_str())
         .body(huge)
         .send()
@@ -270,10 +265,7 @@ async fn malformed_ops_are_refused_one_by_one_and_the_rest_applied() {
     // And without the link's token, nothing.
     let resp = h
         .http
-        .post(format!(
-            "http://{}/api/galleries/{}/ops",
-            h.origin, report.gallery
-        ))
+        .post(ops_url(&h, &report))
         .bearer_auth("not-the-token")
         .json(&json!({ "ops": [] }))
         .send()
@@ -412,14 +404,6 @@ struct Origin {
 
 fn proofline() -> Command {
     Command::new(env!("CARGO_BIN_EXE_proofline"))
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 impl Origin {
