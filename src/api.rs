@@ -43,8 +43,7 @@ pub async fn fetch_manifest(
     token: &ShareToken,
 ) -> Result<Manifest, LoadError> {
     let url = format!("{origin}/api/galleries/{gallery}");
-    let request = Request::get(&url).header("Authorization", &format!("Bearer {}", token.as_str()));
-    get_manifest(request).await
+    get_manifest(bearer(Request::get(&url), token)).await
 }
 
 /// Fetches a manifest mirror from object storage (a signed URL; no token).
@@ -52,16 +51,16 @@ pub async fn fetch_mirror(url: &str) -> Result<Manifest, LoadError> {
     get_manifest(Request::get(url).cache(web_sys::RequestCache::NoStore)).await
 }
 
-async fn get_manifest(request: gloo_net::http::RequestBuilder) -> Result<Manifest, LoadError> {
-    let controller = web_sys::AbortController::new().map_err(|_| LoadError::Unreachable)?;
-    let signal = controller.signal();
-    let timeout = gloo_timers::callback::Timeout::new(TIMEOUT_MS, move || controller.abort());
-    let response = request.abort_signal(Some(&signal)).send().await;
-    let response = response.map_err(|_| LoadError::Unreachable)?;
-    let body = response.text().await.map_err(|_| LoadError::Unreachable);
-    drop(timeout);
+async fn get_manifest(request: RequestBuilder) -> Result<Manifest, LoadError> {
+    Manifest::from_json(&get_text(request).await?).map_err(LoadError::Damaged)
+}
+
+/// A GET within [`TIMEOUT_MS`]: the body of a 200, else why not.
+async fn get_text(request: RequestBuilder) -> Result<String, LoadError> {
+    let (request, _timeout) = abort_after(request, TIMEOUT_MS);
+    let response = request.send().await.map_err(|_| LoadError::Unreachable)?;
     match response.status() {
-        200 => Manifest::from_json(&body?).map_err(LoadError::Damaged),
+        200 => response.text().await.map_err(|_| LoadError::Unreachable),
         401 | 403 => Err(LoadError::Unauthorized),
         404 | 410 => Err(LoadError::NotFound),
         status => Err(LoadError::Server(status)),
@@ -93,15 +92,7 @@ pub async fn fetch_studio_csv(
 }
 
 async fn studio_get(url: &str, token: &ShareToken) -> Result<String, LoadError> {
-    let (builder, _timeout) = abort_after(bearer(Request::get(url), token), TIMEOUT_MS);
-    let response = builder.send().await.map_err(|_| LoadError::Unreachable)?;
-    let body = response.text().await.map_err(|_| LoadError::Unreachable)?;
-    match response.status() {
-        200 => Ok(body),
-        401 | 403 => Err(LoadError::Unauthorized),
-        404 | 410 => Err(LoadError::NotFound),
-        status => Err(LoadError::Server(status)),
-    }
+    get_text(bearer(Request::get(url), token)).await
 }
 
 /// Why a batch of choices was not delivered.

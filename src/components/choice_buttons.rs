@@ -3,54 +3,67 @@
 
 use leptos::prelude::*;
 use proofline_core::ImageId;
-use proofline_core::proofing::Action;
+use proofline_core::proofing::{Action, Choices};
 
 use crate::outbox::Outbox;
 
-#[component]
-pub fn FavouriteButton(image: ImageId, alt: String) -> impl IntoView {
-    let outbox = expect_context::<Outbox>();
-    let on = {
+/// Which of the two on/off choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Toggle {
+    Favourite,
+    Select,
+}
+
+impl Toggle {
+    fn is_on(self, choices: &Choices, image: &ImageId) -> bool {
+        match self {
+            Toggle::Favourite => choices.is_favourite(image),
+            Toggle::Select => choices.is_selected(image),
+        }
+    }
+
+    /// Records the opposite of what is shown now (refused with a notice if
+    /// the studio's rules say no).
+    pub fn flip(self, outbox: Outbox, image: &ImageId) {
+        let on = !outbox.view.with_untracked(|v| self.is_on(v, image));
         let image = image.clone();
-        Memo::new(move |_| outbox.view.with(|v| v.is_favourite(&image)))
-    };
-    view! {
-        <button
-            type="button"
-            class="choice favourite"
-            aria-pressed=move || on.get().to_string()
-            aria-label=format!("Favourite {alt}")
-            title="Favourite (F)"
-            on:click=move |e| {
-                e.stop_propagation();
-                outbox.record(Action::Favourite { image: image.clone(), on: !on.get_untracked() });
-            }
-        >
-            {move || if on.get() { "♥" } else { "♡" }}
-        </button>
+        outbox.record(match self {
+            Toggle::Favourite => Action::Favourite { image, on },
+            Toggle::Select => Action::Select { image, on },
+        });
     }
 }
 
 #[component]
-pub fn SelectButton(image: ImageId, alt: String) -> impl IntoView {
+pub fn ChoiceButton(toggle: Toggle, image: ImageId, alt: String) -> impl IntoView {
     let outbox = expect_context::<Outbox>();
     let on = {
         let image = image.clone();
-        Memo::new(move |_| outbox.view.with(|v| v.is_selected(&image)))
+        Memo::new(move |_| outbox.view.with(|v| toggle.is_on(v, &image)))
+    };
+    let (class, name, title) = match toggle {
+        Toggle::Favourite => ("choice favourite", "Favourite", "Favourite (F)"),
+        Toggle::Select => ("choice select", "Select", "Select for the order (S)"),
+    };
+    let text = move || match (toggle, on.get()) {
+        (Toggle::Favourite, true) => "♥",
+        (Toggle::Favourite, false) => "♡",
+        (Toggle::Select, true) => "✓ Selected",
+        (Toggle::Select, false) => "Select",
     };
     view! {
         <button
             type="button"
-            class="choice select"
+            class=class
             aria-pressed=move || on.get().to_string()
-            aria-label=format!("Select {alt}")
-            title="Select for the order (S)"
+            aria-label=format!("{name} {alt}")
+            title=title
             on:click=move |e| {
                 e.stop_propagation();
-                outbox.record(Action::Select { image: image.clone(), on: !on.get_untracked() });
+                toggle.flip(outbox, &image);
             }
         >
-            {move || if on.get() { "✓ Selected" } else { "Select" }}
+            {text}
         </button>
     }
 }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use proofline_core::Manifest;
 use proofline_core::route::Route;
 
-use crate::components::choice_buttons::{FavouriteButton, SelectButton};
+use crate::components::choice_buttons::{ChoiceButton, Toggle};
 use crate::components::filters::Filter;
 use crate::components::tile::Tile;
 use crate::outbox::Outbox;
@@ -34,8 +34,8 @@ pub fn Grid(
                         <li hidden=hidden>
                             <Tile image open from_grid />
                             <div class="tile-actions">
-                                <FavouriteButton image=id.clone() alt=alt.clone() />
-                                <SelectButton image=id alt />
+                                <ChoiceButton toggle=Toggle::Favourite image=id.clone() alt=alt.clone() />
+                                <ChoiceButton toggle=Toggle::Select image=id alt />
                             </div>
                         </li>
                     }

@@ -9,9 +9,7 @@ use leptos::prelude::*;
 use proofline_core::route::Route;
 use proofline_core::{ImageId, Manifest};
 
-use proofline_core::proofing::Action;
-
-use crate::components::choice_buttons::{FavouriteButton, SelectButton};
+use crate::components::choice_buttons::{ChoiceButton, Toggle};
 use crate::components::review::Review;
 use crate::loader::Loader;
 use crate::outbox::Outbox;
@@ -71,20 +69,8 @@ pub fn Lightbox(
                 "ArrowLeft" => go(&prev),
                 "ArrowRight" => go(&next),
                 "Escape" => close(),
-                "f" | "F" => {
-                    let on = !outbox.view.with_untracked(|v| v.is_favourite(&id));
-                    outbox.record(Action::Favourite {
-                        image: id.clone(),
-                        on,
-                    });
-                }
-                "s" | "S" => {
-                    let on = !outbox.view.with_untracked(|v| v.is_selected(&id));
-                    outbox.record(Action::Select {
-                        image: id.clone(),
-                        on,
-                    });
-                }
+                "f" | "F" => Toggle::Favourite.flip(outbox, &id),
+                "s" | "S" => Toggle::Select.flip(outbox, &id),
                 "c" | "C" => {
                     if let Some(t) = comment_box.get_untracked() {
                         e.prevent_default();
@@ -175,8 +161,8 @@ pub fn Lightbox(
             }}
             <p class="caption">{current.alt.clone()} " · " {position}</p>
             <div class="lightbox-choices">
-                <FavouriteButton image=current.id.clone() alt=current.alt.clone() />
-                <SelectButton image=current.id.clone() alt=current.alt.clone() />
+                <ChoiceButton toggle=Toggle::Favourite image=current.id.clone() alt=current.alt.clone() />
+                <ChoiceButton toggle=Toggle::Select image=current.id.clone() alt=current.alt.clone() />
             </div>
             <Review image=current.id.clone() alt=current.alt.clone() comment_box />
             <button
