@@ -27,6 +27,8 @@ pub fn use_photo(
     let loader = expect_context::<Loader>();
     let (photo, set_photo) = signal(Photo::Waiting);
     let started = StoredValue::new(false);
+    // Dropping the load withdraws its queued download (a tile scrolled away).
+    let running = StoredValue::new_local(None::<futures::future::AbortHandle>);
     let fresh_urls = loader.fresh_urls;
     Effect::new(move |_| {
         // A photo that could not load tries again when fresh URLs arrive.
@@ -37,7 +39,7 @@ pub fn use_photo(
         }
         started.set_value(true);
         let (loader, rendition) = (loader.clone(), rendition.clone());
-        leptos::task::spawn_local(async move {
+        let (task, handle) = futures::future::abortable(async move {
             let next = match loader.load(&rendition, priority).await {
                 Ok(bytes) => match object_url(&bytes) {
                     Some(url) => Photo::Ready(url),
@@ -51,8 +53,15 @@ pub fn use_photo(
                 revoke(&url);
             }
         });
+        running.set_value(Some(handle));
+        leptos::task::spawn_local(async move {
+            let _ = task.await;
+        });
     });
     on_cleanup(move || {
+        if let Some(handle) = running.try_get_value().flatten() {
+            handle.abort();
+        }
         if let Some(Photo::Ready(url)) = photo.try_get_untracked() {
             revoke(&url);
         }

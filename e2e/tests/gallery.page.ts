@@ -23,13 +23,52 @@ export class GalleryPage {
     return this.page.getByRole('button', { name: `Open ${name}` });
   }
 
-  /** Scrolls every tile into view and waits until each thumbnail has decoded pixels. */
+  /** Scrolls the page from top to bottom a screen at a time (the grid only
+   * renders rows near the screen) and checks that every tile on screen shows
+   * decoded pixels, and that `count` different photos were seen. */
   async expectAllThumbnailsRendered(count: number) {
-    await expect(this.tiles).toHaveCount(count);
-    for (const tile of await this.tiles.all()) {
-      await tile.scrollIntoViewIfNeeded();
-      await expectDecoded(tile.locator('img'));
+    const seen = new Set<string>();
+    await this.page.evaluate(() => window.scrollTo(0, 0));
+    for (;;) {
+      await expect
+        .poll(async () => {
+          const on = await this.tilesOnScreen();
+          return on.length > 0 && on.every((t) => t.decoded);
+        }, { message: 'every tile on screen shows its thumbnail' })
+        .toBe(true);
+      for (const t of await this.tilesOnScreen()) seen.add(t.id);
+      const moved = await this.page.evaluate(() => {
+        const before = window.scrollY;
+        window.scrollBy(0, window.innerHeight * 0.8);
+        return window.scrollY !== before;
+      });
+      if (!moved) break;
     }
+    expect(seen.size, 'photos seen while scrolling through the grid').toBe(count);
+  }
+
+  /** The tiles intersecting the viewport, with whether their thumbnail is decoded. */
+  async tilesOnScreen(): Promise<Array<{ id: string; decoded: boolean }>> {
+    return this.page.locator('.tile').evaluateAll((tiles) =>
+      tiles
+        .filter((t) => {
+          const r = t.getBoundingClientRect();
+          return r.bottom > 0 && r.top < window.innerHeight && r.width > 0;
+        })
+        .map((t) => {
+          const img = t.querySelector('img');
+          return { id: t.id, decoded: img !== null && img.complete && img.naturalWidth > 0 };
+        }),
+    );
+  }
+
+  /** The tile of the `n`th photo shown (1-based), scrolling to the end first
+   * when it is the last: the grid only renders rows near the screen. */
+  async lastTile(count: number): Promise<Locator> {
+    await this.page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    const tile = this.page.locator(`.grid li[aria-posinset="${count}"]`).getByRole('button', { name: /^Open / });
+    await expect(tile).toBeVisible();
+    return tile;
   }
 
   /** Ids of the tiles whose thumbnail is on screen now, decoded. */

@@ -54,7 +54,7 @@ test('saving a 200-photo gallery for offline: progress, cancel, resume, then eve
     await page.reload();
     await expect(gallery.banner).toContainText("You're offline");
     await gallery.expectAllThumbnailsRendered(200);
-    await gallery.tiles.last().click();
+    await (await gallery.lastTile(200)).click();
     await gallery.expectLightboxShowing('200 of 200');
     await page.keyboard.press('ArrowLeft');
     await expectDecoded(gallery.lightbox.locator('img.proof'));

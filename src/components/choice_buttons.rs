@@ -35,7 +35,14 @@ impl Toggle {
 }
 
 #[component]
-pub fn ChoiceButton(toggle: Toggle, image: ImageId, alt: String) -> impl IntoView {
+pub fn ChoiceButton(
+    toggle: Toggle,
+    image: ImageId,
+    alt: String,
+    /// Icons only (on grid tiles, which may be narrow); the name stays the same.
+    #[prop(optional)]
+    compact: bool,
+) -> impl IntoView {
     let outbox = expect_context::<Outbox>();
     let on = {
         let image = image.clone();
@@ -48,6 +55,8 @@ pub fn ChoiceButton(toggle: Toggle, image: ImageId, alt: String) -> impl IntoVie
     let text = move || match (toggle, on.get()) {
         (Toggle::Favourite, true) => "♥",
         (Toggle::Favourite, false) => "♡",
+        (Toggle::Select, true) if compact => "✓",
+        (Toggle::Select, false) if compact => "○",
         (Toggle::Select, true) => "✓ Selected",
         (Toggle::Select, false) => "Select",
     };

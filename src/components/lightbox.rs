@@ -1,13 +1,18 @@
-//! The lightbox: one photo's `proof` rendition, previous/next with buttons and
-//! arrow keys, Escape to close; Favourite (F), Select (S), approval and
-//! comments (C). The open image is part of the URL, so Back
-//! closes it and a link can point at one photo.
+//! The lightbox: one photo's `proof` rendition, previous/next with buttons,
+//! arrow keys or a swipe (with momentum), pinch, double-tap, wheel or +/-
+//! to zoom (rules in `proofline_core::gesture`), Escape to close; Favourite
+//! (F), Select (S), approval and comments (C). The open image is part of the
+//! URL, so Back closes it and a link can point at one photo. Focus stays
+//! inside while it is open (the page behind is inert) and returns to the
+//! photo's tile in the grid when it closes.
 
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
+use proofline_core::gesture::{Gestures, Outcome, Point};
 use proofline_core::route::Route;
 use proofline_core::{ImageId, Manifest};
+use wasm_bindgen::JsCast as _;
 
 use crate::components::choice_buttons::{ChoiceButton, Toggle};
 use crate::components::review::Review;
@@ -58,6 +63,60 @@ pub fn Lightbox(
     };
     let outbox = expect_context::<Outbox>();
     let comment_box = NodeRef::<html::Textarea>::new();
+    let dialog = NodeRef::<html::Div>::new();
+    let (has_prev, has_next) = (prev.is_some(), next.is_some());
+
+    // Touch, pen and mouse on the photo.
+    let stage = NodeRef::<html::Div>::new();
+    let gestures = StoredValue::new_local(Gestures::new(1.0, 1.0, has_prev, has_next));
+    let look = RwSignal::new((gestures.with_value(Gestures::transform), false, 0.0));
+    let show = move || {
+        gestures.with_value(|g| {
+            // Transitions off while a finger drives the photo.
+            let ms = if g.tracking() { 0.0 } else { 200.0 };
+            look.set((g.transform(), g.zoomed(), ms));
+        })
+    };
+    let at = move |e: &ev::PointerEvent| -> Point {
+        let rect = stage.get_untracked().map(|s| s.get_bounding_client_rect());
+        let (left, top) = rect.as_ref().map_or((0.0, 0.0), |r| (r.left(), r.top()));
+        if let Some(r) = rect {
+            gestures.update_value(|g| g.resize(r.width(), r.height()));
+        }
+        Point::new(
+            f64::from(e.client_x()) - left,
+            f64::from(e.client_y()) - top,
+        )
+    };
+    let zoom = move |factor: f64| {
+        let Some(r) = stage.get_untracked().map(|s| s.get_bounding_client_rect()) else {
+            return;
+        };
+        let centre = Point::new(r.width() / 2.0, r.height() / 2.0);
+        gestures.update_value(|g| {
+            g.resize(r.width(), r.height());
+            if factor == 0.0 {
+                g.reset()
+            } else {
+                g.zoom_by(factor, centre)
+            }
+        });
+        show();
+    };
+    let finish = {
+        let (prev, next) = (prev.clone(), next.clone());
+        move |outcome: Outcome| {
+            let to = match outcome {
+                Outcome::Next => next.clone(),
+                Outcome::Previous => prev.clone(),
+                Outcome::None | Outcome::Tap => return,
+            };
+            // Slide out at the finger's speed, then show the neighbour.
+            let ms = gestures.with_value(Gestures::fling_ms);
+            look.update(|l| l.2 = ms);
+            set_timeout(move || go(&to), std::time::Duration::from_millis(ms as u64));
+        }
+    };
     let keys = {
         let (prev, next, close) = (prev.clone(), next.clone(), close.clone());
         let id = current.id.clone();
@@ -71,6 +130,10 @@ pub fn Lightbox(
                 "Escape" => close(),
                 "f" | "F" => Toggle::Favourite.flip(outbox, &id),
                 "s" | "S" => Toggle::Select.flip(outbox, &id),
+                "+" | "=" => zoom(1.5),
+                "-" => zoom(1.0 / 1.5),
+                "0" => zoom(0.0),
+                "Tab" => trap_focus(dialog, &e),
                 "c" | "C" => {
                     if let Some(t) = comment_box.get_untracked() {
                         e.prevent_default();
@@ -81,17 +144,7 @@ pub fn Lightbox(
             }
         })
     };
-    let tile_id = format!("tile-{}", current.id);
-    on_cleanup(move || {
-        keys.remove();
-        // Give focus back to the photo's tile in the grid.
-        if let Some(el) = document().get_element_by_id(&tile_id)
-            && let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el)
-        {
-            let _ = el.focus();
-        }
-    });
-    let dialog = NodeRef::<html::Div>::new();
+    on_cleanup(move || keys.remove());
     Effect::new(move |_| {
         if let Some(d) = dialog.get() {
             let _ = d.focus();
@@ -119,7 +172,13 @@ pub fn Lightbox(
     let alt = current.alt.clone();
     let position = format!("{} of {}", index + 1, total);
     let label = format!("{} ({position})", current.alt);
-    let (has_prev, has_next) = (prev.is_some(), next.is_some());
+    let photo_style = move || {
+        let (t, _, ms) = look.get();
+        format!(
+            "transform:translate({}px,{}px) scale({});transition:transform {ms}ms ease-out",
+            t.tx, t.ty, t.scale
+        )
+    };
     view! {
         <div
             class="lightbox"
@@ -129,6 +188,51 @@ pub fn Lightbox(
             tabindex="-1"
             node_ref=dialog
         >
+            <div
+                class="stage"
+                class:zoomed=move || look.with(|l| l.1)
+                node_ref=stage
+                on:pointerdown=move |e: ev::PointerEvent| {
+                    if let Some(s) = stage.get_untracked() {
+                        let _ = s.set_pointer_capture(e.pointer_id());
+                    }
+                    let p = at(&e);
+                    gestures.update_value(|g| g.down(e.pointer_id(), p, e.time_stamp()));
+                    show();
+                }
+                on:pointermove=move |e: ev::PointerEvent| {
+                    let p = at(&e);
+                    gestures.update_value(|g| g.moved(e.pointer_id(), p, e.time_stamp()));
+                    show();
+                }
+                on:pointerup={
+                    let finish = finish.clone();
+                    move |e: ev::PointerEvent| {
+                        let p = at(&e);
+                        let mut outcome = Outcome::None;
+                        gestures.update_value(|g| outcome = g.up(e.pointer_id(), p, e.time_stamp(), false));
+                        show();
+                        finish(outcome);
+                    }
+                }
+                on:pointercancel=move |e: ev::PointerEvent| {
+                    let p = at(&e);
+                    gestures.update_value(|g| { g.up(e.pointer_id(), p, e.time_stamp(), true); });
+                    show();
+                }
+                on:wheel=move |e: ev::WheelEvent| {
+                    e.prevent_default();
+                    let Some(r) = stage.get_untracked().map(|s| s.get_bounding_client_rect()) else {
+                        return;
+                    };
+                    let p = Point::new(f64::from(e.client_x()) - r.left(), f64::from(e.client_y()) - r.top());
+                    gestures.update_value(|g| {
+                        g.resize(r.width(), r.height());
+                        g.zoom_by((-e.delta_y() * 0.002).exp(), p);
+                    });
+                    show();
+                }
+            >
             {move || match photo.get() {
                 Photo::Ready(src) => {
                     view! {
@@ -138,6 +242,8 @@ pub fn Lightbox(
                             alt=alt.clone()
                             width=proof.width
                             height=proof.height
+                            style=photo_style
+                            draggable="false"
                         />
                     }
                         .into_any()
@@ -159,6 +265,7 @@ pub fn Lightbox(
                         .into_any()
                 }
             }}
+            </div>
             <p class="caption">{current.alt.clone()} " · " {position}</p>
             <div class="lightbox-choices">
                 <ChoiceButton toggle=Toggle::Favourite image=current.id.clone() alt=current.alt.clone() />
@@ -189,4 +296,34 @@ pub fn Lightbox(
         </div>
     }
     .into_any()
+}
+
+/// Keeps Tab and Shift+Tab cycling through the dialog's own controls.
+fn trap_focus(dialog: NodeRef<html::Div>, e: &ev::KeyboardEvent) {
+    let Some(d) = dialog.get_untracked() else {
+        return;
+    };
+    let Ok(list) = d.query_selector_all(
+        "button:not([disabled]), textarea:not([disabled]), input:not([disabled]), a[href]",
+    ) else {
+        return;
+    };
+    let items: Vec<web_sys::HtmlElement> = (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into().ok())
+        .collect();
+    let (Some(first), Some(last)) = (items.first(), items.last()) else {
+        return;
+    };
+    let active = document().active_element();
+    let at = |el: &web_sys::HtmlElement| active.as_ref() == Some(el.unchecked_ref());
+    let inside = active.as_ref().is_some_and(|a| d.contains(Some(a)));
+    let to = if e.shift_key() && (at(first) || !inside) {
+        last
+    } else if !e.shift_key() && (at(last) || !inside) {
+        first
+    } else {
+        return;
+    };
+    e.prevent_default();
+    let _ = to.focus();
 }

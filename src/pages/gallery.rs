@@ -202,6 +202,19 @@ pub fn GalleryPage(
         _ => None,
     });
     let from_grid = RwSignal::new(false);
+    // When the lightbox closes, the grid brings its last photo into view.
+    let reveal = RwSignal::new(None::<proofline_core::ImageId>);
+    Effect::new(move |previous: Option<Option<proofline_core::ImageId>>| {
+        let open = open_image.get();
+        if open.is_none()
+            && let Some(Some(last)) = previous
+        {
+            reveal.set(Some(last));
+        }
+        open
+    });
+    // Behind an open lightbox the page is inert: no focus, no screen reader.
+    let behind = move || open_image.with(Option::is_some);
     let base = Route::Gallery {
         gallery,
         token,
@@ -225,6 +238,7 @@ pub fn GalleryPage(
                             let ids = m.images.iter().map(|i| i.id.clone()).collect::<Vec<_>>();
                             let m = StoredValue::new(m);
                             view! {
+                                <div class="behind" inert=behind>
                                 <header class="gallery-header">
                                     <h1>{m.with_value(|m| m.title.clone())}</h1>
                                     <p class="count">{m.with_value(|m| photo_count(m.images.len()))}</p>
@@ -238,8 +252,9 @@ pub fn GalleryPage(
                                     <OutboxBadge online />
                                     <Filters filter images=ids />
                                 </header>
-                                <Grid manifest=m base=base.clone() from_grid filter />
+                                <Grid manifest=m base=base.clone() from_grid filter reveal />
                                 <SelectionBar manifest=m />
+                                </div>
                                 {move || {
                                     open_image
                                         .get()
@@ -269,6 +284,11 @@ fn same_images(a: &Manifest, b: &Manifest) -> bool {
 fn photo_count(n: usize) -> String {
     match n {
         1 => "1 photo".into(),
-        n => format!("{n} photos"),
+        n => format!("{} photos", count(n)),
     }
+}
+
+/// A count as people read it: 10000 → "10,000".
+pub fn count(n: usize) -> String {
+    String::from(js_sys::Number::from(n as f64).to_locale_string("en-GB"))
 }

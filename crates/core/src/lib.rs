@@ -7,6 +7,8 @@
 //! - [`placeholder`]: ThumbHash to a tiny PNG data URL for image placeholders.
 //! - [`cache`]: what the device's image cache may show, its budget, eviction.
 //! - [`loading`]: download order (visible first), retries, backoff.
+//! - [`layout`]: the grid's justified rows and what a virtualised grid asks of them.
+//! - [`gesture`]: the lightbox's swipe, pinch, pan and double-tap gestures.
 //! - [`hlc`]: hybrid logical clocks that order choices across devices.
 //! - [`proofing`]: choices as ops, their merge, the studio's selection rules.
 //! - [`route`]: the share-link route `#/g/{gallery}/{token}`.
@@ -14,8 +16,10 @@
 
 pub mod cache;
 pub mod expiry;
+pub mod gesture;
 pub mod hlc;
 pub mod ids;
+pub mod layout;
 pub mod loading;
 pub mod manifest;
 pub mod placeholder;

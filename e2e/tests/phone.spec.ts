@@ -1,0 +1,84 @@
+// A customer on a phone: the grid fits a narrow screen, and the lightbox
+// answers to fingers: swipe to the next photo, pinch and double-tap to zoom.
+// Touches are real touch events sent through Chromium's input pipeline (CDP
+// Input.dispatchTouchEvent), which the page receives as pointer events.
+import { CDPSession, Page } from '@playwright/test';
+import { test, expect } from './fixtures';
+import { GalleryPage, expectDecoded } from './gallery.page';
+
+const SAMPLE_COUNT = 12;
+
+test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+
+type Finger = { x: number; y: number };
+
+/** Moves fingers from `from` to `to` in steps, one frame apart. */
+async function gesture(cdp: CDPSession, from: Finger[], to: Finger[], steps = 8, stepMs = 16) {
+  const at = (k: number) => from.map((f, i) => ({ x: f.x + ((to[i].x - f.x) * k) / steps, y: f.y + ((to[i].y - f.y) * k) / steps, id: i }));
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(0) });
+  for (let k = 1; k <= steps; k++) {
+    await new Promise((r) => setTimeout(r, stepMs));
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(k) });
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+}
+
+async function tap(cdp: CDPSession, x: number, y: number) {
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x, y, id: 0 }] });
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+}
+
+/** How many times wider the photo is drawn than at rest (its transform's scale). */
+async function zoomOf(page: Page): Promise<number> {
+  return page.locator('.lightbox img.proof').evaluate((img) => new DOMMatrixReadOnly(getComputedStyle(img).transform).a);
+}
+
+test('on a phone: swipe to the next photo, pinch and double-tap to zoom, swipe disabled while zoomed', async ({ page, studio }) => {
+  const gallery = new GalleryPage(page);
+  await gallery.open(studio.link);
+  await gallery.expectAllThumbnailsRendered(SAMPLE_COUNT);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width, 'nothing wider than the phone').toBeLessThanOrEqual(390);
+
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await gallery.tile('Ceremony 01').tap();
+  await gallery.expectLightboxShowing(`3 of ${SAMPLE_COUNT}`);
+  const cdp = await page.context().newCDPSession(page);
+  const y = 420;
+
+  // A flick to the left shows the next photo; a short drag snaps back.
+  await gesture(cdp, [{ x: 300, y }], [{ x: 120, y }]);
+  await gallery.expectLightboxShowing(`4 of ${SAMPLE_COUNT}`);
+  await gesture(cdp, [{ x: 200, y }], [{ x: 170, y }], 10, 40);
+  await page.waitForTimeout(400);
+  await gallery.expectLightboxShowing(`4 of ${SAMPLE_COUNT}`);
+  expect(await zoomOf(page)).toBe(1);
+  // And to the right, the previous one.
+  await gesture(cdp, [{ x: 100, y }], [{ x: 330, y }]);
+  await gallery.expectLightboxShowing(`3 of ${SAMPLE_COUNT}`);
+
+  // Pinch out: fingers 80 px apart spread to 240 px → three times the size.
+  await gesture(cdp, [{ x: 155, y }, { x: 235, y }], [{ x: 75, y }, { x: 315, y }], 10);
+  await expect.poll(() => zoomOf(page)).toBeCloseTo(3, 1);
+  // Zoomed, a one-finger drag pans the photo instead of changing it.
+  await gesture(cdp, [{ x: 300, y }], [{ x: 120, y }]);
+  await page.waitForTimeout(400);
+  await gallery.expectLightboxShowing(`3 of ${SAMPLE_COUNT}`);
+  expect(await zoomOf(page)).toBeGreaterThan(2.9);
+
+  // Double-tap: back to fit; double-tap again: zoomed in on that spot.
+  await tap(cdp, 195, y);
+  await page.waitForTimeout(80);
+  await tap(cdp, 195, y);
+  await expect.poll(() => zoomOf(page)).toBe(1);
+  await tap(cdp, 195, y);
+  await page.waitForTimeout(80);
+  await tap(cdp, 195, y);
+  await expect.poll(() => zoomOf(page)).toBeCloseTo(2.5, 1);
+  await expectDecoded(gallery.lightbox.locator('img.proof'));
+
+  // The close button still works, and the grid is where it was.
+  await gallery.lightbox.getByRole('button', { name: 'Close' }).tap();
+  await expect(gallery.lightbox).toHaveCount(0);
+  await expect(gallery.tile('Ceremony 01')).toBeFocused();
+});
