@@ -42,6 +42,26 @@ test('a 10,000-photo gallery scrolls end to end with a bounded DOM, and Back fro
     expect(counts.height, 'the page is as tall as all 10,000 photos').toBeGreaterThan(100 * (page.viewportSize()?.height ?? 720));
     expect(counts.max, 'elements in the page while scrolling').toBeLessThan(MAX_ELEMENTS);
 
+    // The scrubber: dragged to the middle of its track, it says where it is
+    // and lands on the middle of the gallery.
+    const track = page.locator('.scrubber');
+    const box = (await track.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + 4);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
+    await expect(page.locator('.scrubber-label')).toHaveText(/^[\d,]+ of 10,000$/);
+    await page.mouse.up();
+    const middle = await topTile(page);
+    expect(middle.position).toBeGreaterThan(4_000);
+    expect(middle.position).toBeLessThan(6_000);
+
+    // Turning the phone (here: a narrower window) keeps that photo at the top.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(async () => (await page.locator(`#${middle.id}`).boundingBox())?.y ?? -1e9).toBeGreaterThan(-250);
+    expect((await page.locator(`#${middle.id}`).boundingBox())!.y).toBeLessThan(250);
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await expect.poll(async () => (await page.locator(`#${middle.id}`).boundingBox())?.y ?? -1e9).toBeGreaterThan(-250);
+
     // The last photo, in the lightbox.
     const last = await gallery.lastTile(COUNT);
     await expectDecoded(last.locator('img'));
@@ -60,3 +80,15 @@ test('a 10,000-photo gallery scrolls end to end with a bounded DOM, and Back fro
     await studio.stop();
   }
 });
+
+/** The tile at the top of the screen: its element id and 1-based position. */
+async function topTile(page: import('@playwright/test').Page): Promise<{ id: string; position: number }> {
+  return page.evaluate(() => {
+    for (let y = 2; y < 40; y += 3) {
+      const li = document.elementFromPoint(20, y)?.closest('li[aria-posinset]');
+      const tile = li?.querySelector('.tile');
+      if (li && tile) return { id: tile.id, position: Number(li.getAttribute('aria-posinset')) };
+    }
+    throw new Error('no tile at the top of the screen');
+  });
+}
