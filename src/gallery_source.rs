@@ -35,17 +35,23 @@ pub async fn load(
     gallery: &GalleryId,
     token: &ShareToken,
 ) -> Result<Shown, LoadError> {
-    let saved = match db {
-        Some(db) => db.get_gallery(gallery).await.ok().flatten(),
-        None => None,
-    };
-    let keep_offline = saved.as_ref().is_some_and(|s| s.keep_offline);
     let online = is_online();
-    let first = if online {
-        fetch_manifest(origin, gallery, token).await
-    } else {
-        Err(LoadError::Unreachable)
-    };
+    // The device's copy is read while the origin is asked, not before.
+    let (saved, first) = futures::join!(
+        async {
+            match db {
+                Some(db) => db.get_gallery(gallery).await.ok().flatten(),
+                None => None,
+            }
+        },
+        async {
+            if online {
+                fetch_manifest(origin, gallery, token).await
+            } else {
+                Err(LoadError::Unreachable)
+            }
+        }
+    );
     let error = match first {
         Ok(manifest) => {
             let clock = ServerClock::observe(manifest.server_time, now_secs());
@@ -54,7 +60,7 @@ pub async fn load(
                 source: Source::Origin,
                 clock,
             };
-            save(db, &shown, keep_offline).await;
+            save_soon(db, &shown);
             return Ok(shown);
         }
         Err(e) if !e.may_fall_back() => return Err(e),
@@ -83,7 +89,7 @@ pub async fn load(
             source: Source::Mirror,
             clock,
         };
-        save(db, &shown, keep_offline).await;
+        save_soon(db, &shown);
         return Ok(shown);
     }
     match saved {
@@ -93,7 +99,7 @@ pub async fn load(
                 source: Source::Device,
                 clock,
             };
-            save(db, &shown, keep_offline).await;
+            save_soon(db, &shown);
             Ok(shown)
         }
         None => Err(error),
@@ -107,9 +113,29 @@ fn mirror_usable(url: &str, clock: ServerClock) -> bool {
         .is_ok_and(|v| is_usable(v.expires_at, clock.server_now(now_secs()), 0))
 }
 
-/// Records the copy on screen (and that it was viewed now, for eviction).
-async fn save(db: Option<&Db>, shown: &Shown, keep_offline: bool) {
-    let Some(db) = db else { return };
+/// Records the copy on screen (and that it was viewed now, for eviction) once
+/// the page has been drawn: serialising and storing a 10,000-photo manifest
+/// (about 12 MB) must not delay the first thumbnails.
+fn save_soon(db: Option<&Db>, shown: &Shown) {
+    let Some(db) = db.cloned() else { return };
+    let shown = shown.clone();
+    leptos::task::spawn_local(async move {
+        gloo_timers::future::TimeoutFuture::new(SAVE_DELAY_MS).await;
+        save(&db, &shown).await;
+    });
+}
+
+/// How long after showing a copy it is saved on the device.
+const SAVE_DELAY_MS: u32 = 500;
+
+async fn save(db: &Db, shown: &Shown) {
+    // The customer's "Save for offline" wish, as it is now, is kept.
+    let keep_offline = db
+        .get_gallery(&shown.manifest.gallery)
+        .await
+        .ok()
+        .flatten()
+        .is_some_and(|g| g.keep_offline);
     let saved = SavedGallery {
         gallery: shown.manifest.gallery.clone(),
         manifest: shown.manifest.to_json(),

@@ -14,6 +14,7 @@ use proofline_core::loading::Priority;
 use proofline_core::{Manifest, RenditionKind};
 
 use crate::loader::Loader;
+use crate::pages::gallery::photo_count;
 use crate::storage::{estimate, persist, suggest_home_screen};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -149,7 +150,7 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>) -> impl IntoView {
                             .unwrap_or_default();
                         view! {
                             <p>
-                                {format!("Save {} ({}) on this device?{room}", count(photos), size(bytes))}
+                                {format!("Save {} ({}) on this device?{room}", photo_count(photos), size(bytes))}
                             </p>
                             <button type="button" class="action" on:click=move |_| start()>"Save"</button>
                             <button type="button" class="action quiet" on:click=move |_| state.set(State::Idle)>
@@ -180,7 +181,7 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>) -> impl IntoView {
                     }
                     State::Done { photos, bytes, failed } => {
                         let text = if failed == 0 {
-                            format!("Saved for offline: {} ({}).", count(photos), size(bytes))
+                            format!("Saved for offline: {} ({}).", photo_count(photos), size(bytes))
                         } else {
                             format!(
                                 "Saved {} of {} photos; {failed} could not be downloaded. Try again when you have signal.",
@@ -287,13 +288,6 @@ async fn set_keep_offline(loader: &Loader, manifest: StoredValue<Manifest>, keep
     if let Ok(Some(mut saved)) = db.get_gallery(&id).await {
         saved.keep_offline = keep;
         let _ = db.put_gallery(&saved).await;
-    }
-}
-
-fn count(photos: usize) -> String {
-    match photos {
-        1 => "1 photo".into(),
-        n => format!("{n} photos"),
     }
 }
 

@@ -281,7 +281,8 @@ fn same_images(a: &Manifest, b: &Manifest) -> bool {
             .all(|(x, y)| x.id == y.id && x.renditions.thumb.sha256 == y.renditions.thumb.sha256)
 }
 
-fn photo_count(n: usize) -> String {
+/// "1 photo", "10,000 photos".
+pub fn photo_count(n: usize) -> String {
     match n {
         1 => "1 photo".into(),
         n => format!("{} photos", count(n)),
