@@ -7,6 +7,7 @@ use gloo_timers::callback::Timeout;
 use proofline_core::proofing::{ChoicesReply, StudioReport};
 use proofline_core::route::ShareToken;
 use proofline_core::{GalleryId, Manifest, ManifestError};
+use wasm_bindgen::JsCast as _;
 
 /// How long to wait for the studio's server (or the mirror) before saying it
 /// is unreachable and falling back to the next source.
@@ -43,7 +44,37 @@ pub async fn fetch_manifest(
     token: &ShareToken,
 ) -> Result<Manifest, LoadError> {
     let url = format!("{origin}/api/galleries/{gallery}");
+    if let Some(early) = take_early_request(&url, token) {
+        let response = wasm_bindgen_futures::JsFuture::from(early)
+            .await
+            .map_err(|_| LoadError::Unreachable)?;
+        let text = read_text(response.unchecked_into::<web_sys::Response>().into()).await?;
+        return Manifest::from_json(&text).map_err(LoadError::Damaged);
+    }
     get_manifest(bearer(Request::get(&url), token)).await
+}
+
+/// The manifest request `index.html` started for this very link while the
+/// app was downloading (see its inline script), if any; taken once.
+fn take_early_request(url: &str, token: &ShareToken) -> Option<js_sys::Promise> {
+    let window = web_sys::window()?;
+    let key = wasm_bindgen::JsValue::from_str("__prooflineEarly");
+    let early = js_sys::Reflect::get(&window, &key).ok()?;
+    if early.is_undefined() {
+        return None;
+    }
+    let _ = js_sys::Reflect::delete_property(&window, &key);
+    let field = |name: &str| js_sys::Reflect::get(&early, &name.into()).ok()?.as_string();
+    let absolute = web_sys::Url::new_with_base(&field("url")?, &window.location().href().ok()?)
+        .ok()?
+        .href();
+    if absolute != url || field("token")? != token.as_str() {
+        return None;
+    }
+    js_sys::Reflect::get(&early, &"response".into())
+        .ok()?
+        .dyn_into()
+        .ok()
 }
 
 /// Fetches a manifest mirror from object storage (a signed URL; no token).
@@ -59,8 +90,20 @@ async fn get_manifest(request: RequestBuilder) -> Result<Manifest, LoadError> {
 async fn get_text(request: RequestBuilder) -> Result<String, LoadError> {
     let (request, _timeout) = abort_after(request, TIMEOUT_MS);
     let response = request.send().await.map_err(|_| LoadError::Unreachable)?;
+    read_text(response).await
+}
+
+/// The body of a 200, else why not. Read as bytes: a 12 MB manifest is not
+/// decoded into a JS string only to be copied back into wasm memory.
+async fn read_text(response: gloo_net::http::Response) -> Result<String, LoadError> {
     match response.status() {
-        200 => response.text().await.map_err(|_| LoadError::Unreachable),
+        200 => {
+            let bytes = response
+                .binary()
+                .await
+                .map_err(|_| LoadError::Unreachable)?;
+            String::from_utf8(bytes).map_err(|_| LoadError::Server(200))
+        }
         401 | 403 => Err(LoadError::Unauthorized),
         404 | 410 => Err(LoadError::NotFound),
         status => Err(LoadError::Server(status)),

@@ -175,6 +175,16 @@ where
 impl Manifest {
     /// Parses and validates a manifest from JSON text.
     pub fn from_json(text: &str) -> Result<Self, ManifestError> {
+        // Fast path for a well-formed manifest (10,000 photos are about 12 MB):
+        // straight into the struct. Anything it rejects is parsed again below,
+        // slowly, to say exactly what is wrong and where.
+        if text.trim_start().starts_with('{')
+            && let Ok(manifest) = serde_json::from_str::<Manifest>(text)
+            && manifest.version == MANIFEST_VERSION
+        {
+            manifest.validate()?;
+            return Ok(manifest);
+        }
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| ManifestError::NotJson(e.to_string()))?;
         // Checked first because serde would also read a struct from a JSON array
@@ -248,25 +258,26 @@ impl Manifest {
                     id: image.id.clone(),
                 });
             }
-            let at = format!("images[{i}]");
+            // Paths are only spelled out for an error (this runs per photo).
+            let at = || format!("images[{i}]");
             if image.width == 0 || image.height == 0 {
-                return Err(invalid(&at, "width and height must be at least 1 pixel"));
+                return Err(invalid(&at(), "width and height must be at least 1 pixel"));
             }
             if !crate::placeholder::is_valid_thumbhash(&image.thumbhash) {
                 return Err(invalid(
-                    &format!("{at}.thumbhash"),
+                    &format!("{}.thumbhash", at()),
                     "not a base64 ThumbHash of a non-empty image",
                 ));
             }
             for kind in RenditionKind::ALL {
                 let r = image.renditions.get(kind);
-                let at = format!("{at}.renditions.{}", kind.as_str());
+                let at = || format!("{}.renditions.{}", at(), kind.as_str());
                 if r.width == 0 || r.height == 0 || r.bytes == 0 {
-                    return Err(invalid(&at, "width, height and bytes must be at least 1"));
+                    return Err(invalid(&at(), "width, height and bytes must be at least 1"));
                 }
                 if !is_http_url(&r.url) {
                     return Err(ManifestError::BadUrl {
-                        path: format!("{at}.url"),
+                        path: format!("{}.url", at()),
                         url: r.url.clone(),
                     });
                 }
@@ -320,11 +331,20 @@ fn classify(path: String, message: String) -> ManifestError {
     ManifestError::Invalid { path, message }
 }
 
+/// An absolute `http(s)://host…` URL with nothing a URL cannot hold (a
+/// cheap check: it runs for every rendition of every photo).
 fn is_http_url(s: &str) -> bool {
-    match url::Url::parse(s) {
-        Ok(u) => matches!(u.scheme(), "http" | "https") && u.host().is_some(),
-        Err(_) => false,
-    }
+    let lower = |n: usize| s.get(..n).map(str::to_ascii_lowercase);
+    let rest = if lower(8).as_deref() == Some("https://") {
+        &s[8..]
+    } else if lower(7).as_deref() == Some("http://") {
+        &s[7..]
+    } else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = host.rsplit('@').next().unwrap_or_default();
+    !host.is_empty() && !host.starts_with(':') && s.bytes().all(|b| b.is_ascii_graphic())
 }
 
 #[cfg(test)]
