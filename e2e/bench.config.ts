@@ -8,4 +8,6 @@ export default defineConfig({
   testDir: './bench',
   testMatch: /.*\.bench\.ts/,
   timeout: 300_000,
+  // Recording a trace screencasts the page, which costs frames and skews timings.
+  use: { ...base.use, trace: 'off' },
 });

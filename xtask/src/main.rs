@@ -6,6 +6,8 @@
 //! - `test`: every test: native unit/integration (embedded store and Garage) and
 //!   browser end-to-end in headless Chromium.
 //! - `lint`: rustfmt and clippy (`-D warnings`), native and wasm.
+//! - `bench`: benchmarks in headless Chromium (offline cache; the grid at
+//!   100, 1,000 and 10,000 photos) and of op ingestion; they print numbers.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -13,6 +15,7 @@ use std::time::Instant;
 
 use anyhow::{Context as _, bail};
 
+mod bundle;
 mod setup;
 
 const DEMO_LISTEN: &str = "127.0.0.1:7870";
@@ -30,7 +33,7 @@ fn main() {
         Some("build-client") => build_client(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <setup | demo [--listen ADDR] [--store-listen ADDR] | test [--no-e2e] | bench | lint | build-client | samples DIR [--count N]>"
+                "usage: cargo xtask <setup | demo [--listen ADDR] [--store-listen ADDR] | test [--no-e2e] | bench | lint | build-client | samples DIR [--count N [--size WxH]]>"
             );
             std::process::exit(2);
         }
@@ -214,6 +217,9 @@ fn test(args: &[String]) -> anyhow::Result<()> {
     )?;
     if !args.iter().any(|a| a == "--no-e2e") {
         build_client()?;
+        step("the app's download against its size budget", || {
+            bundle::check(&root().join("dist"))
+        })?;
         // `cargo test` above built the binary (the server's integration tests
         // need it) with the test build's features; building it again with
         // `cargo build` would recompile the AWS SDK for nothing.
@@ -237,6 +243,9 @@ fn test(args: &[String]) -> anyhow::Result<()> {
             }
             Ok(())
         })?;
+        let samples_10000 = step("sample photos for the 10,000-photo gallery", || {
+            scale_samples(10_000)
+        })?;
         step("browser end-to-end tests (headless Chromium)", || {
             run(Command::new("npx")
                 .args(["playwright", "test"])
@@ -245,7 +254,8 @@ fn test(args: &[String]) -> anyhow::Result<()> {
                 .env("PROOFLINE_BIN", &bin)
                 .env("PROOFLINE_CLIENT_DIR", root().join("dist"))
                 .env("PROOFLINE_SAMPLES", &samples)
-                .env("PROOFLINE_SAMPLES_200", &samples_200))
+                .env("PROOFLINE_SAMPLES_200", &samples_200)
+                .env("PROOFLINE_SAMPLES_10000", &samples_10000))
         })?;
     }
     println!("All tests passed in {:.0}s.", start.elapsed().as_secs_f64());
@@ -253,20 +263,104 @@ fn test(args: &[String]) -> anyhow::Result<()> {
 }
 
 /// Writes generated sample photos into a folder, to try `proofline publish`:
-/// the 12 awkward demo photos, or `--count N` numbered ones.
+/// the 12 awkward demo photos, or `--count N` numbered ones (480x320 unless
+/// `--size WxH`).
 fn samples(args: &[String]) -> anyhow::Result<()> {
-    let usage = "usage: cargo xtask samples DIR [--count N]";
-    let (dir, set) = match args {
-        [dir] => (dir, proofline_samples::demo_set()),
-        [dir, flag, n] if flag == "--count" => {
-            let n = n.parse().context("--count takes a number")?;
-            (dir, proofline_samples::numbered_set(n, 480, 320))
-        }
-        _ => anyhow::bail!(usage),
+    let usage = "usage: cargo xtask samples DIR [--count N [--size WxH]]";
+    let Some((dir, mut rest)) = args.split_first() else {
+        bail!(usage)
     };
-    let written = proofline_samples::write_all(Path::new(dir), &set)?;
-    println!("Wrote {} photos to {dir}", written.len());
+    let (mut count, mut size) = (None, None);
+    while let [name, value, more @ ..] = rest {
+        match name.as_str() {
+            "--count" => count = Some(value.parse().context("--count takes a number")?),
+            "--size" => size = Some(parse_size(value)?),
+            _ => bail!(usage),
+        }
+        rest = more;
+    }
+    if !rest.is_empty() {
+        bail!(usage);
+    }
+    let set = match (count, size) {
+        (None, None) => proofline_samples::demo_set(),
+        (None, Some(_)) => bail!("--size applies to numbered photos (--count N)"),
+        (Some(n), size) => {
+            let (w, h) = size.unwrap_or((480, 320));
+            proofline_samples::numbered_set(n, w, h)
+        }
+    };
+    write_samples(Path::new(dir), &set)?;
+    println!("Wrote {} photos to {dir}", set.len());
     Ok(())
+}
+
+/// `WxH`, e.g. `160x107`, in pixels.
+fn parse_size(s: &str) -> anyhow::Result<(u32, u32)> {
+    let parsed = s
+        .split_once('x')
+        .and_then(|(w, h)| Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?)));
+    match parsed {
+        Some((w, h)) if w > 0 && h > 0 => Ok((w, h)),
+        _ => bail!("--size takes WIDTHxHEIGHT in pixels, e.g. 160x107 (got {s:?})"),
+    }
+}
+
+/// `proofline_samples::write_all` on every core: 10,000 photos are
+/// CPU-bound drawing and JPEG encoding.
+fn write_samples(dir: &Path, set: &[proofline_samples::Sample]) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = set.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        let writers: Vec<_> = set
+            .chunks(chunk)
+            .map(|part| s.spawn(move || proofline_samples::write_all(dir, part)))
+            .collect();
+        writers.into_iter().try_for_each(|w| {
+            w.join()
+                .expect("a sample writer panicked")
+                .map(drop)
+                .with_context(|| format!("writing sample photos to {}", dir.display()))
+        })
+    })
+}
+
+/// Photo counts of the grid benchmark's galleries (e2e/bench/scale.bench.ts
+/// reads each folder from `PROOFLINE_SCALE_<count>`).
+const SCALE_COUNTS: [usize; 3] = [100, 1_000, 10_000];
+/// Small photos keep generating and publishing 10,000 of them to well under a
+/// minute each; the grid shows thumbnails, so the size barely matters to it.
+const SCALE_PHOTO: (u32, u32) = (160, 107);
+
+/// `target/bench-scale/<count>`: `count` numbered photos of `SCALE_PHOTO`.
+/// Kept between runs: `<count>.done` beside it, written once the folder is
+/// complete, records what it holds; anything else is generated afresh.
+fn scale_samples(count: usize) -> anyhow::Result<PathBuf> {
+    let (w, h) = SCALE_PHOTO;
+    let base = root().join("target/bench-scale");
+    let dir = base.join(count.to_string());
+    let marker = base.join(format!("{count}.done"));
+    let holds = format!("{count} numbered photos, {w}x{h}\n");
+    let files = || std::fs::read_dir(&dir).map(Iterator::count).ok();
+    if std::fs::read_to_string(&marker).is_ok_and(|m| m == holds) && files() == Some(count) {
+        println!("    {count} photos: reusing {}", dir.display());
+        return Ok(dir);
+    }
+    if marker.exists() {
+        std::fs::remove_file(&marker)?;
+    }
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    let start = Instant::now();
+    write_samples(&dir, &proofline_samples::numbered_set(count, w, h))?;
+    std::fs::write(&marker, holds)?;
+    println!(
+        "    {count} photos ({w}x{h}): generated in {:.1}s",
+        start.elapsed().as_secs_f64()
+    );
+    Ok(dir)
 }
 
 /// Benchmarks in real headless Chromium against a real studio; they print
@@ -274,6 +368,9 @@ fn samples(args: &[String]) -> anyhow::Result<()> {
 fn bench() -> anyhow::Result<()> {
     setup::install(setup::Needs::All)?;
     build_client()?;
+    step("the app's download size", || {
+        bundle::check(&root().join("dist"))
+    })?;
     let bin = build_server()?;
     let samples = root().join("target/bench-samples");
     step("generate sample photos", || {
@@ -283,14 +380,28 @@ fn bench() -> anyhow::Result<()> {
         proofline_samples::write_all(&samples, &proofline_samples::demo_set())?;
         Ok(())
     })?;
+    let scale = step(
+        "generate the grid benchmark's galleries (100, 1,000 and 10,000 photos)",
+        || {
+            SCALE_COUNTS
+                .iter()
+                .map(|&n| Ok((n, scale_samples(n)?)))
+                .collect::<anyhow::Result<Vec<_>>>()
+        },
+    )?;
     step("benchmarks (headless Chromium)", || {
-        run(Command::new("npx")
+        let mut playwright = Command::new("npx");
+        playwright
             .args(["playwright", "test", "--config", "bench.config.ts"])
             .current_dir(root().join("e2e"))
             .env("PATH", tool_path())
             .env("PROOFLINE_BIN", &bin)
             .env("PROOFLINE_CLIENT_DIR", root().join("dist"))
-            .env("PROOFLINE_SAMPLES", &samples))
+            .env("PROOFLINE_SAMPLES", &samples);
+        for (count, dir) in &scale {
+            playwright.env(format!("PROOFLINE_SCALE_{count}"), dir);
+        }
+        run(&mut playwright)
     })?;
     step("op ingestion benchmark (origin + SQLite)", || {
         run(cargo().args([
