@@ -113,15 +113,17 @@ impl Outbox {
         manifest: &Manifest,
         server: ServerClock,
     ) -> Outbox {
-        let device = device_id(db.as_ref()).await;
-        let mut clock = Hlc::ZERO;
-        let mut confirmed = Confirmed::default();
-        let mut pending = Vec::new();
-        if let Some(db) = &db {
-            clock = read_json(db.get_meta(CLOCK_KEY).await).unwrap_or_default();
-            confirmed = read_json(db.get_choices(&gallery).await).unwrap_or_default();
-            pending = read_ops(db, &gallery).await;
-        }
+        // Four independent reads, at once (this is on the way to the first paint).
+        let (device, (clock, confirmed, pending)) = futures::join!(device_id(db.as_ref()), async {
+            match &db {
+                Some(db) => futures::join!(
+                    async { read_json(db.get_meta(CLOCK_KEY).await).unwrap_or_default() },
+                    async { read_json(db.get_choices(&gallery).await).unwrap_or_default() },
+                    read_ops(db, &gallery),
+                ),
+                None => (Hlc::ZERO, Confirmed::default(), Vec::new()),
+            }
+        });
         let channel = web_sys::BroadcastChannel::new(&format!("proofline-{gallery}")).ok();
         let outbox = Outbox {
             view: RwSignal::new(Choices::default()),

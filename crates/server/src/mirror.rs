@@ -92,8 +92,9 @@ impl Mirrors {
         Ok(())
     }
 
-    /// Writes every live link's mirror that is not current. Returns how many
-    /// links were checked; failures are logged and retried next time.
+    /// Writes every live link's mirror that is not current, and signs each
+    /// live gallery's URLs for the current window. Returns how many links
+    /// were checked; failures are logged and retried next time.
     pub async fn refresh_all(
         &self,
         db: &Db,
@@ -119,6 +120,14 @@ impl Mirrors {
                 tracing::warn!(
                     "could not write the manifest mirror of gallery {gallery_id}: {e:#}"
                 );
+            }
+        }
+        // Sign this window's URLs now (the store keeps them for the window),
+        // so no customer waits for a big gallery's first signing pass.
+        let window = signing_window(now, policy.window_secs, policy.validity_secs);
+        for gallery in galleries.values().flatten() {
+            if let Err(e) = sign_manifest(store, gallery, window, now).await {
+                tracing::warn!("could not sign gallery {}: {e:#}", gallery.id);
             }
         }
         Ok(links.len())
