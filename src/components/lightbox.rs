@@ -77,24 +77,26 @@ pub fn Lightbox(
             look.set((g.transform(), g.zoomed(), ms));
         })
     };
-    let at = move |e: &ev::PointerEvent| -> Point {
+    // A point on the stage, from a pointer's client coordinates (the stage's
+    // size is read at the same time: the phone may have turned).
+    let at = move |client_x: i32, client_y: i32| -> Point {
         let rect = stage.get_untracked().map(|s| s.get_bounding_client_rect());
         let (left, top) = rect.as_ref().map_or((0.0, 0.0), |r| (r.left(), r.top()));
         if let Some(r) = rect {
             gestures.update_value(|g| g.resize(r.width(), r.height()));
         }
-        Point::new(
-            f64::from(e.client_x()) - left,
-            f64::from(e.client_y()) - top,
-        )
+        Point::new(f64::from(client_x) - left, f64::from(client_y) - top)
     };
+    // Keyboard zoom, about the stage's centre (0 resets).
     let zoom = move |factor: f64| {
         let Some(r) = stage.get_untracked().map(|s| s.get_bounding_client_rect()) else {
             return;
         };
-        let centre = Point::new(r.width() / 2.0, r.height() / 2.0);
+        let centre = at(
+            (r.left() + r.width() / 2.0) as i32,
+            (r.top() + r.height() / 2.0) as i32,
+        );
         gestures.update_value(|g| {
-            g.resize(r.width(), r.height());
             if factor == 0.0 {
                 g.reset()
             } else {
@@ -196,19 +198,19 @@ pub fn Lightbox(
                     if let Some(s) = stage.get_untracked() {
                         let _ = s.set_pointer_capture(e.pointer_id());
                     }
-                    let p = at(&e);
+                    let p = at(e.client_x(), e.client_y());
                     gestures.update_value(|g| g.down(e.pointer_id(), p, e.time_stamp()));
                     show();
                 }
                 on:pointermove=move |e: ev::PointerEvent| {
-                    let p = at(&e);
+                    let p = at(e.client_x(), e.client_y());
                     gestures.update_value(|g| g.moved(e.pointer_id(), p, e.time_stamp()));
                     show();
                 }
                 on:pointerup={
                     let finish = finish.clone();
                     move |e: ev::PointerEvent| {
-                        let p = at(&e);
+                        let p = at(e.client_x(), e.client_y());
                         let mut outcome = Outcome::None;
                         gestures.update_value(|g| outcome = g.up(e.pointer_id(), p, e.time_stamp(), false));
                         show();
@@ -216,20 +218,14 @@ pub fn Lightbox(
                     }
                 }
                 on:pointercancel=move |e: ev::PointerEvent| {
-                    let p = at(&e);
+                    let p = at(e.client_x(), e.client_y());
                     gestures.update_value(|g| { g.up(e.pointer_id(), p, e.time_stamp(), true); });
                     show();
                 }
                 on:wheel=move |e: ev::WheelEvent| {
                     e.prevent_default();
-                    let Some(r) = stage.get_untracked().map(|s| s.get_bounding_client_rect()) else {
-                        return;
-                    };
-                    let p = Point::new(f64::from(e.client_x()) - r.left(), f64::from(e.client_y()) - r.top());
-                    gestures.update_value(|g| {
-                        g.resize(r.width(), r.height());
-                        g.zoom_by((-e.delta_y() * 0.002).exp(), p);
-                    });
+                    let p = at(e.client_x(), e.client_y());
+                    gestures.update_value(|g| g.zoom_by((-e.delta_y() * 0.002).exp(), p));
                     show();
                 }
             >

@@ -169,12 +169,6 @@ impl Gestures {
         }
     }
 
-    /// Whether there are photos either side (after the viewer moved to another).
-    pub fn set_neighbours(&mut self, has_prev: bool, has_next: bool) {
-        self.has_prev = has_prev;
-        self.has_next = has_next;
-    }
-
     /// A finger (or pen, or mouse button) went down on the stage.
     pub fn down(&mut self, pointer: i32, at: Point, now_ms: f64) {
         if self.pointers.len() >= 2 || self.pointers.iter().any(|&(id, _)| id == pointer) {
