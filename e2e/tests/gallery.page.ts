@@ -65,9 +65,13 @@ export class GalleryPage {
   /** The tile of the `n`th photo shown (1-based), scrolling to the end first
    * when it is the last: the grid only renders rows near the screen. */
   async lastTile(count: number): Promise<Locator> {
-    await this.page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
     const tile = this.page.locator(`.grid li[aria-posinset="${count}"]`).getByRole('button', { name: /^Open / });
-    await expect(tile).toBeVisible();
+    await expect
+      .poll(async () => {
+        await this.page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+        return tile.isVisible();
+      }, { message: `the tile of photo ${count}, at the end of the grid` })
+      .toBe(true);
     return tile;
   }
 

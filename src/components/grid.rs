@@ -150,8 +150,13 @@ pub fn Grid(
                 .flatten();
             width.set(w);
             if let Some(anchor) = anchor {
-                let target = layout.with_untracked(|l| l.top_for(anchor));
-                request_animation_frame(move || window().scroll_by_with_x_and_y(0.0, target - top));
+                // At once, before the next paint (and before anything else
+                // scrolls): the list takes its new height, then the page
+                // moves so the anchor photo is where it was.
+                let (target, height) = layout.with_untracked(|l| (l.top_for(anchor), l.height));
+                let _ =
+                    web_sys::HtmlElement::style(&el).set_property("height", &format!("{height}px"));
+                window().scroll_by_with_x_and_y(0.0, target - top);
             }
             measure();
         });
