@@ -44,14 +44,16 @@ pub async fn fetch_manifest(
     token: &ShareToken,
 ) -> Result<Manifest, LoadError> {
     let url = format!("{origin}/api/galleries/{gallery}");
-    if let Some(early) = take_early_request(&url, token) {
-        let response = wasm_bindgen_futures::JsFuture::from(early)
-            .await
-            .map_err(|_| LoadError::Unreachable)?;
-        let text = read_text(response.unchecked_into::<web_sys::Response>().into()).await?;
-        return Manifest::from_json(&text).map_err(LoadError::Damaged);
-    }
-    get_manifest(bearer(Request::get(&url), token)).await
+    let text = match take_early_request(&url, token) {
+        Some(early) => {
+            let response = wasm_bindgen_futures::JsFuture::from(early)
+                .await
+                .map_err(|_| LoadError::Unreachable)?;
+            read_text(response.unchecked_into::<web_sys::Response>().into()).await?
+        }
+        None => get_text(bearer(Request::get(&url), token)).await?,
+    };
+    parse_manifest(&text)
 }
 
 /// The manifest request `index.html` started for this very link while the
@@ -79,11 +81,11 @@ fn take_early_request(url: &str, token: &ShareToken) -> Option<js_sys::Promise> 
 
 /// Fetches a manifest mirror from object storage (a signed URL; no token).
 pub async fn fetch_mirror(url: &str) -> Result<Manifest, LoadError> {
-    get_manifest(Request::get(url).cache(web_sys::RequestCache::NoStore)).await
+    parse_manifest(&get_text(Request::get(url).cache(web_sys::RequestCache::NoStore)).await?)
 }
 
-async fn get_manifest(request: RequestBuilder) -> Result<Manifest, LoadError> {
-    Manifest::from_json(&get_text(request).await?).map_err(LoadError::Damaged)
+fn parse_manifest(text: &str) -> Result<Manifest, LoadError> {
+    Manifest::from_json(text).map_err(LoadError::Damaged)
 }
 
 /// A GET within [`TIMEOUT_MS`]: the body of a 200, else why not.

@@ -45,27 +45,24 @@ pub fn Grid(
     reveal: RwSignal<Option<ImageId>>,
 ) -> impl IntoView {
     let outbox = expect_context::<Outbox>();
-    let (ids, aspects) = manifest.with_value(|m| {
-        let ids: Vec<ImageId> = m.images.iter().map(|i| i.id.clone()).collect();
+    let (total, aspects) = manifest.with_value(|m| {
         let aspects: Vec<f64> = m
             .images
             .iter()
             .map(|i| aspect(i.renditions.thumb.width, i.renditions.thumb.height))
             .collect();
-        (ids, aspects)
+        (m.images.len(), StoredValue::new(aspects))
     });
-    let total = ids.len();
-    let ids = StoredValue::new(ids);
-    let aspects = StoredValue::new(aspects);
 
     // Manifest indices of the photos the filter admits, ascending.
     let shown = Memo::new(move |_| match filter.get() {
         Filter::All => (0..total).collect::<Vec<usize>>(),
         f => outbox.view.with(|v| {
-            ids.with_value(|ids| {
-                ids.iter()
+            manifest.with_value(|m| {
+                m.images
+                    .iter()
                     .enumerate()
-                    .filter(|(_, id)| f.admits(v, id))
+                    .filter(|(_, i)| f.admits(v, &i.id))
                     .map(|(k, _)| k)
                     .collect()
             })
@@ -202,7 +199,7 @@ pub fn Grid(
     Effect::new(move |_| {
         let Some(id) = reveal.get() else { return };
         reveal.set(None);
-        let Some(k) = ids.with_value(|ids| ids.iter().position(|i| *i == id)) else {
+        let Some(k) = manifest.with_value(|m| m.images.iter().position(|i| i.id == id)) else {
             return;
         };
         let Some(pos) = shown.with_untracked(|s| s.binary_search(&k).ok()) else {

@@ -77,25 +77,24 @@ pub fn Lightbox(
             look.set((g.transform(), g.zoomed(), ms));
         })
     };
-    // A point on the stage, from a pointer's client coordinates (the stage's
-    // size is read at the same time: the phone may have turned).
+    // The stage's box, read afresh each time (the phone may have turned) and
+    // passed on to the gestures.
+    let stage_box = move || {
+        let r = stage.get_untracked()?.get_bounding_client_rect();
+        gestures.update_value(|g| g.resize(r.width(), r.height()));
+        Some(r)
+    };
+    // A point on the stage, from a pointer's client coordinates.
     let at = move |client_x: i32, client_y: i32| -> Point {
-        let rect = stage.get_untracked().map(|s| s.get_bounding_client_rect());
-        let (left, top) = rect.as_ref().map_or((0.0, 0.0), |r| (r.left(), r.top()));
-        if let Some(r) = rect {
-            gestures.update_value(|g| g.resize(r.width(), r.height()));
-        }
+        let (left, top) = stage_box().map_or((0.0, 0.0), |r| (r.left(), r.top()));
         Point::new(f64::from(client_x) - left, f64::from(client_y) - top)
     };
     // Keyboard zoom, about the stage's centre (0 resets).
     let zoom = move |factor: f64| {
-        let Some(r) = stage.get_untracked().map(|s| s.get_bounding_client_rect()) else {
+        let Some(r) = stage_box() else {
             return;
         };
-        let centre = at(
-            (r.left() + r.width() / 2.0) as i32,
-            (r.top() + r.height() / 2.0) as i32,
-        );
+        let centre = Point::new(r.width() / 2.0, r.height() / 2.0);
         gestures.update_value(|g| {
             if factor == 0.0 {
                 g.reset()

@@ -130,8 +130,7 @@ fn demo(args: &[String]) -> anyhow::Result<()> {
         if data.exists() {
             std::fs::remove_dir_all(&data).context("clearing the previous demo")?;
         }
-        proofline_samples::write_all(&photos, &proofline_samples::demo_set())?;
-        Ok(())
+        write_samples(&photos, &proofline_samples::demo_set())
     })?;
 
     // Ctrl-C reaches the server too (same process group); we only wait for it.
@@ -239,7 +238,7 @@ fn test(args: &[String]) -> anyhow::Result<()> {
                 if dir.exists() {
                     std::fs::remove_dir_all(dir)?;
                 }
-                proofline_samples::write_all(dir, &set)?;
+                write_samples(dir, &set)?;
             }
             Ok(())
         })?;
@@ -377,8 +376,7 @@ fn bench() -> anyhow::Result<()> {
         if samples.exists() {
             std::fs::remove_dir_all(&samples)?;
         }
-        proofline_samples::write_all(&samples, &proofline_samples::demo_set())?;
-        Ok(())
+        write_samples(&samples, &proofline_samples::demo_set())
     })?;
     let scale = step(
         "generate the grid benchmark's galleries (100, 1,000 and 10,000 photos)",
