@@ -37,6 +37,10 @@ pub struct Manifest {
     /// Unix seconds when the studio locked the gallery: choices are final.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locked_at: Option<i64>,
+    /// Unix seconds (server time) when this link stops opening the gallery;
+    /// the app says so ahead of time and forgets the gallery after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<i64>,
     pub images: Vec<Image>,
 }
 

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use proofline_core::expiry::{SigningWindow, signing_window};
@@ -26,6 +26,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::choices::{LinkChoices, read_batch, selection_csv, studio_report};
 use crate::db::{Db, StoredGallery, StoredRendition};
+use crate::links::{Opened, PinAnswer, Refusal};
 use crate::mirror::{Mirrors, mirror_url};
 use crate::store::ObjectStore;
 
@@ -101,6 +102,7 @@ pub fn router(state: AppState, client_dir: Option<PathBuf>) -> axum::Router {
         .route("/galleries/{id}", get(get_gallery))
         .route("/galleries/{id}/ops", post(post_ops))
         .route("/galleries/{id}/choices", get(get_choices))
+        .route("/galleries/{id}/pin", post(post_pin))
         .route("/studio/galleries/{id}", get(get_studio_report))
         .route("/studio/galleries/{id}/selection.csv", get(get_studio_csv))
         .fallback(|| async { AppError::NotFound })
@@ -114,7 +116,11 @@ pub fn router(state: AppState, client_dir: Option<PathBuf>) -> axum::Router {
             CorsLayer::new()
                 .allow_origin(tower_http::cors::Any)
                 .allow_methods([Method::GET, Method::POST])
-                .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE]),
+                .allow_headers([
+                    header::AUTHORIZATION,
+                    header::CONTENT_TYPE,
+                    HeaderName::from_static(PASS_HEADER),
+                ]),
         )
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .with_state(state);
@@ -159,6 +165,16 @@ pub enum AppError {
     NotFound,
     #[error("This link is not valid. Please ask the studio for a new one.")]
     Unauthorized,
+    /// The link was withdrawn or has expired: final, and the app forgets the
+    /// gallery. `code` is `revoked` or `expired`.
+    #[error("{message}")]
+    Gone { code: &'static str, message: String },
+    #[error("This gallery is protected by a PIN. Please enter the PIN the studio gave you.")]
+    PinRequired,
+    #[error("That PIN is not right. {tries_left} more tries before the link locks for a while.")]
+    WrongPin { tries_left: u32 },
+    #[error("Too many wrong PINs. Please try again after {until_label} (UTC).")]
+    PinLocked { until: i64, until_label: String },
     #[error("{0}")]
     BadRequest(String),
     #[error("The studio server had a problem. Please try again in a moment.")]
@@ -176,6 +192,10 @@ impl IntoResponse for AppError {
         let (status, code) = match &self {
             AppError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            AppError::Gone { code, .. } => (StatusCode::GONE, *code),
+            AppError::PinRequired => (StatusCode::UNAUTHORIZED, "pin_required"),
+            AppError::WrongPin { .. } => (StatusCode::UNAUTHORIZED, "wrong_pin"),
+            AppError::PinLocked { .. } => (StatusCode::TOO_MANY_REQUESTS, "pin_locked"),
             AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             AppError::Internal(e) => {
                 tracing::error!("internal error: {e:#}");
@@ -186,7 +206,14 @@ impl IntoResponse for AppError {
             error: code,
             message: self.to_string(),
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let AppError::PinLocked { until, .. } = self {
+            let wait = (until - crate::unix_now()).max(1);
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        }
+        response
     }
 }
 
@@ -199,31 +226,107 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
-/// Checks the bearer token against the gallery's live links in constant time;
-/// answers the matching link's token hash.
+/// Header carrying the pass a PIN link's customer received for the right PIN.
+pub const PASS_HEADER: &str = "x-proofline-pass";
+
+/// Checks the bearer token (and, for a PIN link, the pass) against the
+/// gallery's links in constant time; answers the link that opened.
 async fn authorize(
     state: &AppState,
     id: String,
     headers: &HeaderMap,
-) -> Result<(GalleryId, Vec<u8>), AppError> {
-    let id = GalleryId::parse(id).map_err(|_| AppError::NotFound)?;
-    let token = bearer(headers).unwrap_or_default().to_string();
+) -> Result<(GalleryId, Opened), AppError> {
+    let (id, token) = presented(id, headers)?;
+    let pass = headers
+        .get(PASS_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let db = state.db.clone();
     let lookup = id.clone();
-    let link = blocking(move || {
-        let hashes = db.live_link_hashes(&lookup)?.ok_or(AppError::NotFound)?;
-        // Check every live link, so timing does not tell which one nearly
-        // matched; remember which one did, without branching on it.
-        let mut link = None;
-        for h in &hashes {
-            let hit = crate::secret::token_matches(&token, h);
-            link = if hit { Some(h.clone()) } else { link };
-        }
-        link.filter(|_| !token.is_empty())
-            .ok_or(AppError::Unauthorized)
+    let now = crate::unix_now();
+    let opened = blocking(move || {
+        db.open_link(&lookup, &token, pass.as_deref(), now)?
+            .map_err(refused)
     })
     .await?;
-    Ok((id, link))
+    Ok((id, opened))
+}
+
+/// The gallery id and bearer token of a request.
+fn presented(id: String, headers: &HeaderMap) -> Result<(GalleryId, String), AppError> {
+    let id = GalleryId::parse(id).map_err(|_| AppError::NotFound)?;
+    Ok((id, bearer(headers).unwrap_or_default().to_string()))
+}
+
+fn refused(r: Refusal) -> AppError {
+    match r {
+        Refusal::NoGallery => AppError::NotFound,
+        Refusal::UnknownToken => AppError::Unauthorized,
+        Refusal::Revoked => AppError::Gone {
+            code: "revoked",
+            message: "The studio has withdrawn this link, so the gallery is no longer available \
+                      here. Please contact the studio if you need it."
+                .into(),
+        },
+        Refusal::Expired { at } => AppError::Gone {
+            code: "expired",
+            message: format!(
+                "This gallery was available until {}. Please contact the studio if you still \
+                 need it.",
+                proofline_core::proofing::day_label(at)
+            ),
+        },
+        Refusal::PinRequired => AppError::PinRequired,
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct PinBody {
+    pin: String,
+}
+
+#[derive(Serialize)]
+struct PassBody {
+    pass: String,
+}
+
+/// Checks a PIN for a PIN link; answers the pass to send from now on.
+/// Wrong PINs are counted per link and lock it for a while.
+async fn post_pin(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Json(body): Json<PinBody>,
+) -> Result<Json<PassBody>, AppError> {
+    let (id, token) = presented(id, &headers)?;
+    if body.pin.len() > 32 {
+        return Err(AppError::BadRequest("A PIN is 4 to 8 digits.".into()));
+    }
+    let db = state.db.clone();
+    let now = crate::unix_now();
+    let answer = blocking(move || match db.open_link(&id, &token, None, now)? {
+        // A PIN never revives a withdrawn or expired link.
+        Err(Refusal::PinRequired) => {
+            Ok(db.try_pin(&crate::secret::token_hash(&token), &body.pin, now)?)
+        }
+        Ok(_) => Err(AppError::BadRequest("This link has no PIN.".into())),
+        Err(r) => Err(refused(r)),
+    })
+    .await?;
+    match answer {
+        PinAnswer::Pass(pass) => Ok(Json(PassBody { pass })),
+        PinAnswer::Wrong { tries_left } => Err(AppError::WrongPin { tries_left }),
+        PinAnswer::Locked { until } => Err(AppError::PinLocked {
+            until,
+            until_label: clock_label(until),
+        }),
+    }
+}
+
+/// "14:05" (UTC) for Unix seconds.
+fn clock_label(unix: i64) -> String {
+    let s = unix.rem_euclid(86_400);
+    format!("{:02}:{:02}", s / 3600, s / 60 % 60)
 }
 
 /// Runs database work off the async threads.
@@ -240,7 +343,8 @@ async fn get_gallery(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<Manifest>, AppError> {
-    let (id, link) = authorize(&state, id, &headers).await?;
+    let (id, opened) = authorize(&state, id, &headers).await?;
+    let link = opened.token_hash;
     let db = state.db.clone();
     let lookup = id.clone();
     let gallery = blocking(move || db.gallery(&lookup)?.ok_or(AppError::NotFound)).await?;
@@ -248,11 +352,19 @@ async fn get_gallery(
     let policy = state.signing;
     let window = signing_window(now, policy.window_secs, policy.validity_secs);
     let mut manifest = sign_manifest(&state.store, &gallery, window, now).await?;
+    manifest.expires_at = opened.expires_at;
     // The mirror is a fallback: a store that cannot take it must not cost the
     // customer this answer.
     match state
         .mirrors
-        .ensure(&state.store, &gallery, &link, &policy, now)
+        .ensure(
+            &state.store,
+            &gallery,
+            &link,
+            opened.expires_at,
+            &policy,
+            now,
+        )
         .await
     {
         Ok(()) => manifest.mirror = Some(mirror_url(&state.store, &id, &link, &policy, now).await?),
@@ -271,6 +383,7 @@ async fn post_ops(
     body: Bytes,
 ) -> Result<Json<ChoicesReply>, AppError> {
     let (id, link) = authorize(&state, id, &headers).await?;
+    let link = link.token_hash;
     let batch = read_batch(&body, MAX_OPS_PER_BATCH).map_err(AppError::BadRequest)?;
     let db = state.db.clone();
     let now_ms = crate::unix_now_ms();
@@ -285,6 +398,7 @@ async fn get_choices(
     headers: HeaderMap,
 ) -> Result<Json<ChoicesReply>, AppError> {
     let (id, link) = authorize(&state, id, &headers).await?;
+    let link = link.token_hash;
     let db = state.db.clone();
     let reply = blocking(move || Ok(db.choices(&id, &link, crate::unix_now())?)).await?;
     Ok(Json(reply))
@@ -370,6 +484,7 @@ pub async fn sign_manifest(
         mirror: None,
         rules: gallery.rules.clone(),
         locked_at: gallery.locked_at,
+        expires_at: None,
         images,
     };
     manifest.validate()?;

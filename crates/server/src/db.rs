@@ -81,6 +81,17 @@ CREATE TABLE link_state (
 );
 "#,
     "ALTER TABLE galleries ADD COLUMN studio_token_hash BLOB;",
+    r#"
+ALTER TABLE links ADD COLUMN link_id TEXT;
+UPDATE links SET link_id = lower(hex(randomblob(4)));
+CREATE UNIQUE INDEX links_by_id ON links(link_id);
+ALTER TABLE links ADD COLUMN expires_at INTEGER;
+ALTER TABLE links ADD COLUMN pin_salt BLOB;
+ALTER TABLE links ADD COLUMN pin_hash BLOB;
+ALTER TABLE links ADD COLUMN pin_failures INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE links ADD COLUMN pin_locked_until INTEGER;
+ALTER TABLE galleries ADD COLUMN expires_at INTEGER;
+"#,
 ];
 
 /// A gallery as stored: what the origin needs to sign a manifest.
@@ -212,48 +223,37 @@ impl Db {
             }
         }
         tx.execute(
-            "INSERT INTO links (token_hash, gallery_id, label, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![&token_hash[..], gallery.id.as_str(), label, now],
+            "INSERT INTO links (token_hash, gallery_id, label, created_at, link_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![&token_hash[..], gallery.id.as_str(), label, now, crate::secret::new_id(8)],
         )?;
         tx.commit()?;
         Ok(())
     }
 
-    /// Token hashes of the gallery's live links, or `None` if there is no such gallery.
-    pub fn live_link_hashes(&self, gallery: &GalleryId) -> anyhow::Result<Option<Vec<Vec<u8>>>> {
-        let conn = self.conn();
-        let exists: Option<i64> = conn
-            .query_row(
-                "SELECT 1 FROM galleries WHERE id = ?1",
-                [gallery.as_str()],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if exists.is_none() {
-            return Ok(None);
-        }
-        let mut stmt = conn.prepare_cached(
-            "SELECT token_hash FROM links WHERE gallery_id = ?1 AND revoked_at IS NULL",
-        )?;
-        let hashes = stmt
-            .query_map([gallery.as_str()], |r| r.get::<_, Vec<u8>>(0))?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Some(hashes))
-    }
-
-    /// Every live link: its gallery and token hash.
-    pub fn live_links(&self) -> anyhow::Result<Vec<(GalleryId, Vec<u8>)>> {
+    /// Every link neither revoked nor expired at `now`: its gallery, token
+    /// hash and expiry (the earlier of the link's and the gallery's).
+    pub fn live_links(&self, now: i64) -> anyhow::Result<Vec<(GalleryId, Vec<u8>, Option<i64>)>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
-            "SELECT gallery_id, token_hash FROM links WHERE revoked_at IS NULL ORDER BY gallery_id",
+            "SELECT l.gallery_id, l.token_hash,
+                    CASE WHEN l.expires_at IS NULL THEN g.expires_at
+                         WHEN g.expires_at IS NULL THEN l.expires_at
+                         ELSE min(l.expires_at, g.expires_at) END AS until
+             FROM links l JOIN galleries g ON g.id = l.gallery_id
+             WHERE l.revoked_at IS NULL AND (until IS NULL OR until > ?1)
+             ORDER BY l.gallery_id",
         )?;
         let rows = stmt
-            .query_map([], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+            .query_map([now], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Vec<u8>>(1)?,
+                    r.get::<_, Option<i64>>(2)?,
+                ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
         rows.into_iter()
-            .map(|(g, h)| Ok((GalleryId::parse(g)?, h)))
+            .map(|(g, h, until)| Ok((GalleryId::parse(g)?, h, until)))
             .collect()
     }
 

@@ -11,6 +11,7 @@ pub mod cloudfront;
 pub mod config;
 pub mod db;
 pub mod embedded;
+pub mod links;
 pub mod mirror;
 pub mod publish;
 pub mod secret;

@@ -12,6 +12,7 @@ use proofline_server::choices;
 use proofline_server::config::{CommonArgs, DEFAULT_ORIGIN_LISTEN, Settings, StoreKind};
 use proofline_server::db::{Db, StoredGallery};
 use proofline_server::embedded::EmbeddedStore;
+use proofline_server::links::{Link, NewLink};
 use proofline_server::mirror::Mirrors;
 use proofline_server::publish::{PublishRequest, publish, report_skipped};
 use proofline_server::store::ObjectStore;
@@ -103,11 +104,61 @@ enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
+    /// Share links: one per recipient, each with its own PIN, expiry and label,
+    /// each revocable alone.
+    Link {
+        #[command(subcommand)]
+        command: LinkCommand,
+    },
+    /// Set the day a whole gallery stops being shared (every link), or `--never`.
+    Expire {
+        gallery: String,
+        /// Last day (YYYY-MM-DD, UTC) on which the gallery opens.
+        #[arg(value_parser = parse_deadline, required_unless_present = "never")]
+        on: Option<i64>,
+        #[arg(long, conflicts_with = "on")]
+        never: bool,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
     /// Show what customers chose, per share link; `--csv` for the selected files.
     Choices {
         gallery: String,
         #[arg(long)]
         csv: bool,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum LinkCommand {
+    /// Make a new share link for a gallery and print it.
+    Create {
+        gallery: String,
+        /// Who the link is for ("Grandma"); shown to the studio only.
+        #[arg(long, default_value = "")]
+        label: String,
+        /// A PIN of 4 to 8 digits the customer must enter.
+        #[arg(long)]
+        pin: Option<String>,
+        /// Last day (YYYY-MM-DD, UTC) on which the link opens.
+        #[arg(long, value_parser = parse_deadline)]
+        expires: Option<i64>,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// List share links (all galleries, or one) with their state.
+    List {
+        gallery: Option<String>,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Withdraw a share link for good. Customers who open it are told, and
+    /// their devices forget the gallery.
+    Revoke {
+        /// The link's id, as `link list` shows it.
+        link: String,
         #[command(flatten)]
         common: CommonArgs,
     },
@@ -201,16 +252,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let rules = rules.rules()?;
             let settings = Settings::resolve(&common, listen)?;
-            // With the embedded store and nothing serving it, run it for the
-            // duration of the upload.
-            let temporary = match settings.store.kind {
-                StoreKind::Embedded { listen } if !reachable(listen).await => Some(
-                    EmbeddedStore::start(&settings.data_dir, listen, &[settings.app_origin()])
-                        .await?,
-                ),
-                _ => None,
-            };
-            let store = ObjectStore::connect(&settings.store).await?;
+            let (store, temporary) = open_store(&settings).await?;
             let db = Db::open(&settings.db_path())?;
             let result = publish(
                 &db,
@@ -292,6 +334,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Link { command } => link(command).await,
+        Command::Expire {
+            gallery,
+            on,
+            never: _,
+            common,
+        } => {
+            let (db, gallery) = open_gallery(&common, &gallery)?;
+            db.set_gallery_expiry(&gallery.id, on)?;
+            match on {
+                Some(at) => println!(
+                    "Gallery {} opens until the end of {} (UTC); customers are told ahead of time.",
+                    gallery.id,
+                    proofline_core::proofing::day_label(at)
+                ),
+                None => println!("Gallery {} does not expire.", gallery.id),
+            }
+            Ok(())
+        }
         Command::StudioLink { gallery, common } => {
             let settings = Settings::resolve(&common, DEFAULT_ORIGIN_LISTEN.parse()?)?;
             let (db, gallery) = open_gallery(&common, &gallery)?;
@@ -307,6 +368,128 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn link(command: LinkCommand) -> anyhow::Result<()> {
+    let now = proofline_server::unix_now();
+    match command {
+        LinkCommand::Create {
+            gallery,
+            label,
+            pin,
+            expires,
+            common,
+        } => {
+            let settings = Settings::resolve(&common, DEFAULT_ORIGIN_LISTEN.parse()?)?;
+            let (db, gallery) = open_gallery(&common, &gallery)?;
+            let new = NewLink {
+                label,
+                pin,
+                expires_at: expires,
+            };
+            let (link, token) = db.create_link(&gallery.id, &new, now)?;
+            println!(
+                "Share link {}{}: {}",
+                link.id,
+                describe(&link),
+                settings.share_link(gallery.id.as_str(), token.as_str())
+            );
+            if link.has_pin {
+                println!("Send the PIN separately from the link (a text and an email, say).");
+            }
+            Ok(())
+        }
+        LinkCommand::List { gallery, common } => {
+            let settings = Settings::resolve(&common, DEFAULT_ORIGIN_LISTEN.parse()?)?;
+            let db = Db::open(&settings.db_path())?;
+            let gallery = gallery
+                .map(|g| proofline_core::GalleryId::parse(g))
+                .transpose()?;
+            let links = db.links(gallery.as_ref())?;
+            if links.is_empty() {
+                println!("No share links.");
+            }
+            for l in links {
+                println!(
+                    "{:<8}  {:<10}  {:<22}  {}{}",
+                    l.id,
+                    l.gallery,
+                    l.state(now).to_string(),
+                    if l.label.is_empty() {
+                        "(no label)"
+                    } else {
+                        &l.label
+                    },
+                    describe(&l)
+                );
+            }
+            Ok(())
+        }
+        LinkCommand::Revoke { link, common } => {
+            let settings = Settings::resolve(&common, DEFAULT_ORIGIN_LISTEN.parse()?)?;
+            let db = Db::open(&settings.db_path())?;
+            let (link, token_hash) = db.revoke_link(&link, now)?.with_context(|| {
+                format!("there is no share link {link}; see `proofline link list`")
+            })?;
+            println!(
+                "Link {} ({}) is revoked: it no longer opens gallery {}.",
+                link.id,
+                if link.label.is_empty() {
+                    "no label"
+                } else {
+                    &link.label
+                },
+                link.gallery
+            );
+            // Its manifest mirror goes too, so the store does not keep
+            // serving the gallery to that link while the origin is down.
+            let result = async {
+                let (store, temporary) = open_store(&settings).await?;
+                let r = Mirrors::default()
+                    .delete(&store, &link.gallery, &token_hash)
+                    .await;
+                if let Some(t) = temporary {
+                    t.stop().await;
+                }
+                r
+            }
+            .await;
+            if let Err(e) = result {
+                eprintln!(
+                    "warning: could not delete the link's manifest mirror from the store ({e:#}); \
+                     its signed URLs stop working within 7 days"
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+/// ", PIN, expires 31 Dec 2026" for a link's listing.
+fn describe(link: &Link) -> String {
+    let mut out = String::new();
+    if link.has_pin {
+        out.push_str(", PIN");
+    }
+    if let Some(at) = link.expires_at {
+        out.push_str(&format!(
+            ", until {}",
+            proofline_core::proofing::day_label(at)
+        ));
+    }
+    out
+}
+
+/// The configured object store; the embedded one is started for the
+/// duration of the command when nothing serves it.
+async fn open_store(settings: &Settings) -> anyhow::Result<(ObjectStore, Option<EmbeddedStore>)> {
+    let temporary = match settings.store.kind {
+        StoreKind::Embedded { listen } if !reachable(listen).await => {
+            Some(EmbeddedStore::start(&settings.data_dir, listen, &[settings.app_origin()]).await?)
+        }
+        _ => None,
+    };
+    Ok((ObjectStore::connect(&settings.store).await?, temporary))
 }
 
 /// The database and one of its galleries, for the studio's subcommands.

@@ -46,11 +46,12 @@ pub async fn mirror_url(
 }
 
 /// Signs `gallery` with the mirror's long validity and writes it as the
-/// link's mirror. Returns the mirror's URL.
+/// link's mirror, with the link's expiry. Returns the mirror's URL.
 pub async fn write_mirror(
     store: &ObjectStore,
     gallery: &StoredGallery,
     token_hash: &[u8],
+    expires_at: Option<i64>,
     policy: &SigningPolicy,
     now: i64,
 ) -> anyhow::Result<String> {
@@ -59,6 +60,7 @@ pub async fn write_mirror(
     let url = store.presign_get(&key, window).await?;
     let mut manifest = sign_manifest(store, gallery, window, now).await?;
     manifest.mirror = Some(url.clone());
+    manifest.expires_at = expires_at;
     store
         .put_fresh(&key, manifest.to_json().into_bytes(), "application/json")
         .await?;
@@ -79,6 +81,7 @@ impl Mirrors {
         store: &ObjectStore,
         gallery: &StoredGallery,
         token_hash: &[u8],
+        expires_at: Option<i64>,
         policy: &SigningPolicy,
         now: i64,
     ) -> anyhow::Result<()> {
@@ -87,7 +90,7 @@ impl Mirrors {
         if self.lock().get(&key) == Some(&window) {
             return Ok(());
         }
-        write_mirror(store, gallery, token_hash, policy, now).await?;
+        write_mirror(store, gallery, token_hash, expires_at, policy, now).await?;
         self.lock().insert(key, window);
         Ok(())
     }
@@ -104,10 +107,10 @@ impl Mirrors {
     ) -> anyhow::Result<usize> {
         let links = {
             let db = db.clone();
-            tokio::task::spawn_blocking(move || db.live_links()).await??
+            tokio::task::spawn_blocking(move || db.live_links(now)).await??
         };
         let mut galleries: HashMap<GalleryId, Option<StoredGallery>> = HashMap::new();
-        for (gallery_id, token_hash) in &links {
+        for (gallery_id, token_hash, expires_at) in &links {
             if !galleries.contains_key(gallery_id) {
                 let (db, id) = (db.clone(), gallery_id.clone());
                 let g = tokio::task::spawn_blocking(move || db.gallery(&id)).await??;
@@ -116,7 +119,10 @@ impl Mirrors {
             let Some(Some(gallery)) = galleries.get(gallery_id) else {
                 continue;
             };
-            if let Err(e) = self.ensure(store, gallery, token_hash, policy, now).await {
+            if let Err(e) = self
+                .ensure(store, gallery, token_hash, *expires_at, policy, now)
+                .await
+            {
                 tracing::warn!(
                     "could not write the manifest mirror of gallery {gallery_id}: {e:#}"
                 );
@@ -131,6 +137,19 @@ impl Mirrors {
             }
         }
         Ok(links.len())
+    }
+
+    /// Deletes a withdrawn link's mirror, so its copy of the manifest cannot
+    /// be read from the store either.
+    pub async fn delete(
+        &self,
+        store: &ObjectStore,
+        gallery: &GalleryId,
+        token_hash: &[u8],
+    ) -> anyhow::Result<()> {
+        let key = mirror_key(gallery, token_hash);
+        self.lock().remove(&key);
+        store.delete(&key).await
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, i64>> {

@@ -155,7 +155,7 @@ pub async fn publish(
     // The gallery is published; its mirror is a fallback that `serve` rewrites
     // anyway, so failing to write it here is a warning, not an error.
     let policy = crate::api::SigningPolicy::default();
-    if let Err(e) = crate::mirror::write_mirror(store, &stored, &hash, &policy, now).await {
+    if let Err(e) = crate::mirror::write_mirror(store, &stored, &hash, None, &policy, now).await {
         tracing::warn!("could not write the manifest mirror: {e:#}");
     }
     Ok(PublishReport {

@@ -131,6 +131,20 @@ impl ObjectStore {
         Ok(())
     }
 
+    /// Deletes an object (deleting one that is not there is not an error).
+    pub async fn delete(&self, key: &str) -> anyhow::Result<()> {
+        let key = &self.key(key);
+        self.client
+            .delete_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+            .map_err(aws_sdk_s3::Error::from)
+            .with_context(|| format!("deleting {key} from bucket {}", self.bucket))?;
+        Ok(())
+    }
+
     /// A GET URL valid from the window's start to its expiry. Signing from the
     /// start of a fixed window (not "now") makes every request inside the window
     /// get the identical URL, so HTTP caches and CDNs can reuse it.

@@ -43,6 +43,7 @@ fn sample() -> Manifest {
         mirror: None,
         rules: Default::default(),
         locked_at: None,
+        expires_at: None,
         images: vec![image("a1"), image("b2")],
     }
 }
@@ -519,6 +520,7 @@ fn arb_manifest() -> impl Strategy<Value = Manifest> {
                 mirror: None,
                 rules: Default::default(),
                 locked_at: None,
+                expires_at: None,
                 images,
             }
         })

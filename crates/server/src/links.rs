@@ -1,0 +1,517 @@
+//! Share links: one per recipient, each with an optional PIN and expiry, each
+//! revocable alone.
+//!
+//! Only the SHA-256 of a link's token is stored. A PIN is stored as
+//! SHA-256(salt ‖ PIN) with a random per-link salt; a customer who gives the
+//! right PIN receives a **pass**, SHA-256("pass" ‖ PIN hash), which the app
+//! sends with every request instead of the PIN. Any origin can check a pass
+//! from the database alone, and changing the PIN invalidates old passes.
+//! Wrong PINs are counted per link, in the database: after
+//! [`PIN_ATTEMPTS`] in a row the link refuses every PIN for [`PIN_LOCKOUT_SECS`].
+
+use proofline_core::GalleryId;
+use proofline_core::proofing::day_label;
+use rand::RngCore as _;
+use rusqlite::{OptionalExtension as _, TransactionBehavior, params};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq as _;
+
+use crate::db::Db;
+use crate::secret::token_matches;
+
+/// Wrong PINs in a row before a link locks.
+pub const PIN_ATTEMPTS: u32 = 5;
+/// How long a link refuses PINs after too many wrong ones.
+pub const PIN_LOCKOUT_SECS: i64 = 15 * 60;
+
+/// A share link as the studio sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// Short id the studio names the link by (`proofline link revoke ID`).
+    pub id: String,
+    pub gallery: GalleryId,
+    pub label: String,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    pub has_pin: bool,
+}
+
+impl Link {
+    pub fn state(&self, now: i64) -> LinkState {
+        if let Some(at) = self.revoked_at {
+            LinkState::Revoked { at }
+        } else if let Some(at) = self.expires_at.filter(|&at| now >= at) {
+            LinkState::Expired { at }
+        } else {
+            LinkState::Live
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkState {
+    Live,
+    Expired { at: i64 },
+    Revoked { at: i64 },
+}
+
+impl std::fmt::Display for LinkState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LinkState::Live => f.write_str("live"),
+            LinkState::Expired { at } => write!(f, "expired {}", day_label(*at)),
+            LinkState::Revoked { at } => write!(f, "revoked {}", day_label(*at)),
+        }
+    }
+}
+
+/// What a new link needs.
+#[derive(Debug, Clone, Default)]
+pub struct NewLink {
+    pub label: String,
+    pub pin: Option<String>,
+    /// Unix seconds after which the link stops working.
+    pub expires_at: Option<i64>,
+}
+
+/// Why a presented token does not open the gallery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// No such gallery.
+    NoGallery,
+    /// No link of this gallery has this token.
+    UnknownToken,
+    /// The studio withdrew the link.
+    Revoked,
+    /// The link (or the gallery) expired at this time.
+    Expired { at: i64 },
+    /// The link has a PIN and no valid pass came with the request.
+    PinRequired,
+}
+
+/// A link that opened: what the rest of the API needs.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    pub token_hash: Vec<u8>,
+    /// When the customer loses access (the earlier of link and gallery expiry).
+    pub expires_at: Option<i64>,
+}
+
+/// The answer to a PIN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PinAnswer {
+    /// Right: send this pass with every request.
+    Pass(String),
+    /// Wrong; this many tries remain before the link locks.
+    Wrong { tries_left: u32 },
+    /// Too many wrong PINs; the link takes PINs again at this time.
+    Locked { until: i64 },
+}
+
+/// A PIN must be 4 to 8 digits.
+pub fn validate_pin(pin: &str) -> Result<(), String> {
+    if (4..=8).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err("a PIN is 4 to 8 digits".into())
+    }
+}
+
+fn pin_hash(salt: &[u8], pin: &str) -> [u8; 32] {
+    Sha256::new()
+        .chain_update(salt)
+        .chain_update(pin.as_bytes())
+        .finalize()
+        .into()
+}
+
+fn pass_of(pin_hash: &[u8]) -> String {
+    hex::encode(
+        Sha256::new()
+            .chain_update(b"pass")
+            .chain_update(pin_hash)
+            .finalize(),
+    )
+}
+
+struct Row {
+    token_hash: Vec<u8>,
+    revoked_at: Option<i64>,
+    expires_at: Option<i64>,
+    pin_hash: Option<Vec<u8>>,
+}
+
+impl Db {
+    /// Adds a share link to a gallery; answers the link and its token (shown
+    /// once: only its hash is kept).
+    pub fn create_link(
+        &self,
+        gallery: &GalleryId,
+        new: &NewLink,
+        now: i64,
+    ) -> anyhow::Result<(Link, proofline_core::route::ShareToken)> {
+        if let Some(pin) = &new.pin {
+            validate_pin(pin).map_err(anyhow::Error::msg)?;
+        }
+        if let Some(at) = new.expires_at {
+            anyhow::ensure!(at > now, "the expiry date is in the past");
+        }
+        let token = crate::secret::new_token();
+        let id = crate::secret::new_id(8);
+        let (salt, hash) = match &new.pin {
+            Some(pin) => {
+                let mut salt = [0u8; 16];
+                rand::rng().fill_bytes(&mut salt);
+                (Some(salt.to_vec()), Some(pin_hash(&salt, pin).to_vec()))
+            }
+            None => (None, None),
+        };
+        let conn = self.conn();
+        let exists: Option<i64> = conn
+            .query_row(
+                "SELECT 1 FROM galleries WHERE id = ?1",
+                [gallery.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        anyhow::ensure!(exists.is_some(), "there is no gallery {gallery}");
+        conn.execute(
+            "INSERT INTO links (token_hash, gallery_id, label, created_at, link_id, expires_at, pin_salt, pin_hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                &crate::secret::token_hash(token.as_str())[..],
+                gallery.as_str(),
+                new.label,
+                now,
+                id,
+                new.expires_at,
+                salt,
+                hash
+            ],
+        )?;
+        let link = Link {
+            id,
+            gallery: gallery.clone(),
+            label: new.label.clone(),
+            created_at: now,
+            expires_at: new.expires_at,
+            revoked_at: None,
+            has_pin: new.pin.is_some(),
+        };
+        Ok((link, token))
+    }
+
+    /// Every link, or one gallery's, oldest first.
+    pub fn links(&self, gallery: Option<&GalleryId>) -> anyhow::Result<Vec<Link>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT link_id, gallery_id, label, created_at, expires_at, revoked_at, pin_hash IS NOT NULL
+             FROM links WHERE ?1 IS NULL OR gallery_id = ?1 ORDER BY created_at, rowid",
+        )?;
+        let rows = stmt.query_map([gallery.map(GalleryId::as_str)], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (id, gallery, label, created_at, expires_at, revoked_at, has_pin) = row?;
+            Ok(Link {
+                id,
+                gallery: GalleryId::parse(gallery)?,
+                label,
+                created_at,
+                expires_at,
+                revoked_at,
+                has_pin,
+            })
+        })
+        .collect()
+    }
+
+    /// Withdraws a link for good; answers it (with its token hash, to delete
+    /// its manifest mirror), or `None` if there is no such link. Revoking
+    /// twice keeps the first time.
+    pub fn revoke_link(&self, id: &str, now: i64) -> anyhow::Result<Option<(Link, Vec<u8>)>> {
+        let changed = self.conn().execute(
+            "UPDATE links SET revoked_at = coalesce(revoked_at, ?2) WHERE link_id = ?1",
+            params![id, now],
+        )?;
+        if changed == 0 {
+            return Ok(None);
+        }
+        let hash: Vec<u8> = self.conn().query_row(
+            "SELECT token_hash FROM links WHERE link_id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
+        let link = self
+            .links(None)?
+            .into_iter()
+            .find(|l| l.id == id)
+            .expect("the link was just updated");
+        Ok(Some((link, hash)))
+    }
+
+    /// Sets (or clears) the date a whole gallery stops being shared.
+    pub fn set_gallery_expiry(&self, gallery: &GalleryId, at: Option<i64>) -> anyhow::Result<bool> {
+        let n = self.conn().execute(
+            "UPDATE galleries SET expires_at = ?2 WHERE id = ?1",
+            params![gallery.as_str(), at],
+        )?;
+        Ok(n == 1)
+    }
+
+    /// Whether `token` (and `pass`, for a PIN link) opens `gallery` at `now`.
+    /// Every link of the gallery is compared in constant time, so timing
+    /// does not tell which one nearly matched.
+    pub fn open_link(
+        &self,
+        gallery: &GalleryId,
+        token: &str,
+        pass: Option<&str>,
+        now: i64,
+    ) -> anyhow::Result<Result<Opened, Refusal>> {
+        let conn = self.conn();
+        let gallery_expiry: Option<Option<i64>> = conn
+            .query_row(
+                "SELECT expires_at FROM galleries WHERE id = ?1",
+                [gallery.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(gallery_expiry) = gallery_expiry else {
+            return Ok(Err(Refusal::NoGallery));
+        };
+        let mut stmt = conn.prepare_cached(
+            "SELECT token_hash, revoked_at, expires_at, pin_hash FROM links WHERE gallery_id = ?1",
+        )?;
+        let rows = stmt
+            .query_map([gallery.as_str()], |r| {
+                Ok(Row {
+                    token_hash: r.get(0)?,
+                    revoked_at: r.get(1)?,
+                    expires_at: r.get(2)?,
+                    pin_hash: r.get(3)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut found = None;
+        for row in rows {
+            let hit = token_matches(token, &row.token_hash);
+            found = if hit { Some(row) } else { found };
+        }
+        let Some(row) = found.filter(|_| !token.is_empty()) else {
+            return Ok(Err(Refusal::UnknownToken));
+        };
+        if row.revoked_at.is_some() {
+            return Ok(Err(Refusal::Revoked));
+        }
+        let expires_at = match (row.expires_at, gallery_expiry) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        if let Some(at) = expires_at.filter(|&at| now >= at) {
+            return Ok(Err(Refusal::Expired { at }));
+        }
+        if let Some(hash) = &row.pin_hash {
+            let expected = pass_of(hash);
+            let ok: bool = pass
+                .unwrap_or_default()
+                .as_bytes()
+                .ct_eq(expected.as_bytes())
+                .into();
+            if !ok {
+                return Ok(Err(Refusal::PinRequired));
+            }
+        }
+        Ok(Ok(Opened {
+            token_hash: row.token_hash,
+            expires_at,
+        }))
+    }
+
+    /// Checks a PIN for the link with this token hash, counting wrong ones
+    /// in one immediate transaction, so parallel guesses are counted too.
+    pub fn try_pin(&self, token_hash: &[u8], pin: &str, now: i64) -> anyhow::Result<PinAnswer> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (salt, hash, failures, locked_until): (
+            Option<Vec<u8>>,
+            Option<Vec<u8>>,
+            u32,
+            Option<i64>,
+        ) = tx.query_row(
+            "SELECT pin_salt, pin_hash, pin_failures, pin_locked_until FROM links WHERE token_hash = ?1",
+            [token_hash],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        let (Some(salt), Some(hash)) = (salt, hash) else {
+            anyhow::bail!("this link has no PIN");
+        };
+        if let Some(until) = locked_until.filter(|&u| now < u) {
+            return Ok(PinAnswer::Locked { until });
+        }
+        // A lock that has run out starts a fresh count.
+        let failures = if locked_until.is_some() { 0 } else { failures };
+        let right: bool = pin_hash(&salt, pin).ct_eq(&hash[..]).into();
+        let answer = if right {
+            tx.execute(
+                "UPDATE links SET pin_failures = 0, pin_locked_until = NULL WHERE token_hash = ?1",
+                [token_hash],
+            )?;
+            PinAnswer::Pass(pass_of(&hash))
+        } else if failures + 1 >= PIN_ATTEMPTS {
+            let until = now + PIN_LOCKOUT_SECS;
+            tx.execute(
+                "UPDATE links SET pin_failures = 0, pin_locked_until = ?2 WHERE token_hash = ?1",
+                params![token_hash, until],
+            )?;
+            PinAnswer::Locked { until }
+        } else {
+            tx.execute(
+                "UPDATE links SET pin_failures = ?2, pin_locked_until = NULL WHERE token_hash = ?1",
+                params![token_hash, failures + 1],
+            )?;
+            PinAnswer::Wrong {
+                tries_left: PIN_ATTEMPTS - failures - 1,
+            }
+        };
+        tx.commit()?;
+        Ok(answer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::StoredGallery;
+
+    fn db_with_gallery() -> (tempfile::TempDir, Db, GalleryId) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("p.sqlite")).unwrap();
+        let id = GalleryId::parse("g1").unwrap();
+        let gallery = StoredGallery {
+            id: id.clone(),
+            title: "T".into(),
+            rules: Default::default(),
+            locked_at: None,
+            images: vec![],
+        };
+        db.insert_gallery(&gallery, &[7; 32], "first", 0).unwrap();
+        (dir, db, id)
+    }
+
+    #[test]
+    fn each_link_opens_alone_and_revoking_one_keeps_the_others() {
+        let (_d, db, g) = db_with_gallery();
+        let (a, ta) = db.create_link(&g, &NewLink::default(), 10).unwrap();
+        let (_b, tb) = db.create_link(&g, &NewLink::default(), 10).unwrap();
+        assert!(db.open_link(&g, ta.as_str(), None, 20).unwrap().is_ok());
+        db.revoke_link(&a.id, 30).unwrap().unwrap();
+        assert_eq!(
+            db.open_link(&g, ta.as_str(), None, 40)
+                .unwrap()
+                .unwrap_err(),
+            Refusal::Revoked
+        );
+        assert!(db.open_link(&g, tb.as_str(), None, 40).unwrap().is_ok());
+        assert_eq!(
+            db.open_link(&g, "AAAAAAAAAAAAAAAAAAAAAA", None, 40)
+                .unwrap()
+                .unwrap_err(),
+            Refusal::UnknownToken
+        );
+        assert_eq!(db.links(Some(&g)).unwrap().len(), 3);
+        assert_eq!(
+            db.links(Some(&g)).unwrap()[1].state(50),
+            LinkState::Revoked { at: 30 }
+        );
+        assert!(db.revoke_link("nosuchid", 50).unwrap().is_none());
+    }
+
+    #[test]
+    fn expiry_is_the_earlier_of_link_and_gallery() {
+        let (_d, db, g) = db_with_gallery();
+        let new = NewLink {
+            expires_at: Some(1_000),
+            ..Default::default()
+        };
+        let (_, t) = db.create_link(&g, &new, 10).unwrap();
+        let opened = db.open_link(&g, t.as_str(), None, 999).unwrap().unwrap();
+        assert_eq!(opened.expires_at, Some(1_000));
+        assert_eq!(
+            db.open_link(&g, t.as_str(), None, 1_000)
+                .unwrap()
+                .unwrap_err(),
+            Refusal::Expired { at: 1_000 }
+        );
+        db.set_gallery_expiry(&g, Some(500)).unwrap();
+        assert_eq!(
+            db.open_link(&g, t.as_str(), None, 600)
+                .unwrap()
+                .unwrap_err(),
+            Refusal::Expired { at: 500 }
+        );
+        assert!(
+            db.create_link(&g, &new, 2_000).is_err(),
+            "past expiry refused"
+        );
+    }
+
+    #[test]
+    fn a_pin_link_needs_the_pass_and_locks_after_too_many_wrong_pins() {
+        let (_d, db, g) = db_with_gallery();
+        let new = NewLink {
+            pin: Some("2468".into()),
+            ..Default::default()
+        };
+        let (_, t) = db.create_link(&g, &new, 10).unwrap();
+        let hash = crate::secret::token_hash(t.as_str());
+        assert_eq!(
+            db.open_link(&g, t.as_str(), None, 20).unwrap().unwrap_err(),
+            Refusal::PinRequired
+        );
+        assert_eq!(
+            db.try_pin(&hash, "1111", 20).unwrap(),
+            PinAnswer::Wrong { tries_left: 4 }
+        );
+        let PinAnswer::Pass(pass) = db.try_pin(&hash, "2468", 21).unwrap() else {
+            panic!("right PIN")
+        };
+        assert!(
+            db.open_link(&g, t.as_str(), Some(&pass), 22)
+                .unwrap()
+                .is_ok()
+        );
+        assert_eq!(
+            db.open_link(&g, t.as_str(), Some("0000"), 22)
+                .unwrap()
+                .unwrap_err(),
+            Refusal::PinRequired
+        );
+        // The right PIN reset the count: five more wrong ones lock it.
+        for left in (1..PIN_ATTEMPTS).rev() {
+            assert_eq!(
+                db.try_pin(&hash, "9999", 30).unwrap(),
+                PinAnswer::Wrong { tries_left: left }
+            );
+        }
+        let locked = PinAnswer::Locked {
+            until: 30 + PIN_LOCKOUT_SECS,
+        };
+        assert_eq!(db.try_pin(&hash, "9999", 30).unwrap(), locked);
+        assert_eq!(db.try_pin(&hash, "2468", 31).unwrap(), locked, "even right");
+        assert!(matches!(
+            db.try_pin(&hash, "2468", 30 + PIN_LOCKOUT_SECS).unwrap(),
+            PinAnswer::Pass(_)
+        ));
+        assert!(validate_pin("12a4").is_err() && validate_pin("123").is_err());
+    }
+}
