@@ -25,6 +25,15 @@ pub enum LoadError {
     Server(u16),
     #[error("The gallery's data is damaged, so we can't show it. Please tell the studio. ({0})")]
     Damaged(ManifestError),
+    /// The studio withdrew the link, or it expired: final. The studio's words.
+    #[error("{0}")]
+    Gone(String),
+    /// The link has a PIN and this device has no valid pass for it.
+    #[error("This gallery is protected by a PIN. Please enter the PIN the studio gave you.")]
+    PinRequired,
+    /// A PIN was refused (wrong, or too many tries): the studio's words.
+    #[error("{0}")]
+    PinRefused(String),
 }
 
 impl LoadError {
@@ -32,7 +41,14 @@ impl LoadError {
     /// instead: yes when the origin is unreachable or broken, no when it said
     /// the link is not (or no longer) valid.
     pub fn may_fall_back(&self) -> bool {
-        !matches!(self, LoadError::NotFound | LoadError::Unauthorized)
+        !matches!(
+            self,
+            LoadError::NotFound
+                | LoadError::Unauthorized
+                | LoadError::Gone(_)
+                | LoadError::PinRequired
+                | LoadError::PinRefused(_)
+        )
     }
 }
 
@@ -98,18 +114,79 @@ async fn get_text(request: RequestBuilder) -> Result<String, LoadError> {
 /// The body of a 200, else why not. Read as bytes: a 12 MB manifest is not
 /// decoded into a JS string only to be copied back into wasm memory.
 async fn read_text(response: gloo_net::http::Response) -> Result<String, LoadError> {
-    match response.status() {
-        200 => {
-            let bytes = response
-                .binary()
-                .await
-                .map_err(|_| LoadError::Unreachable)?;
-            String::from_utf8(bytes).map_err(|_| LoadError::Server(200))
-        }
-        401 | 403 => Err(LoadError::Unauthorized),
-        404 | 410 => Err(LoadError::NotFound),
-        status => Err(LoadError::Server(status)),
+    let status = response.status();
+    if status == 200 {
+        let bytes = response
+            .binary()
+            .await
+            .map_err(|_| LoadError::Unreachable)?;
+        return String::from_utf8(bytes).map_err(|_| LoadError::Server(200));
     }
+    let body = response.text().await.unwrap_or_default();
+    Err(refusal(status, &body))
+}
+
+/// What an error answer from the origin means, from its status and its
+/// JSON body (`{"error": code, "message": sentence}`).
+fn refusal(status: u16, body: &str) -> LoadError {
+    let json = serde_json::from_str::<serde_json::Value>(body).unwrap_or_default();
+    let message = json["message"].as_str().unwrap_or_default().to_owned();
+    match (status, json["error"].as_str()) {
+        (410, _) if !message.is_empty() => LoadError::Gone(message),
+        (410, _) => LoadError::Gone(LoadError::NotFound.to_string()),
+        (401, Some("pin_required")) => LoadError::PinRequired,
+        (401 | 429, Some("wrong_pin" | "pin_locked")) => LoadError::PinRefused(message),
+        (401 | 403, _) => LoadError::Unauthorized,
+        (404, _) => LoadError::NotFound,
+        (status, _) => LoadError::Server(status),
+    }
+}
+
+/// Sends the customer's PIN; answers the pass this device then sends with
+/// every request for this link (kept by [`remember_pass`]).
+pub async fn submit_pin(
+    origin: &str,
+    gallery: &GalleryId,
+    token: &ShareToken,
+    pin: &str,
+) -> Result<(), LoadError> {
+    let url = format!("{origin}/api/galleries/{gallery}/pin");
+    let (builder, _timeout) = abort_after(bearer(Request::post(&url), token), TIMEOUT_MS);
+    let request = builder
+        .json(&serde_json::json!({ "pin": pin }))
+        .map_err(|_| LoadError::Unreachable)?;
+    let text = read_text(request.send().await.map_err(|_| LoadError::Unreachable)?).await?;
+    let pass = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| v["pass"].as_str().map(str::to_owned))
+        .ok_or(LoadError::Server(200))?;
+    remember_pass(token, Some(&pass));
+    Ok(())
+}
+
+/// Where a link's pass is kept: `localStorage`, which `index.html`'s early
+/// manifest request can read synchronously.
+fn pass_key(token: &ShareToken) -> String {
+    format!("proofline.pass.{}", token.as_str())
+}
+
+/// Keeps (or forgets) the pass for a PIN link.
+pub fn remember_pass(token: &ShareToken, pass: Option<&str>) {
+    let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
+        return;
+    };
+    let _ = match pass {
+        Some(pass) => storage.set_item(&pass_key(token), pass),
+        None => storage.remove_item(&pass_key(token)),
+    };
+}
+
+fn pass_of(token: &ShareToken) -> Option<String> {
+    web_sys::window()?
+        .local_storage()
+        .ok()??
+        .get_item(&pass_key(token))
+        .ok()?
 }
 
 /// The studio's page: every link's choices (studio token, not a share token).
@@ -149,6 +226,9 @@ pub enum SendError {
     /// The studio said no to the whole request: trying again will not help.
     #[error("{0}")]
     Rejected(String),
+    /// The link was withdrawn or expired (the studio's words).
+    #[error("{0}")]
+    Gone(String),
 }
 
 /// How long one batch of choices may take.
@@ -181,8 +261,13 @@ pub async fn fetch_choices(
     choices_call(request, timeout).await
 }
 
+/// The link's token, and its pass if it has a PIN.
 fn bearer(builder: RequestBuilder, token: &ShareToken) -> RequestBuilder {
-    builder.header("Authorization", &format!("Bearer {}", token.as_str()))
+    let builder = builder.header("Authorization", &format!("Bearer {}", token.as_str()));
+    match pass_of(token) {
+        Some(pass) => builder.header("X-Proofline-Pass", &pass),
+        None => builder,
+    }
 }
 
 /// Aborts the request after `ms` unless the returned timer is dropped first.
@@ -208,8 +293,10 @@ async fn choices_call(
     match response.status() {
         200 => serde_json::from_str(&body).map_err(|_| SendError::Retry),
         408 | 429 | 500.. => Err(SendError::Retry),
-        401 | 403 => Err(SendError::Rejected(LoadError::Unauthorized.to_string())),
-        404 | 410 => Err(SendError::Rejected(LoadError::NotFound.to_string())),
+        401 | 403 | 404 | 410 => Err(match refusal(response.status(), &body) {
+            LoadError::Gone(message) => SendError::Gone(message),
+            other => SendError::Rejected(other.to_string()),
+        }),
         status => Err(SendError::Rejected(
             serde_json::from_str::<serde_json::Value>(&body)
                 .ok()

@@ -4,7 +4,7 @@
 //! Every source has a short timeout, so a dead origin costs seconds, not a
 //! hanging page; the customer is told which copy they see and how old it is.
 
-use proofline_core::expiry::{ServerClock, is_usable};
+use proofline_core::expiry::{ServerClock, expired_message, is_usable};
 use proofline_core::route::ShareToken;
 use proofline_core::{GalleryId, Manifest};
 
@@ -29,7 +29,25 @@ pub struct Shown {
 }
 
 /// Loads the best available copy of `gallery` and saves it on the device.
+/// A copy whose link has expired (by server time) is not shown: the link is
+/// gone, as the origin would say.
 pub async fn load(
+    db: Option<&Db>,
+    origin: &str,
+    gallery: &GalleryId,
+    token: &ShareToken,
+) -> Result<Shown, LoadError> {
+    let shown = best_copy(db, origin, gallery, token).await?;
+    if let Some(at) = shown.manifest.expires_at
+        && shown.clock.server_now(now_secs()) >= at
+    {
+        return Err(LoadError::Gone(expired_message(at)));
+    }
+    save_soon(db, &shown);
+    Ok(shown)
+}
+
+async fn best_copy(
     db: Option<&Db>,
     origin: &str,
     gallery: &GalleryId,
@@ -55,13 +73,11 @@ pub async fn load(
     let error = match first {
         Ok(manifest) => {
             let clock = ServerClock::observe(manifest.server_time, now_secs());
-            let shown = Shown {
+            return Ok(Shown {
                 manifest,
                 source: Source::Origin,
                 clock,
-            };
-            save_soon(db, &shown);
-            return Ok(shown);
+            });
         }
         Err(e) if !e.may_fall_back() => return Err(e),
         Err(e) => e,
@@ -84,24 +100,18 @@ pub async fn load(
     {
         // The mirror carries no fresh server time; keep the offset last seen.
         let clock = saved.as_ref().map(|(_, c)| *c).unwrap_or_default();
-        let shown = Shown {
+        return Ok(Shown {
             manifest,
             source: Source::Mirror,
             clock,
-        };
-        save_soon(db, &shown);
-        return Ok(shown);
+        });
     }
     match saved {
-        Some((manifest, clock)) => {
-            let shown = Shown {
-                manifest,
-                source: Source::Device,
-                clock,
-            };
-            save_soon(db, &shown);
-            Ok(shown)
-        }
+        Some((manifest, clock)) => Ok(Shown {
+            manifest,
+            source: Source::Device,
+            clock,
+        }),
         None => Err(error),
     }
 }

@@ -299,6 +299,38 @@ impl Db {
             .as_string())
     }
 
+    /// Forgets a gallery's saved copy and confirmed choices, and (when
+    /// `with_ops`) its queued ops, in one transaction.
+    pub async fn forget_gallery(&self, gallery: &GalleryId, with_ops: bool) -> Result<(), DbError> {
+        let tx = self.tx(&[GALLERIES, CHOICES, OUTBOX], IdbTransactionMode::Readwrite)?;
+        let key: JsValue = gallery.as_str().into();
+        tx.object_store(GALLERIES)
+            .and_then(|s| s.delete(&key))
+            .map_err(failed)?;
+        tx.object_store(CHOICES)
+            .and_then(|s| s.delete(&key))
+            .map_err(failed)?;
+        if with_ops {
+            let range = web_sys::IdbKeyRange::bound(
+                &format!("{gallery}/").into(),
+                &format!("{gallery}/\u{ffff}").into(),
+            )
+            .map_err(failed)?;
+            tx.object_store(OUTBOX)
+                .and_then(|s| s.delete(&range))
+                .map_err(failed)?;
+        }
+        done(&tx).await
+    }
+
+    pub async fn delete_meta(&self, key: &str) -> Result<(), DbError> {
+        let tx = self.tx(&[META], IdbTransactionMode::Readwrite)?;
+        tx.object_store(META)
+            .and_then(|s| s.delete(&key.into()))
+            .map_err(failed)?;
+        done(&tx).await
+    }
+
     pub async fn delete_galleries(&self, ids: &[GalleryId]) -> Result<(), DbError> {
         if ids.is_empty() {
             return Ok(());

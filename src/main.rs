@@ -12,6 +12,7 @@ mod pages;
 mod storage;
 mod use_hash_route;
 mod use_photo;
+mod withdrawn;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -22,7 +22,8 @@ use proofline_core::expiry::ServerClock;
 use proofline_core::hlc::Hlc;
 use proofline_core::loading::backoff_ms;
 use proofline_core::proofing::{
-    Action, Choices, ChoicesReply, DeviceId, Op, OpId, Outcome, Policy, SEND_BATCH, local_view,
+    Action, Choices, ChoicesReply, DeviceId, Op, OpId, Outcome, Policy, SEND_BATCH, Verdict,
+    local_view,
 };
 use proofline_core::route::ShareToken;
 use proofline_core::{GalleryId, ImageId, Manifest};
@@ -99,6 +100,8 @@ pub struct Outbox {
     pub delivery: RwSignal<Delivery>,
     /// The latest refusal, for an alert.
     pub notice: RwSignal<Option<String>>,
+    /// Set when the studio answered that the link was withdrawn or expired.
+    pub gone: RwSignal<Option<String>>,
     inner: StoredValue<Rc<RefCell<Inner>>, LocalStorage>,
 }
 
@@ -129,6 +132,7 @@ impl Outbox {
             view: RwSignal::new(Choices::default()),
             delivery: RwSignal::new(Delivery::default()),
             notice: RwSignal::new(None),
+            gone: RwSignal::new(None),
             inner: StoredValue::new_local(Rc::new(RefCell::new(Inner {
                 db,
                 gallery,
@@ -186,8 +190,12 @@ impl Outbox {
                 let i = inner.borrow();
                 (i.origin.clone(), i.gallery.clone(), i.token.clone())
             };
-            if let Ok(reply) = fetch_choices(&origin, &gallery, &token).await {
-                this.settle(reply).await;
+            match fetch_choices(&origin, &gallery, &token).await {
+                Ok(reply) => this.settle(reply).await,
+                Err(SendError::Gone(message)) => {
+                    this.gone.try_set(Some(message));
+                }
+                Err(_) => {}
             }
         });
     }
@@ -336,6 +344,13 @@ impl Outbox {
                     inner.borrow_mut().stopped = Some(message);
                     break;
                 }
+                Err(SendError::Gone(message)) => {
+                    // Nothing is dropped here: the page shows what was not
+                    // sent before the device forgets the gallery.
+                    inner.borrow_mut().stopped = Some(message.clone());
+                    self.gone.try_set(Some(message));
+                    break;
+                }
             }
         }
         inner.borrow_mut().sending = false;
@@ -468,31 +483,51 @@ impl Inner {
 
     /// "Selecting “Ceremony 03”", for a refusal.
     fn describe(&self, action: &Action) -> String {
-        let name = |image: &ImageId| {
-            self.names
-                .get(image)
-                .cloned()
-                .unwrap_or_else(|| image.to_string())
-        };
-        match action {
-            Action::Favourite { image, on } => {
-                format!(
-                    "{} “{}”",
-                    if *on { "Favouriting" } else { "Unfavouriting" },
-                    name(image)
-                )
-            }
-            Action::Select { image, on } => {
-                format!(
-                    "{} “{}”",
-                    if *on { "Selecting" } else { "Unselecting" },
-                    name(image)
-                )
-            }
-            Action::Review { image, .. } => format!("Your verdict on “{}”", name(image)),
-            Action::Comment { image, .. } => format!("Your comment on “{}”", name(image)),
-            Action::Submit => "Submitting the selection".into(),
+        describe(&self.names, action)
+    }
+}
+
+/// What a choice was, in words: "Selecting “Ceremony 03”", "Your comment on
+/// “Ceremony 03”: “Lighter, please”".
+pub fn describe(names: &BTreeMap<ImageId, String>, action: &Action) -> String {
+    let name = |image: &ImageId| {
+        names
+            .get(image)
+            .cloned()
+            .unwrap_or_else(|| image.to_string())
+    };
+    match action {
+        Action::Favourite { image, on } => {
+            format!(
+                "{} “{}”",
+                if *on { "Favouriting" } else { "Unfavouriting" },
+                name(image)
+            )
         }
+        Action::Select { image, on } => {
+            format!(
+                "{} “{}”",
+                if *on { "Selecting" } else { "Unselecting" },
+                name(image)
+            )
+        }
+        Action::Review { image, verdict } => {
+            format!(
+                "Your verdict on “{}”: {}",
+                name(image),
+                verdict_text(*verdict)
+            )
+        }
+        Action::Comment { image, text } => format!("Your comment on “{}”: “{text}”", name(image)),
+        Action::Submit => "Submitting the selection".into(),
+    }
+}
+
+fn verdict_text(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Approved => "approved",
+        Verdict::ChangesRequested => "changes requested",
+        Verdict::Undecided => "undecided",
     }
 }
 
@@ -527,7 +562,7 @@ fn random_id() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-async fn read_ops(db: &Db, gallery: &GalleryId) -> Vec<Op> {
+pub(crate) async fn read_ops(db: &Db, gallery: &GalleryId) -> Vec<Op> {
     let mut ops: Vec<Op> = match db.pending_ops(gallery).await {
         Ok(all) => all
             .iter()

@@ -14,6 +14,7 @@ use std::cell::RefCell;
 use leptos::ev;
 use leptos::prelude::*;
 use proofline_core::cache::default_budget;
+use proofline_core::expiry::closing_note;
 use proofline_core::route::{Route, ShareToken};
 use proofline_core::{GalleryId, Manifest};
 
@@ -23,12 +24,15 @@ use crate::components::grid::Grid;
 use crate::components::lightbox::Lightbox;
 use crate::components::message::Message;
 use crate::components::outbox_badge::OutboxBadge;
+use crate::components::pin_form::PinForm;
 use crate::components::save_offline::SaveOffline;
 use crate::components::selection_bar::SelectionBar;
+use crate::components::withdrawn_notice::WithdrawnNotice;
 use crate::gallery_source::{Shown, Source, banner_text, is_online, load};
 use crate::idb::{DB_NAME, Db};
 use crate::loader::{Loader, now_secs};
 use crate::outbox::Outbox;
+use crate::withdrawn::{Withdrawn, forget};
 
 /// Refresh this long before the earliest URL expires.
 const REFRESH_MARGIN_SECS: i64 = 15 * 60;
@@ -69,6 +73,8 @@ pub fn GalleryPage(
     let online = RwSignal::new(is_online());
     // Made once the first copy of the manifest is known; kept across refetches.
     let outbox_slot = StoredValue::new_local(None::<Outbox>);
+    // Set when the link turned out to be withdrawn or expired.
+    let withdrawn = RwSignal::new(None::<Withdrawn>);
     let first = {
         let (gallery, token, loader, origin) = (
             gallery.clone(),
@@ -87,7 +93,18 @@ pub fn GalleryPage(
                 let db = device_db().await;
                 let budget = default_budget(crate::storage::estimate().await.map(|(_, q)| q));
                 loader.attach(db.clone(), budget);
-                let shown = load(db.as_ref(), &origin, &gallery, &token).await?;
+                let shown = match load(db.as_ref(), &origin, &gallery, &token).await {
+                    Ok(shown) => shown,
+                    Err(LoadError::Gone(message)) => {
+                        if let Some(outbox) = outbox_slot.get_value() {
+                            outbox.close();
+                        }
+                        let gone = forget(db.as_ref(), &gallery, &token, message.clone()).await;
+                        withdrawn.set(Some(gone));
+                        return Err(LoadError::Gone(message));
+                    }
+                    Err(e) => return Err(e),
+                };
                 loader.set_manifest(&shown.manifest, shown.clock);
                 status.set(Some(shown.clone()));
                 let outbox = match outbox_slot.get_value() {
@@ -145,6 +162,9 @@ pub fn GalleryPage(
                             first.refetch();
                         }
                     }
+                    // Withdrawn or expired while on screen: the first load
+                    // path forgets the gallery and says why.
+                    Err(LoadError::Gone(_)) => first.refetch(),
                     Err(e) => leptos::logging::warn!("refreshing the gallery failed: {e}"),
                 }
             });
@@ -215,6 +235,7 @@ pub fn GalleryPage(
     });
     // Behind an open lightbox the page is inert: no focus, no screen reader.
     let behind = move || open_image.with(Option::is_some);
+    let pin_target = (origin.clone(), gallery.clone(), token.clone());
     let base = Route::Gallery {
         gallery,
         token,
@@ -224,17 +245,34 @@ pub fn GalleryPage(
         let text = status.with(|s| s.as_ref().and_then(|s| banner_text(s, online.get())))?;
         Some(view! { <p class="banner" role="status">{text}</p> })
     };
+    let closing = move || {
+        let (text, urgent) = status.with(|s| {
+            let s = s.as_ref()?;
+            closing_note(s.manifest.expires_at, s.clock.server_now(now_secs()))
+        })?;
+        Some(view! {
+            <p class=if urgent { "banner closing" } else { "closing" } role="status">{text}</p>
+        })
+    };
     let full = loader.storage_full;
     let filter = RwSignal::new(Filter::All);
     view! {
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading your gallery…"</p> }>
             {move || {
                 let base = base.clone();
+                let pin_target = pin_target.clone();
+                let loader = loader.clone();
                 first
                     .get()
                     .map(move |result: Result<(Manifest, Outbox), LoadError>| match result {
                         Ok((m, outbox)) => {
                             provide_context(outbox);
+                            // The studio refused the choices: the link is gone.
+                            Effect::new(move |_| {
+                                if outbox.gone.with(Option::is_some) {
+                                    first.refetch();
+                                }
+                            });
                             let ids = m.images.iter().map(|i| i.id.clone()).collect::<Vec<_>>();
                             let m = StoredValue::new(m);
                             view! {
@@ -243,6 +281,7 @@ pub fn GalleryPage(
                                     <h1>{m.with_value(|m| m.title.clone())}</h1>
                                     <p class="count">{m.with_value(|m| photo_count(m.images.len()))}</p>
                                     {banner}
+                                    {closing}
                                     <Show when=move || full.get()>
                                         <p class="banner" role="alert">
                                             "This device is out of space for saved photos; they will download again next time."
@@ -262,6 +301,16 @@ pub fn GalleryPage(
                                 }}
                             }
                                 .into_any()
+                        }
+                        Err(LoadError::Gone(message)) => {
+                            let w = withdrawn.get().unwrap_or(Withdrawn { message, ..Default::default() });
+                            view! { <WithdrawnNotice withdrawn=w gallery=pin_target.1.clone() db=loader.db() /> }
+                                .into_any()
+                        }
+                        Err(LoadError::PinRequired) => {
+                            let (origin, gallery, token) = pin_target.clone();
+                            let on_pass = Callback::new(move |_| first.refetch());
+                            view! { <PinForm origin gallery token on_pass /> }.into_any()
                         }
                         Err(e) => {
                             view! { <Message title="We can't show this gallery">{e.to_string()}</Message> }

@@ -302,5 +302,34 @@ pub fn signing_window(now: i64, window_secs: i64, validity_secs: i64) -> Signing
     }
 }
 
+/// How long before a link closes the customer is warned, not just told.
+pub const CLOSING_SOON_SECS: i64 = 7 * 86_400;
+
+/// What to tell a customer, ahead of time, about when their link stops
+/// opening the gallery: `None` without an expiry (or once it has passed),
+/// else the sentence and whether it is urgent (within
+/// [`CLOSING_SOON_SECS`]).
+pub fn closing_note(expires_at: Option<i64>, server_now: i64) -> Option<(String, bool)> {
+    let at = expires_at.filter(|&at| at > server_now)?;
+    let day = crate::proofing::day_label(at);
+    Some(if at - server_now <= CLOSING_SOON_SECS {
+        (
+            format!("This gallery closes on {day}. Please make your choices before then."),
+            true,
+        )
+    } else {
+        (format!("Available until {day}."), false)
+    })
+}
+
+/// Why an expired link no longer opens its gallery; the origin and the app
+/// say the same.
+pub fn expired_message(at: i64) -> String {
+    format!(
+        "This gallery was available until {}. Please contact the studio if you still need it.",
+        crate::proofing::day_label(at)
+    )
+}
+
 #[cfg(test)]
 mod tests;

@@ -270,11 +270,7 @@ fn refused(r: Refusal) -> AppError {
         },
         Refusal::Expired { at } => AppError::Gone {
             code: "expired",
-            message: format!(
-                "This gallery was available until {}. Please contact the studio if you still \
-                 need it.",
-                proofline_core::proofing::day_label(at)
-            ),
+            message: proofline_core::expiry::expired_message(at),
         },
         Refusal::PinRequired => AppError::PinRequired,
     }

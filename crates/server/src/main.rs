@@ -145,6 +145,9 @@ enum LinkCommand {
         /// Last day (YYYY-MM-DD, UTC) on which the link opens.
         #[arg(long, value_parser = parse_deadline)]
         expires: Option<i64>,
+        /// Address of the origin (for the default public URL).
+        #[arg(long, env = "PROOFLINE_LISTEN", default_value = DEFAULT_ORIGIN_LISTEN)]
+        listen: SocketAddr,
         #[command(flatten)]
         common: CommonArgs,
     },
@@ -378,9 +381,10 @@ async fn link(command: LinkCommand) -> anyhow::Result<()> {
             label,
             pin,
             expires,
+            listen,
             common,
         } => {
-            let settings = Settings::resolve(&common, DEFAULT_ORIGIN_LISTEN.parse()?)?;
+            let settings = Settings::resolve(&common, listen)?;
             let (db, gallery) = open_gallery(&common, &gallery)?;
             let new = NewLink {
                 label,

@@ -1,0 +1,152 @@
+// Share links the studio controls: a link taken back (after the customer
+// cached the gallery) leaves nothing behind on the device but the choices
+// that never reached the studio, shown to the customer first; a PIN link
+// asks for its PIN, refuses wrong ones and locks after too many; a link
+// that closes soon says so.
+import { Page } from '@playwright/test';
+import { test, expect, startStudio, Studio } from './fixtures';
+import { GalleryPage } from './gallery.page';
+
+/** What the device keeps for the gallery, read from IndexedDB in the page. */
+async function deviceHolds(page: Page, gallery: string) {
+  return page.evaluate(async (gallery) => {
+    const db: IDBDatabase = await new Promise((resolve, reject) => {
+      const r = indexedDB.open('proofline');
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const all = (store: string, query?: IDBKeyRange | string): Promise<unknown[]> =>
+      new Promise((resolve, reject) => {
+        const r = db.transaction(store).objectStore(store).getAll(query);
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+    const range = IDBKeyRange.bound(`${gallery}/`, `${gallery}/\uffff`);
+    const held = {
+      photos: (await all('entries')).length,
+      galleries: (await all('galleries', gallery)).length,
+      choices: (await all('choices', gallery)).length,
+      outbox: (await all('outbox', range)).length,
+    };
+    db.close();
+    return held;
+  }, gallery);
+}
+
+/** A new link for the studio's gallery, as `proofline link create` prints it. */
+function createLink(studio: Studio, args: string[]): { id: string; url: string } {
+  const out = studio.cli(['link', 'create', studio.gallery, ...args]);
+  const m = out.match(/^Share link (\S+)[^:]*: \S+(#\/g\/\S+)$/m);
+  if (!m) throw new Error(`link create printed no link:\n${out}`);
+  return { id: m[1], url: `${studio.origin}/${m[2]}` };
+}
+
+test('a revoked link, opened again after caching, forgets the gallery and shows the choices that were not sent', async ({ page }) => {
+  test.setTimeout(120_000);
+  const studio = await startStudio();
+  try {
+    const link = createLink(studio, ['--label', 'Grandma']);
+    const gallery = new GalleryPage(page);
+    await gallery.open(link.url);
+    await gallery.expectAllThumbnailsRendered(12);
+    await expect.poll(async () => (await deviceHolds(page, studio.gallery)).galleries).toBe(1);
+    expect((await deviceHolds(page, studio.gallery)).photos).toBeGreaterThanOrEqual(12);
+
+    // Two choices made while the studio is down never reach it.
+    await studio.killOrigin();
+    const names = await gallery.tiles.evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? '').replace(/^Open /, '')));
+    const photos = page.getByRole('list', { name: 'Photos' });
+    await photos.getByRole('button', { name: `Select ${names[0]}`, exact: true }).click();
+    await photos.getByRole('button', { name: `Favourite ${names[1]}`, exact: true }).click();
+    await expect(page.locator('.outbox')).toHaveText('2 choices waiting to be sent.');
+
+    // The studio takes the link back; the origin comes back up.
+    const revoked = studio.cli(['link', 'revoke', link.id]);
+    expect(revoked).toContain('is revoked');
+    expect(studio.cli(['link', 'list', studio.gallery])).toMatch(new RegExp(`${link.id}\\s+\\S+\\s+revoked`));
+    await studio.restartOrigin();
+    await page.reload();
+
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('“Sample wedding” is no longer available');
+    await expect(page.getByRole('alert')).toContainText('The studio has withdrawn this link');
+    await expect(page.getByText('Its photos have been removed from this device.')).toBeVisible();
+    const unsent = page.getByRole('region', { name: '2 choices did not reach the studio' });
+    // Named by file, so the studio can tell which photos they were.
+    const file = (name: string) => `“${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(jpg|png)”`;
+    await expect(unsent.getByRole('listitem')).toHaveText([
+      new RegExp(`^Selecting ${file(names[0])}$`),
+      new RegExp(`^Favouriting ${file(names[1])}$`),
+    ]);
+    // Photos, saved copy and confirmed choices are gone; the unsent ones wait
+    // for the customer.
+    expect(await deviceHolds(page, studio.gallery)).toEqual({ photos: 0, galleries: 0, choices: 0, outbox: 2 });
+
+    // Still shown after another reload, until the customer removes them.
+    await page.reload();
+    await expect(unsent.getByRole('listitem')).toHaveCount(2);
+    await unsent.getByRole('button', { name: 'Remove them from this device' }).click();
+    await expect(unsent).toHaveCount(0);
+    expect(await deviceHolds(page, studio.gallery)).toEqual({ photos: 0, galleries: 0, choices: 0, outbox: 0 });
+    await gallery.expectNoBrokenImages();
+
+    // The studio's other link still opens the gallery.
+    await page.goto(studio.link);
+    await gallery.expectAllThumbnailsRendered(12);
+  } finally {
+    await studio.stop();
+  }
+});
+
+test('a PIN link asks for the PIN, refuses a wrong one, locks after too many, and says when it closes', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const studio = await startStudio();
+  try {
+    const soon = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const link = createLink(studio, ['--pin', '2468', '--expires', soon, '--label', 'Aunt May']);
+    expect(studio.cli(['link', 'list', studio.gallery])).toMatch(/Aunt May, PIN, until/);
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const gallery = new GalleryPage(page);
+    await gallery.open(link.url);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Enter your PIN');
+    await expect(gallery.tiles).toHaveCount(0);
+    const pin = page.getByLabel('PIN');
+    await pin.fill('1111');
+    await page.getByRole('button', { name: 'Open gallery' }).click();
+    await expect(page.getByRole('alert')).toHaveText(/That PIN is not right\. 4 more tries/);
+    await pin.fill('2468');
+    await page.getByRole('button', { name: 'Open gallery' }).click();
+    await gallery.expectAllThumbnailsRendered(12);
+    await expect(page.locator('.closing')).toHaveText(/^This gallery closes on \d+ \w+ \d{4}\. Please make your choices before then\.$/);
+
+    // The device remembers the pass: a reload opens straight away.
+    await page.reload();
+    await expect(gallery.tiles.first()).toBeVisible();
+    await expect(page.getByLabel('PIN')).toHaveCount(0);
+    await context.close();
+
+    // Someone else with the link but not the PIN: five wrong tries lock it,
+    // and then even the right PIN is refused for now.
+    const other = await browser.newContext();
+    const guesser = await other.newPage();
+    await new GalleryPage(guesser).open(link.url);
+    const guess = guesser.getByLabel('PIN');
+    for (const wrong of ['0000', '1234', '9999', '1357']) {
+      await guess.fill(wrong);
+      await guesser.getByRole('button', { name: 'Open gallery' }).click();
+      await expect(guesser.getByRole('alert')).toHaveText(/That PIN is not right/);
+      await expect(guess).toHaveValue('');
+    }
+    await guess.fill('8642');
+    await guesser.getByRole('button', { name: 'Open gallery' }).click();
+    await expect(guesser.getByRole('alert')).toHaveText(/Too many wrong PINs\. Please try again after \d\d:\d\d/);
+    await guess.fill('2468');
+    await guesser.getByRole('button', { name: 'Open gallery' }).click();
+    await expect(guesser.getByRole('alert')).toHaveText(/Too many wrong PINs/);
+    await expect(new GalleryPage(guesser).tiles).toHaveCount(0);
+    await other.close();
+  } finally {
+    await studio.stop();
+  }
+});
