@@ -646,18 +646,70 @@ pub struct ChoicesReply {
 pub struct StudioReport {
     pub gallery: GalleryId,
     pub title: String,
+    /// How many photos the gallery has.
+    #[serde(default)]
+    pub photos: usize,
     #[serde(default)]
     pub rules: SelectionRules,
     #[serde(default)]
     pub locked_at: Option<i64>,
+    /// When the whole gallery stops being shared.
+    #[serde(default)]
+    pub expires_at: Option<i64>,
     pub links: Vec<LinkReport>,
 }
 
-/// One share link's choices, by file name, in gallery order.
+/// Whether a share link still opens its gallery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "lowercase")]
+pub enum LinkState {
+    Live,
+    Expired { at: i64 },
+    Revoked { at: i64 },
+}
+
+impl LinkState {
+    /// A link's state at `now`: revoked wins over expired.
+    pub fn at(revoked_at: Option<i64>, expires_at: Option<i64>, now: i64) -> LinkState {
+        match (revoked_at, expires_at) {
+            (Some(at), _) => LinkState::Revoked { at },
+            (None, Some(at)) if now >= at => LinkState::Expired { at },
+            _ => LinkState::Live,
+        }
+    }
+
+    pub fn is_live(self) -> bool {
+        self == LinkState::Live
+    }
+}
+
+impl std::fmt::Display for LinkState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LinkState::Live => f.write_str("live"),
+            LinkState::Expired { at } => write!(f, "expired {}", day_label(*at)),
+            LinkState::Revoked { at } => write!(f, "revoked {}", day_label(*at)),
+        }
+    }
+}
+
+/// One share link: who it is for, whether it still opens, and its choices
+/// by file name, in gallery order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkReport {
+    /// The id the studio names the link by (`proofline link revoke ID`).
+    #[serde(default)]
+    pub id: String,
     pub label: String,
-    pub revoked: bool,
+    pub state: LinkState,
+    #[serde(default)]
+    pub created_at: i64,
+    /// When the link stops opening the gallery (its own expiry).
+    #[serde(default)]
+    pub expires_at: Option<i64>,
+    /// Whether the link asks for a PIN.
+    #[serde(default)]
+    pub pin: bool,
     pub op_count: u64,
     pub submitted_at: Option<i64>,
     pub selected: Vec<String>,

@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use proofline_core::expiry::{SigningWindow, signing_window};
 use proofline_core::manifest::MANIFEST_VERSION;
-use proofline_core::proofing::{ChoicesReply, MAX_OPS_PER_BATCH, StudioReport};
+use proofline_core::proofing::{ChoicesReply, MAX_OPS_PER_BATCH};
 use proofline_core::{GalleryId, Image, Manifest, Rendition, Renditions};
 use serde::Serialize;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
@@ -24,7 +24,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::choices::{LinkChoices, read_batch, selection_csv, studio_report};
+use crate::choices::read_batch;
 use crate::db::{Db, StoredGallery, StoredRendition};
 use crate::links::{Opened, PinAnswer, Refusal};
 use crate::mirror::{Mirrors, mirror_url};
@@ -103,8 +103,7 @@ pub fn router(state: AppState, client_dir: Option<PathBuf>) -> axum::Router {
         .route("/galleries/{id}/ops", post(post_ops))
         .route("/galleries/{id}/choices", get(get_choices))
         .route("/galleries/{id}/pin", post(post_pin))
-        .route("/studio/galleries/{id}", get(get_studio_report))
-        .route("/studio/galleries/{id}/selection.csv", get(get_studio_csv))
+        .nest("/studio", crate::studio::routes())
         .fallback(|| async { AppError::NotFound })
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -217,7 +216,7 @@ impl IntoResponse for AppError {
     }
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)?
         .to_str()
@@ -258,7 +257,7 @@ fn presented(id: String, headers: &HeaderMap) -> Result<(GalleryId, String), App
     Ok((id, bearer(headers).unwrap_or_default().to_string()))
 }
 
-fn refused(r: Refusal) -> AppError {
+pub(crate) fn refused(r: Refusal) -> AppError {
     match r {
         Refusal::NoGallery => AppError::NotFound,
         Refusal::UnknownToken => AppError::Unauthorized,
@@ -326,7 +325,7 @@ fn clock_label(unix: i64) -> String {
 }
 
 /// Runs database work off the async threads.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
 ) -> Result<T, AppError> {
     tokio::task::spawn_blocking(f)
@@ -398,56 +397,6 @@ async fn get_choices(
     let db = state.db.clone();
     let reply = blocking(move || Ok(db.choices(&id, &link, crate::unix_now())?)).await?;
     Ok(Json(reply))
-}
-
-/// Checks a studio token (constant time) and loads the gallery's choices.
-async fn studio(
-    state: &AppState,
-    id: String,
-    headers: &HeaderMap,
-) -> Result<(StoredGallery, Vec<LinkChoices>), AppError> {
-    let id = GalleryId::parse(id).map_err(|_| AppError::NotFound)?;
-    let token = bearer(headers).unwrap_or_default().to_string();
-    let db = state.db.clone();
-    blocking(move || {
-        let stored = db.studio_token_hash(&id)?.ok_or(AppError::NotFound)?;
-        let ok = stored.is_some_and(|h| crate::secret::token_matches(&token, &h));
-        if !ok || token.is_empty() {
-            return Err(AppError::Unauthorized);
-        }
-        let gallery = db.gallery(&id)?.ok_or(AppError::NotFound)?;
-        let links = db.gallery_choices(&id)?;
-        Ok((gallery, links))
-    })
-    .await
-}
-
-/// The studio's page data: every link's choices by file name.
-async fn get_studio_report(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Result<Json<StudioReport>, AppError> {
-    let (gallery, links) = studio(&state, id, &headers).await?;
-    Ok(Json(studio_report(&gallery, &links)))
-}
-
-/// The selected file names as CSV, for the studio's editing tool.
-async fn get_studio_csv(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    let (gallery, links) = studio(&state, id, &headers).await?;
-    let disposition = format!("attachment; filename=\"{}-selection.csv\"", gallery.id);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        selection_csv(&gallery, &links),
-    )
-        .into_response())
 }
 
 /// Builds the manifest for `gallery` with every rendition presigned for `window`.

@@ -26,8 +26,7 @@ pub type Incoming = Result<Op, (Option<String>, OpError)>;
 /// What the studio sees for one share link.
 #[derive(Debug, Clone)]
 pub struct LinkChoices {
-    pub label: String,
-    pub revoked: bool,
+    pub link: crate::links::Link,
     pub choices: Choices,
     pub op_count: u64,
 }
@@ -169,29 +168,15 @@ impl Db {
 
     /// Every link of a gallery with its choices, oldest link first.
     pub fn gallery_choices(&self, gallery: &GalleryId) -> anyhow::Result<Vec<LinkChoices>> {
+        let links = self.links(Some(gallery))?;
         let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
-            "SELECT token_hash, label, revoked_at IS NOT NULL FROM links
-             WHERE gallery_id = ?1 ORDER BY created_at, rowid",
-        )?;
-        let links = stmt
-            .query_map([gallery.as_str()], |r| {
-                Ok((
-                    r.get::<_, Vec<u8>>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, bool>(2)?,
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
         links
             .into_iter()
-            .map(|(hash, label, revoked)| {
-                let choices = link_choices(&conn, gallery, &hash)?;
+            .map(|link| {
                 Ok(LinkChoices {
-                    label,
-                    revoked,
-                    op_count: op_count(&conn, gallery, &hash)?,
-                    choices,
+                    choices: link_choices(&conn, gallery, &link.token_hash)?,
+                    op_count: op_count(&conn, gallery, &link.token_hash)?,
+                    link,
                 })
             })
             .collect()
@@ -374,7 +359,7 @@ pub fn selection_csv(gallery: &StoredGallery, links: &[LinkChoices]) -> String {
             out.push_str(&format!(
                 "{},{},{},{},{}\n",
                 field(&image.file_name),
-                field(&link.label),
+                field(&link.link.label),
                 if link.choices.is_favourite(&image.id) {
                     "yes"
                 } else {
@@ -389,7 +374,7 @@ pub fn selection_csv(gallery: &StoredGallery, links: &[LinkChoices]) -> String {
 }
 
 /// Every link's choices by file name, for the studio's page and terminal.
-pub fn studio_report(gallery: &StoredGallery, links: &[LinkChoices]) -> StudioReport {
+pub fn studio_report(gallery: &StoredGallery, links: &[LinkChoices], now: i64) -> StudioReport {
     let name = |id: &ImageId| {
         gallery
             .images
@@ -408,15 +393,21 @@ pub fn studio_report(gallery: &StoredGallery, links: &[LinkChoices]) -> StudioRe
     StudioReport {
         gallery: gallery.id.clone(),
         title: gallery.title.clone(),
+        photos: gallery.images.len(),
         rules: gallery.rules.clone(),
         locked_at: gallery.locked_at,
+        expires_at: None,
         links: links
             .iter()
             .map(|l| {
                 let c = &l.choices;
                 LinkReport {
-                    label: l.label.clone(),
-                    revoked: l.revoked,
+                    id: l.link.id.clone(),
+                    label: l.link.label.clone(),
+                    state: l.link.state(now),
+                    created_at: l.link.created_at,
+                    expires_at: l.link.expires_at,
+                    pin: l.link.has_pin,
                     op_count: l.op_count,
                     submitted_at: c.submitted_at(),
                     selected: files(c, &|c, i| c.is_selected(i)),
@@ -450,8 +441,9 @@ pub fn report_text(r: &StudioReport) -> String {
             &link.label
         };
         out.push_str(&format!(
-            "\nLink {label}{}: {} selected, {} favourite(s), {} comment(s), {} op(s) received; {}\n",
-            if link.revoked { " (revoked)" } else { "" },
+            "\nLink {} {label} ({}): {} selected, {} favourite(s), {} comment(s), {} op(s) received; {}\n",
+            link.id,
+            link.state,
             link.selected.len(),
             link.favourites.len(),
             link.comments.len(),

@@ -186,6 +186,11 @@ impl Settings {
     pub fn studio_link(&self, gallery: &str, token: &str) -> String {
         format!("{}/#/studio/{gallery}/{token}", self.public_url)
     }
+
+    /// The studio page for every gallery.
+    pub fn studio_home_link(&self, token: &str) -> String {
+        format!("{}/#/studio/{token}", self.public_url)
+    }
 }
 
 fn read_file_config(path: &Path) -> anyhow::Result<FileConfig> {

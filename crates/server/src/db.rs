@@ -91,6 +91,10 @@ ALTER TABLE links ADD COLUMN pin_hash BLOB;
 ALTER TABLE links ADD COLUMN pin_failures INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE links ADD COLUMN pin_locked_until INTEGER;
 ALTER TABLE galleries ADD COLUMN expires_at INTEGER;
+CREATE TABLE studio_token (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    token_hash  BLOB NOT NULL
+);
 "#,
 ];
 

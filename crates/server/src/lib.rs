@@ -16,6 +16,7 @@ pub mod mirror;
 pub mod publish;
 pub mod secret;
 pub mod store;
+pub mod studio;
 
 /// Current Unix time in seconds.
 pub fn unix_now() -> i64 {

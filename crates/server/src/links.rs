@@ -10,7 +10,7 @@
 //! [`PIN_ATTEMPTS`] in a row the link refuses every PIN for [`PIN_LOCKOUT_SECS`].
 
 use proofline_core::GalleryId;
-use proofline_core::proofing::day_label;
+use proofline_core::proofing::LinkState;
 use rand::RngCore as _;
 use rusqlite::{OptionalExtension as _, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
@@ -35,34 +35,13 @@ pub struct Link {
     pub expires_at: Option<i64>,
     pub revoked_at: Option<i64>,
     pub has_pin: bool,
+    /// SHA-256 of the link's token (the token itself is never stored).
+    pub token_hash: Vec<u8>,
 }
 
 impl Link {
     pub fn state(&self, now: i64) -> LinkState {
-        if let Some(at) = self.revoked_at {
-            LinkState::Revoked { at }
-        } else if let Some(at) = self.expires_at.filter(|&at| now >= at) {
-            LinkState::Expired { at }
-        } else {
-            LinkState::Live
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LinkState {
-    Live,
-    Expired { at: i64 },
-    Revoked { at: i64 },
-}
-
-impl std::fmt::Display for LinkState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            LinkState::Live => f.write_str("live"),
-            LinkState::Expired { at } => write!(f, "expired {}", day_label(*at)),
-            LinkState::Revoked { at } => write!(f, "revoked {}", day_label(*at)),
-        }
+        LinkState::at(self.revoked_at, self.expires_at, now)
     }
 }
 
@@ -198,6 +177,7 @@ impl Db {
             expires_at: new.expires_at,
             revoked_at: None,
             has_pin: new.pin.is_some(),
+            token_hash: crate::secret::token_hash(token.as_str()).to_vec(),
         };
         Ok((link, token))
     }
@@ -206,7 +186,8 @@ impl Db {
     pub fn links(&self, gallery: Option<&GalleryId>) -> anyhow::Result<Vec<Link>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
-            "SELECT link_id, gallery_id, label, created_at, expires_at, revoked_at, pin_hash IS NOT NULL
+            "SELECT link_id, gallery_id, label, created_at, expires_at, revoked_at, pin_hash IS NOT NULL,
+                    token_hash
              FROM links WHERE ?1 IS NULL OR gallery_id = ?1 ORDER BY created_at, rowid",
         )?;
         let rows = stmt.query_map([gallery.map(GalleryId::as_str)], |r| {
@@ -218,10 +199,12 @@ impl Db {
                 r.get(4)?,
                 r.get(5)?,
                 r.get(6)?,
+                r.get(7)?,
             ))
         })?;
         rows.map(|row| {
-            let (id, gallery, label, created_at, expires_at, revoked_at, has_pin) = row?;
+            let (id, gallery, label, created_at, expires_at, revoked_at, has_pin, token_hash) =
+                row?;
             Ok(Link {
                 id,
                 gallery: GalleryId::parse(gallery)?,
@@ -230,15 +213,16 @@ impl Db {
                 expires_at,
                 revoked_at,
                 has_pin,
+                token_hash,
             })
         })
         .collect()
     }
 
-    /// Withdraws a link for good; answers it (with its token hash, to delete
-    /// its manifest mirror), or `None` if there is no such link. Revoking
-    /// twice keeps the first time.
-    pub fn revoke_link(&self, id: &str, now: i64) -> anyhow::Result<Option<(Link, Vec<u8>)>> {
+    /// Withdraws a link for good; answers it (its token hash names its
+    /// manifest mirror, to delete), or `None` if there is no such link.
+    /// Revoking twice keeps the first time.
+    pub fn revoke_link(&self, id: &str, now: i64) -> anyhow::Result<Option<Link>> {
         let changed = self.conn().execute(
             "UPDATE links SET revoked_at = coalesce(revoked_at, ?2) WHERE link_id = ?1",
             params![id, now],
@@ -246,17 +230,20 @@ impl Db {
         if changed == 0 {
             return Ok(None);
         }
-        let hash: Vec<u8> = self.conn().query_row(
-            "SELECT token_hash FROM links WHERE link_id = ?1",
-            [id],
-            |r| r.get(0),
-        )?;
-        let link = self
-            .links(None)?
-            .into_iter()
-            .find(|l| l.id == id)
-            .expect("the link was just updated");
-        Ok(Some((link, hash)))
+        Ok(self.links(None)?.into_iter().find(|l| l.id == id))
+    }
+
+    /// When the whole gallery stops being shared, if ever.
+    pub fn gallery_expiry(&self, gallery: &GalleryId) -> anyhow::Result<Option<i64>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT expires_at FROM galleries WHERE id = ?1",
+                [gallery.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten())
     }
 
     /// Sets (or clears) the date a whole gallery stops being shared.

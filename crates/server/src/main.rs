@@ -98,9 +98,11 @@ enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
-    /// Make a new studio page link for a gallery (the previous one stops working).
+    /// Make a new studio page link (the previous one stops working): for the
+    /// whole studio (every gallery, its links, making and revoking links), or
+    /// for one gallery.
     StudioLink {
-        gallery: String,
+        gallery: Option<String>,
         #[command(flatten)]
         common: CommonArgs,
     },
@@ -332,7 +334,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 print!(
                     "{}",
-                    choices::report_text(&choices::studio_report(&gallery, &links))
+                    choices::report_text(&choices::studio_report(
+                        &gallery,
+                        &links,
+                        proofline_server::unix_now()
+                    ))
                 );
             }
             Ok(())
@@ -358,16 +364,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::StudioLink { gallery, common } => {
             let settings = Settings::resolve(&common, DEFAULT_ORIGIN_LISTEN.parse()?)?;
-            let (db, gallery) = open_gallery(&common, &gallery)?;
             let token = proofline_server::secret::new_token();
-            db.set_studio_token(
-                &gallery.id,
-                &proofline_server::secret::token_hash(token.as_str()),
-            )?;
-            println!(
-                "Studio page (the previous one no longer works): {}",
-                settings.studio_link(gallery.id.as_str(), token.as_str())
-            );
+            let hash = proofline_server::secret::token_hash(token.as_str());
+            match gallery {
+                Some(gallery) => {
+                    let (db, gallery) = open_gallery(&common, &gallery)?;
+                    db.set_studio_token(&gallery.id, &hash)?;
+                    println!(
+                        "Studio page for gallery {} (the previous one no longer works): {}",
+                        gallery.id,
+                        settings.studio_link(gallery.id.as_str(), token.as_str())
+                    );
+                }
+                None => {
+                    Db::open(&settings.db_path())?.set_studio_wide_token(&hash)?;
+                    println!(
+                        "Studio page for every gallery (the previous one no longer works): {}",
+                        settings.studio_home_link(token.as_str())
+                    );
+                }
+            }
             Ok(())
         }
     }
@@ -432,7 +448,7 @@ async fn link(command: LinkCommand) -> anyhow::Result<()> {
         LinkCommand::Revoke { link, common } => {
             let settings = Settings::resolve(&common, DEFAULT_ORIGIN_LISTEN.parse()?)?;
             let db = Db::open(&settings.db_path())?;
-            let (link, token_hash) = db.revoke_link(&link, now)?.with_context(|| {
+            let link = db.revoke_link(&link, now)?.with_context(|| {
                 format!("there is no share link {link}; see `proofline link list`")
             })?;
             println!(
@@ -450,7 +466,7 @@ async fn link(command: LinkCommand) -> anyhow::Result<()> {
             let result = async {
                 let (store, temporary) = open_store(&settings).await?;
                 let r = Mirrors::default()
-                    .delete(&store, &link.gallery, &token_hash)
+                    .delete(&store, &link.gallery, &link.token_hash)
                     .await;
                 if let Some(t) = temporary {
                     t.stop().await;

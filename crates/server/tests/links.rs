@@ -35,9 +35,9 @@ async fn a_revoked_link_is_gone_and_its_mirror_deleted_while_other_links_work() 
 
     // Revoke the first link (as `proofline link revoke` does).
     let first_link = h.db.links(Some(&report.gallery)).unwrap()[0].clone();
-    let (_, hash) = h.db.revoke_link(&first_link.id, now).unwrap().unwrap();
+    let revoked = h.db.revoke_link(&first_link.id, now).unwrap().unwrap();
     proofline_server::mirror::Mirrors::default()
-        .delete(&h.store, &report.gallery, &hash)
+        .delete(&h.store, &report.gallery, &revoked.token_hash)
         .await
         .unwrap();
 

@@ -1,0 +1,273 @@
+//! The studio's side of the API (`/api/studio/...`), for the studio page.
+//!
+//! Two kinds of studio token open it, each stored only as a SHA-256 hash and
+//! compared in constant time: the **studio-wide** token (`proofline
+//! studio-link`), which sees every gallery, and a gallery's own studio token
+//! (`proofline publish` prints it; `proofline studio-link GALLERY`), which
+//! sees that gallery only. A share token opens neither.
+//!
+//! - `GET galleries`: every gallery with its links (studio-wide token only);
+//! - `GET galleries/{id}`: one gallery's links, their state and choices;
+//! - `GET galleries/{id}/selection.csv`: the selected file names;
+//! - `POST galleries/{id}/links`: a new share link (label, PIN, expiry);
+//! - `POST galleries/{id}/links/{link}/revoke`: withdraw a link (and its
+//!   manifest mirror).
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use proofline_core::GalleryId;
+use proofline_core::proofing::StudioReport;
+use rusqlite::{OptionalExtension as _, params};
+use serde::{Deserialize, Serialize};
+
+use crate::api::{AppError, AppState, bearer, blocking};
+use crate::choices::{selection_csv, studio_report};
+use crate::db::{Db, StoredGallery};
+use crate::links::NewLink;
+use crate::secret::token_matches;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/galleries", get(get_overview))
+        .route("/galleries/{id}", get(get_report))
+        .route("/galleries/{id}/selection.csv", get(get_csv))
+        .route("/galleries/{id}/links", post(post_link))
+        .route("/galleries/{id}/links/{link}/revoke", post(post_revoke))
+}
+
+impl Db {
+    /// Gives the studio a new studio-wide token (the old one stops working).
+    pub fn set_studio_wide_token(&self, hash: &[u8; 32]) -> anyhow::Result<()> {
+        self.conn().execute(
+            "INSERT INTO studio_token (id, token_hash) VALUES (1, ?1)
+             ON CONFLICT (id) DO UPDATE SET token_hash = excluded.token_hash",
+            params![&hash[..]],
+        )?;
+        Ok(())
+    }
+
+    fn studio_wide_token_hash(&self) -> anyhow::Result<Option<Vec<u8>>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT token_hash FROM studio_token WHERE id = 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Every gallery's id, newest first.
+    fn gallery_ids(&self) -> anyhow::Result<Vec<GalleryId>> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare("SELECT id FROM galleries ORDER BY created_at DESC, rowid DESC")?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        ids.into_iter()
+            .map(|id| Ok(GalleryId::parse(id)?))
+            .collect()
+    }
+}
+
+/// Whether the request carries the studio-wide token.
+fn studio_wide(db: &Db, token: &str) -> anyhow::Result<bool> {
+    Ok(!token.is_empty()
+        && db
+            .studio_wide_token_hash()?
+            .is_some_and(|h| token_matches(token, &h)))
+}
+
+/// Checks the studio-wide token or the gallery's studio token (both in
+/// constant time).
+fn may_see(db: &Db, gallery: &GalleryId, token: &str) -> Result<(), AppError> {
+    let own = db.studio_token_hash(gallery)?.ok_or(AppError::NotFound)?;
+    let own = own.is_some_and(|h| token_matches(token, &h));
+    let wide = studio_wide(db, token)?;
+    if token.is_empty() || !(own | wide) {
+        return Err(AppError::Unauthorized);
+    }
+    Ok(())
+}
+
+/// One gallery's report, as of `now`.
+fn report(db: &Db, gallery: &StoredGallery, now: i64) -> anyhow::Result<StudioReport> {
+    let links = db.gallery_choices(&gallery.id)?;
+    let mut report = studio_report(gallery, &links, now);
+    report.expires_at = db.gallery_expiry(&gallery.id)?;
+    Ok(report)
+}
+
+/// Runs `f` with the database and a gallery the request may see.
+async fn with_gallery<T: Send + 'static>(
+    state: &AppState,
+    id: String,
+    headers: &HeaderMap,
+    f: impl FnOnce(&Db, StoredGallery) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let id = GalleryId::parse(id).map_err(|_| AppError::NotFound)?;
+    let token = bearer(headers).unwrap_or_default().to_owned();
+    let db = state.db.clone();
+    blocking(move || {
+        may_see(&db, &id, &token)?;
+        let gallery = db.gallery(&id)?.ok_or(AppError::NotFound)?;
+        f(&db, gallery)
+    })
+    .await
+}
+
+/// Every gallery, newest first, with its links and their choices.
+async fn get_overview(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<StudioReport>>, AppError> {
+    let token = bearer(&headers).unwrap_or_default().to_owned();
+    let db = state.db.clone();
+    let now = crate::unix_now();
+    blocking(move || {
+        if !studio_wide(&db, &token)? {
+            return Err(AppError::Unauthorized);
+        }
+        let mut out = Vec::new();
+        for id in db.gallery_ids()? {
+            if let Some(gallery) = db.gallery(&id)? {
+                out.push(report(&db, &gallery, now)?);
+            }
+        }
+        Ok(Json(out))
+    })
+    .await
+}
+
+async fn get_report(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<StudioReport>, AppError> {
+    let now = crate::unix_now();
+    with_gallery(&state, id, &headers, move |db, gallery| {
+        Ok(Json(report(db, &gallery, now)?))
+    })
+    .await
+}
+
+/// The selected file names as CSV, for the studio's editing tool.
+async fn get_csv(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    with_gallery(&state, id, &headers, |db, gallery| {
+        let links = db.gallery_choices(&gallery.id)?;
+        let disposition = format!("attachment; filename=\"{}-selection.csv\"", gallery.id);
+        Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (header::CONTENT_DISPOSITION, disposition),
+            ],
+            selection_csv(&gallery, &links),
+        )
+            .into_response())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct NewLinkBody {
+    #[serde(default)]
+    label: String,
+    #[serde(default)]
+    pin: Option<String>,
+    /// Last day the link opens, `YYYY-MM-DD` (UTC).
+    #[serde(default)]
+    expires: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CreatedLink {
+    id: String,
+    /// Shown once: only its hash is kept.
+    token: String,
+}
+
+/// Longest label the studio may give a link.
+const MAX_LABEL: usize = 200;
+
+async fn post_link(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Json(body): Json<NewLinkBody>,
+) -> Result<Json<CreatedLink>, AppError> {
+    let now = crate::unix_now();
+    let label = body.label.trim().to_owned();
+    if label.chars().count() > MAX_LABEL {
+        return Err(AppError::BadRequest(format!(
+            "A label is at most {MAX_LABEL} characters."
+        )));
+    }
+    let pin = body.pin.filter(|p| !p.is_empty());
+    if let Some(pin) = &pin {
+        crate::links::validate_pin(pin)
+            .map_err(|e| AppError::BadRequest(format!("The PIN is not valid: {e}.")))?;
+    }
+    let expires_at = match body.expires.as_deref().filter(|e| !e.is_empty()) {
+        Some(day) => Some(proofline_core::proofing::end_of_day(day).map_err(AppError::BadRequest)?),
+        None => None,
+    };
+    if expires_at.is_some_and(|at| at <= now) {
+        return Err(AppError::BadRequest(
+            "The expiry date is in the past.".into(),
+        ));
+    }
+    let new = NewLink {
+        label,
+        pin,
+        expires_at,
+    };
+    with_gallery(&state, id, &headers, move |db, gallery| {
+        let (link, token) = db.create_link(&gallery.id, &new, now)?;
+        Ok(Json(CreatedLink {
+            id: link.id,
+            token: token.as_str().to_owned(),
+        }))
+    })
+    .await
+}
+
+async fn post_revoke(
+    State(state): State<AppState>,
+    Path((id, link)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Json<StudioReport>, AppError> {
+    let now = crate::unix_now();
+    let (revoked, report) = with_gallery(&state, id, &headers, move |db, gallery| {
+        let belongs = db
+            .links(Some(&gallery.id))?
+            .into_iter()
+            .any(|l| l.id == link);
+        if !belongs {
+            return Err(AppError::NotFound);
+        }
+        let revoked = db.revoke_link(&link, now)?.ok_or(AppError::NotFound)?;
+        Ok((revoked, report(db, &gallery, now)?))
+    })
+    .await?;
+    // The link's manifest mirror goes too; if the store is down, its URLs
+    // still stop working within their validity.
+    if let Err(e) = state
+        .mirrors
+        .delete(&state.store, &revoked.gallery, &revoked.token_hash)
+        .await
+    {
+        tracing::warn!(
+            "could not delete the mirror of revoked link {}: {e:#}",
+            revoked.id
+        );
+    }
+    Ok(Json(report))
+}
