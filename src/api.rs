@@ -34,6 +34,9 @@ pub enum LoadError {
     /// A PIN was refused (wrong, or too many tries): the studio's words.
     #[error("{0}")]
     PinRefused(String),
+    /// The origin refused the request as invalid: its words.
+    #[error("{0}")]
+    Invalid(String),
 }
 
 impl LoadError {
@@ -137,6 +140,7 @@ fn refusal(status: u16, body: &str) -> LoadError {
         (401, Some("pin_required")) => LoadError::PinRequired,
         (401 | 429, Some("wrong_pin" | "pin_locked")) => LoadError::PinRefused(message),
         (401 | 403, _) => LoadError::Unauthorized,
+        (400, _) if !message.is_empty() => LoadError::Invalid(message),
         (404, _) => LoadError::NotFound,
         (status, _) => LoadError::Server(status),
     }
@@ -215,6 +219,58 @@ pub async fn fetch_studio_csv(
 
 async fn studio_get(url: &str, token: &ShareToken) -> Result<String, LoadError> {
     get_text(bearer(Request::get(url), token)).await
+}
+
+/// Every gallery (studio-wide token).
+pub async fn fetch_studio_overview(
+    origin: &str,
+    token: &ShareToken,
+) -> Result<Vec<StudioReport>, LoadError> {
+    let text = studio_get(&format!("{origin}/api/studio/galleries"), token).await?;
+    serde_json::from_str(&text).map_err(|_| LoadError::Server(200))
+}
+
+/// A studio POST with a JSON body; answers the JSON reply.
+async fn studio_post<T: serde::de::DeserializeOwned>(
+    url: &str,
+    token: &ShareToken,
+    body: &serde_json::Value,
+) -> Result<T, LoadError> {
+    let (builder, _timeout) = abort_after(bearer(Request::post(url), token), TIMEOUT_MS);
+    let request = builder.json(body).map_err(|_| LoadError::Unreachable)?;
+    let text = read_text(request.send().await.map_err(|_| LoadError::Unreachable)?).await?;
+    serde_json::from_str(&text).map_err(|_| LoadError::Server(200))
+}
+
+/// A new share link's token (shown once: the origin keeps only its hash).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct CreatedLink {
+    pub token: String,
+}
+
+/// Makes a share link for a gallery from the studio page.
+pub async fn create_link(
+    origin: &str,
+    gallery: &GalleryId,
+    token: &ShareToken,
+    label: &str,
+    pin: &str,
+    expires: &str,
+) -> Result<CreatedLink, LoadError> {
+    let url = format!("{origin}/api/studio/galleries/{gallery}/links");
+    let body = serde_json::json!({ "label": label, "pin": pin, "expires": expires });
+    studio_post(&url, token, &body).await
+}
+
+/// Withdraws a share link; answers the gallery's report as it now is.
+pub async fn revoke_link(
+    origin: &str,
+    gallery: &GalleryId,
+    token: &ShareToken,
+    link: &str,
+) -> Result<StudioReport, LoadError> {
+    let url = format!("{origin}/api/studio/galleries/{gallery}/links/{link}/revoke");
+    studio_post(&url, token, &serde_json::json!({})).await
 }
 
 /// Why a batch of choices was not delivered.

@@ -5,7 +5,7 @@ use proofline_core::route::Route;
 
 use crate::components::message::Message;
 use crate::pages::gallery::GalleryPage;
-use crate::pages::studio::StudioPage;
+use crate::pages::studio::{StudioHome, StudioPage};
 use crate::use_hash_route::use_hash_route;
 
 #[component]
@@ -20,6 +20,7 @@ pub fn App() -> impl IntoView {
         Some((gallery, token)) => view! { <GalleryPage gallery token route /> }.into_any(),
         None => match route.get() {
             Route::Studio { gallery, token } => view! { <StudioPage gallery token /> }.into_any(),
+            Route::StudioHome { token } => view! { <StudioHome token /> }.into_any(),
             Route::NotFound => view! {
                 <Message title="Page not found">
                     "This address doesn't lead to a gallery. Check the link the studio sent you."

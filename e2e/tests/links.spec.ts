@@ -150,3 +150,54 @@ test('a PIN link asks for the PIN, refuses a wrong one, locks after too many, an
     await studio.stop();
   }
 });
+
+test("the studio page lists every gallery and its links, makes a PIN link for someone, and revokes it", async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  const studio = await startStudio();
+  try {
+    const out = studio.cli(['studio-link', '--public-url', studio.origin]);
+    const home = out.match(/(http\S+#\/studio\/\S+)$/m)?.[1];
+    if (!home) throw new Error(`studio-link printed no link:\n${out}`);
+    await page.goto(home);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your galleries');
+    const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Sample wedding' }) });
+    await expect(card).toContainText('12 photos · No selection rules');
+    await expect(card.getByRole('listitem')).toHaveText([/^Link \w+ — live · 0 selected · not submitted yet$/]);
+
+    // Into the gallery: a link for Aunt May with a PIN.
+    await card.getByRole('link', { name: 'Sample wedding' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sample wedding');
+    await page.getByLabel("Who it's for").fill('Aunt May');
+    await page.getByLabel('PIN (optional)').fill('12');
+    await page.getByRole('button', { name: 'Make link' }).click();
+    await expect(page.getByRole('alert')).toHaveText(/The PIN is not valid/);
+    await page.getByLabel('PIN (optional)').fill('5151');
+    await page.getByRole('button', { name: 'Make link' }).click();
+    const made = page.locator('.made output');
+    await expect(made).toHaveText(/#\/g\/\w+\/[\w-]+$/);
+    const url = (await made.textContent())!;
+    const may = page.getByRole('region', { name: 'Aunt May' });
+    await expect(may.locator('.summary')).toHaveText(/^live · PIN · 0 selected · not submitted yet · 0 favourites · 0 comments$/);
+
+    // Aunt May opens it with the PIN.
+    const customer = await (await browser.newContext()).newPage();
+    const gallery = new GalleryPage(customer);
+    await gallery.open(url);
+    await customer.getByLabel('PIN').fill('5151');
+    await customer.getByRole('button', { name: 'Open gallery' }).click();
+    await gallery.expectAllThumbnailsRendered(12);
+
+    // The studio revokes it (after confirming); the first link stays live.
+    page.once('dialog', (d) => d.accept());
+    await may.getByRole('button', { name: 'Revoke the link for Aunt May' }).click();
+    await expect(may.locator('.summary')).toHaveText(/^revoked \d+ \w+ \d{4} · PIN · /);
+    await expect(may.getByRole('button', { name: /Revoke/ })).toHaveCount(0);
+    await expect(page.getByRole('region', { name: /^Link \w+$/ }).locator('.summary')).toHaveText(/^live · /);
+
+    await customer.reload();
+    await expect(customer.getByRole('heading', { level: 1 })).toHaveText('“Sample wedding” is no longer available');
+    await expect(customer.getByRole('alert')).toContainText('The studio has withdrawn this link');
+  } finally {
+    await studio.stop();
+  }
+});

@@ -238,9 +238,9 @@ test("the studio's rules: the maximum blocks, submit says what is missing, a loc
     // The studio's page shows the link's selection and hands over the CSV.
     await page.goto(studio.studioLink);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sample wedding');
-    await expect(page.getByText(/^Choose 2 to 3 photos\. Locked on /)).toBeVisible();
-    const link = page.getByRole('region', { name: 'Share link' });
-    await expect(link.locator('.summary')).toHaveText(/^2 selected · 0 favourites · 0 comments · submitted on /);
+    await expect(page.getByText(/^12 photos · Choose 2 to 3 photos · locked on /)).toBeVisible();
+    const link = page.getByRole('region', { name: /^Link \w+$/ });
+    await expect(link.locator('.summary')).toHaveText(/^live · 2 selected · submitted \d+ \w+ \d{4} · 0 favourites · 0 comments$/);
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Download selection (CSV)' }).click();
     const csv = await (await download).createReadStream();

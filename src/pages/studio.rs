@@ -1,54 +1,110 @@
-//! The studio's page for one gallery (opened with the studio link that
-//! `proofline publish` prints): each share link's selection, favourites,
-//! verdicts and comments, and the selected file names as CSV.
+//! The studio's pages. For one gallery (the studio link `proofline publish`
+//! prints, or from the overview): each share link's state (live, expired,
+//! revoked; PIN; last day), selection, favourites, verdicts and comments,
+//! the selected file names as CSV, new links and revoking. For every gallery
+//! (`proofline studio-link`): each gallery with its links and progress.
 
 use leptos::prelude::*;
 use proofline_core::GalleryId;
 use proofline_core::proofing::{LinkReport, StudioReport, day_label};
-use proofline_core::route::ShareToken;
+use proofline_core::route::{Route, ShareToken};
 
-use crate::api::{LoadError, fetch_studio_csv, fetch_studio_report};
+use crate::api::{
+    LoadError, create_link, fetch_studio_csv, fetch_studio_overview, fetch_studio_report,
+    revoke_link,
+};
 use crate::components::message::Message;
 
 #[component]
 pub fn StudioPage(gallery: GalleryId, token: ShareToken) -> impl IntoView {
     let origin = window().location().origin().unwrap_or_default();
-    let report = {
-        let (gallery, token, origin) = (gallery.clone(), token.clone(), origin.clone());
-        LocalResource::new(move || {
-            let (gallery, token, origin) = (gallery.clone(), token.clone(), origin.clone());
-            async move { fetch_studio_report(&origin, &gallery, &token).await }
-        })
-    };
-    let download_error = RwSignal::new(None::<String>);
-    let download = move |_| {
+    let report = RwSignal::new(None::<Result<StudioReport, LoadError>>);
+    {
         let (gallery, token, origin) = (gallery.clone(), token.clone(), origin.clone());
         leptos::task::spawn_local(async move {
-            match fetch_studio_csv(&origin, &gallery, &token).await {
-                Ok(csv) => save_file(&format!("{gallery}-selection.csv"), &csv),
-                Err(e) => download_error.set(Some(e.to_string())),
-            }
+            report.set(Some(fetch_studio_report(&origin, &gallery, &token).await));
         });
+    }
+    let download_error = RwSignal::new(None::<String>);
+    let download = {
+        let (gallery, token, origin) = (gallery.clone(), token.clone(), origin.clone());
+        move |_| {
+            let (gallery, token, origin) = (gallery.clone(), token.clone(), origin.clone());
+            leptos::task::spawn_local(async move {
+                match fetch_studio_csv(&origin, &gallery, &token).await {
+                    Ok(csv) => save_file(&format!("{gallery}-selection.csv"), &csv),
+                    Err(e) => download_error.set(Some(e.to_string())),
+                }
+            });
+        }
     };
+    let studio = Studio {
+        origin,
+        gallery,
+        token,
+        report,
+        made: RwSignal::new(None),
+    };
+    move || match report.get() {
+        None => {
+            view! { <p class="loading" role="status">"Loading the studio page…"</p> }.into_any()
+        }
+        Some(Err(e)) => {
+            view! { <Message title="We can't show this studio page">{e.to_string()}</Message> }
+                .into_any()
+        }
+        Some(Ok(r)) => {
+            let studio = studio.clone();
+            view! {
+                <main class="studio">
+                    <h1>{r.title.clone()}</h1>
+                    <p>{gallery_summary(&r)}</p>
+                    <button type="button" class="action" on:click=download.clone()>
+                        "Download selection (CSV)"
+                    </button>
+                    {move || download_error.get().map(|e| view! { <p role="alert">{e}</p> })}
+                    <NewLink studio=studio.clone() />
+                    {r.links.into_iter().map(|l| link_view(l, studio.clone())).collect_view()}
+                </main>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// The studio page for every gallery: each with its links, their state and
+/// how far each customer got.
+#[component]
+pub fn StudioHome(token: ShareToken) -> impl IntoView {
+    let origin = window().location().origin().unwrap_or_default();
+    let overview = LocalResource::new({
+        let token = token.clone();
+        move || {
+            let (token, origin) = (token.clone(), origin.clone());
+            async move { fetch_studio_overview(&origin, &token).await }
+        }
+    });
     view! {
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading the studio page…"</p> }>
             {move || {
-                report
+                let token = token.clone();
+                overview
                     .get()
-                    .map(|result: Result<StudioReport, LoadError>| match result {
-                        Ok(r) => {
+                    .map(move |result| match result {
+                        Ok(galleries) if galleries.is_empty() => {
+                            view! { <Message title="No galleries yet">"Publish a folder with `proofline publish` and it appears here."</Message> }
+                                .into_any()
+                        }
+                        Ok(galleries) => {
                             view! {
                                 <main class="studio">
-                                    <h1>{r.title.clone()}</h1>
-                                    <p>
-                                        {r.rules.summary().unwrap_or_else(|| "No selection rules.".into())}
-                                        {r.locked_at.map(|at| format!(" Locked on {}.", day_label(at)))}
-                                    </p>
-                                    <button type="button" class="action" on:click=download.clone()>
-                                        "Download selection (CSV)"
-                                    </button>
-                                    {move || download_error.get().map(|e| view! { <p role="alert">{e}</p> })}
-                                    {r.links.into_iter().map(link_view).collect_view()}
+                                    <h1>"Your galleries"</h1>
+                                    <ul class="studio-galleries">
+                                        {galleries
+                                            .into_iter()
+                                            .map(|r| gallery_card(r, &token))
+                                            .collect_view()}
+                                    </ul>
                                 </main>
                             }
                                 .into_any()
@@ -63,16 +119,191 @@ pub fn StudioPage(gallery: GalleryId, token: ShareToken) -> impl IntoView {
     }
 }
 
-fn link_view(l: LinkReport) -> impl IntoView {
-    let name = if l.label.is_empty() {
-        "Share link".to_owned()
+fn gallery_card(r: StudioReport, token: &ShareToken) -> impl IntoView {
+    let href = Route::Studio {
+        gallery: r.gallery.clone(),
+        token: token.clone(),
+    }
+    .to_hash();
+    let summary = gallery_summary(&r);
+    let title = r.title.clone();
+    view! {
+        <li class="studio-gallery">
+            <h2><a href=href>{title}</a></h2>
+            <p>{summary}</p>
+            <ul class="studio-links">
+                {r
+                    .links
+                    .iter()
+                    .map(|l| view! { <li>{format!("{} — {}", link_name(l), link_line(l))}</li> })
+                    .collect_view()}
+            </ul>
+        </li>
+    }
+}
+
+/// "12 photos · Select 20–30 · closes 31 Dec 2026 · locked 2 Dec 2026".
+fn gallery_summary(r: &StudioReport) -> String {
+    let mut parts = vec![crate::pages::gallery::photo_count(r.photos)];
+    parts.push(
+        r.rules
+            .summary()
+            .unwrap_or_else(|| "No selection rules.".into())
+            .trim_end_matches('.')
+            .to_owned(),
+    );
+    if let Some(at) = r.expires_at {
+        parts.push(format!("shared until {}", day_label(at)));
+    }
+    if let Some(at) = r.locked_at {
+        parts.push(format!("locked on {}", day_label(at)));
+    }
+    parts.join(" · ")
+}
+
+/// "live · PIN · until 31 Dec 2026 · 12 selected · submitted 3 Dec 2026".
+fn link_line(l: &LinkReport) -> String {
+    let mut parts = vec![l.state.to_string()];
+    if l.pin {
+        parts.push("PIN".into());
+    }
+    if let (Some(at), true) = (l.expires_at, l.state.is_live()) {
+        parts.push(format!("until {}", day_label(at)));
+    }
+    parts.push(format!("{} selected", l.selected.len()));
+    parts.push(match l.submitted_at {
+        Some(at) => format!("submitted {}", day_label(at)),
+        None => "not submitted yet".into(),
+    });
+    parts.join(" · ")
+}
+
+fn link_name(l: &LinkReport) -> String {
+    if l.label.is_empty() {
+        format!("Link {}", l.id)
     } else {
         l.label.clone()
+    }
+}
+
+/// What a gallery's studio page acts on.
+#[derive(Clone)]
+struct Studio {
+    origin: String,
+    gallery: GalleryId,
+    token: ShareToken,
+    report: RwSignal<Option<Result<StudioReport, LoadError>>>,
+    /// The link made last, shown until the page is left (the page redraws
+    /// with the new report).
+    made: RwSignal<Option<String>>,
+}
+
+/// Makes a share link: label, optional PIN and last day; shows the link once.
+#[component]
+fn NewLink(studio: Studio) -> impl IntoView {
+    let label = RwSignal::new(String::new());
+    let pin = RwSignal::new(String::new());
+    let expires = RwSignal::new(String::new());
+    let made = studio.made;
+    let error = RwSignal::new(None::<String>);
+    let copied = RwSignal::new(false);
+    let submit = {
+        let studio = studio.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let studio = studio.clone();
+            leptos::task::spawn_local(async move {
+                let result = create_link(
+                    &studio.origin,
+                    &studio.gallery,
+                    &studio.token,
+                    &label.get_untracked(),
+                    &pin.get_untracked(),
+                    &expires.get_untracked(),
+                )
+                .await;
+                match result {
+                    Ok(created) => {
+                        let url = format!(
+                            "{}/{}",
+                            studio.origin,
+                            Route::Gallery {
+                                gallery: studio.gallery.clone(),
+                                token: ShareToken::parse(created.token)
+                                    .unwrap_or(studio.token.clone()),
+                                image: None,
+                            }
+                            .to_hash()
+                        );
+                        made.set(Some(url));
+                        copied.set(false);
+                        error.set(None);
+                        label.set(String::new());
+                        pin.set(String::new());
+                        expires.set(String::new());
+                        let fresh =
+                            fetch_studio_report(&studio.origin, &studio.gallery, &studio.token)
+                                .await;
+                        studio.report.set(Some(fresh));
+                    }
+                    Err(e) => error.set(Some(e.to_string())),
+                }
+            });
+        }
     };
-    let state = match (l.revoked, l.submitted_at) {
-        (true, _) => "revoked".to_owned(),
-        (false, Some(at)) => format!("submitted on {}", day_label(at)),
-        (false, None) => "not submitted yet".to_owned(),
+    let copy = move |_| {
+        if let (Some(url), Some(w)) = (made.get_untracked(), web_sys::window()) {
+            let _ = w.navigator().clipboard().write_text(&url);
+            copied.set(true);
+        }
+    };
+    view! {
+        <section class="new-link" aria-labelledby="new-link-heading">
+            <h2 id="new-link-heading">"New share link"</h2>
+            <form on:submit=submit>
+                <label>"Who it's for" <input type="text" maxlength="200" placeholder="Grandma" prop:value=move || label.get() on:input=move |ev| label.set(event_target_value(&ev)) /></label>
+                <label>"PIN (optional)" <input type="text" inputmode="numeric" maxlength="8" autocomplete="off" prop:value=move || pin.get() on:input=move |ev| pin.set(event_target_value(&ev)) /></label>
+                <label>"Last day (optional)" <input type="date" prop:value=move || expires.get() on:input=move |ev| expires.set(event_target_value(&ev)) /></label>
+                <button type="submit" class="action">"Make link"</button>
+            </form>
+            {move || error.get().map(|e| view! { <p role="alert">{e}</p> })}
+            {move || made.get().map(|url| view! {
+                <p class="made" role="status">
+                    "New link: " <output>{url}</output> " "
+                    <button type="button" class="action" on:click=copy>{move || if copied.get() { "Copied" } else { "Copy" }}</button>
+                </p>
+            })}
+        </section>
+    }
+}
+
+fn link_view(l: LinkReport, studio: Studio) -> impl IntoView {
+    let name = link_name(&l);
+    let line = link_line(&l);
+    let error = RwSignal::new(None::<String>);
+    let revoke = {
+        let (id, name) = (l.id.clone(), name.clone());
+        move |_| {
+            let question = format!(
+                "Revoke the link for {name}? It stops working at once, and devices that saved the gallery forget it."
+            );
+            if !window().confirm_with_message(&question).unwrap_or(false) {
+                return;
+            }
+            let (studio, id) = (studio.clone(), id.clone());
+            leptos::task::spawn_local(async move {
+                match revoke_link(&studio.origin, &studio.gallery, &studio.token, &id).await {
+                    Ok(report) => studio.report.set(Some(Ok(report))),
+                    Err(e) => error.set(Some(e.to_string())),
+                }
+            });
+        }
+    };
+    let live = l.state.is_live();
+    let revoke_name = if l.label.is_empty() {
+        format!("Revoke link {}", l.id)
+    } else {
+        format!("Revoke the link for {}", l.label)
     };
     let list = |title: &'static str, files: Vec<String>| {
         (!files.is_empty()).then(|| {
@@ -84,16 +315,15 @@ fn link_view(l: LinkReport) -> impl IntoView {
     };
     let heading = name.clone();
     view! {
-        <section class="studio-link" aria-label=name>
+        <section class="studio-link" aria-label=name.clone()>
             <h2>{heading}</h2>
             <p class="summary">
-                {format!(
-                    "{} selected · {} favourites · {} comments · {state}",
-                    l.selected.len(),
-                    l.favourites.len(),
-                    l.comments.len(),
-                )}
+                {format!("{line} · {} favourites · {} comments", l.favourites.len(), l.comments.len())}
             </p>
+            {live.then(|| view! {
+                <button type="button" class="action" aria-label=revoke_name on:click=revoke>"Revoke"</button>
+            })}
+            {move || error.get().map(|e| view! { <p role="alert">{e}</p> })}
             {list("Selected", l.selected)}
             {list("Favourites", l.favourites)}
             {list("Approved", l.approved)}

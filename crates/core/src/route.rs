@@ -51,6 +51,10 @@ pub enum Route {
         gallery: GalleryId,
         token: ShareToken,
     },
+    /// The studio's page for every gallery (the studio-wide token).
+    StudioHome {
+        token: ShareToken,
+    },
     NotFound,
 }
 
@@ -78,6 +82,9 @@ impl Route {
         let route = match parts.as_slice() {
             ["g", g, t] => gallery(g, t, None),
             ["g", g, t, "i", i] => ImageId::parse(*i).ok().and_then(|i| gallery(g, t, Some(i))),
+            ["studio", t] => ShareToken::parse(*t)
+                .ok()
+                .map(|token| Route::StudioHome { token }),
             ["studio", g, t] => GalleryId::parse(*g)
                 .ok()
                 .zip(ShareToken::parse(*t).ok())
@@ -103,6 +110,7 @@ impl Route {
                 image: Some(image),
             } => format!("#/g/{gallery}/{}/i/{image}", token.as_str()),
             Route::Studio { gallery, token } => format!("#/studio/{gallery}/{}", token.as_str()),
+            Route::StudioHome { token } => format!("#/studio/{}", token.as_str()),
         }
     }
 
@@ -158,6 +166,15 @@ mod tests {
         );
         assert_eq!(Route::parse(&r.to_hash()), r);
         assert_eq!(Route::parse("#/studio/g1/short"), Route::NotFound);
+        let home = Route::parse(&format!("#/studio/{TOKEN}"));
+        assert_eq!(
+            home,
+            Route::StudioHome {
+                token: ShareToken::parse(TOKEN).unwrap()
+            }
+        );
+        assert_eq!(Route::parse(&home.to_hash()), home);
+        assert_eq!(Route::parse("#/studio/short"), Route::NotFound);
     }
 
     #[test]
