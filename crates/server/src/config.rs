@@ -181,7 +181,7 @@ impl CloudFrontSettings {
 /// CloudFront only signs for HTTPS here: a signed URL sent in clear text can be
 /// replayed by anyone on the path.
 fn cloudfront_base_url(domain: &str) -> anyhow::Result<String> {
-    let trimmed = domain.trim().trim_end_matches('/');
+    let trimmed = domain.trim();
     let host = match trimmed.split_once("://") {
         Some((scheme, host)) if scheme.eq_ignore_ascii_case("https") => host,
         Some(_) => anyhow::bail!(
@@ -189,11 +189,16 @@ fn cloudfront_base_url(domain: &str) -> anyhow::Result<String> {
         ),
         None => trimmed,
     };
-    let valid = !host.is_empty()
-        && !host.starts_with(':')
-        && host
+    let host = host.strip_suffix('/').unwrap_or(host);
+    let (name, port) = match host.rsplit_once(':') {
+        Some((name, port)) => (name, Some(port)),
+        None => (host, None),
+    };
+    let valid = !name.is_empty()
+        && name
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
+        && port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
     anyhow::ensure!(
         valid,
         "the CloudFront domain must be a host name like d111111abcdef8.cloudfront.net, \

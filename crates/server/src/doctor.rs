@@ -221,12 +221,15 @@ impl Doctor<'_> {
                 None => Check::not_run(CheckId::CloudFront, "no test object to read"),
             });
         }
-        if written && let Err(e) = self.store.delete(&object.key).await {
-            // Not a failure of the configuration (serving never deletes),
-            // but never silent: the object stays behind.
+        if written {
+            // A failure to delete is not a failure of the configuration
+            // (serving never deletes), but it is never silent.
+            let note = match self.store.delete(&object.key).await {
+                Ok(()) => ", then deleted".to_owned(),
+                Err(e) => format!("; the test object could not be deleted ({e:#})"),
+            };
             if let Some(c) = checks.iter_mut().find(|c| c.id == CheckId::RoundTrip) {
-                c.found
-                    .push_str(&format!("; the test object could not be deleted ({e:#})"));
+                c.found.push_str(&note);
             }
         }
         Report { checks }
@@ -367,7 +370,7 @@ impl Doctor<'_> {
             Check::pass(
                 id,
                 format!(
-                    "a test object was written, read back through a presigned URL ({} bytes, identical) and deleted",
+                    "a test object was written and read back through a presigned URL ({} bytes, identical)",
                     object.bytes.len()
                 ),
             ),
@@ -419,7 +422,7 @@ impl Doctor<'_> {
                         id,
                         status: Status::Fixed,
                         found: format!(
-                            "{found}. Set a rule letting {origin} GET and HEAD and read ETag; it works now"
+                            "fixed: a rule now lets {origin} GET and HEAD and read ETag, and it works (before: {found})"
                         ),
                         fix: None,
                     },

@@ -355,7 +355,7 @@ impl ObjectStore {
                     }),
                     401 | 403 => Err(BucketProblem::AccessDenied {
                         bucket,
-                        detail: format!("{} {code}", raw.status().as_u16())
+                        detail: format!("HTTP {} {code}", raw.status().as_u16())
                             .trim_end()
                             .into(),
                     }),
@@ -375,7 +375,7 @@ impl ObjectStore {
                     }),
                     status => Err(BucketProblem::Other {
                         bucket,
-                        detail: format!("{status} {code}").trim_end().into(),
+                        detail: format!("HTTP {status} {code}").trim_end().into(),
                     }),
                 }
             }
