@@ -223,7 +223,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 ),
                 _ => None,
             };
-            let store = ObjectStore::connect(&settings.store).await?;
+            // The first mirror is written here: with CloudFront's URLs too.
+            let store = ObjectStore::connect(&settings.store)
+                .await?
+                .with_cloudfront(settings.cloudfront.clone());
             let db = Db::open(&settings.db_path())?;
             let result = publish(
                 &db,
