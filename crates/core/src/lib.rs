@@ -27,5 +27,7 @@ pub mod proofing;
 pub mod route;
 
 pub use ids::{ContentHash, GalleryId, IdError, ImageId};
-pub use manifest::{Image, Manifest, ManifestError, Rendition, RenditionKind, Renditions};
+pub use manifest::{
+    Fallback, Image, Manifest, ManifestError, Rendition, RenditionKind, Renditions,
+};
 pub use route::{Route, ShareToken};

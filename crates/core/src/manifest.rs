@@ -117,6 +117,20 @@ pub struct Rendition {
     pub url: String,
     /// Unix seconds (server time) after which `url` stops working.
     pub expires_at: i64,
+    /// Other signed URLs of the same bytes, to try in order when `url` fails
+    /// (a CloudFront URL first, then S3 straight).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fallbacks: Vec<Fallback>,
+}
+
+/// Another signed URL of a rendition's bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fallback {
+    /// Signed GET URL straight to the object store; never the origin.
+    pub url: String,
+    /// Unix seconds (server time) after which `url` stops working.
+    pub expires_at: i64,
 }
 
 /// What is wrong with a manifest, said precisely enough to find it.
@@ -285,6 +299,14 @@ impl Manifest {
                         url: r.url.clone(),
                     });
                 }
+                for (j, fallback) in r.fallbacks.iter().enumerate() {
+                    if !is_http_url(&fallback.url) {
+                        return Err(ManifestError::BadUrl {
+                            path: format!("{}.fallbacks[{j}].url", at()),
+                            url: fallback.url.clone(),
+                        });
+                    }
+                }
             }
         }
         Ok(())
@@ -294,11 +316,15 @@ impl Manifest {
         self.images.iter().find(|i| &i.id == id)
     }
 
-    /// The earliest moment (server time) at which any URL in the manifest expires.
+    /// The earliest moment (server time) at which any URL in the manifest
+    /// expires, fallbacks included.
     pub fn earliest_expiry(&self) -> Option<i64> {
         self.images
             .iter()
-            .flat_map(|i| RenditionKind::ALL.map(|k| i.renditions.get(k).expires_at))
+            .flat_map(|i| RenditionKind::ALL.map(|k| i.renditions.get(k)))
+            .flat_map(|r| {
+                std::iter::once(r.expires_at).chain(r.fallbacks.iter().map(|f| f.expires_at))
+            })
             .min()
     }
 }

@@ -399,7 +399,9 @@ async fn get_choices(
     Ok(Json(reply))
 }
 
-/// Builds the manifest for `gallery` with every rendition presigned for `window`.
+/// Builds the manifest for `gallery` with every rendition signed for `window`
+/// (through CloudFront first, with the store's URL as fallback, when a
+/// distribution is configured).
 pub async fn sign_manifest(
     store: &ObjectStore,
     gallery: &StoredGallery,
@@ -441,12 +443,14 @@ async fn sign(
     r: &StoredRendition,
     window: SigningWindow,
 ) -> anyhow::Result<Rendition> {
+    let (url, fallbacks) = store.image_urls(&r.object_key, window).await?;
     Ok(Rendition {
         width: r.width,
         height: r.height,
         bytes: r.bytes,
         sha256: r.sha256.clone(),
-        url: store.presign_get(&r.object_key, window).await?,
+        url,
         expires_at: window.expires_at,
+        fallbacks,
     })
 }

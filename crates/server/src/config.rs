@@ -6,9 +6,12 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use serde::Deserialize;
+
+use crate::cloudfront::CloudFrontSigner;
 
 pub const DEFAULT_ORIGIN_LISTEN: &str = "127.0.0.1:7870";
 pub const DEFAULT_STORE_LISTEN: &str = "127.0.0.1:7871";
@@ -24,11 +27,14 @@ pub struct CommonArgs {
     /// The address customers use to reach the origin; share links start with it.
     #[arg(long, env = "PROOFLINE_PUBLIC_URL")]
     pub public_url: Option<String>,
-    /// TOML file with a `[store]` table (endpoint, region, bucket, prefix, path_style).
+    /// TOML file with a `[store]` table (endpoint, region, bucket, prefix,
+    /// path_style) and a `[cloudfront]` table (domain, key_pair_id, private_key).
     #[arg(long, env = "PROOFLINE_CONFIG")]
     pub config: Option<PathBuf>,
     #[command(flatten)]
     pub store: StoreArgs,
+    #[command(flatten)]
+    pub cloudfront: CloudFrontArgs,
 }
 
 /// Object-store flags. Setting a bucket switches from the embedded store to an
@@ -56,12 +62,40 @@ pub struct StoreArgs {
     pub store_path_style: Option<bool>,
 }
 
+/// CloudFront flags. With all three set, image URLs in manifests are
+/// CloudFront signed URLs (canned policy), each with the S3 presigned URL as
+/// its fallback.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct CloudFrontArgs {
+    /// CloudFront distribution in front of the bucket: `https://d111111abcdef8.cloudfront.net`
+    /// or just its host name.
+    #[arg(long, env = "PROOFLINE_CLOUDFRONT_DOMAIN")]
+    pub cloudfront_domain: Option<String>,
+    /// Id of the CloudFront public key (key group) the URLs are signed for.
+    #[arg(long, env = "PROOFLINE_CLOUDFRONT_KEY_PAIR_ID")]
+    pub cloudfront_key_pair_id: Option<String>,
+    /// PEM file holding the matching RSA private key (PKCS#1 or PKCS#8).
+    #[arg(long, env = "PROOFLINE_CLOUDFRONT_PRIVATE_KEY")]
+    pub cloudfront_private_key: Option<PathBuf>,
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     public_url: Option<String>,
     #[serde(default)]
     store: FileStore,
+    #[serde(default)]
+    cloudfront: FileCloudFront,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileCloudFront {
+    domain: Option<String>,
+    key_pair_id: Option<String>,
+    /// A path; relative paths are read from the configuration file's folder.
+    private_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -98,12 +132,89 @@ pub enum StoreKind {
     External,
 }
 
+/// A CloudFront distribution serving the bucket, and the key that signs for it.
+#[derive(Clone)]
+pub struct CloudFrontSettings {
+    /// `https://host`, no trailing slash: an object's URL is this plus `/` and
+    /// its full key (prefix included), percent-encoded.
+    pub base_url: String,
+    pub key_pair_id: String,
+    /// Where the private key was read from (for messages; the key stays here).
+    pub private_key_path: PathBuf,
+    pub signer: Arc<CloudFrontSigner>,
+}
+
+impl std::fmt::Debug for CloudFrontSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the key itself.
+        f.debug_struct("CloudFrontSettings")
+            .field("base_url", &self.base_url)
+            .field("key_pair_id", &self.key_pair_id)
+            .field("private_key_path", &self.private_key_path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CloudFrontSettings {
+    /// Checks the three values and loads the key: a distribution that cannot
+    /// sign is an error at start, not a broken photo later.
+    pub fn load(domain: &str, key_pair_id: &str, private_key: &Path) -> anyhow::Result<Self> {
+        let base_url = cloudfront_base_url(domain)?;
+        let pem = std::fs::read_to_string(private_key).with_context(|| {
+            format!(
+                "cannot read the CloudFront private key {}",
+                private_key.display()
+            )
+        })?;
+        let signer = CloudFrontSigner::from_pem(key_pair_id.trim(), &pem)
+            .with_context(|| format!("in {}", private_key.display()))?;
+        Ok(CloudFrontSettings {
+            base_url,
+            key_pair_id: key_pair_id.trim().to_owned(),
+            private_key_path: private_key.to_path_buf(),
+            signer: Arc::new(signer),
+        })
+    }
+}
+
+/// `d1.cloudfront.net`, `https://d1.cloudfront.net/` -> `https://d1.cloudfront.net`.
+/// CloudFront only signs for HTTPS here: a signed URL sent in clear text can be
+/// replayed by anyone on the path.
+fn cloudfront_base_url(domain: &str) -> anyhow::Result<String> {
+    let trimmed = domain.trim();
+    let host = match trimmed.split_once("://") {
+        Some((scheme, host)) if scheme.eq_ignore_ascii_case("https") => host,
+        Some(_) => anyhow::bail!(
+            "the CloudFront domain must be an https:// URL or a host name (got {domain:?})"
+        ),
+        None => trimmed,
+    };
+    let host = host.strip_suffix('/').unwrap_or(host);
+    let (name, port) = match host.rsplit_once(':') {
+        Some((name, port)) => (name, Some(port)),
+        None => (host, None),
+    };
+    let valid = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
+        && port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    anyhow::ensure!(
+        valid,
+        "the CloudFront domain must be a host name like d111111abcdef8.cloudfront.net, \
+         with no path (got {domain:?})"
+    );
+    Ok(format!("https://{}", host.to_ascii_lowercase()))
+}
+
 /// The resolved configuration of one `proofline` process.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub data_dir: PathBuf,
     pub public_url: String,
     pub store: StoreSettings,
+    /// `None`: image URLs are the store's presigned URLs alone.
+    pub cloudfront: Option<CloudFrontSettings>,
 }
 
 impl Settings {
@@ -159,10 +270,16 @@ impl Settings {
                 credentials: None,
             },
         };
+        let cloudfront = resolve_cloudfront(
+            &args.cloudfront,
+            file.cloudfront,
+            args.config.as_deref().and_then(Path::parent),
+        )?;
         Ok(Settings {
             data_dir: args.data_dir.clone(),
             public_url,
             store,
+            cloudfront,
         })
     }
 
@@ -190,6 +307,49 @@ impl Settings {
     /// The studio page for every gallery.
     pub fn studio_home_link(&self, token: &str) -> String {
         format!("{}/#/studio/{token}", self.public_url)
+    }
+}
+
+/// CloudFront from flags over the file; all three values or none.
+fn resolve_cloudfront(
+    args: &CloudFrontArgs,
+    file: FileCloudFront,
+    file_dir: Option<&Path>,
+) -> anyhow::Result<Option<CloudFrontSettings>> {
+    let domain = args.cloudfront_domain.clone().or(file.domain);
+    let key_pair_id = args.cloudfront_key_pair_id.clone().or(file.key_pair_id);
+    let private_key = args.cloudfront_private_key.clone().or_else(|| {
+        file.private_key.map(|p| match file_dir {
+            Some(dir) if p.is_relative() => dir.join(p),
+            _ => p,
+        })
+    });
+    match (domain, key_pair_id, private_key) {
+        (None, None, None) => Ok(None),
+        (Some(domain), Some(id), Some(key)) => {
+            Ok(Some(CloudFrontSettings::load(&domain, &id, &key)?))
+        }
+        (domain, id, key) => {
+            let missing: Vec<&str> = [
+                (domain.is_none(), "the domain (PROOFLINE_CLOUDFRONT_DOMAIN)"),
+                (
+                    id.is_none(),
+                    "the key pair id (PROOFLINE_CLOUDFRONT_KEY_PAIR_ID)",
+                ),
+                (
+                    key.is_none(),
+                    "the private key file (PROOFLINE_CLOUDFRONT_PRIVATE_KEY)",
+                ),
+            ]
+            .into_iter()
+            .filter_map(|(gone, name)| gone.then_some(name))
+            .collect();
+            let verb = if missing.len() == 1 { "is" } else { "are" };
+            anyhow::bail!(
+                "CloudFront is half configured: {} {verb} missing (set all three, or none)",
+                missing.join(" and ")
+            )
+        }
     }
 }
 
@@ -222,6 +382,7 @@ mod tests {
             public_url: None,
             config,
             store,
+            cloudfront: CloudFrontArgs::default(),
         }
     }
 
@@ -292,6 +453,119 @@ mod tests {
             format!("{err:#}").contains("bad.toml is not valid"),
             "{err:#}"
         );
+    }
+
+    const VECTORS: &str =
+        include_str!("../../core/tests/fixtures/cloudfront_signed_url_vectors.json");
+
+    fn fixture_key(field: &str) -> String {
+        let doc: serde_json::Value = serde_json::from_str(VECTORS).unwrap();
+        doc[field].as_str().unwrap().to_owned()
+    }
+
+    #[test]
+    fn cloudfront_from_the_file_reads_its_key_beside_it_and_flags_win() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("conf/keys")).unwrap();
+        std::fs::write(
+            dir.path().join("conf/keys/cf.pem"),
+            fixture_key("private_key_pem_pkcs8"),
+        )
+        .unwrap();
+        let file = dir.path().join("conf/proofline.toml");
+        std::fs::write(
+            &file,
+            "[store]\nbucket = \"studio\"\n[cloudfront]\ndomain = \"https://d111111abcdef8.cloudfront.net/\"\nkey_pair_id = \"K2JCJMDEHXQW5F\"\nprivate_key = \"keys/cf.pem\"\n",
+        )
+        .unwrap();
+        let listen = "127.0.0.1:1".parse().unwrap();
+        let s = Settings::resolve(
+            &args(dir.path(), Some(file.clone()), StoreArgs::default()),
+            listen,
+        )
+        .unwrap();
+        let cf = s.cloudfront.expect("CloudFront configured");
+        assert_eq!(cf.base_url, "https://d111111abcdef8.cloudfront.net");
+        assert_eq!(cf.key_pair_id, "K2JCJMDEHXQW5F");
+        assert_eq!(cf.private_key_path, dir.path().join("conf/keys/cf.pem"));
+        let url = cf
+            .signer
+            .canned_url("https://d111111abcdef8.cloudfront.net/a.jpg", 2_000_000_000);
+        assert!(url.ends_with("&Key-Pair-Id=K2JCJMDEHXQW5F"), "{url}");
+        assert!(
+            !format!("{cf:?}").contains("PRIVATE KEY"),
+            "Debug never shows the key"
+        );
+
+        let mut flags = args(dir.path(), Some(file), StoreArgs::default());
+        flags.cloudfront.cloudfront_domain = Some("D2.CloudFront.net".into());
+        let s = Settings::resolve(&flags, listen).unwrap();
+        assert_eq!(s.cloudfront.unwrap().base_url, "https://d2.cloudfront.net");
+    }
+
+    #[test]
+    fn a_half_configured_or_broken_cloudfront_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("cf.pem");
+        std::fs::write(&key, fixture_key("private_key_pem_pkcs1")).unwrap();
+        let not_a_key = dir.path().join("public.pem");
+        std::fs::write(&not_a_key, fixture_key("public_key_pem")).unwrap();
+        let listen = "127.0.0.1:1".parse().unwrap();
+        let resolve = |domain: Option<&str>, id: Option<&str>, key: Option<&Path>| {
+            let mut a = args(dir.path(), None, StoreArgs::default());
+            a.cloudfront = CloudFrontArgs {
+                cloudfront_domain: domain.map(Into::into),
+                cloudfront_key_pair_id: id.map(Into::into),
+                cloudfront_private_key: key.map(Path::to_path_buf),
+            };
+            Settings::resolve(&a, listen).map(|s| s.cloudfront.map(|c| c.base_url))
+        };
+        let err = |r: anyhow::Result<Option<String>>| format!("{:#}", r.unwrap_err());
+
+        assert_eq!(resolve(None, None, None).unwrap(), None);
+        assert_eq!(
+            resolve(Some("d1.cloudfront.net"), Some("K1"), Some(&key)).unwrap(),
+            Some("https://d1.cloudfront.net".into())
+        );
+        let half = err(resolve(Some("d1.cloudfront.net"), None, None));
+        assert!(
+            half.contains("the key pair id (PROOFLINE_CLOUDFRONT_KEY_PAIR_ID) and the private key file (PROOFLINE_CLOUDFRONT_PRIVATE_KEY) are missing"),
+            "{half}"
+        );
+        let one = err(resolve(None, Some("K1"), Some(&key)));
+        assert!(
+            one.contains("the domain (PROOFLINE_CLOUDFRONT_DOMAIN) is missing"),
+            "{one}"
+        );
+        for bad in ["http://d1.cloudfront.net", "ftp://d1.cloudfront.net"] {
+            let e = err(resolve(Some(bad), Some("K1"), Some(&key)));
+            assert!(e.contains("must be an https:// URL or a host name"), "{e}");
+        }
+        for bad in [
+            "https://d1.cloudfront.net/images",
+            "d1 cloudfront net",
+            "https://",
+        ] {
+            let e = err(resolve(Some(bad), Some("K1"), Some(&key)));
+            assert!(e.contains("with no path"), "{bad}: {e}");
+        }
+        let e = err(resolve(
+            Some("d1.cloudfront.net"),
+            Some("K1"),
+            Some(&not_a_key),
+        ));
+        assert!(
+            e.contains("not an RSA key in PEM") && e.contains("public.pem"),
+            "{e}"
+        );
+        let gone = dir.path().join("missing.pem");
+        let e = err(resolve(Some("d1.cloudfront.net"), Some("K1"), Some(&gone)));
+        assert!(
+            e.contains("cannot read the CloudFront private key") && e.contains("missing.pem"),
+            "{e}"
+        );
+        let e = err(resolve(Some("d1.cloudfront.net"), Some(" "), Some(&key)));
+        assert!(e.contains("key pair id is empty"), "{e}");
     }
 
     #[test]

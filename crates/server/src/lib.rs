@@ -10,6 +10,7 @@ pub mod choices;
 pub mod cloudfront;
 pub mod config;
 pub mod db;
+pub mod doctor;
 pub mod embedded;
 pub mod links;
 pub mod mirror;

@@ -123,6 +123,19 @@ enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
+    /// Check the configuration: the bucket, a signed-URL round trip, CORS for
+    /// the app's origin, and CloudFront if configured. Exits with 1 on a failure.
+    Doctor {
+        /// Set the bucket's CORS rule for the app's origin if it is missing
+        /// (other origins' rules are kept).
+        #[arg(long)]
+        fix: bool,
+        /// Address of the origin (for the default public URL).
+        #[arg(long, env = "PROOFLINE_LISTEN", default_value = DEFAULT_ORIGIN_LISTEN)]
+        listen: SocketAddr,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
     /// Show what customers chose, per share link; `--csv` for the selected files.
     Choices {
         gallery: String,
@@ -362,6 +375,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Doctor {
+            fix,
+            listen,
+            common,
+        } => {
+            let settings = Settings::resolve(&common, listen)?;
+            let report = proofline_server::doctor::run(&settings, fix).await?;
+            print!("{report}");
+            if !report.passed() {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
         Command::StudioLink { gallery, common } => {
             let settings = Settings::resolve(&common, DEFAULT_ORIGIN_LISTEN.parse()?)?;
             let token = proofline_server::secret::new_token();
@@ -509,7 +535,11 @@ async fn open_store(settings: &Settings) -> anyhow::Result<(ObjectStore, Option<
         }
         _ => None,
     };
-    Ok((ObjectStore::connect(&settings.store).await?, temporary))
+    // With CloudFront's URLs too: `publish` writes the first mirror.
+    let store = ObjectStore::connect(&settings.store)
+        .await?
+        .with_cloudfront(settings.cloudfront.clone());
+    Ok((store, temporary))
 }
 
 /// The database and one of its galleries, for the studio's subcommands.
@@ -540,7 +570,9 @@ async fn serve(
         }
         _ => None,
     };
-    let store = ObjectStore::connect(&settings.store).await?;
+    let store = ObjectStore::connect(&settings.store)
+        .await?
+        .with_cloudfront(settings.cloudfront.clone());
     if settings.store.kind == StoreKind::External
         && let Err(e) = store.ensure_cors(&settings.app_origin()).await
     {

@@ -1,6 +1,7 @@
 //! The object store behind every image, through one code path whatever it is
 //! (embedded, AWS S3, Garage): uploads and presigned GETs with the official AWS
-//! SDK, never a hand-rolled signer.
+//! SDK, never a hand-rolled signer; and, when a CloudFront distribution is
+//! configured, CloudFront signed URLs in front of them.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -8,12 +9,14 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use anyhow::Context as _;
 use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_s3::error::{ProvideErrorMetadata as _, SdkError};
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CorsConfiguration, CorsRule};
+use proofline_core::Fallback;
 use proofline_core::expiry::SigningWindow;
 
-use crate::config::StoreSettings;
+use crate::config::{CloudFrontSettings, StoreSettings};
 
 /// A connected bucket (and key prefix).
 #[derive(Clone, Debug)]
@@ -21,17 +24,49 @@ pub struct ObjectStore {
     client: aws_sdk_s3::Client,
     bucket: String,
     prefix: String,
+    /// Where the store is, for messages: its endpoint, or "AWS S3 (region)".
+    location: String,
+    cloudfront: Option<CloudFrontSettings>,
     presigned: Arc<Mutex<Presigned>>,
 }
 
-/// URLs already presigned in the newest signing window. A window's URLs are
+/// Which signer made a cached URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Signer {
+    S3,
+    CloudFront,
+}
+
+/// URLs already signed in the newest signing window. A window's URLs are
 /// identical for every request in it (that is what makes them cacheable), so
-/// each is signed once: a 10,000-photo manifest costs 20,000 presigns the
-/// first time in a window and none after.
+/// each is signed once: a 10,000-photo manifest costs 20,000 presigns (and
+/// as many RSA signatures with CloudFront) the first time in a window and
+/// none after.
 #[derive(Default)]
 struct Presigned {
     window_start: i64,
-    urls: HashMap<(String, i64), String>,
+    urls: HashMap<(Signer, String, i64), String>,
+}
+
+/// Why the bucket cannot be used, in the words `proofline doctor` prints.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BucketProblem {
+    #[error("cannot connect to {location}: {detail}")]
+    Unreachable { location: String, detail: String },
+    #[error("bucket {bucket} does not exist at {location}")]
+    NoSuchBucket { bucket: String, location: String },
+    #[error("access denied to bucket {bucket}: {detail}")]
+    AccessDenied { bucket: String, detail: String },
+    #[error("no credentials were found: {detail}")]
+    NoCredentials { detail: String },
+    #[error("bucket {bucket} is in region {actual}, not {configured}")]
+    WrongRegion {
+        bucket: String,
+        actual: String,
+        configured: String,
+    },
+    #[error("the store refused HeadBucket on {bucket}: {detail}")]
+    Other { bucket: String, detail: String },
 }
 
 impl std::fmt::Debug for Presigned {
@@ -76,8 +111,33 @@ impl ObjectStore {
             client: aws_sdk_s3::Client::from_conf(config.build()),
             bucket: settings.bucket.clone(),
             prefix: settings.prefix.clone(),
+            location: match &settings.endpoint {
+                Some(endpoint) => endpoint.clone(),
+                None => format!("AWS S3 ({})", settings.region),
+            },
+            cloudfront: None,
             presigned: Arc::default(),
         })
+    }
+
+    /// Image URLs go through this CloudFront distribution first (with the
+    /// store's own presigned URL as the fallback).
+    pub fn with_cloudfront(mut self, cloudfront: Option<CloudFrontSettings>) -> Self {
+        self.cloudfront = cloudfront;
+        self
+    }
+
+    pub fn cloudfront(&self) -> Option<&CloudFrontSettings> {
+        self.cloudfront.as_ref()
+    }
+
+    pub fn bucket(&self) -> &str {
+        &self.bucket
+    }
+
+    /// The store's endpoint, or "AWS S3 (region)".
+    pub fn location(&self) -> &str {
+        &self.location
     }
 
     /// The full object key for a key relative to this store's prefix. Every
@@ -150,16 +210,9 @@ impl ObjectStore {
     /// get the identical URL, so HTTP caches and CDNs can reuse it.
     pub async fn presign_get(&self, key: &str, window: SigningWindow) -> anyhow::Result<String> {
         let key = &self.key(key);
-        let cache_key = (key.clone(), window.expires_at);
-        {
-            // Only URLs of this very window (a request at a window's edge may
-            // still be signing for the previous one: that is signed afresh).
-            let cache = self.presigned();
-            if cache.window_start == window.start
-                && let Some(url) = cache.urls.get(&cache_key)
-            {
-                return Ok(url.clone());
-            }
+        let cache_key = (Signer::S3, key.clone(), window.expires_at);
+        if let Some(url) = self.cached(&cache_key, window) {
+            return Ok(url);
         }
         let validity = (window.expires_at - window.start).max(1) as u64;
         let config = PresigningConfig::builder()
@@ -177,6 +230,59 @@ impl ObjectStore {
             .map_err(aws_sdk_s3::Error::from)
             .with_context(|| format!("presigning {key}"))?;
         let url = request.uri().to_string();
+        self.remember(cache_key, window, &url);
+        Ok(url)
+    }
+
+    /// The URLs a rendition is read from, in the order to try them: the
+    /// CloudFront signed URL and then the store's own presigned URL when a
+    /// distribution is configured, else the presigned URL alone. Both are
+    /// valid until the window's `expires_at` and identical within a window.
+    pub async fn image_urls(
+        &self,
+        key: &str,
+        window: SigningWindow,
+    ) -> anyhow::Result<(String, Vec<Fallback>)> {
+        let s3 = self.presign_get(key, window).await?;
+        match self.cloudfront_get(key, window) {
+            Some(url) => Ok((
+                url,
+                vec![Fallback {
+                    url: s3,
+                    expires_at: window.expires_at,
+                }],
+            )),
+            None => Ok((s3, Vec::new())),
+        }
+    }
+
+    /// A CloudFront signed URL (canned policy) for `key`, valid until the
+    /// window's `expires_at`; `None` without a distribution. A canned policy
+    /// has no start time, and RSA PKCS#1 v1.5 signatures are deterministic,
+    /// so the URL is identical for the whole window, like the presigned one.
+    pub fn cloudfront_get(&self, key: &str, window: SigningWindow) -> Option<String> {
+        let cf = self.cloudfront.as_ref()?;
+        let key = self.key(key);
+        let cache_key = (Signer::CloudFront, key.clone(), window.expires_at);
+        if let Some(url) = self.cached(&cache_key, window) {
+            return Some(url);
+        }
+        let resource = format!("{}/{}", cf.base_url, encode_key(&key));
+        let url = cf.signer.canned_url(&resource, window.expires_at);
+        self.remember(cache_key, window, &url);
+        Some(url)
+    }
+
+    /// A URL signed earlier in this very window (a request at a window's
+    /// edge may still be signing for the previous one: that is signed afresh).
+    fn cached(&self, cache_key: &(Signer, String, i64), window: SigningWindow) -> Option<String> {
+        let cache = self.presigned();
+        (cache.window_start == window.start)
+            .then(|| cache.urls.get(cache_key).cloned())
+            .flatten()
+    }
+
+    fn remember(&self, cache_key: (Signer, String, i64), window: SigningWindow, url: &str) {
         let mut cache = self.presigned();
         if window.start > cache.window_start {
             // A new window: the previous window's URLs are never handed out again.
@@ -184,9 +290,8 @@ impl ObjectStore {
             cache.window_start = window.start;
         }
         if window.start == cache.window_start {
-            cache.urls.insert(cache_key, url.clone());
+            cache.urls.insert(cache_key, url.to_owned());
         }
-        Ok(url)
     }
 
     fn presigned(&self) -> std::sync::MutexGuard<'_, Presigned> {
@@ -215,9 +320,111 @@ impl ObjectStore {
         Ok(())
     }
 
+    /// Whether the bucket exists and these credentials may use it (HeadBucket),
+    /// told apart: no connection, no bucket, no credentials, access denied.
+    pub async fn check_bucket(&self) -> Result<(), BucketProblem> {
+        let err = match self.client.head_bucket().bucket(&self.bucket).send().await {
+            Ok(_) => return Ok(()),
+            Err(e) => e,
+        };
+        let bucket = self.bucket.clone();
+        let detail = error_chain(&err);
+        match &err {
+            SdkError::DispatchFailure(d) if d.is_io() || d.is_timeout() => {
+                Err(BucketProblem::Unreachable {
+                    location: self.location.clone(),
+                    detail,
+                })
+            }
+            SdkError::TimeoutError(_) => Err(BucketProblem::Unreachable {
+                location: self.location.clone(),
+                detail,
+            }),
+            // The credential chain runs inside the dispatch: every provider
+            // (environment, profile, SSO, instance metadata) came up empty.
+            SdkError::DispatchFailure(_) if detail.contains("credentials") => {
+                Err(BucketProblem::NoCredentials { detail })
+            }
+            SdkError::ServiceError(service) => {
+                let raw = service.raw();
+                let code = err.code().unwrap_or_default().to_owned();
+                match raw.status().as_u16() {
+                    404 => Err(BucketProblem::NoSuchBucket {
+                        bucket,
+                        location: self.location.clone(),
+                    }),
+                    401 | 403 => Err(BucketProblem::AccessDenied {
+                        bucket,
+                        detail: format!("HTTP {} {code}", raw.status().as_u16())
+                            .trim_end()
+                            .into(),
+                    }),
+                    301 => Err(BucketProblem::WrongRegion {
+                        bucket,
+                        actual: raw
+                            .headers()
+                            .get("x-amz-bucket-region")
+                            .unwrap_or("another region")
+                            .to_owned(),
+                        configured: self
+                            .client
+                            .config()
+                            .region()
+                            .map(ToString::to_string)
+                            .unwrap_or_default(),
+                    }),
+                    status => Err(BucketProblem::Other {
+                        bucket,
+                        detail: format!("HTTP {status} {code}").trim_end().into(),
+                    }),
+                }
+            }
+            _ => Err(BucketProblem::Other { bucket, detail }),
+        }
+    }
+
+    /// The bucket's CORS rules: empty when it has none, `None` when the store
+    /// cannot tell (the embedded store answers CORS itself, without rules).
+    pub async fn cors_rules(&self) -> anyhow::Result<Option<Vec<CorsRule>>> {
+        match self
+            .client
+            .get_bucket_cors()
+            .bucket(&self.bucket)
+            .send()
+            .await
+        {
+            Ok(out) => Ok(Some(out.cors_rules.unwrap_or_default())),
+            Err(e) if e.code() == Some("NoSuchCORSConfiguration") => Ok(Some(Vec::new())),
+            Err(e)
+                if e.code() == Some("NotImplemented")
+                    || e.raw_response().is_some_and(|r| r.status().as_u16() == 501) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(aws_sdk_s3::Error::from(e))
+                .with_context(|| format!("reading the CORS rules of bucket {}", self.bucket)),
+        }
+    }
+
     /// Lets the app at `app_origin` read images (GET/HEAD) and see their ETag.
-    /// For external stores; the embedded store answers CORS itself.
+    /// For external stores; the embedded store answers CORS itself. Rules for
+    /// other origins are kept; `app_origin` is taken out of them (S3 uses the
+    /// first rule that matches, which must be this one).
     pub async fn ensure_cors(&self, app_origin: &str) -> anyhow::Result<()> {
+        let existing = match self.cors_rules().await {
+            Ok(rules) => rules.unwrap_or_default(),
+            Err(e) => {
+                tracing::warn!("{e:#}; replacing them");
+                Vec::new()
+            }
+        };
+        let mut rules: Vec<CorsRule> = existing
+            .into_iter()
+            .filter_map(|mut rule| {
+                rule.allowed_origins.retain(|o| o != app_origin);
+                (!rule.allowed_origins.is_empty()).then_some(rule)
+            })
+            .collect();
         let rule = CorsRule::builder()
             .allowed_origins(app_origin)
             .allowed_methods("GET")
@@ -228,8 +435,9 @@ impl ObjectStore {
             .max_age_seconds(3600)
             .build()
             .context("CORS rule")?;
+        rules.push(rule);
         let cors = CorsConfiguration::builder()
-            .cors_rules(rule)
+            .set_cors_rules(Some(rules))
             .build()
             .context("CORS configuration")?;
         self.client
@@ -241,5 +449,48 @@ impl ObjectStore {
             .map_err(aws_sdk_s3::Error::from)
             .with_context(|| format!("setting CORS on bucket {}", self.bucket))?;
         Ok(())
+    }
+}
+
+/// An error and its causes on one line, each said once (the SDK's own
+/// Display is just "dispatch failure").
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(e);
+    while let Some(err) = next {
+        let text = err.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = err.source();
+    }
+    parts.join(": ")
+}
+
+/// An object key as a URL path: every byte but unreserved characters and `/`
+/// percent-encoded, as S3 and CloudFront expect (`café #1.jpg` ->
+/// `caf%C3%A9%20%231.jpg`).
+pub fn encode_key(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    for b in key.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_encoded_as_url_paths() {
+        assert_eq!(
+            encode_key("studio-a/galleries/g1/café #1+a=b&c~d.jpg"),
+            "studio-a/galleries/g1/caf%C3%A9%20%231%2Ba%3Db%26c~d.jpg"
+        );
     }
 }

@@ -28,6 +28,7 @@ fn rendition_of(bytes: &[u8]) -> Rendition {
         sha256: sha256(bytes),
         url: "https://store.example/x.jpg".into(),
         expires_at: 1,
+        fallbacks: Vec::new(),
     }
 }
 

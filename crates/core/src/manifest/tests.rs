@@ -16,6 +16,7 @@ fn rendition(kind: &str, width: u32, height: u32) -> Rendition {
             "https://store.example/g1/{kind}.jpg?X-Amz-Date=20261125T000000Z&X-Amz-Expires=21600"
         ),
         expires_at: 1_764_050_400,
+        fallbacks: Vec::new(),
     }
 }
 
@@ -470,15 +471,22 @@ fn arb_rendition() -> impl Strategy<Value = Rendition> {
         "[0-9a-f]{64}",
         arb_url(),
         any::<i64>(),
+        prop::collection::vec(
+            (arb_url(), any::<i64>()).prop_map(|(url, expires_at)| Fallback { url, expires_at }),
+            0..3,
+        ),
     )
-        .prop_map(|(width, height, bytes, hash, url, expires_at)| Rendition {
-            width,
-            height,
-            bytes,
-            sha256: ContentHash::parse(hash).unwrap(),
-            url,
-            expires_at,
-        })
+        .prop_map(
+            |(width, height, bytes, hash, url, expires_at, fallbacks)| Rendition {
+                width,
+                height,
+                bytes,
+                sha256: ContentHash::parse(hash).unwrap(),
+                url,
+                expires_at,
+                fallbacks,
+            },
+        )
 }
 
 fn arb_manifest() -> impl Strategy<Value = Manifest> {
@@ -625,4 +633,93 @@ fn mirror_url_is_optional_and_must_be_http() {
         Err(ManifestError::BadUrl { path, .. }) if path == "mirror"
     ));
     assert!(!sample().to_json().contains("mirror"));
+}
+
+/// The sample with a CloudFront URL first and the S3 URL as its fallback on
+/// every rendition, as the origin signs it when CloudFront is configured.
+fn with_fallbacks() -> Manifest {
+    let mut m = sample();
+    for image in &mut m.images {
+        for r in [&mut image.renditions.thumb, &mut image.renditions.proof] {
+            let s3 = std::mem::replace(
+                &mut r.url,
+                "https://d111111abcdef8.cloudfront.net/g1/x.jpg?Expires=1764050400&Signature=a~b_&Key-Pair-Id=K1".into(),
+            );
+            r.fallbacks = vec![Fallback {
+                url: s3,
+                expires_at: r.expires_at,
+            }];
+        }
+    }
+    m
+}
+
+#[test]
+fn fallback_urls_round_trip_in_order_and_are_left_out_when_there_are_none() {
+    let mut m = with_fallbacks();
+    m.images[1].renditions.proof.fallbacks.push(Fallback {
+        url: "http://127.0.0.1:7871/proofline/g1/x.jpg?X-Amz-Date=20261125T000000Z".into(),
+        expires_at: 1_764_000_000,
+    });
+    let json = m.to_json();
+    assert_eq!(json.matches("\"fallbacks\"").count(), 4);
+    let back = Manifest::from_json(&json).unwrap();
+    assert_eq!(back, m);
+    let urls: Vec<&str> = back.images[1]
+        .renditions
+        .proof
+        .fallbacks
+        .iter()
+        .map(|f| f.url.as_str())
+        .collect();
+    assert_eq!(urls.len(), 2);
+    assert!(urls[0].starts_with("https://store.example/"), "{urls:?}");
+    assert!(urls[1].starts_with("http://127.0.0.1:7871/"), "{urls:?}");
+    // The earliest expiry counts fallbacks too: the page refreshes before any URL dies.
+    assert_eq!(back.earliest_expiry(), Some(1_764_000_000));
+    assert!(!sample().to_json().contains("fallbacks"));
+}
+
+#[test]
+fn a_fallback_url_that_is_not_http_is_rejected_with_its_path() {
+    for bad in ["javascript:alert(1)", "s3://bucket/key.jpg", ""] {
+        let mut m = with_fallbacks();
+        m.images[1].renditions.proof.fallbacks[0].url = bad.into();
+        let expected = ManifestError::BadUrl {
+            path: "images[1].renditions.proof.fallbacks[0].url".into(),
+            url: bad.into(),
+        };
+        assert_eq!(m.validate(), Err(expected.clone()), "{bad:?}");
+        assert_eq!(Manifest::from_json(&m.to_json()), Err(expected), "{bad:?}");
+    }
+}
+
+#[test]
+fn a_damaged_fallback_is_named_by_its_full_path() {
+    let good = serde_json::to_value(with_fallbacks()).unwrap();
+    let mut missing = good.clone();
+    missing["images"][0]["renditions"]["thumb"]["fallbacks"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("expires_at");
+    assert_eq!(
+        Manifest::from_json(&missing.to_string()),
+        Err(ManifestError::MissingField {
+            path: "images[0].renditions.thumb.fallbacks[0].expires_at".into()
+        })
+    );
+    let mut unknown = good.clone();
+    unknown["images"][1]["renditions"]["proof"]["fallbacks"][0]["host"] = "cdn".into();
+    assert!(matches!(
+        Manifest::from_json(&unknown.to_string()),
+        Err(ManifestError::Invalid { path, message })
+            if path == "images[1].renditions.proof.fallbacks[0].host" && message.contains("unknown field")
+    ));
+    let mut not_a_list = good;
+    not_a_list["images"][0]["renditions"]["proof"]["fallbacks"] =
+        "https://store.example/x.jpg".into();
+    assert!(matches!(
+        Manifest::from_json(&not_a_list.to_string()),
+        Err(ManifestError::Invalid { path, .. }) if path == "images[0].renditions.proof.fallbacks"
+    ));
 }

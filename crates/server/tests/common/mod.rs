@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use proofline_core::Manifest;
 use proofline_samples::Sample;
 use proofline_server::api::{AppState, SigningPolicy, router};
-use proofline_server::config::{StoreKind, StoreSettings};
+use proofline_server::config::{CloudFrontSettings, StoreKind, StoreSettings};
 use proofline_server::db::Db;
 use proofline_server::embedded::EmbeddedStore;
 use proofline_server::publish::{PublishReport, PublishRequest, publish};
@@ -39,6 +39,11 @@ pub struct Harness {
 
 impl Harness {
     pub async fn start(backend: Backend) -> Harness {
+        Harness::start_with(backend, None).await
+    }
+
+    /// A harness whose origin signs image URLs for `cloudfront` first.
+    pub async fn start_with(backend: Backend, cloudfront: Option<CloudFrontSettings>) -> Harness {
         let dir = tempfile::tempdir().expect("temp dir");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let origin = listener.local_addr().unwrap();
@@ -77,7 +82,10 @@ impl Harness {
                 (settings, None, Some(garage))
             }
         };
-        let store = ObjectStore::connect(&settings).await.expect("store client");
+        let store = ObjectStore::connect(&settings)
+            .await
+            .expect("store client")
+            .with_cloudfront(cloudfront);
         if backend == Backend::Garage {
             store
                 .ensure_cors(&app_origin)
@@ -158,6 +166,16 @@ impl Harness {
         assert_eq!(resp.status(), 200, "manifest fetch");
         Manifest::from_json(&resp.text().await.unwrap()).expect("a valid manifest")
     }
+}
+
+/// A field of the CloudFront fixtures made by botocore
+/// (`crates/core/tests/fixtures/cloudfront_signed_url_vectors.json`).
+pub fn cloudfront_fixture(field: &str) -> String {
+    let doc: serde_json::Value = serde_json::from_str(include_str!(
+        "../../../core/tests/fixtures/cloudfront_signed_url_vectors.json"
+    ))
+    .unwrap();
+    doc[field].as_str().unwrap().to_owned()
 }
 
 /// Photos with the file names that break naive URL signing.
