@@ -81,6 +81,25 @@ CREATE TABLE link_state (
 );
 "#,
     "ALTER TABLE galleries ADD COLUMN studio_token_hash BLOB;",
+    "ALTER TABLE images ADD COLUMN set_name TEXT;",
+    r#"
+ALTER TABLE galleries ADD COLUMN source_dir TEXT;
+CREATE INDEX galleries_by_source ON galleries(source_dir);
+CREATE TABLE drafts (
+    gallery_id  TEXT PRIMARY KEY,
+    source_dir  TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX drafts_by_source ON drafts(source_dir);
+CREATE TABLE uploads (
+    object_key  TEXT PRIMARY KEY,
+    gallery_id  TEXT NOT NULL,
+    sha256      TEXT NOT NULL,
+    bytes       INTEGER NOT NULL,
+    uploaded_at INTEGER NOT NULL
+);
+CREATE INDEX uploads_by_gallery ON uploads(gallery_id);
+"#,
 ];
 
 /// A gallery as stored: what the origin needs to sign a manifest.
@@ -103,6 +122,36 @@ pub struct StoredImage {
     pub thumbhash: String,
     pub thumb: StoredRendition,
     pub proof: StoredRendition,
+    /// The set (sub-folder) the photo is in; none at the top of the gallery.
+    pub set: Option<String>,
+}
+
+/// The share link and studio token a new gallery is published with (hashes only).
+pub struct FirstLink<'a> {
+    pub token_hash: &'a [u8; 32],
+    pub label: &'a str,
+    pub studio_token_hash: &'a [u8; 32],
+}
+
+/// A finished publish, made visible by [`Db::commit_publish`].
+pub struct PublishCommit<'a> {
+    /// The whole gallery after this publish, in order. For an existing gallery
+    /// its title and rules are only written when `update_terms` is set.
+    pub gallery: &'a StoredGallery,
+    /// The folder it was published from (canonical path).
+    pub source_dir: &'a str,
+    /// `Some` for a new gallery, `None` to update an existing one.
+    pub first_link: Option<FirstLink<'a>>,
+    pub update_terms: bool,
+    pub now: i64,
+}
+
+/// An object a publish has put in the store, before its gallery records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upload {
+    pub object_key: String,
+    pub sha256: ContentHash,
+    pub bytes: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,69 +203,195 @@ impl Db {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Records a whole gallery and its first share link in one transaction, so
-    /// a gallery is either fully visible or not at all.
-    pub fn insert_gallery(
+    /// Makes a publish visible in one transaction: a new gallery with its
+    /// first link, or an existing gallery's new photos, sets and order. Photos
+    /// already there keep their renditions; ops and choices are not touched.
+    pub fn commit_publish(&self, c: &PublishCommit<'_>) -> anyhow::Result<()> {
+        let g = c.gallery;
+        let id = g.id.as_str();
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        if let Some(link) = &c.first_link {
+            tx.execute(
+                "INSERT INTO galleries (id, title, created_at, min_select, max_select, deadline,
+                                        locked_at, studio_token_hash, source_dir)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    id,
+                    g.title,
+                    c.now,
+                    g.rules.min,
+                    g.rules.max,
+                    g.rules.deadline,
+                    g.locked_at,
+                    &link.studio_token_hash[..],
+                    c.source_dir
+                ],
+            )?;
+            tx.execute(
+                "INSERT INTO links (token_hash, gallery_id, label, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![&link.token_hash[..], id, link.label, c.now],
+            )?;
+            tx.execute("DELETE FROM drafts WHERE gallery_id = ?1", [id])?;
+        } else {
+            let n = tx.execute(
+                "UPDATE galleries SET source_dir = ?2 WHERE id = ?1",
+                params![id, c.source_dir],
+            )?;
+            anyhow::ensure!(n == 1, "there is no gallery {id}");
+            if c.update_terms {
+                tx.execute(
+                    "UPDATE galleries SET title = ?2, min_select = ?3, max_select = ?4, deadline = ?5
+                     WHERE id = ?1",
+                    params![id, g.title, g.rules.min, g.rules.max, g.rules.deadline],
+                )?;
+            }
+        }
+        let mut image = tx.prepare_cached(
+            "INSERT INTO images (gallery_id, image_id, position, file_name, alt, width, height, thumbhash, set_name)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT (gallery_id, image_id)
+             DO UPDATE SET position = excluded.position, set_name = excluded.set_name",
+        )?;
+        let mut rendition = tx.prepare_cached(
+            "INSERT INTO renditions (gallery_id, image_id, kind, object_key, width, height, bytes, sha256)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT DO NOTHING",
+        )?;
+        for (position, i) in g.images.iter().enumerate() {
+            image.execute(params![
+                id,
+                i.id.as_str(),
+                position as i64,
+                i.file_name,
+                i.alt,
+                i.width,
+                i.height,
+                i.thumbhash,
+                i.set
+            ])?;
+            for kind in RenditionKind::ALL {
+                let r = i.rendition(kind);
+                rendition.execute(params![
+                    id,
+                    i.id.as_str(),
+                    kind.as_str(),
+                    r.object_key,
+                    r.width,
+                    r.height,
+                    r.bytes as i64,
+                    r.sha256.as_str()
+                ])?;
+            }
+        }
+        drop((image, rendition));
+        // Its uploads are the gallery's renditions now.
+        tx.execute("DELETE FROM uploads WHERE gallery_id = ?1", [id])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The gallery most recently published from `source_dir`, and whether it
+    /// is still a draft (its first publish was interrupted; customers cannot
+    /// see it). A draft wins over an older published gallery: it is the
+    /// studio's latest `--new`.
+    pub fn gallery_from(&self, source_dir: &str) -> anyhow::Result<Option<(GalleryId, bool)>> {
+        let conn = self.conn();
+        let draft: Option<String> = conn
+            .query_row(
+                "SELECT gallery_id FROM drafts WHERE source_dir = ?1 ORDER BY created_at DESC, rowid DESC",
+                [source_dir],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = draft {
+            return Ok(Some((GalleryId::parse(id)?, true)));
+        }
+        let published: Option<String> = conn
+            .query_row(
+                "SELECT id FROM galleries WHERE source_dir = ?1 ORDER BY created_at DESC, rowid DESC",
+                [source_dir],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(match published {
+            Some(id) => Some((GalleryId::parse(id)?, false)),
+            None => None,
+        })
+    }
+
+    /// Remembers that `gallery` is published from `source_dir` (canonical).
+    pub fn set_source_dir(&self, gallery: &GalleryId, source_dir: &str) -> anyhow::Result<()> {
+        self.conn().execute(
+            "UPDATE galleries SET source_dir = ?2 WHERE id = ?1",
+            params![gallery.as_str(), source_dir],
+        )?;
+        Ok(())
+    }
+
+    /// Remembers a gallery id for a first publish before anything is uploaded,
+    /// so an interrupted run resumes into the same gallery.
+    pub fn start_draft(&self, id: &GalleryId, source_dir: &str, now: i64) -> anyhow::Result<()> {
+        self.conn().execute(
+            "INSERT INTO drafts (gallery_id, source_dir, created_at) VALUES (?1, ?2, ?3)",
+            params![id.as_str(), source_dir, now],
+        )?;
+        Ok(())
+    }
+
+    /// Records objects as uploaded for `gallery` (one transaction).
+    pub fn record_uploads(
         &self,
-        gallery: &StoredGallery,
-        token_hash: &[u8; 32],
-        label: &str,
+        gallery: &GalleryId,
+        uploads: &[Upload],
         now: i64,
     ) -> anyhow::Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        tx.execute(
-            "INSERT INTO galleries (id, title, created_at, min_select, max_select, deadline, locked_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                gallery.id.as_str(),
-                gallery.title,
-                now,
-                gallery.rules.min,
-                gallery.rules.max,
-                gallery.rules.deadline,
-                gallery.locked_at
-            ],
-        )?;
-        for (position, image) in gallery.images.iter().enumerate() {
-            tx.execute(
-                "INSERT INTO images (gallery_id, image_id, position, file_name, alt, width, height, thumbhash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    gallery.id.as_str(),
-                    image.id.as_str(),
-                    position as i64,
-                    image.file_name,
-                    image.alt,
-                    image.width,
-                    image.height,
-                    image.thumbhash
-                ],
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT OR REPLACE INTO uploads (object_key, gallery_id, sha256, bytes, uploaded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
-            for kind in RenditionKind::ALL {
-                let r = image.rendition(kind);
-                tx.execute(
-                    "INSERT INTO renditions (gallery_id, image_id, kind, object_key, width, height, bytes, sha256)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    params![
-                        gallery.id.as_str(),
-                        image.id.as_str(),
-                        kind.as_str(),
-                        r.object_key,
-                        r.width,
-                        r.height,
-                        r.bytes as i64,
-                        r.sha256.as_str()
-                    ],
-                )?;
+            for u in uploads {
+                stmt.execute(params![
+                    u.object_key,
+                    gallery.as_str(),
+                    u.sha256.as_str(),
+                    u.bytes as i64,
+                    now
+                ])?;
             }
         }
-        tx.execute(
-            "INSERT INTO links (token_hash, gallery_id, label, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![&token_hash[..], gallery.id.as_str(), label, now],
-        )?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Objects uploaded for `gallery` by a publish that has not finished.
+    pub fn uploads(&self, gallery: &GalleryId) -> anyhow::Result<Vec<Upload>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT object_key, sha256, bytes FROM uploads WHERE gallery_id = ?1",
+        )?;
+        let rows = stmt
+            .query_map([gallery.as_str()], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(object_key, sha256, bytes)| {
+                Ok(Upload {
+                    object_key,
+                    sha256: ContentHash::parse(sha256)
+                        .context("bad content hash in the database")?,
+                    bytes: bytes.max(0) as u64,
+                })
+            })
+            .collect()
     }
 
     /// Token hashes of the gallery's live links, or `None` if there is no such gallery.
@@ -275,7 +450,7 @@ impl Db {
             return Ok(None);
         };
         let mut stmt = conn.prepare_cached(
-            "SELECT i.image_id, i.file_name, i.alt, i.width, i.height, i.thumbhash,
+            "SELECT i.image_id, i.file_name, i.alt, i.width, i.height, i.thumbhash, i.set_name,
                     t.object_key, t.width, t.height, t.bytes, t.sha256,
                     p.object_key, p.width, p.height, p.bytes, p.sha256
              FROM images i
@@ -292,13 +467,14 @@ impl Db {
                 r.get::<_, u32>(3)?,
                 r.get::<_, u32>(4)?,
                 r.get::<_, String>(5)?,
-                rendition_at(r, 6)?,
-                rendition_at(r, 11)?,
+                r.get::<_, Option<String>>(6)?,
+                rendition_at(r, 7)?,
+                rendition_at(r, 12)?,
             ))
         })?;
         let mut images = Vec::new();
         for row in rows {
-            let (image_id, file_name, alt, width, height, thumbhash, thumb, proof) = row?;
+            let (image_id, file_name, alt, width, height, thumbhash, set, thumb, proof) = row?;
             images.push(StoredImage {
                 id: ImageId::parse(image_id).context("bad image id in the database")?,
                 file_name,
@@ -308,6 +484,7 @@ impl Db {
                 thumbhash,
                 thumb: thumb?,
                 proof: proof?,
+                set,
             });
         }
         Ok(Some(StoredGallery {
