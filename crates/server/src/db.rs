@@ -88,7 +88,12 @@ CREATE INDEX galleries_by_source ON galleries(source_dir);
 CREATE TABLE drafts (
     gallery_id  TEXT PRIMARY KEY,
     source_dir  TEXT NOT NULL,
-    created_at  INTEGER NOT NULL
+    created_at  INTEGER NOT NULL,
+    title       TEXT,
+    label       TEXT NOT NULL,
+    min_select  INTEGER NOT NULL,
+    max_select  INTEGER,
+    deadline    INTEGER
 );
 CREATE INDEX drafts_by_source ON drafts(source_dir);
 CREATE TABLE uploads (
@@ -144,6 +149,22 @@ pub struct PublishCommit<'a> {
     pub first_link: Option<FirstLink<'a>>,
     pub update_terms: bool,
     pub now: i64,
+}
+
+/// What a first publish was asked for, kept while it is a draft.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DraftTerms {
+    pub title: Option<String>,
+    pub label: String,
+    pub rules: SelectionRules,
+}
+
+/// The gallery a folder was last published as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FromFolder {
+    /// An interrupted first publish, not visible to customers.
+    Draft(GalleryId, DraftTerms),
+    Gallery(GalleryId),
 }
 
 /// An object a publish has put in the store, before its gallery records it.
@@ -291,21 +312,34 @@ impl Db {
         Ok(())
     }
 
-    /// The gallery most recently published from `source_dir`, and whether it
-    /// is still a draft (its first publish was interrupted; customers cannot
-    /// see it). A draft wins over an older published gallery: it is the
-    /// studio's latest `--new`.
-    pub fn gallery_from(&self, source_dir: &str) -> anyhow::Result<Option<(GalleryId, bool)>> {
+    /// The gallery most recently published from `source_dir`. A draft (a
+    /// first publish that was interrupted; customers cannot see it) wins over
+    /// an older published gallery: it is the studio's latest `--new`.
+    pub fn gallery_from(&self, source_dir: &str) -> anyhow::Result<Option<FromFolder>> {
         let conn = self.conn();
-        let draft: Option<String> = conn
+        let draft = conn
             .query_row(
-                "SELECT gallery_id FROM drafts WHERE source_dir = ?1 ORDER BY created_at DESC, rowid DESC",
+                "SELECT gallery_id, title, label, min_select, max_select, deadline FROM drafts
+                 WHERE source_dir = ?1 ORDER BY created_at DESC, rowid DESC",
                 [source_dir],
-                |r| r.get(0),
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        DraftTerms {
+                            title: r.get(1)?,
+                            label: r.get(2)?,
+                            rules: SelectionRules {
+                                min: r.get(3)?,
+                                max: r.get(4)?,
+                                deadline: r.get(5)?,
+                            },
+                        },
+                    ))
+                },
             )
             .optional()?;
-        if let Some(id) = draft {
-            return Ok(Some((GalleryId::parse(id)?, true)));
+        if let Some((id, terms)) = draft {
+            return Ok(Some(FromFolder::Draft(GalleryId::parse(id)?, terms)));
         }
         let published: Option<String> = conn
             .query_row(
@@ -315,7 +349,7 @@ impl Db {
             )
             .optional()?;
         Ok(match published {
-            Some(id) => Some((GalleryId::parse(id)?, false)),
+            Some(id) => Some(FromFolder::Gallery(GalleryId::parse(id)?)),
             None => None,
         })
     }
@@ -329,17 +363,38 @@ impl Db {
         Ok(())
     }
 
-    /// Remembers a gallery id for a first publish before anything is uploaded,
-    /// so an interrupted run resumes into the same gallery.
-    pub fn start_draft(&self, id: &GalleryId, source_dir: &str, now: i64) -> anyhow::Result<()> {
+    /// Remembers a first publish (its gallery id and what it was asked for)
+    /// before anything is uploaded, so an interrupted run resumes into it.
+    pub fn start_draft(
+        &self,
+        id: &GalleryId,
+        source_dir: &str,
+        terms: &DraftTerms,
+        now: i64,
+    ) -> anyhow::Result<()> {
         self.conn().execute(
-            "INSERT INTO drafts (gallery_id, source_dir, created_at) VALUES (?1, ?2, ?3)",
-            params![id.as_str(), source_dir, now],
+            "INSERT INTO drafts (gallery_id, source_dir, created_at, title, label, min_select, max_select, deadline)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                id.as_str(),
+                source_dir,
+                now,
+                terms.title,
+                terms.label,
+                terms.rules.min,
+                terms.rules.max,
+                terms.rules.deadline
+            ],
         )?;
         Ok(())
     }
 
     /// Records objects as uploaded for `gallery` (one transaction).
+    ///
+    /// Written without waiting for the disk (`synchronous=NORMAL`): that
+    /// survives the process being killed, and a record lost with the power
+    /// only means the object is uploaded again. Called once per object, a
+    /// durable commit each would cost as much as a local upload.
     pub fn record_uploads(
         &self,
         gallery: &GalleryId,
@@ -347,24 +402,10 @@ impl Db {
         now: i64,
     ) -> anyhow::Result<()> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        {
-            let mut stmt = tx.prepare_cached(
-                "INSERT OR REPLACE INTO uploads (object_key, gallery_id, sha256, bytes, uploaded_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
-            for u in uploads {
-                stmt.execute(params![
-                    u.object_key,
-                    gallery.as_str(),
-                    u.sha256.as_str(),
-                    u.bytes as i64,
-                    now
-                ])?;
-            }
-        }
-        tx.commit()?;
-        Ok(())
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let written = insert_uploads(&mut conn, gallery, uploads, now);
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        written
     }
 
     /// Objects uploaded for `gallery` by a publish that has not finished.
@@ -522,6 +563,32 @@ pub(crate) fn terms(conn: &Connection, id: &GalleryId) -> anyhow::Result<Option<
             },
         )
         .optional()?)
+}
+
+fn insert_uploads(
+    conn: &mut Connection,
+    gallery: &GalleryId,
+    uploads: &[Upload],
+    now: i64,
+) -> anyhow::Result<()> {
+    let tx = conn.transaction()?;
+    {
+        let mut stmt = tx.prepare_cached(
+            "INSERT OR REPLACE INTO uploads (object_key, gallery_id, sha256, bytes, uploaded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for u in uploads {
+            stmt.execute(params![
+                u.object_key,
+                gallery.as_str(),
+                u.sha256.as_str(),
+                u.bytes as i64,
+                now
+            ])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
 }
 
 type RenditionRow = anyhow::Result<StoredRendition>;

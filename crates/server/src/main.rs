@@ -350,7 +350,7 @@ fn print_report(settings: &Settings, r: &PublishReport) {
                 ""
             };
             println!(
-                "Published {} photo(s){sets} as gallery {}{resumed}; {} failed. \
+                "Published {} photo(s){sets} as gallery {}{resumed}; {} file(s) skipped. \
                  Uploads: {} done, {} already in the store. {secs:.1} s{rate}.",
                 r.published,
                 r.gallery,
@@ -368,8 +368,13 @@ fn print_report(settings: &Settings, r: &PublishReport) {
             );
         }
         _ => {
+            let what = if r.added == 0 {
+                "is up to date"
+            } else {
+                "is updated"
+            };
             println!(
-                "Updated gallery {}: {} new photo(s), {} already published (skipped), {} failed; \
+                "Gallery {} {what}: {} new photo(s), {} already published, {} file(s) skipped; \
                  {} photo(s){sets} in all. Uploads: {} done, {} already in the store. {secs:.1} s{rate}.",
                 r.gallery,
                 r.added,
@@ -380,8 +385,8 @@ fn print_report(settings: &Settings, r: &PublishReport) {
                 r.uploads_skipped
             );
             println!(
-                "Its {} share link(s) keep working and show the new photos; \
-                 `proofline link create {}` makes another. (`--new` publishes the folder as a new gallery.)",
+                "Its {} share link(s) keep working; `proofline link create {}` makes another \
+                 (`--new` publishes the folder as a new gallery).",
                 r.live_links, r.gallery
             );
         }

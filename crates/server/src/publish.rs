@@ -36,7 +36,8 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::db::{
-    Db, FirstLink, PublishCommit, StoredGallery, StoredImage, StoredRendition, Upload,
+    Db, DraftTerms, FirstLink, FromFolder, PublishCommit, StoredGallery, StoredImage,
+    StoredRendition, Upload,
 };
 use crate::store::ObjectStore;
 
@@ -46,9 +47,6 @@ pub const THUMB_EDGE: u32 = 400;
 pub const PROOF_EDGE: u32 = 1600;
 /// Photos uploading at once (each is two objects, one after the other).
 const UPLOAD_CONCURRENCY: usize = 4;
-/// Finished uploads are recorded in batches of this many objects: one durable
-/// commit per photo would cost more than the upload on a local store.
-const RECORD_EVERY: usize = 32;
 
 /// Which gallery a publish goes into.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -141,7 +139,8 @@ struct Target {
     id: GalleryId,
     /// The gallery as it is; `None` for a first publish (new or resumed).
     existing: Option<StoredGallery>,
-    resumed: bool,
+    /// What the interrupted first publish this run resumes was asked for.
+    resumed: Option<DraftTerms>,
 }
 
 pub async fn publish(
@@ -154,6 +153,7 @@ pub async fn publish(
         .with_context(|| format!("cannot read the folder {}", request.dir.display()))?;
     let source_dir = source.to_string_lossy().into_owned();
     let (photos, mut skipped) = list_photos(&source)?;
+    let (title, label, rules) = (&request.title, &request.label, &request.rules);
     let target = blocking(db, {
         let (destination, source_dir) = (request.destination.clone(), source_dir.clone());
         move |db| target(db, &destination, &source_dir)
@@ -219,11 +219,33 @@ pub async fn publish(
     not_in_folder.sort_by_cached_key(|rel| rel_order(rel));
     images.extend(existing.into_values());
 
-    if target.existing.is_none() && !target.resumed && !new.is_empty() {
+    // A resumed publish keeps what its first run was asked for, unless
+    // this run says otherwise.
+    let terms = match &target.resumed {
+        Some(draft) => DraftTerms {
+            title: title.clone().or(draft.title.clone()),
+            label: if label.is_empty() {
+                draft.label.clone()
+            } else {
+                label.clone()
+            },
+            rules: if rules.is_empty() {
+                draft.rules.clone()
+            } else {
+                rules.clone()
+            },
+        },
+        None => DraftTerms {
+            title: title.clone(),
+            label: label.clone(),
+            rules: rules.clone(),
+        },
+    };
+    if target.existing.is_none() && target.resumed.is_none() && !new.is_empty() {
         // From here on, a re-run resumes into this gallery id.
         blocking(db, {
-            let (id, source_dir) = (target.id.clone(), source_dir.clone());
-            move |db| db.start_draft(&id, &source_dir, crate::unix_now())
+            let (id, source_dir, terms) = (target.id.clone(), source_dir.clone(), terms.clone());
+            move |db| db.start_draft(&id, &source_dir, &terms, crate::unix_now())
         })
         .await?;
     }
@@ -250,11 +272,11 @@ pub async fn publish(
     let (gallery, first_link) = match target.existing {
         Some(g) => (
             StoredGallery {
-                title: request.title.clone().unwrap_or(g.title),
-                rules: if request.rules.is_empty() {
+                title: terms.title.unwrap_or(g.title),
+                rules: if terms.rules.is_empty() {
                     g.rules
                 } else {
-                    request.rules.clone()
+                    terms.rules
                 },
                 images,
                 ..g
@@ -268,8 +290,8 @@ pub async fn publish(
                 .unwrap_or_else(|| source_dir.clone());
             let gallery = StoredGallery {
                 id: target.id.clone(),
-                title: request.title.clone().unwrap_or(folder_name),
-                rules: request.rules.clone(),
+                title: terms.title.unwrap_or(folder_name),
+                rules: terms.rules,
                 locked_at: None,
                 images,
             };
@@ -279,7 +301,7 @@ pub async fn publish(
             )
         }
     };
-    let update_terms = request.title.is_some() || !request.rules.is_empty();
+    let update_terms = title.is_some() || !rules.is_empty();
     let hashes = first_link.as_ref().map(|(token, studio)| {
         (
             crate::secret::token_hash(token.as_str()),
@@ -287,7 +309,7 @@ pub async fn publish(
         )
     });
     let (gallery, links) = blocking(db, {
-        let label = request.label.clone();
+        let label = terms.label;
         move |db| {
             db.commit_publish(&PublishCommit {
                 gallery: &gallery,
@@ -325,7 +347,7 @@ pub async fn publish(
         gallery: gallery.id.clone(),
         token,
         studio_token,
-        resumed: target.resumed,
+        resumed: target.resumed.is_some(),
         published: gallery.images.len(),
         added,
         already_published,
@@ -344,7 +366,7 @@ fn target(db: &Db, destination: &Destination, source_dir: &str) -> anyhow::Resul
     let fresh = || Target {
         id: GalleryId::parse(crate::secret::new_id(10)).expect("generated ids are valid"),
         existing: None,
-        resumed: false,
+        resumed: None,
     };
     let existing = |id: &GalleryId| -> anyhow::Result<Target> {
         let gallery = db.gallery(id)?.with_context(|| {
@@ -353,7 +375,7 @@ fn target(db: &Db, destination: &Destination, source_dir: &str) -> anyhow::Resul
         Ok(Target {
             id: id.clone(),
             existing: Some(gallery),
-            resumed: false,
+            resumed: None,
         })
     };
     match destination {
@@ -366,12 +388,12 @@ fn target(db: &Db, destination: &Destination, source_dir: &str) -> anyhow::Resul
         }
         Destination::Auto => match db.gallery_from(source_dir)? {
             None => Ok(fresh()),
-            Some((id, true)) => Ok(Target {
+            Some(FromFolder::Draft(id, terms)) => Ok(Target {
                 id,
                 existing: None,
-                resumed: true,
+                resumed: Some(terms),
             }),
-            Some((id, false)) => existing(&id),
+            Some(FromFolder::Gallery(id)) => existing(&id),
         },
     }
 }
@@ -409,8 +431,8 @@ struct Uploaded {
 }
 
 /// Renders the new photos on every core while the finished ones upload.
-/// Each upload is recorded as it completes, so if one fails, the ones that
-/// made it are not uploaded again by the next run.
+/// Each object is recorded as soon as it is in the store, so if the run
+/// fails or is killed, the next one does not upload it again.
 async fn upload_new(
     db: &Db,
     store: &ObjectStore,
@@ -421,16 +443,20 @@ async fn upload_new(
     if photos.is_empty() {
         return Ok(out);
     }
-    let earlier: Arc<HashMap<String, Upload>> = Arc::new(
-        blocking(db, {
-            let gallery = gallery.clone();
-            move |db| db.uploads(&gallery)
-        })
-        .await?
-        .into_iter()
-        .map(|u| (u.object_key.clone(), u))
-        .collect(),
-    );
+    let earlier = blocking(db, {
+        let gallery = gallery.clone();
+        move |db| db.uploads(&gallery)
+    })
+    .await?
+    .into_iter()
+    .map(|u| (u.object_key.clone(), u))
+    .collect();
+    let uploader = Arc::new(Uploader {
+        db: db.clone(),
+        store: store.clone(),
+        gallery: gallery.clone(),
+        earlier,
+    });
     let bar = progress(photos.len() as u64, "Publishing");
     let (tx, mut rx) = tokio::sync::mpsc::channel(UPLOAD_CONCURRENCY * 2);
     let stop = Arc::new(AtomicBool::new(false));
@@ -450,12 +476,8 @@ async fn upload_new(
         })
     };
     let mut uploads = tokio::task::JoinSet::new();
-    let mut unrecorded = Vec::new();
     let mut failure = None;
-    while failure.is_none() {
-        let Some((rel, prepared)) = rx.recv().await else {
-            break;
-        };
+    while let Some((rel, prepared)) = rx.recv().await {
         let p = match prepared {
             Ok(p) => p,
             Err(reason) => {
@@ -466,29 +488,29 @@ async fn upload_new(
         };
         while uploads.len() >= UPLOAD_CONCURRENCY && failure.is_none() {
             let done = uploads.join_next().await.expect("uploads are running");
-            failure = finish(&mut out, &mut unrecorded, done).err();
+            failure = out.add(done).err();
             bar.inc(1);
         }
-        uploads.spawn(upload_photo(store.clone(), p, earlier.clone()));
-        if unrecorded.len() >= RECORD_EVERY {
-            record(db, gallery, &mut unrecorded).await?;
+        if failure.is_some() {
+            break;
         }
+        uploads.spawn(uploader.clone().photo(p));
     }
     // Let what is in flight land (and be recorded) even after a failure.
     stop.store(true, Ordering::Relaxed);
     drop(rx);
     while let Some(done) = uploads.join_next().await {
-        if let Err(e) = finish(&mut out, &mut unrecorded, done) {
+        if let Err(e) = out.add(done) {
             failure.get_or_insert(e);
         }
         bar.inc(1);
     }
-    record(db, gallery, &mut unrecorded).await?;
     render.await?;
     bar.finish_and_clear();
     match failure {
         Some(e) => Err(e.context(format!(
-            "publishing stopped; {} upload(s) that finished are kept, run the same command again to continue",
+            "publishing stopped; the {} upload(s) that finished are kept: \
+             run the same command again to continue",
             out.done
         ))),
         None => Ok(out),
@@ -498,84 +520,84 @@ async fn upload_new(
 /// One photo's uploads, as they ended.
 struct PhotoUploads {
     image: StoredImage,
-    done: Vec<Upload>,
+    done: usize,
     reused: usize,
     failed: Option<anyhow::Error>,
 }
 
-fn finish(
-    out: &mut Uploaded,
-    unrecorded: &mut Vec<Upload>,
-    done: Result<PhotoUploads, tokio::task::JoinError>,
-) -> anyhow::Result<()> {
-    let done = done?;
-    out.done += done.done.len();
-    out.reused += done.reused;
-    unrecorded.extend(done.done);
-    match done.failed {
-        Some(e) => Err(e),
-        None => {
-            out.images.push(done.image);
-            Ok(())
+impl Uploaded {
+    /// Counts a photo's uploads; its failure, if any, is the publish's.
+    fn add(&mut self, done: Result<PhotoUploads, tokio::task::JoinError>) -> anyhow::Result<()> {
+        let done = done?;
+        self.done += done.done;
+        self.reused += done.reused;
+        match done.failed {
+            Some(e) => Err(e),
+            None => {
+                self.images.push(done.image);
+                Ok(())
+            }
         }
     }
 }
 
-async fn record(db: &Db, gallery: &GalleryId, unrecorded: &mut Vec<Upload>) -> anyhow::Result<()> {
-    if unrecorded.is_empty() {
-        return Ok(());
-    }
-    let batch = std::mem::take(unrecorded);
-    let gallery = gallery.clone();
-    blocking(db, move |db| {
-        db.record_uploads(&gallery, &batch, crate::unix_now())
-    })
-    .await
-}
-
-/// Uploads a photo's renditions, skipping each one an earlier run uploaded
-/// with the same content (when the store still has it at its size).
-async fn upload_photo(
+/// What every upload task needs.
+struct Uploader {
+    db: Db,
     store: ObjectStore,
-    p: Prepared,
-    earlier: Arc<HashMap<String, Upload>>,
-) -> PhotoUploads {
-    let mut result = PhotoUploads {
-        done: Vec::new(),
-        reused: 0,
-        failed: None,
-        image: p.image,
-    };
-    for (kind, bytes) in [
-        (RenditionKind::Thumb, p.thumb),
-        (RenditionKind::Proof, p.proof),
-    ] {
-        let r = result.image.rendition(kind);
-        let upload = Upload {
-            object_key: r.object_key.clone(),
-            sha256: r.sha256.clone(),
-            bytes: r.bytes,
+    gallery: GalleryId,
+    /// Objects an earlier run of this publish put in the store, by key.
+    earlier: HashMap<String, Upload>,
+}
+
+impl Uploader {
+    /// Uploads a photo's renditions and records each. One an earlier run
+    /// uploaded with the same content is skipped if the store still has it.
+    async fn photo(self: Arc<Self>, p: Prepared) -> PhotoUploads {
+        let mut result = PhotoUploads {
+            done: 0,
+            reused: 0,
+            failed: None,
+            image: p.image,
         };
-        let outcome = async {
-            if earlier.get(&upload.object_key) == Some(&upload)
-                && store.size_of(&upload.object_key).await? == Some(upload.bytes)
-            {
-                return anyhow::Ok(false);
+        for (kind, bytes) in [
+            (RenditionKind::Thumb, p.thumb),
+            (RenditionKind::Proof, p.proof),
+        ] {
+            let r = result.image.rendition(kind);
+            let upload = Upload {
+                object_key: r.object_key.clone(),
+                sha256: r.sha256.clone(),
+                bytes: r.bytes,
+            };
+            match self.object(upload, bytes).await {
+                Ok(true) => result.done += 1,
+                Ok(false) => result.reused += 1,
+                Err(e) => {
+                    result.failed = Some(e);
+                    break;
+                }
             }
-            store.put(&upload.object_key, bytes, "image/jpeg").await?;
-            Ok(true)
         }
-        .await;
-        match outcome {
-            Ok(true) => result.done.push(upload),
-            Ok(false) => result.reused += 1,
-            Err(e) => {
-                result.failed = Some(e);
-                break;
-            }
-        }
+        result
     }
-    result
+
+    /// Puts one object unless it is already there; `true` if it was put.
+    async fn object(&self, upload: Upload, bytes: Vec<u8>) -> anyhow::Result<bool> {
+        let key = &upload.object_key;
+        if self.earlier.get(key) == Some(&upload)
+            && self.store.size_of(key).await? == Some(upload.bytes)
+        {
+            return Ok(false);
+        }
+        self.store.put(key, bytes, "image/jpeg").await?;
+        let gallery = self.gallery.clone();
+        blocking(&self.db, move |db| {
+            db.record_uploads(&gallery, &[upload], crate::unix_now())
+        })
+        .await?;
+        Ok(true)
+    }
 }
 
 /// Prints the skipped files, one per line, for the terminal.

@@ -11,7 +11,7 @@ use common::{Backend, Harness, Phone, token};
 use proofline_core::proofing::{Action, ChoicesReply};
 use proofline_core::{ImageId, Manifest};
 use proofline_samples::Sample;
-use proofline_server::publish::{Destination, PublishReport};
+use proofline_server::publish::{Destination, PublishReport, PublishRequest, publish};
 
 /// Writes a generated photo at `rel` (folders created) under `dir`.
 fn photo(dir: &Path, rel: &str, seed: u32) {
@@ -280,7 +280,20 @@ async fn an_interrupted_publish_continues_where_it_stopped(backend: Backend) {
         "customers see nothing yet"
     );
 
-    let resumed = h.publish_dir(&dir).await.unwrap();
+    // Run again without repeating the title: the first run's is kept.
+    let resumed = publish(
+        &h.db,
+        &h.store,
+        &PublishRequest {
+            dir: dir.clone(),
+            title: None,
+            label: String::new(),
+            rules: Default::default(),
+            destination: Destination::Auto,
+        },
+    )
+    .await
+    .unwrap();
     assert!(resumed.resumed);
     assert!(resumed.token.is_some(), "the gallery's first link");
     assert_eq!(
@@ -290,6 +303,7 @@ async fn an_interrupted_publish_continues_where_it_stopped(backend: Backend) {
     );
     assert_eq!(resumed.published, 6);
     let m = h.manifest(&resumed).await;
+    assert_eq!(m.title, "Test gallery");
     for image in &m.images {
         let got = h
             .http
