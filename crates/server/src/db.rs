@@ -1,6 +1,8 @@
-//! The origin's SQLite file: galleries, their images and renditions, share
-//! links (only the SHA-256 of each token is kept), and customers' choices as
-//! ops (`crate::choices`).
+//! The origin's SQLite file: galleries (with the folder each was published
+//! from), their images (with their set) and renditions, share links (only the
+//! SHA-256 of each token is kept), customers' choices as ops
+//! (`crate::choices`), and publishes in progress: `drafts` (a first publish
+//! not yet visible) and `uploads` (objects put but not yet in a gallery).
 //!
 //! Opened in WAL mode with `synchronous=FULL`: a write the server acknowledges
 //! is on disk. Several processes (`serve`, `publish`) share the file.
