@@ -828,13 +828,10 @@ fn jpeg_is_complete(b: &[u8]) -> bool {
     let mut i = 2;
     loop {
         // The next marker: 0xFF (possibly repeated as fill), then its code.
-        match b
-            .get(i..)
-            .and_then(|rest| rest.iter().position(|&x| x == 0xFF))
-        {
-            Some(at) => i += at,
-            None => return false,
-        }
+        let Some(at) = next_ff(b, i) else {
+            return false;
+        };
+        i = at;
         while b.get(i) == Some(&0xFF) {
             i += 1;
         }
@@ -861,13 +858,10 @@ fn jpeg_is_complete(b: &[u8]) -> bool {
             // Entropy-coded data: up to the first 0xFF that is not a stuffed
             // zero or a restart marker.
             loop {
-                match b
-                    .get(i..)
-                    .and_then(|rest| rest.iter().position(|&x| x == 0xFF))
-                {
-                    Some(at) => i += at,
-                    None => return false,
-                }
+                let Some(at) = next_ff(b, i) else {
+                    return false;
+                };
+                i = at;
                 match b.get(i + 1) {
                     None => return false,
                     Some(0x00 | 0xD0..=0xD7) => i += 2,
@@ -876,6 +870,12 @@ fn jpeg_is_complete(b: &[u8]) -> bool {
             }
         }
     }
+}
+
+/// Where the next 0xFF byte is, from `from` on.
+fn next_ff(b: &[u8], from: usize) -> Option<usize> {
+    let at = b.get(from..)?.iter().position(|&x| x == 0xFF)?;
+    Some(from + at)
 }
 
 /// Where a rendition lives in the store, relative to the store's prefix. The
