@@ -61,6 +61,27 @@ pub struct Image {
     /// ThumbHash of the image, standard base64 (about 28 bytes decoded).
     pub thumbhash: String,
     pub renditions: Renditions,
+    /// The set (the studio's sub-folder, "Ceremony") the photo belongs to;
+    /// none for photos at the top of the gallery.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set: Option<String>,
+}
+
+/// Longest set name, in characters.
+pub const MAX_SET_NAME_CHARS: usize = 100;
+
+/// Checks a set's name: not blank, at most [`MAX_SET_NAME_CHARS`] characters.
+pub fn validate_set_name(name: &str) -> Result<(), String> {
+    if name.trim().is_empty() {
+        return Err("a set's name must not be empty".into());
+    }
+    let chars = name.chars().count();
+    if chars > MAX_SET_NAME_CHARS {
+        return Err(format!(
+            "a set's name must be at most {MAX_SET_NAME_CHARS} characters (this one has {chars})"
+        ));
+    }
+    Ok(())
 }
 
 /// The sizes of each photo the studio publishes.
@@ -286,6 +307,9 @@ impl Manifest {
                     &format!("{}.thumbhash", at()),
                     "not a base64 ThumbHash of a non-empty image",
                 ));
+            }
+            if let Some(set) = &image.set {
+                validate_set_name(set).map_err(|m| invalid(&format!("{}.set", at()), &m))?;
             }
             for kind in RenditionKind::ALL {
                 let r = image.renditions.get(kind);

@@ -48,9 +48,10 @@ async fn main() -> anyhow::Result<()> {
         &objects,
         &PublishRequest {
             dir: photos,
-            title: "Bench".into(),
+            title: Some("Bench".into()),
             label: String::new(),
             rules: Default::default(),
+            destination: Default::default(),
         },
     )
     .await?;
@@ -83,7 +84,12 @@ async fn main() -> anyhow::Result<()> {
         for c in 0..clients {
             let (url, token, gallery, images) = (
                 url.clone(),
-                report.token.as_str().to_owned(),
+                report
+                    .token
+                    .as_ref()
+                    .expect("a new gallery")
+                    .as_str()
+                    .to_owned(),
                 report.gallery.clone(),
                 images.clone(),
             );

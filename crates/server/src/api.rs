@@ -421,6 +421,7 @@ pub async fn sign_manifest(
                 thumb: sign(store, &image.thumb, window).await?,
                 proof: sign(store, &image.proof, window).await?,
             },
+            set: image.set.clone(),
         });
     }
     let manifest = Manifest {

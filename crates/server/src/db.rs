@@ -1,6 +1,8 @@
-//! The origin's SQLite file: galleries, their images and renditions, share
-//! links (only the SHA-256 of each token is kept), and customers' choices as
-//! ops (`crate::choices`).
+//! The origin's SQLite file: galleries (with the folder each was published
+//! from), their images (with their set) and renditions, share links (only the
+//! SHA-256 of each token is kept), customers' choices as ops
+//! (`crate::choices`), and publishes in progress: `drafts` (a first publish
+//! not yet visible) and `uploads` (objects put but not yet in a gallery).
 //!
 //! Opened in WAL mode with `synchronous=FULL`: a write the server acknowledges
 //! is on disk. Several processes (`serve`, `publish`) share the file.
@@ -96,6 +98,30 @@ CREATE TABLE studio_token (
     token_hash  BLOB NOT NULL
 );
 "#,
+    "ALTER TABLE images ADD COLUMN set_name TEXT;",
+    r#"
+ALTER TABLE galleries ADD COLUMN source_dir TEXT;
+CREATE INDEX galleries_by_source ON galleries(source_dir);
+CREATE TABLE drafts (
+    gallery_id  TEXT PRIMARY KEY,
+    source_dir  TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    title       TEXT,
+    label       TEXT NOT NULL,
+    min_select  INTEGER NOT NULL,
+    max_select  INTEGER,
+    deadline    INTEGER
+);
+CREATE INDEX drafts_by_source ON drafts(source_dir);
+CREATE TABLE uploads (
+    object_key  TEXT PRIMARY KEY,
+    gallery_id  TEXT NOT NULL,
+    sha256      TEXT NOT NULL,
+    bytes       INTEGER NOT NULL,
+    uploaded_at INTEGER NOT NULL
+);
+CREATE INDEX uploads_by_gallery ON uploads(gallery_id);
+"#,
 ];
 
 /// A gallery as stored: what the origin needs to sign a manifest.
@@ -118,6 +144,52 @@ pub struct StoredImage {
     pub thumbhash: String,
     pub thumb: StoredRendition,
     pub proof: StoredRendition,
+    /// The set (sub-folder) the photo is in; none at the top of the gallery.
+    pub set: Option<String>,
+}
+
+/// The share link and studio token a new gallery is published with (hashes only).
+pub struct FirstLink<'a> {
+    pub token_hash: &'a [u8; 32],
+    pub label: &'a str,
+    pub studio_token_hash: &'a [u8; 32],
+}
+
+/// A finished publish, made visible by [`Db::commit_publish`].
+pub struct PublishCommit<'a> {
+    /// The whole gallery after this publish, in order. For an existing gallery
+    /// its title and rules are only written when `update_terms` is set.
+    pub gallery: &'a StoredGallery,
+    /// The folder it was published from (canonical path).
+    pub source_dir: &'a str,
+    /// `Some` for a new gallery, `None` to update an existing one.
+    pub first_link: Option<FirstLink<'a>>,
+    pub update_terms: bool,
+    pub now: i64,
+}
+
+/// What a first publish was asked for, kept while it is a draft.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DraftTerms {
+    pub title: Option<String>,
+    pub label: String,
+    pub rules: SelectionRules,
+}
+
+/// The gallery a folder was last published as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FromFolder {
+    /// An interrupted first publish, not visible to customers.
+    Draft(GalleryId, DraftTerms),
+    Gallery(GalleryId),
+}
+
+/// An object a publish has put in the store, before its gallery records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upload {
+    pub object_key: String,
+    pub sha256: ContentHash,
+    pub bytes: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -169,69 +241,222 @@ impl Db {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Records a whole gallery and its first share link in one transaction, so
-    /// a gallery is either fully visible or not at all.
-    pub fn insert_gallery(
-        &self,
-        gallery: &StoredGallery,
-        token_hash: &[u8; 32],
-        label: &str,
-        now: i64,
-    ) -> anyhow::Result<()> {
+    /// Makes a publish visible in one transaction: a new gallery with its
+    /// first link, or an existing gallery's new photos, sets and order. Photos
+    /// already there keep their renditions; ops and choices are not touched.
+    pub fn commit_publish(&self, c: &PublishCommit<'_>) -> anyhow::Result<()> {
+        let g = c.gallery;
+        let id = g.id.as_str();
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        tx.execute(
-            "INSERT INTO galleries (id, title, created_at, min_select, max_select, deadline, locked_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                gallery.id.as_str(),
-                gallery.title,
-                now,
-                gallery.rules.min,
-                gallery.rules.max,
-                gallery.rules.deadline,
-                gallery.locked_at
-            ],
-        )?;
-        for (position, image) in gallery.images.iter().enumerate() {
+        if let Some(link) = &c.first_link {
             tx.execute(
-                "INSERT INTO images (gallery_id, image_id, position, file_name, alt, width, height, thumbhash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO galleries (id, title, created_at, min_select, max_select, deadline,
+                                        locked_at, studio_token_hash, source_dir)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
-                    gallery.id.as_str(),
-                    image.id.as_str(),
-                    position as i64,
-                    image.file_name,
-                    image.alt,
-                    image.width,
-                    image.height,
-                    image.thumbhash
+                    id,
+                    g.title,
+                    c.now,
+                    g.rules.min,
+                    g.rules.max,
+                    g.rules.deadline,
+                    g.locked_at,
+                    &link.studio_token_hash[..],
+                    c.source_dir
                 ],
             )?;
-            for kind in RenditionKind::ALL {
-                let r = image.rendition(kind);
+            tx.execute(
+                "INSERT INTO links (token_hash, gallery_id, label, created_at, link_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    &link.token_hash[..],
+                    id,
+                    link.label,
+                    c.now,
+                    crate::secret::new_id(8)
+                ],
+            )?;
+            tx.execute("DELETE FROM drafts WHERE gallery_id = ?1", [id])?;
+        } else {
+            let n = tx.execute(
+                "UPDATE galleries SET source_dir = ?2 WHERE id = ?1",
+                params![id, c.source_dir],
+            )?;
+            anyhow::ensure!(n == 1, "there is no gallery {id}");
+            if c.update_terms {
                 tx.execute(
-                    "INSERT INTO renditions (gallery_id, image_id, kind, object_key, width, height, bytes, sha256)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    params![
-                        gallery.id.as_str(),
-                        image.id.as_str(),
-                        kind.as_str(),
-                        r.object_key,
-                        r.width,
-                        r.height,
-                        r.bytes as i64,
-                        r.sha256.as_str()
-                    ],
+                    "UPDATE galleries SET title = ?2, min_select = ?3, max_select = ?4, deadline = ?5
+                     WHERE id = ?1",
+                    params![id, g.title, g.rules.min, g.rules.max, g.rules.deadline],
                 )?;
             }
         }
-        tx.execute(
-            "INSERT INTO links (token_hash, gallery_id, label, created_at, link_id) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![&token_hash[..], gallery.id.as_str(), label, now, crate::secret::new_id(8)],
+        let mut image = tx.prepare_cached(
+            "INSERT INTO images (gallery_id, image_id, position, file_name, alt, width, height, thumbhash, set_name)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT (gallery_id, image_id)
+             DO UPDATE SET position = excluded.position, set_name = excluded.set_name",
         )?;
+        let mut rendition = tx.prepare_cached(
+            "INSERT INTO renditions (gallery_id, image_id, kind, object_key, width, height, bytes, sha256)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT DO NOTHING",
+        )?;
+        for (position, i) in g.images.iter().enumerate() {
+            image.execute(params![
+                id,
+                i.id.as_str(),
+                position as i64,
+                i.file_name,
+                i.alt,
+                i.width,
+                i.height,
+                i.thumbhash,
+                i.set
+            ])?;
+            for kind in RenditionKind::ALL {
+                let r = i.rendition(kind);
+                rendition.execute(params![
+                    id,
+                    i.id.as_str(),
+                    kind.as_str(),
+                    r.object_key,
+                    r.width,
+                    r.height,
+                    r.bytes as i64,
+                    r.sha256.as_str()
+                ])?;
+            }
+        }
+        drop((image, rendition));
+        // Its uploads are the gallery's renditions now.
+        tx.execute("DELETE FROM uploads WHERE gallery_id = ?1", [id])?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// The gallery most recently published from `source_dir`. A draft (a
+    /// first publish that was interrupted; customers cannot see it) wins over
+    /// an older published gallery: it is the studio's latest `--new`.
+    pub fn gallery_from(&self, source_dir: &str) -> anyhow::Result<Option<FromFolder>> {
+        let conn = self.conn();
+        let draft = conn
+            .query_row(
+                "SELECT gallery_id, title, label, min_select, max_select, deadline FROM drafts
+                 WHERE source_dir = ?1 ORDER BY created_at DESC, rowid DESC",
+                [source_dir],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        DraftTerms {
+                            title: r.get(1)?,
+                            label: r.get(2)?,
+                            rules: SelectionRules {
+                                min: r.get(3)?,
+                                max: r.get(4)?,
+                                deadline: r.get(5)?,
+                            },
+                        },
+                    ))
+                },
+            )
+            .optional()?;
+        if let Some((id, terms)) = draft {
+            return Ok(Some(FromFolder::Draft(GalleryId::parse(id)?, terms)));
+        }
+        let published: Option<String> = conn
+            .query_row(
+                "SELECT id FROM galleries WHERE source_dir = ?1 ORDER BY created_at DESC, rowid DESC",
+                [source_dir],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(match published {
+            Some(id) => Some(FromFolder::Gallery(GalleryId::parse(id)?)),
+            None => None,
+        })
+    }
+
+    /// Remembers that `gallery` is published from `source_dir` (canonical).
+    pub fn set_source_dir(&self, gallery: &GalleryId, source_dir: &str) -> anyhow::Result<()> {
+        self.conn().execute(
+            "UPDATE galleries SET source_dir = ?2 WHERE id = ?1",
+            params![gallery.as_str(), source_dir],
+        )?;
+        Ok(())
+    }
+
+    /// Remembers a first publish (its gallery id and what it was asked for)
+    /// before anything is uploaded, so an interrupted run resumes into it.
+    pub fn start_draft(
+        &self,
+        id: &GalleryId,
+        source_dir: &str,
+        terms: &DraftTerms,
+        now: i64,
+    ) -> anyhow::Result<()> {
+        self.conn().execute(
+            "INSERT INTO drafts (gallery_id, source_dir, created_at, title, label, min_select, max_select, deadline)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                id.as_str(),
+                source_dir,
+                now,
+                terms.title,
+                terms.label,
+                terms.rules.min,
+                terms.rules.max,
+                terms.rules.deadline
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Records objects as uploaded for `gallery` (one transaction).
+    ///
+    /// Written without waiting for the disk (`synchronous=NORMAL`): that
+    /// survives the process being killed, and a record lost with the power
+    /// only means the object is uploaded again. Called once per object, a
+    /// durable commit each would cost as much as a local upload.
+    pub fn record_uploads(
+        &self,
+        gallery: &GalleryId,
+        uploads: &[Upload],
+        now: i64,
+    ) -> anyhow::Result<()> {
+        let mut conn = self.conn();
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let written = insert_uploads(&mut conn, gallery, uploads, now);
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        written
+    }
+
+    /// Objects uploaded for `gallery` by a publish that has not finished.
+    pub fn uploads(&self, gallery: &GalleryId) -> anyhow::Result<Vec<Upload>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT object_key, sha256, bytes FROM uploads WHERE gallery_id = ?1",
+        )?;
+        let rows = stmt
+            .query_map([gallery.as_str()], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(object_key, sha256, bytes)| {
+                Ok(Upload {
+                    object_key,
+                    sha256: ContentHash::parse(sha256)
+                        .context("bad content hash in the database")?,
+                    bytes: bytes.max(0) as u64,
+                })
+            })
+            .collect()
     }
 
     /// Every link neither revoked nor expired at `now`: its gallery, token
@@ -279,7 +504,7 @@ impl Db {
             return Ok(None);
         };
         let mut stmt = conn.prepare_cached(
-            "SELECT i.image_id, i.file_name, i.alt, i.width, i.height, i.thumbhash,
+            "SELECT i.image_id, i.file_name, i.alt, i.width, i.height, i.thumbhash, i.set_name,
                     t.object_key, t.width, t.height, t.bytes, t.sha256,
                     p.object_key, p.width, p.height, p.bytes, p.sha256
              FROM images i
@@ -296,13 +521,14 @@ impl Db {
                 r.get::<_, u32>(3)?,
                 r.get::<_, u32>(4)?,
                 r.get::<_, String>(5)?,
-                rendition_at(r, 6)?,
-                rendition_at(r, 11)?,
+                r.get::<_, Option<String>>(6)?,
+                rendition_at(r, 7)?,
+                rendition_at(r, 12)?,
             ))
         })?;
         let mut images = Vec::new();
         for row in rows {
-            let (image_id, file_name, alt, width, height, thumbhash, thumb, proof) = row?;
+            let (image_id, file_name, alt, width, height, thumbhash, set, thumb, proof) = row?;
             images.push(StoredImage {
                 id: ImageId::parse(image_id).context("bad image id in the database")?,
                 file_name,
@@ -312,6 +538,7 @@ impl Db {
                 thumbhash,
                 thumb: thumb?,
                 proof: proof?,
+                set,
             });
         }
         Ok(Some(StoredGallery {
@@ -349,6 +576,32 @@ pub(crate) fn terms(conn: &Connection, id: &GalleryId) -> anyhow::Result<Option<
             },
         )
         .optional()?)
+}
+
+fn insert_uploads(
+    conn: &mut Connection,
+    gallery: &GalleryId,
+    uploads: &[Upload],
+    now: i64,
+) -> anyhow::Result<()> {
+    let tx = conn.transaction()?;
+    {
+        let mut stmt = tx.prepare_cached(
+            "INSERT OR REPLACE INTO uploads (object_key, gallery_id, sha256, bytes, uploaded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for u in uploads {
+            stmt.execute(params![
+                u.object_key,
+                gallery.as_str(),
+                u.sha256.as_str(),
+                u.bytes as i64,
+                now
+            ])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
 }
 
 type RenditionRow = anyhow::Result<StoredRendition>;

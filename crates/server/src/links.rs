@@ -391,7 +391,18 @@ mod tests {
             locked_at: None,
             images: vec![],
         };
-        db.insert_gallery(&gallery, &[7; 32], "first", 0).unwrap();
+        db.commit_publish(&crate::db::PublishCommit {
+            gallery: &gallery,
+            source_dir: "/photos",
+            first_link: Some(crate::db::FirstLink {
+                token_hash: &[7; 32],
+                label: "first",
+                studio_token_hash: &[8; 32],
+            }),
+            update_terms: false,
+            now: 0,
+        })
+        .unwrap();
         (dir, db, id)
     }
 

@@ -14,7 +14,9 @@ use proofline_server::db::{Db, StoredGallery};
 use proofline_server::embedded::EmbeddedStore;
 use proofline_server::links::{Link, NewLink};
 use proofline_server::mirror::Mirrors;
-use proofline_server::publish::{PublishRequest, publish, report_skipped};
+use proofline_server::publish::{
+    Destination, PublishReport, PublishRequest, publish, report_skipped,
+};
 use proofline_server::store::ObjectStore;
 
 #[derive(Parser)]
@@ -64,16 +66,27 @@ enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
-    /// Publish a folder of JPEG/PNG photos as a new gallery and print its share link.
+    /// Publish a folder of JPEG/PNG photos (sub-folders become sets) as a
+    /// gallery and print its share link. Publishing the folder again adds its
+    /// new photos to the same gallery, keeping ids, links and choices; an
+    /// interrupted publish continues where it stopped.
     Publish {
         /// The folder of photos.
         dir: PathBuf,
-        /// Title customers see.
+        /// Title customers see (a new gallery: the folder's name if not given;
+        /// an existing one: replaces its title).
         #[arg(long)]
-        title: String,
-        /// Who the first share link is for.
+        title: Option<String>,
+        /// Who a new gallery's first share link is for.
         #[arg(long, default_value = "")]
         label: String,
+        /// Publish into this existing gallery (default: the one last published
+        /// from this folder).
+        #[arg(long, value_name = "GALLERY", conflicts_with = "new")]
+        into: Option<String>,
+        /// Make a new gallery even if this folder was published before.
+        #[arg(long)]
+        new: bool,
         /// Address of the origin (for the default public URL).
         #[arg(long, env = "PROOFLINE_LISTEN", default_value = DEFAULT_ORIGIN_LISTEN)]
         listen: SocketAddr,
@@ -264,11 +277,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             dir,
             title,
             label,
+            into,
+            new,
             listen,
             rules,
             common,
         } => {
             let rules = rules.rules()?;
+            let destination = match (into, new) {
+                (Some(id), _) => Destination::Into(proofline_core::GalleryId::parse(id)?),
+                (None, true) => Destination::New,
+                (None, false) => Destination::Auto,
+            };
             let settings = Settings::resolve(&common, listen)?;
             let (store, temporary) = open_store(&settings).await?;
             let db = Db::open(&settings.db_path())?;
@@ -280,6 +300,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     title,
                     label,
                     rules,
+                    destination,
                 },
             )
             .await;
@@ -287,19 +308,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 t.stop().await;
             }
             let report = result?;
-            report_skipped(&report.skipped);
-            println!(
-                "Published {} photo(s) as gallery {}.",
-                report.published, report.gallery
-            );
-            println!(
-                "Share link: {}",
-                settings.share_link(report.gallery.as_str(), report.token.as_str())
-            );
-            println!(
-                "Studio page: {}",
-                settings.studio_link(report.gallery.as_str(), report.studio_token.as_str())
-            );
+            print_report(&settings, &report);
             Ok(())
         }
         Command::Rules {
@@ -540,6 +549,81 @@ async fn open_store(settings: &Settings) -> anyhow::Result<(ObjectStore, Option<
         .await?
         .with_cloudfront(settings.cloudfront.clone());
     Ok((store, temporary))
+}
+
+/// What a publish did, for the terminal: the share link of a new gallery,
+/// or what changed in an existing one.
+fn print_report(settings: &Settings, r: &PublishReport) {
+    report_skipped(&r.skipped);
+    if !r.not_in_folder.is_empty() {
+        eprintln!(
+            "{} photo(s) in the gallery are no longer in the folder; they stay published \
+             (customers may have chosen them):",
+            r.not_in_folder.len()
+        );
+        for file in &r.not_in_folder {
+            eprintln!("  {file}");
+        }
+    }
+    let secs = r.elapsed.as_secs_f64();
+    let rate = if r.added > 0 {
+        format!(", {:.1} photos/s", r.added as f64 / secs.max(0.001))
+    } else {
+        String::new()
+    };
+    let sets = match r.sets {
+        0 => String::new(),
+        n => format!(" in {n} set(s)"),
+    };
+    match (&r.token, &r.studio_token) {
+        (Some(token), Some(studio)) => {
+            let resumed = if r.resumed {
+                " (continuing the interrupted publish)"
+            } else {
+                ""
+            };
+            println!(
+                "Published {} photo(s){sets} as gallery {}{resumed}; {} file(s) skipped. \
+                 Uploads: {} done, {} already in the store. {secs:.1} s{rate}.",
+                r.published,
+                r.gallery,
+                r.skipped.len(),
+                r.uploads_done,
+                r.uploads_skipped
+            );
+            println!(
+                "Share link: {}",
+                settings.share_link(r.gallery.as_str(), token.as_str())
+            );
+            println!(
+                "Studio page: {}",
+                settings.studio_link(r.gallery.as_str(), studio.as_str())
+            );
+        }
+        _ => {
+            let what = if r.added == 0 {
+                "is up to date"
+            } else {
+                "is updated"
+            };
+            println!(
+                "Gallery {} {what}: {} new photo(s), {} already published, {} file(s) skipped; \
+                 {} photo(s){sets} in all. Uploads: {} done, {} already in the store. {secs:.1} s{rate}.",
+                r.gallery,
+                r.added,
+                r.already_published,
+                r.skipped.len(),
+                r.published,
+                r.uploads_done,
+                r.uploads_skipped
+            );
+            println!(
+                "Its {} share link(s) keep working; `proofline link create {}` makes another \
+                 (`--new` publishes the folder as a new gallery).",
+                r.live_links, r.gallery
+            );
+        }
+    }
 }
 
 /// The database and one of its galleries, for the studio's subcommands.

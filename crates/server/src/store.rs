@@ -4,6 +4,7 @@
 //! configured, CloudFront signed URLs in front of them.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -28,6 +29,9 @@ pub struct ObjectStore {
     location: String,
     cloudfront: Option<CloudFrontSettings>,
     presigned: Arc<Mutex<Presigned>>,
+    /// Uploads still allowed before this client refuses (see
+    /// [`ObjectStore::refuse_uploads_after`]); `u64::MAX` in normal use.
+    upload_budget: Arc<AtomicU64>,
 }
 
 /// Which signer made a cached URL.
@@ -117,6 +121,7 @@ impl ObjectStore {
             },
             cloudfront: None,
             presigned: Arc::default(),
+            upload_budget: Arc::new(AtomicU64::new(u64::MAX)),
         })
     }
 
@@ -177,6 +182,13 @@ impl ObjectStore {
         cache_control: &str,
     ) -> anyhow::Result<()> {
         let key = &self.key(key);
+        let allowed = self
+            .upload_budget
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+        anyhow::ensure!(
+            allowed.is_ok(),
+            "uploading {key}: this store client was told to refuse further uploads"
+        );
         self.client
             .put_object()
             .bucket(&self.bucket)
@@ -203,6 +215,32 @@ impl ObjectStore {
             .map_err(aws_sdk_s3::Error::from)
             .with_context(|| format!("deleting {key} from bucket {}", self.bucket))?;
         Ok(())
+    }
+
+    /// The size of an object, or `None` if the store does not have it.
+    pub async fn size_of(&self, key: &str) -> anyhow::Result<Option<u64>> {
+        let key = &self.key(key);
+        match self
+            .client
+            .head_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+        {
+            Ok(head) => Ok(Some(head.content_length().unwrap_or(0).max(0) as u64)),
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_not_found()) => Ok(None),
+            Err(e) => Err(aws_sdk_s3::Error::from(e))
+                .with_context(|| format!("asking bucket {} about {key}", self.bucket)),
+        }
+    }
+
+    /// Makes this client (and its clones) refuse every upload after the next
+    /// `n`, as a store that goes away mid-publish would. For tests of
+    /// interrupted publishing; nothing else calls it.
+    #[doc(hidden)]
+    pub fn refuse_uploads_after(&self, n: u64) {
+        self.upload_budget.store(n, Ordering::SeqCst);
     }
 
     /// A GET URL valid from the window's start to its expiry. Signing from the

@@ -8,49 +8,11 @@ use std::collections::{BTreeSet, HashSet};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Backend, Harness, awkward_samples, free_port};
-use proofline_core::hlc::Hlc;
-use proofline_core::proofing::{
-    Action, ChoicesReply, DeviceId, Op, OpId, Outcome, SelectionRules, Verdict,
-};
+use common::{Backend, Harness, Phone, awkward_samples, free_port};
+use proofline_core::proofing::{Action, ChoicesReply, Op, Outcome, SelectionRules, Verdict};
 use proofline_core::{GalleryId, ImageId};
 use proofline_server::publish::PublishReport;
 use serde_json::json;
-
-fn now_ms() -> u64 {
-    proofline_server::unix_now_ms()
-}
-
-struct Phone {
-    device: DeviceId,
-    gallery: GalleryId,
-    clock: Hlc,
-    made: u64,
-}
-
-impl Phone {
-    fn new(name: &str, gallery: &GalleryId) -> Phone {
-        Phone {
-            device: DeviceId::parse(format!("{name}-{}", proofline_server::secret::new_id(8)))
-                .unwrap(),
-            gallery: gallery.clone(),
-            clock: Hlc::ZERO,
-            made: 0,
-        }
-    }
-
-    fn op(&mut self, action: Action) -> Op {
-        self.clock = self.clock.tick(now_ms());
-        self.made += 1;
-        Op {
-            id: OpId::parse(format!("{}-{:06}", self.device.as_str(), self.made)).unwrap(),
-            device: self.device.clone(),
-            gallery: self.gallery.clone(),
-            hlc: self.clock,
-            action,
-        }
-    }
-}
 
 fn ops_url(h: &Harness, report: &PublishReport) -> String {
     format!("http://{}/api/galleries/{}/ops", h.origin, report.gallery)
@@ -64,7 +26,7 @@ async fn post(
     let resp = h
         .http
         .post(ops_url(h, report))
-        .bearer_auth(report.token.as_str())
+        .bearer_auth(common::token(report))
         .json(&body)
         .send()
         .await
@@ -145,7 +107,7 @@ async fn replaying_the_same_batch_ten_times_changes_nothing() {
             "http://{}/api/galleries/{}/choices",
             h.origin, report.gallery
         ))
-        .bearer_auth(report.token.as_str())
+        .bearer_auth(common::token(&report))
         .send()
         .await
         .unwrap()
@@ -231,7 +193,7 @@ async fn malformed_ops_are_refused_one_by_one_and_the_rest_applied() {
     let resp = h
         .http
         .post(ops_url(&h, &report))
-        .bearer_auth(report.token.as_str())
+        .bearer_auth(common::token(&report))
         .body("{not json")
         .send()
         .await
@@ -256,7 +218,7 @@ async fn malformed_ops_are_refused_one_by_one_and_the_rest_applied() {
     let resp = h
         .http
         .post(ops_url(&h, &report))
-        .bearer_auth(report.token.as_str())
+        .bearer_auth(common::token(&report))
         .body(huge)
         .send()
         .await
@@ -354,7 +316,7 @@ async fn two_phones_together_cannot_pass_the_maximum_and_a_lock_is_final() {
     let resp = h
         .http
         .get(&studio_url)
-        .bearer_auth(report.token.as_str())
+        .bearer_auth(common::token(&report))
         .send()
         .await
         .unwrap();
@@ -366,7 +328,7 @@ async fn two_phones_together_cannot_pass_the_maximum_and_a_lock_is_final() {
     let page: proofline_core::proofing::StudioReport = h
         .http
         .get(&studio_url)
-        .bearer_auth(report.studio_token.as_str())
+        .bearer_auth(report.studio_token.as_ref().unwrap().as_str())
         .send()
         .await
         .unwrap()

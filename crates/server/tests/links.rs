@@ -41,7 +41,7 @@ async fn a_revoked_link_is_gone_and_its_mirror_deleted_while_other_links_work() 
         .await
         .unwrap();
 
-    let (status, body) = json(h.get_manifest(g, Some(report.token.as_str())).await).await;
+    let (status, body) = json(h.get_manifest(g, Some(common::token(&report))).await).await;
     assert_eq!(status, 410);
     assert_eq!(body["error"], "revoked");
     assert!(body["message"].as_str().unwrap().contains("withdrawn"));
@@ -49,7 +49,7 @@ async fn a_revoked_link_is_gone_and_its_mirror_deleted_while_other_links_work() 
     let ops = h
         .http
         .post(format!("{}/api/galleries/{g}/ops", h.app_origin()))
-        .bearer_auth(report.token.as_str())
+        .bearer_auth(common::token(&report))
         .json(&serde_json::json!({ "ops": [] }))
         .send()
         .await

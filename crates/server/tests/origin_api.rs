@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Backend, Harness, awkward_samples};
+use common::{Backend, Harness, awkward_samples, token};
 use proofline_core::RenditionKind;
 use proofline_samples::Sample;
 use proofline_server::publish::object_key;
@@ -28,9 +28,7 @@ async fn wrong_or_missing_token_gets_401_and_unknown_gallery_404() {
     );
 
     assert_eq!(h.get_manifest(gallery, None).await.status(), 401);
-    let other = h
-        .get_manifest("nosuchgallery", Some(report.token.as_str()))
-        .await;
+    let other = h.get_manifest("nosuchgallery", Some(token(&report))).await;
     assert_eq!(other.status(), 404);
     assert_eq!(
         other.json::<serde_json::Value>().await.unwrap()["error"],
@@ -38,9 +36,7 @@ async fn wrong_or_missing_token_gets_401_and_unknown_gallery_404() {
     );
     assert_eq!(h.get_manifest("bad%2Fid", Some("x")).await.status(), 404);
     assert_eq!(
-        h.get_manifest(gallery, Some(report.token.as_str()))
-            .await
-            .status(),
+        h.get_manifest(gallery, Some(token(&report))).await.status(),
         200
     );
 }
@@ -137,9 +133,10 @@ async fn a_failed_upload_publishes_nothing() {
         &broken,
         &proofline_server::publish::PublishRequest {
             dir: folder,
-            title: "Never visible".into(),
+            title: Some("Never visible".into()),
             label: String::new(),
             rules: Default::default(),
+            destination: Default::default(),
         },
     )
     .await;

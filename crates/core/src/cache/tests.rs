@@ -142,6 +142,7 @@ fn gallery_hashes_lists_each_rendition_once() {
             thumb: rendition_of(thumb),
             proof: rendition_of(proof),
         },
+        set: None,
     };
     let m = Manifest {
         version: 1,

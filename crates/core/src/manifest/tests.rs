@@ -32,6 +32,7 @@ fn image(id: &str) -> Image {
             thumb: rendition("thumb", 400, 267),
             proof: rendition("proof", 1600, 1067),
         },
+        set: None,
     }
 }
 
@@ -499,9 +500,10 @@ fn arb_manifest() -> impl Strategy<Value = Manifest> {
         arb_thumbhash(),
         arb_rendition(),
         arb_rendition(),
+        prop::option::of("[^\\s]{1,100}"),
     )
         .prop_map(
-            |(id, file_name, alt, width, height, thumbhash, thumb, proof)| Image {
+            |(id, file_name, alt, width, height, thumbhash, thumb, proof, set)| Image {
                 id: ImageId::parse(id).unwrap(),
                 file_name,
                 alt,
@@ -509,6 +511,7 @@ fn arb_manifest() -> impl Strategy<Value = Manifest> {
                 height,
                 thumbhash,
                 renditions: Renditions { thumb, proof },
+                set,
             },
         );
     (
@@ -721,5 +724,49 @@ fn a_damaged_fallback_is_named_by_its_full_path() {
     assert!(matches!(
         Manifest::from_json(&not_a_list.to_string()),
         Err(ManifestError::Invalid { path, .. }) if path == "images[0].renditions.proof.fallbacks"
+    ));
+}
+
+#[test]
+fn a_photo_in_a_set_carries_its_name_and_one_at_the_top_carries_none() {
+    let mut m = sample();
+    m.images[1].set = Some("Ceremony / Family".into());
+    let json = m.to_json();
+    assert_eq!(json.matches("\"set\"").count(), 1, "no set: no field");
+    let back = Manifest::from_json(&json).unwrap();
+    assert_eq!(back.images[0].set, None);
+    assert_eq!(back.images[1].set.as_deref(), Some("Ceremony / Family"));
+    // A manifest written before sets existed still reads.
+    let old = edited(|v| {
+        v["images"][0].as_object_mut().unwrap().remove("set");
+    });
+    assert_eq!(Manifest::from_json(&old).unwrap().images[0].set, None);
+}
+
+#[test]
+fn a_set_name_that_is_blank_or_too_long_is_rejected_with_its_path() {
+    for (name, says) in [
+        ("", "must not be empty"),
+        ("   ", "must not be empty"),
+        (
+            &*"é".repeat(101),
+            "at most 100 characters (this one has 101)",
+        ),
+    ] {
+        let bad = edited(|v| v["images"][1]["set"] = name.into());
+        match Manifest::from_json(&bad) {
+            Err(ManifestError::Invalid { path, message }) => {
+                assert_eq!(path, "images[1].set");
+                assert!(message.contains(says), "{message}");
+            }
+            other => panic!("{name:?} was accepted: {other:?}"),
+        }
+    }
+    let longest = edited(|v| v["images"][1]["set"] = "é".repeat(100).into());
+    assert!(Manifest::from_json(&longest).is_ok());
+    let wrong_type = edited(|v| v["images"][1]["set"] = 3.into());
+    assert!(matches!(
+        Manifest::from_json(&wrong_type),
+        Err(ManifestError::Invalid { path, .. }) if path == "images[1].set"
     ));
 }

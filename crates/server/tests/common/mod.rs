@@ -9,13 +9,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use proofline_core::Manifest;
+use proofline_core::hlc::Hlc;
+use proofline_core::proofing::{Action, DeviceId, Op, OpId};
+use proofline_core::{GalleryId, Manifest};
 use proofline_samples::Sample;
 use proofline_server::api::{AppState, SigningPolicy, router};
 use proofline_server::config::{CloudFrontSettings, StoreKind, StoreSettings};
 use proofline_server::db::Db;
 use proofline_server::embedded::EmbeddedStore;
-use proofline_server::publish::{PublishReport, PublishRequest, publish};
+use proofline_server::publish::{Destination, PublishReport, PublishRequest, publish};
 use proofline_server::store::ObjectStore;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,15 +137,27 @@ impl Harness {
         self.publish_dir(&folder).await.expect("publish succeeds")
     }
 
+    /// Publishes `dir` into the gallery last published from it (a new one
+    /// the first time), as `proofline publish DIR` does.
     pub async fn publish_dir(&self, dir: &Path) -> anyhow::Result<PublishReport> {
+        self.publish_with(&self.store, dir, Destination::Auto).await
+    }
+
+    pub async fn publish_with(
+        &self,
+        store: &ObjectStore,
+        dir: &Path,
+        destination: Destination,
+    ) -> anyhow::Result<PublishReport> {
         publish(
             &self.db,
-            &self.store,
+            store,
             &PublishRequest {
                 dir: dir.to_path_buf(),
-                title: "Test gallery".into(),
+                title: Some("Test gallery".into()),
                 label: "test".into(),
                 rules: Default::default(),
+                destination,
             },
         )
         .await
@@ -161,7 +175,7 @@ impl Harness {
 
     pub async fn manifest(&self, report: &PublishReport) -> Manifest {
         let resp = self
-            .get_manifest(report.gallery.as_str(), Some(report.token.as_str()))
+            .get_manifest(report.gallery.as_str(), Some(token(report)))
             .await;
         assert_eq!(resp.status(), 200, "manifest fetch");
         Manifest::from_json(&resp.text().await.unwrap()).expect("a valid manifest")
@@ -176,6 +190,51 @@ pub fn cloudfront_fixture(field: &str) -> String {
     ))
     .unwrap();
     doc[field].as_str().unwrap().to_owned()
+}
+
+pub fn now_ms() -> u64 {
+    proofline_server::unix_now_ms()
+}
+
+/// A customer's device making ops with its own clock.
+pub struct Phone {
+    device: DeviceId,
+    gallery: GalleryId,
+    clock: Hlc,
+    made: u64,
+}
+
+impl Phone {
+    pub fn new(name: &str, gallery: &GalleryId) -> Phone {
+        Phone {
+            device: DeviceId::parse(format!("{name}-{}", proofline_server::secret::new_id(8)))
+                .unwrap(),
+            gallery: gallery.clone(),
+            clock: Hlc::ZERO,
+            made: 0,
+        }
+    }
+
+    pub fn op(&mut self, action: Action) -> Op {
+        self.clock = self.clock.tick(now_ms());
+        self.made += 1;
+        Op {
+            id: OpId::parse(format!("{}-{:06}", self.device.as_str(), self.made)).unwrap(),
+            device: self.device.clone(),
+            gallery: self.gallery.clone(),
+            hlc: self.clock,
+            action,
+        }
+    }
+}
+
+/// The share token of a new gallery's first link.
+pub fn token(report: &PublishReport) -> &str {
+    report
+        .token
+        .as_ref()
+        .expect("a new gallery has a first link")
+        .as_str()
 }
 
 /// Photos with the file names that break naive URL signing.
