@@ -373,9 +373,19 @@ root_domain = ".s3.garage.localhost"
         }
     }
 
+    /// Runs a CLI command; while the node's RPC port is not up yet (`node
+    /// id` answers from the key on disk, before the server listens), retries.
     fn must(&self, args: &[&str]) -> String {
-        self.cli(args)
-            .unwrap_or_else(|e| panic!("garage {args:?} failed: {e}"))
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            match self.cli(args) {
+                Ok(out) => return out,
+                Err(e) if e.contains("Connection refused") && Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(200))
+                }
+                Err(e) => panic!("garage {args:?} failed: {e}"),
+            }
+        }
     }
 }
 
