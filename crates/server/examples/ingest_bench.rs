@@ -51,6 +51,7 @@ async fn main() -> anyhow::Result<()> {
             title: "Bench".into(),
             label: String::new(),
             rules: Default::default(),
+            render: Default::default(),
         },
     )
     .await?;

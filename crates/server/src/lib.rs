@@ -13,6 +13,7 @@ pub mod db;
 pub mod embedded;
 pub mod mirror;
 pub mod publish;
+pub mod render;
 pub mod secret;
 pub mod store;
 

@@ -14,6 +14,7 @@ use proofline_server::db::{Db, StoredGallery};
 use proofline_server::embedded::EmbeddedStore;
 use proofline_server::mirror::Mirrors;
 use proofline_server::publish::{PublishRequest, publish, report_skipped};
+use proofline_server::render::{RenderOptions, Watermark, WatermarkPosition};
 use proofline_server::store::ObjectStore;
 
 #[derive(Parser)]
@@ -79,6 +80,8 @@ enum Command {
         #[command(flatten)]
         rules: RulesArgs,
         #[command(flatten)]
+        watermark: WatermarkArgs,
+        #[command(flatten)]
         common: CommonArgs,
     },
     /// Set a gallery's selection rules (replacing the previous ones).
@@ -136,6 +139,54 @@ impl RulesArgs {
         };
         rules.validate().map_err(anyhow::Error::msg)?;
         Ok(rules)
+    }
+}
+
+/// The studio's watermark on the proofs, as flags.
+#[derive(clap::Args)]
+struct WatermarkArgs {
+    /// Text drawn on every proof (not on the grid's thumbs).
+    #[arg(long)]
+    watermark_text: Option<String>,
+    /// A PNG logo drawn on every proof (above the text, if both are given).
+    #[arg(long)]
+    watermark_logo: Option<PathBuf>,
+    /// Where the watermark goes: top-left, top, top-right, left, center, right,
+    /// bottom-left, bottom, bottom-right, or tiled (repeated across the photo).
+    #[arg(long, default_value = "bottom-right")]
+    watermark_position: WatermarkPosition,
+    /// How opaque the watermark is, from 0.0 to 1.0.
+    #[arg(long, default_value_t = 0.5, value_parser = parse_opacity)]
+    watermark_opacity: f32,
+}
+
+impl WatermarkArgs {
+    fn render_options(&self) -> anyhow::Result<RenderOptions> {
+        let logo = match &self.watermark_logo {
+            Some(path) => Some(
+                image::open(path)
+                    .with_context(|| format!("cannot read the watermark logo {}", path.display()))?
+                    .to_rgba8(),
+            ),
+            None => None,
+        };
+        let watermark = (self.watermark_text.is_some() || logo.is_some()).then(|| Watermark {
+            text: self.watermark_text.clone(),
+            logo,
+            position: self.watermark_position,
+            opacity: self.watermark_opacity,
+        });
+        Ok(RenderOptions {
+            watermark,
+            ..RenderOptions::default()
+        })
+    }
+}
+
+fn parse_opacity(s: &str) -> Result<f32, String> {
+    match s.parse::<f32>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("{s:?} is not an opacity from 0.0 to 1.0")),
     }
 }
 
@@ -197,9 +248,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             label,
             listen,
             rules,
+            watermark,
             common,
         } => {
             let rules = rules.rules()?;
+            let render = watermark.render_options()?;
             let settings = Settings::resolve(&common, listen)?;
             // With the embedded store and nothing serving it, run it for the
             // duration of the upload.
@@ -220,6 +273,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     title,
                     label,
                     rules,
+                    render,
                 },
             )
             .await;

@@ -5,15 +5,10 @@
 //! and uploaded. Only when every upload has succeeded is the gallery written to
 //! the database, in one transaction: nothing half-published is ever visible.
 
-use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use base64::Engine as _;
-use image::codecs::jpeg::JpegEncoder;
-use image::imageops::FilterType;
-use image::{DynamicImage, ImageDecoder as _, ImageReader, RgbImage};
 use indicatif::{ProgressBar, ProgressStyle};
 use proofline_core::proofing::SelectionRules;
 use proofline_core::route::ShareToken;
@@ -22,12 +17,9 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::db::{Db, StoredGallery, StoredImage, StoredRendition};
+use crate::render::{Encoded, RenderOptions, render};
 use crate::store::ObjectStore;
 
-/// Long edge of the grid rendition, in pixels.
-pub const THUMB_EDGE: u32 = 400;
-/// Long edge of the lightbox rendition, in pixels.
-pub const PROOF_EDGE: u32 = 1600;
 const UPLOAD_CONCURRENCY: usize = 4;
 
 /// What to publish.
@@ -39,6 +31,8 @@ pub struct PublishRequest {
     pub label: String,
     /// The studio's selection rules.
     pub rules: SelectionRules,
+    /// Rendition sizes and the studio's watermark.
+    pub render: RenderOptions,
 }
 
 /// What was published, and what was left out and why.
@@ -77,11 +71,12 @@ pub async fn publish(
 
     let prepared_bar = bar.clone();
     let gallery_for_keys = gallery.clone();
+    let render_opts = request.render.clone();
     let (mut prepared, mut skipped) = tokio::task::spawn_blocking(move || {
         let results: Vec<_> = files
             .par_iter()
             .map(|path| {
-                let r = prepare(path, &gallery_for_keys);
+                let r = prepare(path, &gallery_for_keys, &render_opts);
                 prepared_bar.inc(1);
                 (path.clone(), r)
             })
@@ -281,68 +276,37 @@ fn natural_key(name: &str) -> Vec<(String, u64)> {
     key
 }
 
-/// Decodes, orients, resizes, encodes and hashes one photo.
-fn prepare(path: &Path, gallery: &GalleryId) -> Result<Prepared, String> {
+/// Reads, renders and hashes one photo.
+fn prepare(path: &Path, gallery: &GalleryId, opts: &RenderOptions) -> Result<Prepared, String> {
     let name = display_name(path);
     let bytes = std::fs::read(path).map_err(|e| format!("cannot be read ({e})"))?;
-    if bytes.is_empty() {
-        return Err("the file is empty".into());
-    }
-    let reader = ImageReader::new(Cursor::new(&bytes))
-        .with_guessed_format()
-        .map_err(|e| format!("cannot be read ({e})"))?;
-    match reader.format() {
-        Some(image::ImageFormat::Jpeg | image::ImageFormat::Png) => {}
-        Some(other) => {
-            return Err(format!(
-                "{other:?} files are not supported (use JPEG or PNG)"
-            ));
-        }
-        None => return Err("not a JPEG or PNG image".into()),
-    }
-    let mut decoder = reader
-        .into_decoder()
-        .map_err(|e| format!("is not a readable image ({e})"))?;
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| format!("is damaged ({e})"))?;
-    img.apply_orientation(orientation);
-    let (width, height) = (img.width(), img.height());
-    let rgb = img.to_rgb8();
-    drop(img);
-
-    let proof = fit(&rgb, PROOF_EDGE);
-    let thumb = fit(&proof, THUMB_EDGE);
-    let thumbhash = thumbhash_of(&thumb);
-    let proof_jpeg = jpeg(&proof, 85)?;
-    let thumb_jpeg = jpeg(&thumb, 80)?;
+    let rendered = render(&bytes, opts)?;
 
     let id = ImageId::parse(&hex::encode(Sha256::digest(&bytes))[..16]).expect("hex is a valid id");
     let stem = Path::new(&name)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| id.to_string());
-    let rendition = |kind: RenditionKind, img: &RgbImage, data: &[u8]| StoredRendition {
+    let rendition = |kind: RenditionKind, r: &Encoded| StoredRendition {
         object_key: object_key(gallery, &id, kind, &stem),
-        width: img.width(),
-        height: img.height(),
-        bytes: data.len() as u64,
-        sha256: ContentHash::from_digest(&Sha256::digest(data).into()),
+        width: r.width,
+        height: r.height,
+        bytes: r.jpeg.len() as u64,
+        sha256: ContentHash::from_digest(&Sha256::digest(&r.jpeg).into()),
     };
     Ok(Prepared {
         image: StoredImage {
-            thumb: rendition(RenditionKind::Thumb, &thumb, &thumb_jpeg),
-            proof: rendition(RenditionKind::Proof, &proof, &proof_jpeg),
+            thumb: rendition(RenditionKind::Thumb, &rendered.thumb),
+            proof: rendition(RenditionKind::Proof, &rendered.proof),
             id,
             file_name: name,
             alt: stem,
-            width,
-            height,
-            thumbhash,
+            width: rendered.width,
+            height: rendered.height,
+            thumbhash: rendered.thumbhash,
         },
-        thumb: thumb_jpeg,
-        proof: proof_jpeg,
+        thumb: rendered.thumb.jpeg,
+        proof: rendered.proof.jpeg,
     })
 }
 
@@ -351,37 +315,6 @@ fn prepare(path: &Path, gallery: &GalleryId) -> Result<Prepared, String> {
 /// sense to the studio.
 pub fn object_key(gallery: &GalleryId, image: &ImageId, kind: RenditionKind, stem: &str) -> String {
     format!("galleries/{gallery}/{image}/{}/{stem}.jpg", kind.as_str())
-}
-
-/// Scales down so the long edge is at most `edge`; never scales up.
-fn fit(img: &RgbImage, edge: u32) -> RgbImage {
-    let (w, h) = img.dimensions();
-    let long = w.max(h);
-    if long <= edge {
-        return img.clone();
-    }
-    let scale = edge as f64 / long as f64;
-    let (nw, nh) = (
-        ((w as f64 * scale).round() as u32).max(1),
-        ((h as f64 * scale).round() as u32).max(1),
-    );
-    image::imageops::resize(img, nw, nh, FilterType::Triangle)
-}
-
-fn jpeg(img: &RgbImage, quality: u8) -> Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    JpegEncoder::new_with_quality(&mut out, quality)
-        .encode_image(img)
-        .map_err(|e| format!("could not be encoded ({e})"))?;
-    Ok(out)
-}
-
-fn thumbhash_of(img: &RgbImage) -> String {
-    let small = fit(img, 100);
-    let rgba = DynamicImage::ImageRgb8(small).to_rgba8();
-    let hash =
-        thumbhash::rgba_to_thumb_hash(rgba.width() as usize, rgba.height() as usize, rgba.as_raw());
-    base64::engine::general_purpose::STANDARD.encode(hash)
 }
 
 #[cfg(test)]
@@ -396,13 +329,5 @@ mod tests {
             names,
             ["IMG 1.jpg", "img 2.jpg", "img 2 copy.jpg", "IMG 10.jpg"]
         );
-    }
-
-    #[test]
-    fn fit_scales_the_long_edge_and_never_up() {
-        let img = RgbImage::new(3000, 2000);
-        assert_eq!(fit(&img, 1600).dimensions(), (1600, 1067));
-        let small = RgbImage::new(300, 200);
-        assert_eq!(fit(&small, 400).dimensions(), (300, 200));
     }
 }

@@ -140,6 +140,7 @@ async fn a_failed_upload_publishes_nothing() {
             title: "Never visible".into(),
             label: String::new(),
             rules: Default::default(),
+            render: Default::default(),
         },
     )
     .await;

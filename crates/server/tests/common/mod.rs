@@ -136,6 +136,7 @@ impl Harness {
                 title: "Test gallery".into(),
                 label: "test".into(),
                 rules: Default::default(),
+                render: Default::default(),
             },
         )
         .await
