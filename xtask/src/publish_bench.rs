@@ -20,6 +20,8 @@ const SIZE: (u32, u32) = (6000, 4000);
 const QUALITY: u8 = 90;
 /// Passes over the photos per side; the total time is divided by all of them.
 const ROUNDS: &str = "3";
+/// Each side runs this many times, alternating; the best run counts.
+const TURNS: usize = 2;
 
 pub fn run() -> anyhow::Result<()> {
     step("npm packages (sharp)", setup::npm_packages)?;
@@ -28,7 +30,7 @@ pub fn run() -> anyhow::Result<()> {
         .to_str()
         .context("the benchmark folder's path is not UTF-8")?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let ours = step("proofline: thumb + proof per photo", || {
+    let ours = || {
         images_per_second(cargo().args([
             "run",
             "-q",
@@ -40,17 +42,31 @@ pub fn run() -> anyhow::Result<()> {
             dir,
             ROUNDS,
         ]))
-    })?;
-    let sharp = step("npm sharp (libvips): the same renditions", || {
+    };
+    let sharp = || {
         images_per_second(
             Command::new("node")
                 .args(["bench/sharp.mjs", dir, ROUNDS, &threads.to_string()])
                 .current_dir(root().join("e2e"))
                 .env("PATH", tool_path()),
         )
-    })?;
+    };
+    // Taking turns, best of each: other work on a shared machine slows
+    // whichever side it happens to overlap, not one side consistently.
+    let (mut best_ours, mut best_sharp) = (0f64, 0f64);
+    for turn in 1..=TURNS {
+        best_ours = best_ours.max(step(
+            &format!("proofline: thumb + proof per photo ({turn}/{TURNS})"),
+            ours,
+        )?);
+        best_sharp = best_sharp.max(step(
+            &format!("npm sharp (libvips): the same renditions ({turn}/{TURNS})"),
+            sharp,
+        )?);
+    }
+    let (ours, sharp) = (best_ours, best_sharp);
     println!();
-    println!("24-megapixel JPEG -> thumb + proof, {threads} photos at a time");
+    println!("24-megapixel JPEG -> thumb + proof, {threads} photos at a time, best of {TURNS}");
     println!("{:<12} {:>10}", "", "photos/s");
     println!("{:<12} {ours:>10.2}", "proofline");
     println!("{:<12} {sharp:>10.2}", "sharp");
