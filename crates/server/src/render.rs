@@ -230,7 +230,7 @@ struct Source {
 }
 
 fn decode_jpeg(bytes: &[u8], proof_edge: u32) -> Result<Source, String> {
-    if !has_end_marker(bytes) {
+    if is_cut_short(bytes) {
         return Err("is damaged (the file ends early: it may not have finished copying)".into());
     }
     // libjpeg reports a fatal error by unwinding out of the decoder (without
@@ -318,11 +318,47 @@ fn decode_jpeg_unwinding(bytes: &[u8], proof_edge: u32) -> Result<Source, String
 }
 
 /// A JPEG that was cut short (a half-copied card) lacks its end-of-image
-/// marker; the decoder would fill the rest with grey rather than complain.
-fn has_end_marker(bytes: &[u8]) -> bool {
-    // Cameras may append data after EOI, so look near the end, not at it.
-    let tail = &bytes[bytes.len().saturating_sub(64 * 1024)..];
-    tail.windows(2).any(|w| w == [0xFF, 0xD9])
+/// marker; libjpeg would fill the rest with grey and only warn. Walks the
+/// segments and scans to find where the image ends, so data appended after
+/// it (motion photos carry a video there) does not matter; a structure this
+/// walk does not understand is left for the decoder to judge.
+fn is_cut_short(bytes: &[u8]) -> bool {
+    let mut at = 2; // after SOI
+    loop {
+        let (Some(&0xFF), Some(&marker)) = (bytes.get(at), bytes.get(at + 1)) else {
+            return at + 1 >= bytes.len();
+        };
+        match marker {
+            0xD9 => return false,
+            0xFF => at += 1, // fill byte
+            0x01 | 0xD0..=0xD7 => at += 2,
+            _ => {
+                let Some(len) = bytes.get(at + 2..at + 4) else {
+                    return true;
+                };
+                at += 2 + usize::from(u16::from_be_bytes([len[0], len[1]]));
+                if marker == 0xDA {
+                    // Entropy-coded data runs to the next marker that is not a
+                    // stuffed byte (FF 00) or a restart (FF D0–D7).
+                    loop {
+                        let Some(i) = bytes
+                            .get(at..)
+                            .and_then(|r| r.iter().position(|&b| b == 0xFF))
+                        else {
+                            return true;
+                        };
+                        at += i;
+                        match bytes.get(at + 1) {
+                            None => return true,
+                            Some(0x00 | 0xD0..=0xD7) => at += 2,
+                            Some(0xFF) => at += 1,
+                            Some(_) => break,
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn decode_png(bytes: &[u8]) -> Result<Source, String> {
@@ -793,7 +829,10 @@ mod tests {
                 })
                 .flatten()
                 .collect();
-            assert!(carried == profile, "profile carried over intact, chunk 1 of 1");
+            assert!(
+                carried == profile,
+                "profile carried over intact, chunk 1 of 1"
+            );
         }
         let r = render(&plain, &small()).unwrap();
         assert!(
@@ -930,6 +969,12 @@ mod tests {
         let good = jpeg_of(&proofline_samples::render(640, 400, 8));
         assert_eq!(reason(b""), "the file is empty");
         assert!(reason(&good[..good.len() / 2]).starts_with("is damaged (the file ends early"));
+        let mut motion_photo = good.clone();
+        motion_photo.extend((0..300_000u32).map(|i| (i % 251) as u8));
+        assert!(
+            render(&motion_photo, &small()).is_ok(),
+            "data after the image is fine"
+        );
         let mut garbled = good.clone();
         garbled[20..400].fill(0x5A);
         assert!(
