@@ -7,7 +7,9 @@
 //!   browser end-to-end in headless Chromium.
 //! - `lint`: rustfmt and clippy (`-D warnings`), native and wasm.
 //! - `bench`: benchmarks in headless Chromium (offline cache; the grid at
-//!   100, 1,000 and 10,000 photos) and of op ingestion; they print numbers.
+//!   100, 1,000 and 10,000 photos), of op ingestion, and of publishing's image
+//!   pipeline against npm sharp; they print numbers. `bench publish` runs only
+//!   the last.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -16,6 +18,7 @@ use std::time::Instant;
 use anyhow::{Context as _, bail};
 
 mod bundle;
+mod publish_bench;
 mod setup;
 
 const DEMO_LISTEN: &str = "127.0.0.1:7870";
@@ -28,12 +31,12 @@ fn main() {
         Some("demo") => demo(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("lint") => lint(),
-        Some("bench") => bench(),
+        Some("bench") => bench(&args[1..]),
         Some("samples") => samples(&args[1..]),
         Some("build-client") => build_client(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <setup | demo [--listen ADDR] [--store-listen ADDR] | test [--no-e2e] | bench | lint | build-client | samples DIR [--count N [--size WxH]]>"
+                "usage: cargo xtask <setup | demo [--listen ADDR] [--store-listen ADDR] | test [--no-e2e] | bench [publish] | lint | build-client | samples DIR [--count N [--size WxH]]>"
             );
             std::process::exit(2);
         }
@@ -364,7 +367,12 @@ fn scale_samples(count: usize) -> anyhow::Result<PathBuf> {
 
 /// Benchmarks in real headless Chromium against a real studio; they print
 /// numbers (not pass/fail on timings).
-fn bench() -> anyhow::Result<()> {
+fn bench(args: &[String]) -> anyhow::Result<()> {
+    match args.first().map(String::as_str) {
+        None => {}
+        Some("publish") => return publish_bench::run(),
+        Some(other) => bail!("unknown benchmark {other:?} (the only one run alone is `publish`)"),
+    }
     setup::install(setup::Needs::All)?;
     build_client()?;
     step("the app's download size", || {
@@ -410,7 +418,8 @@ fn bench() -> anyhow::Result<()> {
             "--example",
             "ingest_bench",
         ]))
-    })
+    })?;
+    publish_bench::run()
 }
 
 fn lint() -> anyhow::Result<()> {

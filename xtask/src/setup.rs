@@ -32,6 +32,10 @@ pub fn cargo_bin() -> PathBuf {
 
 pub fn install(needs: Needs) -> anyhow::Result<()> {
     step("wasm32 target", wasm_target)?;
+    step(
+        "nasm (libjpeg-turbo's SIMD, built by the mozjpeg crate)",
+        nasm,
+    )?;
     step("trunk", || {
         cargo_install("trunk", TRUNK_VERSION, "trunk", true)
     })?;
@@ -40,7 +44,7 @@ pub fn install(needs: Needs) -> anyhow::Result<()> {
         // Without --locked: its own lockfile names a crate version the registry lacks.
         cargo_install("wasm-bindgen-cli", &version, "wasm-bindgen", false)
     })?;
-    step("npm packages (binaryen, Playwright)", npm_packages)?;
+    step("npm packages (binaryen, Playwright, sharp)", npm_packages)?;
     if needs == Needs::All {
         step("Chromium and ChromeDriver (Debian)", chromium)?;
         step("Garage object store", || {
@@ -114,7 +118,7 @@ fn locked_version(package: &str) -> anyhow::Result<String> {
     bail!("{package} is not in Cargo.lock")
 }
 
-fn npm_packages() -> anyhow::Result<()> {
+pub fn npm_packages() -> anyhow::Result<()> {
     let dir = root().join("e2e");
     let lock =
         std::fs::read(dir.join("package-lock.json")).context("reading e2e/package-lock.json")?;
@@ -134,6 +138,33 @@ fn npm_packages() -> anyhow::Result<()> {
     Ok(())
 }
 
+fn nasm() -> anyhow::Result<()> {
+    if let Some(v) = version_of("nasm") {
+        println!("    present: {v}");
+        return Ok(());
+    }
+    run(&mut sudo(&["apt-get", "update"]))?;
+    run(&mut sudo(&["apt-get", "install", "-y", "nasm"]))
+}
+
+/// A command run as root: directly when we are root, else through sudo.
+fn sudo(args: &[&str]) -> Command {
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false);
+    let mut c = if is_root {
+        Command::new(args[0])
+    } else {
+        let mut c = Command::new("sudo");
+        c.arg(args[0]);
+        c
+    };
+    c.args(&args[1..]).env("DEBIAN_FRONTEND", "noninteractive");
+    c
+}
+
 fn chromium() -> anyhow::Result<()> {
     let present = ["/usr/bin/chromium", "/usr/bin/chromedriver"]
         .iter()
@@ -145,22 +176,6 @@ fn chromium() -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    let sudo = |args: &[&str]| {
-        let is_root = Command::new("id")
-            .arg("-u")
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-            .unwrap_or(false);
-        let mut c = if is_root {
-            Command::new(args[0])
-        } else {
-            let mut c = Command::new("sudo");
-            c.arg(args[0]);
-            c
-        };
-        c.args(&args[1..]).env("DEBIAN_FRONTEND", "noninteractive");
-        c
-    };
     run(&mut sudo(&["apt-get", "update"]))?;
     run(&mut sudo(&[
         "apt-get",

@@ -143,8 +143,44 @@ pub fn render(width: u32, height: u32, seed: u32) -> RgbImage {
     img
 }
 
+/// A camera-like JPEG for benchmarks: the landscape with sensor grain and fine
+/// texture (grass, fabric), at `quality`, stored for EXIF `orientation` as
+/// [`Sample::orientation`] is. Flat colour decodes unrealistically fast; this
+/// compresses like a real photo.
+pub fn camera_jpeg(
+    width: u32,
+    height: u32,
+    seed: u32,
+    quality: u8,
+    orientation: Option<u8>,
+) -> io::Result<Vec<u8>> {
+    let mut img = render(width, height, seed);
+    let mut state = seed.wrapping_mul(0x9E37_79B9) | 1;
+    for (x, y, px) in img.enumerate_pixels_mut() {
+        // xorshift: cheap, deterministic grain.
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        let grain = (state % 13) as i32 - 6;
+        let texture =
+            (((x as f32 * 0.21).sin() + (y as f32 * 0.17 + x as f32 * 0.05).sin()) * 9.0) as i32;
+        for c in px.0.iter_mut() {
+            *c = (*c as i32 + grain + texture).clamp(0, 255) as u8;
+        }
+    }
+    let img = store_for_orientation(img, orientation.unwrap_or(1));
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+        .encode_image(&img)
+        .map_err(io::Error::other)?;
+    Ok(match orientation {
+        Some(o) => with_exif_orientation(&out, o),
+        None => out,
+    })
+}
+
 /// The pixels a camera stores for a photo shown upright under EXIF `orientation`.
-fn store_for_orientation(upright: RgbImage, orientation: u8) -> RgbImage {
+pub fn store_for_orientation(upright: RgbImage, orientation: u8) -> RgbImage {
     use image::imageops::{flip_horizontal, rotate90, rotate180, rotate270};
     // Inverse of the transform a viewer applies for each tag.
     match orientation {
@@ -162,7 +198,6 @@ fn store_for_orientation(upright: RgbImage, orientation: u8) -> RgbImage {
 /// Inserts a minimal EXIF APP1 segment holding only the orientation tag right
 /// after the JPEG's SOI marker.
 pub fn with_exif_orientation(jpeg: &[u8], orientation: u8) -> Vec<u8> {
-    assert!(jpeg.starts_with(&[0xFF, 0xD8]), "not a JPEG");
     #[rustfmt::skip]
     let tiff: [u8; 26] = [
         b'M', b'M', 0, 42, 0, 0, 0, 8, // big-endian TIFF header, IFD at 8
@@ -171,13 +206,51 @@ pub fn with_exif_orientation(jpeg: &[u8], orientation: u8) -> Vec<u8> {
         0, orientation, 0, 0,          // value
         0, 0, 0, 0,                    // no next IFD
     ];
+    with_exif(jpeg, &tiff)
+}
+
+/// Inserts an EXIF APP1 segment with a camera make and a GPS position (the
+/// studio's home, say), as phones write, right after the JPEG's SOI marker.
+pub fn with_exif_gps(jpeg: &[u8]) -> Vec<u8> {
+    #[rustfmt::skip]
+    let tiff: Vec<u8> = [
+        &b"MM\0\x2a\0\0\0\x08"[..],      // big-endian TIFF header, IFD0 at 8
+        &[0, 2],                          // two entries
+        &[0x01, 0x0F, 0, 2, 0, 0, 0, 4], b"Cam\0", // Make, ASCII, 4 bytes inline
+        &[0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 38], // GPS IFD pointer -> 38
+        &[0, 0, 0, 0],                    // no next IFD
+        &[0, 2],                          // GPS IFD: two entries
+        &[0, 1, 0, 2, 0, 0, 0, 2], b"N\0\0\0",     // GPSLatitudeRef "N"
+        &[0, 2, 0, 5, 0, 0, 0, 3, 0, 0, 0, 68],     // GPSLatitude, 3 RATIONALs at 68
+        &[0, 0, 0, 0],
+        &[0, 0, 0, 51, 0, 0, 0, 1, 0, 0, 0, 30, 0, 0, 0, 1, 0, 0, 0, 7, 0, 0, 0, 1],
+    ]
+    .concat();
+    with_exif(jpeg, &tiff)
+}
+
+/// Inserts an ICC colour profile (one APP2 segment, so at most 64 KB) right
+/// after the JPEG's SOI marker, as cameras shooting Display P3 or Adobe RGB do.
+pub fn with_icc_profile(jpeg: &[u8], profile: &[u8]) -> Vec<u8> {
+    let mut payload = b"ICC_PROFILE\0\x01\x01".to_vec();
+    payload.extend_from_slice(profile);
+    with_app_segment(jpeg, 0xE2, &payload)
+}
+
+/// Inserts an EXIF APP1 segment holding `tiff` right after the SOI marker.
+fn with_exif(jpeg: &[u8], tiff: &[u8]) -> Vec<u8> {
     let mut payload = b"Exif\0\0".to_vec();
-    payload.extend_from_slice(&tiff);
-    let len = (payload.len() + 2) as u16;
+    payload.extend_from_slice(tiff);
+    with_app_segment(jpeg, 0xE1, &payload)
+}
+
+fn with_app_segment(jpeg: &[u8], marker: u8, payload: &[u8]) -> Vec<u8> {
+    assert!(jpeg.starts_with(&[0xFF, 0xD8]), "not a JPEG");
+    let len = u16::try_from(payload.len() + 2).expect("a segment holds at most 64 KB");
     let mut out = Vec::with_capacity(jpeg.len() + payload.len() + 4);
-    out.extend_from_slice(&[0xFF, 0xD8, 0xFF, 0xE1]);
+    out.extend_from_slice(&[0xFF, 0xD8, 0xFF, marker]);
     out.extend_from_slice(&len.to_be_bytes());
-    out.extend_from_slice(&payload);
+    out.extend_from_slice(payload);
     out.extend_from_slice(&jpeg[2..]);
     out
 }

@@ -52,6 +52,7 @@ async fn main() -> anyhow::Result<()> {
             label: String::new(),
             rules: Default::default(),
             destination: Default::default(),
+            render: Default::default(),
         },
     )
     .await?;

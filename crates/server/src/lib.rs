@@ -15,6 +15,7 @@ pub mod embedded;
 pub mod links;
 pub mod mirror;
 pub mod publish;
+pub mod render;
 pub mod secret;
 pub mod store;
 pub mod studio;

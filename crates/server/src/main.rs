@@ -17,6 +17,7 @@ use proofline_server::mirror::Mirrors;
 use proofline_server::publish::{
     Destination, PublishReport, PublishRequest, publish, report_skipped,
 };
+use proofline_server::render::{RenderOptions, Watermark, WatermarkPosition};
 use proofline_server::store::ObjectStore;
 
 #[derive(Parser)]
@@ -92,6 +93,8 @@ enum Command {
         listen: SocketAddr,
         #[command(flatten)]
         rules: RulesArgs,
+        #[command(flatten)]
+        watermark: WatermarkArgs,
         #[command(flatten)]
         common: CommonArgs,
     },
@@ -221,6 +224,54 @@ impl RulesArgs {
     }
 }
 
+/// The studio's watermark on the proofs, as flags.
+#[derive(clap::Args)]
+struct WatermarkArgs {
+    /// Text drawn on every proof (not on the grid's thumbs).
+    #[arg(long)]
+    watermark_text: Option<String>,
+    /// A PNG logo drawn on every proof (above the text, if both are given).
+    #[arg(long)]
+    watermark_logo: Option<PathBuf>,
+    /// Where the watermark goes: top-left, top, top-right, left, center, right,
+    /// bottom-left, bottom, bottom-right, or tiled (repeated across the photo).
+    #[arg(long, default_value = "bottom-right")]
+    watermark_position: WatermarkPosition,
+    /// How opaque the watermark is, from 0.0 to 1.0.
+    #[arg(long, default_value_t = 0.5, value_parser = parse_opacity)]
+    watermark_opacity: f32,
+}
+
+impl WatermarkArgs {
+    fn render_options(&self) -> anyhow::Result<RenderOptions> {
+        let logo = match &self.watermark_logo {
+            Some(path) => Some(
+                image::open(path)
+                    .with_context(|| format!("cannot read the watermark logo {}", path.display()))?
+                    .to_rgba8(),
+            ),
+            None => None,
+        };
+        let watermark = (self.watermark_text.is_some() || logo.is_some()).then(|| Watermark {
+            text: self.watermark_text.clone(),
+            logo,
+            position: self.watermark_position,
+            opacity: self.watermark_opacity,
+        });
+        Ok(RenderOptions {
+            watermark,
+            ..RenderOptions::default()
+        })
+    }
+}
+
+fn parse_opacity(s: &str) -> Result<f32, String> {
+    match s.parse::<f32>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("{s:?} is not an opacity from 0.0 to 1.0")),
+    }
+}
+
 fn parse_deadline(s: &str) -> Result<i64, String> {
     proofline_core::proofing::end_of_day(s)
 }
@@ -281,9 +332,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             new,
             listen,
             rules,
+            watermark,
             common,
         } => {
             let rules = rules.rules()?;
+            let render = watermark.render_options()?;
             let destination = match (into, new) {
                 (Some(id), _) => Destination::Into(proofline_core::GalleryId::parse(id)?),
                 (None, true) => Destination::New,
@@ -301,6 +354,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     label,
                     rules,
                     destination,
+                    render,
                 },
             )
             .await;

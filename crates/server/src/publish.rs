@@ -16,17 +16,12 @@
 //! written to the database in one transaction.
 
 use std::collections::{HashMap, HashSet};
-use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use base64::Engine as _;
-use image::codecs::jpeg::JpegEncoder;
-use image::imageops::FilterType;
-use image::{DynamicImage, ImageDecoder as _, ImageReader, RgbImage};
 use indicatif::{ProgressBar, ProgressStyle};
 use proofline_core::manifest::validate_set_name;
 use proofline_core::proofing::SelectionRules;
@@ -39,12 +34,9 @@ use crate::db::{
     Db, DraftTerms, FirstLink, FromFolder, PublishCommit, StoredGallery, StoredImage,
     StoredRendition, Upload,
 };
+use crate::render::{Encoded, RenderOptions, render};
 use crate::store::ObjectStore;
 
-/// Long edge of the grid rendition, in pixels.
-pub const THUMB_EDGE: u32 = 400;
-/// Long edge of the lightbox rendition, in pixels.
-pub const PROOF_EDGE: u32 = 1600;
 /// Photos uploading at once (each is two objects, one after the other).
 const UPLOAD_CONCURRENCY: usize = 4;
 
@@ -74,6 +66,8 @@ pub struct PublishRequest {
     /// rules are only replaced when these are not empty.
     pub rules: SelectionRules,
     pub destination: Destination,
+    /// Rendition sizes and the studio's watermark.
+    pub render: RenderOptions,
 }
 
 /// What was published, and what was left out and why.
@@ -249,7 +243,7 @@ pub async fn publish(
         })
         .await?;
     }
-    let uploaded = upload_new(db, store, &target.id, new).await?;
+    let uploaded = upload_new(db, store, &target.id, new, &request.render).await?;
     skipped.extend(uploaded.skipped);
     let added = uploaded.images.len();
     images.extend(uploaded.images);
@@ -445,6 +439,7 @@ async fn upload_new(
     store: &ObjectStore,
     gallery: &GalleryId,
     photos: Vec<Photo>,
+    options: &RenderOptions,
 ) -> anyhow::Result<Uploaded> {
     let mut out = Uploaded::default();
     if photos.is_empty() {
@@ -469,12 +464,13 @@ async fn upload_new(
     let stop = Arc::new(AtomicBool::new(false));
     let render = {
         let (gallery, stop) = (gallery.clone(), stop.clone());
+        let options = options.clone();
         tokio::task::spawn_blocking(move || {
             photos.into_par_iter().for_each(|photo| {
                 if stop.load(Ordering::Relaxed) {
                     return;
                 }
-                let r = prepare(&photo.path, &gallery, photo.set.clone());
+                let r = prepare(&photo.path, &gallery, photo.set.clone(), &options);
                 // A closed channel means the publish failed: stop.
                 if tx.blocking_send((photo.rel, r)).is_err() {
                     stop.store(true, Ordering::Relaxed);
@@ -750,139 +746,46 @@ fn natural_key(name: &str) -> NaturalKey {
     key
 }
 
-/// Decodes, orients, resizes, encodes and hashes one photo.
-fn prepare(path: &Path, gallery: &GalleryId, set: Option<String>) -> Result<Prepared, String> {
+/// Renders one photo (`crate::render`) and hashes its renditions.
+fn prepare(
+    path: &Path,
+    gallery: &GalleryId,
+    set: Option<String>,
+    options: &RenderOptions,
+) -> Result<Prepared, String> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
     let bytes = std::fs::read(path).map_err(|e| format!("cannot be read ({e})"))?;
-    if bytes.is_empty() {
-        return Err("the file is empty".into());
-    }
-    let reader = ImageReader::new(Cursor::new(&bytes))
-        .with_guessed_format()
-        .map_err(|e| format!("cannot be read ({e})"))?;
-    match reader.format() {
-        Some(image::ImageFormat::Jpeg) if !jpeg_is_complete(&bytes) => {
-            return Err(
-                "is damaged (its picture data stops before the end: the file was cut short)".into(),
-            );
-        }
-        Some(image::ImageFormat::Jpeg | image::ImageFormat::Png) => {}
-        Some(other) => {
-            return Err(format!(
-                "{other:?} files are not supported (use JPEG or PNG)"
-            ));
-        }
-        None => return Err("not a JPEG or PNG image".into()),
-    }
-    let mut decoder = reader
-        .into_decoder()
-        .map_err(|e| format!("is not a readable image ({e})"))?;
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| format!("is damaged ({e})"))?;
-    img.apply_orientation(orientation);
-    let (width, height) = (img.width(), img.height());
-    let rgb = img.to_rgb8();
-    drop(img);
-
-    let proof = fit(&rgb, PROOF_EDGE);
-    let thumb = fit(&proof, THUMB_EDGE);
-    let thumbhash = thumbhash_of(&thumb);
-    let proof_jpeg = jpeg(&proof, 85)?;
-    let thumb_jpeg = jpeg(&thumb, 80)?;
-
+    let rendered = render(&bytes, options)?;
     let id = image_id_of(&bytes);
     let stem = Path::new(&name)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| id.to_string());
-    let rendition = |kind: RenditionKind, img: &RgbImage, data: &[u8]| StoredRendition {
+    let rendition = |kind: RenditionKind, r: &Encoded| StoredRendition {
         object_key: object_key(gallery, &id, kind, &stem),
-        width: img.width(),
-        height: img.height(),
-        bytes: data.len() as u64,
-        sha256: ContentHash::from_digest(&Sha256::digest(data).into()),
+        width: r.width,
+        height: r.height,
+        bytes: r.jpeg.len() as u64,
+        sha256: ContentHash::from_digest(&Sha256::digest(&r.jpeg).into()),
     };
     Ok(Prepared {
         image: StoredImage {
-            thumb: rendition(RenditionKind::Thumb, &thumb, &thumb_jpeg),
-            proof: rendition(RenditionKind::Proof, &proof, &proof_jpeg),
+            thumb: rendition(RenditionKind::Thumb, &rendered.thumb),
+            proof: rendition(RenditionKind::Proof, &rendered.proof),
             id,
             file_name: name,
             alt: stem,
-            width,
-            height,
-            thumbhash,
+            width: rendered.width,
+            height: rendered.height,
+            thumbhash: rendered.thumbhash,
             set,
         },
-        thumb: thumb_jpeg,
-        proof: proof_jpeg,
+        thumb: rendered.thumb.jpeg,
+        proof: rendered.proof.jpeg,
     })
-}
-
-/// Whether a JPEG's segments run to its end-of-image marker. Decoders paint
-/// the missing part of a cut-short file grey rather than fail, so a card pulled
-/// out too early would otherwise be published damaged. Data after the marker
-/// (phones append their own) is fine.
-fn jpeg_is_complete(b: &[u8]) -> bool {
-    if !b.starts_with(&[0xFF, 0xD8]) {
-        return false;
-    }
-    let mut i = 2;
-    loop {
-        // The next marker: 0xFF (possibly repeated as fill), then its code.
-        let Some(at) = next_ff(b, i) else {
-            return false;
-        };
-        i = at;
-        while b.get(i) == Some(&0xFF) {
-            i += 1;
-        }
-        let Some(&marker) = b.get(i) else {
-            return false;
-        };
-        i += 1;
-        match marker {
-            0xD9 => return true,
-            0x00 | 0x01 | 0xD0..=0xD7 => continue,
-            _ => {}
-        }
-        let Some(len) = b
-            .get(i..i + 2)
-            .map(|l| u16::from_be_bytes([l[0], l[1]]) as usize)
-        else {
-            return false;
-        };
-        i += len;
-        if len < 2 || i > b.len() {
-            return false;
-        }
-        if marker == 0xDA {
-            // Entropy-coded data: up to the first 0xFF that is not a stuffed
-            // zero or a restart marker.
-            loop {
-                let Some(at) = next_ff(b, i) else {
-                    return false;
-                };
-                i = at;
-                match b.get(i + 1) {
-                    None => return false,
-                    Some(0x00 | 0xD0..=0xD7) => i += 2,
-                    Some(_) => break,
-                }
-            }
-        }
-    }
-}
-
-/// Where the next 0xFF byte is, from `from` on.
-fn next_ff(b: &[u8], from: usize) -> Option<usize> {
-    let at = b.get(from..)?.iter().position(|&x| x == 0xFF)?;
-    Some(from + at)
 }
 
 /// Where a rendition lives in the store, relative to the store's prefix. The
@@ -890,37 +793,6 @@ fn next_ff(b: &[u8], from: usize) -> Option<usize> {
 /// sense to the studio.
 pub fn object_key(gallery: &GalleryId, image: &ImageId, kind: RenditionKind, stem: &str) -> String {
     format!("galleries/{gallery}/{image}/{}/{stem}.jpg", kind.as_str())
-}
-
-/// Scales down so the long edge is at most `edge`; never scales up.
-fn fit(img: &RgbImage, edge: u32) -> RgbImage {
-    let (w, h) = img.dimensions();
-    let long = w.max(h);
-    if long <= edge {
-        return img.clone();
-    }
-    let scale = edge as f64 / long as f64;
-    let (nw, nh) = (
-        ((w as f64 * scale).round() as u32).max(1),
-        ((h as f64 * scale).round() as u32).max(1),
-    );
-    image::imageops::resize(img, nw, nh, FilterType::Triangle)
-}
-
-fn jpeg(img: &RgbImage, quality: u8) -> Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    JpegEncoder::new_with_quality(&mut out, quality)
-        .encode_image(img)
-        .map_err(|e| format!("could not be encoded ({e})"))?;
-    Ok(out)
-}
-
-fn thumbhash_of(img: &RgbImage) -> String {
-    let small = fit(img, 100);
-    let rgba = DynamicImage::ImageRgb8(small).to_rgba8();
-    let hash =
-        thumbhash::rgba_to_thumb_hash(rgba.width() as usize, rgba.height() as usize, rgba.as_raw());
-    base64::engine::general_purpose::STANDARD.encode(hash)
 }
 
 #[cfg(test)]
@@ -935,35 +807,5 @@ mod tests {
             names,
             ["IMG 1.jpg", "img 2.jpg", "img 2 copy.jpg", "IMG 10.jpg"]
         );
-    }
-
-    #[test]
-    fn a_jpeg_cut_short_is_told_from_a_whole_one() {
-        let whole = proofline_samples::encode(&proofline_samples::Sample {
-            file_name: "a.jpg".into(),
-            width: 300,
-            height: 200,
-            orientation: Some(6),
-            seed: 1,
-        })
-        .unwrap();
-        assert!(jpeg_is_complete(&whole));
-        let mut trailer = whole.clone();
-        trailer.extend_from_slice(b"SEFT phone trailer \xFF\xD8");
-        assert!(
-            jpeg_is_complete(&trailer),
-            "data after the end marker is fine"
-        );
-        for cut in [3, 20, whole.len() / 2, whole.len() - 2] {
-            assert!(!jpeg_is_complete(&whole[..cut]), "cut at {cut}");
-        }
-    }
-
-    #[test]
-    fn fit_scales_the_long_edge_and_never_up() {
-        let img = RgbImage::new(3000, 2000);
-        assert_eq!(fit(&img, 1600).dimensions(), (1600, 1067));
-        let small = RgbImage::new(300, 200);
-        assert_eq!(fit(&small, 400).dimensions(), (300, 200));
     }
 }

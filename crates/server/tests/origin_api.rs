@@ -137,6 +137,7 @@ async fn a_failed_upload_publishes_nothing() {
             label: String::new(),
             rules: Default::default(),
             destination: Default::default(),
+            render: Default::default(),
         },
     )
     .await;

@@ -121,7 +121,7 @@ async fn sub_folders_become_sets_in_folder_order_and_bad_files_are_named() {
     assert!(bad[0].1.contains("not a JPEG or PNG"), "{bad:?}");
     assert_eq!(bad[1].1, "the file is empty");
     assert!(bad[2].1.starts_with("is damaged"), "{bad:?}");
-    assert!(bad[3].1.contains("Gif files are not supported"), "{bad:?}");
+    assert!(bad[3].1.contains("GIF files are not supported"), "{bad:?}");
 
     assert_eq!(report.published, 6);
     assert_eq!((report.added, report.already_published), (6, 0));
@@ -311,6 +311,7 @@ async fn an_interrupted_publish_continues_where_it_stopped(backend: Backend) {
             label: String::new(),
             rules: Default::default(),
             destination: Destination::Auto,
+            render: Default::default(),
         },
     )
     .await

@@ -158,6 +158,7 @@ impl Harness {
                 label: "test".into(),
                 rules: Default::default(),
                 destination,
+                render: Default::default(),
             },
         )
         .await
