@@ -55,8 +55,9 @@ type Waiter = oneshot::Sender<Result<Vec<u8>, Miss>>;
 struct State {
     db: Option<Db>,
     queue: LoadQueue,
-    /// The freshest signed URL of every known rendition.
-    urls: HashMap<ContentHash, (String, i64)>,
+    /// Each rendition's freshest signed URLs with their expiry, in the order to try
+    /// them (CloudFront first, then the store itself, when both are given).
+    urls: HashMap<ContentHash, Vec<(String, i64)>>,
     clock: ServerClock,
     waiters: HashMap<ContentHash, Vec<Waiter>>,
     /// Sizes of stored entries, read once from IndexedDB.
@@ -64,6 +65,19 @@ struct State {
     budget: u64,
     protect: Option<GalleryId>,
     wake: Option<gloo_timers::callback::Timeout>,
+}
+
+impl State {
+    /// The rendition's URLs still usable at server time `now`, in order.
+    fn usable_urls(&self, hash: &ContentHash, now: i64) -> Vec<String> {
+        self.urls
+            .get(hash)
+            .into_iter()
+            .flatten()
+            .filter(|(_, exp)| is_usable(*exp, now, URL_MARGIN_SECS))
+            .map(|(u, _)| u.clone())
+            .collect()
+    }
 }
 
 impl Loader {
@@ -108,8 +122,10 @@ impl Loader {
         for image in &manifest.images {
             for kind in RenditionKind::ALL {
                 let r = image.renditions.get(kind);
-                s.urls
-                    .insert(r.sha256.clone(), (r.url.clone(), r.expires_at));
+                let urls = std::iter::once((r.url.clone(), r.expires_at))
+                    .chain(r.fallbacks.iter().map(|f| (f.url.clone(), f.expires_at)))
+                    .collect();
+                s.urls.insert(r.sha256.clone(), urls);
             }
         }
     }
@@ -146,21 +162,13 @@ impl Loader {
         let rx = {
             let mut s = self.state.borrow_mut();
             let now = s.clock.server_now(now_secs());
-            let usable = s
-                .urls
-                .get(&r.sha256)
-                .is_some_and(|(_, exp)| is_usable(*exp, now, URL_MARGIN_SECS));
-            if !usable {
+            let Some(first) = s.usable_urls(&r.sha256, now).into_iter().next() else {
                 return Err(Miss::NotOffline);
-            }
+            };
             if !crate::gallery_source::is_online() {
                 return Err(Miss::Failed);
             }
-            let host = s
-                .urls
-                .get(&r.sha256)
-                .map(|(u, _)| host_of(u))
-                .unwrap_or_default();
+            let host = host_of(&first);
             s.queue.request(Job {
                 hash: r.sha256.clone(),
                 host,
@@ -210,24 +218,23 @@ impl Loader {
     }
 
     async fn run(&self, job: Job) {
-        let url = self
-            .state
-            .borrow()
-            .urls
-            .get(&job.hash)
-            .map(|(u, _)| u.clone());
-        let fetched = match url {
-            Some(url) => fetch_bytes(&url).await,
-            None => None,
+        let urls = {
+            let s = self.state.borrow();
+            s.usable_urls(&job.hash, s.clock.server_now(now_secs()))
         };
-        // Verify against the size and hash the manifest promised.
-        let verified = fetched.filter(|bytes| {
-            let ok = proofline_core::cache::sha256(bytes) == job.hash;
-            if !ok {
-                leptos::logging::warn!("a downloaded photo did not match its hash; retrying");
+        // Each URL in turn (CloudFront, then the store), until one answers
+        // with the bytes the manifest promised.
+        let mut verified = None;
+        for url in urls {
+            let Some(bytes) = fetch_bytes(&url).await else {
+                continue;
+            };
+            if proofline_core::cache::sha256(&bytes) == job.hash {
+                verified = Some(bytes);
+                break;
             }
-            ok
-        });
+            leptos::logging::warn!("a downloaded photo did not match its hash; retrying");
+        }
         let outcome = if verified.is_some() {
             Outcome::Done
         } else {
