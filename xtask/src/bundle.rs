@@ -8,8 +8,11 @@ use anyhow::{Context as _, bail};
 
 /// Brotli bytes of the app's wasm + JS. Set from the measured 334,412 B
 /// (wasm 325,347 + JS 9,065, release build with wasm-opt) with about 8%
-/// headroom; raise it only with a reason in the commit message.
-const BROTLI_BUDGET: usize = 360_000;
+/// headroom; raise it only with a reason in the commit message. Raised to
+/// 385,000 when share links grew PINs, expiry and revocation (the PIN form,
+/// forgetting a withdrawn gallery) and the studio page learnt to list every
+/// gallery and make and revoke links: 368,167 B measured.
+const BROTLI_BUDGET: usize = 385_000;
 
 /// The wasm and JS of the Trunk build in `dist`, measured; fails over budget.
 pub fn check(dist: &Path) -> anyhow::Result<()> {
