@@ -124,6 +124,9 @@ CREATE INDEX uploads_by_gallery ON uploads(gallery_id);
 "#,
 ];
 
+/// A live link: its gallery, token hash and when it stops opening, if ever.
+pub type LiveLink = (GalleryId, Vec<u8>, Option<i64>);
+
 /// A gallery as stored: what the origin needs to sign a manifest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredGallery {
@@ -461,7 +464,7 @@ impl Db {
 
     /// Every link neither revoked nor expired at `now`: its gallery, token
     /// hash and expiry (the earlier of the link's and the gallery's).
-    pub fn live_links(&self, now: i64) -> anyhow::Result<Vec<(GalleryId, Vec<u8>, Option<i64>)>> {
+    pub fn live_links(&self, now: i64) -> anyhow::Result<Vec<LiveLink>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
             "SELECT l.gallery_id, l.token_hash,

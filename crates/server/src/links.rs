@@ -114,6 +114,14 @@ fn pass_of(pin_hash: &[u8]) -> String {
     )
 }
 
+/// A link's PIN and its wrong-PIN count, as stored.
+struct PinRow {
+    salt: Option<Vec<u8>>,
+    hash: Option<Vec<u8>>,
+    failures: u32,
+    locked_until: Option<i64>,
+}
+
 struct Row {
     token_hash: Vec<u8>,
     revoked_at: Option<i64>,
@@ -329,15 +337,22 @@ impl Db {
     pub fn try_pin(&self, token_hash: &[u8], pin: &str, now: i64) -> anyhow::Result<PinAnswer> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let (salt, hash, failures, locked_until): (
-            Option<Vec<u8>>,
-            Option<Vec<u8>>,
-            u32,
-            Option<i64>,
-        ) = tx.query_row(
+        let PinRow {
+            salt,
+            hash,
+            failures,
+            locked_until,
+        } = tx.query_row(
             "SELECT pin_salt, pin_hash, pin_failures, pin_locked_until FROM links WHERE token_hash = ?1",
             [token_hash],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            |r| {
+                Ok(PinRow {
+                    salt: r.get(0)?,
+                    hash: r.get(1)?,
+                    failures: r.get(2)?,
+                    locked_until: r.get(3)?,
+                })
+            },
         )?;
         let (Some(salt), Some(hash)) = (salt, hash) else {
             anyhow::bail!("this link has no PIN");

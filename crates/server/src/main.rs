@@ -511,9 +511,7 @@ async fn link(command: LinkCommand) -> anyhow::Result<()> {
         LinkCommand::List { gallery, common } => {
             let settings = Settings::resolve(&common, DEFAULT_ORIGIN_LISTEN.parse()?)?;
             let db = Db::open(&settings.db_path())?;
-            let gallery = gallery
-                .map(|g| proofline_core::GalleryId::parse(g))
-                .transpose()?;
+            let gallery = gallery.map(proofline_core::GalleryId::parse).transpose()?;
             let links = db.links(gallery.as_ref())?;
             if links.is_empty() {
                 println!("No share links.");
