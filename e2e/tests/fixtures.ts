@@ -6,7 +6,7 @@
 // server do.
 import { test as base, chromium, BrowserContext } from '@playwright/test';
 import config from '../playwright.config';
-import { ChildProcess, spawn, execFileSync } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,8 @@ export interface Studio {
   origin: string;      // http://127.0.0.1:PORT of the origin
   storeOrigin: string; // http://127.0.0.1:PORT of the object store
   link: string;        // the share link publish printed
+  /** What `proofline publish` printed (stdout, then stderr). */
+  publishLog: string;
   server: ChildProcess;
   store: ChildProcess;
   /** SIGKILL the origin process, as a crash would. */
@@ -121,6 +123,7 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio &
     storeOrigin,
     link: '',
     studioLink: '',
+    publishLog: '',
     gallery: '',
     token: '',
     cli: (args: string[]) => execFileSync(bin, [...args, '--data-dir', data], { encoding: 'utf8' }),
@@ -138,7 +141,10 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio &
       rmSync(data, { recursive: true, force: true });
     },
   };
-  const out = execFileSync(bin, ['publish', samples, '--title', 'Sample wedding', ...(options.publishArgs ?? []), ...common], { encoding: 'utf8' });
+  const published = spawnSync(bin, ['publish', samples, '--title', 'Sample wedding', ...(options.publishArgs ?? []), ...common], { encoding: 'utf8' });
+  if (published.status !== 0) throw new Error(`publish failed:\n${published.stderr}`);
+  const out = published.stdout;
+  studio.publishLog = published.stdout + published.stderr;
   const link = out.match(/^Share link: (\S+)$/m)?.[1];
   if (!link) throw new Error(`publish printed no share link:\n${out}`);
   studio.link = link;

@@ -1,7 +1,7 @@
 //! Which photos the grid shows: all, favourites, selected, or commented on.
 
 use leptos::prelude::*;
-use proofline_core::ImageId;
+use proofline_core::{ImageId, Manifest};
 use proofline_core::proofing::Choices;
 
 use crate::outbox::Outbox;
@@ -55,4 +55,46 @@ pub fn Filters(filter: RwSignal<Filter>, images: Vec<ImageId>) -> impl IntoView 
             {button(Filter::Commented, "Commented")}
         </nav>
     }
+}
+
+/// The gallery's sets (its sub-folders), to show one at a time; nothing when
+/// the gallery has none.
+#[component]
+pub fn SetPicker(set: RwSignal<Option<String>>, manifest: StoredValue<Manifest>) -> impl IntoView {
+    let sets: Vec<(String, usize)> = manifest.with_value(|m| {
+        let mut sets: Vec<(String, usize)> = Vec::new();
+        for name in m.images.iter().filter_map(|i| i.set.as_ref()) {
+            match sets.iter_mut().find(|(n, _)| n == name) {
+                Some((_, count)) => *count += 1,
+                None => sets.push((name.clone(), 1)),
+            }
+        }
+        sets
+    });
+    let total = manifest.with_value(|m| m.images.len());
+    let button = move |choice: Option<String>, label: String, count: usize| {
+        let pressed = choice.clone();
+        view! {
+            <button
+                type="button"
+                aria-pressed=move || (set.with(|s| *s == pressed)).to_string()
+                on:click=move |_| set.set(choice.clone())
+            >
+                {label}
+                " "
+                <span class="filter-count">{count}</span>
+            </button>
+        }
+    };
+    (!sets.is_empty()).then(|| {
+        view! {
+            <nav class="filters sets" aria-label="Sets">
+                {button(None, "Every set".into(), total)}
+                {sets
+                    .into_iter()
+                    .map(|(name, n)| button(Some(name.clone()), name, n))
+                    .collect_view()}
+            </nav>
+        }
+    })
 }

@@ -41,6 +41,8 @@ pub fn Grid(
     base: Route,
     from_grid: RwSignal<bool>,
     filter: RwSignal<Filter>,
+    /// The set (sub-folder) to show, or every photo.
+    set: RwSignal<Option<String>>,
     /// Set by the lightbox when it closes: the photo to bring back into view.
     reveal: RwSignal<Option<ImageId>>,
 ) -> impl IntoView {
@@ -54,19 +56,23 @@ pub fn Grid(
         (m.images.len(), StoredValue::new(aspects))
     });
 
-    // Manifest indices of the photos the filter admits, ascending.
-    let shown = Memo::new(move |_| match filter.get() {
-        Filter::All => (0..total).collect::<Vec<usize>>(),
-        f => outbox.view.with(|v| {
+    // Manifest indices of the photos the filter and set admit, ascending.
+    let shown = Memo::new(move |_| match (filter.get(), set.get()) {
+        (Filter::All, None) => (0..total).collect::<Vec<usize>>(),
+        (f, set) => {
+            let in_set = |i: &proofline_core::Image| set.is_none() || i.set == set;
+            let admits = |i: &proofline_core::Image| {
+                f == Filter::All || outbox.view.with(|v| f.admits(v, &i.id))
+            };
             manifest.with_value(|m| {
                 m.images
                     .iter()
                     .enumerate()
-                    .filter(|(_, i)| f.admits(v, &i.id))
+                    .filter(|(_, i)| in_set(i) && admits(i))
                     .map(|(k, _)| k)
                     .collect()
             })
-        }),
+        }
     });
     let width = RwSignal::new(0.0_f64);
     let layout = Memo::new(move |_| {

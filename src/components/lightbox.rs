@@ -261,7 +261,10 @@ pub fn Lightbox(
                 }
             }}
             </div>
-            <p class="caption">{current.alt.clone()} " · " {position}</p>
+            <p class="caption">
+                {current.set.clone().map(|s| format!("{s} · "))}
+                {current.alt.clone()} " · " {position}
+            </p>
             <div class="lightbox-choices">
                 <ChoiceButton toggle=Toggle::Favourite image=current.id.clone() alt=current.alt.clone() />
                 <ChoiceButton toggle=Toggle::Select image=current.id.clone() alt=current.alt.clone() />

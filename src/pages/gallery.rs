@@ -19,7 +19,7 @@ use proofline_core::route::{Route, ShareToken};
 use proofline_core::{GalleryId, Manifest};
 
 use crate::api::LoadError;
-use crate::components::filters::{Filter, Filters};
+use crate::components::filters::{Filter, Filters, SetPicker};
 use crate::components::grid::Grid;
 use crate::components::lightbox::Lightbox;
 use crate::components::message::Message;
@@ -256,6 +256,7 @@ pub fn GalleryPage(
     };
     let full = loader.storage_full;
     let filter = RwSignal::new(Filter::All);
+    let set = RwSignal::new(None::<String>);
     view! {
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading your gallery…"</p> }>
             {move || {
@@ -289,9 +290,10 @@ pub fn GalleryPage(
                                     </Show>
                                     <SaveOffline manifest=m />
                                     <OutboxBadge online />
+                                    <SetPicker set manifest=m />
                                     <Filters filter images=ids />
                                 </header>
-                                <Grid manifest=m base=base.clone() from_grid filter reveal />
+                                <Grid manifest=m base=base.clone() from_grid filter set reveal />
                                 <SelectionBar manifest=m />
                                 </div>
                                 {move || {
