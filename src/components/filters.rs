@@ -1,8 +1,8 @@
 //! Which photos the grid shows: all, favourites, selected, or commented on.
 
 use leptos::prelude::*;
-use proofline_core::{ImageId, Manifest};
 use proofline_core::proofing::Choices;
+use proofline_core::{ImageId, Manifest};
 
 use crate::outbox::Outbox;
 
