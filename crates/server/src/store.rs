@@ -17,6 +17,7 @@ use aws_sdk_s3::types::{CorsConfiguration, CorsRule};
 use proofline_core::Fallback;
 use proofline_core::expiry::SigningWindow;
 
+use crate::cloudfront::CustomPolicy;
 use crate::config::{CloudFrontSettings, StoreSettings};
 
 /// A connected bucket (and key prefix).
@@ -39,6 +40,8 @@ pub struct ObjectStore {
 enum Signer {
     S3,
     CloudFront,
+    /// The query of a gallery's custom policy (keyed by the gallery's folder).
+    CloudFrontScope,
 }
 
 /// URLs already signed in the newest signing window. A window's URLs are
@@ -294,21 +297,48 @@ impl ObjectStore {
         }
     }
 
-    /// A CloudFront signed URL (canned policy) for `key`, valid until the
-    /// window's `expires_at`; `None` without a distribution. A canned policy
-    /// has no start time, and RSA PKCS#1 v1.5 signatures are deterministic,
-    /// so the URL is identical for the whole window, like the presigned one.
+    /// A CloudFront signed URL for `key`, valid until the window's
+    /// `expires_at`; `None` without a distribution.
+    ///
+    /// A gallery's objects (`galleries/{g}/...`) share one custom policy per
+    /// window whose resource is `galleries/{g}/*`: one RSA signature per
+    /// gallery and window (about 2.5 ms) instead of one per URL (a
+    /// 10,000-photo gallery would take 50 s to sign), and every URL of the
+    /// gallery carries the same query, which compresses well. Other keys
+    /// (`doctor`'s test object) get a canned policy. Either way the URL is
+    /// identical for the whole window, like the presigned one (no start time;
+    /// RSA PKCS#1 v1.5 signatures are deterministic).
     pub fn cloudfront_get(&self, key: &str, window: SigningWindow) -> Option<String> {
         let cf = self.cloudfront.as_ref()?;
+        let scope = gallery_scope(key).map(|s| self.key(s));
         let key = self.key(key);
-        let cache_key = (Signer::CloudFront, key.clone(), window.expires_at);
-        if let Some(url) = self.cached(&cache_key, window) {
-            return Some(url);
-        }
-        let resource = format!("{}/{}", cf.base_url, encode_key(&key));
-        let url = cf.signer.canned_url(&resource, window.expires_at);
-        self.remember(cache_key, window, &url);
-        Some(url)
+        let url = format!("{}/{}", cf.base_url, encode_key(&key));
+        let Some(scope) = scope else {
+            let cache_key = (Signer::CloudFront, key.clone(), window.expires_at);
+            if let Some(url) = self.cached(&cache_key, window) {
+                return Some(url);
+            }
+            let signed = cf.signer.canned_url(&url, window.expires_at);
+            self.remember(cache_key, window, &signed);
+            return Some(signed);
+        };
+        let cache_key = (Signer::CloudFrontScope, scope.clone(), window.expires_at);
+        let query = match self.cached(&cache_key, window) {
+            Some(query) => query,
+            None => {
+                let policy = CustomPolicy {
+                    resource: format!("{}/{}*", cf.base_url, encode_key(&scope)),
+                    date_less_than: window.expires_at,
+                    date_greater_than: None,
+                    ip_address: None,
+                };
+                let signed = cf.signer.custom_url("", &policy);
+                let query = signed.trim_start_matches('?').to_owned();
+                self.remember(cache_key, window, &query);
+                query
+            }
+        };
+        Some(format!("{url}?{query}"))
     }
 
     /// A URL signed earlier in this very window (a request at a window's
@@ -508,6 +538,14 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
 /// An object key as a URL path: every byte but unreserved characters and `/`
 /// percent-encoded, as S3 and CloudFront expect (`café #1.jpg` ->
 /// `caf%C3%A9%20%231.jpg`).
+/// `galleries/{g}/` for a key (relative to the store's prefix) inside a
+/// gallery's folder.
+fn gallery_scope(key: &str) -> Option<&str> {
+    let gallery = key.strip_prefix("galleries/")?;
+    let end = gallery.find('/').filter(|&n| n > 0)?;
+    Some(&key[.."galleries/".len() + end + 1])
+}
+
 pub fn encode_key(key: &str) -> String {
     let mut out = String::with_capacity(key.len());
     for b in key.bytes() {
@@ -523,6 +561,26 @@ pub fn encode_key(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_gallery_scope_is_its_folder_and_nothing_else_has_one() {
+        assert_eq!(
+            gallery_scope("galleries/g1/abc/thumb/a.jpg"),
+            Some("galleries/g1/")
+        );
+        assert_eq!(
+            gallery_scope("galleries/g1/mirror/x.json"),
+            Some("galleries/g1/")
+        );
+        for key in [
+            "proofline-doctor/x",
+            "galleries//a.jpg",
+            "galleries/g1",
+            "my-galleries/g1/a.jpg",
+        ] {
+            assert_eq!(gallery_scope(key), None, "{key}");
+        }
+    }
 
     #[test]
     fn keys_are_encoded_as_url_paths() {

@@ -1,7 +1,8 @@
 //! With a CloudFront distribution configured, every rendition in the origin's
-//! manifest and in the manifest mirror reads from CloudFront first (a canned
-//! signed URL, checked here against the key pair's public key) and from the
-//! store straight as the fallback (fetched here for real, embedded store).
+//! manifest and in the manifest mirror reads from CloudFront first (signed with
+//! one custom policy per gallery and window, over `galleries/{g}/*`, checked
+//! here against the key pair's public key) and from the store straight as the
+//! fallback (fetched here for real, embedded store).
 
 mod common;
 
@@ -11,7 +12,6 @@ use proofline_core::expiry::{
 };
 use proofline_core::{Manifest, Rendition};
 use proofline_server::api::SigningPolicy;
-use proofline_server::cloudfront::canned_policy;
 use proofline_server::config::CloudFrontSettings;
 use rsa::pkcs1v15::{Signature, VerifyingKey};
 use rsa::pkcs8::DecodePublicKey as _;
@@ -51,19 +51,30 @@ async fn check_rendition(h: &Harness, r: &Rendition, expires_at: i64) {
         query(&r.url, "Key-Pair-Id"),
         cloudfront_fixture("key_pair_id")
     );
-    let expires: i64 = query(&r.url, "Expires").parse().unwrap();
-    assert_eq!(expires, expires_at, "Expires is the window's end");
+    let policy = cloudfront_base64_decode(&query(&r.url, "Policy")).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&policy).unwrap();
+    let statement = &json["Statement"][0];
+    let scope = statement["Resource"].as_str().unwrap();
+    assert!(
+        scope.starts_with(&format!("{DOMAIN}/galleries/")) && scope.ends_with("/*"),
+        "one policy for the gallery's folder: {scope}"
+    );
+    assert!(
+        resource.starts_with(scope.trim_end_matches('*')),
+        "{resource} in {scope}"
+    );
+    assert_eq!(
+        statement["Condition"]["DateLessThan"]["AWS:EpochTime"], expires_at,
+        "valid until the window's end"
+    );
     assert_eq!(r.expires_at, expires_at);
     let signature = cloudfront_base64_decode(&query(&r.url, "Signature")).unwrap();
     verifier
-        .verify(
-            canned_policy(resource, expires).as_bytes(),
-            &Signature::try_from(signature.as_slice()).unwrap(),
-        )
+        .verify(&policy, &Signature::try_from(signature.as_slice()).unwrap())
         .expect("the signature verifies with the key pair's public key");
     // The client judges the URL's life as CloudFront will.
     let validity = url_validity(&r.url).unwrap();
-    assert_eq!(validity.scheme, SignatureScheme::CloudFrontCanned);
+    assert_eq!(validity.scheme, SignatureScheme::CloudFrontCustom);
     assert_eq!(validity.expires_at, expires_at);
 
     assert_eq!(r.fallbacks.len(), 1, "exactly one fallback: S3");
@@ -101,6 +112,14 @@ async fn manifest_urls_go_through_cloudfront_with_the_store_as_fallback() {
             check_rendition(&h, r, window.expires_at).await;
         }
     }
+    // One signature for the whole gallery: every URL carries the same query.
+    let queries: std::collections::HashSet<&str> = manifest
+        .images
+        .iter()
+        .flat_map(|i| [&i.renditions.thumb.url, &i.renditions.proof.url])
+        .map(|u| u.split_once('?').unwrap().1)
+        .collect();
+    assert_eq!(queries.len(), 1);
 
     // Identical within a window: the same URLs, signature included.
     let again = h.manifest(&report).await;
