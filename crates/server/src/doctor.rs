@@ -31,7 +31,6 @@ use hyper_util::rt::TokioExecutor;
 use proofline_core::expiry::signing_window;
 
 use crate::config::{Settings, StoreKind};
-use crate::embedded::EmbeddedStore;
 use crate::store::ObjectStore;
 
 /// Which check a line of the report is about.
@@ -145,15 +144,7 @@ impl fmt::Display for Report {
 /// rule. Errors only when the checks cannot even start (the embedded store
 /// cannot be started, the store client cannot be made).
 pub async fn run(settings: &Settings, fix: bool) -> anyhow::Result<Report> {
-    let temporary = match settings.store.kind {
-        StoreKind::Embedded { listen } if tokio::net::TcpStream::connect(listen).await.is_err() => {
-            Some(EmbeddedStore::start(&settings.data_dir, listen, &[settings.app_origin()]).await?)
-        }
-        _ => None,
-    };
-    let store = ObjectStore::connect(&settings.store)
-        .await?
-        .with_cloudfront(settings.cloudfront.clone());
+    let (store, temporary) = crate::embedded::open_store(settings).await?;
     let mut report = Doctor {
         settings,
         store: &store,

@@ -159,3 +159,23 @@ async fn handle(State(s3): State<S3Service>, req: Request) -> Response {
         }
     }
 }
+
+/// The configured object store, with CloudFront's URLs when configured; the
+/// embedded one is started for the duration of a command (`publish`,
+/// `link revoke`, `doctor`) when nothing serves it.
+pub async fn open_store(
+    settings: &crate::config::Settings,
+) -> anyhow::Result<(crate::store::ObjectStore, Option<EmbeddedStore>)> {
+    let temporary = match settings.store.kind {
+        crate::config::StoreKind::Embedded { listen }
+            if tokio::net::TcpStream::connect(listen).await.is_err() =>
+        {
+            Some(EmbeddedStore::start(&settings.data_dir, listen, &[settings.app_origin()]).await?)
+        }
+        _ => None,
+    };
+    let store = crate::store::ObjectStore::connect(&settings.store)
+        .await?
+        .with_cloudfront(settings.cloudfront.clone());
+    Ok((store, temporary))
+}

@@ -343,7 +343,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 (None, false) => Destination::Auto,
             };
             let settings = Settings::resolve(&common, listen)?;
-            let (store, temporary) = open_store(&settings).await?;
+            let (store, temporary) = proofline_server::embedded::open_store(&settings).await?;
             let db = Db::open(&settings.db_path())?;
             let result = publish(
                 &db,
@@ -551,7 +551,7 @@ async fn link(command: LinkCommand) -> anyhow::Result<()> {
             // Its manifest mirror goes too, so the store does not keep
             // serving the gallery to that link while the origin is down.
             let result = async {
-                let (store, temporary) = open_store(&settings).await?;
+                let (store, temporary) = proofline_server::embedded::open_store(&settings).await?;
                 let r = Mirrors::default()
                     .delete(&store, &link.gallery, &link.token_hash)
                     .await;
@@ -585,22 +585,6 @@ fn describe(link: &Link) -> String {
         ));
     }
     out
-}
-
-/// The configured object store; the embedded one is started for the
-/// duration of the command when nothing serves it.
-async fn open_store(settings: &Settings) -> anyhow::Result<(ObjectStore, Option<EmbeddedStore>)> {
-    let temporary = match settings.store.kind {
-        StoreKind::Embedded { listen } if !reachable(listen).await => {
-            Some(EmbeddedStore::start(&settings.data_dir, listen, &[settings.app_origin()]).await?)
-        }
-        _ => None,
-    };
-    // With CloudFront's URLs too: `publish` writes the first mirror.
-    let store = ObjectStore::connect(&settings.store)
-        .await?
-        .with_cloudfront(settings.cloudfront.clone());
-    Ok((store, temporary))
 }
 
 /// What a publish did, for the terminal: the share link of a new gallery,
@@ -761,10 +745,6 @@ async fn refresh_mirrors(state: AppState) {
         let next = window - now.rem_euclid(window);
         tokio::time::sleep(std::time::Duration::from_secs(next as u64 + 1)).await;
     }
-}
-
-async fn reachable(addr: SocketAddr) -> bool {
-    tokio::net::TcpStream::connect(addr).await.is_ok()
 }
 
 /// Ctrl-C or SIGTERM.
