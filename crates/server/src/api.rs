@@ -122,8 +122,10 @@ pub fn router(state: AppState, client_dir: Option<PathBuf>) -> axum::Router {
                 ]),
         )
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .with_state(state);
-    let app = axum::Router::new().nest("/api", api);
+        .with_state(state.clone());
+    let app = axum::Router::new()
+        .nest("/api", api)
+        .merge(crate::health::routes().with_state(state));
     let app = match client_dir {
         Some(dir) => {
             let index = dir.join("index.html");
@@ -143,18 +145,20 @@ pub fn router(state: AppState, client_dir: Option<PathBuf>) -> axum::Router {
     let app = app.layer(CompressionLayer::new().quality(CompressionLevel::Fastest));
     // Pages are never framed, types never sniffed, and no address (share links
     // carry the gallery id) is sent to the object store as a Referer.
-    app.layer(SetResponseHeaderLayer::overriding(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    ))
-    .layer(SetResponseHeaderLayer::overriding(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    ))
-    .layer(SetResponseHeaderLayer::overriding(
-        header::X_FRAME_OPTIONS,
-        HeaderValue::from_static("DENY"),
-    ))
+    let app = app
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ));
+    crate::health::traced(app)
 }
 
 /// An error the API answers with: a status and a JSON body a client can show.

@@ -9,15 +9,15 @@
 
 use std::collections::BTreeSet;
 
+use crate::args;
+use crate::db::{Db, StoredGallery, terms};
+use crate::sql::Conn;
 use anyhow::Context as _;
 use proofline_core::proofing::{
     Choices, ChoicesReply, LinkReport, Op, OpError, OpReceipt, Outcome, Policy, SelectionRules,
     StudioReport, Verdict, day_label, receipt_id,
 };
 use proofline_core::{GalleryId, ImageId};
-use rusqlite::{OptionalExtension as _, TransactionBehavior, params};
-
-use crate::db::{Db, StoredGallery, terms};
 
 /// One entry of a batch as read from the request: an op, or why it is not one
 /// (with its `op_id` when that much could be read).
@@ -34,7 +34,7 @@ pub struct LinkChoices {
 impl Db {
     /// The gallery's rules, lock and image ids; `None` if there is no such gallery.
     pub fn policy(&self, gallery: &GalleryId) -> anyhow::Result<Option<Policy>> {
-        policy(&self.conn(), gallery)
+        self.read(|c| policy(c, gallery))
     }
 
     /// Applies a batch for one link: every new, admissible op is stored once and
@@ -47,111 +47,109 @@ impl Db {
         batch: Vec<Incoming>,
         now_ms: u64,
     ) -> anyhow::Result<ChoicesReply> {
-        let mut conn = self.conn();
-        // IMMEDIATE: take the write lock first, so the rule check and the
-        // insert see the same state even with another process writing.
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let policy = policy(&tx, gallery)?.context("the gallery disappeared")?;
-        let mut state = link_choices(&tx, gallery, link)?;
-        let received_at = (now_ms / 1000) as i64;
-        let mut receipts = Vec::with_capacity(batch.len());
-        for entry in batch {
-            let op = match entry {
-                Ok(op) if op.gallery != *gallery => {
-                    receipts.push(OpReceipt {
-                        op_id: Some(op.id.as_str().to_owned()),
-                        outcome: Outcome::Invalid {
-                            message: OpError::WrongGallery {
-                                found: op.gallery.to_string(),
-                                expected: gallery.to_string(),
-                            }
-                            .to_string(),
-                        },
-                    });
+        // One link's batches take turns (on PostgreSQL, across origins): the
+        // rule check and the inserts see the same state. The unique op id per
+        // gallery is the database's own guarantee underneath.
+        let scope = format!("ops {gallery} {}", hex::encode(link));
+        self.write(&scope, |tx| {
+            let policy = policy(tx, gallery)?.context("the gallery disappeared")?;
+            let mut state = link_choices(tx, gallery, link)?;
+            let received_at = (now_ms / 1000) as i64;
+            let mut receipts = Vec::with_capacity(batch.len());
+            for entry in batch {
+                let op = match entry {
+                    Ok(op) if op.gallery != *gallery => {
+                        receipts.push(OpReceipt {
+                            op_id: Some(op.id.as_str().to_owned()),
+                            outcome: Outcome::Invalid {
+                                message: OpError::WrongGallery {
+                                    found: op.gallery.to_string(),
+                                    expected: gallery.to_string(),
+                                }
+                                .to_string(),
+                            },
+                        });
+                        continue;
+                    }
+                    Ok(op) => op,
+                    Err((op_id, e)) => {
+                        receipts.push(OpReceipt {
+                            op_id,
+                            outcome: Outcome::Invalid {
+                                message: e.to_string(),
+                            },
+                        });
+                        continue;
+                    }
+                };
+                let op_id = Some(op.id.as_str().to_owned());
+                if let Some(outcome) = earlier(tx, gallery, &op)? {
+                    receipts.push(OpReceipt { op_id, outcome });
                     continue;
                 }
-                Ok(op) => op,
-                Err((op_id, e)) => {
+                if let Err(refusal) = policy.check(&state, &op, now_ms) {
                     receipts.push(OpReceipt {
                         op_id,
-                        outcome: Outcome::Invalid {
-                            message: e.to_string(),
+                        outcome: Outcome::Refused {
+                            message: refusal.to_string(),
+                            refusal,
                         },
                     });
                     continue;
                 }
-            };
-            let op_id = Some(op.id.as_str().to_owned());
-            let earlier: Option<(String, i64)> = tx
-                .query_row(
-                    "SELECT receipt, received_at FROM ops WHERE gallery_id = ?1 AND op_id = ?2",
-                    params![gallery.as_str(), op.id.as_str()],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            if let Some((receipt, received_at)) = earlier {
+                let inserted = tx.query_opt(
+                    "INSERT INTO ops (gallery_id, link_hash, op_id, device_id, hlc_wall, hlc_counter, body, receipt, received_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '', ?8)
+                     ON CONFLICT (gallery_id, op_id) DO NOTHING
+                     RETURNING seq",
+                    args![
+                        gallery.as_str(),
+                        link,
+                        op.id.as_str(),
+                        op.device.as_str(),
+                        op.hlc.wall_ms,
+                        op.hlc.counter,
+                        serde_json::to_string(&op)?,
+                        received_at
+                    ],
+                )?;
+                let Some(row) = inserted else {
+                    // Stored meanwhile under another link's turn: the same
+                    // op id, so it is that op's first receipt that counts.
+                    let outcome = earlier(tx, gallery, &op)?
+                        .context("an op both conflicts and is missing")?;
+                    receipts.push(OpReceipt { op_id, outcome });
+                    continue;
+                };
+                let seq: i64 = row.get(0)?;
+                let receipt = receipt_id(gallery, &op.id, seq as u64);
+                tx.execute(
+                    "UPDATE ops SET receipt = ?1 WHERE seq = ?2",
+                    args![receipt, seq],
+                )?;
+                state.apply(&op);
                 receipts.push(OpReceipt {
                     op_id,
-                    outcome: Outcome::Duplicate {
+                    outcome: Outcome::Applied {
                         receipt,
                         received_at,
                     },
                 });
-                continue;
             }
-            if let Err(refusal) = policy.check(&state, &op, now_ms) {
-                receipts.push(OpReceipt {
-                    op_id,
-                    outcome: Outcome::Refused {
-                        message: refusal.to_string(),
-                        refusal,
-                    },
-                });
-                continue;
+            if receipts
+                .iter()
+                .any(|r| matches!(r.outcome, Outcome::Applied { .. }))
+            {
+                tx.execute(
+                    "INSERT INTO link_state (gallery_id, link_hash, choices) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (gallery_id, link_hash) DO UPDATE SET choices = excluded.choices",
+                    args![gallery.as_str(), link, serde_json::to_string(&state)?],
+                )?;
             }
-            tx.execute(
-                "INSERT INTO ops (gallery_id, link_hash, op_id, device_id, hlc_wall, hlc_counter, body, receipt, received_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '', ?8)",
-                params![
-                    gallery.as_str(),
-                    link,
-                    op.id.as_str(),
-                    op.device.as_str(),
-                    op.hlc.wall_ms as i64,
-                    op.hlc.counter,
-                    serde_json::to_string(&op)?,
-                    received_at
-                ],
-            )?;
-            let seq = tx.last_insert_rowid();
-            let receipt = receipt_id(gallery, &op.id, seq as u64);
-            tx.execute(
-                "UPDATE ops SET receipt = ?1 WHERE seq = ?2",
-                params![receipt, seq],
-            )?;
-            state.apply(&op);
-            receipts.push(OpReceipt {
-                op_id,
-                outcome: Outcome::Applied {
-                    receipt,
-                    received_at,
-                },
-            });
-        }
-        if receipts
-            .iter()
-            .any(|r| matches!(r.outcome, Outcome::Applied { .. }))
-        {
-            tx.execute(
-                "INSERT INTO link_state (gallery_id, link_hash, choices) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (gallery_id, link_hash) DO UPDATE SET choices = excluded.choices",
-                params![gallery.as_str(), link, serde_json::to_string(&state)?],
-            )?;
-        }
-        let mut reply = reply(&tx, gallery, link, state, received_at)?;
-        tx.commit()?;
-        reply.receipts = receipts;
-        Ok(reply)
+            let mut reply = reply(tx, gallery, link, state, received_at)?;
+            reply.receipts = receipts;
+            Ok(reply)
+        })
     }
 
     /// Everything the studio holds for one link.
@@ -161,44 +159,50 @@ impl Db {
         link: &[u8],
         now: i64,
     ) -> anyhow::Result<ChoicesReply> {
-        let conn = self.conn();
-        let state = link_choices(&conn, gallery, link)?;
-        reply(&conn, gallery, link, state, now)
+        self.read(|c| {
+            let state = link_choices(c, gallery, link)?;
+            reply(c, gallery, link, state, now)
+        })
     }
 
     /// Every link of a gallery with its choices, oldest link first.
     pub fn gallery_choices(&self, gallery: &GalleryId) -> anyhow::Result<Vec<LinkChoices>> {
         let links = self.links(Some(gallery))?;
-        let conn = self.conn();
-        links
-            .into_iter()
-            .map(|link| {
-                Ok(LinkChoices {
-                    choices: link_choices(&conn, gallery, &link.token_hash)?,
-                    op_count: op_count(&conn, gallery, &link.token_hash)?,
-                    link,
+        self.read(|c| {
+            links
+                .into_iter()
+                .map(|link| {
+                    Ok(LinkChoices {
+                        choices: link_choices(c, gallery, &link.token_hash)?,
+                        op_count: op_count(c, gallery, &link.token_hash)?,
+                        link,
+                    })
                 })
-            })
-            .collect()
+                .collect()
+        })
     }
 
     /// Sets the studio's selection rules; `false` if there is no such gallery.
     pub fn set_rules(&self, gallery: &GalleryId, rules: &SelectionRules) -> anyhow::Result<bool> {
         rules.validate().map_err(anyhow::Error::msg)?;
-        let n = self.conn().execute(
-            "UPDATE galleries SET min_select = ?2, max_select = ?3, deadline = ?4 WHERE id = ?1",
-            params![gallery.as_str(), rules.min, rules.max, rules.deadline],
-        )?;
+        let n = self.write(gallery.as_str(), |c| {
+            c.execute(
+                "UPDATE galleries SET min_select = ?2, max_select = ?3, deadline = ?4 WHERE id = ?1",
+                args![gallery.as_str(), rules.min, rules.max, rules.deadline],
+            )
+        })?;
         Ok(n == 1)
     }
 
     /// Gives the gallery a new studio token (the old one stops working);
     /// `false` if there is no such gallery.
     pub fn set_studio_token(&self, gallery: &GalleryId, hash: &[u8; 32]) -> anyhow::Result<bool> {
-        let n = self.conn().execute(
-            "UPDATE galleries SET studio_token_hash = ?2 WHERE id = ?1",
-            params![gallery.as_str(), &hash[..]],
-        )?;
+        let n = self.write(gallery.as_str(), |c| {
+            c.execute(
+                "UPDATE galleries SET studio_token_hash = ?2 WHERE id = ?1",
+                args![gallery.as_str(), hash],
+            )
+        })?;
         Ok(n == 1)
     }
 
@@ -208,35 +212,40 @@ impl Db {
         &self,
         gallery: &GalleryId,
     ) -> anyhow::Result<Option<Option<Vec<u8>>>> {
-        Ok(self
-            .conn()
-            .query_row(
+        self.read(|c| {
+            c.query_opt(
                 "SELECT studio_token_hash FROM galleries WHERE id = ?1",
-                [gallery.as_str()],
-                |r| r.get(0),
-            )
-            .optional()?)
+                args![gallery.as_str()],
+            )?
+            .map(|r| r.get(0))
+            .transpose()
+        })
     }
 
     /// Locks (final: customers' changes are refused from now on) or unlocks a
     /// gallery; `false` if there is no such gallery.
     pub fn set_locked(&self, gallery: &GalleryId, at: Option<i64>) -> anyhow::Result<bool> {
-        let n = self.conn().execute(
-            "UPDATE galleries SET locked_at = ?2 WHERE id = ?1",
-            params![gallery.as_str(), at],
-        )?;
+        let n = self.write(gallery.as_str(), |c| {
+            c.execute(
+                "UPDATE galleries SET locked_at = ?2 WHERE id = ?1",
+                args![gallery.as_str(), at],
+            )
+        })?;
         Ok(n == 1)
     }
 }
 
-fn policy(conn: &rusqlite::Connection, gallery: &GalleryId) -> anyhow::Result<Option<Policy>> {
-    let Some(terms) = terms(conn, gallery)? else {
+fn policy(c: &mut Conn<'_>, gallery: &GalleryId) -> anyhow::Result<Option<Policy>> {
+    let Some(terms) = terms(c, gallery)? else {
         return Ok(None);
     };
-    let mut stmt = conn.prepare_cached("SELECT image_id FROM images WHERE gallery_id = ?1")?;
-    let images = stmt
-        .query_map([gallery.as_str()], |r| r.get::<_, String>(0))?
-        .map(|id| Ok(ImageId::parse(id?)?))
+    let images = c
+        .query(
+            "SELECT image_id FROM images WHERE gallery_id = ?1",
+            args![gallery.as_str()],
+        )?
+        .iter()
+        .map(|r| Ok(ImageId::parse(r.get::<String>(0)?)?))
         .collect::<anyhow::Result<BTreeSet<_>>>()?;
     Ok(Some(Policy {
         rules: terms.rules,
@@ -245,63 +254,70 @@ fn policy(conn: &rusqlite::Connection, gallery: &GalleryId) -> anyhow::Result<Op
     }))
 }
 
-fn link_choices(
-    conn: &rusqlite::Connection,
-    gallery: &GalleryId,
-    link: &[u8],
-) -> anyhow::Result<Choices> {
-    let kept: Option<String> = conn
-        .query_row(
-            "SELECT choices FROM link_state WHERE gallery_id = ?1 AND link_hash = ?2",
-            params![gallery.as_str(), link],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if let Some(json) = kept {
-        return serde_json::from_str(&json)
+/// The first receipt of an op stored before, if it was.
+fn earlier(c: &mut Conn<'_>, gallery: &GalleryId, op: &Op) -> anyhow::Result<Option<Outcome>> {
+    let Some(r) = c.query_opt(
+        "SELECT receipt, received_at FROM ops WHERE gallery_id = ?1 AND op_id = ?2",
+        args![gallery.as_str(), op.id.as_str()],
+    )?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(Outcome::Duplicate {
+        receipt: r.get(0)?,
+        received_at: r.get(1)?,
+    }))
+}
+
+fn link_choices(c: &mut Conn<'_>, gallery: &GalleryId, link: &[u8]) -> anyhow::Result<Choices> {
+    let kept = c.query_opt(
+        "SELECT choices FROM link_state WHERE gallery_id = ?1 AND link_hash = ?2",
+        args![gallery.as_str(), link],
+    )?;
+    if let Some(r) = kept {
+        return serde_json::from_str(&r.get::<String>(0)?)
             .context("a link's choices in the database are unreadable");
     }
     // No row yet: no op, or ops stored before `link_state` existed.
-    let mut stmt =
-        conn.prepare_cached("SELECT body FROM ops WHERE gallery_id = ?1 AND link_hash = ?2")?;
     let mut choices = Choices::default();
-    let mut rows = stmt.query(params![gallery.as_str(), link])?;
-    while let Some(row) = rows.next()? {
-        let body: String = row.get(0)?;
-        let op: Op = serde_json::from_str(&body).context("an op in the database is unreadable")?;
+    for r in c.query(
+        "SELECT body FROM ops WHERE gallery_id = ?1 AND link_hash = ?2 ORDER BY seq",
+        args![gallery.as_str(), link],
+    )? {
+        let op: Op = serde_json::from_str(&r.get::<String>(0)?)
+            .context("an op in the database is unreadable")?;
         choices.apply(&op);
     }
     Ok(choices)
 }
 
-fn op_count(conn: &rusqlite::Connection, gallery: &GalleryId, link: &[u8]) -> anyhow::Result<u64> {
-    let n: i64 = conn.query_row(
+fn op_count(c: &mut Conn<'_>, gallery: &GalleryId, link: &[u8]) -> anyhow::Result<u64> {
+    c.query_one(
         "SELECT count(*) FROM ops WHERE gallery_id = ?1 AND link_hash = ?2",
-        params![gallery.as_str(), link],
-        |r| r.get(0),
-    )?;
-    Ok(n as u64)
+        args![gallery.as_str(), link],
+    )?
+    .get(0)
 }
 
 fn reply(
-    conn: &rusqlite::Connection,
+    c: &mut Conn<'_>,
     gallery: &GalleryId,
     link: &[u8],
     choices: Choices,
     now: i64,
 ) -> anyhow::Result<ChoicesReply> {
-    let last_receipt = conn
-        .query_row(
-            "SELECT receipt, received_at FROM ops WHERE gallery_id = ?1 AND link_hash = ?2
-             ORDER BY seq DESC LIMIT 1",
-            params![gallery.as_str(), link],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let last_receipt = match c.query_opt(
+        "SELECT receipt, received_at FROM ops WHERE gallery_id = ?1 AND link_hash = ?2
+         ORDER BY seq DESC LIMIT 1",
+        args![gallery.as_str(), link],
+    )? {
+        Some(r) => Some((r.get(0)?, r.get(1)?)),
+        None => None,
+    };
     Ok(ChoicesReply {
         receipts: Vec::new(),
         choices,
-        op_count: op_count(conn, gallery, link)?,
+        op_count: op_count(c, gallery, link)?,
         last_receipt,
         server_time: now,
     })

@@ -27,6 +27,11 @@ pub struct CommonArgs {
     /// The address customers use to reach the origin; share links start with it.
     #[arg(long, env = "PROOFLINE_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// The database: `postgres://USER:PASSWORD@HOST/NAME` for PostgreSQL (any
+    /// number of origins share it), else a SQLite file (default:
+    /// `DATA_DIR/proofline.sqlite3`).
+    #[arg(long, env = "PROOFLINE_DATABASE_URL")]
+    pub database: Option<String>,
     /// TOML file with a `[store]` table (endpoint, region, bucket, prefix,
     /// path_style) and a `[cloudfront]` table (domain, key_pair_id, private_key).
     #[arg(long, env = "PROOFLINE_CONFIG")]
@@ -83,6 +88,7 @@ pub struct CloudFrontArgs {
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     public_url: Option<String>,
+    database: Option<String>,
     #[serde(default)]
     store: FileStore,
     #[serde(default)]
@@ -212,6 +218,8 @@ fn cloudfront_base_url(domain: &str) -> anyhow::Result<String> {
 pub struct Settings {
     pub data_dir: PathBuf,
     pub public_url: String,
+    /// A `postgres://` URL or a SQLite file's path (see [`crate::db::Db::connect`]).
+    pub database: String,
     pub store: StoreSettings,
     /// `None`: image URLs are the store's presigned URLs alone.
     pub cloudfront: Option<CloudFrontSettings>,
@@ -232,6 +240,12 @@ impl Settings {
             .or(file.public_url)
             .unwrap_or_else(|| format!("http://{listen}"));
         let public_url = public_url.trim_end_matches('/').to_string();
+        let database = args.database.clone().or(file.database).unwrap_or_else(|| {
+            args.data_dir
+                .join("proofline.sqlite3")
+                .to_string_lossy()
+                .into_owned()
+        });
         let bucket = s.store_bucket.clone().or(file.store.bucket);
         let store = match bucket {
             None => {
@@ -278,6 +292,7 @@ impl Settings {
         Ok(Settings {
             data_dir: args.data_dir.clone(),
             public_url,
+            database,
             store,
             cloudfront,
         })
@@ -289,8 +304,8 @@ impl Settings {
         origin_of(&self.public_url)
     }
 
-    pub fn db_path(&self) -> PathBuf {
-        self.data_dir.join("proofline.sqlite3")
+    pub fn open_db(&self) -> anyhow::Result<crate::db::Db> {
+        crate::db::Db::connect(&self.database)
     }
 
     /// The link a customer opens.
@@ -380,6 +395,7 @@ mod tests {
         CommonArgs {
             data_dir: dir.to_path_buf(),
             public_url: None,
+            database: None,
             config,
             store,
             cloudfront: CloudFrontArgs::default(),

@@ -13,7 +13,10 @@ use std::sync::{Arc, Mutex};
 use anyhow::Context as _;
 use proofline_core::proofing::SelectionRules;
 use proofline_core::{ContentHash, GalleryId, ImageId, RenditionKind};
-use rusqlite::{Connection, OptionalExtension as _, params};
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::args;
+use crate::sql::{Conn, Pg, Row, pg_schema};
 
 const MIGRATIONS: &[&str] = &[
     r#"
@@ -217,10 +220,48 @@ impl StoredImage {
 /// `spawn_blocking` in async code.
 #[derive(Clone)]
 pub struct Db {
-    conn: Arc<Mutex<Connection>>,
+    backend: Backend,
+}
+
+#[derive(Clone)]
+enum Backend {
+    Sqlite(Arc<Mutex<Connection>>),
+    Postgres(Arc<Pg>),
+}
+
+/// How durable a write must be before it returns.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Durability {
+    /// On disk (SQLite `synchronous=FULL`; PostgreSQL's default commit).
+    Full,
+    /// Survives the process being killed, not the power being cut.
+    Process,
 }
 
 impl Db {
+    /// Opens the database a URL names: `postgres://…` (or `postgresql://…`)
+    /// for PostgreSQL, `sqlite://PATH` or a plain path for a SQLite file.
+    pub fn connect(url: &str) -> anyhow::Result<Db> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pg = Pg::connect(url)?;
+            migrate_pg(&pg)?;
+            return Ok(Db {
+                backend: Backend::Postgres(pg),
+            });
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        anyhow::ensure!(
+            !path.contains("://"),
+            "the database URL {} is neither postgres:// nor sqlite://",
+            crate::sql::redact(url)
+        );
+        Db::open(Path::new(path))
+    }
+
+    /// Opens (or creates) a SQLite file.
     pub fn open(path: &Path) -> anyhow::Result<Db> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)
@@ -234,14 +275,92 @@ impl Db {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate(&mut conn)?;
         Ok(Db {
-            conn: Arc::new(Mutex::new(conn)),
+            backend: Backend::Sqlite(Arc::new(Mutex::new(conn))),
         })
     }
 
-    pub(crate) fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+    /// "SQLite", or "PostgreSQL host:port/name", for logs.
+    pub fn describe(&self) -> String {
+        match &self.backend {
+            Backend::Sqlite(_) => "SQLite".into(),
+            Backend::Postgres(pg) => pg.description.clone(),
+        }
+    }
+
+    /// Answers when the database answers a query (`/readyz`).
+    pub fn ping(&self) -> anyhow::Result<()> {
+        match &self.backend {
+            Backend::Sqlite(_) => self.read(|c| c.query_one("SELECT 1", args![]).map(drop)),
+            Backend::Postgres(pg) => pg.ping(),
+        }
+    }
+
+    fn sqlite(conn: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite half-written (each
         // write is a transaction), so a poisoned lock is still safe to use.
-        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+        conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs reads (each statement sees committed data).
+    pub fn read<T>(&self, f: impl FnOnce(&mut Conn<'_>) -> anyhow::Result<T>) -> anyhow::Result<T> {
+        match &self.backend {
+            Backend::Sqlite(conn) => f(&mut Conn::sqlite(&Db::sqlite(conn))),
+            Backend::Postgres(pg) => {
+                let mut session = pg.session(false, None)?;
+                f(&mut session.conn())
+            }
+        }
+    }
+
+    /// Runs `f` in one write transaction, committed only if it succeeds.
+    /// Writers of the same `scope` (a gallery, a link…) take turns: SQLite
+    /// takes its write lock first (`BEGIN IMMEDIATE`, one writer at a time
+    /// across processes); PostgreSQL takes an advisory lock named `scope`,
+    /// so origins sharing the database serialise per scope only.
+    pub fn write<T>(
+        &self,
+        scope: &str,
+        f: impl FnOnce(&mut Conn<'_>) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        self.write_with(scope, Durability::Full, f)
+    }
+
+    fn write_with<T>(
+        &self,
+        scope: &str,
+        durability: Durability,
+        f: impl FnOnce(&mut Conn<'_>) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        match &self.backend {
+            Backend::Sqlite(conn) => {
+                let mut conn = Db::sqlite(conn);
+                let relaxed = durability == Durability::Process;
+                if relaxed {
+                    conn.pragma_update(None, "synchronous", "NORMAL")?;
+                }
+                let result = (|| {
+                    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                    let out = f(&mut Conn::sqlite(&tx))?;
+                    tx.commit()?;
+                    Ok(out)
+                })();
+                if relaxed {
+                    conn.pragma_update(None, "synchronous", "FULL")?;
+                }
+                result
+            }
+            Backend::Postgres(pg) => {
+                let mut session = pg.session(true, Some(scope))?;
+                if durability == Durability::Process {
+                    session
+                        .conn()
+                        .execute("SET LOCAL synchronous_commit TO OFF", args![])?;
+                }
+                let out = f(&mut session.conn())?;
+                session.commit()?;
+                Ok(out)
+            }
+        }
     }
 
     /// Makes a publish visible in one transaction: a new gallery with its
@@ -250,143 +369,137 @@ impl Db {
     pub fn commit_publish(&self, c: &PublishCommit<'_>) -> anyhow::Result<()> {
         let g = c.gallery;
         let id = g.id.as_str();
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        if let Some(link) = &c.first_link {
-            tx.execute(
-                "INSERT INTO galleries (id, title, created_at, min_select, max_select, deadline,
-                                        locked_at, studio_token_hash, source_dir)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
-                    id,
-                    g.title,
-                    c.now,
-                    g.rules.min,
-                    g.rules.max,
-                    g.rules.deadline,
-                    g.locked_at,
-                    &link.studio_token_hash[..],
-                    c.source_dir
-                ],
-            )?;
-            tx.execute(
-                "INSERT INTO links (token_hash, gallery_id, label, created_at, link_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    &link.token_hash[..],
-                    id,
-                    link.label,
-                    c.now,
-                    crate::secret::new_id(8)
-                ],
-            )?;
-            tx.execute("DELETE FROM drafts WHERE gallery_id = ?1", [id])?;
-        } else {
-            let n = tx.execute(
-                "UPDATE galleries SET source_dir = ?2 WHERE id = ?1",
-                params![id, c.source_dir],
-            )?;
-            anyhow::ensure!(n == 1, "there is no gallery {id}");
-            if c.update_terms {
+        self.write(id, |tx| {
+            if let Some(link) = &c.first_link {
                 tx.execute(
-                    "UPDATE galleries SET title = ?2, min_select = ?3, max_select = ?4, deadline = ?5
-                     WHERE id = ?1",
-                    params![id, g.title, g.rules.min, g.rules.max, g.rules.deadline],
+                    "INSERT INTO galleries (id, title, created_at, min_select, max_select, deadline,
+                                            locked_at, studio_token_hash, source_dir)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    args![
+                        id,
+                        g.title,
+                        c.now,
+                        g.rules.min,
+                        g.rules.max,
+                        g.rules.deadline,
+                        g.locked_at,
+                        link.studio_token_hash,
+                        c.source_dir
+                    ],
                 )?;
+                tx.execute(
+                    "INSERT INTO links (token_hash, gallery_id, label, created_at, link_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    args![
+                        link.token_hash,
+                        id,
+                        link.label,
+                        c.now,
+                        crate::secret::new_id(8)
+                    ],
+                )?;
+                tx.execute("DELETE FROM drafts WHERE gallery_id = ?1", args![id])?;
+            } else {
+                let n = tx.execute(
+                    "UPDATE galleries SET source_dir = ?2 WHERE id = ?1",
+                    args![id, c.source_dir],
+                )?;
+                anyhow::ensure!(n == 1, "there is no gallery {id}");
+                if c.update_terms {
+                    tx.execute(
+                        "UPDATE galleries SET title = ?2, min_select = ?3, max_select = ?4, deadline = ?5
+                         WHERE id = ?1",
+                        args![id, g.title, g.rules.min, g.rules.max, g.rules.deadline],
+                    )?;
+                }
             }
-        }
-        let mut image = tx.prepare_cached(
-            "INSERT INTO images (gallery_id, image_id, position, file_name, alt, width, height, thumbhash, set_name)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-             ON CONFLICT (gallery_id, image_id)
-             DO UPDATE SET position = excluded.position, set_name = excluded.set_name",
-        )?;
-        let mut rendition = tx.prepare_cached(
-            "INSERT INTO renditions (gallery_id, image_id, kind, object_key, width, height, bytes, sha256)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-             ON CONFLICT DO NOTHING",
-        )?;
-        for (position, i) in g.images.iter().enumerate() {
-            image.execute(params![
-                id,
-                i.id.as_str(),
-                position as i64,
-                i.file_name,
-                i.alt,
-                i.width,
-                i.height,
-                i.thumbhash,
-                i.set
-            ])?;
-            for kind in RenditionKind::ALL {
-                let r = i.rendition(kind);
-                rendition.execute(params![
-                    id,
-                    i.id.as_str(),
-                    kind.as_str(),
-                    r.object_key,
-                    r.width,
-                    r.height,
-                    r.bytes as i64,
-                    r.sha256.as_str()
-                ])?;
+            for (position, i) in g.images.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO images (gallery_id, image_id, position, file_name, alt, width, height, thumbhash, set_name)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                     ON CONFLICT (gallery_id, image_id)
+                     DO UPDATE SET position = excluded.position, set_name = excluded.set_name",
+                    args![
+                        id,
+                        i.id.as_str(),
+                        position,
+                        i.file_name,
+                        i.alt,
+                        i.width,
+                        i.height,
+                        i.thumbhash,
+                        i.set
+                    ],
+                )?;
+                for kind in RenditionKind::ALL {
+                    let r = i.rendition(kind);
+                    tx.execute(
+                        "INSERT INTO renditions (gallery_id, image_id, kind, object_key, width, height, bytes, sha256)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                         ON CONFLICT DO NOTHING",
+                        args![
+                            id,
+                            i.id.as_str(),
+                            kind.as_str(),
+                            r.object_key,
+                            r.width,
+                            r.height,
+                            r.bytes,
+                            r.sha256.as_str()
+                        ],
+                    )?;
+                }
             }
-        }
-        drop((image, rendition));
-        // Its uploads are the gallery's renditions now.
-        tx.execute("DELETE FROM uploads WHERE gallery_id = ?1", [id])?;
-        tx.commit()?;
-        Ok(())
+            // Its uploads are the gallery's renditions now.
+            tx.execute("DELETE FROM uploads WHERE gallery_id = ?1", args![id])?;
+            Ok(())
+        })
     }
 
     /// The gallery most recently published from `source_dir`. A draft (a
     /// first publish that was interrupted; customers cannot see it) wins over
     /// an older published gallery: it is the studio's latest `--new`.
     pub fn gallery_from(&self, source_dir: &str) -> anyhow::Result<Option<FromFolder>> {
-        let conn = self.conn();
-        let draft = conn
-            .query_row(
+        self.read(|c| {
+            let draft = c.query_opt(
                 "SELECT gallery_id, title, label, min_select, max_select, deadline FROM drafts
                  WHERE source_dir = ?1 ORDER BY created_at DESC, rowid DESC",
-                [source_dir],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        DraftTerms {
-                            title: r.get(1)?,
-                            label: r.get(2)?,
-                            rules: SelectionRules {
-                                min: r.get(3)?,
-                                max: r.get(4)?,
-                                deadline: r.get(5)?,
-                            },
-                        },
-                    ))
-                },
-            )
-            .optional()?;
-        if let Some((id, terms)) = draft {
-            return Ok(Some(FromFolder::Draft(GalleryId::parse(id)?, terms)));
-        }
-        let published: Option<String> = conn
-            .query_row(
+                args![source_dir],
+            )?;
+            if let Some(r) = draft {
+                let terms = DraftTerms {
+                    title: r.get(1)?,
+                    label: r.get(2)?,
+                    rules: SelectionRules {
+                        min: r.get(3)?,
+                        max: r.get(4)?,
+                        deadline: r.get(5)?,
+                    },
+                };
+                return Ok(Some(FromFolder::Draft(
+                    GalleryId::parse(r.get::<String>(0)?)?,
+                    terms,
+                )));
+            }
+            let published = c.query_opt(
                 "SELECT id FROM galleries WHERE source_dir = ?1 ORDER BY created_at DESC, rowid DESC",
-                [source_dir],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(match published {
-            Some(id) => Some(FromFolder::Gallery(GalleryId::parse(id)?)),
-            None => None,
+                args![source_dir],
+            )?;
+            Ok(match published {
+                Some(r) => Some(FromFolder::Gallery(GalleryId::parse(r.get::<String>(0)?)?)),
+                None => None,
+            })
         })
     }
 
     /// Remembers that `gallery` is published from `source_dir` (canonical).
     pub fn set_source_dir(&self, gallery: &GalleryId, source_dir: &str) -> anyhow::Result<()> {
-        self.conn().execute(
-            "UPDATE galleries SET source_dir = ?2 WHERE id = ?1",
-            params![gallery.as_str(), source_dir],
-        )?;
+        self.write(gallery.as_str(), |c| {
+            c.execute(
+                "UPDATE galleries SET source_dir = ?2 WHERE id = ?1",
+                args![gallery.as_str(), source_dir],
+            )
+        })?;
         Ok(())
     }
 
@@ -399,64 +512,73 @@ impl Db {
         terms: &DraftTerms,
         now: i64,
     ) -> anyhow::Result<()> {
-        self.conn().execute(
-            "INSERT INTO drafts (gallery_id, source_dir, created_at, title, label, min_select, max_select, deadline)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                id.as_str(),
-                source_dir,
-                now,
-                terms.title,
-                terms.label,
-                terms.rules.min,
-                terms.rules.max,
-                terms.rules.deadline
-            ],
-        )?;
+        self.write(id.as_str(), |c| {
+            c.execute(
+                "INSERT INTO drafts (gallery_id, source_dir, created_at, title, label, min_select, max_select, deadline)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                args![
+                    id.as_str(),
+                    source_dir,
+                    now,
+                    terms.title,
+                    terms.label,
+                    terms.rules.min,
+                    terms.rules.max,
+                    terms.rules.deadline
+                ],
+            )
+        })?;
         Ok(())
     }
 
     /// Records objects as uploaded for `gallery` (one transaction).
     ///
-    /// Written without waiting for the disk (`synchronous=NORMAL`): that
-    /// survives the process being killed, and a record lost with the power
-    /// only means the object is uploaded again. Called once per object, a
-    /// durable commit each would cost as much as a local upload.
+    /// Written without waiting for the disk (SQLite `synchronous=NORMAL`,
+    /// PostgreSQL `synchronous_commit=off`): that survives the process being
+    /// killed, and a record lost with the power only means the object is
+    /// uploaded again. Called once per object, a durable commit each would
+    /// cost as much as a local upload.
     pub fn record_uploads(
         &self,
         gallery: &GalleryId,
         uploads: &[Upload],
         now: i64,
     ) -> anyhow::Result<()> {
-        let mut conn = self.conn();
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        let written = insert_uploads(&mut conn, gallery, uploads, now);
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        written
+        self.write_with(gallery.as_str(), Durability::Process, |c| {
+            for u in uploads {
+                c.execute(
+                    "INSERT INTO uploads (object_key, gallery_id, sha256, bytes, uploaded_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (object_key) DO UPDATE SET gallery_id = excluded.gallery_id,
+                        sha256 = excluded.sha256, bytes = excluded.bytes, uploaded_at = excluded.uploaded_at",
+                    args![
+                        u.object_key,
+                        gallery.as_str(),
+                        u.sha256.as_str(),
+                        u.bytes,
+                        now
+                    ],
+                )?;
+            }
+            Ok(())
+        })
     }
 
     /// Objects uploaded for `gallery` by a publish that has not finished.
     pub fn uploads(&self, gallery: &GalleryId) -> anyhow::Result<Vec<Upload>> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
-            "SELECT object_key, sha256, bytes FROM uploads WHERE gallery_id = ?1",
-        )?;
-        let rows = stmt
-            .query_map([gallery.as_str()], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        rows.into_iter()
-            .map(|(object_key, sha256, bytes)| {
+        let rows = self.read(|c| {
+            c.query(
+                "SELECT object_key, sha256, bytes FROM uploads WHERE gallery_id = ?1",
+                args![gallery.as_str()],
+            )
+        })?;
+        rows.iter()
+            .map(|r| {
                 Ok(Upload {
-                    object_key,
-                    sha256: ContentHash::parse(sha256)
+                    object_key: r.get(0)?,
+                    sha256: ContentHash::parse(r.get::<String>(1)?)
                         .context("bad content hash in the database")?,
-                    bytes: bytes.max(0) as u64,
+                    bytes: r.get::<i64>(2)?.max(0) as u64,
                 })
             })
             .collect()
@@ -465,90 +587,76 @@ impl Db {
     /// Every link neither revoked nor expired at `now`: its gallery, token
     /// hash and expiry (the earlier of the link's and the gallery's).
     pub fn live_links(&self, now: i64) -> anyhow::Result<Vec<LiveLink>> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
-            "SELECT l.gallery_id, l.token_hash,
-                    CASE WHEN l.expires_at IS NULL THEN g.expires_at
-                         WHEN g.expires_at IS NULL THEN l.expires_at
-                         ELSE min(l.expires_at, g.expires_at) END AS until
-             FROM links l JOIN galleries g ON g.id = l.gallery_id
-             WHERE l.revoked_at IS NULL AND (until IS NULL OR until > ?1)
-             ORDER BY l.gallery_id",
-        )?;
-        let rows = stmt
-            .query_map([now], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, Vec<u8>>(1)?,
-                    r.get::<_, Option<i64>>(2)?,
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        rows.into_iter()
-            .map(|(g, h, until)| Ok((GalleryId::parse(g)?, h, until)))
+        let rows = self.read(|c| {
+            c.query(
+                "SELECT gallery_id, token_hash, until FROM (
+                    SELECT l.gallery_id, l.token_hash, l.revoked_at,
+                           CASE WHEN l.expires_at IS NULL THEN g.expires_at
+                                WHEN g.expires_at IS NULL THEN l.expires_at
+                                WHEN l.expires_at < g.expires_at THEN l.expires_at
+                                ELSE g.expires_at END AS until
+                    FROM links l JOIN galleries g ON g.id = l.gallery_id
+                 ) AS live
+                 WHERE revoked_at IS NULL AND (until IS NULL OR until > ?1)
+                 ORDER BY gallery_id",
+                args![now],
+            )
+        })?;
+        rows.iter()
+            .map(|r| Ok((GalleryId::parse(r.get::<String>(0)?)?, r.get(1)?, r.get(2)?)))
             .collect()
     }
 
     pub fn gallery_count(&self) -> anyhow::Result<u64> {
-        let n: i64 = self
-            .conn()
-            .query_row("SELECT count(*) FROM galleries", [], |r| r.get(0))?;
-        Ok(n as u64)
+        self.read(|c| {
+            c.query_one("SELECT count(*) FROM galleries", args![])?
+                .get(0)
+        })
     }
 
     pub fn gallery(&self, id: &GalleryId) -> anyhow::Result<Option<StoredGallery>> {
-        let conn = self.conn();
-        let Some(Terms {
-            title,
-            rules,
-            locked_at,
-        }) = terms(&conn, id)?
+        let Some((terms, rows)) = self.read(|c| {
+            let Some(terms) = terms(c, id)? else {
+                return Ok(None);
+            };
+            let rows = c.query(
+                "SELECT i.image_id, i.file_name, i.alt, i.width, i.height, i.thumbhash, i.set_name,
+                        t.object_key, t.width, t.height, t.bytes, t.sha256,
+                        p.object_key, p.width, p.height, p.bytes, p.sha256
+                 FROM images i
+                 JOIN renditions t ON t.gallery_id = i.gallery_id AND t.image_id = i.image_id AND t.kind = 'thumb'
+                 JOIN renditions p ON p.gallery_id = i.gallery_id AND p.image_id = i.image_id AND p.kind = 'proof'
+                 WHERE i.gallery_id = ?1
+                 ORDER BY i.position",
+                args![id.as_str()],
+            )?;
+            Ok(Some((terms, rows)))
+        })?
         else {
             return Ok(None);
         };
-        let mut stmt = conn.prepare_cached(
-            "SELECT i.image_id, i.file_name, i.alt, i.width, i.height, i.thumbhash, i.set_name,
-                    t.object_key, t.width, t.height, t.bytes, t.sha256,
-                    p.object_key, p.width, p.height, p.bytes, p.sha256
-             FROM images i
-             JOIN renditions t ON t.gallery_id = i.gallery_id AND t.image_id = i.image_id AND t.kind = 'thumb'
-             JOIN renditions p ON p.gallery_id = i.gallery_id AND p.image_id = i.image_id AND p.kind = 'proof'
-             WHERE i.gallery_id = ?1
-             ORDER BY i.position",
-        )?;
-        let rows = stmt.query_map([id.as_str()], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, u32>(3)?,
-                r.get::<_, u32>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, Option<String>>(6)?,
-                rendition_at(r, 7)?,
-                rendition_at(r, 12)?,
-            ))
-        })?;
-        let mut images = Vec::new();
-        for row in rows {
-            let (image_id, file_name, alt, width, height, thumbhash, set, thumb, proof) = row?;
-            images.push(StoredImage {
-                id: ImageId::parse(image_id).context("bad image id in the database")?,
-                file_name,
-                alt,
-                width,
-                height,
-                thumbhash,
-                thumb: thumb?,
-                proof: proof?,
-                set,
-            });
-        }
+        let images = rows
+            .iter()
+            .map(|r| {
+                Ok(StoredImage {
+                    id: ImageId::parse(r.get::<String>(0)?)
+                        .context("bad image id in the database")?,
+                    file_name: r.get(1)?,
+                    alt: r.get(2)?,
+                    width: r.get(3)?,
+                    height: r.get(4)?,
+                    thumbhash: r.get(5)?,
+                    set: r.get(6)?,
+                    thumb: rendition_at(r, 7)?,
+                    proof: rendition_at(r, 12)?,
+                })
+            })
+            .collect::<anyhow::Result<_>>()?;
         Ok(Some(StoredGallery {
             id: id.clone(),
-            title,
-            rules,
-            locked_at,
+            title: terms.title,
+            rules: terms.rules,
+            locked_at: terms.locked_at,
             images,
         }))
     }
@@ -561,69 +669,34 @@ pub(crate) struct Terms {
     pub locked_at: Option<i64>,
 }
 
-pub(crate) fn terms(conn: &Connection, id: &GalleryId) -> anyhow::Result<Option<Terms>> {
-    Ok(conn
-        .query_row(
-            "SELECT title, min_select, max_select, deadline, locked_at FROM galleries WHERE id = ?1",
-            [id.as_str()],
-            |r| {
-                Ok(Terms {
-                    title: r.get(0)?,
-                    rules: SelectionRules {
-                        min: r.get(1)?,
-                        max: r.get(2)?,
-                        deadline: r.get(3)?,
-                    },
-                    locked_at: r.get(4)?,
-                })
-            },
-        )
-        .optional()?)
+pub(crate) fn terms(c: &mut Conn<'_>, id: &GalleryId) -> anyhow::Result<Option<Terms>> {
+    let Some(r) = c.query_opt(
+        "SELECT title, min_select, max_select, deadline, locked_at FROM galleries WHERE id = ?1",
+        args![id.as_str()],
+    )?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(Terms {
+        title: r.get(0)?,
+        rules: SelectionRules {
+            min: r.get(1)?,
+            max: r.get(2)?,
+            deadline: r.get(3)?,
+        },
+        locked_at: r.get(4)?,
+    }))
 }
 
-fn insert_uploads(
-    conn: &mut Connection,
-    gallery: &GalleryId,
-    uploads: &[Upload],
-    now: i64,
-) -> anyhow::Result<()> {
-    let tx = conn.transaction()?;
-    {
-        let mut stmt = tx.prepare_cached(
-            "INSERT OR REPLACE INTO uploads (object_key, gallery_id, sha256, bytes, uploaded_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        for u in uploads {
-            stmt.execute(params![
-                u.object_key,
-                gallery.as_str(),
-                u.sha256.as_str(),
-                u.bytes as i64,
-                now
-            ])?;
-        }
-    }
-    tx.commit()?;
-    Ok(())
-}
-
-type RenditionRow = anyhow::Result<StoredRendition>;
-
-fn rendition_at(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<RenditionRow> {
-    let object_key: String = r.get(at)?;
-    let width: u32 = r.get(at + 1)?;
-    let height: u32 = r.get(at + 2)?;
-    let bytes: i64 = r.get(at + 3)?;
-    let sha256: String = r.get(at + 4)?;
-    Ok(ContentHash::parse(sha256)
-        .context("bad content hash in the database")
-        .map(|sha256| StoredRendition {
-            object_key,
-            width,
-            height,
-            bytes: bytes.max(0) as u64,
-            sha256,
-        }))
+fn rendition_at(r: &Row, at: usize) -> anyhow::Result<StoredRendition> {
+    Ok(StoredRendition {
+        object_key: r.get(at)?,
+        width: r.get(at + 1)?,
+        height: r.get(at + 2)?,
+        bytes: r.get::<i64>(at + 3)?.max(0) as u64,
+        sha256: ContentHash::parse(r.get::<String>(at + 4)?)
+            .context("bad content hash in the database")?,
+    })
 }
 
 fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
@@ -636,4 +709,41 @@ fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
         tx.commit()?;
     }
     Ok(())
+}
+
+/// The same migrations on PostgreSQL ([`pg_schema`] maps SQLite's types),
+/// counted in `proofline_schema`. Origins starting at once take turns.
+fn migrate_pg(pg: &Arc<Pg>) -> anyhow::Result<()> {
+    let mut session = pg.session(true, Some("proofline migrations"))?;
+    let mut c = session.conn();
+    c.execute(
+        "CREATE TABLE IF NOT EXISTS proofline_schema (version BIGINT NOT NULL)",
+        args![],
+    )?;
+    let version: Option<i64> = match c.query_opt("SELECT version FROM proofline_schema", args![])? {
+        Some(r) => Some(r.get(0)?),
+        None => None,
+    };
+    let from = version.unwrap_or(0) as usize;
+    anyhow::ensure!(
+        from <= MIGRATIONS.len(),
+        "the database has schema version {from}, newer than this proofline ({}): upgrade proofline",
+        MIGRATIONS.len()
+    );
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(from) {
+        c.batch(&pg_schema(sql))
+            .with_context(|| format!("database migration {}", i + 1))?;
+    }
+    if version.is_none() {
+        c.execute(
+            "INSERT INTO proofline_schema (version) VALUES (?1)",
+            args![MIGRATIONS.len()],
+        )?;
+    } else {
+        c.execute(
+            "UPDATE proofline_schema SET version = ?1",
+            args![MIGRATIONS.len()],
+        )?;
+    }
+    session.commit()
 }

@@ -12,11 +12,13 @@ pub mod config;
 pub mod db;
 pub mod doctor;
 pub mod embedded;
+pub mod health;
 pub mod links;
 pub mod mirror;
 pub mod publish;
 pub mod render;
 pub mod secret;
+pub mod sql;
 pub mod store;
 pub mod studio;
 

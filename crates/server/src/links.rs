@@ -12,10 +12,10 @@
 use proofline_core::GalleryId;
 use proofline_core::proofing::LinkState;
 use rand::RngCore as _;
-use rusqlite::{OptionalExtension as _, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq as _;
 
+use crate::args;
 use crate::db::Db;
 use crate::secret::token_matches;
 
@@ -115,13 +115,6 @@ fn pass_of(pin_hash: &[u8]) -> String {
 }
 
 /// A link's PIN and its wrong-PIN count, as stored.
-struct PinRow {
-    salt: Option<Vec<u8>>,
-    hash: Option<Vec<u8>>,
-    failures: u32,
-    locked_until: Option<i64>,
-}
-
 struct Row {
     token_hash: Vec<u8>,
     revoked_at: Option<i64>,
@@ -154,29 +147,27 @@ impl Db {
             }
             None => (None, None),
         };
-        let conn = self.conn();
-        let exists: Option<i64> = conn
-            .query_row(
+        self.write(gallery.as_str(), |c| {
+            let exists = c.query_opt(
                 "SELECT 1 FROM galleries WHERE id = ?1",
-                [gallery.as_str()],
-                |r| r.get(0),
+                args![gallery.as_str()],
+            )?;
+            anyhow::ensure!(exists.is_some(), "there is no gallery {gallery}");
+            c.execute(
+                "INSERT INTO links (token_hash, gallery_id, label, created_at, link_id, expires_at, pin_salt, pin_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                args![
+                    crate::secret::token_hash(token.as_str()),
+                    gallery.as_str(),
+                    new.label,
+                    now,
+                    id,
+                    new.expires_at,
+                    salt,
+                    hash
+                ],
             )
-            .optional()?;
-        anyhow::ensure!(exists.is_some(), "there is no gallery {gallery}");
-        conn.execute(
-            "INSERT INTO links (token_hash, gallery_id, label, created_at, link_id, expires_at, pin_salt, pin_hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                &crate::secret::token_hash(token.as_str())[..],
-                gallery.as_str(),
-                new.label,
-                now,
-                id,
-                new.expires_at,
-                salt,
-                hash
-            ],
-        )?;
+        })?;
         let link = Link {
             id,
             gallery: gallery.clone(),
@@ -192,49 +183,40 @@ impl Db {
 
     /// Every link, or one gallery's, oldest first.
     pub fn links(&self, gallery: Option<&GalleryId>) -> anyhow::Result<Vec<Link>> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
-            "SELECT link_id, gallery_id, label, created_at, expires_at, revoked_at, pin_hash IS NOT NULL,
-                    token_hash
-             FROM links WHERE ?1 IS NULL OR gallery_id = ?1 ORDER BY created_at, rowid",
-        )?;
-        let rows = stmt.query_map([gallery.map(GalleryId::as_str)], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-            ))
+        let rows = self.read(|c| {
+            c.query(
+                "SELECT link_id, gallery_id, label, created_at, expires_at, revoked_at,
+                        CASE WHEN pin_hash IS NULL THEN 0 ELSE 1 END, token_hash
+                 FROM links WHERE ?1 IS NULL OR gallery_id = ?1 ORDER BY created_at, rowid",
+                args![gallery.map(GalleryId::as_str)],
+            )
         })?;
-        rows.map(|row| {
-            let (id, gallery, label, created_at, expires_at, revoked_at, has_pin, token_hash) =
-                row?;
-            Ok(Link {
-                id,
-                gallery: GalleryId::parse(gallery)?,
-                label,
-                created_at,
-                expires_at,
-                revoked_at,
-                has_pin,
-                token_hash,
+        rows.iter()
+            .map(|r| {
+                Ok(Link {
+                    id: r.get(0)?,
+                    gallery: GalleryId::parse(r.get::<String>(1)?)?,
+                    label: r.get(2)?,
+                    created_at: r.get(3)?,
+                    expires_at: r.get(4)?,
+                    revoked_at: r.get(5)?,
+                    has_pin: r.get(6)?,
+                    token_hash: r.get(7)?,
+                })
             })
-        })
-        .collect()
+            .collect()
     }
 
     /// Withdraws a link for good; answers it (its token hash names its
     /// manifest mirror, to delete), or `None` if there is no such link.
     /// Revoking twice keeps the first time.
     pub fn revoke_link(&self, id: &str, now: i64) -> anyhow::Result<Option<Link>> {
-        let changed = self.conn().execute(
-            "UPDATE links SET revoked_at = coalesce(revoked_at, ?2) WHERE link_id = ?1",
-            params![id, now],
-        )?;
+        let changed = self.write("links", |c| {
+            c.execute(
+                "UPDATE links SET revoked_at = coalesce(revoked_at, ?2) WHERE link_id = ?1",
+                args![id, now],
+            )
+        })?;
         if changed == 0 {
             return Ok(None);
         }
@@ -243,23 +225,25 @@ impl Db {
 
     /// When the whole gallery stops being shared, if ever.
     pub fn gallery_expiry(&self, gallery: &GalleryId) -> anyhow::Result<Option<i64>> {
-        Ok(self
-            .conn()
-            .query_row(
+        self.read(|c| {
+            match c.query_opt(
                 "SELECT expires_at FROM galleries WHERE id = ?1",
-                [gallery.as_str()],
-                |r| r.get(0),
-            )
-            .optional()?
-            .flatten())
+                args![gallery.as_str()],
+            )? {
+                Some(r) => r.get(0),
+                None => Ok(None),
+            }
+        })
     }
 
     /// Sets (or clears) the date a whole gallery stops being shared.
     pub fn set_gallery_expiry(&self, gallery: &GalleryId, at: Option<i64>) -> anyhow::Result<bool> {
-        let n = self.conn().execute(
-            "UPDATE galleries SET expires_at = ?2 WHERE id = ?1",
-            params![gallery.as_str(), at],
-        )?;
+        let n = self.write(gallery.as_str(), |c| {
+            c.execute(
+                "UPDATE galleries SET expires_at = ?2 WHERE id = ?1",
+                args![gallery.as_str(), at],
+            )
+        })?;
         Ok(n == 1)
     }
 
@@ -273,30 +257,34 @@ impl Db {
         pass: Option<&str>,
         now: i64,
     ) -> anyhow::Result<Result<Opened, Refusal>> {
-        let conn = self.conn();
-        let gallery_expiry: Option<Option<i64>> = conn
-            .query_row(
+        let found = self.read(|c| {
+            let Some(g) = c.query_opt(
                 "SELECT expires_at FROM galleries WHERE id = ?1",
-                [gallery.as_str()],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let Some(gallery_expiry) = gallery_expiry else {
+                args![gallery.as_str()],
+            )?
+            else {
+                return Ok(None);
+            };
+            let rows = c.query(
+                "SELECT token_hash, revoked_at, expires_at, pin_hash FROM links WHERE gallery_id = ?1",
+                args![gallery.as_str()],
+            )?;
+            let rows = rows
+                .iter()
+                .map(|r| {
+                    Ok(Row {
+                        token_hash: r.get(0)?,
+                        revoked_at: r.get(1)?,
+                        expires_at: r.get(2)?,
+                        pin_hash: r.get(3)?,
+                    })
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            Ok(Some((g.get::<Option<i64>>(0)?, rows)))
+        })?;
+        let Some((gallery_expiry, rows)) = found else {
             return Ok(Err(Refusal::NoGallery));
         };
-        let mut stmt = conn.prepare_cached(
-            "SELECT token_hash, revoked_at, expires_at, pin_hash FROM links WHERE gallery_id = ?1",
-        )?;
-        let rows = stmt
-            .query_map([gallery.as_str()], |r| {
-                Ok(Row {
-                    token_hash: r.get(0)?,
-                    revoked_at: r.get(1)?,
-                    expires_at: r.get(2)?,
-                    pin_hash: r.get(3)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
         let mut found = None;
         for row in rows {
             let hit = token_matches(token, &row.token_hash);
@@ -335,58 +323,47 @@ impl Db {
     /// Checks a PIN for the link with this token hash, counting wrong ones
     /// in one immediate transaction, so parallel guesses are counted too.
     pub fn try_pin(&self, token_hash: &[u8], pin: &str, now: i64) -> anyhow::Result<PinAnswer> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let PinRow {
-            salt,
-            hash,
-            failures,
-            locked_until,
-        } = tx.query_row(
-            "SELECT pin_salt, pin_hash, pin_failures, pin_locked_until FROM links WHERE token_hash = ?1",
-            [token_hash],
-            |r| {
-                Ok(PinRow {
-                    salt: r.get(0)?,
-                    hash: r.get(1)?,
-                    failures: r.get(2)?,
-                    locked_until: r.get(3)?,
-                })
-            },
-        )?;
-        let (Some(salt), Some(hash)) = (salt, hash) else {
-            anyhow::bail!("this link has no PIN");
-        };
-        if let Some(until) = locked_until.filter(|&u| now < u) {
-            return Ok(PinAnswer::Locked { until });
-        }
-        // A lock that has run out starts a fresh count.
-        let failures = if locked_until.is_some() { 0 } else { failures };
-        let right: bool = pin_hash(&salt, pin).ct_eq(&hash[..]).into();
-        let answer = if right {
-            tx.execute(
-                "UPDATE links SET pin_failures = 0, pin_locked_until = NULL WHERE token_hash = ?1",
-                [token_hash],
+        self.write(&format!("pin {}", hex::encode(token_hash)), |tx| {
+            let r = tx.query_one(
+                "SELECT pin_salt, pin_hash, pin_failures, pin_locked_until FROM links WHERE token_hash = ?1",
+                args![token_hash],
             )?;
-            PinAnswer::Pass(pass_of(&hash))
-        } else if failures + 1 >= PIN_ATTEMPTS {
-            let until = now + PIN_LOCKOUT_SECS;
-            tx.execute(
-                "UPDATE links SET pin_failures = 0, pin_locked_until = ?2 WHERE token_hash = ?1",
-                params![token_hash, until],
-            )?;
-            PinAnswer::Locked { until }
-        } else {
-            tx.execute(
-                "UPDATE links SET pin_failures = ?2, pin_locked_until = NULL WHERE token_hash = ?1",
-                params![token_hash, failures + 1],
-            )?;
-            PinAnswer::Wrong {
-                tries_left: PIN_ATTEMPTS - failures - 1,
+            let salt: Option<Vec<u8>> = r.get(0)?;
+            let hash: Option<Vec<u8>> = r.get(1)?;
+            let failures: u32 = r.get(2)?;
+            let locked_until: Option<i64> = r.get(3)?;
+            let (Some(salt), Some(hash)) = (salt, hash) else {
+                anyhow::bail!("this link has no PIN");
+            };
+            if let Some(until) = locked_until.filter(|&u| now < u) {
+                return Ok(PinAnswer::Locked { until });
             }
-        };
-        tx.commit()?;
-        Ok(answer)
+            // A lock that has run out starts a fresh count.
+            let failures = if locked_until.is_some() { 0 } else { failures };
+            let right: bool = pin_hash(&salt, pin).ct_eq(&hash[..]).into();
+            Ok(if right {
+                tx.execute(
+                    "UPDATE links SET pin_failures = 0, pin_locked_until = NULL WHERE token_hash = ?1",
+                    args![token_hash],
+                )?;
+                PinAnswer::Pass(pass_of(&hash))
+            } else if failures + 1 >= PIN_ATTEMPTS {
+                let until = now + PIN_LOCKOUT_SECS;
+                tx.execute(
+                    "UPDATE links SET pin_failures = 0, pin_locked_until = ?2 WHERE token_hash = ?1",
+                    args![token_hash, until],
+                )?;
+                PinAnswer::Locked { until }
+            } else {
+                tx.execute(
+                    "UPDATE links SET pin_failures = ?2, pin_locked_until = NULL WHERE token_hash = ?1",
+                    args![token_hash, failures + 1],
+                )?;
+                PinAnswer::Wrong {
+                    tries_left: PIN_ATTEMPTS - failures - 1,
+                }
+            })
+        })
     }
 }
 

@@ -344,7 +344,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let settings = Settings::resolve(&common, listen)?;
             let (store, temporary) = proofline_server::embedded::open_store(&settings).await?;
-            let db = Db::open(&settings.db_path())?;
+            let db = settings.open_db()?;
             let result = publish(
                 &db,
                 &store,
@@ -466,7 +466,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     );
                 }
                 None => {
-                    Db::open(&settings.db_path())?.set_studio_wide_token(&hash)?;
+                    settings.open_db()?.set_studio_wide_token(&hash)?;
                     println!(
                         "Studio page for every gallery (the previous one no longer works): {}",
                         settings.studio_home_link(token.as_str())
@@ -510,7 +510,7 @@ async fn link(command: LinkCommand) -> anyhow::Result<()> {
         }
         LinkCommand::List { gallery, common } => {
             let settings = Settings::resolve(&common, DEFAULT_ORIGIN_LISTEN.parse()?)?;
-            let db = Db::open(&settings.db_path())?;
+            let db = settings.open_db()?;
             let gallery = gallery.map(proofline_core::GalleryId::parse).transpose()?;
             let links = db.links(gallery.as_ref())?;
             if links.is_empty() {
@@ -534,7 +534,7 @@ async fn link(command: LinkCommand) -> anyhow::Result<()> {
         }
         LinkCommand::Revoke { link, common } => {
             let settings = Settings::resolve(&common, DEFAULT_ORIGIN_LISTEN.parse()?)?;
-            let db = Db::open(&settings.db_path())?;
+            let db = settings.open_db()?;
             let link = db.revoke_link(&link, now)?.with_context(|| {
                 format!("there is no share link {link}; see `proofline link list`")
             })?;
@@ -665,12 +665,12 @@ fn print_report(settings: &Settings, r: &PublishReport) {
 /// The database and one of its galleries, for the studio's subcommands.
 fn open_gallery(common: &CommonArgs, id: &str) -> anyhow::Result<(Db, StoredGallery)> {
     let settings = Settings::resolve(common, DEFAULT_ORIGIN_LISTEN.parse()?)?;
-    let db = Db::open(&settings.db_path())?;
+    let db = settings.open_db()?;
     let id = proofline_core::GalleryId::parse(id)?;
     let gallery = db.gallery(&id)?.with_context(|| {
         format!(
             "there is no gallery {id} in {}",
-            settings.db_path().display()
+            proofline_server::sql::redact(&settings.database)
         )
     })?;
     Ok((db, gallery))
@@ -698,7 +698,7 @@ async fn serve(
     {
         tracing::warn!("could not set the bucket's CORS rule (set it by hand): {e:#}");
     }
-    let db = Db::open(&settings.db_path())?;
+    let db = settings.open_db()?;
     let state = AppState {
         db,
         store,

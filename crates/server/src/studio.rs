@@ -20,10 +20,10 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use proofline_core::GalleryId;
 use proofline_core::proofing::StudioReport;
-use rusqlite::{OptionalExtension as _, params};
 use serde::{Deserialize, Serialize};
 
 use crate::api::{AppError, AppState, bearer, blocking};
+use crate::args;
 use crate::choices::{selection_csv, studio_report};
 use crate::db::{Db, StoredGallery};
 use crate::links::NewLink;
@@ -41,36 +41,35 @@ pub fn routes() -> Router<AppState> {
 impl Db {
     /// Gives the studio a new studio-wide token (the old one stops working).
     pub fn set_studio_wide_token(&self, hash: &[u8; 32]) -> anyhow::Result<()> {
-        self.conn().execute(
-            "INSERT INTO studio_token (id, token_hash) VALUES (1, ?1)
-             ON CONFLICT (id) DO UPDATE SET token_hash = excluded.token_hash",
-            params![&hash[..]],
-        )?;
+        self.write("studio token", |c| {
+            c.execute(
+                "INSERT INTO studio_token (id, token_hash) VALUES (1, ?1)
+                 ON CONFLICT (id) DO UPDATE SET token_hash = excluded.token_hash",
+                args![hash],
+            )
+        })?;
         Ok(())
     }
 
     fn studio_wide_token_hash(&self) -> anyhow::Result<Option<Vec<u8>>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT token_hash FROM studio_token WHERE id = 1",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?)
+        self.read(|c| {
+            c.query_opt("SELECT token_hash FROM studio_token WHERE id = 1", args![])?
+                .map(|r| r.get(0))
+                .transpose()
+        })
     }
 
     /// Every gallery's id, newest first.
     fn gallery_ids(&self) -> anyhow::Result<Vec<GalleryId>> {
-        let conn = self.conn();
-        let mut stmt =
-            conn.prepare("SELECT id FROM galleries ORDER BY created_at DESC, rowid DESC")?;
-        let ids = stmt
-            .query_map([], |r| r.get::<_, String>(0))?
-            .collect::<Result<Vec<_>, _>>()?;
-        ids.into_iter()
-            .map(|id| Ok(GalleryId::parse(id)?))
+        self.read(|c| {
+            c.query(
+                "SELECT id FROM galleries ORDER BY created_at DESC, rowid DESC",
+                args![],
+            )?
+            .iter()
+            .map(|r| Ok(GalleryId::parse(r.get::<String>(0)?)?))
             .collect()
+        })
     }
 }
 

@@ -1,0 +1,627 @@
+//! The two databases behind [`crate::db::Db`]: **SQLite** (rusqlite; the
+//! embedded default, one file) and **PostgreSQL** (sqlx; several origins on
+//! one database).
+//!
+//! Queries are written once, in the SQL both understand: `?1` placeholders,
+//! `ON CONFLICT`, `RETURNING`, `CASE` rather than two-argument `min`. For
+//! PostgreSQL a statement's `?N` becomes `$N` and `rowid` (insertion order,
+//! used only to break ties between rows made in the same second) becomes
+//! `ctid`. The schema's migrations are SQLite's, with SQLite's types mapped by
+//! [`pg_schema`] (`INTEGER` is 64-bit in SQLite, so it becomes `BIGINT`).
+//!
+//! Every call blocks, like the rest of [`crate::db::Db`]. sqlx is async, so
+//! PostgreSQL work runs on the database's own small runtime and the caller
+//! waits for the answer on a channel: that works from `spawn_blocking`, from
+//! plain threads and from the CLI alike.
+
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context as _, anyhow, bail};
+use rusqlite::types::{Value as SqliteValue, ValueRef};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::{Column as _, Executor as _, Postgres, Row as _, TypeInfo as _};
+
+/// A value passed to or read from a statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    Int(i64),
+    Text(String),
+    Blob(Vec<u8>),
+    /// A NULL of a column type (PostgreSQL types its parameters).
+    Null(Kind),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Int,
+    Text,
+    Blob,
+}
+
+/// Something that can be a statement's parameter.
+pub trait ToValue {
+    const KIND: Kind;
+    fn to_value(&self) -> Value;
+}
+
+macro_rules! int_values {
+    ($($t:ty),*) => {$(
+        impl ToValue for $t {
+            const KIND: Kind = Kind::Int;
+            fn to_value(&self) -> Value {
+                Value::Int(*self as i64)
+            }
+        }
+    )*};
+}
+int_values!(i64, i32, u32, u64, usize);
+
+impl ToValue for bool {
+    const KIND: Kind = Kind::Int;
+    fn to_value(&self) -> Value {
+        Value::Int(*self as i64)
+    }
+}
+impl ToValue for str {
+    const KIND: Kind = Kind::Text;
+    fn to_value(&self) -> Value {
+        Value::Text(self.to_owned())
+    }
+}
+impl ToValue for String {
+    const KIND: Kind = Kind::Text;
+    fn to_value(&self) -> Value {
+        Value::Text(self.clone())
+    }
+}
+impl ToValue for [u8] {
+    const KIND: Kind = Kind::Blob;
+    fn to_value(&self) -> Value {
+        Value::Blob(self.to_vec())
+    }
+}
+impl ToValue for Vec<u8> {
+    const KIND: Kind = Kind::Blob;
+    fn to_value(&self) -> Value {
+        Value::Blob(self.clone())
+    }
+}
+impl<const N: usize> ToValue for [u8; N] {
+    const KIND: Kind = Kind::Blob;
+    fn to_value(&self) -> Value {
+        Value::Blob(self.to_vec())
+    }
+}
+impl<T: ToValue + ?Sized> ToValue for &T {
+    const KIND: Kind = T::KIND;
+    fn to_value(&self) -> Value {
+        (**self).to_value()
+    }
+}
+impl<T: ToValue> ToValue for Option<T> {
+    const KIND: Kind = T::KIND;
+    fn to_value(&self) -> Value {
+        match self {
+            Some(v) => v.to_value(),
+            None => Value::Null(T::KIND),
+        }
+    }
+}
+
+/// A statement's parameters: `args![id, title, now]`.
+#[macro_export]
+macro_rules! args {
+    ($($e:expr),* $(,)?) => {
+        &[$($crate::sql::ToValue::to_value(&$e)),*][..]
+    };
+}
+
+/// A value read back from a row.
+pub trait FromValue: Sized {
+    fn from_value(v: Value) -> anyhow::Result<Self>;
+}
+
+impl FromValue for i64 {
+    fn from_value(v: Value) -> anyhow::Result<Self> {
+        match v {
+            Value::Int(i) => Ok(i),
+            other => bail!("expected an integer, found {other:?}"),
+        }
+    }
+}
+macro_rules! narrow_ints {
+    ($($t:ty),*) => {$(
+        impl FromValue for $t {
+            fn from_value(v: Value) -> anyhow::Result<Self> {
+                let i = i64::from_value(v)?;
+                <$t>::try_from(i).map_err(|_| anyhow!("{i} is out of range"))
+            }
+        }
+    )*};
+}
+narrow_ints!(u32, u64, u16);
+
+impl FromValue for bool {
+    fn from_value(v: Value) -> anyhow::Result<Self> {
+        Ok(i64::from_value(v)? != 0)
+    }
+}
+impl FromValue for String {
+    fn from_value(v: Value) -> anyhow::Result<Self> {
+        match v {
+            Value::Text(s) => Ok(s),
+            other => bail!("expected text, found {other:?}"),
+        }
+    }
+}
+impl FromValue for Vec<u8> {
+    fn from_value(v: Value) -> anyhow::Result<Self> {
+        match v {
+            Value::Blob(b) => Ok(b),
+            other => bail!("expected bytes, found {other:?}"),
+        }
+    }
+}
+impl<T: FromValue> FromValue for Option<T> {
+    fn from_value(v: Value) -> anyhow::Result<Self> {
+        match v {
+            Value::Null(_) => Ok(None),
+            v => T::from_value(v).map(Some),
+        }
+    }
+}
+
+/// One row of a result.
+#[derive(Debug)]
+pub struct Row(Vec<Value>);
+
+impl Row {
+    /// Column `at` (from 0) as a `T`.
+    pub fn get<T: FromValue>(&self, at: usize) -> anyhow::Result<T> {
+        let v = self
+            .0
+            .get(at)
+            .cloned()
+            .with_context(|| format!("the row has no column {at}"))?;
+        T::from_value(v).with_context(|| format!("column {at}"))
+    }
+}
+
+/// A connection inside [`crate::db::Db::read`] or a transaction inside
+/// [`crate::db::Db::write`].
+pub struct Conn<'a>(Inner<'a>);
+
+enum Inner<'a> {
+    Sqlite(&'a rusqlite::Connection),
+    Pg(&'a mut PgSession),
+}
+
+impl Conn<'_> {
+    pub(crate) fn sqlite(c: &rusqlite::Connection) -> Conn<'_> {
+        Conn(Inner::Sqlite(c))
+    }
+
+    /// Runs a statement; answers how many rows it changed.
+    pub fn execute(&mut self, sql: &str, args: &[Value]) -> anyhow::Result<u64> {
+        match &mut self.0 {
+            Inner::Sqlite(c) => {
+                let mut stmt = c.prepare_cached(sql)?;
+                Ok(stmt.execute(rusqlite::params_from_iter(args.iter().map(to_sqlite)))? as u64)
+            }
+            Inner::Pg(s) => match s.run_statement(sql, args, Mode::Execute)? {
+                Answer::Changed(n) => Ok(n),
+                Answer::Rows(_) => unreachable!("execute answers a count"),
+            },
+        }
+    }
+
+    /// Every row a query answers.
+    pub fn query(&mut self, sql: &str, args: &[Value]) -> anyhow::Result<Vec<Row>> {
+        match &mut self.0 {
+            Inner::Sqlite(c) => {
+                let mut stmt = c.prepare_cached(sql)?;
+                let n = stmt.column_count();
+                let mut rows =
+                    stmt.query(rusqlite::params_from_iter(args.iter().map(to_sqlite)))?;
+                let mut out = Vec::new();
+                while let Some(r) = rows.next()? {
+                    out.push(Row((0..n)
+                        .map(|i| from_sqlite(r.get_ref(i)?))
+                        .collect::<anyhow::Result<_>>()?));
+                }
+                Ok(out)
+            }
+            Inner::Pg(s) => match s.run_statement(sql, args, Mode::Fetch)? {
+                Answer::Rows(rows) => Ok(rows),
+                Answer::Changed(_) => unreachable!("a query answers rows"),
+            },
+        }
+    }
+
+    /// Runs several statements without parameters (migrations).
+    pub fn batch(&mut self, sql: &str) -> anyhow::Result<()> {
+        match &mut self.0 {
+            Inner::Sqlite(c) => Ok(c.execute_batch(sql)?),
+            Inner::Pg(s) => s.run_statement(sql, &[], Mode::Batch).map(drop),
+        }
+    }
+
+    /// The first row a query answers, if any.
+    pub fn query_opt(&mut self, sql: &str, args: &[Value]) -> anyhow::Result<Option<Row>> {
+        Ok(self.query(sql, args)?.into_iter().next())
+    }
+
+    /// The first row a query answers; an error if there is none.
+    pub fn query_one(&mut self, sql: &str, args: &[Value]) -> anyhow::Result<Row> {
+        self.query_opt(sql, args)?
+            .context("the database answered no row")
+    }
+}
+
+fn to_sqlite(v: &Value) -> SqliteValue {
+    match v {
+        Value::Int(i) => SqliteValue::Integer(*i),
+        Value::Text(s) => SqliteValue::Text(s.clone()),
+        Value::Blob(b) => SqliteValue::Blob(b.clone()),
+        Value::Null(_) => SqliteValue::Null,
+    }
+}
+
+fn from_sqlite(v: ValueRef<'_>) -> anyhow::Result<Value> {
+    Ok(match v {
+        ValueRef::Null => Value::Null(Kind::Int),
+        ValueRef::Integer(i) => Value::Int(i),
+        ValueRef::Text(t) => Value::Text(std::str::from_utf8(t)?.to_owned()),
+        ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+        ValueRef::Real(r) => bail!("unexpected real number {r} in the database"),
+    })
+}
+
+type PgQuery<'q> = sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>;
+
+fn bind(mut q: PgQuery<'_>, args: Vec<Value>) -> PgQuery<'_> {
+    for a in args {
+        q = match a {
+            Value::Int(i) => q.bind(i),
+            Value::Text(s) => q.bind(s),
+            Value::Blob(b) => q.bind(b),
+            Value::Null(Kind::Int) => q.bind(None::<i64>),
+            Value::Null(Kind::Text) => q.bind(None::<String>),
+            Value::Null(Kind::Blob) => q.bind(None::<Vec<u8>>),
+        };
+    }
+    q
+}
+
+fn from_pg(row: &PgRow) -> anyhow::Result<Row> {
+    let mut out = Vec::with_capacity(row.len());
+    for (i, col) in row.columns().iter().enumerate() {
+        let ty = col.type_info().name();
+        let v = match ty {
+            "INT8" => row.try_get::<Option<i64>, _>(i)?.map(Value::Int),
+            "INT4" => row
+                .try_get::<Option<i32>, _>(i)?
+                .map(|v| Value::Int(v.into())),
+            "INT2" => row
+                .try_get::<Option<i16>, _>(i)?
+                .map(|v| Value::Int(v.into())),
+            "BOOL" => row
+                .try_get::<Option<bool>, _>(i)?
+                .map(|v| Value::Int(v.into())),
+            "TEXT" | "VARCHAR" | "NAME" | "BPCHAR" => {
+                row.try_get::<Option<String>, _>(i)?.map(Value::Text)
+            }
+            "BYTEA" => row.try_get::<Option<Vec<u8>>, _>(i)?.map(Value::Blob),
+            other => bail!("column {} has an unexpected type {other}", col.name()),
+        };
+        out.push(v.unwrap_or(Value::Null(Kind::Int)));
+    }
+    Ok(Row(out))
+}
+
+/// A statement in PostgreSQL's words: `?N` → `$N`, `rowid` → `ctid`.
+pub fn pg_statement(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '?' && chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push('$');
+        } else {
+            out.push(c);
+        }
+    }
+    replace_word(&out, "rowid", "ctid")
+}
+
+/// A SQLite migration in PostgreSQL's words.
+pub fn pg_schema(sql: &str) -> String {
+    let sql = sql
+        .replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY")
+        .replace(
+            "lower(hex(randomblob(4)))",
+            "substr(md5(random()::text), 1, 8)",
+        );
+    let sql = replace_word(&sql, "INTEGER", "BIGINT");
+    replace_word(&sql, "BLOB", "BYTEA")
+}
+
+/// Replaces `word` where it stands alone (not inside a longer identifier).
+fn replace_word(s: &str, word: &str, with: &str) -> String {
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find(word) {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + word.len()..].chars().next();
+        out.push_str(&rest[..at]);
+        if before.is_some_and(is_ident) || after.is_some_and(is_ident) {
+            out.push_str(word);
+        } else {
+            out.push_str(with);
+        }
+        rest = &rest[at + word.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A PostgreSQL pool and the runtime its connections live on.
+pub struct Pg {
+    pool: PgPool,
+    rt: Mutex<Option<tokio::runtime::Runtime>>,
+    handle: tokio::runtime::Handle,
+    /// "PostgreSQL 127.0.0.1:5432/proofline", for logs (no password).
+    pub description: String,
+}
+
+impl Drop for Pg {
+    fn drop(&mut self) {
+        // Dropping a runtime blocks; inside async code that panics.
+        if let Some(rt) = self.rt.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+impl Pg {
+    pub fn connect(url: &str) -> anyhow::Result<Arc<Pg>> {
+        let options: PgConnectOptions = url
+            .parse()
+            .with_context(|| format!("the database URL {} is not valid", redact(url)))?;
+        let description = format!(
+            "PostgreSQL {}:{}/{}",
+            options.get_host(),
+            options.get_port(),
+            options.get_database().unwrap_or("")
+        );
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("proofline-pg")
+            .enable_all()
+            .build()?;
+        let handle = rt.handle().clone();
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(std::time::Duration::from_secs(10))
+            .connect_lazy_with(options);
+        let pg = Arc::new(Pg {
+            pool,
+            rt: Mutex::new(Some(rt)),
+            handle,
+            description,
+        });
+        pg.run(|pool| async move { pool.acquire().await.map(drop) })
+            .with_context(|| format!("cannot connect to {}", pg.description))?;
+        Ok(pg)
+    }
+
+    /// Runs `f` on the database's runtime and waits for it.
+    fn run<T, F, Fut>(&self, f: F) -> T
+    where
+        F: FnOnce(PgPool) -> Fut,
+        Fut: Future<Output = T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let fut = f(self.pool.clone());
+        self.handle.spawn(async move {
+            let _ = tx.send(fut.await);
+        });
+        rx.recv().expect("the database runtime stopped")
+    }
+
+    /// A session: a pooled connection, in a transaction when `tx`. With
+    /// `lock`, the transaction first takes the advisory lock of that name,
+    /// so writers of one scope take turns across every origin.
+    pub fn session(self: &Arc<Pg>, tx: bool, lock: Option<&str>) -> anyhow::Result<PgSession> {
+        let lock = lock.map(str::to_owned);
+        let conn = self.run(|pool| async move {
+            let mut conn = pool.acquire().await?;
+            if tx {
+                sqlx::query("BEGIN").execute(&mut *conn).await?;
+                if let Some(name) = lock {
+                    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                        .bind(name)
+                        .execute(&mut *conn)
+                        .await?;
+                }
+            }
+            anyhow::Ok(conn)
+        })?;
+        Ok(PgSession {
+            pg: self.clone(),
+            conn: Some(conn),
+            in_tx: tx,
+        })
+    }
+
+    pub fn ping(&self) -> anyhow::Result<()> {
+        self.run(|pool| async move { sqlx::query("SELECT 1").execute(&pool).await.map(drop) })?;
+        Ok(())
+    }
+}
+
+/// One pooled PostgreSQL connection, held by [`Conn`] for a read or a
+/// transaction. Dropped without [`PgSession::commit`], it rolls back.
+pub struct PgSession {
+    pg: Arc<Pg>,
+    conn: Option<sqlx::pool::PoolConnection<Postgres>>,
+    in_tx: bool,
+}
+
+impl PgSession {
+    pub fn conn(&mut self) -> Conn<'_> {
+        Conn(Inner::Pg(self))
+    }
+
+    /// Runs one statement on the database's runtime: the connection moves
+    /// into the task and comes back with the answer.
+    fn run_statement(&mut self, sql: &str, args: &[Value], mode: Mode) -> anyhow::Result<Answer> {
+        let mut conn = self.conn.take().context("the connection was lost")?;
+        let (sql, args) = match mode {
+            Mode::Batch => (sql.to_owned(), Vec::new()),
+            _ => (pg_statement(sql), args.to_vec()),
+        };
+        let (conn, answer) = self.pg.run(move |_| async move {
+            let answer = statement(&mut conn, sql, args, mode).await;
+            (conn, answer)
+        });
+        self.conn = Some(conn);
+        answer
+    }
+
+    pub fn commit(mut self) -> anyhow::Result<()> {
+        if self.in_tx {
+            self.run_statement("COMMIT", &[], Mode::Execute)?;
+            self.in_tx = false;
+        }
+        Ok(())
+    }
+}
+
+/// One statement on a connection. Boxed as `dyn Future + Send`: spawning
+/// sqlx's futures directly trips a known higher-ranked lifetime error.
+fn statement(
+    conn: &mut sqlx::PgConnection,
+    sql: String,
+    args: Vec<Value>,
+    mode: Mode,
+) -> std::pin::Pin<Box<dyn Future<Output = anyhow::Result<Answer>> + Send + '_>> {
+    Box::pin(async move {
+        Ok(match mode {
+            Mode::Fetch => {
+                let rows = conn.fetch_all(bind(sqlx::query(&sql), args)).await?;
+                Answer::Rows(rows.iter().map(from_pg).collect::<anyhow::Result<_>>()?)
+            }
+            Mode::Execute => {
+                let r = conn.execute(bind(sqlx::query(&sql), args)).await?;
+                Answer::Changed(r.rows_affected())
+            }
+            Mode::Batch => {
+                Answer::Changed(conn.execute(sqlx::raw_sql(&sql)).await?.rows_affected())
+            }
+        })
+    })
+}
+
+#[derive(Clone, Copy)]
+enum Mode {
+    Execute,
+    Fetch,
+    Batch,
+}
+
+enum Answer {
+    Changed(u64),
+    Rows(Vec<Row>),
+}
+
+impl Drop for PgSession {
+    fn drop(&mut self) {
+        let Some(mut conn) = self.conn.take() else {
+            return;
+        };
+        let in_tx = self.in_tx;
+        // The connection goes back to the pool from the runtime it lives on.
+        self.pg.handle.spawn(async move {
+            if in_tx && sqlx::query("ROLLBACK").execute(&mut *conn).await.is_err() {
+                // A connection in an unknown state is closed, not reused.
+                conn.close_on_drop();
+            }
+        });
+    }
+}
+
+/// A database URL with its password hidden, for messages.
+pub fn redact(url: &str) -> String {
+    let Some(scheme) = url.find("://").map(|i| i + 3) else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme..];
+    match rest
+        .find('@')
+        .and_then(|at| rest[..at].find(':').map(|colon| (colon, at)))
+    {
+        Some((colon, at)) => format!("{}{}:***{}", &url[..scheme], &rest[..colon], &rest[at..]),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statements_in_postgres_words() {
+        assert_eq!(
+            pg_statement("SELECT a FROM t WHERE b = ?1 AND c = ?12 ORDER BY created_at, rowid"),
+            "SELECT a FROM t WHERE b = $1 AND c = $12 ORDER BY created_at, ctid"
+        );
+        assert_eq!(pg_statement("SELECT rowidx FROM t"), "SELECT rowidx FROM t");
+    }
+
+    #[test]
+    fn migrations_in_postgres_words() {
+        let pg = pg_schema(
+            "CREATE TABLE ops (seq INTEGER PRIMARY KEY AUTOINCREMENT, link_hash BLOB NOT NULL,\n\
+             n INTEGER NOT NULL, INTEGERS TEXT);\nUPDATE links SET link_id = lower(hex(randomblob(4)));",
+        );
+        assert_eq!(
+            pg,
+            "CREATE TABLE ops (seq BIGSERIAL PRIMARY KEY, link_hash BYTEA NOT NULL,\n\
+             n BIGINT NOT NULL, INTEGERS TEXT);\nUPDATE links SET link_id = substr(md5(random()::text), 1, 8);"
+        );
+    }
+
+    #[test]
+    fn values_round_trip_through_sqlite() {
+        let c = rusqlite::Connection::open_in_memory().unwrap();
+        let mut conn = Conn::sqlite(&c);
+        conn.execute("CREATE TABLE t (a INTEGER, b TEXT, c BLOB)", args![])
+            .unwrap();
+        let none: Option<String> = None;
+        conn.execute(
+            "INSERT INTO t VALUES (?1, ?2, ?3), (NULL, ?4, NULL)",
+            args![7u32, "x", [1u8, 2], none],
+        )
+        .unwrap();
+        let rows = conn
+            .query("SELECT a, b, c FROM t ORDER BY rowid", args![])
+            .unwrap();
+        assert_eq!(rows[0].get::<u32>(0).unwrap(), 7);
+        assert_eq!(rows[0].get::<String>(1).unwrap(), "x");
+        assert_eq!(rows[0].get::<Vec<u8>>(2).unwrap(), vec![1, 2]);
+        assert_eq!(rows[1].get::<Option<i64>>(0).unwrap(), None);
+        assert_eq!(rows[1].get::<Option<String>>(1).unwrap(), None);
+        assert!(rows[0].get::<String>(0).is_err(), "an integer is not text");
+    }
+
+    #[test]
+    fn passwords_are_hidden() {
+        assert_eq!(
+            redact("postgres://proofline:secret@db:5432/p"),
+            "postgres://proofline:***@db:5432/p"
+        );
+    }
+}
