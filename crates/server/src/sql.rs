@@ -401,10 +401,13 @@ impl Pg {
             .enable_all()
             .build()?;
         let handle = rt.handle().clone();
+        // The pool's maintenance task is spawned where it is made: here.
+        let _on_db_runtime = rt.enter();
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(std::time::Duration::from_secs(10))
             .connect_lazy_with(options);
+        drop(_on_db_runtime);
         let pg = Arc::new(Pg {
             pool,
             rt: Mutex::new(Some(rt)),

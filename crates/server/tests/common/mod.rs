@@ -46,6 +46,15 @@ impl Harness {
 
     /// A harness whose origin signs image URLs for `cloudfront` first.
     pub async fn start_with(backend: Backend, cloudfront: Option<CloudFrontSettings>) -> Harness {
+        Harness::start_on(backend, cloudfront, None).await
+    }
+
+    /// A harness on `db` (else a SQLite file in its folder).
+    pub async fn start_on(
+        backend: Backend,
+        cloudfront: Option<CloudFrontSettings>,
+        db: Option<Db>,
+    ) -> Harness {
         let dir = tempfile::tempdir().expect("temp dir");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let origin = listener.local_addr().unwrap();
@@ -99,7 +108,8 @@ impl Harness {
             .map(|e| e.addr)
             .or(garage.as_ref().map(|g| g.s3))
             .unwrap();
-        let db = Db::open(&dir.path().join("proofline.sqlite3")).expect("database");
+        let db = db
+            .unwrap_or_else(|| Db::open(&dir.path().join("proofline.sqlite3")).expect("database"));
         let state = AppState {
             db: db.clone(),
             store: store.clone(),
@@ -121,6 +131,25 @@ impl Harness {
             embedded,
             garage,
         }
+    }
+
+    /// Another origin on `db` (its own connection to the same database) and
+    /// the same store: what a second `proofline serve` process would be.
+    pub async fn another_origin(&self, db: Db) -> SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let state = AppState {
+            db,
+            store: ObjectStore::connect(&self.settings)
+                .await
+                .expect("store client"),
+            signing: SigningPolicy::default(),
+            mirrors: Default::default(),
+        };
+        tokio::spawn(async move {
+            axum::serve(listener, router(state, None)).await.unwrap();
+        });
+        addr
     }
 
     pub fn app_origin(&self) -> String {
