@@ -248,6 +248,13 @@ fn test(args: &[String]) -> anyhow::Result<()> {
         let samples_10000 = step("sample photos for the 10,000-photo gallery", || {
             scale_samples(10_000)
         })?;
+        let pg_harness = step(
+            "pg-harness (a throwaway PostgreSQL for the browser tests)",
+            || {
+                run(cargo().args(["build", "-q", "-p", "proofline-pg-harness"]))?;
+                Ok(root().join("target/debug/pg-harness"))
+            },
+        )?;
         step("browser end-to-end tests (headless Chromium)", || {
             run(Command::new("npx")
                 .args(["playwright", "test"])
@@ -257,7 +264,8 @@ fn test(args: &[String]) -> anyhow::Result<()> {
                 .env("PROOFLINE_CLIENT_DIR", root().join("dist"))
                 .env("PROOFLINE_SAMPLES", &samples)
                 .env("PROOFLINE_SAMPLES_200", &samples_200)
-                .env("PROOFLINE_SAMPLES_10000", &samples_10000))
+                .env("PROOFLINE_SAMPLES_10000", &samples_10000)
+                .env("PROOFLINE_PG_HARNESS", &pg_harness))
         })?;
     }
     println!("All tests passed in {:.0}s.", start.elapsed().as_secs_f64());
@@ -371,7 +379,10 @@ fn bench(args: &[String]) -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         None => {}
         Some("publish") => return publish_bench::run(),
-        Some(other) => bail!("unknown benchmark {other:?} (the only one run alone is `publish`)"),
+        Some("origins") => return origins_bench(),
+        Some(other) => {
+            bail!("unknown benchmark {other:?} (those run alone are `publish` and `origins`)")
+        }
     }
     setup::install(setup::Needs::All)?;
     build_client()?;
@@ -419,7 +430,23 @@ fn bench(args: &[String]) -> anyhow::Result<()> {
             "ingest_bench",
         ]))
     })?;
+    origins_bench()?;
     publish_bench::run()
+}
+
+/// One origin versus two on PostgreSQL: ops/s, batch p99, manifests/s.
+fn origins_bench() -> anyhow::Result<()> {
+    setup::install(setup::Needs::All)?;
+    step("two origins on PostgreSQL", || {
+        run(cargo().args([
+            "run",
+            "-q",
+            "-p",
+            "proofline-server",
+            "--example",
+            "origins_bench",
+        ]))
+    })
 }
 
 fn lint() -> anyhow::Result<()> {

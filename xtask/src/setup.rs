@@ -50,6 +50,10 @@ pub fn install(needs: Needs) -> anyhow::Result<()> {
         step("Garage object store", || {
             cargo_install("garage", GARAGE_VERSION, "garage", true)
         })?;
+        step(
+            "PostgreSQL server (Debian; the tests start their own)",
+            postgresql,
+        )?;
     }
     Ok(())
 }
@@ -163,6 +167,17 @@ fn sudo(args: &[&str]) -> Command {
     };
     c.args(&args[1..]).env("DEBIAN_FRONTEND", "noninteractive");
     c
+}
+
+fn postgresql() -> anyhow::Result<()> {
+    if let Ok(bin) = proofline_pg_harness::bin_dir() {
+        println!("    present: {}", bin.display());
+        return Ok(());
+    }
+    run(&mut sudo(&["apt-get", "update"]))?;
+    // Debian starts a system cluster on install when it can; the tests never
+    // use it (each starts its own on a free port in a temporary directory).
+    run(&mut sudo(&["apt-get", "install", "-y", "postgresql"]))
 }
 
 fn chromium() -> anyhow::Result<()> {

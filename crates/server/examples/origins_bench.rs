@@ -1,0 +1,269 @@
+//! Benchmark (run by `cargo xtask bench` or `cargo xtask bench origins`, not a
+//! test): one origin versus two on one real PostgreSQL server (Debian's, on
+//! loopback, default durability: every batch is committed and flushed before
+//! it is answered).
+//!
+//! - op ingestion: 4 devices, each sending batches of 100 ops one after
+//!   another, all to origin A, then split over A and B: ops/s, batch p50/p99;
+//! - manifests: 8 clients fetching a 1,000-photo gallery's manifest (as a
+//!   browser asks: compressed), from A alone, then from A and B at once:
+//!   requests/s per origin.
+//!
+//! Both origins run in this process, each with its own connection pool and
+//! runtime, as two `proofline serve` processes would; on a 2-core machine
+//! they share the cores with PostgreSQL and the clients.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use proofline_core::hlc::Hlc;
+use proofline_core::proofing::{Action, DeviceId, Op, OpId};
+use proofline_core::{ContentHash, GalleryId, ImageId};
+use proofline_pg_harness::{Durability, TempPostgres};
+use proofline_server::api::{AppState, SigningPolicy, router};
+use proofline_server::config::{StoreKind, StoreSettings};
+use proofline_server::db::Db;
+use proofline_server::db::{FirstLink, PublishCommit, StoredGallery, StoredImage, StoredRendition};
+use proofline_server::embedded::EmbeddedStore;
+use proofline_server::store::ObjectStore;
+
+const BATCH: usize = 100;
+const BATCHES_PER_DEVICE: usize = 25;
+const DEVICES: usize = 4;
+const MANIFEST_CLIENTS: usize = 8;
+const MANIFEST_SECONDS: u64 = 8;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let pg = tokio::task::spawn_blocking(|| TempPostgres::start(Durability::Real)).await??;
+    let url = pg.url("proofline");
+    let store = EmbeddedStore::start(dir.path(), "127.0.0.1:0".parse()?, &[]).await?;
+    let settings = StoreSettings {
+        kind: StoreKind::Embedded { listen: store.addr },
+        endpoint: Some(format!("http://{}", store.addr)),
+        region: "us-east-1".into(),
+        bucket: "proofline".into(),
+        prefix: String::new(),
+        path_style: true,
+        credentials: Some(proofline_server::embedded::credentials(dir.path())?),
+    };
+    let a = origin(&url, &settings).await?;
+    let b = origin(&url, &settings).await?;
+    let studio = Db::connect(&url)?;
+    let (gallery, token, images) = gallery(&studio, 1_000)?;
+
+    println!(
+        "== two origins on PostgreSQL ({}, default durability) ==",
+        studio.describe()
+    );
+    println!("op ingestion: {DEVICES} devices x {BATCHES_PER_DEVICE} batches of {BATCH} ops");
+    println!("origins | ops    | seconds | ops/s  | batch p50 | batch p99");
+    for (round, origins) in [vec![a], vec![a, b]].into_iter().enumerate() {
+        let started = Instant::now();
+        let mut tasks = tokio::task::JoinSet::new();
+        for d in 0..DEVICES {
+            let target = origins[d % origins.len()];
+            let (gallery, token, images) = (gallery.clone(), token.clone(), images.clone());
+            tasks.spawn(async move {
+                device(target, &token, &gallery, &images, &format!("r{round}d{d}")).await
+            });
+        }
+        let mut latencies = Vec::new();
+        while let Some(r) = tasks.join_next().await {
+            latencies.extend(r??);
+        }
+        let secs = started.elapsed().as_secs_f64();
+        latencies.sort();
+        let ops = DEVICES * BATCHES_PER_DEVICE * BATCH;
+        println!(
+            "{:>7} | {ops:>6} | {secs:>7.2} | {:>6.0} | {:>6.1} ms | {:>6.1} ms",
+            origins.len(),
+            ops as f64 / secs,
+            ms(percentile(&latencies, 0.50)),
+            ms(percentile(&latencies, 0.99)),
+        );
+    }
+
+    println!(
+        "manifests: {MANIFEST_CLIENTS} clients, 1,000-photo gallery, {MANIFEST_SECONDS} s, zstd"
+    );
+    println!("origins | origin | requests | req/s  | p50      | p99");
+    for origins in [vec![a], vec![a, b]] {
+        let until = Instant::now() + Duration::from_secs(MANIFEST_SECONDS);
+        let mut tasks = tokio::task::JoinSet::new();
+        for c in 0..MANIFEST_CLIENTS {
+            let target = origins[c % origins.len()];
+            let (gallery, token) = (gallery.clone(), token.clone());
+            tasks.spawn(async move { (target, manifests(target, &token, &gallery, until).await) });
+        }
+        let mut per_origin: Vec<(SocketAddr, Vec<Duration>)> =
+            origins.iter().map(|o| (*o, Vec::new())).collect();
+        while let Some(r) = tasks.join_next().await {
+            let (target, latencies) = r?;
+            let entry = per_origin.iter_mut().find(|(o, _)| *o == target).unwrap();
+            entry.1.extend(latencies?);
+        }
+        for (i, (_, mut latencies)) in per_origin.into_iter().enumerate() {
+            latencies.sort();
+            println!(
+                "{:>7} | {:>6} | {:>8} | {:>6.1} | {:>5.1} ms | {:>5.1} ms",
+                origins.len(),
+                ["A", "B"][i],
+                latencies.len(),
+                latencies.len() as f64 / MANIFEST_SECONDS as f64,
+                ms(percentile(&latencies, 0.50)),
+                ms(percentile(&latencies, 0.99)),
+            );
+        }
+    }
+    store.stop().await;
+    drop(pg);
+    Ok(())
+}
+
+/// An origin on its own connection to the database.
+async fn origin(url: &str, settings: &StoreSettings) -> anyhow::Result<SocketAddr> {
+    let url = url.to_owned();
+    let db = tokio::task::spawn_blocking(move || Db::connect(&url)).await??;
+    let state = AppState {
+        db,
+        store: ObjectStore::connect(settings).await?,
+        signing: SigningPolicy::default(),
+        mirrors: Default::default(),
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move { axum::serve(listener, router(state, None)).await });
+    Ok(addr)
+}
+
+/// A gallery of `n` photos as publishing would record it (the manifest
+/// only signs keys; the objects need not exist), and its share token.
+fn gallery(db: &Db, n: usize) -> anyhow::Result<(GalleryId, String, Vec<ImageId>)> {
+    let id = GalleryId::parse("bench-1000")?;
+    let rendition = |i: usize, kind: &str| StoredRendition {
+        object_key: format!("galleries/bench-1000/{i:04}-{kind}.jpg"),
+        width: 1600,
+        height: 1067,
+        bytes: 250_000,
+        sha256: ContentHash::parse(format!("{i:064x}")).expect("hex"),
+    };
+    let images: Vec<StoredImage> = (0..n)
+        .map(|i| StoredImage {
+            id: ImageId::parse(format!("img{i:05}")).expect("valid"),
+            file_name: format!("DSC_{i:04}.jpg"),
+            alt: format!("Photo {i}"),
+            width: 6000,
+            height: 4000,
+            thumbhash: "1QcSHQRnh493V4dIh4eXh1h4kJUI".into(),
+            thumb: rendition(i, "thumb"),
+            proof: rendition(i, "proof"),
+            set: None,
+        })
+        .collect();
+    let ids = images.iter().map(|i| i.id.clone()).collect();
+    let token = proofline_server::secret::new_token();
+    db.commit_publish(&PublishCommit {
+        gallery: &StoredGallery {
+            id: id.clone(),
+            title: "Benchmark".into(),
+            rules: Default::default(),
+            locked_at: None,
+            images,
+        },
+        source_dir: "/bench",
+        first_link: Some(FirstLink {
+            token_hash: &proofline_server::secret::token_hash(token.as_str()),
+            label: "bench",
+            studio_token_hash: &[0; 32],
+        }),
+        update_terms: false,
+        now: proofline_server::unix_now(),
+    })?;
+    Ok((id, token.as_str().to_owned(), ids))
+}
+
+/// One device sending its batches one after another; each batch's latency.
+async fn device(
+    origin: SocketAddr,
+    token: &str,
+    gallery: &GalleryId,
+    images: &[ImageId],
+    name: &str,
+) -> anyhow::Result<Vec<Duration>> {
+    let http = reqwest::Client::new();
+    let url = format!("http://{origin}/api/galleries/{gallery}/ops");
+    let device = DeviceId::parse(format!("{name}-device"))?;
+    let mut clock = Hlc::ZERO;
+    let mut latencies = Vec::with_capacity(BATCHES_PER_DEVICE);
+    for b in 0..BATCHES_PER_DEVICE {
+        let ops: Vec<Op> = (0..BATCH)
+            .map(|i| {
+                clock = clock.tick(proofline_server::unix_now_ms());
+                let image = images[(b * BATCH + i) % images.len()].clone();
+                Op {
+                    id: OpId::parse(format!("{name}-{b:04}-{i:03}")).expect("valid"),
+                    device: device.clone(),
+                    gallery: gallery.clone(),
+                    hlc: clock,
+                    action: if i % 4 == 0 {
+                        Action::Comment {
+                            image,
+                            text: format!("note {b}/{i}"),
+                        }
+                    } else {
+                        Action::Favourite {
+                            image,
+                            on: i % 2 == 0,
+                        }
+                    },
+                }
+            })
+            .collect();
+        let started = Instant::now();
+        let resp = http
+            .post(&url)
+            .bearer_auth(token)
+            .json(&serde_json::json!({ "ops": ops }))
+            .send()
+            .await?;
+        anyhow::ensure!(resp.status() == 200, "batch refused: {}", resp.status());
+        resp.bytes().await?;
+        latencies.push(started.elapsed());
+    }
+    Ok(latencies)
+}
+
+/// One client fetching the manifest until `until`; each request's latency.
+async fn manifests(
+    origin: SocketAddr,
+    token: &str,
+    gallery: &GalleryId,
+    until: Instant,
+) -> anyhow::Result<Vec<Duration>> {
+    let http = reqwest::Client::new();
+    let url = format!("http://{origin}/api/galleries/{gallery}");
+    let mut latencies = Vec::new();
+    while Instant::now() < until {
+        let started = Instant::now();
+        let resp = http
+            .get(&url)
+            .bearer_auth(token)
+            .header("accept-encoding", "zstd, gzip")
+            .send()
+            .await?;
+        anyhow::ensure!(resp.status() == 200, "manifest refused: {}", resp.status());
+        resp.bytes().await?;
+        latencies.push(started.elapsed());
+    }
+    Ok(latencies)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
