@@ -278,13 +278,21 @@ fn parse_deadline(s: &str) -> Result<i64, String> {
 
 #[tokio::main]
 async fn main() {
-    tracing_subscriber::fmt()
+    // Every request is one span (id, method, path) closed by a line with its
+    // status and latency; `PROOFLINE_LOG_FORMAT=json` writes one JSON object
+    // per line for a log collector.
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "proofline=info,proofline_server=info,warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                "proofline=info,proofline_server=info,tower_http::trace=info,warn".into()
+            }),
         )
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    if std::env::var("PROOFLINE_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        logs.json().init();
+    } else {
+        logs.init();
+    }
     if let Err(e) = run(Cli::parse()).await {
         eprintln!("error: {e:#}");
         std::process::exit(1);
@@ -699,6 +707,7 @@ async fn serve(
         tracing::warn!("could not set the bucket's CORS rule (set it by hand): {e:#}");
     }
     let db = settings.open_db()?;
+    tracing::info!(database = %db.describe(), store = %store.location(), "origin starting");
     let state = AppState {
         db,
         store,
@@ -718,9 +727,15 @@ async fn serve(
     if let Some(store) = &embedded {
         println!("Object store listening on http://{}", store.addr);
     }
+    // On SIGTERM or Ctrl-C: stop accepting, finish every request already
+    // taken in (an op batch is answered only after its commit), then exit.
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async {
+            shutdown_signal().await;
+            tracing::info!("stopping: finishing the requests in flight");
+        })
         .await?;
+    tracing::info!("stopped");
     if let Some(store) = embedded {
         store.stop().await;
     }

@@ -393,6 +393,25 @@ impl Origin {
         self.child.kill().unwrap(); // SIGKILL
         self.child.wait().unwrap();
     }
+
+    /// SIGTERM, as a service manager stops it; answers its exit status.
+    fn terminate(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args(["-TERM", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        self.child.wait().unwrap()
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Stop {
+    Kill9,
+    Terminate,
 }
 
 impl Drop for Origin {
@@ -404,6 +423,17 @@ impl Drop for Origin {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_loses_no_acknowledged_op_and_a_replay_duplicates_none() {
+    stopped_mid_sync(Stop::Kill9).await;
+}
+
+/// A graceful stop (SIGTERM) finishes the batches it has started: every op
+/// it stored was answered, so the devices know of each one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_finishes_in_flight_batches_before_exiting() {
+    stopped_mid_sync(Stop::Terminate).await;
+}
+
+async fn stopped_mid_sync(stop: Stop) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let photos = dir.path().join("photos");
@@ -527,13 +557,19 @@ async fn kill_9_loses_no_acknowledged_op_and_a_replay_duplicates_none() {
             }
         });
     }
-    // Kill once about a third has been acknowledged.
+    // Stop once about a third has been acknowledged.
     let deadline = Instant::now() + Duration::from_secs(60);
     while acked.lock().unwrap().len() < all.len() / 3 {
         assert!(Instant::now() < deadline, "no progress");
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    origin.kill9();
+    match stop {
+        Stop::Kill9 => origin.kill9(),
+        Stop::Terminate => {
+            let status = origin.terminate();
+            assert!(status.success(), "a graceful stop exits 0: {status}");
+        }
+    }
     while let Some(r) = senders.join_next().await {
         r.expect("a sender panicked");
     }
@@ -558,6 +594,13 @@ async fn kill_9_loses_no_acknowledged_op_and_a_replay_duplicates_none() {
         .await
         .unwrap();
     assert!(stored(&empty) >= acked_before_kill.len() as u64);
+    if stop == Stop::Terminate {
+        assert_eq!(
+            stored(&empty),
+            acked_before_kill.len() as u64,
+            "every batch the origin took in before SIGTERM was answered"
+        );
+    }
     // Replay every batch (the devices never heard back for some): each op is
     // then stored exactly once, and the acknowledged ones come back as duplicates.
     let mut last = empty;
