@@ -3,8 +3,10 @@
 //! loopback, default durability: every batch is committed and flushed before
 //! it is answered).
 //!
-//! - op ingestion: 4 devices, each sending batches of 100 ops one after
-//!   another, all to origin A, then split over A and B: ops/s, batch p50/p99;
+//! - op ingestion: 4 customers (each on their own share link), each sending
+//!   batches of 100 ops one after another, all to origin A, then split over
+//!   A and B: ops/s, batch p50/p99. (One link's batches take turns, wherever
+//!   they arrive: its rules are checked against its own state);
 //! - manifests: 8 clients fetching a 1,000-photo gallery's manifest (as a
 //!   browser asks: compressed), from A alone, then from A and B at once:
 //!   requests/s per origin.
@@ -52,19 +54,32 @@ async fn main() -> anyhow::Result<()> {
     let b = origin(&url, &settings).await?;
     let studio = Db::connect(&url)?;
     let (gallery, token, images) = gallery(&studio, 1_000)?;
+    let customers: Vec<String> = (0..DEVICES)
+        .map(|d| {
+            let (_, token) = studio.create_link(
+                &gallery,
+                &proofline_server::links::NewLink {
+                    label: format!("customer {d}"),
+                    ..Default::default()
+                },
+                proofline_server::unix_now(),
+            )?;
+            Ok(token.as_str().to_owned())
+        })
+        .collect::<anyhow::Result<_>>()?;
 
     println!(
         "== two origins on PostgreSQL ({}, default durability) ==",
         studio.describe()
     );
-    println!("op ingestion: {DEVICES} devices x {BATCHES_PER_DEVICE} batches of {BATCH} ops");
+    println!("op ingestion: {DEVICES} customers x {BATCHES_PER_DEVICE} batches of {BATCH} ops");
     println!("origins | ops    | seconds | ops/s  | batch p50 | batch p99");
     for (round, origins) in [vec![a], vec![a, b]].into_iter().enumerate() {
         let started = Instant::now();
         let mut tasks = tokio::task::JoinSet::new();
         for d in 0..DEVICES {
             let target = origins[d % origins.len()];
-            let (gallery, token, images) = (gallery.clone(), token.clone(), images.clone());
+            let (gallery, token, images) = (gallery.clone(), customers[d].clone(), images.clone());
             tasks.spawn(async move {
                 device(target, &token, &gallery, &images, &format!("r{round}d{d}")).await
             });

@@ -7,7 +7,7 @@
 //! kept in `link_state`, written in the same transaction as the ops, so a
 //! batch reads one row rather than every op the link ever sent.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::args;
 use crate::db::{Db, StoredGallery, terms};
@@ -55,6 +55,7 @@ impl Db {
             let policy = policy(tx, gallery)?.context("the gallery disappeared")?;
             let mut state = link_choices(tx, gallery, link)?;
             let received_at = (now_ms / 1000) as i64;
+            let mut stored = stored_receipts(tx, gallery, &batch)?;
             let mut receipts = Vec::with_capacity(batch.len());
             for entry in batch {
                 let op = match entry {
@@ -83,8 +84,14 @@ impl Db {
                     }
                 };
                 let op_id = Some(op.id.as_str().to_owned());
-                if let Some(outcome) = earlier(tx, gallery, &op)? {
-                    receipts.push(OpReceipt { op_id, outcome });
+                if let Some((receipt, received_at)) = stored.get(op.id.as_str()) {
+                    receipts.push(OpReceipt {
+                        op_id,
+                        outcome: Outcome::Duplicate {
+                            receipt: receipt.clone(),
+                            received_at: *received_at,
+                        },
+                    });
                     continue;
                 }
                 if let Err(refusal) = policy.check(&state, &op, now_ms) {
@@ -128,6 +135,7 @@ impl Db {
                     args![receipt, seq],
                 )?;
                 state.apply(&op);
+                stored.insert(op.id.as_str().to_owned(), (receipt.clone(), received_at));
                 receipts.push(OpReceipt {
                     op_id,
                     outcome: Outcome::Applied {
@@ -252,6 +260,33 @@ fn policy(c: &mut Conn<'_>, gallery: &GalleryId) -> anyhow::Result<Option<Policy
         locked_at: terms.locked_at,
         images,
     }))
+}
+
+/// The receipts of the batch's ops stored before (one query for the batch).
+fn stored_receipts(
+    c: &mut Conn<'_>,
+    gallery: &GalleryId,
+    batch: &[Incoming],
+) -> anyhow::Result<HashMap<String, (String, i64)>> {
+    let ids: Vec<&str> = batch
+        .iter()
+        .filter_map(|e| e.as_ref().ok())
+        .map(|op| op.id.as_str())
+        .collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let marks: Vec<String> = (0..ids.len()).map(|i| format!("?{}", i + 2)).collect();
+    let sql = format!(
+        "SELECT op_id, receipt, received_at FROM ops WHERE gallery_id = ?1 AND op_id IN ({})",
+        marks.join(", ")
+    );
+    let mut args = vec![crate::sql::ToValue::to_value(gallery.as_str())];
+    args.extend(ids.iter().map(|id| crate::sql::ToValue::to_value(*id)));
+    c.query(&sql, &args)?
+        .iter()
+        .map(|r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))
+        .collect()
 }
 
 /// The first receipt of an op stored before, if it was.
