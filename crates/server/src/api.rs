@@ -430,6 +430,7 @@ pub async fn sign_manifest(
         title: gallery.title.clone(),
         server_time: now,
         mirror: None,
+        origins: Vec::new(),
         rules: gallery.rules.clone(),
         locked_at: gallery.locked_at,
         expires_at: None,
