@@ -103,6 +103,10 @@ pub fn candidates(key: &str) -> Vec<String> {
     with(key, |f| f.candidates(now_ms()))
 }
 
+/// Starts one attempt at an origin (`scheme://host:port`), aborted by the signal.
+pub type AttemptFn<'a> = dyn Fn(&str, &web_sys::AbortSignal) -> LocalBoxFuture<'static, Result<gloo_net::http::Response, ()>>
+    + 'a;
+
 /// A final answer from one origin.
 pub struct Answer {
     pub status: u16,
@@ -124,9 +128,14 @@ pub async fn send(
         &web_sys::AbortSignal,
     ) -> LocalBoxFuture<'static, Result<gloo_net::http::Response, ()>>,
 ) -> Result<Answer, Option<Answer>> {
+    // One copy of the loop for every caller (the app's size).
+    send_dyn(key, &attempt).await
+}
+
+async fn send_dyn(key: &str, attempt: &AttemptFn<'_>) -> Result<Answer, Option<Answer>> {
     let mut last = None;
     for origin in with(key, |f| f.candidates(now_ms())) {
-        match attempt_at(&origin, &attempt).await {
+        match attempt_at(&origin, attempt).await {
             Some(answer) if judge(answer.status) == Attempt::Answer => {
                 with(key, |f| {
                     if f.succeeded(&origin) {
@@ -146,13 +155,7 @@ pub async fn send(
 
 /// One attempt: headers within [`ATTEMPT_TIMEOUT_MS`], then the body within
 /// [`BODY_TIMEOUT_MS`]. `None`: no (complete) answer.
-async fn attempt_at(
-    origin: &str,
-    attempt: &impl Fn(
-        &str,
-        &web_sys::AbortSignal,
-    ) -> LocalBoxFuture<'static, Result<gloo_net::http::Response, ()>>,
-) -> Option<Answer> {
+async fn attempt_at(origin: &str, attempt: &AttemptFn<'_>) -> Option<Answer> {
     let controller = web_sys::AbortController::new().ok()?;
     let abort = {
         let controller = controller.clone();
@@ -191,7 +194,11 @@ mod tests {
         // Nothing listens on port 1: the dead origin comes first.
         let dead = "http://127.0.0.1:1".to_string();
         with(key, |f| {
-            *f = Failover::new(Some(dead.as_str()), &[page.clone()], Some(dead.as_str()));
+            *f = Failover::new(
+                Some(dead.as_str()),
+                std::slice::from_ref(&page),
+                Some(dead.as_str()),
+            );
         });
         let started = js_sys::Date::now();
         let answer = send(key, |origin, signal| {

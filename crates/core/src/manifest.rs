@@ -302,22 +302,21 @@ impl Manifest {
                 ),
             ));
         }
+        let mut seen_origins: Vec<String> = Vec::with_capacity(self.origins.len());
         for (i, origin) in self.origins.iter().enumerate() {
-            match crate::origins::parse_origin(origin) {
-                Err(_) => {
-                    return Err(ManifestError::BadUrl {
-                        path: format!("origins[{i}]"),
-                        url: origin.clone(),
-                    });
-                }
-                Ok(canonical) if self.origins[..i].iter().any(|o| *o == canonical) => {
-                    return Err(invalid(
-                        &format!("origins[{i}]"),
-                        &format!("{origin} is listed twice"),
-                    ));
-                }
-                Ok(_) => {}
+            let Ok(canonical) = crate::origins::parse_origin(origin) else {
+                return Err(ManifestError::BadUrl {
+                    path: format!("origins[{i}]"),
+                    url: origin.clone(),
+                });
+            };
+            if seen_origins.contains(&canonical) {
+                return Err(invalid(
+                    &format!("origins[{i}]"),
+                    &format!("{origin} is listed twice"),
+                ));
             }
+            seen_origins.push(canonical);
         }
         self.rules
             .validate()
