@@ -73,11 +73,14 @@ test('A frozen with a batch in flight, then killed: the choices reach the studio
     expect(toB).toContain(`POST /api/galleries/${studio.gallery}/ops`);
 
     // The customer carries on: straight to B, no waiting on A.
+    const receipt = await outbox.textContent();
     const before = Date.now();
     await choice(page, 'Favourite', names[2]).click();
     await choice(page, 'Favourite', names[3]).click();
-    await expect(outbox).toContainText(RECEIVED, { timeout: 10_000 });
+    await expect.poll(async () => (await held(studio, B)).op_count, { timeout: 10_000, intervals: [50] }).toBe(4);
     const onB = Date.now() - before;
+    await expect(outbox).toContainText(RECEIVED);
+    await expect(outbox).not.toHaveText(receipt ?? '');
     await expect(gallery.banner).toHaveCount(0);
 
     // The shared database holds each choice once: four ops, one selection.
@@ -121,6 +124,7 @@ test('A frozen (never answering): the batch goes to B within seconds, and when A
     await studio.signal(0, 'SIGSTOP');
     const frozenAt = Date.now();
     await choice(page, 'Select', names[1]).click();
+    await expect(outbox).toHaveText('1 choice waiting to be sent.');
     await expect(outbox).toContainText(RECEIVED, { timeout: 20_000 });
     const afterFreeze = Date.now() - frozenAt;
     expect(afterFreeze).toBeLessThan(10_000);
