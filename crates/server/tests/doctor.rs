@@ -17,6 +17,7 @@ fn garage_settings(dir: &Path, garage: &Garage) -> Settings {
     Settings {
         data_dir: dir.to_path_buf(),
         public_url: format!("{APP_ORIGIN}/"),
+        origins: vec![APP_ORIGIN.into()],
         store: StoreSettings {
             kind: StoreKind::External,
             endpoint: Some(format!("http://{}", garage.s3)),
@@ -197,6 +198,7 @@ async fn doctor_passes_against_the_embedded_store_it_starts_itself() {
     let settings = Settings {
         data_dir: dir.path().to_path_buf(),
         public_url: APP_ORIGIN.into(),
+        origins: vec![APP_ORIGIN.into()],
         store: StoreSettings {
             kind: StoreKind::Embedded { listen },
             endpoint: Some(format!("http://{listen}")),
@@ -256,6 +258,7 @@ async fn doctor_says_when_cloudfront_cannot_be_reached() {
     let settings = Settings {
         data_dir: dir.path().to_path_buf(),
         public_url: APP_ORIGIN.into(),
+        origins: vec![APP_ORIGIN.into()],
         store: StoreSettings {
             kind: StoreKind::Embedded { listen },
             endpoint: Some(format!("http://{listen}")),
