@@ -55,24 +55,82 @@ impl LoadError {
     }
 }
 
-/// Fetches the manifest of `gallery` from the origin at `origin`
-/// (`scheme://host:port`).
+/// Fetches the manifest of `gallery` from the studio's origins (the first
+/// that answers; see [`crate::failover`]).
 pub async fn fetch_manifest(
-    origin: &str,
     gallery: &GalleryId,
     token: &ShareToken,
 ) -> Result<Manifest, LoadError> {
-    let url = format!("{origin}/api/galleries/{gallery}");
-    let text = match take_early_request(&url, token) {
-        Some(early) => {
-            let response = wasm_bindgen_futures::JsFuture::from(early)
-                .await
-                .map_err(|_| LoadError::Unreachable)?;
-            read_text(response.unchecked_into::<web_sys::Response>().into()).await?
+    let answer = crate::failover::send(gallery.as_str(), |origin, signal| {
+        let url = format!("{origin}/api/galleries/{gallery}");
+        if let Some(early) = take_early_request(&url, token) {
+            return Box::pin(async move {
+                let response = wasm_bindgen_futures::JsFuture::from(early)
+                    .await
+                    .map_err(|_| ())?;
+                Ok(response.unchecked_into::<web_sys::Response>().into())
+            });
         }
-        None => get_text(bearer(Request::get(&url), token)).await?,
-    };
-    parse_manifest(&text)
+        send(
+            bearer(Request::get(&url), token)
+                .abort_signal(Some(signal))
+                .build(),
+        )
+    })
+    .await;
+    let text = ok_text(answer)?;
+    let manifest = parse_manifest(&text)?;
+    crate::failover::learn(gallery.as_str(), &manifest.origins);
+    Ok(manifest)
+}
+
+/// Sends a built request (an attempt for [`crate::failover::send`]).
+fn send(
+    request: Result<Request, gloo_net::Error>,
+) -> futures::future::LocalBoxFuture<'static, Result<gloo_net::http::Response, ()>> {
+    Box::pin(async move { request.map_err(|_| ())?.send().await.map_err(|_| ()) })
+}
+
+/// The body of a 200 from the origins, else why not.
+fn ok_text(
+    answer: Result<crate::failover::Answer, Option<crate::failover::Answer>>,
+) -> Result<String, LoadError> {
+    match answer {
+        Ok(a) if a.status == 200 => String::from_utf8(a.body).map_err(|_| LoadError::Server(200)),
+        Ok(a) | Err(Some(a)) => Err(refusal(a.status, &String::from_utf8_lossy(&a.body))),
+        Err(None) => Err(LoadError::Unreachable),
+    }
+}
+
+/// A GET to the studio's origins for `key`'s gallery: the body of a 200.
+async fn api_get(key: &str, path: &str, token: &ShareToken) -> Result<String, LoadError> {
+    ok_text(
+        crate::failover::send(key, |origin, signal| {
+            send(
+                bearer(Request::get(&format!("{origin}{path}")), token)
+                    .abort_signal(Some(signal))
+                    .build(),
+            )
+        })
+        .await,
+    )
+}
+
+/// A POST of `body` as JSON to the studio's origins for `key`'s gallery.
+async fn api_post(
+    key: &str,
+    path: &str,
+    token: &ShareToken,
+    body: &serde_json::Value,
+) -> Result<crate::failover::Answer, Option<crate::failover::Answer>> {
+    crate::failover::send(key, |origin, signal| {
+        send(
+            bearer(Request::post(&format!("{origin}{path}")), token)
+                .abort_signal(Some(signal))
+                .json(body),
+        )
+    })
+    .await
 }
 
 /// The manifest request `index.html` started for this very link while the
@@ -149,17 +207,13 @@ fn refusal(status: u16, body: &str) -> LoadError {
 /// Sends the customer's PIN; answers the pass this device then sends with
 /// every request for this link (kept by [`remember_pass`]).
 pub async fn submit_pin(
-    origin: &str,
     gallery: &GalleryId,
     token: &ShareToken,
     pin: &str,
 ) -> Result<(), LoadError> {
-    let url = format!("{origin}/api/galleries/{gallery}/pin");
-    let (builder, _timeout) = abort_after(bearer(Request::post(&url), token), TIMEOUT_MS);
-    let request = builder
-        .json(&serde_json::json!({ "pin": pin }))
-        .map_err(|_| LoadError::Unreachable)?;
-    let text = read_text(request.send().await.map_err(|_| LoadError::Unreachable)?).await?;
+    let path = format!("/api/galleries/{gallery}/pin");
+    let body = serde_json::json!({ "pin": pin });
+    let text = ok_text(api_post(gallery.as_str(), &path, token, &body).await)?;
     let pass = serde_json::from_str::<serde_json::Value>(&text)
         .ok()
         .and_then(|v| v["pass"].as_str().map(str::to_owned))
@@ -195,50 +249,44 @@ fn pass_of(token: &ShareToken) -> Option<String> {
 
 /// The studio's page: every link's choices (studio token, not a share token).
 pub async fn fetch_studio_report(
-    origin: &str,
     gallery: &GalleryId,
     token: &ShareToken,
 ) -> Result<StudioReport, LoadError> {
-    let url = format!("{origin}/api/studio/galleries/{gallery}");
-    let text = studio_get(&url, token).await?;
+    let text = api_get(
+        gallery.as_str(),
+        &format!("/api/studio/galleries/{gallery}"),
+        token,
+    )
+    .await?;
     serde_json::from_str(&text).map_err(|_| LoadError::Server(200))
 }
 
 /// The selected file names as CSV.
 pub async fn fetch_studio_csv(
-    origin: &str,
     gallery: &GalleryId,
     token: &ShareToken,
 ) -> Result<String, LoadError> {
-    studio_get(
-        &format!("{origin}/api/studio/galleries/{gallery}/selection.csv"),
-        token,
-    )
-    .await
+    let path = format!("/api/studio/galleries/{gallery}/selection.csv");
+    api_get(gallery.as_str(), &path, token).await
 }
 
-async fn studio_get(url: &str, token: &ShareToken) -> Result<String, LoadError> {
-    get_text(bearer(Request::get(url), token)).await
-}
+/// Which failover state the studio-wide page uses (no gallery).
+const STUDIO_KEY: &str = "studio";
 
 /// Every gallery (studio-wide token).
-pub async fn fetch_studio_overview(
-    origin: &str,
-    token: &ShareToken,
-) -> Result<Vec<StudioReport>, LoadError> {
-    let text = studio_get(&format!("{origin}/api/studio/galleries"), token).await?;
+pub async fn fetch_studio_overview(token: &ShareToken) -> Result<Vec<StudioReport>, LoadError> {
+    let text = api_get(STUDIO_KEY, "/api/studio/galleries", token).await?;
     serde_json::from_str(&text).map_err(|_| LoadError::Server(200))
 }
 
 /// A studio POST with a JSON body; answers the JSON reply.
 async fn studio_post<T: serde::de::DeserializeOwned>(
-    url: &str,
+    gallery: &GalleryId,
+    path: &str,
     token: &ShareToken,
     body: &serde_json::Value,
 ) -> Result<T, LoadError> {
-    let (builder, _timeout) = abort_after(bearer(Request::post(url), token), TIMEOUT_MS);
-    let request = builder.json(body).map_err(|_| LoadError::Unreachable)?;
-    let text = read_text(request.send().await.map_err(|_| LoadError::Unreachable)?).await?;
+    let text = ok_text(api_post(gallery.as_str(), path, token, body).await)?;
     serde_json::from_str(&text).map_err(|_| LoadError::Server(200))
 }
 
@@ -250,27 +298,25 @@ pub struct CreatedLink {
 
 /// Makes a share link for a gallery from the studio page.
 pub async fn create_link(
-    origin: &str,
     gallery: &GalleryId,
     token: &ShareToken,
     label: &str,
     pin: &str,
     expires: &str,
 ) -> Result<CreatedLink, LoadError> {
-    let url = format!("{origin}/api/studio/galleries/{gallery}/links");
+    let path = format!("/api/studio/galleries/{gallery}/links");
     let body = serde_json::json!({ "label": label, "pin": pin, "expires": expires });
-    studio_post(&url, token, &body).await
+    studio_post(gallery, &path, token, &body).await
 }
 
 /// Withdraws a share link; answers the gallery's report as it now is.
 pub async fn revoke_link(
-    origin: &str,
     gallery: &GalleryId,
     token: &ShareToken,
     link: &str,
 ) -> Result<StudioReport, LoadError> {
-    let url = format!("{origin}/api/studio/galleries/{gallery}/links/{link}/revoke");
-    studio_post(&url, token, &serde_json::json!({})).await
+    let path = format!("/api/studio/galleries/{gallery}/links/{link}/revoke");
+    studio_post(gallery, &path, token, &serde_json::json!({})).await
 }
 
 /// Why a batch of choices was not delivered.
@@ -287,34 +333,34 @@ pub enum SendError {
     Gone(String),
 }
 
-/// How long one batch of choices may take.
-const SEND_TIMEOUT_MS: u32 = 10_000;
-
-/// Sends a batch of ops; answers the studio's receipts and merged state.
+/// Sends a batch of ops; answers the studio's receipts and merged state. A
+/// batch an origin did not answer goes to the next one at once, with the
+/// same op ids: the studio applies each once.
 pub async fn post_ops(
-    origin: &str,
     gallery: &GalleryId,
     token: &ShareToken,
     ops: &[proofline_core::proofing::Op],
 ) -> Result<ChoicesReply, SendError> {
-    let url = format!("{origin}/api/galleries/{gallery}/ops");
-    let (builder, timeout) = abort_after(bearer(Request::post(&url), token), SEND_TIMEOUT_MS);
-    let request = builder
-        .json(&serde_json::json!({ "ops": ops }))
-        .map_err(|_| SendError::Retry)?;
-    choices_call(request, timeout).await
+    let path = format!("/api/galleries/{gallery}/ops");
+    let body = serde_json::json!({ "ops": ops });
+    choices_answer(api_post(gallery.as_str(), &path, token, &body).await)
 }
 
 /// Everything the studio holds for this link (other devices' choices too).
 pub async fn fetch_choices(
-    origin: &str,
     gallery: &GalleryId,
     token: &ShareToken,
 ) -> Result<ChoicesReply, SendError> {
-    let url = format!("{origin}/api/galleries/{gallery}/choices");
-    let (builder, timeout) = abort_after(bearer(Request::get(&url), token), SEND_TIMEOUT_MS);
-    let request = builder.build().map_err(|_| SendError::Retry)?;
-    choices_call(request, timeout).await
+    let answer = crate::failover::send(gallery.as_str(), |origin, signal| {
+        let url = format!("{origin}/api/galleries/{gallery}/choices");
+        send(
+            bearer(Request::get(&url), token)
+                .abort_signal(Some(signal))
+                .build(),
+        )
+    })
+    .await;
+    choices_answer(answer)
 }
 
 /// The link's token, and its pass if it has a PIN.
@@ -338,18 +384,19 @@ fn abort_after(builder: RequestBuilder, ms: u32) -> (RequestBuilder, Option<Time
     }
 }
 
-/// Sends a choices request (holding its abort timer) and reads the answer:
-/// retry on no answer or a server error, stop on the studio's refusal.
-async fn choices_call(
-    request: gloo_net::http::Request,
-    _timeout: Option<Timeout>,
+/// Reads the origins' answer to a choices request: retry when none
+/// answered or the studio had a problem, stop on the studio's refusal.
+fn choices_answer(
+    answer: Result<crate::failover::Answer, Option<crate::failover::Answer>>,
 ) -> Result<ChoicesReply, SendError> {
-    let response = request.send().await.map_err(|_| SendError::Retry)?;
-    let body = response.text().await.map_err(|_| SendError::Retry)?;
-    match response.status() {
+    let Ok(answer) = answer else {
+        return Err(SendError::Retry);
+    };
+    let body = String::from_utf8_lossy(&answer.body);
+    match answer.status {
         200 => serde_json::from_str(&body).map_err(|_| SendError::Retry),
         408 | 429 | 500.. => Err(SendError::Retry),
-        401 | 403 | 404 | 410 => Err(match refusal(response.status(), &body) {
+        401 | 403 | 404 | 410 => Err(match refusal(answer.status, &body) {
             LoadError::Gone(message) => SendError::Gone(message),
             other => SendError::Rejected(other.to_string()),
         }),
@@ -379,9 +426,8 @@ mod tests {
 
     #[wasm_bindgen_test]
     async fn a_dead_origin_is_unreachable_not_a_hang() {
-        let (gallery, token) = ids();
         // Nothing listens on port 1.
-        let err = fetch_manifest("http://127.0.0.1:1", &gallery, &token)
+        let err = fetch_mirror("http://127.0.0.1:1/mirror.json")
             .await
             .unwrap_err();
         assert!(matches!(err, LoadError::Unreachable), "{err:?}");
@@ -394,9 +440,8 @@ mod tests {
     #[wasm_bindgen_test]
     async fn an_origin_without_the_gallery_says_not_found() {
         // The test runner's own server answers 404 for any /api path.
-        let origin = web_sys::window().unwrap().location().origin().unwrap();
         let (gallery, token) = ids();
-        let err = fetch_manifest(&origin, &gallery, &token).await.unwrap_err();
+        let err = fetch_manifest(&gallery, &token).await.unwrap_err();
         assert!(matches!(err, LoadError::NotFound), "{err:?}");
     }
 }

@@ -33,11 +33,10 @@ pub struct Shown {
 /// gone, as the origin would say.
 pub async fn load(
     db: Option<&Db>,
-    origin: &str,
     gallery: &GalleryId,
     token: &ShareToken,
 ) -> Result<Shown, LoadError> {
-    let shown = best_copy(db, origin, gallery, token).await?;
+    let shown = best_copy(db, gallery, token).await?;
     if let Some(at) = shown.manifest.expires_at
         && shown.clock.server_now(now_secs()) >= at
     {
@@ -49,7 +48,6 @@ pub async fn load(
 
 async fn best_copy(
     db: Option<&Db>,
-    origin: &str,
     gallery: &GalleryId,
     token: &ShareToken,
 ) -> Result<Shown, LoadError> {
@@ -64,7 +62,7 @@ async fn best_copy(
         },
         async {
             if online {
-                fetch_manifest(origin, gallery, token).await
+                fetch_manifest(gallery, token).await
             } else {
                 Err(LoadError::Unreachable)
             }
@@ -87,6 +85,24 @@ async fn best_copy(
         (manifest.gallery == *gallery)
             .then_some((manifest, ServerClock::from_offset(s.clock_offset)))
     });
+    // The saved copy may list origins this device had forgotten: ask them.
+    if online
+        && let Some((m, _)) = &saved
+        && crate::failover::learn(gallery.as_str(), &m.origins)
+    {
+        match fetch_manifest(gallery, token).await {
+            Ok(manifest) => {
+                let clock = ServerClock::observe(manifest.server_time, now_secs());
+                return Ok(Shown {
+                    manifest,
+                    source: Source::Origin,
+                    clock,
+                });
+            }
+            Err(e) if !e.may_fall_back() => return Err(e),
+            Err(_) => {}
+        }
+    }
     if online
         && let Some((mirror, clock)) = saved
             .as_ref()
@@ -100,6 +116,7 @@ async fn best_copy(
     {
         // The mirror carries no fresh server time; keep the offset last seen.
         let clock = saved.as_ref().map(|(_, c)| *c).unwrap_or_default();
+        crate::failover::learn(gallery.as_str(), &manifest.origins);
         return Ok(Shown {
             manifest,
             source: Source::Mirror,

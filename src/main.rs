@@ -4,6 +4,7 @@
 mod api;
 mod app;
 mod components;
+mod failover;
 mod gallery_source;
 mod idb;
 mod loader;

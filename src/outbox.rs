@@ -3,9 +3,12 @@
 //! batches until the studio has given a receipt for it. Nothing is dropped
 //! silently: a choice the studio refuses stays listed with the reason.
 //!
-//! Delivery is retried with backoff and jitter on no answer or a server
-//! error, and started again on load, when the browser comes online, when the
-//! page becomes visible, and after each choice. Tabs of one gallery share the
+//! Each batch goes to the studio's first origin that answers (see
+//! [`crate::failover`]: a batch one origin left unanswered goes to the next
+//! at once). Delivery is retried with backoff and jitter only when no origin
+//! answered or the studio had a problem, and started again on load, when the
+//! browser comes online, when the page becomes visible, and after each
+//! choice. Tabs of one gallery share the
 //! queue through IndexedDB, tell each other about changes on a
 //! `BroadcastChannel`, and only the tab holding the gallery's Web Lock sends.
 //!
@@ -73,7 +76,6 @@ struct Inner {
     db: Option<Db>,
     gallery: GalleryId,
     token: ShareToken,
-    origin: String,
     device: DeviceId,
     clock: Hlc,
     server: ServerClock,
@@ -110,7 +112,6 @@ impl Outbox {
     /// starts delivering.
     pub async fn start(
         db: Option<Db>,
-        origin: String,
         gallery: GalleryId,
         token: ShareToken,
         manifest: &Manifest,
@@ -137,7 +138,6 @@ impl Outbox {
                 db,
                 gallery,
                 token,
-                origin,
                 device,
                 clock,
                 server,
@@ -186,11 +186,11 @@ impl Outbox {
         };
         let this = *self;
         leptos::task::spawn_local(async move {
-            let (origin, gallery, token) = {
+            let (gallery, token) = {
                 let i = inner.borrow();
-                (i.origin.clone(), i.gallery.clone(), i.token.clone())
+                (i.gallery.clone(), i.token.clone())
             };
-            match fetch_choices(&origin, &gallery, &token).await {
+            match fetch_choices(&gallery, &token).await {
                 Ok(reply) => this.settle(reply).await,
                 Err(SendError::Gone(message)) => {
                     this.gone.try_set(Some(message));
@@ -307,7 +307,7 @@ impl Outbox {
         let inner = self.inner.get_value();
         inner.borrow_mut().sending = true;
         loop {
-            let (batch, origin, gallery, token) = {
+            let (batch, gallery, token) = {
                 let mut i = inner.borrow_mut();
                 i.retry = None;
                 let mut ready: Vec<Op> = i
@@ -318,12 +318,15 @@ impl Outbox {
                     .collect();
                 ready.sort_by_key(Op::stamp);
                 ready.truncate(SEND_BATCH);
-                (ready, i.origin.clone(), i.gallery.clone(), i.token.clone())
+                (ready, i.gallery.clone(), i.token.clone())
             };
             if batch.is_empty() {
                 break;
             }
-            match post_ops(&origin, &gallery, &token, &batch).await {
+            // Every origin is tried before this answers (a batch one did
+            // not answer goes to the next at once, same op ids): a retry
+            // means none answered, so only then the backoff.
+            match post_ops(&gallery, &token, &batch).await {
                 Ok(reply) => {
                     inner.borrow_mut().attempt = 0;
                     inner.borrow_mut().stopped = None;

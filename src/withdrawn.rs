@@ -40,6 +40,7 @@ pub async fn forget(
     message: String,
 ) -> Withdrawn {
     crate::api::remember_pass(token, None);
+    crate::failover::forget(gallery.as_str());
     let Some(db) = db else {
         return Withdrawn {
             message,

@@ -153,6 +153,94 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio &
   return studio;
 }
 
+export interface Origins {
+  /** http://127.0.0.1:PORT of each origin, in the studio's order (A, B, ...). */
+  origins: string[];
+  servers: ChildProcess[];
+  storeOrigin: string;
+  store: ChildProcess;
+  /** The share link publish printed (on the first origin). */
+  link: string;
+  gallery: string;
+  token: string;
+  /** Sends `signal` to origin `i` (SIGSTOP freezes it, SIGCONT wakes it);
+   * SIGKILL waits until it is gone. */
+  signal: (i: number, signal: NodeJS.Signals) => Promise<void>;
+  /** Runs a `proofline` subcommand on the shared database; answers its stdout. */
+  cli: (args: string[]) => string;
+  stop: () => Promise<void>;
+}
+
+export interface OriginsOptions {
+  /** How many origins (default 2). */
+  count?: number;
+  /** The database every origin shares: a `postgres://` URL (passed as
+   * `--database`), or nothing for the SQLite file in the shared data
+   * directory. Default: PROOFLINE_E2E_DATABASE. */
+  database?: string;
+  serveArgs?: string[];
+}
+
+/** Several origins of one studio: `count` `proofline serve` processes on one
+ * database and one object store (its own `proofline store` process, so it
+ * outlives any origin), all with the same `--origins` list, as a studio
+ * would run them behind a failover-aware app. */
+export async function startOrigins(options: OriginsOptions = {}): Promise<Origins> {
+  const bin = required('PROOFLINE_BIN');
+  const clientDir = required('PROOFLINE_CLIENT_DIR');
+  const samples = required('PROOFLINE_SAMPLES');
+  const database = options.database ?? process.env.PROOFLINE_E2E_DATABASE ?? '';
+  const databaseArgs = database.startsWith('postgres') ? ['--database', database] : [];
+  const data = mkdtempSync(join(tmpdir(), 'proofline-e2e-origins-'));
+  const ports: number[] = [];
+  for (let i = 0; i < (options.count ?? 2); i++) ports.push(await freePort());
+  const storePort = await freePort();
+  const origins = ports.map((p) => `http://127.0.0.1:${p}`);
+  const shared = ['--store-listen', `127.0.0.1:${storePort}`, '--data-dir', data, '--origins', origins.join(','), ...databaseArgs];
+  const stdio: ['ignore', 'inherit', 'inherit'] = ['ignore', 'inherit', 'inherit'];
+  const store = spawn(bin, ['store', '--public-url', origins[0], ...shared], { stdio });
+  await waitForPort(storePort, store);
+  // One after the other: the first creates the database.
+  const servers: ChildProcess[] = [];
+  for (const [i, port] of ports.entries()) {
+    const child = spawn(
+      bin,
+      ['serve', '--separate-store', '--client-dir', clientDir, '--listen', `127.0.0.1:${port}`, '--public-url', origins[i], ...(options.serveArgs ?? []), ...shared],
+      { stdio },
+    );
+    await waitForHttp(`${origins[i]}/`, child);
+    servers.push(child);
+  }
+  const cliArgs = ['--public-url', origins[0], ...shared];
+  const published = spawnSync(bin, ['publish', samples, '--title', 'Sample wedding', ...cliArgs], { encoding: 'utf8' });
+  if (published.status !== 0) throw new Error(`publish failed:\n${published.stderr}`);
+  const link = published.stdout.match(/^Share link: (\S+)$/m)?.[1];
+  if (!link) throw new Error(`publish printed no share link:\n${published.stdout}`);
+  const [gallery, token] = link.split('#/g/')[1].split('/');
+  return {
+    origins,
+    servers,
+    storeOrigin: `http://127.0.0.1:${storePort}`,
+    store,
+    link,
+    gallery,
+    token,
+    signal: async (i, signal) => {
+      if (signal === 'SIGKILL') return kill(servers[i], signal);
+      servers[i].kill(signal);
+    },
+    cli: (args) => execFileSync(bin, [...args, ...cliArgs], { encoding: 'utf8' }),
+    stop: async () => {
+      for (const server of servers) {
+        server.kill('SIGCONT');
+        await kill(server, 'SIGTERM');
+      }
+      await kill(store, 'SIGTERM');
+      rmSync(data, { recursive: true, force: true });
+    },
+  };
+}
+
 /** A browser profile that outlives its windows, like a phone's: closing it
  * and launching it again on the same folder keeps IndexedDB and the service
  * worker. */

@@ -9,7 +9,6 @@ use crate::api::{LoadError, submit_pin};
 
 #[component]
 pub fn PinForm(
-    origin: String,
     gallery: GalleryId,
     token: ShareToken,
     /// Called once the PIN was accepted.
@@ -28,10 +27,10 @@ pub fn PinForm(
             error.set(Some("Please enter the PIN.".into()));
             return;
         }
-        let (origin, gallery, token) = (origin.clone(), gallery.clone(), token.clone());
+        let (gallery, token) = (gallery.clone(), token.clone());
         busy.set(true);
         leptos::task::spawn_local(async move {
-            match submit_pin(&origin, &gallery, &token, &value).await {
+            match submit_pin(&gallery, &token, &value).await {
                 Ok(()) => on_pass.run(()),
                 Err(e @ (LoadError::PinRefused(_) | LoadError::Gone(_))) => {
                     error.set(Some(e.to_string()));

@@ -67,7 +67,6 @@ pub fn GalleryPage(
 ) -> impl IntoView {
     let loader = Loader::new();
     provide_context(loader.clone());
-    let origin = window().location().origin().unwrap_or_default();
     // What the banner describes; updated by background refreshes too.
     let status = RwSignal::new(None::<Shown>);
     let online = RwSignal::new(is_online());
@@ -76,24 +75,14 @@ pub fn GalleryPage(
     // Set when the link turned out to be withdrawn or expired.
     let withdrawn = RwSignal::new(None::<Withdrawn>);
     let first = {
-        let (gallery, token, loader, origin) = (
-            gallery.clone(),
-            token.clone(),
-            loader.clone(),
-            origin.clone(),
-        );
+        let (gallery, token, loader) = (gallery.clone(), token.clone(), loader.clone());
         LocalResource::new(move || {
-            let (gallery, token, loader, origin) = (
-                gallery.clone(),
-                token.clone(),
-                loader.clone(),
-                origin.clone(),
-            );
+            let (gallery, token, loader) = (gallery.clone(), token.clone(), loader.clone());
             async move {
                 let db = device_db().await;
                 let budget = default_budget(crate::storage::estimate().await.map(|(_, q)| q));
                 loader.attach(db.clone(), budget);
-                let shown = match load(db.as_ref(), &origin, &gallery, &token).await {
+                let shown = match load(db.as_ref(), &gallery, &token).await {
                     Ok(shown) => shown,
                     Err(LoadError::Gone(message)) => {
                         if let Some(outbox) = outbox_slot.get_value() {
@@ -114,8 +103,7 @@ pub fn GalleryPage(
                     }
                     None => {
                         let outbox =
-                            Outbox::start(db, origin, gallery, token, &shown.manifest, shown.clock)
-                                .await;
+                            Outbox::start(db, gallery, token, &shown.manifest, shown.clock).await;
                         outbox_slot.set_value(Some(outbox));
                         outbox
                     }
@@ -128,22 +116,12 @@ pub fn GalleryPage(
     // Background refresh.
     let timer = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
     let refresh = {
-        let (gallery, token, loader, origin) = (
-            gallery.clone(),
-            token.clone(),
-            loader.clone(),
-            origin.clone(),
-        );
+        let (gallery, token, loader) = (gallery.clone(), token.clone(), loader.clone());
         move || {
-            let (gallery, token, loader, origin) = (
-                gallery.clone(),
-                token.clone(),
-                loader.clone(),
-                origin.clone(),
-            );
+            let (gallery, token, loader) = (gallery.clone(), token.clone(), loader.clone());
             leptos::task::spawn_local(async move {
                 let db = loader.db();
-                match load(db.as_ref(), &origin, &gallery, &token).await {
+                match load(db.as_ref(), &gallery, &token).await {
                     Ok(shown) => {
                         let same_photos = status.with_untracked(|s| {
                             s.as_ref()
@@ -235,7 +213,7 @@ pub fn GalleryPage(
     });
     // Behind an open lightbox the page is inert: no focus, no screen reader.
     let behind = move || open_image.with(Option::is_some);
-    let pin_target = (origin.clone(), gallery.clone(), token.clone());
+    let pin_target = (gallery.clone(), token.clone());
     let base = Route::Gallery {
         gallery,
         token,
@@ -306,13 +284,13 @@ pub fn GalleryPage(
                         }
                         Err(LoadError::Gone(message)) => {
                             let w = withdrawn.get().unwrap_or(Withdrawn { message, ..Default::default() });
-                            view! { <WithdrawnNotice withdrawn=w gallery=pin_target.1.clone() db=loader.db() /> }
+                            view! { <WithdrawnNotice withdrawn=w gallery=pin_target.0.clone() db=loader.db() /> }
                                 .into_any()
                         }
                         Err(LoadError::PinRequired) => {
-                            let (origin, gallery, token) = pin_target.clone();
+                            let (gallery, token) = pin_target.clone();
                             let on_pass = Callback::new(move |_| first.refetch());
-                            view! { <PinForm origin gallery token on_pass /> }.into_any()
+                            view! { <PinForm gallery token on_pass /> }.into_any()
                         }
                         Err(e) => {
                             view! { <Message title="We can't show this gallery">{e.to_string()}</Message> }

@@ -20,18 +20,18 @@ pub fn StudioPage(gallery: GalleryId, token: ShareToken) -> impl IntoView {
     let origin = window().location().origin().unwrap_or_default();
     let report = RwSignal::new(None::<Result<StudioReport, LoadError>>);
     {
-        let (gallery, token, origin) = (gallery.clone(), token.clone(), origin.clone());
+        let (gallery, token) = (gallery.clone(), token.clone());
         leptos::task::spawn_local(async move {
-            report.set(Some(fetch_studio_report(&origin, &gallery, &token).await));
+            report.set(Some(fetch_studio_report(&gallery, &token).await));
         });
     }
     let download_error = RwSignal::new(None::<String>);
     let download = {
-        let (gallery, token, origin) = (gallery.clone(), token.clone(), origin.clone());
+        let (gallery, token) = (gallery.clone(), token.clone());
         move |_| {
-            let (gallery, token, origin) = (gallery.clone(), token.clone(), origin.clone());
+            let (gallery, token) = (gallery.clone(), token.clone());
             leptos::task::spawn_local(async move {
-                match fetch_studio_csv(&origin, &gallery, &token).await {
+                match fetch_studio_csv(&gallery, &token).await {
                     Ok(csv) => save_file(&format!("{gallery}-selection.csv"), &csv),
                     Err(e) => download_error.set(Some(e.to_string())),
                 }
@@ -76,12 +76,11 @@ pub fn StudioPage(gallery: GalleryId, token: ShareToken) -> impl IntoView {
 /// how far each customer got.
 #[component]
 pub fn StudioHome(token: ShareToken) -> impl IntoView {
-    let origin = window().location().origin().unwrap_or_default();
     let overview = LocalResource::new({
         let token = token.clone();
         move || {
-            let (token, origin) = (token.clone(), origin.clone());
-            async move { fetch_studio_overview(&origin, &token).await }
+            let token = token.clone();
+            async move { fetch_studio_overview(&token).await }
         }
     });
     view! {
@@ -214,7 +213,6 @@ fn NewLink(studio: Studio) -> impl IntoView {
             let studio = studio.clone();
             leptos::task::spawn_local(async move {
                 let result = create_link(
-                    &studio.origin,
                     &studio.gallery,
                     &studio.token,
                     &label.get_untracked(),
@@ -241,9 +239,7 @@ fn NewLink(studio: Studio) -> impl IntoView {
                         label.set(String::new());
                         pin.set(String::new());
                         expires.set(String::new());
-                        let fresh =
-                            fetch_studio_report(&studio.origin, &studio.gallery, &studio.token)
-                                .await;
+                        let fresh = fetch_studio_report(&studio.gallery, &studio.token).await;
                         studio.report.set(Some(fresh));
                     }
                     Err(e) => error.set(Some(e.to_string())),
@@ -292,7 +288,7 @@ fn link_view(l: LinkReport, studio: Studio) -> impl IntoView {
             }
             let (studio, id) = (studio.clone(), id.clone());
             leptos::task::spawn_local(async move {
-                match revoke_link(&studio.origin, &studio.gallery, &studio.token, &id).await {
+                match revoke_link(&studio.gallery, &studio.token, &id).await {
                     Ok(report) => studio.report.set(Some(Ok(report))),
                     Err(e) => error.set(Some(e.to_string())),
                 }

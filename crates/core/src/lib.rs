@@ -11,6 +11,7 @@
 //! - [`gesture`]: the lightbox's swipe, pinch, pan and double-tap gestures.
 //! - [`hlc`]: hybrid logical clocks that order choices across devices.
 //! - [`proofing`]: choices as ops, their merge, the studio's selection rules.
+//! - [`origins`]: several origins: which to ask, in what order, when to fail over.
 //! - [`route`]: the share-link route `#/g/{gallery}/{token}`.
 #![forbid(unsafe_code)]
 
@@ -22,6 +23,7 @@ pub mod ids;
 pub mod layout;
 pub mod loading;
 pub mod manifest;
+pub mod origins;
 pub mod placeholder;
 pub mod proofing;
 pub mod route;

@@ -31,6 +31,11 @@ pub struct Manifest {
     /// store while the origin is down.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mirror: Option<String>,
+    /// Every origin serving the studio (`scheme://host[:port]`), in the
+    /// studio's order of preference: the app asks the next one when one is
+    /// down (see [`crate::origins`]). Empty from an origin that lists none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub origins: Vec<String>,
     /// The studio's selection rules (none: choose freely).
     #[serde(default, skip_serializing_if = "SelectionRules::is_empty")]
     pub rules: SelectionRules,
@@ -286,6 +291,32 @@ impl Manifest {
                 path: "mirror".into(),
                 url: url.clone(),
             });
+        }
+        if self.origins.len() > crate::origins::MAX_ORIGINS {
+            return Err(invalid(
+                "origins",
+                &format!(
+                    "at most {} origins are allowed (got {})",
+                    crate::origins::MAX_ORIGINS,
+                    self.origins.len()
+                ),
+            ));
+        }
+        let mut seen_origins: Vec<String> = Vec::with_capacity(self.origins.len());
+        for (i, origin) in self.origins.iter().enumerate() {
+            let Ok(canonical) = crate::origins::parse_origin(origin) else {
+                return Err(ManifestError::BadUrl {
+                    path: format!("origins[{i}]"),
+                    url: origin.clone(),
+                });
+            };
+            if seen_origins.contains(&canonical) {
+                return Err(invalid(
+                    &format!("origins[{i}]"),
+                    &format!("{origin} is listed twice"),
+                ));
+            }
+            seen_origins.push(canonical);
         }
         self.rules
             .validate()

@@ -109,18 +109,9 @@ pub fn router(state: AppState, client_dir: Option<PathBuf>) -> axum::Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
-        // The client may be hosted elsewhere (a CDN); tokens travel in a header,
-        // never in cookies, so any origin may call the API.
-        .layer(
-            CorsLayer::new()
-                .allow_origin(tower_http::cors::Any)
-                .allow_methods([Method::GET, Method::POST])
-                .allow_headers([
-                    header::AUTHORIZATION,
-                    header::CONTENT_TYPE,
-                    HeaderName::from_static(PASS_HEADER),
-                ]),
-        )
+        // The app served by any of the studio's origins may call this one
+        // (failover); tokens travel in a header, never in cookies.
+        .layer(api_cors(state.store.origins()))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .with_state(state.clone());
     let app = axum::Router::new()
@@ -159,6 +150,26 @@ pub fn router(state: AppState, client_dir: Option<PathBuf>) -> axum::Router {
             HeaderValue::from_static("DENY"),
         ));
     crate::health::traced(app)
+}
+
+/// CORS for `/api`: exactly the studio's origins (the app on one of them
+/// calls another when the first is down), the methods and headers the app
+/// sends, and preflights cached for 10 minutes (browsers cap it there or
+/// lower), so a failover costs no extra round trip per request.
+fn api_cors(origins: &[String]) -> CorsLayer {
+    let allowed: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(allowed)
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            HeaderName::from_static(PASS_HEADER),
+        ])
+        .max_age(std::time::Duration::from_secs(600))
 }
 
 /// An error the API answers with: a status and a JSON body a client can show.
@@ -434,6 +445,7 @@ pub async fn sign_manifest(
         title: gallery.title.clone(),
         server_time: now,
         mirror: None,
+        origins: store.origins().to_vec(),
         rules: gallery.rules.clone(),
         locked_at: gallery.locked_at,
         expires_at: None,

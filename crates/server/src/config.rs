@@ -32,6 +32,12 @@ pub struct CommonArgs {
     /// `DATA_DIR/proofline.sqlite3`).
     #[arg(long, env = "PROOFLINE_DATABASE_URL")]
     pub database: Option<String>,
+    /// The public URLs (`scheme://host[:port]`) of every origin serving this
+    /// studio, in order of preference, comma-separated. Manifests list them
+    /// so the app can fail over; the API answers cross-origin calls from
+    /// them. Default: the public URL's origin alone.
+    #[arg(long, env = "PROOFLINE_ORIGINS", value_delimiter = ',')]
+    pub origins: Vec<String>,
     /// TOML file with a `[store]` table (endpoint, region, bucket, prefix,
     /// path_style) and a `[cloudfront]` table (domain, key_pair_id, private_key).
     #[arg(long, env = "PROOFLINE_CONFIG")]
@@ -89,6 +95,7 @@ pub struct CloudFrontArgs {
 struct FileConfig {
     public_url: Option<String>,
     database: Option<String>,
+    origins: Option<Vec<String>>,
     #[serde(default)]
     store: FileStore,
     #[serde(default)]
@@ -220,6 +227,9 @@ pub struct Settings {
     pub public_url: String,
     /// A `postgres://` URL or a SQLite file's path (see [`crate::db::Db::connect`]).
     pub database: String,
+    /// Every origin serving this studio, in order of preference (checked,
+    /// canonical, at least one): listed in manifests, allowed by CORS.
+    pub origins: Vec<String>,
     pub store: StoreSettings,
     /// `None`: image URLs are the store's presigned URLs alone.
     pub cloudfront: Option<CloudFrontSettings>,
@@ -246,6 +256,21 @@ impl Settings {
                 .to_string_lossy()
                 .into_owned()
         });
+        let origins = if !args.origins.is_empty() {
+            args.origins.clone()
+        } else {
+            file.origins.unwrap_or_else(|| vec![origin_of(&public_url)])
+        };
+        let origins = proofline_core::origins::parse_origins(&origins)
+            .map_err(|e| anyhow::anyhow!("invalid origins (--origins, PROOFLINE_ORIGINS or `origins` in the config file): {e}"))?;
+        if proofline_core::origins::parse_origin(&origin_of(&public_url))
+            .is_ok_and(|o| !origins.contains(&o))
+        {
+            tracing::warn!(
+                "the public URL {public_url} is not one of the origins ({}): its pages cannot call them",
+                origins.join(", ")
+            );
+        }
         let bucket = s.store_bucket.clone().or(file.store.bucket);
         let store = match bucket {
             None => {
@@ -293,6 +318,7 @@ impl Settings {
             data_dir: args.data_dir.clone(),
             public_url,
             database,
+            origins,
             store,
             cloudfront,
         })
@@ -396,6 +422,7 @@ mod tests {
             data_dir: dir.to_path_buf(),
             public_url: None,
             database: None,
+            origins: Vec::new(),
             config,
             store,
             cloudfront: CloudFrontArgs::default(),
@@ -595,5 +622,59 @@ mod tests {
             origin_of("https://proofs.example.com"),
             "https://proofs.example.com"
         );
+    }
+
+    #[test]
+    fn origins_default_to_the_public_url_and_flags_beat_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let listen = "127.0.0.1:7870".parse().unwrap();
+        let mut a = args(dir.path(), None, StoreArgs::default());
+        a.public_url = Some("https://proofs.example.com/".into());
+        assert_eq!(
+            Settings::resolve(&a, listen).unwrap().origins,
+            ["https://proofs.example.com"]
+        );
+        let file = dir.path().join("proofline.toml");
+        std::fs::write(
+            &file,
+            "origins = [\"https://a.example.com\", \"https://B.example.com/\"]\n",
+        )
+        .unwrap();
+        let mut a = args(dir.path(), Some(file), StoreArgs::default());
+        assert_eq!(
+            Settings::resolve(&a, listen).unwrap().origins,
+            ["https://a.example.com", "https://b.example.com"]
+        );
+        a.origins = vec!["http://127.0.0.1:1".into(), "http://127.0.0.1:2".into()];
+        assert_eq!(
+            Settings::resolve(&a, listen).unwrap().origins,
+            ["http://127.0.0.1:1", "http://127.0.0.1:2"]
+        );
+    }
+
+    #[test]
+    fn bad_origins_are_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let listen = "127.0.0.1:7870".parse().unwrap();
+        for (origins, says) in [
+            (vec!["ftp://a.example"], "not an http"),
+            (vec!["https://a.example/studio"], "no path"),
+            (
+                vec!["https://a.example", "https://a.example/"],
+                "listed twice",
+            ),
+        ] {
+            let mut a = args(dir.path(), None, StoreArgs::default());
+            a.origins = origins.iter().map(|s| s.to_string()).collect();
+            let err = format!("{:#}", Settings::resolve(&a, listen).unwrap_err());
+            assert!(
+                err.contains("invalid origins") && err.contains(says),
+                "{err}"
+            );
+        }
+        let mut a = args(dir.path(), None, StoreArgs::default());
+        a.origins = (0..9).map(|i| format!("https://o{i}.example")).collect();
+        let err = format!("{:#}", Settings::resolve(&a, listen).unwrap_err());
+        assert!(err.contains("at most 8"), "{err}");
     }
 }

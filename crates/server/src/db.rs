@@ -711,15 +711,23 @@ fn rendition_at(r: &Row, at: usize) -> anyhow::Result<StoredRendition> {
     })
 }
 
+/// Brings a SQLite file up to date. Processes starting together take turns
+/// (the write lock first, then the version read again), so each migration
+/// runs once.
 fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
-    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    anyhow::ensure!(
+        version as usize <= MIGRATIONS.len(),
+        "the database has schema version {version}, newer than this proofline ({}): upgrade proofline",
+        MIGRATIONS.len()
+    );
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        let tx = conn.transaction()?;
         tx.execute_batch(sql)
             .with_context(|| format!("database migration {}", i + 1))?;
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-        tx.commit()?;
     }
+    tx.commit()?;
     Ok(())
 }
 
@@ -758,4 +766,24 @@ fn migrate_pg(pg: &Arc<Pg>) -> anyhow::Result<()> {
         )?;
     }
     session.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_opening_a_fresh_file_together_migrate_it_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.sqlite3");
+        let opens: Vec<_> = (0..4)
+            .map(|_| {
+                let path = path.clone();
+                std::thread::spawn(move || Db::open(&path).and_then(|db| db.gallery_count()))
+            })
+            .collect();
+        for open in opens {
+            assert_eq!(open.join().unwrap().unwrap(), 0);
+        }
+    }
 }

@@ -170,12 +170,13 @@ pub async fn open_store(
         crate::config::StoreKind::Embedded { listen }
             if tokio::net::TcpStream::connect(listen).await.is_err() =>
         {
-            Some(EmbeddedStore::start(&settings.data_dir, listen, &[settings.app_origin()]).await?)
+            Some(EmbeddedStore::start(&settings.data_dir, listen, &settings.origins).await?)
         }
         _ => None,
     };
     let store = crate::store::ObjectStore::connect(&settings.store)
         .await?
-        .with_cloudfront(settings.cloudfront.clone());
+        .with_cloudfront(settings.cloudfront.clone())
+        .with_origins(&settings.origins);
     Ok((store, temporary))
 }

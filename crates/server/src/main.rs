@@ -325,8 +325,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             };
             let store =
-                EmbeddedStore::start(&settings.data_dir, store_listen, &[settings.app_origin()])
-                    .await?;
+                EmbeddedStore::start(&settings.data_dir, store_listen, &settings.origins).await?;
             println!("Object store listening on http://{}", store.addr);
             shutdown_signal().await;
             store.stop().await;
@@ -694,17 +693,20 @@ async fn serve(
     let settings = Settings::resolve(common, listen)?;
     let embedded = match settings.store.kind {
         StoreKind::Embedded { listen } if !separate_store => {
-            Some(EmbeddedStore::start(&settings.data_dir, listen, &[settings.app_origin()]).await?)
+            Some(EmbeddedStore::start(&settings.data_dir, listen, &settings.origins).await?)
         }
         _ => None,
     };
     let store = ObjectStore::connect(&settings.store)
         .await?
-        .with_cloudfront(settings.cloudfront.clone());
-    if settings.store.kind == StoreKind::External
-        && let Err(e) = store.ensure_cors(&settings.app_origin()).await
-    {
-        tracing::warn!("could not set the bucket's CORS rule (set it by hand): {e:#}");
+        .with_cloudfront(settings.cloudfront.clone())
+        .with_origins(&settings.origins);
+    for origin in &settings.origins {
+        if settings.store.kind == StoreKind::External
+            && let Err(e) = store.ensure_cors(origin).await
+        {
+            tracing::warn!("could not set the bucket's CORS rule (set it by hand): {e:#}");
+        }
     }
     let db = settings.open_db()?;
     tracing::info!(database = %db.describe(), store = %store.location(), "origin starting");

@@ -29,6 +29,9 @@ pub struct ObjectStore {
     /// Where the store is, for messages: its endpoint, or "AWS S3 (region)".
     location: String,
     cloudfront: Option<CloudFrontSettings>,
+    /// The studio's origins, listed in every manifest this store's URLs are
+    /// signed into (see [`ObjectStore::with_origins`]).
+    origins: Arc<[String]>,
     presigned: Arc<Mutex<Presigned>>,
     /// Uploads still allowed before this client refuses (see
     /// [`ObjectStore::refuse_uploads_after`]); `u64::MAX` in normal use.
@@ -123,6 +126,7 @@ impl ObjectStore {
                 None => format!("AWS S3 ({})", settings.region),
             },
             cloudfront: None,
+            origins: Arc::from(Vec::new()),
             presigned: Arc::default(),
             upload_budget: Arc::new(AtomicU64::new(u64::MAX)),
         })
@@ -133,6 +137,18 @@ impl ObjectStore {
     pub fn with_cloudfront(mut self, cloudfront: Option<CloudFrontSettings>) -> Self {
         self.cloudfront = cloudfront;
         self
+    }
+
+    /// The origins serving the studio, in order of preference: part of the
+    /// signing configuration (every origin with the same configuration signs
+    /// identical manifests), so kept with the signer.
+    pub fn with_origins(mut self, origins: &[String]) -> Self {
+        self.origins = Arc::from(origins.to_vec());
+        self
+    }
+
+    pub fn origins(&self) -> &[String] {
+        &self.origins
     }
 
     pub fn cloudfront(&self) -> Option<&CloudFrontSettings> {

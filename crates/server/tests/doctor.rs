@@ -18,6 +18,7 @@ fn garage_settings(dir: &Path, garage: &Garage) -> Settings {
         data_dir: dir.to_path_buf(),
         public_url: format!("{APP_ORIGIN}/"),
         database: String::new(),
+        origins: vec![APP_ORIGIN.into()],
         store: StoreSettings {
             kind: StoreKind::External,
             endpoint: Some(format!("http://{}", garage.s3)),
@@ -199,6 +200,7 @@ async fn doctor_passes_against_the_embedded_store_it_starts_itself() {
         data_dir: dir.path().to_path_buf(),
         public_url: APP_ORIGIN.into(),
         database: String::new(),
+        origins: vec![APP_ORIGIN.into()],
         store: StoreSettings {
             kind: StoreKind::Embedded { listen },
             endpoint: Some(format!("http://{listen}")),
@@ -259,6 +261,7 @@ async fn doctor_says_when_cloudfront_cannot_be_reached() {
         data_dir: dir.path().to_path_buf(),
         public_url: APP_ORIGIN.into(),
         database: String::new(),
+        origins: vec![APP_ORIGIN.into()],
         store: StoreSettings {
             kind: StoreKind::Embedded { listen },
             endpoint: Some(format!("http://{listen}")),

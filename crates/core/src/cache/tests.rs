@@ -150,6 +150,7 @@ fn gallery_hashes_lists_each_rendition_once() {
         title: "G".into(),
         server_time: 1,
         mirror: None,
+        origins: Vec::new(),
         rules: Default::default(),
         locked_at: None,
         expires_at: None,

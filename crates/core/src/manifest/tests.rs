@@ -43,6 +43,7 @@ fn sample() -> Manifest {
         title: "Smith wedding".into(),
         server_time: 1_764_028_800,
         mirror: None,
+        origins: Vec::new(),
         rules: Default::default(),
         locked_at: None,
         expires_at: None,
@@ -529,6 +530,7 @@ fn arb_manifest() -> impl Strategy<Value = Manifest> {
                 title,
                 server_time,
                 mirror: None,
+                origins: Vec::new(),
                 rules: Default::default(),
                 locked_at: None,
                 expires_at: None,
@@ -768,5 +770,39 @@ fn a_set_name_that_is_blank_or_too_long_is_rejected_with_its_path() {
     assert!(matches!(
         Manifest::from_json(&wrong_type),
         Err(ManifestError::Invalid { path, .. }) if path == "images[1].set"
+    ));
+}
+
+#[test]
+fn origins_are_listed_in_order_and_checked_by_name() {
+    let text = edited(|v| {
+        v["origins"] = serde_json::json!(["https://a.example", "http://b.example:8080"])
+    });
+    let m = Manifest::from_json(&text).unwrap();
+    assert_eq!(m.origins, ["https://a.example", "http://b.example:8080"]);
+    // Round trip; none listed means the field is absent.
+    assert_eq!(Manifest::from_json(&m.to_json()).unwrap(), m);
+    assert!(!sample().to_json().contains("origins"));
+    let text = edited(|v| v["origins"] = serde_json::json!(["https://a.example/api"]));
+    assert_eq!(
+        Manifest::from_json(&text).unwrap_err(),
+        ManifestError::BadUrl {
+            path: "origins[0]".into(),
+            url: "https://a.example/api".into()
+        }
+    );
+    let text =
+        edited(|v| v["origins"] = serde_json::json!(["https://a.example", "https://A.example/"]));
+    assert!(matches!(
+        Manifest::from_json(&text).unwrap_err(),
+        ManifestError::Invalid { path, .. } if path == "origins[1]"
+    ));
+    let many: Vec<String> = (0..=crate::origins::MAX_ORIGINS)
+        .map(|i| format!("https://o{i}.example"))
+        .collect();
+    let text = edited(|v| v["origins"] = serde_json::json!(many));
+    assert!(matches!(
+        Manifest::from_json(&text).unwrap_err(),
+        ManifestError::Invalid { path, .. } if path == "origins"
     ));
 }

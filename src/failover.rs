@@ -1,0 +1,235 @@
+//! Every call to the studio's API goes through here: the origins known for a
+//! gallery are tried in [`proofline_core::origins::Failover`]'s order, each
+//! with a short timeout, until one gives a final answer.
+//!
+//! What the device knows is kept per gallery in `localStorage`
+//! (`proofline.origins.{gallery}`: the manifest's list and the last origin
+//! that answered), so a reload with that origin's predecessor dead goes
+//! straight to the one that works, and `index.html`'s early manifest request
+//! can read it synchronously. The page's own origin is always known, first.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use futures::future::LocalBoxFuture;
+use gloo_timers::callback::Timeout;
+use proofline_core::origins::{ATTEMPT_TIMEOUT_MS, Attempt, Failover, judge};
+use serde::{Deserialize, Serialize};
+
+/// How long the body of an answer may take once its headers arrived (a
+/// 10,000-photo manifest is several megabytes on a poor signal).
+const BODY_TIMEOUT_MS: u32 = 30_000;
+
+thread_local! {
+    static KNOWN: RefCell<HashMap<String, Failover>> = RefCell::new(HashMap::new());
+}
+
+/// The saved form, in `localStorage`.
+#[derive(Default, Serialize, Deserialize)]
+struct Saved {
+    #[serde(default)]
+    origins: Vec<String>,
+    #[serde(default)]
+    good: Option<String>,
+}
+
+fn storage_key(key: &str) -> String {
+    format!("proofline.origins.{key}")
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+fn page_origin() -> Option<String> {
+    web_sys::window()?.location().origin().ok()
+}
+
+fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// Runs `f` on the failover state of `key` (loaded on first use).
+fn with<T>(key: &str, f: impl FnOnce(&mut Failover) -> T) -> T {
+    KNOWN.with(|known| {
+        let mut known = known.borrow_mut();
+        let failover = known.entry(key.to_owned()).or_insert_with(|| {
+            let saved: Saved = local_storage()
+                .and_then(|s| s.get_item(&storage_key(key)).ok().flatten())
+                .and_then(|text| serde_json::from_str(&text).ok())
+                .unwrap_or_default();
+            Failover::new(
+                page_origin().as_deref(),
+                &saved.origins,
+                saved.good.as_deref(),
+            )
+        });
+        f(failover)
+    })
+}
+
+fn save(key: &str, failover: &Failover) {
+    let saved = Saved {
+        origins: failover.origins().to_vec(),
+        good: failover.good().map(str::to_owned),
+    };
+    if let (Some(storage), Ok(text)) = (local_storage(), serde_json::to_string(&saved)) {
+        let _ = storage.set_item(&storage_key(key), &text);
+    }
+}
+
+/// Adds the origins a manifest lists; answers whether any was new.
+pub fn learn(key: &str, origins: &[String]) -> bool {
+    with(key, |f| {
+        let added = f.learn(origins.iter().cloned());
+        if added {
+            save(key, f);
+        }
+        added
+    })
+}
+
+/// Forgets what is known about `key` (the gallery was withdrawn).
+pub fn forget(key: &str) {
+    KNOWN.with(|known| known.borrow_mut().remove(key));
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(&storage_key(key));
+    }
+}
+
+/// The order in which origins would be asked now (first: the one used).
+#[cfg_attr(not(test), allow(dead_code))]
+pub fn candidates(key: &str) -> Vec<String> {
+    with(key, |f| f.candidates(now_ms()))
+}
+
+/// Starts one attempt at an origin (`scheme://host:port`), aborted by the signal.
+pub type AttemptFn<'a> = dyn Fn(&str, &web_sys::AbortSignal) -> LocalBoxFuture<'static, Result<gloo_net::http::Response, ()>>
+    + 'a;
+
+/// A final answer from one origin.
+pub struct Answer {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+/// Sends one request to the first origin of `key` that gives a final answer
+/// (see [`judge`]). `attempt(origin, signal)` starts the request at `origin`
+/// (`scheme://host:port`) with `signal` aborting it. An origin that does not
+/// answer within [`ATTEMPT_TIMEOUT_MS`], fails the connection, or answers
+/// 500/502/503/504 is cooled down and the next is asked at once.
+///
+/// Answers `Err(None)` when no origin answered at all, `Err(Some(answer))`
+/// with the last "try the next one" answer when every origin gave one.
+pub async fn send(
+    key: &str,
+    attempt: impl Fn(
+        &str,
+        &web_sys::AbortSignal,
+    ) -> LocalBoxFuture<'static, Result<gloo_net::http::Response, ()>>,
+) -> Result<Answer, Option<Answer>> {
+    // One copy of the loop for every caller (the app's size).
+    send_dyn(key, &attempt).await
+}
+
+async fn send_dyn(key: &str, attempt: &AttemptFn<'_>) -> Result<Answer, Option<Answer>> {
+    let mut last = None;
+    for origin in with(key, |f| f.candidates(now_ms())) {
+        match attempt_at(&origin, attempt).await {
+            Some(answer) if judge(answer.status) == Attempt::Answer => {
+                with(key, |f| {
+                    if f.succeeded(&origin) {
+                        save(key, f);
+                    }
+                });
+                return Ok(answer);
+            }
+            other => {
+                with(key, |f| f.failed(&origin, now_ms()));
+                last = other.or(last);
+            }
+        }
+    }
+    Err(last)
+}
+
+/// One attempt: headers within [`ATTEMPT_TIMEOUT_MS`], then the body within
+/// [`BODY_TIMEOUT_MS`]. `None`: no (complete) answer.
+async fn attempt_at(origin: &str, attempt: &AttemptFn<'_>) -> Option<Answer> {
+    let controller = web_sys::AbortController::new().ok()?;
+    let abort = {
+        let controller = controller.clone();
+        move || controller.abort()
+    };
+    let timer = Timeout::new(ATTEMPT_TIMEOUT_MS, abort.clone());
+    let response = attempt(origin, &controller.signal()).await.ok()?;
+    drop(timer);
+    let _timer = Timeout::new(BODY_TIMEOUT_MS, abort);
+    let status = response.status();
+    let body = response.binary().await.ok()?;
+    Some(Answer { status, body })
+}
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::*;
+
+    use super::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    fn get(
+        url: String,
+        signal: &web_sys::AbortSignal,
+    ) -> LocalBoxFuture<'static, Result<gloo_net::http::Response, ()>> {
+        let request = gloo_net::http::Request::get(&url).abort_signal(Some(signal));
+        Box::pin(async move { request.send().await.map_err(|_| ()) })
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_dead_origin_is_skipped_and_the_next_one_remembered() {
+        let key = "failover-test-a";
+        forget(key);
+        let page = page_origin().unwrap();
+        // Nothing listens on port 1: the dead origin comes first.
+        let dead = "http://127.0.0.1:1".to_string();
+        with(key, |f| {
+            *f = Failover::new(
+                Some(dead.as_str()),
+                std::slice::from_ref(&page),
+                Some(dead.as_str()),
+            );
+        });
+        let started = js_sys::Date::now();
+        let answer = send(key, |origin, signal| {
+            get(format!("{origin}/api/nothing"), signal)
+        })
+        .await
+        .ok()
+        .expect("the page's origin answers");
+        // The test runner's server answers 404 for any /api path: final.
+        assert_eq!(answer.status, 404);
+        assert!(js_sys::Date::now() - started < f64::from(ATTEMPT_TIMEOUT_MS));
+        assert_eq!(
+            candidates(key)[0],
+            page,
+            "the origin that answered first now"
+        );
+        // Saved: a reload (a fresh state from localStorage) starts there too.
+        KNOWN.with(|k| k.borrow_mut().remove(key));
+        assert_eq!(candidates(key)[0], page);
+        forget(key);
+    }
+
+    #[wasm_bindgen_test]
+    async fn no_origin_answering_is_no_answer() {
+        let key = "failover-test-b";
+        forget(key);
+        with(key, |f| {
+            *f = Failover::new(Some("http://127.0.0.1:1"), &[], None)
+        });
+        let result = send(key, |origin, signal| get(format!("{origin}/api/x"), signal)).await;
+        assert!(matches!(result, Err(None)));
+        forget(key);
+    }
+}
