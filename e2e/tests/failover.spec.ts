@@ -1,11 +1,26 @@
-// Several origins: a customer reviewing on origin A keeps going on origin B
-// when A freezes or dies, even with a batch of choices in flight; every
-// choice reaches the studio exactly once (the origins share one database,
-// which applies each op id once), and a reload with A dead opens from B.
-// Real processes, really frozen (SIGSTOP) and killed (SIGKILL).
+// Several origins on PostgreSQL: a customer reviewing on origin A keeps
+// going on origin B when A freezes or dies, even with a batch of choices in
+// flight; every choice reaches the studio exactly once (the origins share one
+// PostgreSQL database, which stores each op id once), and a reload with A
+// dead opens from B. Real processes, really frozen (SIGSTOP) and killed
+// (SIGKILL); a real PostgreSQL server started for each story.
+import { execFileSync } from 'node:child_process';
 import { Page } from '@playwright/test';
 import { test, expect, startOrigins, Origins } from './fixtures';
 import { GalleryPage } from './gallery.page';
+import { startPostgres } from './postgres';
+
+/** Two origins (A, B) on a fresh PostgreSQL database; `stop` ends all. */
+async function twoOriginsOnPostgres(): Promise<Origins & { database: string }> {
+  const pg = await startPostgres();
+  try {
+    const studio = await startOrigins({ database: pg.url });
+    return { ...studio, database: pg.url, stop: async () => { await studio.stop(); await pg.stop(); } };
+  } catch (e) {
+    await pg.stop();
+    throw e;
+  }
+}
 
 interface Held {
   op_count: number;
@@ -44,7 +59,7 @@ function apiCalls(page: Page, origin: string): string[] {
 
 test('A frozen with a batch in flight, then killed: the choices reach the studio through B exactly once, and a reload opens from B', async ({ page }) => {
   test.setTimeout(120_000);
-  const studio = await startOrigins();
+  const studio = await twoOriginsOnPostgres();
   const [A, B] = studio.origins;
   try {
     const gallery = new GalleryPage(page);
@@ -86,6 +101,9 @@ test('A frozen with a batch in flight, then killed: the choices reach the studio
     // The shared database holds each choice once: four ops, one selection.
     const h = await held(studio, B);
     expect(h.op_count).toBe(4);
+    // Asked of PostgreSQL itself: four rows, four distinct op ids.
+    const rows = execFileSync('psql', [studio.database, '-tAc', 'SELECT count(*), count(DISTINCT op_id) FROM ops'], { encoding: 'utf8' });
+    expect(rows.trim()).toBe('4|4');
     const csv = studio.cli(['choices', studio.gallery, '--csv']).trim().split('\n');
     expect(csv[0]).toBe('file_name,link,favourite,verdict,comments');
     expect(csv.length).toBe(2); // the one selected photo
@@ -110,7 +128,7 @@ test('A frozen with a batch in flight, then killed: the choices reach the studio
 
 test('A frozen (never answering): the batch goes to B within seconds, and when A wakes up nothing is counted twice', async ({ page }) => {
   test.setTimeout(90_000);
-  const studio = await startOrigins();
+  const studio = await twoOriginsOnPostgres();
   const [A, B] = studio.origins;
   try {
     const gallery = new GalleryPage(page);

@@ -445,7 +445,12 @@ pub async fn sign_manifest(
         title: gallery.title.clone(),
         server_time: now,
         mirror: None,
-        origins: store.origins().to_vec(),
+        // A studio with one origin lists none: the app uses the page's own,
+        // and apps cached before `origins` existed still read the manifest.
+        origins: match store.origins() {
+            [_, _, ..] => store.origins().to_vec(),
+            _ => Vec::new(),
+        },
         rules: gallery.rules.clone(),
         locked_at: gallery.locked_at,
         expires_at: None,
