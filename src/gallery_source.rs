@@ -69,14 +69,7 @@ async fn best_copy(
         }
     );
     let error = match first {
-        Ok(manifest) => {
-            let clock = ServerClock::observe(manifest.server_time, now_secs());
-            return Ok(Shown {
-                manifest,
-                source: Source::Origin,
-                clock,
-            });
-        }
+        Ok(manifest) => return Ok(from_origin(manifest)),
         Err(e) if !e.may_fall_back() => return Err(e),
         Err(e) => e,
     };
@@ -91,14 +84,7 @@ async fn best_copy(
         && crate::failover::learn(gallery.as_str(), &m.origins)
     {
         match fetch_manifest(gallery, token).await {
-            Ok(manifest) => {
-                let clock = ServerClock::observe(manifest.server_time, now_secs());
-                return Ok(Shown {
-                    manifest,
-                    source: Source::Origin,
-                    clock,
-                });
-            }
+            Ok(manifest) => return Ok(from_origin(manifest)),
             Err(e) if !e.may_fall_back() => return Err(e),
             Err(_) => {}
         }
@@ -135,6 +121,16 @@ async fn best_copy(
 
 /// Whether the saved mirror URL still works (by server time): an expired one
 /// is not even tried.
+/// A manifest an origin just answered, with the clock offset it shows.
+fn from_origin(manifest: Manifest) -> Shown {
+    let clock = ServerClock::observe(manifest.server_time, now_secs());
+    Shown {
+        manifest,
+        source: Source::Origin,
+        clock,
+    }
+}
+
 fn mirror_usable(url: &str, clock: ServerClock) -> bool {
     proofline_core::expiry::url_validity(url)
         .is_ok_and(|v| is_usable(v.expires_at, clock.server_now(now_secs()), 0))

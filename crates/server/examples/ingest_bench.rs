@@ -4,11 +4,9 @@
 //! answered, and the latency of a batch (p50, p99). Real HTTP on loopback,
 //! a real SQLite file.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use proofline_core::hlc::Hlc;
-use proofline_core::proofing::{Action, DeviceId, Op, OpId};
-use proofline_core::{GalleryId, ImageId};
+use proofline_core::ImageId;
 use proofline_server::api::{AppState, SigningPolicy, router};
 use proofline_server::config::{StoreKind, StoreSettings};
 use proofline_server::db::Db;
@@ -16,7 +14,11 @@ use proofline_server::embedded::EmbeddedStore;
 use proofline_server::publish::{PublishRequest, publish};
 use proofline_server::store::ObjectStore;
 
-const BATCH: usize = 100;
+#[path = "shared/ops_client.rs"]
+mod ops_client;
+
+use ops_client::{BATCH, device, percentile_ms};
+
 const BATCHES_PER_CLIENT: usize = 50;
 
 #[tokio::main]
@@ -95,12 +97,13 @@ async fn main() -> anyhow::Result<()> {
                 images.clone(),
             );
             tasks.spawn(async move {
-                client(
+                device(
                     &url,
                     &token,
                     &gallery,
                     &images,
                     &format!("bench-{clients}-{c}"),
+                    BATCHES_PER_CLIENT,
                 )
                 .await
             });
@@ -112,65 +115,13 @@ async fn main() -> anyhow::Result<()> {
         let secs = started.elapsed().as_secs_f64();
         latencies.sort();
         let ops = clients * BATCHES_PER_CLIENT * BATCH;
-        let pct =
-            |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
         println!(
             "{clients:>7} | {ops:>8} | {secs:>7.2} | {:>7.0} | {:>6.1} ms | {:>6.1} ms",
             ops as f64 / secs,
-            pct(0.50).as_secs_f64() * 1000.0,
-            pct(0.99).as_secs_f64() * 1000.0,
+            percentile_ms(&latencies, 0.50),
+            percentile_ms(&latencies, 0.99),
         );
     }
     store.stop().await;
     Ok(())
-}
-
-/// One device sending its batches one after another; answers each batch's latency.
-async fn client(
-    url: &str,
-    token: &str,
-    gallery: &GalleryId,
-    images: &[ImageId],
-    name: &str,
-) -> anyhow::Result<Vec<Duration>> {
-    let http = reqwest::Client::new();
-    let device = DeviceId::parse(format!("{name}-device"))?;
-    let mut clock = Hlc::ZERO;
-    let mut latencies = Vec::with_capacity(BATCHES_PER_CLIENT);
-    for b in 0..BATCHES_PER_CLIENT {
-        let ops: Vec<Op> = (0..BATCH)
-            .map(|i| {
-                clock = clock.tick(proofline_server::unix_now_ms());
-                let image = images[(b + i) % images.len()].clone();
-                Op {
-                    id: OpId::parse(format!("{name}-{b:04}-{i:03}")).expect("valid"),
-                    device: device.clone(),
-                    gallery: gallery.clone(),
-                    hlc: clock,
-                    action: if i % 4 == 0 {
-                        Action::Comment {
-                            image,
-                            text: format!("note {b}/{i}"),
-                        }
-                    } else {
-                        Action::Favourite {
-                            image,
-                            on: i % 2 == 0,
-                        }
-                    },
-                }
-            })
-            .collect();
-        let started = Instant::now();
-        let resp = http
-            .post(url)
-            .bearer_auth(token)
-            .json(&serde_json::json!({ "ops": ops }))
-            .send()
-            .await?;
-        anyhow::ensure!(resp.status() == 200, "batch refused: {}", resp.status());
-        resp.bytes().await?;
-        latencies.push(started.elapsed());
-    }
-    Ok(latencies)
 }

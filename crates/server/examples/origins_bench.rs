@@ -18,8 +18,6 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use proofline_core::hlc::Hlc;
-use proofline_core::proofing::{Action, DeviceId, Op, OpId};
 use proofline_core::{ContentHash, GalleryId, ImageId};
 use proofline_pg_harness::{Durability, TempPostgres};
 use proofline_server::api::{AppState, SigningPolicy, router};
@@ -29,7 +27,11 @@ use proofline_server::db::{FirstLink, PublishCommit, StoredGallery, StoredImage,
 use proofline_server::embedded::EmbeddedStore;
 use proofline_server::store::ObjectStore;
 
-const BATCH: usize = 100;
+#[path = "shared/ops_client.rs"]
+mod ops_client;
+
+use ops_client::{BATCH, device, percentile_ms};
+
 const BATCHES_PER_DEVICE: usize = 25;
 const DEVICES: usize = 4;
 const MANIFEST_CLIENTS: usize = 8;
@@ -80,8 +82,10 @@ async fn main() -> anyhow::Result<()> {
         for d in 0..DEVICES {
             let target = origins[d % origins.len()];
             let (gallery, token, images) = (gallery.clone(), customers[d].clone(), images.clone());
+            let url = format!("http://{target}/api/galleries/{gallery}/ops");
             tasks.spawn(async move {
-                device(target, &token, &gallery, &images, &format!("r{round}d{d}")).await
+                let name = format!("r{round}d{d}");
+                device(&url, &token, &gallery, &images, &name, BATCHES_PER_DEVICE).await
             });
         }
         let mut latencies = Vec::new();
@@ -95,8 +99,8 @@ async fn main() -> anyhow::Result<()> {
             "{:>7} | {ops:>6} | {secs:>7.2} | {:>6.0} | {:>6.1} ms | {:>6.1} ms",
             origins.len(),
             ops as f64 / secs,
-            ms(percentile(&latencies, 0.50)),
-            ms(percentile(&latencies, 0.99)),
+            percentile_ms(&latencies, 0.50),
+            percentile_ms(&latencies, 0.99),
         );
     }
 
@@ -127,8 +131,8 @@ async fn main() -> anyhow::Result<()> {
                 ["A", "B"][i],
                 latencies.len(),
                 latencies.len() as f64 / MANIFEST_SECONDS as f64,
-                ms(percentile(&latencies, 0.50)),
-                ms(percentile(&latencies, 0.99)),
+                percentile_ms(&latencies, 0.50),
+                percentile_ms(&latencies, 0.99),
             );
         }
     }
@@ -199,57 +203,6 @@ fn gallery(db: &Db, n: usize) -> anyhow::Result<(GalleryId, String, Vec<ImageId>
     Ok((id, token.as_str().to_owned(), ids))
 }
 
-/// One device sending its batches one after another; each batch's latency.
-async fn device(
-    origin: SocketAddr,
-    token: &str,
-    gallery: &GalleryId,
-    images: &[ImageId],
-    name: &str,
-) -> anyhow::Result<Vec<Duration>> {
-    let http = reqwest::Client::new();
-    let url = format!("http://{origin}/api/galleries/{gallery}/ops");
-    let device = DeviceId::parse(format!("{name}-device"))?;
-    let mut clock = Hlc::ZERO;
-    let mut latencies = Vec::with_capacity(BATCHES_PER_DEVICE);
-    for b in 0..BATCHES_PER_DEVICE {
-        let ops: Vec<Op> = (0..BATCH)
-            .map(|i| {
-                clock = clock.tick(proofline_server::unix_now_ms());
-                let image = images[(b * BATCH + i) % images.len()].clone();
-                Op {
-                    id: OpId::parse(format!("{name}-{b:04}-{i:03}")).expect("valid"),
-                    device: device.clone(),
-                    gallery: gallery.clone(),
-                    hlc: clock,
-                    action: if i % 4 == 0 {
-                        Action::Comment {
-                            image,
-                            text: format!("note {b}/{i}"),
-                        }
-                    } else {
-                        Action::Favourite {
-                            image,
-                            on: i % 2 == 0,
-                        }
-                    },
-                }
-            })
-            .collect();
-        let started = Instant::now();
-        let resp = http
-            .post(&url)
-            .bearer_auth(token)
-            .json(&serde_json::json!({ "ops": ops }))
-            .send()
-            .await?;
-        anyhow::ensure!(resp.status() == 200, "batch refused: {}", resp.status());
-        resp.bytes().await?;
-        latencies.push(started.elapsed());
-    }
-    Ok(latencies)
-}
-
 /// One client fetching the manifest until `until`; each request's latency.
 async fn manifests(
     origin: SocketAddr,
@@ -273,12 +226,4 @@ async fn manifests(
         latencies.push(started.elapsed());
     }
     Ok(latencies)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }
