@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { Page } from '@playwright/test';
 import { test, expect, startOrigins, Origins } from './fixtures';
-import { GalleryPage } from './gallery.page';
+import { GalleryPage, choice, photoNames } from './gallery.page';
 import { startPostgres } from './postgres';
 
 /** Two origins (A, B) on a fresh PostgreSQL database; `stop` ends all. */
@@ -34,16 +34,6 @@ async function held(studio: Origins, at: string): Promise<Held> {
   });
   expect(res.status).toBe(200);
   return res.json();
-}
-
-async function photoNames(gallery: GalleryPage): Promise<string[]> {
-  await expect(gallery.tiles.first()).toBeVisible();
-  const labels = await gallery.tiles.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
-  return labels.map((l) => l.replace(/^Open /, ''));
-}
-
-function choice(page: Page, kind: 'Favourite' | 'Select', name: string) {
-  return page.getByRole('list', { name: 'Photos' }).getByRole('button', { name: `${kind} ${name}`, exact: true });
 }
 
 const RECEIVED = /^All choices received by the studio at \d\d:\d\d · receipt [0-9A-F]{4}-[0-9A-F]{4}$/;

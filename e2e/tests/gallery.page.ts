@@ -119,3 +119,15 @@ export async function expectDecoded(img: Locator) {
     })
     .toBeGreaterThan(0);
 }
+
+/** The photos' file names, in grid order. */
+export async function photoNames(gallery: GalleryPage): Promise<string[]> {
+  await expect(gallery.tiles.first()).toBeVisible();
+  const labels = await gallery.tiles.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+  return labels.map((l) => l.replace(/^Open /, ''));
+}
+
+/** A photo's Favourite or Select toggle in the grid. */
+export function choice(page: Page, kind: 'Favourite' | 'Select', name: string) {
+  return page.getByRole('list', { name: 'Photos' }).getByRole('button', { name: `${kind} ${name}`, exact: true });
+}

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Page } from '@playwright/test';
 import { test, expect, startStudio, launchPhone, Studio } from './fixtures';
-import { GalleryPage } from './gallery.page';
+import { GalleryPage, choice, photoNames } from './gallery.page';
 
 interface Held {
   op_count: number;
@@ -46,16 +46,6 @@ function summary(h: Held, names: Record<string, string>) {
     selected: pick('selected'),
     comments: h.choices.comments.map((c) => `${names[c.image]}: ${c.text}`).sort(),
   };
-}
-
-async function photoNames(gallery: GalleryPage): Promise<string[]> {
-  await expect(gallery.tiles.first()).toBeVisible();
-  const labels = await gallery.tiles.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
-  return labels.map((l) => l.replace(/^Open /, ''));
-}
-
-function choice(page: Page, kind: 'Favourite' | 'Select', name: string) {
-  return page.getByRole('list', { name: 'Photos' }).getByRole('button', { name: `${kind} ${name}`, exact: true });
 }
 
 async function comment(page: Page, gallery: GalleryPage, name: string, text: string) {
