@@ -18,7 +18,7 @@ use gloo_net::http::Request;
 use leptos::prelude::*;
 use proofline_core::cache::{CachedGallery, gallery_hashes, plan_eviction, verify};
 use proofline_core::expiry::{ServerClock, is_usable};
-use proofline_core::loading::{AfterFinish, Job, LoadQueue, Outcome, Priority};
+use proofline_core::loading::{AfterFinish, DownloadEnd, Job, LoadQueue, Priority};
 use proofline_core::{ContentHash, GalleryId, Manifest, Rendition, RenditionKind};
 use send_wrapper::SendWrapper;
 
@@ -236,9 +236,9 @@ impl Loader {
             leptos::logging::warn!("a downloaded photo did not match its hash; retrying");
         }
         let outcome = if verified.is_some() {
-            Outcome::Done
+            DownloadEnd::Done
         } else {
-            Outcome::Failed
+            DownloadEnd::Failed
         };
         let after = {
             let mut s = self.state.borrow_mut();

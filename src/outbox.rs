@@ -25,7 +25,7 @@ use proofline_core::expiry::ServerClock;
 use proofline_core::hlc::Hlc;
 use proofline_core::loading::backoff_ms;
 use proofline_core::proofing::{
-    Action, Choices, ChoicesReply, DeviceId, Op, OpId, Outcome, Policy, SEND_BATCH, Verdict,
+    Action, Choices, ChoicesReply, DeviceId, Op, OpId, OpStatus, Policy, SEND_BATCH, Verdict,
     local_view,
 };
 use proofline_core::route::ShareToken;
@@ -373,12 +373,12 @@ impl Outbox {
                     continue;
                 };
                 match &receipt.outcome {
-                    Outcome::Applied { receipt, .. } | Outcome::Duplicate { receipt, .. } => {
+                    OpStatus::Applied { receipt, .. } | OpStatus::Duplicate { receipt, .. } => {
                         if op.action == Action::Submit {
                             i.confirmed.submit_receipt = Some(receipt.clone());
                         }
                     }
-                    Outcome::Refused { message, .. } | Outcome::Invalid { message } => {
+                    OpStatus::Refused { message, .. } | OpStatus::Invalid { message } => {
                         let what = i.describe(&op.action);
                         i.confirmed.not_sent.push(format!("{what}: {message}"));
                         self.notice.set(Some(message.clone()));

@@ -9,7 +9,7 @@
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
-use proofline_core::gesture::{Gestures, Outcome, Point};
+use proofline_core::gesture::{GestureEnd, Gestures, Point};
 use proofline_core::route::Route;
 use proofline_core::{ImageId, Manifest};
 use wasm_bindgen::JsCast as _;
@@ -106,11 +106,11 @@ pub fn Lightbox(
     };
     let finish = {
         let (prev, next) = (prev.clone(), next.clone());
-        move |outcome: Outcome| {
+        move |outcome: GestureEnd| {
             let to = match outcome {
-                Outcome::Next => next.clone(),
-                Outcome::Previous => prev.clone(),
-                Outcome::None | Outcome::Tap => return,
+                GestureEnd::Next => next.clone(),
+                GestureEnd::Previous => prev.clone(),
+                GestureEnd::None | GestureEnd::Tap => return,
             };
             // Slide out at the finger's speed, then show the neighbour.
             let ms = gestures.with_value(Gestures::fling_ms);
@@ -210,7 +210,7 @@ pub fn Lightbox(
                     let finish = finish.clone();
                     move |e: ev::PointerEvent| {
                         let p = at(e.client_x(), e.client_y());
-                        let mut outcome = Outcome::None;
+                        let mut outcome = GestureEnd::None;
                         gestures.update_value(|g| outcome = g.up(e.pointer_id(), p, e.time_stamp(), false));
                         show();
                         finish(outcome);

@@ -39,12 +39,12 @@ pub fn SelectionBar(manifest: StoredValue<Manifest>) -> impl IntoView {
                 };
                 format!(
                     "{selected} · Selection submitted on {}.{receipt}",
-                    proofline_core::proofing::day_label(at)
+                    proofline_core::calendar::day_label(at)
                 )
             }
             (None, Some(at)) => format!(
                 "{selected} · The studio locked this gallery on {}.",
-                proofline_core::proofing::day_label(at)
+                proofline_core::calendar::day_label(at)
             ),
             (None, None) => match &rules {
                 Some(r) => format!("{selected} · {r}"),

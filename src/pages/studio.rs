@@ -6,7 +6,8 @@
 
 use leptos::prelude::*;
 use proofline_core::GalleryId;
-use proofline_core::proofing::{LinkReport, StudioReport, day_label};
+use proofline_core::calendar::day_label;
+use proofline_core::proofing::{LinkReport, StudioReport};
 use proofline_core::route::{Route, ShareToken};
 
 use crate::api::{

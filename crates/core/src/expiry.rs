@@ -10,6 +10,8 @@
 
 use base64::Engine as _;
 
+use crate::calendar::{civil_from_days, day_label, days_from_civil, days_in_month};
+
 /// SigV4 presigned URLs may live at most seven days.
 pub const SIGV4_MAX_EXPIRES: i64 = 604_800;
 
@@ -149,40 +151,6 @@ fn read_policy(policy: &str) -> Result<(Option<i64>, i64), ExpiryError> {
     Ok((epoch("DateGreaterThan"), expires_at))
 }
 
-/// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's
-/// `days_from_civil`).
-pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The inverse of [`days_from_civil`].
-pub(crate) fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-pub(crate) fn days_in_month(y: i64, m: i64) -> i64 {
-    match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
 /// `YYYYMMDDTHHMMSSZ` (SigV4's `X-Amz-Date`, always UTC) to Unix seconds, or
 /// `None` unless it is exactly that shape and a real date and time: months
 /// 1 to 12, days that exist in that month (leap years included), no leap seconds.
@@ -311,7 +279,7 @@ pub const CLOSING_SOON_SECS: i64 = 7 * 86_400;
 /// [`CLOSING_SOON_SECS`]).
 pub fn closing_note(expires_at: Option<i64>, server_now: i64) -> Option<(String, bool)> {
     let at = expires_at.filter(|&at| at > server_now)?;
-    let day = crate::proofing::day_label(at);
+    let day = day_label(at);
     Some(if at - server_now <= CLOSING_SOON_SECS {
         (
             format!("This gallery closes on {day}. Please make your choices before then."),
@@ -327,7 +295,7 @@ pub fn closing_note(expires_at: Option<i64>, server_now: i64) -> Option<(String,
 pub fn expired_message(at: i64) -> String {
     format!(
         "This gallery was available until {}. Please contact the studio if you still need it.",
-        crate::proofing::day_label(at)
+        day_label(at)
     )
 }
 

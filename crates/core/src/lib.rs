@@ -10,17 +10,23 @@
 //! - [`layout`]: the grid's justified rows and what a virtualised grid asks of them.
 //! - [`gesture`]: the lightbox's swipe, pinch, pan and double-tap gestures.
 //! - [`hlc`]: hybrid logical clocks that order choices across devices.
-//! - [`proofing`]: choices as ops, their merge, the studio's selection rules.
+//! - [`proofing`]: choices as ops and their wire form, their merge, the studio's
+//!   selection rules and refusals, and the studio's receipts and reports.
+//! - [`links`]: whether a share link still opens (live, expired, revoked).
+//! - [`calendar`]: UTC calendar dates: end of a given day, "12 Nov 2026" labels.
+//! - [`ids`]: gallery, image and content-hash ids, parsed once at the edge.
 //! - [`origins`]: several origins: which to ask, in what order, when to fail over.
 //! - [`route`]: the share-link route `#/g/{gallery}/{token}`.
 #![forbid(unsafe_code)]
 
 pub mod cache;
+pub mod calendar;
 pub mod expiry;
 pub mod gesture;
 pub mod hlc;
 pub mod ids;
 pub mod layout;
+pub mod links;
 pub mod loading;
 pub mod manifest;
 pub mod origins;

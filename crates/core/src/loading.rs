@@ -56,7 +56,7 @@ pub struct Job {
 
 /// How a download ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub enum DownloadEnd {
     Done,
     /// Network error, timeout, 5xx, or bytes that failed verification.
     Failed,
@@ -184,15 +184,15 @@ impl LoadQueue {
 
     /// Records how a job started by [`LoadQueue::next`] ended. `random` is
     /// uniform in `[0, 1)`, for the jitter.
-    pub fn finish(&mut self, job: Job, outcome: Outcome, now: i64, random: f64) -> AfterFinish {
+    pub fn finish(&mut self, job: Job, outcome: DownloadEnd, now: i64, random: f64) -> AfterFinish {
         self.running.remove(&job.hash);
         match outcome {
-            Outcome::Done => {
+            DownloadEnd::Done => {
                 self.attempts.remove(&job.hash);
                 self.hosts.remove(&job.host);
                 AfterFinish::Done
             }
-            Outcome::Failed => {
+            DownloadEnd::Failed => {
                 let host = self.hosts.entry(job.host.clone()).or_default();
                 host.failures += 1;
                 // A host failing twice in a row rests for a backoff; other hosts'

@@ -13,9 +13,10 @@ use crate::args;
 use crate::db::{Db, StoredGallery, terms};
 use crate::sql::Conn;
 use anyhow::Context as _;
+use proofline_core::calendar::day_label;
 use proofline_core::proofing::{
-    Choices, ChoicesReply, LinkReport, Op, OpError, OpReceipt, Outcome, Policy, SelectionRules,
-    StudioReport, Verdict, day_label, receipt_id,
+    Choices, ChoicesReply, LinkReport, Op, OpError, OpReceipt, OpStatus, Policy, SelectionRules,
+    StudioReport, Verdict, receipt_id,
 };
 use proofline_core::{GalleryId, ImageId};
 
@@ -62,7 +63,7 @@ impl Db {
                     Ok(op) if op.gallery != *gallery => {
                         receipts.push(OpReceipt {
                             op_id: Some(op.id.as_str().to_owned()),
-                            outcome: Outcome::Invalid {
+                            outcome: OpStatus::Invalid {
                                 message: OpError::WrongGallery {
                                     found: op.gallery.to_string(),
                                     expected: gallery.to_string(),
@@ -76,7 +77,7 @@ impl Db {
                     Err((op_id, e)) => {
                         receipts.push(OpReceipt {
                             op_id,
-                            outcome: Outcome::Invalid {
+                            outcome: OpStatus::Invalid {
                                 message: e.to_string(),
                             },
                         });
@@ -87,7 +88,7 @@ impl Db {
                 if let Some((receipt, received_at)) = stored.get(op.id.as_str()) {
                     receipts.push(OpReceipt {
                         op_id,
-                        outcome: Outcome::Duplicate {
+                        outcome: OpStatus::Duplicate {
                             receipt: receipt.clone(),
                             received_at: *received_at,
                         },
@@ -97,7 +98,7 @@ impl Db {
                 if let Err(refusal) = policy.check(&state, &op, now_ms) {
                     receipts.push(OpReceipt {
                         op_id,
-                        outcome: Outcome::Refused {
+                        outcome: OpStatus::Refused {
                             message: refusal.to_string(),
                             refusal,
                         },
@@ -138,7 +139,7 @@ impl Db {
                 stored.insert(op.id.as_str().to_owned(), (receipt.clone(), received_at));
                 receipts.push(OpReceipt {
                     op_id,
-                    outcome: Outcome::Applied {
+                    outcome: OpStatus::Applied {
                         receipt,
                         received_at,
                     },
@@ -146,7 +147,7 @@ impl Db {
             }
             if receipts
                 .iter()
-                .any(|r| matches!(r.outcome, Outcome::Applied { .. }))
+                .any(|r| matches!(r.outcome, OpStatus::Applied { .. }))
             {
                 tx.execute(
                     "INSERT INTO link_state (gallery_id, link_hash, choices) VALUES (?1, ?2, ?3)
@@ -290,7 +291,7 @@ fn stored_receipts(
 }
 
 /// The first receipt of an op stored before, if it was.
-fn earlier(c: &mut Conn<'_>, gallery: &GalleryId, op: &Op) -> anyhow::Result<Option<Outcome>> {
+fn earlier(c: &mut Conn<'_>, gallery: &GalleryId, op: &Op) -> anyhow::Result<Option<OpStatus>> {
     let Some(r) = c.query_opt(
         "SELECT receipt, received_at FROM ops WHERE gallery_id = ?1 AND op_id = ?2",
         args![gallery.as_str(), op.id.as_str()],
@@ -298,7 +299,7 @@ fn earlier(c: &mut Conn<'_>, gallery: &GalleryId, op: &Op) -> anyhow::Result<Opt
     else {
         return Ok(None);
     };
-    Ok(Some(Outcome::Duplicate {
+    Ok(Some(OpStatus::Duplicate {
         receipt: r.get(0)?,
         received_at: r.get(1)?,
     }))

@@ -10,7 +10,7 @@
 //! [`PIN_ATTEMPTS`] in a row the link refuses every PIN for [`PIN_LOCKOUT_SECS`].
 
 use proofline_core::GalleryId;
-use proofline_core::proofing::LinkState;
+use proofline_core::links::LinkState;
 use rand::RngCore as _;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq as _;

@@ -273,7 +273,7 @@ fn parse_opacity(s: &str) -> Result<f32, String> {
 }
 
 fn parse_deadline(s: &str) -> Result<i64, String> {
-    proofline_core::proofing::end_of_day(s)
+    proofline_core::calendar::end_of_day(s)
 }
 
 #[tokio::main]
@@ -439,7 +439,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 Some(at) => println!(
                     "Gallery {} opens until the end of {} (UTC); customers are told ahead of time.",
                     gallery.id,
-                    proofline_core::proofing::day_label(at)
+                    proofline_core::calendar::day_label(at)
                 ),
                 None => println!("Gallery {} does not expire.", gallery.id),
             }
@@ -588,7 +588,7 @@ fn describe(link: &Link) -> String {
     if let Some(at) = link.expires_at {
         out.push_str(&format!(
             ", until {}",
-            proofline_core::proofing::day_label(at)
+            proofline_core::calendar::day_label(at)
         ));
     }
     out

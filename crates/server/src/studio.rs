@@ -215,7 +215,7 @@ async fn post_link(
             .map_err(|e| AppError::BadRequest(format!("The PIN is not valid: {e}.")))?;
     }
     let expires_at = match body.expires.as_deref().filter(|e| !e.is_empty()) {
-        Some(day) => Some(proofline_core::proofing::end_of_day(day).map_err(AppError::BadRequest)?),
+        Some(day) => Some(proofline_core::calendar::end_of_day(day).map_err(AppError::BadRequest)?),
         None => None,
     };
     if expires_at.is_some_and(|at| at <= now) {

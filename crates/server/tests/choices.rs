@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{Backend, Harness, Phone, awkward_samples, free_port};
-use proofline_core::proofing::{Action, ChoicesReply, Op, Outcome, SelectionRules, Verdict};
+use proofline_core::proofing::{Action, ChoicesReply, Op, OpStatus, SelectionRules, Verdict};
 use proofline_core::{GalleryId, ImageId};
 use proofline_server::publish::PublishReport;
 use serde_json::json;
@@ -78,14 +78,14 @@ async fn replaying_the_same_batch_ten_times_changes_nothing() {
         first
             .receipts
             .iter()
-            .all(|r| matches!(r.outcome, Outcome::Applied { .. }))
+            .all(|r| matches!(r.outcome, OpStatus::Applied { .. }))
     );
     for _ in 0..10 {
         let again = send(&h, &report, &batch).await;
         assert_eq!(again.choices, first.choices);
         assert_eq!(again.op_count, 4);
         for (a, b) in again.receipts.iter().zip(&first.receipts) {
-            assert!(matches!(a.outcome, Outcome::Duplicate { .. }), "{a:?}");
+            assert!(matches!(a.outcome, OpStatus::Duplicate { .. }), "{a:?}");
             assert_eq!(
                 a.outcome.receipt(),
                 b.outcome.receipt(),
@@ -161,10 +161,10 @@ async fn malformed_ops_are_refused_one_by_one_and_the_rest_applied() {
         .receipts
         .iter()
         .map(|r| match &r.outcome {
-            Outcome::Applied { .. } => "applied".to_owned(),
-            Outcome::Invalid { message } => format!("invalid: {message}"),
-            Outcome::Refused { message, .. } => format!("refused: {message}"),
-            Outcome::Duplicate { .. } => "duplicate".to_owned(),
+            OpStatus::Applied { .. } => "applied".to_owned(),
+            OpStatus::Invalid { message } => format!("invalid: {message}"),
+            OpStatus::Refused { message, .. } => format!("refused: {message}"),
+            OpStatus::Duplicate { .. } => "duplicate".to_owned(),
         })
         .collect();
     assert_eq!(statuses[0], "applied");
@@ -272,7 +272,7 @@ async fn two_phones_together_cannot_pass_the_maximum_and_a_lock_is_final() {
     send(&h, &report, &from_a).await;
     let reply = send(&h, &report, &from_b).await;
     for r in &reply.receipts {
-        let Outcome::Refused { message, .. } = &r.outcome else {
+        let OpStatus::Refused { message, .. } = &r.outcome else {
             panic!("{r:?}")
         };
         assert_eq!(
@@ -284,14 +284,17 @@ async fn two_phones_together_cannot_pass_the_maximum_and_a_lock_is_final() {
 
     let submit = b.op(Action::Submit);
     let reply = send(&h, &report, std::slice::from_ref(&submit)).await;
-    assert!(matches!(reply.receipts[0].outcome, Outcome::Applied { .. }));
+    assert!(matches!(
+        reply.receipts[0].outcome,
+        OpStatus::Applied { .. }
+    ));
     let late = a.op(Action::Select {
         image: ids[0].clone(),
         on: false,
     });
     let reply = send(&h, &report, &[late]).await;
     assert!(
-        matches!(&reply.receipts[0].outcome, Outcome::Refused { message, .. } if message.starts_with("Your selection was submitted on"))
+        matches!(&reply.receipts[0].outcome, OpStatus::Refused { message, .. } if message.starts_with("Your selection was submitted on"))
     );
 
     assert!(
@@ -304,7 +307,7 @@ async fn two_phones_together_cannot_pass_the_maximum_and_a_lock_is_final() {
     });
     let reply = send(&h, &report, &[fav]).await;
     assert!(
-        matches!(&reply.receipts[0].outcome, Outcome::Refused { message, .. } if message.starts_with("The studio locked this gallery on"))
+        matches!(&reply.receipts[0].outcome, OpStatus::Refused { message, .. } if message.starts_with("The studio locked this gallery on"))
     );
     assert!(h.manifest(&report).await.locked_at.is_some());
 
@@ -548,7 +551,7 @@ async fn stopped_mid_sync(stop: Stop) {
                     assert!(
                         matches!(
                             r.outcome,
-                            Outcome::Applied { .. } | Outcome::Duplicate { .. }
+                            OpStatus::Applied { .. } | OpStatus::Duplicate { .. }
                         ),
                         "{r:?}"
                     );
@@ -619,14 +622,14 @@ async fn stopped_mid_sync(stop: Stop) {
             let id = r.op_id.as_deref().unwrap();
             if acked_before_kill.contains(id) {
                 assert!(
-                    matches!(r.outcome, Outcome::Duplicate { .. }),
+                    matches!(r.outcome, OpStatus::Duplicate { .. }),
                     "{id} was acknowledged before the kill: {r:?}"
                 );
             } else {
                 assert!(
                     matches!(
                         r.outcome,
-                        Outcome::Applied { .. } | Outcome::Duplicate { .. }
+                        OpStatus::Applied { .. } | OpStatus::Duplicate { .. }
                     ),
                     "{r:?}"
                 );

@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 
 use common::{Backend, Harness, Phone, awkward_samples, token};
 use proofline_core::ImageId;
-use proofline_core::proofing::{Action, Choices, ChoicesReply, Op, Outcome, Verdict};
+use proofline_core::proofing::{Action, Choices, ChoicesReply, Op, OpStatus, Verdict};
 use proofline_pg_harness::{Durability, TempPostgres};
 use proofline_server::db::Db;
 use proofline_server::links::NewLink;
@@ -125,7 +125,7 @@ async fn two_origins_receiving_the_same_batches_apply_each_op_once() {
             tasks.spawn(async move { send(&http, origin, &report, &ops).await });
         }
     }
-    let mut outcomes: BTreeMap<String, Vec<Outcome>> = BTreeMap::new();
+    let mut outcomes: BTreeMap<String, Vec<OpStatus>> = BTreeMap::new();
     while let Some(reply) = tasks.join_next().await {
         for r in reply.unwrap().receipts {
             outcomes
@@ -141,15 +141,15 @@ async fn two_origins_receiving_the_same_batches_apply_each_op_once() {
         let applied: Vec<&String> = seen
             .iter()
             .filter_map(|o| match o {
-                Outcome::Applied { receipt, .. } => Some(receipt),
+                OpStatus::Applied { receipt, .. } => Some(receipt),
                 _ => None,
             })
             .collect();
         assert_eq!(applied.len(), 1, "{op} applied exactly once: {seen:?}");
         for o in seen {
             match o {
-                Outcome::Applied { .. } => {}
-                Outcome::Duplicate { receipt, .. } => {
+                OpStatus::Applied { .. } => {}
+                OpStatus::Duplicate { receipt, .. } => {
                     assert_eq!(
                         receipt, applied[0],
                         "{op}: a replay answers the first receipt"

@@ -1,3 +1,6 @@
+//! Tests of the image cache's rules: verifying bytes, the budget, and
+//! eviction plans that never drop what is on screen.
+
 use std::collections::HashMap;
 
 use proptest::prelude::*;

@@ -1,3 +1,6 @@
+//! Tests of signed-URL expiry: SigV4 and CloudFront validity, timestamps,
+//! the server clock, signing windows, and the customer's closing notes.
+
 use proptest::prelude::*;
 
 use super::*;
@@ -376,7 +379,7 @@ proptest! {
 #[test]
 fn customers_are_told_when_a_link_closes_and_warned_in_its_last_week() {
     // 2026-12-31 23:59:59 UTC.
-    let at = crate::proofing::end_of_day("2026-12-31").unwrap();
+    let at = crate::calendar::end_of_day("2026-12-31").unwrap();
     assert_eq!(closing_note(None, 0), None);
     assert_eq!(
         closing_note(Some(at), at - 30 * 86_400),

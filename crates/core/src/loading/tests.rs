@@ -1,3 +1,6 @@
+//! Tests of the download queue: priority order, the limit in flight, retries
+//! with backoff, host cool-down and cancelling.
+
 use proptest::prelude::*;
 
 use super::*;
@@ -46,7 +49,7 @@ fn at_most_six_run_at_once() {
     }
     let started: Vec<Job> = std::iter::from_fn(|| q.next(0)).collect();
     assert_eq!(started.len(), MAX_RUNNING);
-    q.finish(started[0].clone(), Outcome::Done, 0, 0.5);
+    q.finish(started[0].clone(), DownloadEnd::Done, 0, 0.5);
     assert!(q.next(0).is_some());
     assert!(q.next(0).is_none());
 }
@@ -58,7 +61,7 @@ fn a_failure_retries_later_with_backoff_and_gives_up_after_max_attempts() {
     let mut now = 0;
     for attempt in 1..MAX_ATTEMPTS {
         let j = q.next(now).expect("startable");
-        let AfterFinish::RetryAt(at) = q.finish(j, Outcome::Failed, now, 0.0) else {
+        let AfterFinish::RetryAt(at) = q.finish(j, DownloadEnd::Failed, now, 0.0) else {
             panic!("attempt {attempt} should retry");
         };
         assert!(at > now, "never retries at once");
@@ -67,7 +70,10 @@ fn a_failure_retries_later_with_backoff_and_gives_up_after_max_attempts() {
         now = at;
     }
     let j = q.next(now).unwrap();
-    assert_eq!(q.finish(j, Outcome::Failed, now, 0.0), AfterFinish::GaveUp);
+    assert_eq!(
+        q.finish(j, DownloadEnd::Failed, now, 0.0),
+        AfterFinish::GaveUp
+    );
     assert!(q.is_idle());
     // Asked for again (e.g. back online), it starts afresh once the host's
     // cool-down is over.
@@ -89,7 +95,7 @@ fn a_failing_host_does_not_stall_other_hosts() {
     for _ in 0..2 {
         let j = q.next(0).unwrap();
         assert_eq!(j.host, "dead");
-        q.finish(j, Outcome::Failed, 0, 0.5);
+        q.finish(j, DownloadEnd::Failed, 0, 0.5);
     }
     let next: Vec<Job> = std::iter::from_fn(|| q.next(0)).collect();
     assert!(!next.is_empty());
@@ -100,11 +106,11 @@ fn a_failing_host_does_not_stall_other_hosts() {
     // A success on the dead host, once it is back, clears its cool-down.
     let wake = q.next_wake(0).unwrap();
     for j in next {
-        q.finish(j, Outcome::Done, 0, 0.5);
+        q.finish(j, DownloadEnd::Done, 0, 0.5);
     }
     let j = q.next(wake).unwrap();
     assert_eq!(j.host, "dead");
-    q.finish(j, Outcome::Done, wake, 0.5);
+    q.finish(j, DownloadEnd::Done, wake, 0.5);
     assert!(q.next(wake).is_some_and(|j| j.host == "dead"));
 }
 
@@ -151,7 +157,7 @@ proptest! {
             let batch: Vec<Job> = std::iter::from_fn(|| q.next(now)).collect();
             prop_assert!(q.running() <= MAX_RUNNING);
             for j in batch {
-                let outcome = if fail.next().unwrap() { Outcome::Failed } else { Outcome::Done };
+                let outcome = if fail.next().unwrap() { DownloadEnd::Failed } else { DownloadEnd::Done };
                 let hash = j.hash.clone();
                 match q.finish(j, outcome, now, 0.5) {
                     AfterFinish::Done | AfterFinish::GaveUp => { prop_assert!(ended.insert(hash)); }

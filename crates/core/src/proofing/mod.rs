@@ -1,0 +1,36 @@
+//! The customer's choices (favourites, selection, approvals, comments, submit)
+//! as operations, how any set of them merges into one state, and the studio's
+//! rules that may refuse one. The device and the server run the same code, so
+//! they agree on the state and on what is refused.
+//!
+//! **Merge rule.** Each (image, field) is a last-writer-wins register ordered by
+//! [`Stamp`]: hybrid logical clock, then device id, then op id. Comments are
+//! append-only (a set keyed by op id). The first submit is final. Merging is a
+//! join: any order, any duplication, same state.
+//!
+//! **Rules** ([`Policy::check`]) are judged where an op is accepted: on the
+//! device before it is queued (so the customer hears at once) and on the server
+//! before it is stored (so two phones together cannot pass the maximum).
+//!
+//! - `op`: [`Op`] and its [`Action`], the wire form, [`OpError`], batch sizes,
+//!   [`receipt_id`].
+//! - `merge`: [`Stamp`], [`Register`], [`Choices`], [`local_view`].
+//! - `rules`: [`SelectionRules`], [`Policy`], [`RuleRefusal`].
+//! - `report`: the studio's answers: [`OpStatus`] and [`OpReceipt`],
+//!   [`ChoicesReply`], [`StudioReport`] and its [`LinkReport`]s.
+
+mod merge;
+mod op;
+mod report;
+mod rules;
+
+#[cfg(test)]
+mod fixtures;
+
+pub use merge::{Choices, Comment, ImageChoices, Register, Stamp, local_view};
+pub use op::{
+    Action, DeviceId, MAX_COMMENT_CHARS, MAX_OPS_PER_BATCH, Op, OpError, OpId, SEND_BATCH, Verdict,
+    receipt_id,
+};
+pub use report::{ChoicesReply, LinkReport, OpReceipt, OpStatus, StudioReport};
+pub use rules::{MAX_CLOCK_AHEAD_MS, Policy, RuleRefusal, SelectionRules};

@@ -1,0 +1,289 @@
+//! Ops: the customer's choices as recorded on a device and sent to the studio,
+//! their wire form (`{op_id, device_id, gallery, image, kind, value, hlc}`),
+//! why one cannot be read, the batch sizes they travel in, and the receipt id
+//! the studio gives one it stored.
+
+use serde::{Deserialize, Serialize};
+
+use super::merge::Stamp;
+use crate::hlc::Hlc;
+use crate::ids::{GalleryId, IdError, ImageId, id_type};
+
+/// Longest comment, in characters.
+pub const MAX_COMMENT_CHARS: usize = 2_000;
+/// Most ops the server takes in one request.
+pub const MAX_OPS_PER_BATCH: usize = 500;
+/// Ops a device sends per request.
+pub const SEND_BATCH: usize = 100;
+
+id_type!(
+    /// A browser profile's random id, made once and kept in IndexedDB.
+    DeviceId,
+    "a device id",
+    8,
+    64
+);
+id_type!(
+    /// An op's random id, made on the device: the server applies each at most once.
+    OpId,
+    "an op id",
+    8,
+    64
+);
+
+/// The customer's verdict on one photo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Undecided,
+    Approved,
+    ChangesRequested,
+}
+
+/// What the customer did.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Action {
+    Favourite {
+        image: ImageId,
+        on: bool,
+    },
+    Select {
+        image: ImageId,
+        on: bool,
+    },
+    Review {
+        image: ImageId,
+        verdict: Verdict,
+    },
+    Comment {
+        image: ImageId,
+        text: String,
+    },
+    /// "Submit selection": final.
+    Submit,
+}
+
+impl Action {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Action::Favourite { .. } => "favourite",
+            Action::Select { .. } => "select",
+            Action::Review { .. } => "review",
+            Action::Comment { .. } => "comment",
+            Action::Submit => "submit",
+        }
+    }
+
+    pub fn image(&self) -> Option<&ImageId> {
+        match self {
+            Action::Favourite { image, .. }
+            | Action::Select { image, .. }
+            | Action::Review { image, .. }
+            | Action::Comment { image, .. } => Some(image),
+            Action::Submit => None,
+        }
+    }
+}
+
+/// One choice, as recorded on the device and sent to the studio.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "WireOp", into = "WireOp")]
+pub struct Op {
+    pub id: OpId,
+    pub device: DeviceId,
+    pub gallery: GalleryId,
+    pub hlc: Hlc,
+    pub action: Action,
+}
+
+/// The op on the wire and in IndexedDB:
+/// `{op_id, device_id, gallery, image, kind, value, hlc}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireOp {
+    op_id: String,
+    device_id: String,
+    gallery: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    image: Option<String>,
+    kind: String,
+    #[serde(default)]
+    value: serde_json::Value,
+    hlc: Hlc,
+}
+
+/// Why an op cannot be read at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OpError {
+    #[error("the op is not valid: {0}")]
+    Malformed(String),
+    #[error("`{field}` is invalid: {source}")]
+    BadId {
+        field: &'static str,
+        source: IdError,
+    },
+    #[error("unknown kind {0:?} (expected favourite, select, review, comment or submit)")]
+    UnknownKind(String),
+    #[error("a {kind} op needs an `image`")]
+    MissingImage { kind: &'static str },
+    #[error("a submit op has no `image`")]
+    UnexpectedImage,
+    #[error("the `value` of a {kind} op must be {expected}")]
+    BadValue {
+        kind: &'static str,
+        expected: &'static str,
+    },
+    #[error("a comment must not be empty")]
+    EmptyComment,
+    #[error("a comment is limited to {max} characters (this one has {len})")]
+    CommentTooLong { len: usize, max: usize },
+    #[error("the op is for gallery {found}, not {expected}")]
+    WrongGallery { found: String, expected: String },
+}
+
+impl TryFrom<WireOp> for Op {
+    type Error = OpError;
+
+    fn try_from(w: WireOp) -> Result<Op, OpError> {
+        let id = OpId::parse(w.op_id).map_err(|source| OpError::BadId {
+            field: "op_id",
+            source,
+        })?;
+        let device = DeviceId::parse(w.device_id).map_err(|source| OpError::BadId {
+            field: "device_id",
+            source,
+        })?;
+        let gallery = GalleryId::parse(w.gallery).map_err(|source| OpError::BadId {
+            field: "gallery",
+            source,
+        })?;
+        let image = |kind| -> Result<ImageId, OpError> {
+            let raw = w.image.clone().ok_or(OpError::MissingImage { kind })?;
+            ImageId::parse(raw).map_err(|source| OpError::BadId {
+                field: "image",
+                source,
+            })
+        };
+        let flag = |kind| {
+            w.value.as_bool().ok_or(OpError::BadValue {
+                kind,
+                expected: "true or false",
+            })
+        };
+        let action = match w.kind.as_str() {
+            "favourite" => Action::Favourite {
+                image: image("favourite")?,
+                on: flag("favourite")?,
+            },
+            "select" => Action::Select {
+                image: image("select")?,
+                on: flag("select")?,
+            },
+            "review" => Action::Review {
+                image: image("review")?,
+                verdict: serde_json::from_value(w.value.clone()).map_err(|_| {
+                    OpError::BadValue {
+                        kind: "review",
+                        expected: "\"approved\", \"changes_requested\" or \"undecided\"",
+                    }
+                })?,
+            },
+            "comment" => {
+                let image = image("comment")?;
+                let text = w.value.as_str().ok_or(OpError::BadValue {
+                    kind: "comment",
+                    expected: "text",
+                })?;
+                let text = text.trim();
+                if text.is_empty() {
+                    return Err(OpError::EmptyComment);
+                }
+                let len = text.chars().count();
+                if len > MAX_COMMENT_CHARS {
+                    return Err(OpError::CommentTooLong {
+                        len,
+                        max: MAX_COMMENT_CHARS,
+                    });
+                }
+                Action::Comment {
+                    image,
+                    text: text.to_owned(),
+                }
+            }
+            "submit" => {
+                if w.image.is_some() {
+                    return Err(OpError::UnexpectedImage);
+                }
+                Action::Submit
+            }
+            other => return Err(OpError::UnknownKind(other.to_owned())),
+        };
+        Ok(Op {
+            id,
+            device,
+            gallery,
+            hlc: w.hlc,
+            action,
+        })
+    }
+}
+
+impl From<Op> for WireOp {
+    fn from(op: Op) -> WireOp {
+        let kind = op.action.kind().to_owned();
+        let image = op.action.image().map(|i| i.as_str().to_owned());
+        let value = match op.action {
+            Action::Favourite { on, .. } | Action::Select { on, .. } => on.into(),
+            Action::Review { verdict, .. } => {
+                serde_json::to_value(verdict).expect("a verdict serialises")
+            }
+            Action::Comment { text, .. } => text.into(),
+            Action::Submit => serde_json::Value::Null,
+        };
+        WireOp {
+            op_id: op.id.into(),
+            device_id: op.device.into(),
+            gallery: op.gallery.into(),
+            image,
+            kind,
+            value,
+            hlc: op.hlc,
+        }
+    }
+}
+
+impl Op {
+    /// Reads one op from JSON, saying precisely what is wrong with a bad one,
+    /// so one bad op in a batch does not sink the others.
+    pub fn from_value(value: serde_json::Value) -> Result<Op, OpError> {
+        let wire: WireOp =
+            serde_json::from_value(value).map_err(|e| OpError::Malformed(e.to_string()))?;
+        Op::try_from(wire)
+    }
+
+    /// Where this op sits in last-writer-wins order.
+    pub fn stamp(&self) -> Stamp {
+        Stamp {
+            hlc: self.hlc,
+            device: self.device.clone(),
+            op: self.id.clone(),
+        }
+    }
+}
+
+/// A short receipt id the customer can quote, derived from what the studio stored.
+pub fn receipt_id(gallery: &GalleryId, op: &OpId, seq: u64) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(gallery.as_str())
+        .chain_update([0])
+        .chain_update(op.as_str())
+        .chain_update([0])
+        .chain_update(seq.to_be_bytes())
+        .finalize();
+    let hex: String = digest[..4].iter().map(|b| format!("{b:02X}")).collect();
+    format!("{}-{}", &hex[..4], &hex[4..])
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,88 @@
+//! Tests of ops: their wire form and what is wrong with a bad one.
+
+use serde_json::json;
+
+use super::*;
+use crate::proofing::fixtures::{NOW_MS, img, op};
+
+#[test]
+fn an_op_round_trips_through_its_wire_form() {
+    let original = op(
+        "phone",
+        1,
+        NOW_MS,
+        Action::Comment {
+            image: img(3),
+            text: "Less red, please".into(),
+        },
+    );
+    let text = serde_json::to_value(&original).unwrap();
+    assert_eq!(
+        text,
+        json!({
+            "op_id": "phone-op-0001", "device_id": "phone-device", "gallery": "wedding",
+            "image": "img3", "kind": "comment", "value": "Less red, please",
+            "hlc": {"wall_ms": NOW_MS, "counter": 0}
+        })
+    );
+    assert_eq!(Op::from_value(text).unwrap(), original);
+    let submit = op("phone", 2, NOW_MS, Action::Submit);
+    assert_eq!(
+        Op::from_value(serde_json::to_value(&submit).unwrap()).unwrap(),
+        submit
+    );
+}
+
+#[test]
+fn bad_ops_say_what_is_wrong() {
+    let base = json!({
+        "op_id": "op-000001", "device_id": "device-01", "gallery": "wedding",
+        "image": "img1", "kind": "select", "value": true,
+        "hlc": {"wall_ms": 1, "counter": 0}
+    });
+    let with = |key: &str, value: serde_json::Value| {
+        let mut v = base.clone();
+        v[key] = value;
+        Op::from_value(v).unwrap_err().to_string()
+    };
+    assert!(Op::from_value(base.clone()).is_ok());
+    assert_eq!(
+        with("kind", json!("delete")),
+        "unknown kind \"delete\" (expected favourite, select, review, comment or submit)"
+    );
+    assert_eq!(
+        with("value", json!("yes")),
+        "the `value` of a select op must be true or false"
+    );
+    assert!(with("op_id", json!("short")).starts_with("`op_id` is invalid"));
+    assert!(with("image", json!("../etc")).starts_with("`image` is invalid"));
+    let mut no_image = base.clone();
+    no_image.as_object_mut().unwrap().remove("image");
+    assert_eq!(
+        Op::from_value(no_image).unwrap_err(),
+        OpError::MissingImage { kind: "select" }
+    );
+    let mut long = base.clone();
+    long["kind"] = json!("comment");
+    long["value"] = json!("x".repeat(MAX_COMMENT_CHARS + 1));
+    assert_eq!(
+        Op::from_value(long).unwrap_err(),
+        OpError::CommentTooLong {
+            len: MAX_COMMENT_CHARS + 1,
+            max: MAX_COMMENT_CHARS
+        }
+    );
+    assert_eq!(
+        with("kind", json!("comment")),
+        "the `value` of a comment op must be text"
+    );
+    let mut blank = base.clone();
+    blank["kind"] = json!("comment");
+    blank["value"] = json!("   ");
+    assert_eq!(Op::from_value(blank).unwrap_err(), OpError::EmptyComment);
+    assert!(matches!(
+        Op::from_value(json!([1, 2])),
+        Err(OpError::Malformed(_))
+    ));
+    assert!(matches!(with("extra", json!(1)).as_str(), s if s.contains("unknown field")));
+}

@@ -1,0 +1,114 @@
+//! What the studio answers: the status of each op a device sent and its
+//! receipt, the merged choices of a link ([`ChoicesReply`]), and the studio
+//! page's report on a gallery and each of its links.
+
+use serde::{Deserialize, Serialize};
+
+use super::merge::Choices;
+use super::rules::{RuleRefusal, SelectionRules};
+use crate::ids::GalleryId;
+use crate::links::LinkState;
+
+/// What happened to one op the device sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum OpStatus {
+    /// Stored now.
+    Applied { receipt: String, received_at: i64 },
+    /// Stored by an earlier request: the same receipt again.
+    Duplicate { receipt: String, received_at: i64 },
+    /// The studio's rules refused it.
+    Refused {
+        refusal: RuleRefusal,
+        message: String,
+    },
+    /// Unreadable; never stored.
+    Invalid { message: String },
+}
+
+impl OpStatus {
+    pub fn receipt(&self) -> Option<(&str, i64)> {
+        match self {
+            OpStatus::Applied {
+                receipt,
+                received_at,
+            }
+            | OpStatus::Duplicate {
+                receipt,
+                received_at,
+            } => Some((receipt, *received_at)),
+            _ => None,
+        }
+    }
+}
+
+/// The server's answer about one op, by id (absent when even the id was unreadable).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpReceipt {
+    pub op_id: Option<String>,
+    #[serde(flatten)]
+    pub outcome: OpStatus,
+}
+
+/// `POST /api/galleries/{id}/ops` and `GET /api/galleries/{id}/choices` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChoicesReply {
+    #[serde(default)]
+    pub receipts: Vec<OpReceipt>,
+    /// Everything the studio holds for this link, merged.
+    pub choices: Choices,
+    /// How many ops the studio holds for this link.
+    pub op_count: u64,
+    /// The newest receipt and when it was given (server Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_receipt: Option<(String, i64)>,
+    pub server_time: i64,
+}
+
+/// What the studio's page shows for a gallery (`GET /api/studio/galleries/{id}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudioReport {
+    pub gallery: GalleryId,
+    pub title: String,
+    /// How many photos the gallery has.
+    #[serde(default)]
+    pub photos: usize,
+    #[serde(default)]
+    pub rules: SelectionRules,
+    #[serde(default)]
+    pub locked_at: Option<i64>,
+    /// When the whole gallery stops being shared.
+    #[serde(default)]
+    pub expires_at: Option<i64>,
+    pub links: Vec<LinkReport>,
+}
+
+/// One share link: who it is for, whether it still opens, and its choices
+/// by file name, in gallery order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkReport {
+    /// The id the studio names the link by (`proofline link revoke ID`).
+    #[serde(default)]
+    pub id: String,
+    pub label: String,
+    pub state: LinkState,
+    #[serde(default)]
+    pub created_at: i64,
+    /// When the link stops opening the gallery (its own expiry).
+    #[serde(default)]
+    pub expires_at: Option<i64>,
+    /// Whether the link asks for a PIN.
+    #[serde(default)]
+    pub pin: bool,
+    pub op_count: u64,
+    pub submitted_at: Option<i64>,
+    pub selected: Vec<String>,
+    pub favourites: Vec<String>,
+    pub approved: Vec<String>,
+    pub changes_requested: Vec<String>,
+    /// (file name, text), oldest first.
+    pub comments: Vec<(String, String)>,
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,174 @@
+//! The studio's selection rules (fewest, most, deadline), the gallery's terms
+//! for its choices ([`Policy`]), and why they refuse an op ([`RuleRefusal`]),
+//! in the customer's words.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::merge::Choices;
+use super::op::{Action, Op};
+use crate::calendar::day_label;
+use crate::ids::ImageId;
+
+/// How far ahead of the server an op's clock may be: the device's clock is
+/// corrected by the server's, so more than this is a broken clock.
+pub const MAX_CLOCK_AHEAD_MS: u64 = 10 * 60 * 1000;
+
+/// The studio's selection rules, published in the manifest.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SelectionRules {
+    /// Fewest photos a submitted selection may have.
+    #[serde(default)]
+    pub min: u32,
+    /// Most photos that may be selected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<u32>,
+    /// Unix seconds after which the selection can no longer change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<i64>,
+}
+
+impl SelectionRules {
+    pub fn validate(&self) -> Result<(), String> {
+        match self.max {
+            Some(0) => Err("the maximum selection must be at least 1".into()),
+            Some(max) if max < self.min => Err(format!(
+                "the maximum selection ({max}) is below the minimum ({})",
+                self.min
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == SelectionRules::default()
+    }
+
+    /// A sentence for the customer: "Choose 10 to 20 photos by 12 Nov 2026."
+    pub fn summary(&self) -> Option<String> {
+        let count = match (self.min, self.max) {
+            (0, None) => None,
+            (0, Some(max)) => Some(format!("Choose up to {max} {}", photos(max))),
+            (min, None) => Some(format!("Choose at least {min} {}", photos(min))),
+            (min, Some(max)) if min == max => Some(format!("Choose {min} {}", photos(min))),
+            (min, Some(max)) => Some(format!("Choose {min} to {max} photos")),
+        };
+        match (count, self.deadline) {
+            (None, None) => None,
+            (Some(c), None) => Some(format!("{c}.")),
+            (Some(c), Some(d)) => Some(format!("{c} by {}.", day_label(d))),
+            (None, Some(d)) => Some(format!("Selections close on {}.", day_label(d))),
+        }
+    }
+}
+
+fn photos(n: u32) -> &'static str {
+    if n == 1 { "photo" } else { "photos" }
+}
+
+/// Why the studio's rules refuse an op. The message is for the customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum RuleRefusal {
+    #[error("The studio locked this gallery on {}; this change was not sent.", day_label(*at))]
+    Locked { at: i64 },
+    #[error("Your selection was submitted on {}; it can no longer change.", day_label(*at))]
+    Submitted { at: i64 },
+    #[error("Selections closed on {}.", day_label(*deadline))]
+    PastDeadline { deadline: i64 },
+    #[error(
+        "You have selected the most the studio allows ({max}). Unselect one to choose another."
+    )]
+    SelectionFull { max: u32 },
+    #[error("{}", too_few(*min, *have))]
+    TooFew { min: u32, have: u32 },
+    #[error("The studio allows at most {max} {}; you have {have}. Unselect {} to submit.", photos(*max), have - max)]
+    TooMany { max: u32, have: u32 },
+    #[error("This photo is no longer in the gallery.")]
+    UnknownImage { image: ImageId },
+    #[error("This device's clock is far ahead of the studio's; check the date and time settings.")]
+    ClockAhead,
+}
+
+fn too_few(min: u32, have: u32) -> String {
+    let missing = min - have;
+    format!(
+        "Choose {missing} more {}: the studio asks for at least {min} (you have {have}).",
+        photos(missing)
+    )
+}
+
+/// A gallery's terms for its choices.
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    pub rules: SelectionRules,
+    /// Unix seconds when the studio locked the gallery.
+    pub locked_at: Option<i64>,
+    pub images: BTreeSet<ImageId>,
+}
+
+impl Policy {
+    /// Whether `op` may join `state`, at server time `server_now_ms`.
+    pub fn check(&self, state: &Choices, op: &Op, server_now_ms: u64) -> Result<(), RuleRefusal> {
+        if let Some(at) = self.locked_at {
+            return Err(RuleRefusal::Locked { at });
+        }
+        if op.hlc.wall_ms > server_now_ms.saturating_add(MAX_CLOCK_AHEAD_MS) {
+            return Err(RuleRefusal::ClockAhead);
+        }
+        if let Some(image) = op.action.image()
+            && !self.images.contains(image)
+        {
+            return Err(RuleRefusal::UnknownImage {
+                image: image.clone(),
+            });
+        }
+        let changes_selection = matches!(
+            op.action,
+            Action::Select { .. } | Action::Review { .. } | Action::Submit
+        );
+        if !changes_selection {
+            return Ok(());
+        }
+        if let Some(deadline) = self.rules.deadline
+            && op.hlc.unix_secs() > deadline
+        {
+            return Err(RuleRefusal::PastDeadline { deadline });
+        }
+        if matches!(op.action, Action::Select { .. } | Action::Submit)
+            && let Some(at) = state.submitted_at()
+        {
+            return Err(RuleRefusal::Submitted { at });
+        }
+        let have = state.selected_count();
+        match &op.action {
+            Action::Select { image, on: true } if !state.is_selected(image) => {
+                if let Some(max) = self.rules.max
+                    && have >= max
+                {
+                    return Err(RuleRefusal::SelectionFull { max });
+                }
+            }
+            Action::Submit => {
+                if have < self.rules.min {
+                    return Err(RuleRefusal::TooFew {
+                        min: self.rules.min,
+                        have,
+                    });
+                }
+                if let Some(max) = self.rules.max
+                    && have > max
+                {
+                    return Err(RuleRefusal::TooMany { max, have });
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;
