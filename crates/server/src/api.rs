@@ -363,23 +363,21 @@ async fn get_gallery(
     let window = signing_window(now, policy.window_secs, policy.validity_secs);
     let mut manifest = sign_manifest(&state.store, &gallery, window, now).await?;
     manifest.expires_at = opened.expires_at;
-    // The mirror is a fallback: a store that cannot take it must not cost the
-    // customer this answer.
-    match state
-        .mirrors
-        .ensure(
-            &state.store,
-            &gallery,
-            &link,
-            opened.expires_at,
-            &policy,
-            now,
-        )
-        .await
-    {
-        Ok(()) => manifest.mirror = Some(mirror_url(&state.store, &id, &link, &policy, now).await?),
-        Err(e) => tracing::warn!("could not write the manifest mirror of gallery {id}: {e:#}"),
-    }
+    manifest.mirror = Some(mirror_url(&state.store, &id, &link, &policy, now).await?);
+    // The mirror is a fallback, written after answering: neither its upload
+    // (12 MB at 10,000 photos) nor a store that refuses it may hold up or
+    // cost the customer this answer. Until it lands, its URL answers 404 and
+    // the app keeps the copy it has.
+    let mirrors = state.mirrors.clone();
+    let store = state.store.clone();
+    tokio::spawn(async move {
+        let written = mirrors
+            .ensure(&store, &gallery, &link, opened.expires_at, &policy, now)
+            .await;
+        if let Err(e) = written {
+            tracing::warn!("could not write the manifest mirror of gallery {id}: {e:#}");
+        }
+    });
     Ok(Json(manifest))
 }
 

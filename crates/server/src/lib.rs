@@ -18,6 +18,7 @@ pub mod mirror;
 pub mod publish;
 pub mod render;
 pub mod secret;
+pub mod sigv4;
 pub mod sql;
 pub mod store;
 pub mod studio;

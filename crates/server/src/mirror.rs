@@ -67,8 +67,9 @@ pub async fn write_mirror(
     Ok(url)
 }
 
-/// Remembers which mirrors were written in which signing window, so each is
-/// written once per window however many customers visit.
+/// Remembers which mirrors were written (or are being written) in which
+/// signing window, so each is written once per window however many
+/// customers visit.
 #[derive(Clone, Default)]
 pub struct Mirrors {
     written: Arc<Mutex<HashMap<String, i64>>>,
@@ -87,12 +88,19 @@ impl Mirrors {
     ) -> anyhow::Result<()> {
         let key = mirror_key(&gallery.id, token_hash);
         let window = signing_window(now, policy.window_secs, policy.mirror_validity_secs).start;
-        if self.lock().get(&key) == Some(&window) {
+        // Claimed before writing, so visits arriving meanwhile do not write
+        // it again; given back if the write fails, so a later one retries.
+        if self.lock().insert(key.clone(), window) == Some(window) {
             return Ok(());
         }
-        write_mirror(store, gallery, token_hash, expires_at, policy, now).await?;
-        self.lock().insert(key, window);
-        Ok(())
+        let written = write_mirror(store, gallery, token_hash, expires_at, policy, now).await;
+        if written.is_err() {
+            let mut lock = self.lock();
+            if lock.get(&key) == Some(&window) {
+                lock.remove(&key);
+            }
+        }
+        written.map(drop)
     }
 
     /// Writes every live link's mirror that is not current, and signs each

@@ -1,17 +1,16 @@
 //! The object store behind every image, through one code path whatever it is
-//! (embedded, AWS S3, Garage): uploads and presigned GETs with the official AWS
-//! SDK, never a hand-rolled signer; and, when a CloudFront distribution is
-//! configured, CloudFront signed URLs in front of them.
+//! (embedded, AWS S3, Garage): uploads, deletes and CORS with the official AWS
+//! SDK; presigned GETs by [`crate::sigv4`] (the SDK's presigner is too slow for
+//! 20,000 URLs a manifest); and, when a CloudFront distribution is configured,
+//! CloudFront signed URLs in front of them.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, UNIX_EPOCH};
 
 use anyhow::Context as _;
 use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_s3::error::{ProvideErrorMetadata as _, SdkError};
-use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CorsConfiguration, CorsRule};
 use proofline_core::Fallback;
@@ -19,6 +18,7 @@ use proofline_core::expiry::SigningWindow;
 
 use crate::cloudfront::CustomPolicy;
 use crate::config::{CloudFrontSettings, StoreSettings};
+use crate::sigv4::{BucketAddress, Presigner};
 
 /// A connected bucket (and key prefix).
 #[derive(Clone, Debug)]
@@ -32,6 +32,8 @@ pub struct ObjectStore {
     /// The studio's origins, listed in every manifest this store's URLs are
     /// signed into (see [`ObjectStore::with_origins`]).
     origins: Arc<[String]>,
+    /// `None` when the SDK found no credentials provider at all.
+    presigner: Option<Arc<Presigner>>,
     presigned: Arc<Mutex<Presigned>>,
     /// Uploads still allowed before this client refuses (see
     /// [`ObjectStore::refuse_uploads_after`]); `u64::MAX` in normal use.
@@ -41,17 +43,15 @@ pub struct ObjectStore {
 /// Which signer made a cached URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Signer {
-    S3,
     CloudFront,
     /// The query of a gallery's custom policy (keyed by the gallery's folder).
     CloudFrontScope,
 }
 
-/// URLs already signed in the newest signing window. A window's URLs are
-/// identical for every request in it (that is what makes them cacheable), so
-/// each is signed once: a 10,000-photo manifest costs 20,000 presigns (and
-/// as many RSA signatures with CloudFront) the first time in a window and
-/// none after.
+/// CloudFront signatures already made in the newest signing window. A
+/// window's URLs are identical for every request in it (that is what makes
+/// them cacheable), so each RSA signature is made once per window. (S3
+/// presigned URLs cost microseconds and are not kept.)
 #[derive(Default)]
 struct Presigned {
     window_start: i64,
@@ -104,6 +104,15 @@ impl ObjectStore {
             ));
         }
         let shared = loader.load().await;
+        let address = BucketAddress::new(
+            settings.endpoint.as_deref(),
+            &settings.region,
+            &settings.bucket,
+            settings.path_style,
+        )?;
+        let presigner = shared
+            .credentials_provider()
+            .map(|c| Arc::new(Presigner::new(address, &settings.region, c)));
         let mut config = aws_sdk_s3::config::Builder::from(&shared)
             .force_path_style(settings.path_style)
             // Plain payload checksums only when S3 demands them: self-hosted stores
@@ -127,6 +136,7 @@ impl ObjectStore {
             },
             cloudfront: None,
             origins: Arc::from(Vec::new()),
+            presigner,
             presigned: Arc::default(),
             upload_budget: Arc::new(AtomicU64::new(u64::MAX)),
         })
@@ -266,29 +276,14 @@ impl ObjectStore {
     /// start of a fixed window (not "now") makes every request inside the window
     /// get the identical URL, so HTTP caches and CDNs can reuse it.
     pub async fn presign_get(&self, key: &str, window: SigningWindow) -> anyhow::Result<String> {
-        let key = &self.key(key);
-        let cache_key = (Signer::S3, key.clone(), window.expires_at);
-        if let Some(url) = self.cached(&cache_key, window) {
-            return Ok(url);
-        }
-        let validity = (window.expires_at - window.start).max(1) as u64;
-        let config = PresigningConfig::builder()
-            .start_time(UNIX_EPOCH + Duration::from_secs(window.start.max(0) as u64))
-            .expires_in(Duration::from_secs(validity))
-            .build()
-            .context("presigning configuration")?;
-        let request = self
-            .client
-            .get_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .presigned(config)
-            .await
-            .map_err(aws_sdk_s3::Error::from)
-            .with_context(|| format!("presigning {key}"))?;
-        let url = request.uri().to_string();
-        self.remember(cache_key, window, &url);
-        Ok(url)
+        let presigner = self
+            .presigner
+            .as_ref()
+            .context("no AWS credentials provider is configured")?;
+        Ok(presigner
+            .signer()
+            .await?
+            .presign_get(&self.key(key), window))
     }
 
     /// The URLs a rendition is read from, in the order to try them: the
