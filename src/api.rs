@@ -60,23 +60,30 @@ impl LoadError {
 pub async fn fetch_manifest(
     gallery: &GalleryId,
     token: &ShareToken,
+    patience: &crate::failover::Patience<'_>,
 ) -> Result<Manifest, LoadError> {
-    let answer = crate::failover::send(gallery.as_str(), |origin, signal| {
-        let url = format!("{origin}/api/galleries/{gallery}");
-        if let Some(early) = take_early_request(&url, token) {
-            return Box::pin(async move {
-                let response = wasm_bindgen_futures::JsFuture::from(early)
-                    .await
-                    .map_err(|_| ())?;
-                Ok(response.unchecked_into::<web_sys::Response>().into())
-            });
-        }
-        send(
-            bearer(Request::get(&url), token)
-                .abort_signal(Some(signal))
-                .build(),
-        )
-    })
+    let answer = crate::failover::send_patiently(
+        gallery.as_str(),
+        |origin, signal| {
+            let url = format!("{origin}/api/galleries/{gallery}");
+            if let Some((early, abort)) = take_early_request(&url, token) {
+                // The app's limits apply to it from now on.
+                signal.set_onabort(abort.as_ref());
+                return Box::pin(async move {
+                    let response = wasm_bindgen_futures::JsFuture::from(early)
+                        .await
+                        .map_err(|_| ())?;
+                    Ok(response.unchecked_into::<web_sys::Response>().into())
+                });
+            }
+            send(
+                bearer(Request::get(&url), token)
+                    .abort_signal(Some(signal))
+                    .build(),
+            )
+        },
+        patience,
+    )
     .await;
     let text = ok_text(answer)?;
     let manifest = parse_manifest(&text)?;
@@ -134,8 +141,12 @@ async fn api_post(
 }
 
 /// The manifest request `index.html` started for this very link while the
-/// app was downloading (see its inline script), if any; taken once.
-fn take_early_request(url: &str, token: &ShareToken) -> Option<js_sys::Promise> {
+/// app was downloading (see its inline script), if any, with the function
+/// that aborts it; taken once.
+fn take_early_request(
+    url: &str,
+    token: &ShareToken,
+) -> Option<(js_sys::Promise, Option<js_sys::Function>)> {
     let window = web_sys::window()?;
     let key = wasm_bindgen::JsValue::from_str("__prooflineEarly");
     let early = js_sys::Reflect::get(&window, &key).ok()?;
@@ -150,10 +161,14 @@ fn take_early_request(url: &str, token: &ShareToken) -> Option<js_sys::Promise> 
     if absolute != url || field("token")? != token.as_str() {
         return None;
     }
-    js_sys::Reflect::get(&early, &"response".into())
+    let response = js_sys::Reflect::get(&early, &"response".into())
         .ok()?
         .dyn_into()
+        .ok()?;
+    let abort = js_sys::Reflect::get(&early, &"abort".into())
         .ok()
+        .and_then(|f| f.dyn_into().ok());
+    Some((response, abort))
 }
 
 /// Fetches a manifest mirror from object storage (a signed URL; no token).
@@ -441,7 +456,13 @@ mod tests {
     async fn an_origin_without_the_gallery_says_not_found() {
         // The test runner's own server answers 404 for any /api path.
         let (gallery, token) = ids();
-        let err = fetch_manifest(&gallery, &token).await.unwrap_err();
+        let impatient = crate::failover::Patience {
+            keep_waiting: &|| false,
+            on_slow: &|| (),
+        };
+        let err = fetch_manifest(&gallery, &token, &impatient)
+            .await
+            .unwrap_err();
         assert!(matches!(err, LoadError::NotFound), "{err:?}");
     }
 }

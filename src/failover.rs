@@ -20,6 +20,20 @@ use serde::{Deserialize, Serialize};
 /// 10,000-photo manifest is several megabytes on a poor signal).
 const BODY_TIMEOUT_MS: u32 = 30_000;
 
+/// How long the last origin is waited for, in all, when it is slow but the
+/// device has no other copy to show (a first visit to a very large gallery).
+pub const PATIENT_TIMEOUT_MS: u32 = 120_000;
+
+/// What to do when the last origin left has not answered within
+/// [`ATTEMPT_TIMEOUT_MS`]. Slow is not unreachable: when the device has
+/// nothing else to show, giving up would only turn a wait into a failure.
+pub struct Patience<'a> {
+    /// Asked at that moment: keep waiting (up to [`PATIENT_TIMEOUT_MS`])?
+    pub keep_waiting: &'a dyn Fn() -> bool,
+    /// Told when it is decided to keep waiting (the page says so).
+    pub on_slow: &'a dyn Fn(),
+}
+
 thread_local! {
     static KNOWN: RefCell<HashMap<String, Failover>> = RefCell::new(HashMap::new());
 }
@@ -129,13 +143,33 @@ pub async fn send(
     ) -> LocalBoxFuture<'static, Result<gloo_net::http::Response, ()>>,
 ) -> Result<Answer, Option<Answer>> {
     // One copy of the loop for every caller (the app's size).
-    send_dyn(key, &attempt).await
+    send_dyn(key, &attempt, None).await
 }
 
-async fn send_dyn(key: &str, attempt: &AttemptFn<'_>) -> Result<Answer, Option<Answer>> {
+/// [`send`], but the last origin left, when it is slow to answer, is waited
+/// for as `patience` says.
+pub async fn send_patiently(
+    key: &str,
+    attempt: impl Fn(
+        &str,
+        &web_sys::AbortSignal,
+    ) -> LocalBoxFuture<'static, Result<gloo_net::http::Response, ()>>,
+    patience: &Patience<'_>,
+) -> Result<Answer, Option<Answer>> {
+    send_dyn(key, &attempt, Some(patience)).await
+}
+
+async fn send_dyn(
+    key: &str,
+    attempt: &AttemptFn<'_>,
+    patience: Option<&Patience<'_>>,
+) -> Result<Answer, Option<Answer>> {
     let mut last = None;
-    for origin in with(key, |f| f.candidates(now_ms())) {
-        match attempt_at(&origin, attempt).await {
+    let candidates = with(key, |f| f.candidates(now_ms()));
+    let count = candidates.len();
+    for (n, origin) in candidates.into_iter().enumerate() {
+        let patience = patience.filter(|_| n + 1 == count);
+        match attempt_at(&origin, attempt, patience).await {
             Some(answer) if judge(answer.status) == Attempt::Answer => {
                 with(key, |f| {
                     if f.succeeded(&origin) {
@@ -153,17 +187,34 @@ async fn send_dyn(key: &str, attempt: &AttemptFn<'_>) -> Result<Answer, Option<A
     Err(last)
 }
 
-/// One attempt: headers within [`ATTEMPT_TIMEOUT_MS`], then the body within
+/// One attempt: headers within [`ATTEMPT_TIMEOUT_MS`] (or, with patience
+/// that says so, [`PATIENT_TIMEOUT_MS`]), then the body within
 /// [`BODY_TIMEOUT_MS`]. `None`: no (complete) answer.
-async fn attempt_at(origin: &str, attempt: &AttemptFn<'_>) -> Option<Answer> {
+async fn attempt_at(
+    origin: &str,
+    attempt: &AttemptFn<'_>,
+    patience: Option<&Patience<'_>>,
+) -> Option<Answer> {
+    use futures::future::{Either, select};
     let controller = web_sys::AbortController::new().ok()?;
     let abort = {
         let controller = controller.clone();
         move || controller.abort()
     };
-    let timer = Timeout::new(ATTEMPT_TIMEOUT_MS, abort.clone());
-    let response = attempt(origin, &controller.signal()).await.ok()?;
-    drop(timer);
+    let started = attempt(origin, &controller.signal());
+    let timer = gloo_timers::future::TimeoutFuture::new(ATTEMPT_TIMEOUT_MS);
+    let response = match select(started, timer).await {
+        Either::Left((response, _)) => response.ok()?,
+        Either::Right(((), started)) => {
+            let Some(patience) = patience.filter(|p| (p.keep_waiting)()) else {
+                abort();
+                return None;
+            };
+            (patience.on_slow)();
+            let _timer = Timeout::new(PATIENT_TIMEOUT_MS - ATTEMPT_TIMEOUT_MS, abort.clone());
+            started.await.ok()?
+        }
+    };
     let _timer = Timeout::new(BODY_TIMEOUT_MS, abort);
     let status = response.status();
     let body = response.binary().await.ok()?;
@@ -218,6 +269,40 @@ mod tests {
         // Saved: a reload (a fresh state from localStorage) starts there too.
         KNOWN.with(|k| k.borrow_mut().remove(key));
         assert_eq!(candidates(key)[0], page);
+        forget(key);
+    }
+
+    /// An attempt whose answer (200) comes after the attempt timeout.
+    fn slow(
+        _: &str,
+        _: &web_sys::AbortSignal,
+    ) -> LocalBoxFuture<'static, Result<gloo_net::http::Response, ()>> {
+        Box::pin(async {
+            gloo_timers::future::TimeoutFuture::new(ATTEMPT_TIMEOUT_MS + 500).await;
+            let response = web_sys::Response::new_with_opt_str(Some("late")).map_err(|_| ())?;
+            Ok(response.into())
+        })
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_slow_last_origin_is_waited_for_only_when_patience_says_so() {
+        let key = "failover-test-slow";
+        forget(key);
+        let told = std::cell::Cell::new(0);
+        let on_slow = || told.set(told.get() + 1);
+        let patience = |wait: bool| Patience {
+            keep_waiting: if wait { &|| true } else { &|| false },
+            on_slow: &on_slow,
+        };
+        let answer = send_patiently(key, slow, &patience(true)).await;
+        assert_eq!(
+            answer.ok().map(|a| (a.status, a.body)),
+            Some((200, b"late".to_vec()))
+        );
+        assert_eq!(told.get(), 1, "the page is told it is slow");
+        let given_up = send_patiently(key, slow, &patience(false)).await;
+        assert!(matches!(given_up, Err(None)));
+        assert_eq!(told.get(), 1);
         forget(key);
     }
 

@@ -9,6 +9,7 @@ use proofline_core::route::ShareToken;
 use proofline_core::{GalleryId, Manifest};
 
 use crate::api::{LoadError, fetch_manifest, fetch_mirror};
+use crate::failover::Patience;
 use crate::idb::{Db, SavedGallery};
 use crate::loader::{now_ms, now_secs};
 
@@ -30,13 +31,16 @@ pub struct Shown {
 
 /// Loads the best available copy of `gallery` and saves it on the device.
 /// A copy whose link has expired (by server time) is not shown: the link is
-/// gone, as the origin would say.
+/// gone, as the origin would say. When the device has no copy and the origin
+/// is slow (a first visit to a very large gallery), it is waited for, and
+/// `on_slow` is told so the page can say why.
 pub async fn load(
     db: Option<&Db>,
     gallery: &GalleryId,
     token: &ShareToken,
+    on_slow: &dyn Fn(),
 ) -> Result<Shown, LoadError> {
-    let shown = best_copy(db, gallery, token).await?;
+    let shown = best_copy(db, gallery, token, on_slow).await?;
     if let Some(at) = shown.manifest.expires_at
         && shown.clock.server_now(now_secs()) >= at
     {
@@ -50,19 +54,28 @@ async fn best_copy(
     db: Option<&Db>,
     gallery: &GalleryId,
     token: &ShareToken,
+    on_slow: &dyn Fn(),
 ) -> Result<Shown, LoadError> {
     let online = is_online();
+    // Whether the device has a copy of its own, once known.
+    let has_copy = std::cell::Cell::new(None::<bool>);
+    let patience = Patience {
+        keep_waiting: &|| has_copy.get() == Some(false),
+        on_slow,
+    };
     // The device's copy is read while the origin is asked, not before.
     let (saved, first) = futures::join!(
         async {
-            match db {
+            let saved = match db {
                 Some(db) => db.get_gallery(gallery).await.ok().flatten(),
                 None => None,
-            }
+            };
+            has_copy.set(Some(saved.is_some()));
+            saved
         },
         async {
             if online {
-                fetch_manifest(gallery, token).await
+                fetch_manifest(gallery, token, &patience).await
             } else {
                 Err(LoadError::Unreachable)
             }
@@ -83,7 +96,7 @@ async fn best_copy(
         && let Some((m, _)) = &saved
         && crate::failover::learn(gallery.as_str(), &m.origins)
     {
-        match fetch_manifest(gallery, token).await {
+        match fetch_manifest(gallery, token, &patience).await {
             Ok(manifest) => return Ok(from_origin(manifest)),
             Err(e) if !e.may_fall_back() => return Err(e),
             Err(_) => {}

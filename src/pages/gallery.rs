@@ -38,6 +38,8 @@ use crate::withdrawn::{Withdrawn, forget};
 const REFRESH_MARGIN_SECS: i64 = 15 * 60;
 /// While the origin is unreachable, try it again this often.
 const RETRY_SECS: i64 = 15;
+/// What a first visit says while a slow origin prepares a very large gallery.
+const LOADING_LARGE: &str = "This gallery is large and still loading — please keep this page open.";
 
 thread_local! {
     static DEVICE_DB: RefCell<Option<Option<Db>>> = const { RefCell::new(None) };
@@ -74,6 +76,8 @@ pub fn GalleryPage(
     let outbox_slot = StoredValue::new_local(None::<Outbox>);
     // Set when the link turned out to be withdrawn or expired.
     let withdrawn = RwSignal::new(None::<Withdrawn>);
+    // Set while a first visit waits for a slow origin (a very large gallery).
+    let slow = RwSignal::new(false);
     let first = {
         let (gallery, token, loader) = (gallery.clone(), token.clone(), loader.clone());
         LocalResource::new(move || {
@@ -82,7 +86,7 @@ pub fn GalleryPage(
                 let db = device_db().await;
                 let budget = default_budget(crate::storage::estimate().await.map(|(_, q)| q));
                 loader.attach(db.clone(), budget);
-                let shown = match load(db.as_ref(), &gallery, &token).await {
+                let shown = match load(db.as_ref(), &gallery, &token, &|| slow.set(true)).await {
                     Ok(shown) => shown,
                     Err(LoadError::Gone(message)) => {
                         if let Some(outbox) = outbox_slot.get_value() {
@@ -121,7 +125,7 @@ pub fn GalleryPage(
             let (gallery, token, loader) = (gallery.clone(), token.clone(), loader.clone());
             leptos::task::spawn_local(async move {
                 let db = loader.db();
-                match load(db.as_ref(), &gallery, &token).await {
+                match load(db.as_ref(), &gallery, &token, &|| ()).await {
                     Ok(shown) => {
                         let same_photos = status.with_untracked(|s| {
                             s.as_ref()
@@ -236,7 +240,13 @@ pub fn GalleryPage(
     let filter = RwSignal::new(Filter::All);
     let set = RwSignal::new(None::<String>);
     view! {
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading your gallery…"</p> }>
+        <Transition fallback=move || {
+            view! {
+                <p class="loading" role="status">
+                    {move || if slow.get() { LOADING_LARGE } else { "Loading your gallery…" }}
+                </p>
+            }
+        }>
             {move || {
                 let base = base.clone();
                 let pin_target = pin_target.clone();
