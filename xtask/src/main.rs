@@ -55,6 +55,16 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Cargo's target directory: `CARGO_TARGET_DIR` when set (CI keeps one
+/// outside the clone, so compiled dependencies survive between runs), else
+/// `target/` in the workspace. Generated samples live there too.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => root().join(dir),
+        None => root().join("target"),
+    }
+}
+
 /// Runs a step, printing its name and how long it took.
 pub fn step<T>(name: &str, f: impl FnOnce() -> anyhow::Result<T>) -> anyhow::Result<T> {
     println!("==> {name}");
@@ -110,7 +120,7 @@ fn build_server() -> anyhow::Result<PathBuf> {
     step("build the proofline server", || {
         run(cargo().args(["build", "-p", "proofline-server", "--bin", "proofline"]))
     })?;
-    Ok(root().join("target/debug/proofline"))
+    Ok(target_dir().join("debug/proofline"))
 }
 
 fn flag(args: &[String], name: &str, default: &str) -> String {
@@ -127,7 +137,7 @@ fn demo(args: &[String]) -> anyhow::Result<()> {
     build_client()?;
     let bin = build_server()?;
 
-    let data = root().join("target/demo");
+    let data = target_dir().join("demo");
     let photos = data.join("sample photos");
     step("generate sample photos", || {
         if data.exists() {
@@ -225,14 +235,14 @@ fn test(args: &[String]) -> anyhow::Result<()> {
         // `cargo test` above built the binary (the server's integration tests
         // need it) with the test build's features; building it again with
         // `cargo build` would recompile the AWS SDK for nothing.
-        let bin = root().join("target/debug/proofline");
+        let bin = target_dir().join("debug/proofline");
         anyhow::ensure!(
             bin.exists(),
             "{} was not built by cargo test",
             bin.display()
         );
-        let samples = root().join("target/e2e-samples");
-        let samples_200 = root().join("target/e2e-samples-200");
+        let samples = target_dir().join("e2e-samples");
+        let samples_200 = target_dir().join("e2e-samples-200");
         step("generate sample photos for the browser tests", || {
             for (dir, set) in [
                 (&samples, proofline_samples::demo_set()),
@@ -252,7 +262,7 @@ fn test(args: &[String]) -> anyhow::Result<()> {
             "pg-harness (a throwaway PostgreSQL for the browser tests)",
             || {
                 run(cargo().args(["build", "-q", "-p", "proofline-pg-harness"]))?;
-                Ok(root().join("target/debug/pg-harness"))
+                Ok(target_dir().join("debug/pg-harness"))
             },
         )?;
         step("browser end-to-end tests (headless Chromium)", || {
@@ -348,7 +358,7 @@ const SCALE_PHOTO: (u32, u32) = (160, 107);
 /// complete, records what it holds; anything else is generated afresh.
 fn scale_samples(count: usize) -> anyhow::Result<PathBuf> {
     let (w, h) = SCALE_PHOTO;
-    let base = root().join("target/bench-scale");
+    let base = target_dir().join("bench-scale");
     let dir = base.join(count.to_string());
     let marker = base.join(format!("{count}.done"));
     let holds = format!("{count} numbered photos, {w}x{h}\n");
@@ -390,7 +400,7 @@ fn bench(args: &[String]) -> anyhow::Result<()> {
         bundle::check(&root().join("dist"))
     })?;
     let bin = build_server()?;
-    let samples = root().join("target/bench-samples");
+    let samples = target_dir().join("bench-samples");
     step("generate sample photos", || {
         if samples.exists() {
             std::fs::remove_dir_all(&samples)?;

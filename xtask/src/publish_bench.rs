@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use anyhow::{Context as _, bail};
 
-use crate::{cargo, root, setup, step, tool_path};
+use crate::{cargo, root, setup, step, target_dir, tool_path};
 
 const PHOTOS: u32 = 12;
 const SIZE: (u32, u32) = (6000, 4000);
@@ -77,7 +77,7 @@ pub fn run() -> anyhow::Result<()> {
 /// `target/bench-publish/`, kept between runs: `done` inside records what the
 /// folder holds; anything else is generated afresh.
 fn photos() -> anyhow::Result<PathBuf> {
-    let dir = root().join("target/bench-publish");
+    let dir = target_dir().join("bench-publish");
     let marker = dir.join("done");
     let (w, h) = SIZE;
     let holds = format!("{PHOTOS} camera-like photos, {w}x{h}, q{QUALITY}\n");
