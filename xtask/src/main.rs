@@ -5,7 +5,8 @@
 //! - `demo`: build, start `proofline serve`, publish sample photos, print the link.
 //! - `test`: every test: native unit/integration (embedded store and Garage) and
 //!   browser end-to-end in headless Chromium.
-//! - `lint`: rustfmt and clippy (`-D warnings`), native and wasm.
+//! - `lint`: cargo deny (licences, duplicate crates), rustfmt and clippy
+//!   (`-D warnings`), native and wasm.
 //! - `bench`: benchmarks in headless Chromium (offline cache; the grid at
 //!   100, 1,000 and 10,000 photos), of op ingestion, and of publishing's image
 //!   pipeline against npm sharp; they print numbers. `bench publish` runs only
@@ -213,6 +214,10 @@ fn test(args: &[String]) -> anyhow::Result<()> {
         || run(cargo().args(["test", "--workspace", "--exclude", "proofline-client"])),
     )?;
     step(
+        "release build: publish skips a damaged JPEG instead of aborting",
+        release_check,
+    )?;
+    step(
         "browser unit tests (wasm-bindgen-test, headless Chromium)",
         || {
             run(cargo()
@@ -279,6 +284,61 @@ fn test(args: &[String]) -> anyhow::Result<()> {
         })?;
     }
     println!("All tests passed in {:.0}s.", start.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Builds `proofline` as the README says to install it (`--release`) and
+/// publishes a folder holding a photo and a JPEG whose structure is complete
+/// but whose entropy data is corrupt (libjpeg fails fatally on it): the
+/// damaged file must be reported as skipped and the command exit 0. A
+/// profile with `panic = "abort"` would kill the process instead.
+fn release_check() -> anyhow::Result<()> {
+    run(cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "proofline-server",
+        "--bin",
+        "proofline",
+    ]))?;
+    let bin = target_dir().join("release/proofline");
+    let dir = target_dir().join("release-check");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    let photos = dir.join("photos");
+    let good = &proofline_samples::demo_set()[..1];
+    write_samples(&photos, good)?;
+    let whole = proofline_samples::encode(&good[0])?;
+    std::fs::write(
+        photos.join("scrambled.jpg"),
+        proofline_samples::with_corrupt_entropy_data(&whole),
+    )?;
+    let port = || -> anyhow::Result<String> {
+        let socket = std::net::TcpListener::bind("127.0.0.1:0")?;
+        Ok(socket.local_addr()?.to_string())
+    };
+    let out = Command::new(&bin)
+        .arg("publish")
+        .arg(&photos)
+        .arg("--data-dir")
+        .arg(dir.join("data"))
+        .args(["--listen", &port()?, "--store-listen", &port()?])
+        .output()
+        .context("running the release-built proofline publish")?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    anyhow::ensure!(
+        out.status.success(),
+        "release-built publish failed ({}):\n{stderr}",
+        out.status
+    );
+    anyhow::ensure!(
+        stderr
+            .lines()
+            .any(|l| l.trim_start().starts_with("scrambled.jpg: is damaged")),
+        "release-built publish did not report scrambled.jpg as damaged:\n{stderr}"
+    );
+    println!("    scrambled.jpg reported as damaged and skipped; exit 0");
     Ok(())
 }
 
@@ -460,6 +520,24 @@ fn origins_bench() -> anyhow::Result<()> {
 }
 
 fn lint() -> anyhow::Result<()> {
+    setup::install(setup::Needs::All)?;
+    step(
+        "cargo deny: licences and duplicate crates (deny.toml)",
+        || {
+            // Offline: the advisory database lives on GitHub, which this
+            // machine cannot reach; licences and bans need only Cargo.lock.
+            println!("    advisories: not checked (the RustSec database is fetched from GitHub)");
+            run(cargo().args(["fetch", "--locked"]))?;
+            run(cargo().args([
+                "deny",
+                "--workspace",
+                "--offline",
+                "check",
+                "licenses",
+                "bans",
+            ]))
+        },
+    )?;
     step("rustfmt --check", || {
         run(cargo().args(["fmt", "--all", "--check"]))
     })?;

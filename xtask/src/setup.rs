@@ -12,6 +12,7 @@ use crate::{root, run, step, tool_path};
 pub const TRUNK_VERSION: &str = "0.21.14";
 pub const GARAGE_VERSION: &str = "2.5.0";
 pub const WASM_OPT_VERSION: &str = "132";
+pub const CARGO_DENY_VERSION: &str = "0.20.2";
 
 /// Which tools a workflow needs.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -53,6 +54,10 @@ pub fn install(needs: Needs) -> anyhow::Result<()> {
         step(
             "PostgreSQL server (Debian; the tests start their own)",
             postgresql,
+        )?;
+        step(
+            "cargo-deny (licences and duplicate crates, in lint)",
+            || cargo_install("cargo-deny", CARGO_DENY_VERSION, "cargo-deny", true),
         )?;
     }
     Ok(())

@@ -237,6 +237,36 @@ pub fn with_icc_profile(jpeg: &[u8], profile: &[u8]) -> Vec<u8> {
     with_app_segment(jpeg, 0xE2, &payload)
 }
 
+/// A JPEG whose structure is complete (SOI, headers, one scan, EOI) but whose
+/// entropy-coded data is corrupt: halfway through the scan it holds a copy
+/// of the frame header, as a bad card or a flipped bit in a marker leaves.
+/// libjpeg stops the scan there and then fails fatally ("two SOF markers"),
+/// so a decoder that does not catch the failure takes the process down.
+pub fn with_corrupt_entropy_data(jpeg: &[u8]) -> Vec<u8> {
+    let segment = |marker: u8| {
+        let mut at = 2;
+        while jpeg.get(at) == Some(&0xFF) && at + 4 <= jpeg.len() {
+            let len = usize::from(u16::from_be_bytes([jpeg[at + 2], jpeg[at + 3]]));
+            if jpeg[at + 1] == marker {
+                return (at, at + 2 + len);
+            }
+            at += 2 + len;
+        }
+        panic!("no segment FF{marker:02X} before the scan");
+    };
+    let sof = segment(0xC0);
+    let (_, scan_data) = segment(0xDA);
+    let frame = &jpeg[sof.0..sof.1];
+    let middle = scan_data + (jpeg.len() - 2 - scan_data) / 2;
+    assert!(
+        middle + frame.len() < jpeg.len() - 2,
+        "the scan is too short to corrupt"
+    );
+    let mut out = jpeg.to_vec();
+    out[middle..middle + frame.len()].copy_from_slice(frame);
+    out
+}
+
 /// Inserts an EXIF APP1 segment holding `tiff` right after the SOI marker.
 fn with_exif(jpeg: &[u8], tiff: &[u8]) -> Vec<u8> {
     let mut payload = b"Exif\0\0".to_vec();
