@@ -17,6 +17,8 @@
 //! - [`ids`]: gallery, image and content-hash ids, parsed once at the edge.
 //! - [`origins`]: several origins: which to ask, in what order, when to fail over.
 //! - [`route`]: the share-link route `#/g/{gallery}/{token}`.
+//! - [`wording`]: every sentence a customer reads that is built from data
+//!   (banners, counts, the outbox's lines, refusals, loading messages).
 #![forbid(unsafe_code)]
 
 pub mod cache;
@@ -33,6 +35,7 @@ pub mod origins;
 pub mod placeholder;
 pub mod proofing;
 pub mod route;
+pub mod wording;
 
 pub use ids::{ContentHash, GalleryId, IdError, ImageId};
 pub use manifest::{

@@ -1,0 +1,232 @@
+//! The gallery page's sentences: while it loads, which copy is shown and how
+//! old it is, notes over photos that cannot load, positions, and "Save for
+//! offline".
+
+use super::numbers::{byte_size, count, photo_count};
+
+/// While the gallery loads.
+pub const LOADING_GALLERY: &str = "Loading your gallery…";
+/// What a first visit says while a slow origin prepares a very large gallery.
+pub const LOADING_LARGE: &str =
+    "This gallery is large and still loading — please keep this page open.";
+/// While the studio page loads.
+pub const LOADING_STUDIO: &str = "Loading the studio page…";
+/// The device refused to keep more photos, even after evicting others.
+pub const STORAGE_FULL_BANNER: &str =
+    "This device is out of space for saved photos; they will download again next time.";
+/// "Save for offline" found nothing left to download.
+pub const ALL_SAVED: &str = "All photos are already saved on this device.";
+/// "Save for offline" stopped: the device is full.
+pub const OUT_OF_SPACE: &str =
+    "This device is out of space for saved photos. Free some space, or keep browsing online.";
+/// After saving, on iPhone and iPad Safari outside the home screen.
+pub const HOME_SCREEN_HINT: &str =
+    "On iPhone and iPad, tap Share, then Add to Home Screen, so Safari keeps your saved photos.";
+/// The PIN form was sent empty.
+pub const PIN_EMPTY: &str = "Please enter the PIN.";
+
+/// A moment as the device's clock shows it, read by the caller (the time
+/// zone is the device's), so the sentences stay pure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocalTime {
+    /// 0–23.
+    pub hour: u32,
+    /// 0–59.
+    pub minute: u32,
+    /// Day of the month, 1–31.
+    pub day: u32,
+    /// 1 (January) to 12.
+    pub month: u32,
+    /// Whether that moment falls on the device's today.
+    pub today: bool,
+}
+
+/// "10:42" today, "24 Nov, 10:42" on another day.
+pub fn clock_time(t: LocalTime) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let time = format!("{:02}:{:02}", t.hour, t.minute);
+    if t.today {
+        time
+    } else {
+        let month = MONTHS[(t.month as usize + 11) % 12];
+        format!("{} {month}, {time}", t.day)
+    }
+}
+
+/// A copy of the gallery that is not fresh from the studio.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaleCopy {
+    /// The studio's manifest mirror in object storage.
+    StudioMirror,
+    /// The copy saved on this device.
+    ThisDevice,
+}
+
+/// The banner over a copy that is not fresh from the studio, saved at `at`
+/// (see [`clock_time`]).
+pub fn stale_copy_banner(copy: StaleCopy, online: bool, at: &str) -> String {
+    match (copy, online) {
+        (StaleCopy::StudioMirror, _) => {
+            format!("Studio server unreachable — showing the studio's saved copy from {at}.")
+        }
+        (StaleCopy::ThisDevice, false) => {
+            format!("You're offline — showing the copy saved on this device at {at}.")
+        }
+        (StaleCopy::ThisDevice, true) => {
+            format!("Studio server unreachable — showing the copy saved on this device at {at}.")
+        }
+    }
+}
+
+/// The note over a photo's placeholder when the photo cannot be shown:
+/// `downloadable` when it has a usable URL but the downloads failed (rather
+/// than not being on the device with no usable URL left).
+pub fn missing_photo_note(downloadable: bool, offline: bool) -> &'static str {
+    if downloadable && !offline {
+        "Not available right now"
+    } else {
+        "Not available offline"
+    }
+}
+
+/// The lightbox's "3 of 12" (plain numbers, as in the caption).
+pub fn photo_position(n: usize, total: usize) -> String {
+    format!("{n} of {total}")
+}
+
+/// The scrubber's "1,234 of 10,000".
+pub fn scrub_position(n: usize, total: usize) -> String {
+    format!("{} of {}", count(n), count(total))
+}
+
+/// "Save 12 photos (34.5 MB) on this device? This site can use 1.2 GB more
+/// on this device." (the second sentence when the free space is known).
+pub fn save_offline_question(photos: usize, bytes: u64, free: Option<u64>) -> String {
+    let room = free
+        .map(|f| format!(" This site can use {} more on this device.", byte_size(f)))
+        .unwrap_or_default();
+    format!(
+        "Save {} ({}) on this device?{room}",
+        photo_count(photos),
+        byte_size(bytes)
+    )
+}
+
+/// "Saving: 3 of 12 photos · 4.0 MB of 34.5 MB".
+pub fn saving_progress(photos_done: usize, photos: usize, bytes_done: u64, bytes: u64) -> String {
+    format!(
+        "Saving: {photos_done} of {photos} photos · {} of {}",
+        byte_size(bytes_done),
+        byte_size(bytes),
+    )
+}
+
+/// The end of "Save for offline": everything saved, or how many failed.
+pub fn saved_for_offline(photos: usize, bytes: u64, failed: usize) -> String {
+    if failed == 0 {
+        format!(
+            "Saved for offline: {} ({}).",
+            photo_count(photos),
+            byte_size(bytes)
+        )
+    } else {
+        format!(
+            "Saved {} of {photos} photos; {failed} could not be downloaded. Try again when you have signal.",
+            photos.saturating_sub(failed),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(hour: u32, minute: u32, day: u32, month: u32, today: bool) -> LocalTime {
+        LocalTime {
+            hour,
+            minute,
+            day,
+            month,
+            today,
+        }
+    }
+
+    #[test]
+    fn times_today_are_hours_and_minutes_other_days_add_the_date() {
+        assert_eq!(clock_time(at(10, 42, 24, 11, true)), "10:42");
+        assert_eq!(clock_time(at(7, 5, 24, 11, true)), "07:05");
+        assert_eq!(clock_time(at(10, 42, 24, 11, false)), "24 Nov, 10:42");
+        assert_eq!(clock_time(at(0, 0, 1, 1, false)), "1 Jan, 00:00");
+        assert_eq!(clock_time(at(23, 59, 31, 12, false)), "31 Dec, 23:59");
+    }
+
+    #[test]
+    fn banners_say_which_copy_is_shown_and_from_when() {
+        assert_eq!(
+            stale_copy_banner(StaleCopy::StudioMirror, true, "10:42"),
+            "Studio server unreachable — showing the studio's saved copy from 10:42."
+        );
+        assert_eq!(
+            stale_copy_banner(StaleCopy::StudioMirror, false, "10:42"),
+            "Studio server unreachable — showing the studio's saved copy from 10:42."
+        );
+        assert_eq!(
+            stale_copy_banner(StaleCopy::ThisDevice, false, "24 Nov, 10:42"),
+            "You're offline — showing the copy saved on this device at 24 Nov, 10:42."
+        );
+        assert_eq!(
+            stale_copy_banner(StaleCopy::ThisDevice, true, "10:42"),
+            "Studio server unreachable — showing the copy saved on this device at 10:42."
+        );
+    }
+
+    #[test]
+    fn a_missing_photo_is_offline_unless_it_could_download_and_the_device_is_online() {
+        assert_eq!(missing_photo_note(false, false), "Not available offline");
+        assert_eq!(missing_photo_note(false, true), "Not available offline");
+        assert_eq!(missing_photo_note(true, true), "Not available offline");
+        assert_eq!(missing_photo_note(true, false), "Not available right now");
+    }
+
+    #[test]
+    fn positions() {
+        assert_eq!(photo_position(3, 12), "3 of 12");
+        assert_eq!(photo_position(1234, 10_000), "1234 of 10000");
+        assert_eq!(scrub_position(1234, 10_000), "1,234 of 10,000");
+    }
+
+    #[test]
+    fn saving_for_offline() {
+        assert_eq!(
+            save_offline_question(12, 34_500_000, Some(1_200_000_000)),
+            "Save 12 photos (34.5 MB) on this device? This site can use 1.2 GB more on this device."
+        );
+        assert_eq!(
+            save_offline_question(1, 2_000, None),
+            "Save 1 photo (2 kB) on this device?"
+        );
+        assert_eq!(
+            saving_progress(3, 12, 4_000_000, 34_500_000),
+            "Saving: 3 of 12 photos · 4.0 MB of 34.5 MB"
+        );
+        assert_eq!(
+            saved_for_offline(10_000, 2_500_000_000, 0),
+            "Saved for offline: 10,000 photos (2.5 GB)."
+        );
+        assert_eq!(
+            saved_for_offline(12, 34_500_000, 2),
+            "Saved 10 of 12 photos; 2 could not be downloaded. Try again when you have signal."
+        );
+    }
+
+    #[test]
+    fn loading_messages() {
+        assert_eq!(LOADING_GALLERY, "Loading your gallery…");
+        assert_eq!(
+            LOADING_LARGE,
+            "This gallery is large and still loading — please keep this page open."
+        );
+    }
+}

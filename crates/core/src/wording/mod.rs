@@ -1,0 +1,50 @@
+//! Every sentence a customer (or the studio, on its page) reads that is
+//! built from data: banners, loading messages, photo counts, the outbox's
+//! lines, selection status, refusals and load errors, the studio page's
+//! summaries. Pure functions and constants, tested natively; the browser
+//! client only calls them, so a sentence is written (and changed) in one
+//! place.
+//!
+//! Anything that needs the device (its time zone, whether it is online)
+//! comes in as plain data: a [`LocalTime`] already read from the device's
+//! clock, an `online` flag.
+//!
+//! - [`numbers`]: counts as people read them ("10,000"), "1 photo", sizes.
+//! - [`gallery`]: loading messages, banners about which copy is shown,
+//!   notes over missing photos, positions, "Save for offline".
+//! - [`choices`]: choices in words, the outbox's lines, the selection bar,
+//!   a withdrawn gallery's notice.
+//! - [`errors`]: why a gallery or a request could not be loaded.
+//! - [`studio`]: the studio page's summaries of galleries and links.
+//!
+//! A few sentences live next to the rule that decides them and are
+//! re-exported here: [`closing_note`] and [`expired_message`] (link expiry),
+//! the selection rules' summary (`SelectionRules::summary`) and refusals
+//! (`RuleRefusal`), and a link's state (`LinkState`'s `Display`).
+
+pub mod choices;
+pub mod errors;
+pub mod gallery;
+pub mod numbers;
+pub mod studio;
+
+pub use crate::expiry::{closing_note, expired_message};
+pub use choices::{
+    choice_not_saved, delivery_line, describe_choice, not_accepted_heading, refused_choice,
+    selection_status, submit_question, unsent_heading, withdrawn_title,
+};
+pub use errors::{
+    DEVICE_FULL, NOT_FOUND, PIN_REQUIRED, SEND_UNREACHABLE, UNAUTHORIZED, UNREACHABLE, damaged,
+    device_store_failed, server_answered, server_problem, storage_unavailable,
+};
+pub use gallery::{
+    ALL_SAVED, HOME_SCREEN_HINT, LOADING_GALLERY, LOADING_LARGE, LOADING_STUDIO, LocalTime,
+    OUT_OF_SPACE, PIN_EMPTY, STORAGE_FULL_BANNER, StaleCopy, clock_time, missing_photo_note,
+    photo_position, save_offline_question, saved_for_offline, saving_progress, scrub_position,
+    stale_copy_banner,
+};
+pub use numbers::{byte_size, count, photo_count};
+pub use studio::{
+    file_list_heading, gallery_summary, link_line, link_name, link_summary, overview_line,
+    revoke_label, revoke_question,
+};

@@ -1,0 +1,177 @@
+//! The studio page's sentences: a gallery's summary, each link's state and
+//! progress, and the question before a link is revoked.
+
+use super::numbers::photo_count;
+use crate::calendar::day_label;
+use crate::proofing::{LinkReport, StudioReport};
+
+/// "12 photos · Choose 20 to 30 photos · shared until 31 Dec 2026 · locked
+/// on 2 Dec 2026".
+pub fn gallery_summary(r: &StudioReport) -> String {
+    let mut parts = vec![photo_count(r.photos)];
+    parts.push(
+        r.rules
+            .summary()
+            .unwrap_or_else(|| "No selection rules.".into())
+            .trim_end_matches('.')
+            .to_owned(),
+    );
+    if let Some(at) = r.expires_at {
+        parts.push(format!("shared until {}", day_label(at)));
+    }
+    if let Some(at) = r.locked_at {
+        parts.push(format!("locked on {}", day_label(at)));
+    }
+    parts.join(" · ")
+}
+
+/// "live · PIN · until 31 Dec 2026 · 12 selected · submitted 3 Dec 2026".
+pub fn link_line(l: &LinkReport) -> String {
+    let mut parts = vec![l.state.to_string()];
+    if l.pin {
+        parts.push("PIN".into());
+    }
+    if let (Some(at), true) = (l.expires_at, l.state.is_live()) {
+        parts.push(format!("until {}", day_label(at)));
+    }
+    parts.push(format!("{} selected", l.selected.len()));
+    parts.push(match l.submitted_at {
+        Some(at) => format!("submitted {}", day_label(at)),
+        None => "not submitted yet".into(),
+    });
+    parts.join(" · ")
+}
+
+/// A link's name: its label, else "Link {id}".
+pub fn link_name(l: &LinkReport) -> String {
+    if l.label.is_empty() {
+        format!("Link {}", l.id)
+    } else {
+        l.label.clone()
+    }
+}
+
+/// The overview's line for a link: "Grandma — live · 3 selected · …".
+pub fn overview_line(l: &LinkReport) -> String {
+    format!("{} — {}", link_name(l), link_line(l))
+}
+
+/// A link section's summary: its line, then favourites and comments.
+pub fn link_summary(l: &LinkReport) -> String {
+    format!(
+        "{} · {} favourites · {} comments",
+        link_line(l),
+        l.favourites.len(),
+        l.comments.len()
+    )
+}
+
+/// "Selected (12)": the heading over a list of file names.
+pub fn file_list_heading(title: &str, files: usize) -> String {
+    format!("{title} ({files})")
+}
+
+/// The Revoke button's accessible name.
+pub fn revoke_label(l: &LinkReport) -> String {
+    if l.label.is_empty() {
+        format!("Revoke link {}", l.id)
+    } else {
+        format!("Revoke the link for {}", l.label)
+    }
+}
+
+/// Asked before a link is revoked.
+pub fn revoke_question(name: &str) -> String {
+    format!(
+        "Revoke the link for {name}? It stops working at once, and devices that saved the gallery forget it."
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::GalleryId;
+    use crate::links::LinkState;
+    use crate::proofing::SelectionRules;
+
+    // 31 Dec 2026 23:59:59, 2 Dec 2026 and 3 Dec 2026 (UTC).
+    const DEC31: i64 = 1_798_761_599;
+    const DEC2: i64 = 1_796_169_600;
+    const DEC3: i64 = 1_796_256_000;
+
+    fn link(label: &str) -> LinkReport {
+        LinkReport {
+            id: "k7".into(),
+            label: label.into(),
+            state: LinkState::Live,
+            created_at: 0,
+            expires_at: None,
+            pin: false,
+            op_count: 0,
+            submitted_at: None,
+            selected: vec!["a.jpg".into(), "b.jpg".into()],
+            favourites: vec!["a.jpg".into()],
+            approved: Vec::new(),
+            changes_requested: Vec::new(),
+            comments: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_gallery_summary_lists_photos_rules_and_dates() {
+        let mut r = StudioReport {
+            gallery: GalleryId::parse("g1").unwrap(),
+            title: "Smith wedding".into(),
+            photos: 12,
+            rules: SelectionRules::default(),
+            locked_at: None,
+            expires_at: None,
+            links: Vec::new(),
+        };
+        assert_eq!(gallery_summary(&r), "12 photos · No selection rules");
+        r.photos = 1;
+        r.expires_at = Some(DEC31);
+        r.locked_at = Some(DEC2);
+        assert_eq!(
+            gallery_summary(&r),
+            "1 photo · No selection rules · shared until 31 Dec 2026 · locked on 2 Dec 2026"
+        );
+    }
+
+    #[test]
+    fn a_link_line_says_its_state_and_progress() {
+        let mut l = link("");
+        assert_eq!(link_name(&l), "Link k7");
+        assert_eq!(revoke_label(&l), "Revoke link k7");
+        assert_eq!(link_line(&l), "live · 2 selected · not submitted yet");
+        l.label = "Grandma".into();
+        l.pin = true;
+        l.expires_at = Some(DEC31);
+        l.submitted_at = Some(DEC3);
+        assert_eq!(link_name(&l), "Grandma");
+        assert_eq!(revoke_label(&l), "Revoke the link for Grandma");
+        assert_eq!(
+            link_line(&l),
+            "live · PIN · until 31 Dec 2026 · 2 selected · submitted 3 Dec 2026"
+        );
+        assert_eq!(
+            overview_line(&l),
+            "Grandma — live · PIN · until 31 Dec 2026 · 2 selected · submitted 3 Dec 2026"
+        );
+        assert_eq!(
+            link_summary(&l),
+            "live · PIN · until 31 Dec 2026 · 2 selected · submitted 3 Dec 2026 · 1 favourites · 0 comments"
+        );
+        // An expired link does not repeat its last day.
+        l.state = LinkState::Expired { at: DEC31 };
+        assert_eq!(
+            link_line(&l),
+            "expired 31 Dec 2026 · PIN · 2 selected · submitted 3 Dec 2026"
+        );
+        assert_eq!(file_list_heading("Selected", 2), "Selected (2)");
+        assert_eq!(
+            revoke_question("Grandma"),
+            "Revoke the link for Grandma? It stops working at once, and devices that saved the gallery forget it."
+        );
+    }
+}

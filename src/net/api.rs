@@ -1,0 +1,414 @@
+//! The studio's API and the manifest mirror: manifests, PINs, choices and
+//! the studio page, each request through [`super::failover`] (or, for the
+//! mirror in object storage, with a short timeout of its own), every
+//! failure a [`LoadError`] or [`SendError`] whose words come from
+//! `proofline_core::wording`.
+
+use gloo_net::http::{Request, RequestBuilder};
+use gloo_timers::callback::Timeout;
+use proofline_core::proofing::{ChoicesReply, StudioReport};
+use proofline_core::route::ShareToken;
+use proofline_core::wording;
+use proofline_core::{GalleryId, Manifest, ManifestError};
+use wasm_bindgen::JsCast as _;
+
+use super::failover::{self, Answer, Patience};
+use super::{early, pass};
+
+/// How long to wait for the studio's server (or the mirror) before saying it
+/// is unreachable and falling back to the next source.
+const TIMEOUT_MS: u32 = 5_000;
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum LoadError {
+    #[error("{}", wording::UNREACHABLE)]
+    Unreachable,
+    #[error("{}", wording::NOT_FOUND)]
+    NotFound,
+    #[error("{}", wording::UNAUTHORIZED)]
+    Unauthorized,
+    #[error("{}", wording::server_problem(*.0))]
+    Server(u16),
+    #[error("{}", wording::damaged(&.0.to_string()))]
+    Damaged(ManifestError),
+    /// The studio withdrew the link, or it expired: final. The studio's words.
+    #[error("{0}")]
+    Gone(String),
+    /// The link has a PIN and this device has no valid pass for it.
+    #[error("{}", wording::PIN_REQUIRED)]
+    PinRequired,
+    /// A PIN was refused (wrong, or too many tries): the studio's words.
+    #[error("{0}")]
+    PinRefused(String),
+    /// The origin refused the request as invalid: its words.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl LoadError {
+    /// Whether another source (the mirror, the device's copy) may be shown
+    /// instead: yes when the origin is unreachable or broken, no when it said
+    /// the link is not (or no longer) valid.
+    pub fn may_fall_back(&self) -> bool {
+        !matches!(
+            self,
+            LoadError::NotFound
+                | LoadError::Unauthorized
+                | LoadError::Gone(_)
+                | LoadError::PinRequired
+                | LoadError::PinRefused(_)
+        )
+    }
+}
+
+/// Fetches the manifest of `gallery` from the studio's origins (the first
+/// that answers; see [`super::failover`]).
+pub async fn fetch_manifest(
+    gallery: &GalleryId,
+    token: &ShareToken,
+    patience: &Patience<'_>,
+) -> Result<Manifest, LoadError> {
+    let answer = failover::send_patiently(
+        gallery.as_str(),
+        |origin, signal| {
+            let url = format!("{origin}/api/galleries/{gallery}");
+            if let Some((early, abort)) = early::take(&url, token) {
+                // The app's limits apply to it from now on.
+                signal.set_onabort(abort.as_ref());
+                return Box::pin(async move {
+                    let response = wasm_bindgen_futures::JsFuture::from(early)
+                        .await
+                        .map_err(|_| ())?;
+                    Ok(response.unchecked_into::<web_sys::Response>().into())
+                });
+            }
+            send(
+                bearer(Request::get(&url), token)
+                    .abort_signal(Some(signal))
+                    .build(),
+            )
+        },
+        patience,
+    )
+    .await;
+    let text = ok_text(answer)?;
+    let manifest = parse_manifest(&text)?;
+    failover::learn(gallery.as_str(), &manifest.origins);
+    Ok(manifest)
+}
+
+/// Sends a built request (an attempt for [`failover::send`]).
+fn send(
+    request: Result<Request, gloo_net::Error>,
+) -> futures::future::LocalBoxFuture<'static, Result<gloo_net::http::Response, ()>> {
+    Box::pin(async move { request.map_err(|_| ())?.send().await.map_err(|_| ()) })
+}
+
+/// The body of a 200 from the origins, else why not.
+fn ok_text(answer: Result<Answer, Option<Answer>>) -> Result<String, LoadError> {
+    match answer {
+        Ok(a) if a.status == 200 => String::from_utf8(a.body).map_err(|_| LoadError::Server(200)),
+        Ok(a) | Err(Some(a)) => Err(refusal(a.status, &String::from_utf8_lossy(&a.body))),
+        Err(None) => Err(LoadError::Unreachable),
+    }
+}
+
+/// A GET to the studio's origins for `key`'s gallery: the body of a 200.
+async fn api_get(key: &str, path: &str, token: &ShareToken) -> Result<String, LoadError> {
+    ok_text(
+        failover::send(key, |origin, signal| {
+            send(
+                bearer(Request::get(&format!("{origin}{path}")), token)
+                    .abort_signal(Some(signal))
+                    .build(),
+            )
+        })
+        .await,
+    )
+}
+
+/// A POST of `body` as JSON to the studio's origins for `key`'s gallery.
+async fn api_post(
+    key: &str,
+    path: &str,
+    token: &ShareToken,
+    body: &serde_json::Value,
+) -> Result<Answer, Option<Answer>> {
+    failover::send(key, |origin, signal| {
+        send(
+            bearer(Request::post(&format!("{origin}{path}")), token)
+                .abort_signal(Some(signal))
+                .json(body),
+        )
+    })
+    .await
+}
+
+/// Fetches a manifest mirror from object storage (a signed URL; no token).
+pub async fn fetch_mirror(url: &str) -> Result<Manifest, LoadError> {
+    parse_manifest(&get_text(Request::get(url).cache(web_sys::RequestCache::NoStore)).await?)
+}
+
+fn parse_manifest(text: &str) -> Result<Manifest, LoadError> {
+    Manifest::from_json(text).map_err(LoadError::Damaged)
+}
+
+/// A GET within [`TIMEOUT_MS`]: the body of a 200, else why not.
+async fn get_text(request: RequestBuilder) -> Result<String, LoadError> {
+    let (request, _timeout) = abort_after(request, TIMEOUT_MS);
+    let response = request.send().await.map_err(|_| LoadError::Unreachable)?;
+    read_text(response).await
+}
+
+/// The body of a 200, else why not. Read as bytes: a 12 MB manifest is not
+/// decoded into a JS string only to be copied back into wasm memory.
+async fn read_text(response: gloo_net::http::Response) -> Result<String, LoadError> {
+    let status = response.status();
+    if status == 200 {
+        let bytes = response
+            .binary()
+            .await
+            .map_err(|_| LoadError::Unreachable)?;
+        return String::from_utf8(bytes).map_err(|_| LoadError::Server(200));
+    }
+    let body = response.text().await.unwrap_or_default();
+    Err(refusal(status, &body))
+}
+
+/// What an error answer from the origin means, from its status and its
+/// JSON body (`{"error": code, "message": sentence}`).
+fn refusal(status: u16, body: &str) -> LoadError {
+    let json = serde_json::from_str::<serde_json::Value>(body).unwrap_or_default();
+    let message = json["message"].as_str().unwrap_or_default().to_owned();
+    match (status, json["error"].as_str()) {
+        (410, _) if !message.is_empty() => LoadError::Gone(message),
+        (410, _) => LoadError::Gone(LoadError::NotFound.to_string()),
+        (401, Some("pin_required")) => LoadError::PinRequired,
+        (401 | 429, Some("wrong_pin" | "pin_locked")) => LoadError::PinRefused(message),
+        (401 | 403, _) => LoadError::Unauthorized,
+        (400, _) if !message.is_empty() => LoadError::Invalid(message),
+        (404, _) => LoadError::NotFound,
+        (status, _) => LoadError::Server(status),
+    }
+}
+
+/// Sends the customer's PIN; answers the pass this device then sends with
+/// every request for this link (kept by [`pass::remember`]).
+pub async fn submit_pin(
+    gallery: &GalleryId,
+    token: &ShareToken,
+    pin: &str,
+) -> Result<(), LoadError> {
+    let path = format!("/api/galleries/{gallery}/pin");
+    let body = serde_json::json!({ "pin": pin });
+    let text = ok_text(api_post(gallery.as_str(), &path, token, &body).await)?;
+    let pass = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| v["pass"].as_str().map(str::to_owned))
+        .ok_or(LoadError::Server(200))?;
+    pass::remember(token, Some(&pass));
+    Ok(())
+}
+
+/// The studio's page: every link's choices (studio token, not a share token).
+pub async fn fetch_studio_report(
+    gallery: &GalleryId,
+    token: &ShareToken,
+) -> Result<StudioReport, LoadError> {
+    let text = api_get(
+        gallery.as_str(),
+        &format!("/api/studio/galleries/{gallery}"),
+        token,
+    )
+    .await?;
+    serde_json::from_str(&text).map_err(|_| LoadError::Server(200))
+}
+
+/// The selected file names as CSV.
+pub async fn fetch_studio_csv(
+    gallery: &GalleryId,
+    token: &ShareToken,
+) -> Result<String, LoadError> {
+    let path = format!("/api/studio/galleries/{gallery}/selection.csv");
+    api_get(gallery.as_str(), &path, token).await
+}
+
+/// Which failover state the studio-wide page uses (no gallery).
+const STUDIO_KEY: &str = "studio";
+
+/// Every gallery (studio-wide token).
+pub async fn fetch_studio_overview(token: &ShareToken) -> Result<Vec<StudioReport>, LoadError> {
+    let text = api_get(STUDIO_KEY, "/api/studio/galleries", token).await?;
+    serde_json::from_str(&text).map_err(|_| LoadError::Server(200))
+}
+
+/// A studio POST with a JSON body; answers the JSON reply.
+async fn studio_post<T: serde::de::DeserializeOwned>(
+    gallery: &GalleryId,
+    path: &str,
+    token: &ShareToken,
+    body: &serde_json::Value,
+) -> Result<T, LoadError> {
+    let text = ok_text(api_post(gallery.as_str(), path, token, body).await)?;
+    serde_json::from_str(&text).map_err(|_| LoadError::Server(200))
+}
+
+/// A new share link's token (shown once: the origin keeps only its hash).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct CreatedLink {
+    pub token: String,
+}
+
+/// Makes a share link for a gallery from the studio page.
+pub async fn create_link(
+    gallery: &GalleryId,
+    token: &ShareToken,
+    label: &str,
+    pin: &str,
+    expires: &str,
+) -> Result<CreatedLink, LoadError> {
+    let path = format!("/api/studio/galleries/{gallery}/links");
+    let body = serde_json::json!({ "label": label, "pin": pin, "expires": expires });
+    studio_post(gallery, &path, token, &body).await
+}
+
+/// Withdraws a share link; answers the gallery's report as it now is.
+pub async fn revoke_link(
+    gallery: &GalleryId,
+    token: &ShareToken,
+    link: &str,
+) -> Result<StudioReport, LoadError> {
+    let path = format!("/api/studio/galleries/{gallery}/links/{link}/revoke");
+    studio_post(gallery, &path, token, &serde_json::json!({})).await
+}
+
+/// Why a batch of choices was not delivered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// No answer (offline, origin down, timeout) or a server error: try again.
+    #[error("{}", wording::SEND_UNREACHABLE)]
+    Retry,
+    /// The studio said no to the whole request: trying again will not help.
+    #[error("{0}")]
+    Rejected(String),
+    /// The link was withdrawn or expired (the studio's words).
+    #[error("{0}")]
+    Gone(String),
+}
+
+/// Sends a batch of ops; answers the studio's receipts and merged state. A
+/// batch an origin did not answer goes to the next one at once, with the
+/// same op ids: the studio applies each once.
+pub async fn post_ops(
+    gallery: &GalleryId,
+    token: &ShareToken,
+    ops: &[proofline_core::proofing::Op],
+) -> Result<ChoicesReply, SendError> {
+    let path = format!("/api/galleries/{gallery}/ops");
+    let body = serde_json::json!({ "ops": ops });
+    choices_answer(api_post(gallery.as_str(), &path, token, &body).await)
+}
+
+/// Everything the studio holds for this link (other devices' choices too).
+pub async fn fetch_choices(
+    gallery: &GalleryId,
+    token: &ShareToken,
+) -> Result<ChoicesReply, SendError> {
+    let answer = failover::send(gallery.as_str(), |origin, signal| {
+        let url = format!("{origin}/api/galleries/{gallery}/choices");
+        send(
+            bearer(Request::get(&url), token)
+                .abort_signal(Some(signal))
+                .build(),
+        )
+    })
+    .await;
+    choices_answer(answer)
+}
+
+/// The link's token, and its pass if it has a PIN.
+fn bearer(builder: RequestBuilder, token: &ShareToken) -> RequestBuilder {
+    let builder = builder.header("Authorization", &format!("Bearer {}", token.as_str()));
+    match pass::of(token) {
+        Some(pass) => builder.header("X-Proofline-Pass", &pass),
+        None => builder,
+    }
+}
+
+/// Aborts the request after `ms` unless the returned timer is dropped first.
+fn abort_after(builder: RequestBuilder, ms: u32) -> (RequestBuilder, Option<Timeout>) {
+    match web_sys::AbortController::new() {
+        Ok(controller) => {
+            let signal = controller.signal();
+            let timer = Timeout::new(ms, move || controller.abort());
+            (builder.abort_signal(Some(&signal)), Some(timer))
+        }
+        Err(_) => (builder, None),
+    }
+}
+
+/// Reads the origins' answer to a choices request: retry when none
+/// answered or the studio had a problem, stop on the studio's refusal.
+fn choices_answer(answer: Result<Answer, Option<Answer>>) -> Result<ChoicesReply, SendError> {
+    let Ok(answer) = answer else {
+        return Err(SendError::Retry);
+    };
+    let body = String::from_utf8_lossy(&answer.body);
+    match answer.status {
+        200 => serde_json::from_str(&body).map_err(|_| SendError::Retry),
+        408 | 429 | 500.. => Err(SendError::Retry),
+        401 | 403 | 404 | 410 => Err(match refusal(answer.status, &body) {
+            LoadError::Gone(message) => SendError::Gone(message),
+            other => SendError::Rejected(other.to_string()),
+        }),
+        status => Err(SendError::Rejected(
+            serde_json::from_str::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|v| v["message"].as_str().map(str::to_owned))
+                .unwrap_or_else(|| wording::server_answered(status)),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::*;
+
+    use super::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    fn ids() -> (GalleryId, ShareToken) {
+        (
+            GalleryId::parse("g1").unwrap(),
+            ShareToken::parse("AAAAAAAAAAAAAAAAAAAAAA").unwrap(),
+        )
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_dead_origin_is_unreachable_not_a_hang() {
+        // Nothing listens on port 1.
+        let err = fetch_mirror("http://127.0.0.1:1/mirror.json")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, LoadError::Unreachable), "{err:?}");
+        assert!(
+            err.to_string()
+                .contains("couldn't reach the studio's server")
+        );
+    }
+
+    #[wasm_bindgen_test]
+    async fn an_origin_without_the_gallery_says_not_found() {
+        // The test runner's own server answers 404 for any /api path.
+        let (gallery, token) = ids();
+        let impatient = Patience {
+            keep_waiting: &|| false,
+            on_slow: &|| (),
+        };
+        let err = fetch_manifest(&gallery, &token, &impatient)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, LoadError::NotFound), "{err:?}");
+    }
+}

@@ -1,2 +1,0 @@
-pub mod gallery;
-pub mod studio;

@@ -1,0 +1,193 @@
+//! Where a gallery's manifest comes from, best first: the origin API (fresh
+//! signatures), the manifest mirror in object storage (the origin's last
+//! copy, readable while the origin is down), the copy saved on this device.
+//! Every source has a short timeout, so a dead origin costs seconds, not a
+//! hanging page; the customer is told which copy they see and how old it is.
+
+use proofline_core::expiry::{ServerClock, is_usable};
+use proofline_core::route::ShareToken;
+use proofline_core::wording::expired_message;
+use proofline_core::{GalleryId, Manifest};
+
+use crate::browser::clock::{now_ms, now_secs};
+use crate::browser::idb::{Db, SavedGallery};
+use crate::browser::network::is_online;
+use crate::net::api::{LoadError, fetch_manifest, fetch_mirror};
+use crate::net::failover::{self, Patience};
+
+/// Which copy of the gallery is on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Origin,
+    Mirror,
+    Device,
+}
+
+#[derive(Debug, Clone)]
+pub struct Shown {
+    pub manifest: Manifest,
+    pub source: Source,
+    /// Judges the manifest's expiry times.
+    pub clock: ServerClock,
+}
+
+/// Loads the best available copy of `gallery` and saves it on the device.
+/// A copy whose link has expired (by server time) is not shown: the link is
+/// gone, as the origin would say. When the device has no copy and the origin
+/// is slow (a first visit to a very large gallery), it is waited for, and
+/// `on_slow` is told so the page can say why.
+pub async fn load(
+    db: Option<&Db>,
+    gallery: &GalleryId,
+    token: &ShareToken,
+    on_slow: &dyn Fn(),
+) -> Result<Shown, LoadError> {
+    let shown = best_copy(db, gallery, token, on_slow).await?;
+    if let Some(at) = shown.manifest.expires_at
+        && shown.clock.server_now(now_secs()) >= at
+    {
+        return Err(LoadError::Gone(expired_message(at)));
+    }
+    save_soon(db, &shown);
+    Ok(shown)
+}
+
+async fn best_copy(
+    db: Option<&Db>,
+    gallery: &GalleryId,
+    token: &ShareToken,
+    on_slow: &dyn Fn(),
+) -> Result<Shown, LoadError> {
+    let online = is_online();
+    // Whether the device has a copy of its own, once known.
+    let has_copy = std::cell::Cell::new(None::<bool>);
+    let patience = Patience {
+        keep_waiting: &|| has_copy.get() == Some(false),
+        on_slow,
+    };
+    // The device's copy is read while the origin is asked, not before.
+    let (saved, first) = futures::join!(
+        async {
+            let saved = match db {
+                Some(db) => db.get_gallery(gallery).await.ok().flatten(),
+                None => None,
+            };
+            has_copy.set(Some(saved.is_some()));
+            saved
+        },
+        async {
+            if online {
+                fetch_manifest(gallery, token, &patience).await
+            } else {
+                Err(LoadError::Unreachable)
+            }
+        }
+    );
+    let error = match first {
+        Ok(manifest) => return Ok(from_origin(manifest)),
+        Err(e) if !e.may_fall_back() => return Err(e),
+        Err(e) => e,
+    };
+    let saved = saved.and_then(|s| {
+        let manifest = Manifest::from_json(&s.manifest).ok()?;
+        (manifest.gallery == *gallery)
+            .then_some((manifest, ServerClock::from_offset(s.clock_offset)))
+    });
+    // The saved copy may list origins this device had forgotten: ask them.
+    if online
+        && let Some((m, _)) = &saved
+        && failover::learn(gallery.as_str(), &m.origins)
+    {
+        match fetch_manifest(gallery, token, &patience).await {
+            Ok(manifest) => return Ok(from_origin(manifest)),
+            Err(e) if !e.may_fall_back() => return Err(e),
+            Err(_) => {}
+        }
+    }
+    if online
+        && let Some((mirror, clock)) = saved
+            .as_ref()
+            .and_then(|(m, c)| Some((m.mirror.clone()?, *c)))
+        && mirror_usable(&mirror, clock)
+        && let Ok(manifest) = fetch_mirror(&mirror).await
+        && manifest.gallery == *gallery
+        && saved
+            .as_ref()
+            .is_none_or(|(m, _)| manifest.server_time >= m.server_time)
+    {
+        // The mirror carries no fresh server time; keep the offset last seen.
+        let clock = saved.as_ref().map(|(_, c)| *c).unwrap_or_default();
+        failover::learn(gallery.as_str(), &manifest.origins);
+        return Ok(Shown {
+            manifest,
+            source: Source::Mirror,
+            clock,
+        });
+    }
+    match saved {
+        Some((manifest, clock)) => Ok(Shown {
+            manifest,
+            source: Source::Device,
+            clock,
+        }),
+        None => Err(error),
+    }
+}
+
+/// A manifest an origin just answered, with the clock offset it shows.
+fn from_origin(manifest: Manifest) -> Shown {
+    let clock = ServerClock::observe(manifest.server_time, now_secs());
+    Shown {
+        manifest,
+        source: Source::Origin,
+        clock,
+    }
+}
+
+/// Whether the saved mirror URL still works (by server time): an expired one
+/// is not even tried.
+fn mirror_usable(url: &str, clock: ServerClock) -> bool {
+    proofline_core::expiry::url_validity(url)
+        .is_ok_and(|v| is_usable(v.expires_at, clock.server_now(now_secs()), 0))
+}
+
+/// Records the copy on screen (and that it was viewed now, for eviction) once
+/// the page has been drawn: serialising and storing a 10,000-photo manifest
+/// (about 12 MB) must not delay the first thumbnails.
+fn save_soon(db: Option<&Db>, shown: &Shown) {
+    let Some(db) = db.cloned() else { return };
+    let shown = shown.clone();
+    leptos::task::spawn_local(async move {
+        gloo_timers::future::TimeoutFuture::new(SAVE_DELAY_MS).await;
+        save(&db, &shown).await;
+    });
+}
+
+/// How long after showing a copy it is saved on the device.
+const SAVE_DELAY_MS: u32 = 500;
+
+async fn save(db: &Db, shown: &Shown) {
+    // The customer's "Save for offline" wish, as it is now, is kept.
+    let keep_offline = db
+        .get_gallery(&shown.manifest.gallery)
+        .await
+        .ok()
+        .flatten()
+        .is_some_and(|g| g.keep_offline);
+    let saved = SavedGallery {
+        gallery: shown.manifest.gallery.clone(),
+        manifest: shown.manifest.to_json(),
+        source: match shown.source {
+            Source::Origin => "origin",
+            Source::Mirror => "mirror",
+            Source::Device => "device",
+        }
+        .into(),
+        clock_offset: shown.clock.offset(),
+        last_viewed: now_ms() as f64,
+        keep_offline,
+    };
+    if let Err(e) = db.put_gallery(&saved).await {
+        leptos::logging::warn!("could not save the gallery on this device: {e}");
+    }
+}

@@ -1,0 +1,384 @@
+//! Image loading: the device cache first, then the object store, in the order
+//! the customer needs them, never more than six downloads at once.
+//!
+//! A rendition is found by its content SHA-256: bytes from IndexedDB are
+//! verified before use (a corrupt or truncated entry is deleted and fetched
+//! again, never shown); a download is verified before it is shown or stored.
+//! The URL for a download is looked up at the last moment, so a manifest
+//! refreshed in the background (new signatures) is used at once. Order,
+//! retries and host cool-downs come from `proofline_core::loading`; the byte
+//! budget and eviction from `proofline_core::cache`.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use futures::channel::oneshot;
+use leptos::prelude::*;
+use proofline_core::cache::{CachedGallery, gallery_hashes, plan_eviction, verify};
+use proofline_core::expiry::{ServerClock, is_usable};
+use proofline_core::loading::{AfterFinish, DownloadEnd, Job, LoadQueue, Priority};
+use proofline_core::{ContentHash, GalleryId, Manifest, Rendition, RenditionKind};
+use send_wrapper::SendWrapper;
+
+use crate::browser::clock::{now_ms, now_secs};
+use crate::browser::idb::{Db, DbError};
+use crate::browser::{network, random};
+use crate::net::photos::fetch_bytes;
+
+/// A URL must stay valid this long after a download starts.
+const URL_MARGIN_SECS: i64 = 10;
+
+/// Why a photo cannot be shown (its placeholder stays, with a note).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Miss {
+    /// Not on this device, and its signed URL has expired with no fresher one.
+    NotOffline,
+    /// Downloads failed repeatedly.
+    Failed,
+}
+
+/// Shared by every photo of a page (a Leptos context, hence the
+/// `SendWrapper`: the browser app has one thread).
+#[derive(Clone)]
+pub struct Loader {
+    state: SendWrapper<Rc<RefCell<State>>>,
+    /// Set when the device refused to store more photos even after eviction.
+    pub storage_full: RwSignal<bool>,
+    /// Bumped whenever fresh URLs arrive: photos that could not load try again.
+    pub fresh_urls: RwSignal<u32>,
+}
+
+/// Who is waiting for a photo's bytes.
+type Waiter = oneshot::Sender<Result<Vec<u8>, Miss>>;
+
+struct State {
+    db: Option<Db>,
+    queue: LoadQueue,
+    /// Each rendition's freshest signed URLs with their expiry, in the order to try
+    /// them (CloudFront first, then the store itself, when both are given).
+    urls: HashMap<ContentHash, Vec<(String, i64)>>,
+    clock: ServerClock,
+    waiters: HashMap<ContentHash, Vec<Waiter>>,
+    /// Sizes of stored entries, read once from IndexedDB.
+    sizes: Option<HashMap<ContentHash, u64>>,
+    budget: u64,
+    protect: Option<GalleryId>,
+    wake: Option<gloo_timers::callback::Timeout>,
+}
+
+impl State {
+    /// The rendition's URLs still usable at server time `now`, in order.
+    fn usable_urls(&self, hash: &ContentHash, now: i64) -> Vec<String> {
+        self.urls
+            .get(hash)
+            .into_iter()
+            .flatten()
+            .filter(|(_, exp)| is_usable(*exp, now, URL_MARGIN_SECS))
+            .map(|(u, _)| u.clone())
+            .collect()
+    }
+}
+
+impl Loader {
+    /// A loader without a device store (until [`Loader::attach`]).
+    pub fn new() -> Loader {
+        Loader {
+            state: SendWrapper::new(Rc::new(RefCell::new(State {
+                db: None,
+                queue: LoadQueue::new(),
+                urls: HashMap::new(),
+                clock: ServerClock::default(),
+                waiters: HashMap::new(),
+                sizes: None,
+                budget: proofline_core::cache::FALLBACK_BUDGET,
+                protect: None,
+                wake: None,
+            }))),
+            storage_full: RwSignal::new(false),
+            fresh_urls: RwSignal::new(0),
+        }
+    }
+
+    /// Uses `db` for saved photos, within `budget` bytes.
+    pub fn attach(&self, db: Option<Db>, budget: u64) {
+        let mut s = self.state.borrow_mut();
+        s.db = db;
+        s.budget = budget;
+        s.sizes = None;
+    }
+
+    pub fn db(&self) -> Option<Db> {
+        self.state.borrow().db.clone()
+    }
+
+    /// Takes the URLs of a (new or refreshed) manifest and the clock to judge
+    /// them by; the gallery on screen is protected from eviction.
+    pub fn set_manifest(&self, manifest: &Manifest, clock: ServerClock) {
+        self.fresh_urls.try_update(|n| *n += 1);
+        let mut s = self.state.borrow_mut();
+        s.clock = clock;
+        s.protect = Some(manifest.gallery.clone());
+        for image in &manifest.images {
+            for kind in RenditionKind::ALL {
+                let r = image.renditions.get(kind);
+                let urls = std::iter::once((r.url.clone(), r.expires_at))
+                    .chain(r.fallbacks.iter().map(|f| (f.url.clone(), f.expires_at)))
+                    .collect();
+                s.urls.insert(r.sha256.clone(), urls);
+            }
+        }
+    }
+
+    /// Verified bytes from the device, if it has them. A bad entry is deleted.
+    pub async fn cached(&self, r: &Rendition) -> Option<Vec<u8>> {
+        let db = self.db()?;
+        let bytes = db.get_entry(&r.sha256).await.ok()??;
+        match verify(&bytes, r) {
+            Ok(()) => Some(bytes),
+            Err(e) => {
+                leptos::logging::warn!(
+                    "dropping a damaged saved photo ({e}); downloading it again"
+                );
+                let _ = db.delete_entries(std::slice::from_ref(&r.sha256)).await;
+                if let Some(sizes) = self.state.borrow_mut().sizes.as_mut() {
+                    sizes.remove(&r.sha256);
+                }
+                None
+            }
+        }
+    }
+
+    /// Whether the device holds `hash` (by the size index; not verified).
+    pub async fn is_stored(&self, hash: &ContentHash) -> bool {
+        self.sizes().await.contains_key(hash)
+    }
+
+    /// The rendition's bytes: from the device, else downloaded at `priority`.
+    pub async fn load(&self, r: &Rendition, priority: Priority) -> Result<Vec<u8>, Miss> {
+        if let Some(bytes) = self.cached(r).await {
+            return Ok(bytes);
+        }
+        let rx = {
+            let mut s = self.state.borrow_mut();
+            let now = s.clock.server_now(now_secs());
+            let Some(first) = s.usable_urls(&r.sha256, now).into_iter().next() else {
+                return Err(Miss::NotOffline);
+            };
+            if !network::is_online() {
+                return Err(Miss::Failed);
+            }
+            let host = host_of(&first);
+            s.queue.request(Job {
+                hash: r.sha256.clone(),
+                host,
+                priority,
+            });
+            let (tx, rx) = oneshot::channel();
+            s.waiters.entry(r.sha256.clone()).or_default().push(tx);
+            rx
+        };
+        self.pump();
+        let guard = CancelOnDrop {
+            loader: self.clone(),
+            hash: r.sha256.clone(),
+            armed: true,
+        };
+        let result = rx.await.unwrap_or(Err(Miss::Failed));
+        let mut guard = guard;
+        guard.armed = false;
+        result
+    }
+
+    /// Withdraws every waiting background download (saving was cancelled).
+    pub fn cancel_background(&self) {
+        self.state
+            .borrow_mut()
+            .queue
+            .cancel_priority(Priority::Background);
+    }
+
+    /// Starts every download the queue allows now, and wakes up for the rest.
+    fn pump(&self) {
+        let now = now_ms();
+        let jobs: Vec<Job> = {
+            let mut s = self.state.borrow_mut();
+            std::iter::from_fn(|| s.queue.next(now)).collect()
+        };
+        for job in jobs {
+            let this = self.clone();
+            leptos::task::spawn_local(async move { this.run(job).await });
+        }
+        let mut s = self.state.borrow_mut();
+        s.wake = s.queue.next_wake(now).map(|at| {
+            let this = self.clone();
+            let delay = (at - now).clamp(0, i64::from(i32::MAX)) as u32;
+            gloo_timers::callback::Timeout::new(delay, move || this.pump())
+        });
+    }
+
+    async fn run(&self, job: Job) {
+        let urls = {
+            let s = self.state.borrow();
+            s.usable_urls(&job.hash, s.clock.server_now(now_secs()))
+        };
+        // Each URL in turn (CloudFront, then the store), until one answers
+        // with the bytes the manifest promised.
+        let mut verified = None;
+        for url in urls {
+            let Some(bytes) = fetch_bytes(&url).await else {
+                continue;
+            };
+            if proofline_core::cache::sha256(&bytes) == job.hash {
+                verified = Some(bytes);
+                break;
+            }
+            leptos::logging::warn!("a downloaded photo did not match its hash; retrying");
+        }
+        let outcome = if verified.is_some() {
+            DownloadEnd::Done
+        } else {
+            DownloadEnd::Failed
+        };
+        let after = {
+            let mut s = self.state.borrow_mut();
+            s.queue
+                .finish(job.clone(), outcome, now_ms(), random::unit())
+        };
+        match (after, verified) {
+            (AfterFinish::Done, Some(bytes)) => {
+                // Stored first, so "saved" means saved when the caller hears.
+                self.store(&job.hash, &bytes).await;
+                self.deliver(&job.hash, Ok(bytes));
+            }
+            (AfterFinish::GaveUp, _) => self.deliver(&job.hash, Err(Miss::Failed)),
+            _ => {}
+        }
+        self.pump();
+    }
+
+    fn deliver(&self, hash: &ContentHash, result: Result<Vec<u8>, Miss>) {
+        let waiters = self
+            .state
+            .borrow_mut()
+            .waiters
+            .remove(hash)
+            .unwrap_or_default();
+        for w in waiters {
+            let _ = w.send(result.clone());
+        }
+    }
+
+    async fn sizes(&self) -> HashMap<ContentHash, u64> {
+        if let Some(s) = &self.state.borrow().sizes {
+            return s.clone();
+        }
+        let sizes = match self.db() {
+            Some(db) => db.entry_sizes().await.unwrap_or_default(),
+            None => HashMap::new(),
+        };
+        self.state.borrow_mut().sizes = Some(sizes.clone());
+        sizes
+    }
+
+    /// Keeps verified bytes on the device within the budget: evicts the least
+    /// recently viewed galleries first if needed, and once more if the browser
+    /// itself says it is full; after that, says storage is full.
+    pub(crate) async fn store(&self, hash: &ContentHash, bytes: &[u8]) {
+        let Some(db) = self.db() else { return };
+        let size = bytes.len() as u64;
+        let sizes = self.sizes().await;
+        let budget = self.state.borrow().budget;
+        if sizes.values().sum::<u64>() + size > budget && !self.evict(size, budget).await {
+            // Even evicting every other gallery leaves no room: the photo is
+            // shown but not kept.
+            self.storage_full.set(true);
+            return;
+        }
+        let mut result = db.put_entry(hash, bytes).await;
+        if result == Err(DbError::QuotaExceeded) {
+            // The browser's quota is below our budget: free `size` bytes more
+            // than we hold now, then try once more.
+            let used: u64 = self.sizes().await.values().sum();
+            if self.evict(size, used).await {
+                result = db.put_entry(hash, bytes).await;
+            }
+        }
+        match result {
+            Ok(()) => {
+                if let Some(s) = self.state.borrow_mut().sizes.as_mut() {
+                    s.insert(hash.clone(), size);
+                }
+            }
+            Err(DbError::QuotaExceeded) => self.storage_full.set(true),
+            Err(e) => leptos::logging::warn!("could not save a photo on this device: {e}"),
+        }
+    }
+
+    /// Evicts per [`plan_eviction`]; returns whether `incoming` now fits.
+    async fn evict(&self, incoming: u64, budget: u64) -> bool {
+        let Some(db) = self.db() else { return false };
+        let galleries: Vec<CachedGallery> = db
+            .all_galleries()
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|g| {
+                let m = Manifest::from_json(&g.manifest).ok()?;
+                Some(CachedGallery {
+                    gallery: g.gallery,
+                    last_viewed: g.last_viewed as i64,
+                    hashes: gallery_hashes(&m),
+                })
+            })
+            .collect();
+        let sizes = self.sizes().await;
+        let protect = self.state.borrow().protect.clone();
+        // No gallery on screen: protect one that cannot exist.
+        let Some(protect) = protect.or_else(|| GalleryId::parse("-").ok()) else {
+            return false;
+        };
+        let plan = plan_eviction(&galleries, &sizes, budget, incoming, &protect);
+        if db.delete_entries(&plan.hashes).await.is_ok()
+            && let Some(s) = self.state.borrow_mut().sizes.as_mut()
+        {
+            for h in &plan.hashes {
+                s.remove(h);
+            }
+        }
+        let _ = db.delete_galleries(&plan.galleries).await;
+        plan.fits
+    }
+}
+
+/// Withdraws a waiting download whose every caller has gone (a tile that left
+/// the page before its photo arrived).
+struct CancelOnDrop {
+    loader: Loader,
+    hash: ContentHash,
+    armed: bool,
+}
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        if !self.armed {
+            return;
+        }
+        let mut s = self.loader.state.borrow_mut();
+        let empty = s.waiters.get_mut(&self.hash).is_none_or(|w| {
+            w.retain(|tx| !tx.is_canceled());
+            w.is_empty()
+        });
+        if empty {
+            s.waiters.remove(&self.hash);
+            s.queue.cancel(&self.hash);
+        }
+    }
+}
+
+fn host_of(url: &str) -> String {
+    url.split('/').take(3).collect::<Vec<_>>().join("/")
+}
+
+#[cfg(test)]
+mod tests;

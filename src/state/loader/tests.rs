@@ -1,0 +1,148 @@
+//! The loader over a real device store (headless Chromium): saved bytes are
+//! verified before use, eviction goes least recently viewed first and never
+//! touches the gallery on screen, and a full device is reported.
+
+use leptos::prelude::GetUntracked as _;
+use proofline_core::cache::sha256;
+use proofline_core::{GalleryId, Manifest, Rendition};
+use wasm_bindgen_test::*;
+
+use super::*;
+use crate::browser::idb::SavedGallery;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A fresh, empty database per test.
+async fn fresh(name: &str) -> Db {
+    Db::delete(name).await;
+    Db::open(name).await.expect("IndexedDB opens")
+}
+
+fn rendition(bytes: &[u8]) -> Rendition {
+    Rendition {
+        width: 1,
+        height: 1,
+        bytes: bytes.len() as u64,
+        sha256: sha256(bytes),
+        url: "https://store.example/x.jpg".into(),
+        expires_at: 1,
+        fallbacks: Vec::new(),
+    }
+}
+
+/// A saved gallery whose manifest refers to `photos` (thumb and proof alike).
+fn saved(id: &str, last_viewed: f64, photos: &[&[u8]]) -> SavedGallery {
+    let images: Vec<String> = photos
+        .iter()
+        .enumerate()
+        .map(|(i, bytes)| {
+            let r = serde_json::to_string(&rendition(bytes)).unwrap();
+            format!(
+                r#"{{"id":"p{i}","file_name":"p{i}.jpg","alt":"p{i}","width":4,"height":3,
+                   "thumbhash":"1QcSHQRnh493V4dIh4eXh1h4kJUI","renditions":{{"thumb":{r},"proof":{r}}}}}"#
+            )
+        })
+        .collect();
+    let manifest = format!(
+        r#"{{"version":1,"gallery":"{id}","title":"{id}","server_time":1,"images":[{}]}}"#,
+        images.join(",")
+    );
+    Manifest::from_json(&manifest).expect("a valid manifest");
+    SavedGallery {
+        gallery: GalleryId::parse(id).unwrap(),
+        manifest,
+        source: "origin".into(),
+        clock_offset: 0,
+        last_viewed,
+        keep_offline: false,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_damaged_entry_is_never_returned_and_is_deleted() {
+    let db = fresh("t-verify").await;
+    let bytes = b"a real jpeg, honestly".to_vec();
+    let r = rendition(&bytes);
+    let loader = Loader::new();
+    loader.attach(Some(db.clone()), u64::MAX);
+
+    db.put_entry(&r.sha256, &bytes).await.unwrap();
+    assert_eq!(loader.cached(&r).await, Some(bytes.clone()));
+
+    let mut damaged = bytes.clone();
+    damaged[3] ^= 0xff;
+    db.put_entry(&r.sha256, &damaged).await.unwrap();
+    assert_eq!(loader.cached(&r).await, None, "a flipped byte is caught");
+    assert_eq!(db.get_entry(&r.sha256).await.unwrap(), None, "and dropped");
+
+    db.put_entry(&r.sha256, &bytes[..10]).await.unwrap();
+    assert_eq!(loader.cached(&r).await, None, "a truncated entry is caught");
+}
+
+#[wasm_bindgen_test]
+async fn the_least_recently_viewed_gallery_is_evicted_first_never_the_one_on_screen() {
+    let db = fresh("t-evict").await;
+    let (a, b, c, d) = (
+        vec![1u8; 400],
+        vec![2u8; 400],
+        vec![3u8; 400],
+        vec![4u8; 400],
+    );
+    let oldest = saved("oldest", 1.0, &[&a]);
+    let older = saved("older", 2.0, &[&b]);
+    // On screen, yet viewed longest ago of all: still protected.
+    let current = saved("current", 0.5, &[&c, &d]);
+    for g in [&oldest, &older, &current] {
+        db.put_gallery(g).await.unwrap();
+    }
+    let loader = Loader::new();
+    loader.attach(Some(db.clone()), 1_300);
+    let current_manifest = Manifest::from_json(&current.manifest).unwrap();
+    loader.set_manifest(&current_manifest, Default::default());
+    for bytes in [&a, &b, &c] {
+        loader.store(&sha256(bytes), bytes).await;
+    }
+    // 1,200 bytes held; 400 more exceed 1,300: "oldest" goes, nothing else.
+    loader.store(&sha256(&d), &d).await;
+    let sizes = db.entry_sizes().await.unwrap();
+    assert!(
+        !sizes.contains_key(&sha256(&a)),
+        "oldest gallery's photo evicted"
+    );
+    for kept in [&b, &c, &d] {
+        assert!(sizes.contains_key(&sha256(kept)));
+    }
+    let left: Vec<String> = db
+        .all_galleries()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|g| g.gallery.to_string())
+        .collect();
+    assert_eq!(left, vec!["current", "older"]);
+    assert!(!loader.storage_full.get_untracked());
+}
+
+#[wasm_bindgen_test]
+async fn when_nothing_can_be_evicted_storage_full_is_reported_and_nothing_is_lost() {
+    let db = fresh("t-full").await;
+    let kept = vec![5u8; 300];
+    let current = saved("current", 1.0, &[&kept]);
+    db.put_gallery(&current).await.unwrap();
+    let loader = Loader::new();
+    loader.attach(Some(db.clone()), 500);
+    loader.set_manifest(
+        &Manifest::from_json(&current.manifest).unwrap(),
+        Default::default(),
+    );
+    loader.store(&sha256(&kept), &kept).await;
+    let big = vec![6u8; 400];
+    loader.store(&sha256(&big), &big).await;
+    assert!(loader.storage_full.get_untracked(), "the customer is told");
+    let sizes = db.entry_sizes().await.unwrap();
+    assert!(
+        sizes.contains_key(&sha256(&kept)),
+        "the gallery on screen keeps its photos"
+    );
+    assert!(!sizes.contains_key(&sha256(&big)));
+}

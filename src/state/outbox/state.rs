@@ -1,0 +1,123 @@
+//! What the outbox holds in memory (the queue, what the studio confirmed,
+//! timers and the tabs' channel), and what the screen is shown from it.
+
+use std::collections::{BTreeMap, HashSet};
+
+use leptos::prelude::*;
+use proofline_core::expiry::ServerClock;
+use proofline_core::hlc::Hlc;
+use proofline_core::proofing::{Action, Choices, DeviceId, Op, OpId, Policy, local_view};
+use proofline_core::route::ShareToken;
+use proofline_core::wording::describe_choice;
+use proofline_core::{GalleryId, ImageId};
+use serde::{Deserialize, Serialize};
+
+use super::Outbox;
+use crate::browser::broadcast::Channel;
+use crate::browser::clock::now_ms;
+use crate::browser::idb::Db;
+use crate::browser::random;
+
+/// How the customer's choices are getting on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Delivery {
+    /// Choices on this device the studio has not confirmed yet.
+    pub waiting: usize,
+    /// The studio's newest receipt for this link and when it was given.
+    pub last_receipt: Option<(String, i64)>,
+    /// Choices the studio refused, each with its reason.
+    pub not_sent: Vec<String>,
+    /// The studio refused the requests themselves (e.g. the link was revoked).
+    pub stopped: Option<String>,
+    /// The studio's receipt for this device's "Submit selection".
+    pub submit_receipt: Option<String>,
+}
+
+/// What the studio confirmed, as kept on the device.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(super) struct Confirmed {
+    pub(super) choices: Choices,
+    pub(super) last_receipt: Option<(String, i64)>,
+    #[serde(default)]
+    pub(super) not_sent: Vec<String>,
+    #[serde(default)]
+    pub(super) submit_receipt: Option<String>,
+}
+
+pub(super) struct Inner {
+    pub(super) db: Option<Db>,
+    pub(super) gallery: GalleryId,
+    pub(super) token: ShareToken,
+    pub(super) device: DeviceId,
+    pub(super) clock: Hlc,
+    pub(super) server: ServerClock,
+    pub(super) policy: Policy,
+    pub(super) names: BTreeMap<ImageId, String>,
+    pub(super) confirmed: Confirmed,
+    /// Queued ops, oldest first; those in `unwritten` are still being saved.
+    pub(super) pending: Vec<Op>,
+    pub(super) unwritten: HashSet<OpId>,
+    pub(super) attempt: u32,
+    pub(super) sending: bool,
+    pub(super) retry: Option<gloo_timers::callback::Timeout>,
+    pub(super) poll: Option<gloo_timers::callback::Interval>,
+    pub(super) channel: Option<Channel>,
+    pub(super) stopped: Option<String>,
+}
+
+impl Inner {
+    pub(super) fn server_now_ms(&self) -> u64 {
+        let offset_ms = self.server.offset() * 1000;
+        u64::try_from(now_ms() + offset_ms).unwrap_or(0)
+    }
+
+    pub(super) fn op_for(&self, action: Action, hlc: Hlc) -> Op {
+        Op {
+            id: random_id(OpId::parse),
+            device: self.device.clone(),
+            gallery: self.gallery.clone(),
+            hlc,
+            action,
+        }
+    }
+
+    /// "Selecting “Ceremony 03”", for a refusal.
+    pub(super) fn describe(&self, action: &Action) -> String {
+        describe_choice(&self.names, action)
+    }
+
+    /// Queued ops that are saved (and so may be shown and sent).
+    pub(super) fn written(&self) -> impl Iterator<Item = &Op> {
+        self.pending
+            .iter()
+            .filter(|op| !self.unwritten.contains(&op.id))
+    }
+}
+
+/// A new random id (32 hex characters, which always parse; drawn again if
+/// `parse` ever refused one).
+pub(super) fn random_id<T, E>(parse: impl Fn(String) -> Result<T, E>) -> T {
+    loop {
+        if let Ok(id) = parse(random::hex_id()) {
+            return id;
+        }
+    }
+}
+
+impl Outbox {
+    /// Recomputes what is shown from the queue and the confirmed state.
+    pub(super) fn refresh(&self) {
+        let Some(inner) = self.inner.try_get_value() else {
+            return;
+        };
+        let i = inner.borrow();
+        self.view.set(local_view(&i.confirmed.choices, i.written()));
+        self.delivery.set(Delivery {
+            waiting: i.pending.len(),
+            last_receipt: i.confirmed.last_receipt.clone(),
+            not_sent: i.confirmed.not_sent.clone(),
+            stopped: i.stopped.clone(),
+            submit_receipt: i.confirmed.submit_receipt.clone(),
+        });
+    }
+}

@@ -1,0 +1,122 @@
+//! The outbox on the device (IndexedDB, through [`crate::browser::idb`]):
+//! the queue of ops, what the studio confirmed, and this device's id and
+//! hybrid logical clock. A choice is on disk before it is shown.
+
+use leptos::prelude::*;
+use proofline_core::GalleryId;
+use proofline_core::hlc::Hlc;
+use proofline_core::proofing::{DeviceId, Op};
+
+use super::Outbox;
+use super::state::{Confirmed, random_id};
+use crate::browser::idb::{CLOCK_KEY, Db, DbError};
+
+/// The `meta` key of this browser's device id.
+const DEVICE_KEY: &str = "device_id";
+
+/// Everything the outbox starts from: the device's id and clock, what the
+/// studio confirmed and the queue. Four independent reads, at once (this is
+/// on the way to the first paint).
+pub(super) async fn load(
+    db: Option<&Db>,
+    gallery: &GalleryId,
+) -> (DeviceId, Hlc, Confirmed, Vec<Op>) {
+    let (device, (clock, confirmed, pending)) = futures::join!(device_id(db), async {
+        match db {
+            Some(db) => futures::join!(
+                async { read_json(db.get_meta(CLOCK_KEY).await).unwrap_or_default() },
+                async { read_json(db.get_choices(gallery).await).unwrap_or_default() },
+                read_ops(db, gallery),
+            ),
+            None => (Hlc::ZERO, Confirmed::default(), Vec::new()),
+        }
+    });
+    (device, clock, confirmed, pending)
+}
+
+/// This browser's device id: made once, kept in IndexedDB.
+async fn device_id(db: Option<&Db>) -> DeviceId {
+    if let Some(db) = db
+        && let Ok(Some(id)) = db.get_meta(DEVICE_KEY).await
+        && let Ok(id) = DeviceId::parse(id)
+    {
+        return id;
+    }
+    let id = random_id(DeviceId::parse);
+    if let Some(db) = db
+        && let Err(e) = db.put_meta(DEVICE_KEY, id.as_str()).await
+    {
+        leptos::logging::warn!("could not save this device's id: {e}");
+    }
+    id
+}
+
+/// The gallery's queued ops, oldest first.
+pub(crate) async fn read_ops(db: &Db, gallery: &GalleryId) -> Vec<Op> {
+    let mut ops: Vec<Op> = match db.pending_ops(gallery).await {
+        Ok(all) => all
+            .iter()
+            .filter_map(|json| serde_json::from_str(json).ok())
+            .collect(),
+        Err(e) => {
+            leptos::logging::warn!("could not read the choices waiting on this device: {e}");
+            Vec::new()
+        }
+    };
+    ops.sort_by_key(Op::stamp);
+    ops
+}
+
+fn read_json<T: serde::de::DeserializeOwned, E>(value: Result<Option<String>, E>) -> Option<T> {
+    serde_json::from_str(&value.ok()??).ok()
+}
+
+/// Queues `op` and saves the device's clock with it, in one transaction.
+pub(super) async fn save_op(db: &Db, op: &Op, clock_json: &str) -> Result<(), DbError> {
+    let json = serde_json::to_string(op).unwrap_or_default();
+    db.record_op(&op.gallery, op.id.as_str(), &json, clock_json)
+        .await
+}
+
+/// Removes the settled ops from the queue and saves what the studio
+/// confirmed, in one transaction.
+pub(super) async fn save_settled(
+    db: &Db,
+    gallery: &GalleryId,
+    settled: &[String],
+    confirmed: &Confirmed,
+) {
+    let json = serde_json::to_string(confirmed).unwrap_or_default();
+    if let Err(e) = db.settle_ops(gallery, settled, &json).await {
+        leptos::logging::warn!("could not save the studio's receipts on this device: {e}");
+    }
+}
+
+impl Outbox {
+    /// Reads the queue and confirmed state again (another tab changed them).
+    pub(super) async fn reload(&self) {
+        let inner = self.inner.get_value();
+        let (db, gallery) = {
+            let i = inner.borrow();
+            (i.db.clone(), i.gallery.clone())
+        };
+        let Some(db) = db else { return };
+        let stored = read_ops(&db, &gallery).await;
+        let confirmed: Option<Confirmed> = read_json(db.get_choices(&gallery).await);
+        {
+            let mut i = inner.borrow_mut();
+            let unwritten: Vec<Op> = i
+                .pending
+                .iter()
+                .filter(|op| i.unwritten.contains(&op.id))
+                .cloned()
+                .collect();
+            i.pending = stored;
+            i.pending.extend(unwritten);
+            if let Some(c) = confirmed {
+                i.confirmed = c;
+            }
+        }
+        self.refresh();
+    }
+}

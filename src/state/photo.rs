@@ -1,0 +1,71 @@
+//! A photo on screen: its bytes through the [`Loader`] (device first), shown
+//! through an object URL that is revoked when the photo leaves the screen.
+
+use leptos::prelude::*;
+use proofline_core::Rendition;
+use proofline_core::loading::Priority;
+
+use super::loader::{Loader, Miss};
+use crate::browser::object_url;
+
+/// What an image element shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Photo {
+    /// Still loading: the ThumbHash placeholder shows.
+    Waiting,
+    /// An object URL of verified bytes.
+    Ready(String),
+    /// The placeholder stays, with this note.
+    Missing(Miss),
+}
+
+/// Loads `rendition` once `start` becomes true (the tile scrolled into view).
+pub fn use_photo(
+    rendition: Rendition,
+    priority: Priority,
+    start: Signal<bool>,
+) -> ReadSignal<Photo> {
+    let loader = expect_context::<Loader>();
+    let (photo, set_photo) = signal(Photo::Waiting);
+    let started = StoredValue::new(false);
+    // Dropping the load withdraws its queued download (a tile scrolled away).
+    let running = StoredValue::new_local(None::<futures::future::AbortHandle>);
+    let fresh_urls = loader.fresh_urls;
+    Effect::new(move |_| {
+        // A photo that could not load tries again when fresh URLs arrive.
+        fresh_urls.track();
+        let missing = matches!(photo.get_untracked(), Photo::Missing(_));
+        if !start.get() || (started.get_value() && !missing) {
+            return;
+        }
+        started.set_value(true);
+        let (loader, rendition) = (loader.clone(), rendition.clone());
+        let (task, handle) = futures::future::abortable(async move {
+            let next = match loader.load(&rendition, priority).await {
+                Ok(bytes) => match object_url::from_bytes(&bytes, "image/jpeg") {
+                    Some(url) => Photo::Ready(url),
+                    None => Photo::Missing(Miss::Failed),
+                },
+                Err(miss) => Photo::Missing(miss),
+            };
+            // The component may be gone by now: then nobody will show (or
+            // revoke) the URL, so revoke it here.
+            if let Some(Photo::Ready(url)) = set_photo.try_set(next) {
+                object_url::revoke(&url);
+            }
+        });
+        running.set_value(Some(handle));
+        leptos::task::spawn_local(async move {
+            let _ = task.await;
+        });
+    });
+    on_cleanup(move || {
+        if let Some(handle) = running.try_get_value().flatten() {
+            handle.abort();
+        }
+        if let Some(Photo::Ready(url)) = photo.try_get_untracked() {
+            object_url::revoke(&url);
+        }
+    });
+    photo
+}

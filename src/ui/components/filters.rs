@@ -1,0 +1,100 @@
+//! Which photos the grid shows: all, favourites, selected, or commented on.
+
+use leptos::prelude::*;
+use proofline_core::proofing::Choices;
+use proofline_core::{ImageId, Manifest};
+
+use crate::state::outbox::Outbox;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filter {
+    All,
+    Favourites,
+    Selected,
+    Commented,
+}
+
+impl Filter {
+    pub fn admits(self, choices: &Choices, image: &ImageId) -> bool {
+        match self {
+            Filter::All => true,
+            Filter::Favourites => choices.is_favourite(image),
+            Filter::Selected => choices.is_selected(image),
+            Filter::Commented => choices.comments_on(image).next().is_some(),
+        }
+    }
+}
+
+#[component]
+pub fn Filters(filter: RwSignal<Filter>, images: Vec<ImageId>) -> impl IntoView {
+    let outbox = expect_context::<Outbox>();
+    let images = StoredValue::new(images);
+    let button = move |f: Filter, label: &'static str| {
+        let count = move || {
+            outbox
+                .view
+                .with(|v| images.with_value(|ids| ids.iter().filter(|i| f.admits(v, i)).count()))
+        };
+        view! {
+            <button
+                type="button"
+                aria-pressed=move || (filter.get() == f).to_string()
+                on:click=move |_| filter.set(f)
+            >
+                {label}
+                " "
+                <span class="filter-count">{count}</span>
+            </button>
+        }
+    };
+    view! {
+        <nav class="filters" aria-label="Show">
+            {button(Filter::All, "All")}
+            {button(Filter::Favourites, "Favourites")}
+            {button(Filter::Selected, "Selected")}
+            {button(Filter::Commented, "Commented")}
+        </nav>
+    }
+}
+
+/// The gallery's sets (its sub-folders), to show one at a time; nothing when
+/// the gallery has none.
+#[component]
+pub fn SetPicker(set: RwSignal<Option<String>>, manifest: StoredValue<Manifest>) -> impl IntoView {
+    let sets: Vec<(String, usize)> = manifest.with_value(|m| {
+        let mut sets: Vec<(String, usize)> = Vec::new();
+        for name in m.images.iter().filter_map(|i| i.set.as_ref()) {
+            match sets.iter_mut().find(|(n, _)| n == name) {
+                Some((_, count)) => *count += 1,
+                None => sets.push((name.clone(), 1)),
+            }
+        }
+        sets
+    });
+    let total = manifest.with_value(|m| m.images.len());
+    let button = move |choice: Option<String>, label: String, count: usize| {
+        let pressed = choice.clone();
+        view! {
+            <button
+                type="button"
+                aria-pressed=move || (set.with(|s| *s == pressed)).to_string()
+                on:click=move |_| set.set(choice.clone())
+            >
+                {label}
+                " "
+                <span class="filter-count">{count}</span>
+            </button>
+        }
+    };
+    (!sets.is_empty()).then(|| {
+        view! {
+            <nav class="filters sets" aria-label="Sets">
+                {button(None, "Every set".into(), total)}
+                {sets
+                    .into_iter()
+                    .map(|(name, n)| button(Some(name.clone()), name, n))
+                    .collect_view()}
+            </nav>
+        }
+    })
+}

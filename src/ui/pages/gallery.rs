@@ -1,0 +1,301 @@
+//! A shared gallery: the best available copy of the manifest (origin, mirror,
+//! or this device), a banner saying which, the grid, the lightbox when the
+//! route names an image, "Save for offline", and the customer's choices:
+//! filters, the selection bar and where the choices are (the outbox).
+//!
+//! While shown, the manifest is refreshed in the background: shortly before
+//! its URLs expire (judged by server time), and every few seconds while the
+//! studio's server is unreachable or the device is offline, and at once when
+//! the browser comes back online. A refresh with the same photos only swaps
+//! the URLs the loader uses, so nothing on screen flickers.
+
+use leptos::prelude::*;
+use proofline_core::cache::default_budget;
+use proofline_core::route::{Route, ShareToken};
+use proofline_core::wording::{
+    LOADING_GALLERY, LOADING_LARGE, STORAGE_FULL_BANNER, closing_note, photo_count,
+};
+use proofline_core::{GalleryId, Manifest};
+use send_wrapper::SendWrapper;
+
+use crate::browser::clock::now_secs;
+use crate::browser::{network, storage, visibility};
+use crate::net::api::LoadError;
+use crate::state::device_db::device_db;
+use crate::state::gallery_source::{Shown, Source, load};
+use crate::state::loader::Loader;
+use crate::state::outbox::Outbox;
+use crate::state::withdrawn::{Withdrawn, forget};
+use crate::ui::components::filters::{Filter, Filters, SetPicker};
+use crate::ui::components::grid::Grid;
+use crate::ui::components::lightbox::Lightbox;
+use crate::ui::components::message::Message;
+use crate::ui::components::outbox_badge::OutboxBadge;
+use crate::ui::components::pin_form::PinForm;
+use crate::ui::components::save_offline::SaveOffline;
+use crate::ui::components::selection_bar::SelectionBar;
+use crate::ui::components::withdrawn_notice::WithdrawnNotice;
+use crate::ui::words::banner_text;
+
+/// Refresh this long before the earliest URL expires.
+const REFRESH_MARGIN_SECS: i64 = 15 * 60;
+/// While the origin is unreachable, try it again this often.
+const RETRY_SECS: i64 = 15;
+
+#[component]
+pub fn GalleryPage(
+    gallery: GalleryId,
+    token: ShareToken,
+    route: ReadSignal<Route>,
+) -> impl IntoView {
+    let loader = Loader::new();
+    provide_context(loader.clone());
+    // What the banner describes; updated by background refreshes too.
+    let status = RwSignal::new(None::<Shown>);
+    let online = RwSignal::new(network::is_online());
+    // Made once the first copy of the manifest is known; kept across refetches.
+    let outbox_slot = StoredValue::new_local(None::<Outbox>);
+    // Set when the link turned out to be withdrawn or expired.
+    let withdrawn = RwSignal::new(None::<Withdrawn>);
+    // Set while a first visit waits for a slow origin (a very large gallery).
+    let slow = RwSignal::new(false);
+    let first = {
+        let (gallery, token, loader) = (gallery.clone(), token.clone(), loader.clone());
+        LocalResource::new(move || {
+            let (gallery, token, loader) = (gallery.clone(), token.clone(), loader.clone());
+            async move {
+                let db = device_db().await;
+                let budget = default_budget(storage::estimate().await.map(|(_, q)| q));
+                loader.attach(db.clone(), budget);
+                let shown = match load(db.as_ref(), &gallery, &token, &|| slow.set(true)).await {
+                    Ok(shown) => shown,
+                    Err(LoadError::Gone(message)) => {
+                        if let Some(outbox) = outbox_slot.get_value() {
+                            outbox.close();
+                        }
+                        let gone = forget(db.as_ref(), &gallery, &token, message.clone()).await;
+                        withdrawn.set(Some(gone));
+                        return Err(LoadError::Gone(message));
+                    }
+                    Err(e) => return Err(e),
+                };
+                loader.set_manifest(&shown.manifest, shown.clock);
+                status.set(Some(shown.clone()));
+                let outbox = match outbox_slot.get_value() {
+                    Some(outbox) => {
+                        outbox.set_terms(&shown.manifest, shown.clock);
+                        outbox
+                    }
+                    None => {
+                        let outbox =
+                            Outbox::start(db, gallery, token, &shown.manifest, shown.clock).await;
+                        outbox_slot.set_value(Some(outbox));
+                        outbox
+                    }
+                };
+                Ok::<(Manifest, Outbox), LoadError>((shown.manifest, outbox))
+            }
+        })
+    };
+
+    // Background refresh.
+    let timer = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
+    let refresh = {
+        let (gallery, token, loader) = (gallery.clone(), token.clone(), loader.clone());
+        move || {
+            let (gallery, token, loader) = (gallery.clone(), token.clone(), loader.clone());
+            leptos::task::spawn_local(async move {
+                let db = loader.db();
+                match load(db.as_ref(), &gallery, &token, &|| ()).await {
+                    Ok(shown) => {
+                        let same_photos = status.with_untracked(|s| {
+                            s.as_ref()
+                                .is_some_and(|s| same_images(&s.manifest, &shown.manifest))
+                        });
+                        loader.set_manifest(&shown.manifest, shown.clock);
+                        if let Some(outbox) = outbox_slot.try_get_value().flatten() {
+                            outbox.set_terms(&shown.manifest, shown.clock);
+                            if shown.source == Source::Origin {
+                                // The studio is back: deliver what waited.
+                                outbox.sync();
+                            }
+                        }
+                        status.try_set(Some(shown));
+                        if !same_photos {
+                            first.refetch();
+                        }
+                    }
+                    // Withdrawn or expired while on screen: the first load
+                    // path forgets the gallery and says why.
+                    Err(LoadError::Gone(_)) => first.refetch(),
+                    Err(e) => leptos::logging::warn!("refreshing the gallery failed: {e}"),
+                }
+            });
+        }
+    };
+    Effect::new({
+        let refresh = refresh.clone();
+        move |_| {
+            let Some(shown) = status.get() else { return };
+            let server_now = shown.clock.server_now(now_secs());
+            let wait = match shown.source {
+                Source::Origin => shown
+                    .manifest
+                    .earliest_expiry()
+                    .map_or(3600, |e| e - REFRESH_MARGIN_SECS - server_now),
+                Source::Mirror | Source::Device => RETRY_SECS,
+            };
+            let ms = (wait.clamp(5, 86_400) * 1000) as u32;
+            let refresh = refresh.clone();
+            timer.set_value(Some(gloo_timers::callback::Timeout::new(ms, move || {
+                refresh()
+            })));
+        }
+    });
+    let sync = move || {
+        if let Some(outbox) = outbox_slot.try_get_value().flatten() {
+            outbox.sync();
+        }
+    };
+    let network = network::watch({
+        let refresh = refresh.clone();
+        move |up| {
+            online.set(up);
+            if up {
+                refresh();
+                sync();
+            }
+        }
+    });
+    let visible = visibility::watch(move |visible| {
+        if visible {
+            sync();
+        }
+    });
+    // Both listen until the page goes (the browser app has one thread).
+    let listening = SendWrapper::new((network, visible));
+    on_cleanup(move || {
+        drop(listening);
+        if let Some(outbox) = outbox_slot.try_get_value().flatten() {
+            outbox.close();
+        }
+    });
+
+    let open_image = Memo::new(move |_| match route.get() {
+        Route::Gallery { image, .. } => image,
+        _ => None,
+    });
+    let from_grid = RwSignal::new(false);
+    // When the lightbox closes, the grid brings its last photo into view.
+    let reveal = RwSignal::new(None::<proofline_core::ImageId>);
+    Effect::new(move |previous: Option<Option<proofline_core::ImageId>>| {
+        let open = open_image.get();
+        if open.is_none()
+            && let Some(Some(last)) = previous
+        {
+            reveal.set(Some(last));
+        }
+        open
+    });
+    // Behind an open lightbox the page is inert: no focus, no screen reader.
+    let behind = move || open_image.with(Option::is_some);
+    let pin_target = (gallery.clone(), token.clone());
+    let base = Route::Gallery {
+        gallery,
+        token,
+        image: None,
+    };
+    let banner = move || {
+        let text = status.with(|s| s.as_ref().and_then(|s| banner_text(s, online.get())))?;
+        Some(view! { <p class="banner" role="status">{text}</p> })
+    };
+    let closing = move || {
+        let (text, urgent) = status.with(|s| {
+            let s = s.as_ref()?;
+            closing_note(s.manifest.expires_at, s.clock.server_now(now_secs()))
+        })?;
+        Some(view! {
+            <p class=if urgent { "banner closing" } else { "closing" } role="status">{text}</p>
+        })
+    };
+    let full = loader.storage_full;
+    let filter = RwSignal::new(Filter::All);
+    let set = RwSignal::new(None::<String>);
+    view! {
+        <Transition fallback=move || {
+            view! {
+                <p class="loading" role="status">
+                    {move || if slow.get() { LOADING_LARGE } else { LOADING_GALLERY }}
+                </p>
+            }
+        }>
+            {move || {
+                let base = base.clone();
+                let pin_target = pin_target.clone();
+                let loader = loader.clone();
+                first
+                    .get()
+                    .map(move |result: Result<(Manifest, Outbox), LoadError>| match result {
+                        Ok((m, outbox)) => {
+                            provide_context(outbox);
+                            // The studio refused the choices: the link is gone.
+                            Effect::new(move |_| {
+                                if outbox.gone.with(Option::is_some) {
+                                    first.refetch();
+                                }
+                            });
+                            let ids = m.images.iter().map(|i| i.id.clone()).collect::<Vec<_>>();
+                            let m = StoredValue::new(m);
+                            view! {
+                                <div class="behind" inert=behind>
+                                <header class="gallery-header">
+                                    <h1>{m.with_value(|m| m.title.clone())}</h1>
+                                    <p class="count">{m.with_value(|m| photo_count(m.images.len()))}</p>
+                                    {banner}
+                                    {closing}
+                                    <Show when=move || full.get()>
+                                        <p class="banner" role="alert">{STORAGE_FULL_BANNER}</p>
+                                    </Show>
+                                    <SaveOffline manifest=m />
+                                    <OutboxBadge online />
+                                    <SetPicker set manifest=m />
+                                    <Filters filter images=ids />
+                                </header>
+                                <Grid manifest=m base=base.clone() from_grid filter set reveal />
+                                <SelectionBar manifest=m />
+                                </div>
+                                {move || {
+                                    open_image
+                                        .get()
+                                        .map(|id| view! { <Lightbox manifest=m base=base.clone() image=id from_grid /> })
+                                }}
+                            }
+                                .into_any()
+                        }
+                        Err(LoadError::Gone(message)) => {
+                            let w = withdrawn.get().unwrap_or(Withdrawn { message, ..Default::default() });
+                            view! { <WithdrawnNotice withdrawn=w gallery=pin_target.0.clone() db=loader.db() /> }
+                                .into_any()
+                        }
+                        Err(LoadError::PinRequired) => {
+                            let (gallery, token) = pin_target.clone();
+                            let on_pass = Callback::new(move |_| first.refetch());
+                            view! { <PinForm gallery token on_pass /> }.into_any()
+                        }
+                        Err(e) => {
+                            view! { <Message title="We can't show this gallery">{e.to_string()}</Message> }
+                                .into_any()
+                        }
+                    })
+            }}
+        </Transition>
+    }
+}
+
+fn same_images(a: &Manifest, b: &Manifest) -> bool {
+    a.images.len() == b.images.len()
+        && a.images
+            .iter()
+            .zip(&b.images)
+            .all(|(x, y)| x.id == y.id && x.renditions.thumb.sha256 == y.renditions.thumb.sha256)
+}

@@ -1,0 +1,9 @@
+//! One page per route: a shared gallery (`#/g/...`) and the studio's pages
+//! (`#/studio/...`). A page loads what it shows through [`crate::state`]
+//! and [`crate::net`] and lays out components.
+//!
+//! May import: every layer, the components and [`crate::ui::words`];
+//! nothing imports a page but [`crate::ui::app`].
+
+pub mod gallery;
+pub mod studio;

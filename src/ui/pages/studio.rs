@@ -1,0 +1,297 @@
+//! The studio's pages. For one gallery (the studio link `proofline publish`
+//! prints, or from the overview): each share link's state (live, expired,
+//! revoked; PIN; last day), selection, favourites, verdicts and comments,
+//! the selected file names as CSV, new links and revoking. For every gallery
+//! (`proofline studio-link`): each gallery with its links and progress.
+
+use leptos::prelude::*;
+use proofline_core::GalleryId;
+use proofline_core::proofing::{LinkReport, StudioReport};
+use proofline_core::route::{Route, ShareToken};
+use proofline_core::wording::{
+    LOADING_STUDIO, file_list_heading, gallery_summary, link_name, link_summary, overview_line,
+    revoke_label, revoke_question,
+};
+
+use crate::browser::hash_route::page_origin;
+use crate::browser::{clipboard, object_url};
+use crate::net::api::{
+    LoadError, create_link, fetch_studio_csv, fetch_studio_overview, fetch_studio_report,
+    revoke_link,
+};
+use crate::ui::components::message::Message;
+
+#[component]
+pub fn StudioPage(gallery: GalleryId, token: ShareToken) -> impl IntoView {
+    let origin = page_origin().unwrap_or_default();
+    let report = RwSignal::new(None::<Result<StudioReport, LoadError>>);
+    {
+        let (gallery, token) = (gallery.clone(), token.clone());
+        leptos::task::spawn_local(async move {
+            report.set(Some(fetch_studio_report(&gallery, &token).await));
+        });
+    }
+    let download_error = RwSignal::new(None::<String>);
+    let download = {
+        let (gallery, token) = (gallery.clone(), token.clone());
+        move |_| {
+            let (gallery, token) = (gallery.clone(), token.clone());
+            leptos::task::spawn_local(async move {
+                match fetch_studio_csv(&gallery, &token).await {
+                    Ok(csv) => {
+                        object_url::download(&format!("{gallery}-selection.csv"), &csv, "text/csv")
+                    }
+                    Err(e) => download_error.set(Some(e.to_string())),
+                }
+            });
+        }
+    };
+    let studio = Studio {
+        origin,
+        gallery,
+        token,
+        report,
+        made: RwSignal::new(None),
+    };
+    move || match report.get() {
+        None => view! { <p class="loading" role="status">{LOADING_STUDIO}</p> }.into_any(),
+        Some(Err(e)) => {
+            view! { <Message title="We can't show this studio page">{e.to_string()}</Message> }
+                .into_any()
+        }
+        Some(Ok(r)) => {
+            let studio = studio.clone();
+            view! {
+                <main class="studio">
+                    <h1>{r.title.clone()}</h1>
+                    <p>{gallery_summary(&r)}</p>
+                    <button type="button" class="action" on:click=download.clone()>
+                        "Download selection (CSV)"
+                    </button>
+                    {move || download_error.get().map(|e| view! { <p role="alert">{e}</p> })}
+                    <NewLink studio=studio.clone() />
+                    {r.links.into_iter().map(|l| link_view(l, studio.clone())).collect_view()}
+                </main>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// The studio page for every gallery: each with its links, their state and
+/// how far each customer got.
+#[component]
+pub fn StudioHome(token: ShareToken) -> impl IntoView {
+    let overview = LocalResource::new({
+        let token = token.clone();
+        move || {
+            let token = token.clone();
+            async move { fetch_studio_overview(&token).await }
+        }
+    });
+    view! {
+        <Transition fallback=|| view! { <p class="loading" role="status">{LOADING_STUDIO}</p> }>
+            {move || {
+                let token = token.clone();
+                overview
+                    .get()
+                    .map(move |result| match result {
+                        Ok(galleries) if galleries.is_empty() => {
+                            view! { <Message title="No galleries yet">"Publish a folder with `proofline publish` and it appears here."</Message> }
+                                .into_any()
+                        }
+                        Ok(galleries) => {
+                            view! {
+                                <main class="studio">
+                                    <h1>"Your galleries"</h1>
+                                    <ul class="studio-galleries">
+                                        {galleries
+                                            .into_iter()
+                                            .map(|r| gallery_card(r, &token))
+                                            .collect_view()}
+                                    </ul>
+                                </main>
+                            }
+                                .into_any()
+                        }
+                        Err(e) => {
+                            view! { <Message title="We can't show this studio page">{e.to_string()}</Message> }
+                                .into_any()
+                        }
+                    })
+            }}
+        </Transition>
+    }
+}
+
+fn gallery_card(r: StudioReport, token: &ShareToken) -> impl IntoView {
+    let href = Route::Studio {
+        gallery: r.gallery.clone(),
+        token: token.clone(),
+    }
+    .to_hash();
+    let summary = gallery_summary(&r);
+    let title = r.title.clone();
+    view! {
+        <li class="studio-gallery">
+            <h2><a href=href>{title}</a></h2>
+            <p>{summary}</p>
+            <ul class="studio-links">
+                {r
+                    .links
+                    .iter()
+                    .map(|l| view! { <li>{overview_line(l)}</li> })
+                    .collect_view()}
+            </ul>
+        </li>
+    }
+}
+
+/// What a gallery's studio page acts on.
+#[derive(Clone)]
+struct Studio {
+    origin: String,
+    gallery: GalleryId,
+    token: ShareToken,
+    report: RwSignal<Option<Result<StudioReport, LoadError>>>,
+    /// The link made last, shown until the page is left (the page redraws
+    /// with the new report).
+    made: RwSignal<Option<String>>,
+}
+
+/// Makes a share link: label, optional PIN and last day; shows the link once.
+#[component]
+fn NewLink(studio: Studio) -> impl IntoView {
+    let label = RwSignal::new(String::new());
+    let pin = RwSignal::new(String::new());
+    let expires = RwSignal::new(String::new());
+    let made = studio.made;
+    let error = RwSignal::new(None::<String>);
+    let copied = RwSignal::new(false);
+    let submit = {
+        let studio = studio.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let studio = studio.clone();
+            leptos::task::spawn_local(async move {
+                let result = create_link(
+                    &studio.gallery,
+                    &studio.token,
+                    &label.get_untracked(),
+                    &pin.get_untracked(),
+                    &expires.get_untracked(),
+                )
+                .await;
+                match result {
+                    Ok(created) => {
+                        let url = format!(
+                            "{}/{}",
+                            studio.origin,
+                            Route::Gallery {
+                                gallery: studio.gallery.clone(),
+                                token: ShareToken::parse(created.token)
+                                    .unwrap_or(studio.token.clone()),
+                                image: None,
+                            }
+                            .to_hash()
+                        );
+                        made.set(Some(url));
+                        copied.set(false);
+                        error.set(None);
+                        label.set(String::new());
+                        pin.set(String::new());
+                        expires.set(String::new());
+                        let fresh = fetch_studio_report(&studio.gallery, &studio.token).await;
+                        studio.report.set(Some(fresh));
+                    }
+                    Err(e) => error.set(Some(e.to_string())),
+                }
+            });
+        }
+    };
+    let copy = move |_| {
+        if let Some(url) = made.get_untracked()
+            && clipboard::copy(&url)
+        {
+            copied.set(true);
+        }
+    };
+    view! {
+        <section class="new-link" aria-labelledby="new-link-heading">
+            <h2 id="new-link-heading">"New share link"</h2>
+            <form on:submit=submit>
+                <label>"Who it's for" <input type="text" maxlength="200" placeholder="Grandma" prop:value=move || label.get() on:input=move |ev| label.set(event_target_value(&ev)) /></label>
+                <label>"PIN (optional)" <input type="text" inputmode="numeric" maxlength="8" autocomplete="off" prop:value=move || pin.get() on:input=move |ev| pin.set(event_target_value(&ev)) /></label>
+                <label>"Last day (optional)" <input type="date" prop:value=move || expires.get() on:input=move |ev| expires.set(event_target_value(&ev)) /></label>
+                <button type="submit" class="action">"Make link"</button>
+            </form>
+            {move || error.get().map(|e| view! { <p role="alert">{e}</p> })}
+            {move || made.get().map(|url| view! {
+                <p class="made" role="status">
+                    "New link: " <output>{url}</output> " "
+                    <button type="button" class="action" on:click=copy>{move || if copied.get() { "Copied" } else { "Copy" }}</button>
+                </p>
+            })}
+        </section>
+    }
+}
+
+fn link_view(l: LinkReport, studio: Studio) -> impl IntoView {
+    let name = link_name(&l);
+    let summary = link_summary(&l);
+    let error = RwSignal::new(None::<String>);
+    let revoke = {
+        let (id, name) = (l.id.clone(), name.clone());
+        move |_| {
+            let question = revoke_question(&name);
+            if !window().confirm_with_message(&question).unwrap_or(false) {
+                return;
+            }
+            let (studio, id) = (studio.clone(), id.clone());
+            leptos::task::spawn_local(async move {
+                match revoke_link(&studio.gallery, &studio.token, &id).await {
+                    Ok(report) => studio.report.set(Some(Ok(report))),
+                    Err(e) => error.set(Some(e.to_string())),
+                }
+            });
+        }
+    };
+    let live = l.state.is_live();
+    let revoke_name = revoke_label(&l);
+    let list = |title: &'static str, files: Vec<String>| {
+        (!files.is_empty()).then(|| {
+            view! {
+                <h3>{file_list_heading(title, files.len())}</h3>
+                <p class="files">{files.join(", ")}</p>
+            }
+        })
+    };
+    let heading = name.clone();
+    view! {
+        <section class="studio-link" aria-label=name.clone()>
+            <h2>{heading}</h2>
+            <p class="summary">{summary}</p>
+            {live.then(|| view! {
+                <button type="button" class="action" aria-label=revoke_name on:click=revoke>"Revoke"</button>
+            })}
+            {move || error.get().map(|e| view! { <p role="alert">{e}</p> })}
+            {list("Selected", l.selected)}
+            {list("Favourites", l.favourites)}
+            {list("Approved", l.approved)}
+            {list("Changes requested", l.changes_requested)}
+            {(!l.comments.is_empty())
+                .then(|| {
+                    view! {
+                        <h3>"Comments"</h3>
+                        <ul class="comments">
+                            {l
+                                .comments
+                                .into_iter()
+                                .map(|(file, text)| view! { <li><strong>{file}</strong> ": " {text}</li> })
+                                .collect_view()}
+                        </ul>
+                    }
+                })}
+        </section>
+    }
+}
