@@ -7,12 +7,9 @@
 use std::time::Instant;
 
 use proofline_core::ImageId;
-use proofline_server::api::{AppState, SigningPolicy, router};
-use proofline_server::config::{StoreKind, StoreSettings};
-use proofline_server::db::Db;
-use proofline_server::embedded::EmbeddedStore;
+use proofline_server::origin::Origin;
 use proofline_server::publish::{PublishRequest, publish};
-use proofline_server::store::ObjectStore;
+use proofline_server::settings::{CommonArgs, Settings, StoreArgs};
 
 #[path = "shared/ops_client.rs"]
 mod ops_client;
@@ -24,30 +21,27 @@ const BATCHES_PER_CLIENT: usize = 50;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let origin = listener.local_addr()?;
-    let store = EmbeddedStore::start(
-        dir.path(),
+    // An origin as `proofline serve` starts it (with the embedded store),
+    // on any free ports.
+    let settings = Settings::resolve(
+        &CommonArgs {
+            data_dir: dir.path().to_path_buf(),
+            store: StoreArgs {
+                store_listen: Some("127.0.0.1:0".parse()?),
+                ..StoreArgs::default()
+            },
+            ..CommonArgs::default()
+        },
         "127.0.0.1:0".parse()?,
-        &[format!("http://{origin}")],
-    )
-    .await?;
-    let settings = StoreSettings {
-        kind: StoreKind::Embedded { listen: store.addr },
-        endpoint: Some(format!("http://{}", store.addr)),
-        region: "us-east-1".into(),
-        bucket: "proofline".into(),
-        prefix: String::new(),
-        path_style: true,
-        credentials: Some(proofline_server::embedded::credentials(dir.path())?),
-    };
-    let objects = ObjectStore::connect(&settings).await?;
-    let db = Db::open(&dir.path().join("proofline.sqlite3"))?;
+    )?;
+    let server = Origin::start(&settings).await?;
+    let origin = server.addr;
+    let (db, objects) = (server.db(), server.store());
     let photos = dir.path().join("photos");
     proofline_samples::write_all(&photos, &proofline_samples::demo_set())?;
     let report = publish(
-        &db,
-        &objects,
+        db,
+        objects,
         &PublishRequest {
             dir: photos,
             title: Some("Bench".into()),
@@ -55,6 +49,7 @@ async fn main() -> anyhow::Result<()> {
             rules: Default::default(),
             destination: Default::default(),
             render: Default::default(),
+            ..Default::default()
         },
     )
     .await?;
@@ -65,14 +60,6 @@ async fn main() -> anyhow::Result<()> {
         .into_iter()
         .map(|i| i.id)
         .collect();
-    let state = AppState {
-        db,
-        store: objects,
-        signing: SigningPolicy::default(),
-        mirrors: Default::default(),
-    };
-    tokio::spawn(async move { axum::serve(listener, router(state, None)).await });
-
     println!(
         "== op ingestion benchmark (batches of {BATCH}, durable commits, real HTTP + SQLite file) =="
     );
@@ -122,6 +109,6 @@ async fn main() -> anyhow::Result<()> {
             percentile_ms(&latencies, 0.99),
         );
     }
-    store.stop().await;
+    server.shutdown().await?;
     Ok(())
 }

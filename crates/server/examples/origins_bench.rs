@@ -20,12 +20,11 @@ use std::time::{Duration, Instant};
 
 use proofline_core::{ContentHash, GalleryId, ImageId};
 use proofline_pg_harness::{Durability, TempPostgres};
-use proofline_server::api::{AppState, SigningPolicy, router};
-use proofline_server::config::{StoreKind, StoreSettings};
-use proofline_server::db::Db;
-use proofline_server::db::{FirstLink, PublishCommit, StoredGallery, StoredImage, StoredRendition};
-use proofline_server::embedded::EmbeddedStore;
-use proofline_server::store::ObjectStore;
+use proofline_server::db::{
+    Db, FirstLink, PublishCommit, StoredGallery, StoredImage, StoredRendition,
+};
+use proofline_server::origin::Origin;
+use proofline_server::settings::{CommonArgs, Settings, StoreArgs};
 
 #[path = "shared/ops_client.rs"]
 mod ops_client;
@@ -42,25 +41,33 @@ async fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let pg = tokio::task::spawn_blocking(|| TempPostgres::start(Durability::Real)).await??;
     let url = pg.url("proofline");
-    let store = EmbeddedStore::start(dir.path(), "127.0.0.1:0".parse()?, &[]).await?;
-    let settings = StoreSettings {
-        kind: StoreKind::Embedded { listen: store.addr },
-        endpoint: Some(format!("http://{}", store.addr)),
-        region: "us-east-1".into(),
-        bucket: "proofline".into(),
-        prefix: String::new(),
-        path_style: true,
-        credentials: Some(proofline_server::embedded::credentials(dir.path())?),
-    };
-    let a = origin(&url, &settings).await?;
-    let b = origin(&url, &settings).await?;
+    // Two origins as two `proofline serve` processes would be: A runs the
+    // embedded store, B (`--separate-store`) uses A's; each on any free port.
+    let settings = Settings::resolve(
+        &CommonArgs {
+            data_dir: dir.path().to_path_buf(),
+            database: Some(url.clone()),
+            store: StoreArgs {
+                store_listen: Some("127.0.0.1:0".parse()?),
+                ..StoreArgs::default()
+            },
+            ..CommonArgs::default()
+        },
+        "127.0.0.1:0".parse()?,
+    )?;
+    let origin_a = Origin::start(&settings).await?;
+    let mut beside = settings.clone();
+    beside.store = origin_a.store_settings().clone();
+    beside.serve.separate_store = true;
+    let origin_b = Origin::start(&beside).await?;
+    let (a, b) = (origin_a.addr, origin_b.addr);
     let studio = Db::connect(&url)?;
     let (gallery, token, images) = gallery(&studio, 1_000)?;
     let customers: Vec<String> = (0..DEVICES)
         .map(|d| {
             let (_, token) = studio.create_link(
                 &gallery,
-                &proofline_server::links::NewLink {
+                &proofline_server::db::NewLink {
                     label: format!("customer {d}"),
                     ..Default::default()
                 },
@@ -136,25 +143,10 @@ async fn main() -> anyhow::Result<()> {
             );
         }
     }
-    store.stop().await;
+    origin_b.shutdown().await?;
+    origin_a.shutdown().await?;
     drop(pg);
     Ok(())
-}
-
-/// An origin on its own connection to the database.
-async fn origin(url: &str, settings: &StoreSettings) -> anyhow::Result<SocketAddr> {
-    let url = url.to_owned();
-    let db = tokio::task::spawn_blocking(move || Db::connect(&url)).await??;
-    let state = AppState {
-        db,
-        store: ObjectStore::connect(settings).await?,
-        signing: SigningPolicy::default(),
-        mirrors: Default::default(),
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    tokio::spawn(async move { axum::serve(listener, router(state, None)).await });
-    Ok(addr)
 }
 
 /// A gallery of `n` photos as publishing would record it (the manifest

@@ -7,7 +7,7 @@
 
 use std::time::Instant;
 
-use proofline_server::render::{RenderOptions, render};
+use proofline_server::publish::render::{RenderOptions, render};
 use rayon::prelude::*;
 
 fn main() -> anyhow::Result<()> {

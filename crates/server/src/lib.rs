@@ -1,27 +1,34 @@
-//! The `proofline` server: the studio's origin (gallery API, SQLite, URL signing),
-//! an embedded S3-compatible object store, and the publishing pipeline.
+//! The `proofline` server: the studio's origin (gallery API, database, URL
+//! signing), an embedded S3-compatible object store, and the publishing
+//! pipeline.
 //!
 //! The origin is never in an image's path: it hands out signed URLs that point
 //! straight at the object store (embedded, S3, Garage or CloudFront).
+//!
+//! Layers, each importing only the ones below it:
+//!
+//! 1. [`cli`]: the command line (`main.rs` only calls [`cli::run`]);
+//! 2. [`origin`]: a running origin, started from [`settings::Settings`] alone;
+//! 3. [`http`]: the router, its state and errors, one file per API area;
+//! 4. the domain: [`publish`] (with its renditions), [`signing`] (manifests
+//!    and their mirrors), [`choices`], [`doctor`];
+//! 5. [`settings`]: flags, variables and the file, resolved;
+//! 6. [`db`] (one `Db`, every method of it) and [`storage`] (the store, the
+//!    embedded store, CloudFront), which never import each other;
+//! 7. [`secret`] and the clock below, which import nothing of this crate.
 #![forbid(unsafe_code)]
 
-pub mod api;
 pub mod choices;
-pub mod cloudfront;
-pub mod config;
+pub mod cli;
 pub mod db;
 pub mod doctor;
-pub mod embedded;
-pub mod health;
-pub mod links;
-pub mod mirror;
+pub mod http;
+pub mod origin;
 pub mod publish;
-pub mod render;
 pub mod secret;
-pub mod sigv4;
-pub mod sql;
-pub mod store;
-pub mod studio;
+pub mod settings;
+pub mod signing;
+pub mod storage;
 
 /// Current Unix time in seconds.
 pub fn unix_now() -> i64 {

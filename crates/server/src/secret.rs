@@ -1,5 +1,8 @@
-//! Share-link tokens: random, 128 bits, stored only as SHA-256 and compared in
-//! constant time.
+//! Secrets and their hashes: share-link and studio tokens (random, 128 bits,
+//! stored only as SHA-256 and compared in constant time), random ids, and the
+//! hashes of a link's PIN and of the pass its right PIN earns.
+//!
+//! The foundation layer: imports nothing of this crate.
 
 use base64::Engine as _;
 use proofline_core::route::ShareToken;
@@ -23,6 +26,26 @@ pub fn token_hash(token: &str) -> [u8; 32] {
 /// Whether `presented` hashes to `stored`, without leaking where they differ.
 pub fn token_matches(presented: &str, stored: &[u8]) -> bool {
     token_hash(presented).ct_eq(stored).into()
+}
+
+/// SHA-256(salt ‖ PIN): what the database keeps of a link's PIN.
+pub fn pin_hash(salt: &[u8], pin: &str) -> [u8; 32] {
+    Sha256::new()
+        .chain_update(salt)
+        .chain_update(pin.as_bytes())
+        .finalize()
+        .into()
+}
+
+/// The pass a customer receives for the right PIN: SHA-256("pass" ‖ PIN
+/// hash), checkable by any origin from the database alone.
+pub fn pass_of(pin_hash: &[u8]) -> String {
+    hex::encode(
+        Sha256::new()
+            .chain_update(b"pass")
+            .chain_update(pin_hash)
+            .finalize(),
+    )
 }
 
 /// Random lowercase id of `len` characters from an alphabet without look-alikes.

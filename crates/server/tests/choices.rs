@@ -214,7 +214,7 @@ async fn malformed_ops_are_refused_one_by_one_and_the_rest_applied() {
         "send at most 500 choices per request (this one has 501)"
     );
     // A body over the limit is refused before it is read.
-    let huge = "x".repeat(proofline_server::api::MAX_BODY_BYTES + 1);
+    let huge = "x".repeat(proofline_server::http::MAX_BODY_BYTES + 1);
     let resp = h
         .http
         .post(ops_url(&h, &report))

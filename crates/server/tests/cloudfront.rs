@@ -11,8 +11,8 @@ use proofline_core::expiry::{
     SignatureScheme, cloudfront_base64_decode, signing_window, url_validity,
 };
 use proofline_core::{Manifest, Rendition};
-use proofline_server::api::SigningPolicy;
-use proofline_server::config::CloudFrontSettings;
+use proofline_server::settings::SigningPolicy;
+use proofline_server::storage::CloudFrontSettings;
 use rsa::pkcs1v15::{Signature, VerifyingKey};
 use rsa::pkcs8::DecodePublicKey as _;
 use rsa::signature::Verifier as _;

@@ -7,15 +7,17 @@ mod common;
 use std::path::Path;
 
 use common::{Garage, free_port};
-use proofline_server::config::{Settings, StoreKind, StoreSettings};
 use proofline_server::doctor::{CheckId, Report, Status, run};
-use proofline_server::store::ObjectStore;
+use proofline_server::settings::Settings;
+use proofline_server::storage::ObjectStore;
+use proofline_server::storage::{StoreKind, StoreSettings};
 
 const APP_ORIGIN: &str = "http://127.0.0.1:7870";
 
 fn garage_settings(dir: &Path, garage: &Garage) -> Settings {
     Settings {
         data_dir: dir.to_path_buf(),
+        listen: "127.0.0.1:7870".parse().unwrap(),
         public_url: format!("{APP_ORIGIN}/"),
         database: String::new(),
         origins: vec![APP_ORIGIN.into()],
@@ -29,6 +31,8 @@ fn garage_settings(dir: &Path, garage: &Garage) -> Settings {
             credentials: Some((garage.key_id.clone(), garage.secret.clone())),
         },
         cloudfront: None,
+        signing: Default::default(),
+        serve: Default::default(),
     }
 }
 
@@ -198,6 +202,7 @@ async fn doctor_passes_against_the_embedded_store_it_starts_itself() {
     let listen = format!("127.0.0.1:{}", free_port()).parse().unwrap();
     let settings = Settings {
         data_dir: dir.path().to_path_buf(),
+        listen: "127.0.0.1:7870".parse().unwrap(),
         public_url: APP_ORIGIN.into(),
         database: String::new(),
         origins: vec![APP_ORIGIN.into()],
@@ -208,9 +213,13 @@ async fn doctor_passes_against_the_embedded_store_it_starts_itself() {
             bucket: "proofline".into(),
             prefix: String::new(),
             path_style: true,
-            credentials: Some(proofline_server::embedded::credentials(dir.path()).unwrap()),
+            credentials: Some(
+                proofline_server::storage::embedded::credentials(dir.path()).unwrap(),
+            ),
         },
         cloudfront: None,
+        signing: Default::default(),
+        serve: Default::default(),
     };
     let report = run(&settings, false).await.unwrap();
     assert!(report.passed(), "{report}");
@@ -226,7 +235,7 @@ async fn doctor_passes_against_the_embedded_store_it_starts_itself() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 
     // A store started for another app origin is named, with the way out.
-    let other = proofline_server::embedded::EmbeddedStore::start(
+    let other = proofline_server::storage::embedded::EmbeddedStore::start(
         dir.path(),
         listen,
         &["https://proofs.example.com".to_owned()],
@@ -259,6 +268,7 @@ async fn doctor_says_when_cloudfront_cannot_be_reached() {
     let dead = format!("127.0.0.1:{}", free_port());
     let settings = Settings {
         data_dir: dir.path().to_path_buf(),
+        listen: "127.0.0.1:7870".parse().unwrap(),
         public_url: APP_ORIGIN.into(),
         database: String::new(),
         origins: vec![APP_ORIGIN.into()],
@@ -269,12 +279,16 @@ async fn doctor_says_when_cloudfront_cannot_be_reached() {
             bucket: "proofline".into(),
             prefix: String::new(),
             path_style: true,
-            credentials: Some(proofline_server::embedded::credentials(dir.path()).unwrap()),
+            credentials: Some(
+                proofline_server::storage::embedded::credentials(dir.path()).unwrap(),
+            ),
         },
         cloudfront: Some(
-            proofline_server::config::CloudFrontSettings::load(&dead, "K2JCJMDEHXQW5F", &key)
+            proofline_server::storage::CloudFrontSettings::load(&dead, "K2JCJMDEHXQW5F", &key)
                 .unwrap(),
         ),
+        signing: Default::default(),
+        serve: Default::default(),
     };
     let report = run(&settings, false).await.unwrap();
     assert!(!report.passed(), "{report}");

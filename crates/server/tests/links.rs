@@ -5,7 +5,7 @@
 mod common;
 
 use common::{Backend, Harness};
-use proofline_server::links::{NewLink, PIN_ATTEMPTS};
+use proofline_server::db::{NewLink, PIN_ATTEMPTS};
 use serde_json::Value;
 
 async fn json(r: reqwest::Response) -> (u16, Value) {
@@ -36,7 +36,7 @@ async fn a_revoked_link_is_gone_and_its_mirror_deleted_while_other_links_work() 
     // Revoke the first link (as `proofline link revoke` does).
     let first_link = h.db.links(Some(&report.gallery)).unwrap()[0].clone();
     let revoked = h.db.revoke_link(&first_link.id, now).unwrap().unwrap();
-    proofline_server::mirror::Mirrors::default()
+    proofline_server::signing::Mirrors::default()
         .delete(&h.store, &report.gallery, &revoked.token_hash)
         .await
         .unwrap();

@@ -8,13 +8,11 @@ use std::time::{Duration, Instant};
 
 use common::{Backend, Harness};
 use proofline_pg_harness::{Durability, TempPostgres};
-use proofline_server::db::Db;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readyz_follows_the_database_and_healthz_the_process() {
     let pg = TempPostgres::start(Durability::Fast).unwrap();
-    let db = Db::connect(&pg.url("proofline")).unwrap();
-    let h = Harness::start_on(Backend::Embedded, None, Some(db)).await;
+    let h = Harness::start_on(Backend::Embedded, None, Some(pg.url("proofline"))).await;
     let get = |path: &str| h.http.get(format!("{}{path}", h.app_origin())).send();
 
     let health = get("/healthz").await.unwrap();

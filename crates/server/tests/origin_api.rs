@@ -70,11 +70,26 @@ async fn bad_files_are_named_and_skipped() {
     .unwrap();
     std::fs::write(folder.join("notes.txt"), b"call the bride").unwrap();
     std::fs::write(folder.join(".DS_Store"), b"hidden").unwrap();
+    // Complete structure, corrupt entropy data: libjpeg fails fatally.
+    let whole = proofline_samples::encode(&awkward_samples()[0]).unwrap();
+    std::fs::write(
+        folder.join("scrambled.jpg"),
+        proofline_samples::with_corrupt_entropy_data(&whole),
+    )
+    .unwrap();
     let report = h.publish_dir(&folder).await.unwrap();
     assert_eq!(report.published, 2);
     let mut skipped: Vec<_> = report.skipped.iter().map(|s| s.file.as_str()).collect();
     skipped.sort();
-    assert_eq!(skipped, ["broken.jpg", "empty.jpg", "notes.txt"]);
+    assert_eq!(
+        skipped,
+        ["broken.jpg", "empty.jpg", "notes.txt", "scrambled.jpg"]
+    );
+    let scrambled = report.skipped.iter().find(|s| s.file == "scrambled.jpg");
+    assert!(
+        scrambled.unwrap().reason.starts_with("is damaged ("),
+        "{scrambled:?}"
+    );
     let empty = report
         .skipped
         .iter()
@@ -123,7 +138,7 @@ async fn a_failed_upload_publishes_nothing() {
     // A store that is down: nothing listens on port 1.
     let mut settings = h.settings.clone();
     settings.endpoint = Some("http://127.0.0.1:1".into());
-    let broken = proofline_server::store::ObjectStore::connect(&settings)
+    let broken = proofline_server::storage::ObjectStore::connect(&settings)
         .await
         .unwrap();
     let folder = h.dir.path().join("photos");
@@ -138,6 +153,7 @@ async fn a_failed_upload_publishes_nothing() {
             rules: Default::default(),
             destination: Default::default(),
             render: Default::default(),
+            ..Default::default()
         },
     )
     .await;

@@ -7,34 +7,17 @@ mod common;
 
 use common::{Backend, Harness, awkward_samples, token};
 use proofline_core::Manifest;
-use proofline_server::api::{AppState, SigningPolicy, router};
-use proofline_server::db::Db;
-use proofline_server::store::ObjectStore;
 
 const ORIGINS: [&str; 2] = ["http://a.proofline.test", "http://b.proofline.test:8080"];
 
 /// An origin as its own process would be: its own database connection (the
 /// same SQLite file), its own store client and signing cache, the same
-/// configuration. Answers its address.
+/// configuration but for the studio's origins. Answers its address.
 async fn origin(h: &Harness) -> std::net::SocketAddr {
-    let origins: Vec<String> = ORIGINS.iter().map(|s| s.to_string()).collect();
-    let db = Db::open(&h.dir.path().join("proofline.sqlite3")).expect("database");
-    let store = ObjectStore::connect(&h.settings)
-        .await
-        .expect("store client")
-        .with_origins(&origins);
-    let state = AppState {
-        db,
-        store,
-        signing: SigningPolicy::default(),
-        mirrors: Default::default(),
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(listener, router(state, None)).await.unwrap();
-    });
-    addr
+    h.another_origin(|config| {
+        config.origins = ORIGINS.iter().map(|s| s.to_string()).collect();
+    })
+    .await
 }
 
 async fn manifest_text(

@@ -13,14 +13,14 @@ use proofline_core::ImageId;
 use proofline_core::proofing::{Action, Choices, ChoicesReply, Op, OpStatus, Verdict};
 use proofline_pg_harness::{Durability, TempPostgres};
 use proofline_server::db::Db;
-use proofline_server::links::NewLink;
+use proofline_server::db::NewLink;
 use proofline_server::publish::PublishReport;
 use serde_json::json;
 
 async fn two_origins(pg: &TempPostgres) -> (Harness, SocketAddr, String) {
     let url = pg.url("proofline");
-    let h = Harness::start_on(Backend::Embedded, None, Some(Db::connect(&url).unwrap())).await;
-    let b = h.another_origin(Db::connect(&url).unwrap()).await;
+    let h = Harness::start_on(Backend::Embedded, None, Some(url.clone())).await;
+    let b = h.another_origin(|_| {}).await;
     (h, b, url)
 }
 

@@ -1,7 +1,9 @@
 //! `proofline publish` on a real studio folder: sub-folders become sets, bad
 //! files are named and skipped, publishing again adds only what is new (and
 //! keeps ids and customers' choices), and an interrupted publish continues
-//! without uploading again what made it. Real SQLite file, real object store.
+//! without uploading again what made it; the manifest mirrors it writes are
+//! signed with the configured policy, as `serve` signs them. Real SQLite
+//! file, real object store.
 
 mod common;
 
@@ -13,6 +15,8 @@ use proofline_core::{ImageId, Manifest};
 use proofline_samples::Sample;
 use proofline_server::db::FromFolder;
 use proofline_server::publish::{Destination, PublishReport, PublishRequest, publish};
+use proofline_server::settings::SigningPolicy;
+use proofline_server::signing::mirror::mirror_url;
 
 /// Writes a generated photo at `rel` (folders created) under `dir`.
 fn photo(dir: &Path, rel: &str, seed: u32) {
@@ -263,7 +267,7 @@ async fn an_interrupted_publish_continues_where_it_stopped(backend: Backend) {
     let dir = h.dir.path().join("wedding");
     wedding(&dir);
     // The store goes away after 5 uploads.
-    let failing = proofline_server::store::ObjectStore::connect(&h.settings)
+    let failing = proofline_server::storage::ObjectStore::connect(&h.settings)
         .await
         .unwrap();
     failing.refuse_uploads_after(5);
@@ -312,6 +316,7 @@ async fn an_interrupted_publish_continues_where_it_stopped(backend: Backend) {
             rules: Default::default(),
             destination: Destination::Auto,
             render: Default::default(),
+            ..Default::default()
         },
     )
     .await
@@ -352,4 +357,36 @@ async fn an_interrupted_publish_continues_where_it_stopped_embedded() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_interrupted_publish_continues_where_it_stopped_garage() {
     an_interrupted_publish_continues_where_it_stopped(Backend::Garage).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn publish_signs_manifest_mirrors_with_the_configured_policy() {
+    let h = Harness::start(Backend::Embedded).await;
+    let dir = h.dir.path().join("signing");
+    photo(&dir, "a.jpg", 1);
+    // Not the default: a 10-minute window, mirrors valid for 2 days.
+    let signing = SigningPolicy::new(600, 3600, 2 * 86_400).unwrap();
+    let report = publish(
+        &h.db,
+        &h.store,
+        &PublishRequest {
+            dir,
+            signing,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let link = proofline_server::secret::token_hash(token(&report));
+    let now = proofline_server::unix_now();
+    let url = mirror_url(&h.store, &report.gallery, &link, &signing, now)
+        .await
+        .unwrap();
+    let resp = h.http.get(url).send().await.unwrap();
+    assert_eq!(resp.status(), 200, "publish wrote the link's mirror");
+    let mirror = Manifest::from_json(&resp.text().await.unwrap()).unwrap();
+    let window = proofline_core::expiry::signing_window(mirror.server_time, 600, 2 * 86_400);
+    for image in &mirror.images {
+        assert_eq!(image.renditions.proof.expires_at, window.expires_at);
+    }
 }

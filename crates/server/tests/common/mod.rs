@@ -1,24 +1,26 @@
-//! Test harness: a real origin (in-process, real HTTP on loopback), a real
-//! SQLite file, and a real object store: the embedded one, or a Garage node
-//! started as its own process.
+//! Test harness: a real origin (in-process, real HTTP on loopback), started
+//! by [`Origin::start`] from resolved settings as `proofline serve` starts
+//! it, a real SQLite file (or PostgreSQL), and a real object store: the
+//! embedded one (run by the origin), or a Garage node started as its own
+//! process.
 
 #![allow(dead_code)] // each test file uses a different part of the harness
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use proofline_core::hlc::Hlc;
 use proofline_core::proofing::{Action, DeviceId, Op, OpId};
 use proofline_core::{GalleryId, Manifest};
 use proofline_samples::Sample;
-use proofline_server::api::{AppState, SigningPolicy, router};
-use proofline_server::config::{CloudFrontSettings, StoreKind, StoreSettings};
 use proofline_server::db::Db;
-use proofline_server::embedded::EmbeddedStore;
+use proofline_server::origin::Origin;
 use proofline_server::publish::{Destination, PublishReport, PublishRequest, publish};
-use proofline_server::store::ObjectStore;
+use proofline_server::settings::{CommonArgs, Settings, StoreArgs};
+use proofline_server::storage::{CloudFrontSettings, ObjectStore, StoreSettings};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -28,14 +30,22 @@ pub enum Backend {
 
 pub struct Harness {
     pub backend: Backend,
+    /// The origin, stopped when the harness is dropped.
+    server: Origin,
+    /// More origins on the same database and store ([`Harness::another_origin`]).
+    others: Mutex<Vec<Origin>>,
     pub dir: tempfile::TempDir,
+    /// The origin's own database handle.
     pub db: Db,
+    /// The origin's own store client.
     pub store: ObjectStore,
+    /// The store's settings, with its real address.
     pub settings: StoreSettings,
+    /// What the origin was started with.
+    pub config: Settings,
     pub origin: SocketAddr,
     pub store_addr: SocketAddr,
     pub http: reqwest::Client,
-    embedded: Option<EmbeddedStore>,
     garage: Option<Garage>,
 }
 
@@ -49,106 +59,86 @@ impl Harness {
         Harness::start_on(backend, cloudfront, None).await
     }
 
-    /// A harness on `db` (else a SQLite file in its folder).
+    /// A harness on the database at `database` (else a SQLite file in its
+    /// folder).
     pub async fn start_on(
         backend: Backend,
         cloudfront: Option<CloudFrontSettings>,
-        db: Option<Db>,
+        database: Option<String>,
     ) -> Harness {
         let dir = tempfile::tempdir().expect("temp dir");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let origin = listener.local_addr().unwrap();
-        let app_origin = format!("http://{origin}");
-        let (settings, embedded, garage) = match backend {
-            Backend::Embedded => {
-                let store = EmbeddedStore::start(
-                    dir.path(),
-                    "127.0.0.1:0".parse().unwrap(),
-                    std::slice::from_ref(&app_origin),
-                )
-                .await
-                .expect("embedded store starts");
-                let settings = StoreSettings {
-                    kind: StoreKind::Embedded { listen: store.addr },
-                    endpoint: Some(format!("http://{}", store.addr)),
-                    region: "us-east-1".into(),
-                    bucket: "proofline".into(),
-                    prefix: String::new(),
-                    path_style: true,
-                    credentials: Some(proofline_server::embedded::credentials(dir.path()).unwrap()),
-                };
-                (settings, Some(store), None)
-            }
-            Backend::Garage => {
-                let garage = Garage::start(&dir.path().join("garage"));
-                let settings = StoreSettings {
-                    kind: StoreKind::External,
-                    endpoint: Some(format!("http://{}", garage.s3)),
-                    region: "garage".into(),
-                    bucket: "proofline".into(),
-                    prefix: "studio-a/".into(),
-                    path_style: true,
-                    credentials: Some((garage.key_id.clone(), garage.secret.clone())),
-                };
-                (settings, None, Some(garage))
-            }
+        let listen: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+        let app_origin = format!("http://{listen}");
+        let garage =
+            (backend == Backend::Garage).then(|| Garage::start(&dir.path().join("garage")));
+        let store = match &garage {
+            // The origin runs the embedded store, on any free port.
+            None => StoreArgs {
+                store_listen: Some("127.0.0.1:0".parse().unwrap()),
+                ..StoreArgs::default()
+            },
+            Some(garage) => StoreArgs {
+                store_endpoint: Some(format!("http://{}", garage.s3)),
+                store_region: Some("garage".into()),
+                store_bucket: Some("proofline".into()),
+                store_prefix: Some("studio-a/".into()),
+                store_path_style: Some(true),
+                ..StoreArgs::default()
+            },
         };
-        let store = ObjectStore::connect(&settings)
-            .await
-            .expect("store client")
-            .with_cloudfront(cloudfront);
+        let args = CommonArgs {
+            data_dir: dir.path().to_path_buf(),
+            public_url: None,
+            database,
+            origins: Vec::new(),
+            config: None,
+            store,
+            cloudfront: Default::default(),
+            signing: Default::default(),
+        };
+        let mut config = Settings::resolve(&args, listen).expect("settings");
+        if let Some(garage) = &garage {
+            config.store.credentials = Some((garage.key_id.clone(), garage.secret.clone()));
+        }
+        config.cloudfront = cloudfront;
+        let server = Origin::start(&config).await.expect("the origin starts");
         if backend == Backend::Garage {
-            store
+            server
+                .store()
                 .ensure_cors(&app_origin)
                 .await
                 .expect("CORS on the Garage bucket");
         }
-        let store_addr = embedded
-            .as_ref()
-            .map(|e| e.addr)
-            .or(garage.as_ref().map(|g| g.s3))
-            .unwrap();
-        let db = db
-            .unwrap_or_else(|| Db::open(&dir.path().join("proofline.sqlite3")).expect("database"));
-        let state = AppState {
-            db: db.clone(),
-            store: store.clone(),
-            signing: SigningPolicy::default(),
-            mirrors: Default::default(),
-        };
-        tokio::spawn(async move {
-            axum::serve(listener, router(state, None)).await.unwrap();
-        });
+        let store_addr = server.store_addr.or(garage.as_ref().map(|g| g.s3)).unwrap();
         Harness {
             backend,
+            db: server.db().clone(),
+            store: server.store().clone(),
+            settings: server.store_settings().clone(),
+            origin: server.addr,
+            server,
+            others: Mutex::new(Vec::new()),
             dir,
-            db,
-            store,
-            settings,
-            origin,
+            config,
             store_addr,
             http: reqwest::Client::new(),
-            embedded,
             garage,
         }
     }
 
-    /// Another origin on `db` (its own connection to the same database) and
-    /// the same store: what a second `proofline serve` process would be.
-    pub async fn another_origin(&self, db: Db) -> SocketAddr {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let state = AppState {
-            db,
-            store: ObjectStore::connect(&self.settings)
-                .await
-                .expect("store client"),
-            signing: SigningPolicy::default(),
-            mirrors: Default::default(),
-        };
-        tokio::spawn(async move {
-            axum::serve(listener, router(state, None)).await.unwrap();
-        });
+    /// Another origin on the same database (its own connection) and the
+    /// same store, configured as `configure` says: what a second `proofline
+    /// serve --separate-store` process would be. It runs as long as the
+    /// harness.
+    pub async fn another_origin(&self, configure: impl FnOnce(&mut Settings)) -> SocketAddr {
+        let mut config = self.config.clone();
+        config.listen = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+        config.store = self.settings.clone();
+        config.serve.separate_store = true;
+        configure(&mut config);
+        let other = Origin::start(&config).await.expect("another origin starts");
+        let addr = other.addr;
+        self.others.lock().unwrap().push(other);
         addr
     }
 
@@ -188,6 +178,8 @@ impl Harness {
                 rules: Default::default(),
                 destination,
                 render: Default::default(),
+                signing: self.config.signing,
+                progress: Default::default(),
             },
         )
         .await

@@ -17,9 +17,9 @@ use std::sync::{Arc, Mutex};
 use proofline_core::GalleryId;
 use proofline_core::expiry::signing_window;
 
-use crate::api::{SigningPolicy, sign_manifest};
+use super::{SigningPolicy, sign_manifest};
 use crate::db::{Db, StoredGallery};
-use crate::store::ObjectStore;
+use crate::storage::ObjectStore;
 
 /// The mirror object's key for the link whose token hashes to `token_hash`.
 pub fn mirror_key(gallery: &GalleryId, token_hash: &[u8]) -> String {

@@ -21,7 +21,7 @@ use hmac::{Hmac, Mac as _};
 use proofline_core::expiry::SigningWindow;
 use sha2::{Digest as _, Sha256};
 
-use crate::store::encode_key;
+use super::store::encode_key;
 
 /// Temporary credentials are re-read this long before they expire.
 const REFRESH_BEFORE: Duration = Duration::from_secs(5 * 60);

@@ -15,23 +15,22 @@
 //!
 //! With the embedded store and nothing listening at its address, the store is
 //! started for the duration of the checks, as `publish` does.
+//!
+//! Domain layer: may import `settings`, `storage` and `secret`, never `http`
+//! or `cli` (which prints the [`Report`]).
+
+mod cloudfront;
+mod cors;
+mod http;
 
 use std::fmt;
-use std::sync::Arc;
-use std::time::Duration;
 
-use anyhow::Context as _;
-use aws_sdk_s3::types::CorsRule;
-use axum::body::Bytes;
-use axum::http::{HeaderMap, Method, Request, header};
-use http_body_util::{BodyExt as _, Empty};
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
+use axum::http::Method;
 use proofline_core::expiry::signing_window;
 
-use crate::config::{Settings, StoreKind};
-use crate::store::ObjectStore;
+use crate::settings::Settings;
+use crate::storage::{ObjectStore, StoreKind};
+use http::Http;
 
 /// Which check a line of the report is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,7 +143,7 @@ impl fmt::Display for Report {
 /// rule. Errors only when the checks cannot even start (the embedded store
 /// cannot be started, the store client cannot be made).
 pub async fn run(settings: &Settings, fix: bool) -> anyhow::Result<Report> {
-    let (store, temporary) = crate::embedded::open_store(settings).await?;
+    let (store, temporary) = settings.open_store().await?;
     let mut report = Doctor {
         settings,
         store: &store,
@@ -241,7 +240,7 @@ impl Doctor<'_> {
                 format!("{what} exists and these credentials may use it"),
             ),
             Err(problem) => {
-                use crate::store::BucketProblem as P;
+                use crate::storage::BucketProblem as P;
                 let fix = match (&problem, self.settings.store.kind) {
                     (P::Unreachable { .. }, StoreKind::Embedded { .. }) => {
                         "start the embedded store (`proofline store` or `proofline serve`) with the same --data-dir, or check --store-listen".to_owned()
@@ -368,315 +367,5 @@ impl Doctor<'_> {
             true,
             Some(url),
         )
-    }
-
-    async fn check_cors(&self, url: &str) -> Check {
-        let id = CheckId::Cors;
-        let origin = &self.origin;
-        let found = match self.cors_problem(url).await {
-            None => {
-                return Check::pass(
-                    id,
-                    format!("{origin} may read images (GET and preflight allowed, ETag exposed)"),
-                );
-            }
-            Some(problem) => problem,
-        };
-        let rules = self.describe_rules().await;
-        let found = format!("no CORS rule lets {origin} read images: {found}; {rules}");
-        match self.settings.store.kind {
-            StoreKind::Embedded { .. } => Check::fail(
-                id,
-                found,
-                format!(
-                    "the embedded store allows the origin of the --public-url it was started with: restart `proofline store` or `proofline serve` with --public-url {}",
-                    self.settings.public_url
-                ),
-            ),
-            StoreKind::External if !self.fix => Check::fail(
-                id,
-                found,
-                format!(
-                    "run `proofline doctor --fix` to add a rule letting {origin} GET and HEAD and read ETag (PutBucketCors; other origins' rules are kept)"
-                ),
-            ),
-            StoreKind::External => {
-                if let Err(e) = self.store.ensure_cors(origin).await {
-                    return Check::fail(
-                        id,
-                        format!("{found}; setting the rule failed: {e:#}"),
-                        "allow these credentials s3:PutBucketCORS, or add the rule by hand (see README, \"Object storage\")",
-                    );
-                }
-                match self.cors_problem(url).await {
-                    None => Check {
-                        id,
-                        status: Status::Fixed,
-                        found: format!(
-                            "fixed: a rule now lets {origin} GET and HEAD and read ETag, and it works (before: {found})"
-                        ),
-                        fix: None,
-                    },
-                    Some(still) => Check::fail(
-                        id,
-                        format!("{found}; a rule was set, but still: {still}"),
-                        "the store may apply CORS rules with a delay: run doctor again in a minute",
-                    ),
-                }
-            }
-        }
-    }
-
-    /// What is wrong with reading `url` from the app's origin, or `None`.
-    async fn cors_problem(&self, url: &str) -> Option<String> {
-        let origin = self.origin.as_str();
-        let get = match self
-            .http
-            .send(Method::GET, url, &[(header::ORIGIN, origin)])
-            .await
-        {
-            Ok(a) => a,
-            Err(e) => return Some(format!("the GET failed: {e:#}")),
-        };
-        if let Some(problem) = cors_answer_problem(&get, origin) {
-            return Some(format!("the GET {problem}"));
-        }
-        let preflight = match self
-            .http
-            .send(
-                Method::OPTIONS,
-                url,
-                &[
-                    (header::ORIGIN, origin),
-                    (header::ACCESS_CONTROL_REQUEST_METHOD, "GET"),
-                ],
-            )
-            .await
-        {
-            Ok(a) => a,
-            Err(e) => return Some(format!("the preflight OPTIONS failed: {e:#}")),
-        };
-        if !(200..300).contains(&preflight.status) {
-            return Some(format!(
-                "a preflight OPTIONS for GET was refused: {}",
-                preflight.summary()
-            ));
-        }
-        let allowed = preflight.header(header::ACCESS_CONTROL_ALLOW_ORIGIN);
-        if allowed != Some(origin) && allowed != Some("*") {
-            return Some(format!(
-                "the preflight answered Access-Control-Allow-Origin {allowed:?}"
-            ));
-        }
-        None
-    }
-
-    /// The bucket's CORS rules, as a phrase.
-    async fn describe_rules(&self) -> String {
-        match self.store.cors_rules().await {
-            Ok(Some(rules)) if rules.is_empty() => "the bucket has no CORS rule".to_owned(),
-            Ok(Some(rules)) => format!(
-                "the bucket's CORS rules allow {}",
-                rules
-                    .iter()
-                    .map(describe_rule)
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ),
-            Ok(None) => "the store does not report CORS rules".to_owned(),
-            Err(e) => format!("its CORS rules cannot be read ({e:#})"),
-        }
-    }
-
-    async fn check_cloudfront(&self, object: &TestObject) -> Check {
-        let id = CheckId::CloudFront;
-        let Some(cf) = self.store.cloudfront() else {
-            return Check::not_run(id, "no CloudFront distribution is configured");
-        };
-        let window = signing_window(crate::unix_now(), 60, 600);
-        let Some(url) = self.store.cloudfront_get(&object.key, window) else {
-            return Check::not_run(id, "no CloudFront distribution is configured");
-        };
-        let base = &cf.base_url;
-        let origin = self.origin.as_str();
-        let answer = match self
-            .http
-            .send(Method::GET, &url, &[(header::ORIGIN, origin)])
-            .await
-        {
-            Ok(a) => a,
-            Err(e) => {
-                return Check::fail(
-                    id,
-                    format!(
-                        "cannot reach {base}: {e:#} (customers' browsers fall back to the S3 URLs meanwhile)"
-                    ),
-                    "check PROOFLINE_CLOUDFRONT_DOMAIN (the distribution's domain name, e.g. d111111abcdef8.cloudfront.net)",
-                );
-            }
-        };
-        if answer.status == 403 {
-            return Check::fail(
-                id,
-                format!("{base} refused the signed URL: {}", answer.summary()),
-                format!(
-                    "the distribution's behaviour must trust a key group holding public key {} (the pair of {}), and its origin must be bucket {}",
-                    cf.key_pair_id,
-                    cf.private_key_path.display(),
-                    self.store.bucket()
-                ),
-            );
-        }
-        if answer.status != 200 {
-            return Check::fail(
-                id,
-                format!("{base} answered the signed URL with {}", answer.summary()),
-                format!(
-                    "make bucket {} the distribution's origin (with no origin path), and give CloudFront read access to it (origin access control)",
-                    self.store.bucket()
-                ),
-            );
-        }
-        if answer.body.as_ref() != object.bytes.as_slice() {
-            return Check::fail(
-                id,
-                format!("{base} served other bytes than the test object"),
-                format!(
-                    "make bucket {} the distribution's origin, with no origin path",
-                    self.store.bucket()
-                ),
-            );
-        }
-        if let Some(problem) = cors_answer_problem(&answer, origin) {
-            return Check::fail(
-                id,
-                format!("{base} serves the test object, but {problem}"),
-                "forward the Origin header to S3 and include it in the cache key (e.g. the managed origin request policy CORS-S3Origin and response headers policy CORS-With-Preflight)",
-            );
-        }
-        Check::pass(
-            id,
-            format!(
-                "the test object came back through a signed URL of {base}, with CORS for {origin}"
-            ),
-        )
-    }
-}
-
-/// What is wrong with a GET answer's CORS headers for `origin`, or `None`.
-fn cors_answer_problem(answer: &Answer, origin: &str) -> Option<String> {
-    match answer.header(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
-        None => {
-            return Some(format!(
-                "was answered ({}) without Access-Control-Allow-Origin",
-                answer.status
-            ));
-        }
-        Some(allowed) if allowed != origin && allowed != "*" => {
-            return Some(format!(
-                "was answered with Access-Control-Allow-Origin {allowed}"
-            ));
-        }
-        Some(_) => {}
-    }
-    let exposed = answer
-        .header(header::ACCESS_CONTROL_EXPOSE_HEADERS)
-        .unwrap_or_default();
-    let etag = exposed
-        .split(',')
-        .any(|h| h.trim().eq_ignore_ascii_case("etag") || h.trim() == "*");
-    (!etag).then(|| format!("does not expose ETag (Access-Control-Expose-Headers: {exposed:?})"))
-}
-
-fn describe_rule(rule: &CorsRule) -> String {
-    format!(
-        "{} to {}",
-        rule.allowed_origins.join(", "),
-        rule.allowed_methods.join("/")
-    )
-}
-
-/// A plain HTTP(S) client for the checks: doctor must see what a browser
-/// sees, so it fetches URLs itself rather than through the AWS SDK.
-struct Http {
-    client: Client<hyper_rustls::HttpsConnector<HttpConnector>, Empty<Bytes>>,
-}
-
-/// A response, read whole (test objects are tiny).
-struct Answer {
-    status: u16,
-    headers: HeaderMap,
-    body: Bytes,
-}
-
-impl Answer {
-    fn header(&self, name: header::HeaderName) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-
-    /// The status and the start of the body (S3 errors say what is wrong there).
-    fn summary(&self) -> String {
-        let text = String::from_utf8_lossy(&self.body);
-        let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let short: String = text.chars().take(300).collect();
-        if short.is_empty() {
-            format!("status {}", self.status)
-        } else {
-            format!("status {}: {short}", self.status)
-        }
-    }
-}
-
-const HTTP_TIMEOUT: Duration = Duration::from_secs(15);
-
-impl Http {
-    fn new() -> Http {
-        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-        let builder = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_native_roots(provider.clone())
-            .unwrap_or_else(|e| {
-                // No system certificates: plain HTTP still works, HTTPS will
-                // fail with a certificate error that says so.
-                tracing::warn!("no system root certificates ({e}); HTTPS checks will fail");
-                let config = rustls::ClientConfig::builder_with_provider(provider)
-                    .with_safe_default_protocol_versions()
-                    .expect("the default provider supports the default versions")
-                    .with_root_certificates(rustls::RootCertStore::empty())
-                    .with_no_client_auth();
-                hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(config)
-            });
-        let connector = builder.https_or_http().enable_http1().build();
-        Http {
-            client: Client::builder(TokioExecutor::new()).build(connector),
-        }
-    }
-
-    async fn send(
-        &self,
-        method: Method,
-        url: &str,
-        headers: &[(header::HeaderName, &str)],
-    ) -> anyhow::Result<Answer> {
-        let mut request = Request::builder().method(method).uri(url);
-        for (name, value) in headers {
-            request = request.header(name, *value);
-        }
-        let request = request
-            .body(Empty::new())
-            .with_context(|| format!("{url} is not a URL this client can request"))?;
-        let exchange = async {
-            let response = self.client.request(request).await?;
-            let status = response.status().as_u16();
-            let headers = response.headers().clone();
-            let body = response.into_body().collect().await?.to_bytes();
-            anyhow::Ok(Answer {
-                status,
-                headers,
-                body,
-            })
-        };
-        tokio::time::timeout(HTTP_TIMEOUT, exchange)
-            .await
-            .map_err(|_| anyhow::anyhow!("no answer within {} s", HTTP_TIMEOUT.as_secs()))?
     }
 }

@@ -12,12 +12,11 @@
 use proofline_core::GalleryId;
 use proofline_core::links::LinkState;
 use rand::RngCore as _;
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq as _;
 
+use super::Db;
 use crate::args;
-use crate::db::Db;
-use crate::secret::token_matches;
+use crate::secret::{pass_of, pin_hash, token_matches};
 
 /// Wrong PINs in a row before a link locks.
 pub const PIN_ATTEMPTS: u32 = 5;
@@ -77,6 +76,9 @@ pub struct Opened {
     pub expires_at: Option<i64>,
 }
 
+/// A live link: its gallery, token hash and when it stops opening, if ever.
+pub type LiveLink = (GalleryId, Vec<u8>, Option<i64>);
+
 /// The answer to a PIN.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PinAnswer {
@@ -95,23 +97,6 @@ pub fn validate_pin(pin: &str) -> Result<(), String> {
     } else {
         Err("a PIN is 4 to 8 digits".into())
     }
-}
-
-fn pin_hash(salt: &[u8], pin: &str) -> [u8; 32] {
-    Sha256::new()
-        .chain_update(salt)
-        .chain_update(pin.as_bytes())
-        .finalize()
-        .into()
-}
-
-fn pass_of(pin_hash: &[u8]) -> String {
-    hex::encode(
-        Sha256::new()
-            .chain_update(b"pass")
-            .chain_update(pin_hash)
-            .finalize(),
-    )
 }
 
 /// A link's PIN and its wrong-PIN count, as stored.
@@ -223,28 +208,27 @@ impl Db {
         Ok(self.links(None)?.into_iter().find(|l| l.id == id))
     }
 
-    /// When the whole gallery stops being shared, if ever.
-    pub fn gallery_expiry(&self, gallery: &GalleryId) -> anyhow::Result<Option<i64>> {
-        self.read(|c| {
-            match c.query_opt(
-                "SELECT expires_at FROM galleries WHERE id = ?1",
-                args![gallery.as_str()],
-            )? {
-                Some(r) => r.get(0),
-                None => Ok(None),
-            }
-        })
-    }
-
-    /// Sets (or clears) the date a whole gallery stops being shared.
-    pub fn set_gallery_expiry(&self, gallery: &GalleryId, at: Option<i64>) -> anyhow::Result<bool> {
-        let n = self.write(gallery.as_str(), |c| {
-            c.execute(
-                "UPDATE galleries SET expires_at = ?2 WHERE id = ?1",
-                args![gallery.as_str(), at],
+    /// Every link neither revoked nor expired at `now`: its gallery, token
+    /// hash and expiry (the earlier of the link's and the gallery's).
+    pub fn live_links(&self, now: i64) -> anyhow::Result<Vec<LiveLink>> {
+        let rows = self.read(|c| {
+            c.query(
+                "SELECT gallery_id, token_hash, until FROM (
+                    SELECT l.gallery_id, l.token_hash, l.revoked_at,
+                           CASE WHEN l.expires_at IS NULL THEN g.expires_at
+                                WHEN g.expires_at IS NULL THEN l.expires_at
+                                WHEN l.expires_at < g.expires_at THEN l.expires_at
+                                ELSE g.expires_at END AS until
+                    FROM links l JOIN galleries g ON g.id = l.gallery_id
+                 ) AS live
+                 WHERE revoked_at IS NULL AND (until IS NULL OR until > ?1)
+                 ORDER BY gallery_id",
+                args![now],
             )
         })?;
-        Ok(n == 1)
+        rows.iter()
+            .map(|r| Ok((GalleryId::parse(r.get::<String>(0)?)?, r.get(1)?, r.get(2)?)))
+            .collect()
     }
 
     /// Whether `token` (and `pass`, for a PIN link) opens `gallery` at `now`.
@@ -370,7 +354,7 @@ impl Db {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::StoredGallery;
+    use crate::db::{FirstLink, PublishCommit, StoredGallery};
 
     fn db_with_gallery() -> (tempfile::TempDir, Db, GalleryId) {
         let dir = tempfile::tempdir().unwrap();
@@ -383,10 +367,10 @@ mod tests {
             locked_at: None,
             images: vec![],
         };
-        db.commit_publish(&crate::db::PublishCommit {
+        db.commit_publish(&PublishCommit {
             gallery: &gallery,
             source_dir: "/photos",
-            first_link: Some(crate::db::FirstLink {
+            first_link: Some(FirstLink {
                 token_hash: &[7; 32],
                 label: "first",
                 studio_token_hash: &[8; 32],

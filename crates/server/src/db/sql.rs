@@ -1,4 +1,4 @@
-//! The two databases behind [`crate::db::Db`]: **SQLite** (rusqlite; the
+//! The two databases behind [`crate::db::Db`], through one interface: **SQLite** (rusqlite; the
 //! embedded default, one file) and **PostgreSQL** (sqlx; several origins on
 //! one database).
 //!
@@ -14,13 +14,11 @@
 //! waits for the answer on a channel: that works from `spawn_blocking`, from
 //! plain threads and from the CLI alike.
 
-use std::future::Future;
-use std::sync::{Arc, Mutex};
-
 use anyhow::{Context as _, anyhow, bail};
 use rusqlite::types::{Value as SqliteValue, ValueRef};
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
-use sqlx::{Column as _, Executor as _, Postgres, Row as _, TypeInfo as _};
+
+use super::pg::{Answer, Mode};
+pub use super::pg::{Pg, PgSession};
 
 /// A value passed to or read from a statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,7 +111,7 @@ impl<T: ToValue> ToValue for Option<T> {
 #[macro_export]
 macro_rules! args {
     ($($e:expr),* $(,)?) => {
-        &[$($crate::sql::ToValue::to_value(&$e)),*][..]
+        &[$($crate::db::sql::ToValue::to_value(&$e)),*][..]
     };
 }
 
@@ -174,7 +172,7 @@ impl<T: FromValue> FromValue for Option<T> {
 
 /// One row of a result.
 #[derive(Debug)]
-pub struct Row(Vec<Value>);
+pub struct Row(pub(super) Vec<Value>);
 
 impl Row {
     /// Column `at` (from 0) as a `T`.
@@ -200,6 +198,10 @@ enum Inner<'a> {
 impl Conn<'_> {
     pub(crate) fn sqlite(c: &rusqlite::Connection) -> Conn<'_> {
         Conn(Inner::Sqlite(c))
+    }
+
+    pub(super) fn pg(s: &mut PgSession) -> Conn<'_> {
+        Conn(Inner::Pg(s))
     }
 
     /// Runs a statement; answers how many rows it changed.
@@ -278,48 +280,6 @@ fn from_sqlite(v: ValueRef<'_>) -> anyhow::Result<Value> {
     })
 }
 
-type PgQuery<'q> = sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>;
-
-fn bind(mut q: PgQuery<'_>, args: Vec<Value>) -> PgQuery<'_> {
-    for a in args {
-        q = match a {
-            Value::Int(i) => q.bind(i),
-            Value::Text(s) => q.bind(s),
-            Value::Blob(b) => q.bind(b),
-            Value::Null(Kind::Int) => q.bind(None::<i64>),
-            Value::Null(Kind::Text) => q.bind(None::<String>),
-            Value::Null(Kind::Blob) => q.bind(None::<Vec<u8>>),
-        };
-    }
-    q
-}
-
-fn from_pg(row: &PgRow) -> anyhow::Result<Row> {
-    let mut out = Vec::with_capacity(row.len());
-    for (i, col) in row.columns().iter().enumerate() {
-        let ty = col.type_info().name();
-        let v = match ty {
-            "INT8" => row.try_get::<Option<i64>, _>(i)?.map(Value::Int),
-            "INT4" => row
-                .try_get::<Option<i32>, _>(i)?
-                .map(|v| Value::Int(v.into())),
-            "INT2" => row
-                .try_get::<Option<i16>, _>(i)?
-                .map(|v| Value::Int(v.into())),
-            "BOOL" => row
-                .try_get::<Option<bool>, _>(i)?
-                .map(|v| Value::Int(v.into())),
-            "TEXT" | "VARCHAR" | "NAME" | "BPCHAR" => {
-                row.try_get::<Option<String>, _>(i)?.map(Value::Text)
-            }
-            "BYTEA" => row.try_get::<Option<Vec<u8>>, _>(i)?.map(Value::Blob),
-            other => bail!("column {} has an unexpected type {other}", col.name()),
-        };
-        out.push(v.unwrap_or(Value::Null(Kind::Int)));
-    }
-    Ok(Row(out))
-}
-
 /// A statement in PostgreSQL's words: `?N` → `$N`, `rowid` → `ctid`.
 pub fn pg_statement(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len() + 8);
@@ -364,196 +324,6 @@ fn replace_word(s: &str, word: &str, with: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// A PostgreSQL pool and the runtime its connections live on.
-pub struct Pg {
-    pool: PgPool,
-    rt: Mutex<Option<tokio::runtime::Runtime>>,
-    handle: tokio::runtime::Handle,
-    /// "PostgreSQL 127.0.0.1:5432/proofline", for logs (no password).
-    pub description: String,
-}
-
-impl Drop for Pg {
-    fn drop(&mut self) {
-        // Dropping a runtime blocks; inside async code that panics.
-        if let Some(rt) = self.rt.lock().unwrap_or_else(|p| p.into_inner()).take() {
-            rt.shutdown_background();
-        }
-    }
-}
-
-impl Pg {
-    pub fn connect(url: &str) -> anyhow::Result<Arc<Pg>> {
-        let options: PgConnectOptions = url
-            .parse()
-            .with_context(|| format!("the database URL {} is not valid", redact(url)))?;
-        let description = format!(
-            "PostgreSQL {}:{}/{}",
-            options.get_host(),
-            options.get_port(),
-            options.get_database().unwrap_or("")
-        );
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("proofline-pg")
-            .enable_all()
-            .build()?;
-        let handle = rt.handle().clone();
-        // The pool's maintenance task is spawned where it is made: here.
-        let _on_db_runtime = rt.enter();
-        let pool = PgPoolOptions::new()
-            .max_connections(16)
-            .acquire_timeout(std::time::Duration::from_secs(10))
-            .connect_lazy_with(options);
-        drop(_on_db_runtime);
-        let pg = Arc::new(Pg {
-            pool,
-            rt: Mutex::new(Some(rt)),
-            handle,
-            description,
-        });
-        pg.run(|pool| async move { pool.acquire().await.map(drop) })
-            .with_context(|| format!("cannot connect to {}", pg.description))?;
-        Ok(pg)
-    }
-
-    /// Runs `f` on the database's runtime and waits for it.
-    fn run<T, F, Fut>(&self, f: F) -> T
-    where
-        F: FnOnce(PgPool) -> Fut,
-        Fut: Future<Output = T> + Send + 'static,
-        T: Send + 'static,
-    {
-        let (tx, rx) = std::sync::mpsc::sync_channel(1);
-        let fut = f(self.pool.clone());
-        self.handle.spawn(async move {
-            let _ = tx.send(fut.await);
-        });
-        rx.recv().expect("the database runtime stopped")
-    }
-
-    /// A session: a pooled connection, in a transaction when `tx`. With
-    /// `lock`, the transaction first takes the advisory lock of that name,
-    /// so writers of one scope take turns across every origin.
-    pub fn session(self: &Arc<Pg>, tx: bool, lock: Option<&str>) -> anyhow::Result<PgSession> {
-        let lock = lock.map(str::to_owned);
-        let conn = self.run(|pool| async move {
-            let mut conn = pool.acquire().await?;
-            if tx {
-                sqlx::query("BEGIN").execute(&mut *conn).await?;
-                if let Some(name) = lock {
-                    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-                        .bind(name)
-                        .execute(&mut *conn)
-                        .await?;
-                }
-            }
-            anyhow::Ok(conn)
-        })?;
-        Ok(PgSession {
-            pg: self.clone(),
-            conn: Some(conn),
-            in_tx: tx,
-        })
-    }
-
-    pub fn ping(&self) -> anyhow::Result<()> {
-        self.run(|pool| async move { sqlx::query("SELECT 1").execute(&pool).await.map(drop) })?;
-        Ok(())
-    }
-}
-
-/// One pooled PostgreSQL connection, held by [`Conn`] for a read or a
-/// transaction. Dropped without [`PgSession::commit`], it rolls back.
-pub struct PgSession {
-    pg: Arc<Pg>,
-    conn: Option<sqlx::pool::PoolConnection<Postgres>>,
-    in_tx: bool,
-}
-
-impl PgSession {
-    pub fn conn(&mut self) -> Conn<'_> {
-        Conn(Inner::Pg(self))
-    }
-
-    /// Runs one statement on the database's runtime: the connection moves
-    /// into the task and comes back with the answer.
-    fn run_statement(&mut self, sql: &str, args: &[Value], mode: Mode) -> anyhow::Result<Answer> {
-        let mut conn = self.conn.take().context("the connection was lost")?;
-        let (sql, args) = match mode {
-            Mode::Batch => (sql.to_owned(), Vec::new()),
-            _ => (pg_statement(sql), args.to_vec()),
-        };
-        let (conn, answer) = self.pg.run(move |_| async move {
-            let answer = statement(&mut conn, sql, args, mode).await;
-            (conn, answer)
-        });
-        self.conn = Some(conn);
-        answer
-    }
-
-    pub fn commit(mut self) -> anyhow::Result<()> {
-        if self.in_tx {
-            self.run_statement("COMMIT", &[], Mode::Execute)?;
-            self.in_tx = false;
-        }
-        Ok(())
-    }
-}
-
-/// One statement on a connection. Boxed as `dyn Future + Send`: spawning
-/// sqlx's futures directly trips a known higher-ranked lifetime error.
-fn statement(
-    conn: &mut sqlx::PgConnection,
-    sql: String,
-    args: Vec<Value>,
-    mode: Mode,
-) -> std::pin::Pin<Box<dyn Future<Output = anyhow::Result<Answer>> + Send + '_>> {
-    Box::pin(async move {
-        Ok(match mode {
-            Mode::Fetch => {
-                let rows = conn.fetch_all(bind(sqlx::query(&sql), args)).await?;
-                Answer::Rows(rows.iter().map(from_pg).collect::<anyhow::Result<_>>()?)
-            }
-            Mode::Execute => {
-                let r = conn.execute(bind(sqlx::query(&sql), args)).await?;
-                Answer::Changed(r.rows_affected())
-            }
-            Mode::Batch => {
-                Answer::Changed(conn.execute(sqlx::raw_sql(&sql)).await?.rows_affected())
-            }
-        })
-    })
-}
-
-#[derive(Clone, Copy)]
-enum Mode {
-    Execute,
-    Fetch,
-    Batch,
-}
-
-enum Answer {
-    Changed(u64),
-    Rows(Vec<Row>),
-}
-
-impl Drop for PgSession {
-    fn drop(&mut self) {
-        let Some(mut conn) = self.conn.take() else {
-            return;
-        };
-        let in_tx = self.in_tx;
-        // The connection goes back to the pool from the runtime it lives on.
-        self.pg.handle.spawn(async move {
-            if in_tx && sqlx::query("ROLLBACK").execute(&mut *conn).await.is_err() {
-                // A connection in an unknown state is closed, not reused.
-                conn.close_on_drop();
-            }
-        });
-    }
 }
 
 /// A database URL with its password hidden, for messages.

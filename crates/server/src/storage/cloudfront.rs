@@ -3,6 +3,10 @@
 //! key pair's RSA key (PKCS#1 v1.5, SHA-1), in CloudFront's base64 alphabet.
 //!
 //! The private key stays on the origin; the browser only sees signed URLs.
+//! [`CloudFrontSettings`] is a configured distribution with its loaded key.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use base64::Engine as _;
@@ -129,6 +133,81 @@ impl CloudFrontSigner {
     }
 }
 
+/// A CloudFront distribution serving the bucket, and the key that signs for it.
+#[derive(Clone)]
+pub struct CloudFrontSettings {
+    /// `https://host`, no trailing slash: an object's URL is this plus `/` and
+    /// its full key (prefix included), percent-encoded.
+    pub base_url: String,
+    pub key_pair_id: String,
+    /// Where the private key was read from (for messages; the key stays here).
+    pub private_key_path: PathBuf,
+    pub signer: Arc<CloudFrontSigner>,
+}
+
+impl std::fmt::Debug for CloudFrontSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the key itself.
+        f.debug_struct("CloudFrontSettings")
+            .field("base_url", &self.base_url)
+            .field("key_pair_id", &self.key_pair_id)
+            .field("private_key_path", &self.private_key_path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CloudFrontSettings {
+    /// Checks the three values and loads the key: a distribution that cannot
+    /// sign is an error at start, not a broken photo later.
+    pub fn load(domain: &str, key_pair_id: &str, private_key: &Path) -> anyhow::Result<Self> {
+        let base_url = cloudfront_base_url(domain)?;
+        let pem = std::fs::read_to_string(private_key).with_context(|| {
+            format!(
+                "cannot read the CloudFront private key {}",
+                private_key.display()
+            )
+        })?;
+        let signer = CloudFrontSigner::from_pem(key_pair_id.trim(), &pem)
+            .with_context(|| format!("in {}", private_key.display()))?;
+        Ok(CloudFrontSettings {
+            base_url,
+            key_pair_id: key_pair_id.trim().to_owned(),
+            private_key_path: private_key.to_path_buf(),
+            signer: Arc::new(signer),
+        })
+    }
+}
+
+/// `d1.cloudfront.net`, `https://d1.cloudfront.net/` -> `https://d1.cloudfront.net`.
+/// CloudFront only signs for HTTPS here: a signed URL sent in clear text can be
+/// replayed by anyone on the path.
+fn cloudfront_base_url(domain: &str) -> anyhow::Result<String> {
+    let trimmed = domain.trim();
+    let host = match trimmed.split_once("://") {
+        Some((scheme, host)) if scheme.eq_ignore_ascii_case("https") => host,
+        Some(_) => anyhow::bail!(
+            "the CloudFront domain must be an https:// URL or a host name (got {domain:?})"
+        ),
+        None => trimmed,
+    };
+    let host = host.strip_suffix('/').unwrap_or(host);
+    let (name, port) = match host.rsplit_once(':') {
+        Some((name, port)) => (name, Some(port)),
+        None => (host, None),
+    };
+    let valid = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
+        && port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    anyhow::ensure!(
+        valid,
+        "the CloudFront domain must be a host name like d111111abcdef8.cloudfront.net, \
+         with no path (got {domain:?})"
+    );
+    Ok(format!("https://{}", host.to_ascii_lowercase()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,7 +215,7 @@ mod tests {
     /// Made by botocore's `CloudFrontSigner` (`gen_cloudfront_vectors.py`
     /// beside them); the same fixtures prove `proofline_core::expiry`.
     const VECTORS: &str =
-        include_str!("../../core/tests/fixtures/cloudfront_signed_url_vectors.json");
+        include_str!("../../../core/tests/fixtures/cloudfront_signed_url_vectors.json");
 
     fn vectors() -> serde_json::Value {
         serde_json::from_str(VECTORS).unwrap()

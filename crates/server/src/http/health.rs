@@ -17,7 +17,7 @@ use tower_http::request_id::{
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::api::AppState;
+use super::state::AppState;
 
 /// How long `/readyz` waits for the database and for the store.
 pub const CHECK_TIMEOUT: Duration = Duration::from_secs(2);

@@ -22,11 +22,11 @@ use proofline_core::GalleryId;
 use proofline_core::proofing::StudioReport;
 use serde::{Deserialize, Serialize};
 
-use crate::api::{AppError, AppState, bearer, blocking};
-use crate::args;
-use crate::choices::{selection_csv, studio_report};
-use crate::db::{Db, StoredGallery};
-use crate::links::NewLink;
+use super::auth::bearer;
+use super::error::{AppError, blocking};
+use super::state::AppState;
+use crate::choices::{gallery_report, selection_csv};
+use crate::db::{Db, NewLink, StoredGallery};
 use crate::secret::token_matches;
 
 pub fn routes() -> Router<AppState> {
@@ -36,41 +36,6 @@ pub fn routes() -> Router<AppState> {
         .route("/galleries/{id}/selection.csv", get(get_csv))
         .route("/galleries/{id}/links", post(post_link))
         .route("/galleries/{id}/links/{link}/revoke", post(post_revoke))
-}
-
-impl Db {
-    /// Gives the studio a new studio-wide token (the old one stops working).
-    pub fn set_studio_wide_token(&self, hash: &[u8; 32]) -> anyhow::Result<()> {
-        self.write("studio token", |c| {
-            c.execute(
-                "INSERT INTO studio_token (id, token_hash) VALUES (1, ?1)
-                 ON CONFLICT (id) DO UPDATE SET token_hash = excluded.token_hash",
-                args![hash],
-            )
-        })?;
-        Ok(())
-    }
-
-    fn studio_wide_token_hash(&self) -> anyhow::Result<Option<Vec<u8>>> {
-        self.read(|c| {
-            c.query_opt("SELECT token_hash FROM studio_token WHERE id = 1", args![])?
-                .map(|r| r.get(0))
-                .transpose()
-        })
-    }
-
-    /// Every gallery's id, newest first.
-    fn gallery_ids(&self) -> anyhow::Result<Vec<GalleryId>> {
-        self.read(|c| {
-            c.query(
-                "SELECT id FROM galleries ORDER BY created_at DESC, rowid DESC",
-                args![],
-            )?
-            .iter()
-            .map(|r| Ok(GalleryId::parse(r.get::<String>(0)?)?))
-            .collect()
-        })
-    }
 }
 
 /// Whether the request carries the studio-wide token.
@@ -91,14 +56,6 @@ fn may_see(db: &Db, gallery: &GalleryId, token: &str) -> Result<(), AppError> {
         return Err(AppError::Unauthorized);
     }
     Ok(())
-}
-
-/// One gallery's report, as of `now`.
-fn report(db: &Db, gallery: &StoredGallery, now: i64) -> anyhow::Result<StudioReport> {
-    let links = db.gallery_choices(&gallery.id)?;
-    let mut report = studio_report(gallery, &links, now);
-    report.expires_at = db.gallery_expiry(&gallery.id)?;
-    Ok(report)
 }
 
 /// Runs `f` with the database and a gallery the request may see.
@@ -134,7 +91,7 @@ async fn get_overview(
         let mut out = Vec::new();
         for id in db.gallery_ids()? {
             if let Some(gallery) = db.gallery(&id)? {
-                out.push(report(&db, &gallery, now)?);
+                out.push(gallery_report(&db, &gallery, now)?);
             }
         }
         Ok(Json(out))
@@ -149,7 +106,7 @@ async fn get_report(
 ) -> Result<Json<StudioReport>, AppError> {
     let now = crate::unix_now();
     with_gallery(&state, id, &headers, move |db, gallery| {
-        Ok(Json(report(db, &gallery, now)?))
+        Ok(Json(gallery_report(db, &gallery, now)?))
     })
     .await
 }
@@ -211,7 +168,7 @@ async fn post_link(
     }
     let pin = body.pin.filter(|p| !p.is_empty());
     if let Some(pin) = &pin {
-        crate::links::validate_pin(pin)
+        crate::db::validate_pin(pin)
             .map_err(|e| AppError::BadRequest(format!("The PIN is not valid: {e}.")))?;
     }
     let expires_at = match body.expires.as_deref().filter(|e| !e.is_empty()) {
@@ -253,7 +210,7 @@ async fn post_revoke(
             return Err(AppError::NotFound);
         }
         let revoked = db.revoke_link(&link, now)?.ok_or(AppError::NotFound)?;
-        Ok((revoked, report(db, &gallery, now)?))
+        Ok((revoked, gallery_report(db, &gallery, now)?))
     })
     .await?;
     // The link's manifest mirror goes too; if the store is down, its URLs

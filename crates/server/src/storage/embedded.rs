@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-use crate::config::EMBEDDED_BUCKET;
+use super::EMBEDDED_BUCKET;
 
 #[derive(Serialize, Deserialize)]
 struct CredentialsFile {
@@ -158,25 +158,4 @@ async fn handle(State(s3): State<S3Service>, req: Request) -> Response {
             (StatusCode::INTERNAL_SERVER_ERROR, "internal store error").into_response()
         }
     }
-}
-
-/// The configured object store, with CloudFront's URLs when configured; the
-/// embedded one is started for the duration of a command (`publish`,
-/// `link revoke`, `doctor`) when nothing serves it.
-pub async fn open_store(
-    settings: &crate::config::Settings,
-) -> anyhow::Result<(crate::store::ObjectStore, Option<EmbeddedStore>)> {
-    let temporary = match settings.store.kind {
-        crate::config::StoreKind::Embedded { listen }
-            if tokio::net::TcpStream::connect(listen).await.is_err() =>
-        {
-            Some(EmbeddedStore::start(&settings.data_dir, listen, &settings.origins).await?)
-        }
-        _ => None,
-    };
-    let store = crate::store::ObjectStore::connect(&settings.store)
-        .await?
-        .with_cloudfront(settings.cloudfront.clone())
-        .with_origins(&settings.origins);
-    Ok((store, temporary))
 }

@@ -1,0 +1,118 @@
+//! Share links from the terminal: `proofline link create|list|revoke`, and
+//! `proofline studio-link` (the studio page's link, for one gallery or all).
+
+use anyhow::Context as _;
+
+use super::gallery::open_gallery;
+use super::{LinkCommand, output};
+use crate::db::NewLink;
+use crate::settings::{CommonArgs, DEFAULT_ORIGIN_LISTEN, Settings};
+use crate::signing::Mirrors;
+
+pub(super) async fn link(command: LinkCommand) -> anyhow::Result<()> {
+    let now = crate::unix_now();
+    match command {
+        LinkCommand::Create {
+            gallery,
+            label,
+            pin,
+            expires,
+            listen,
+            common,
+        } => {
+            let settings = Settings::resolve(&common, listen)?;
+            let (db, gallery) = open_gallery(&common, &gallery)?;
+            let new = NewLink {
+                label,
+                pin,
+                expires_at: expires,
+            };
+            let (link, token) = db.create_link(&gallery.id, &new, now)?;
+            println!(
+                "Share link {}{}: {}",
+                link.id,
+                output::describe(&link),
+                settings.share_link(gallery.id.as_str(), token.as_str())
+            );
+            if link.has_pin {
+                println!("Send the PIN separately from the link (a text and an email, say).");
+            }
+            Ok(())
+        }
+        LinkCommand::List { gallery, common } => {
+            let settings = Settings::resolve(&common, DEFAULT_ORIGIN_LISTEN.parse()?)?;
+            let db = settings.open_db()?;
+            let gallery = gallery.map(proofline_core::GalleryId::parse).transpose()?;
+            let links = db.links(gallery.as_ref())?;
+            if links.is_empty() {
+                println!("No share links.");
+            }
+            for l in links {
+                println!("{}", output::link_row(&l, now));
+            }
+            Ok(())
+        }
+        LinkCommand::Revoke { link, common } => {
+            let settings = Settings::resolve(&common, DEFAULT_ORIGIN_LISTEN.parse()?)?;
+            let db = settings.open_db()?;
+            let link = db.revoke_link(&link, now)?.with_context(|| {
+                format!("there is no share link {link}; see `proofline link list`")
+            })?;
+            println!(
+                "Link {} ({}) is revoked: it no longer opens gallery {}.",
+                link.id,
+                if link.label.is_empty() {
+                    "no label"
+                } else {
+                    &link.label
+                },
+                link.gallery
+            );
+            // Its manifest mirror goes too, so the store does not keep
+            // serving the gallery to that link while the origin is down.
+            let result = async {
+                let (store, temporary) = settings.open_store().await?;
+                let r = Mirrors::default()
+                    .delete(&store, &link.gallery, &link.token_hash)
+                    .await;
+                if let Some(t) = temporary {
+                    t.stop().await;
+                }
+                r
+            }
+            .await;
+            if let Err(e) = result {
+                eprintln!(
+                    "warning: could not delete the link's manifest mirror from the store ({e:#}); \
+                     its signed URLs stop working within 7 days"
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+pub(super) fn studio_link(gallery: Option<String>, common: &CommonArgs) -> anyhow::Result<()> {
+    let settings = Settings::resolve(common, DEFAULT_ORIGIN_LISTEN.parse()?)?;
+    let token = crate::secret::new_token();
+    let hash = crate::secret::token_hash(token.as_str());
+    match gallery {
+        Some(gallery) => {
+            let (db, gallery) = open_gallery(common, &gallery)?;
+            db.set_studio_token(&gallery.id, &hash)?;
+            println!(
+                "Studio page for gallery {} (the previous one no longer works): {}",
+                gallery.id,
+                settings.studio_link(gallery.id.as_str(), token.as_str())
+            );
+        }
+        None => {
+            settings.open_db()?.set_studio_wide_token(&hash)?;
+            println!(
+                "Studio page for every gallery (the previous one no longer works): {}",
+                settings.studio_home_link(token.as_str())
+            );
+        }
+    }
+    Ok(())
+}

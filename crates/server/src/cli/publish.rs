@@ -1,0 +1,135 @@
+//! `proofline publish DIR`: the request from the flags, progress bars while
+//! it runs, and the summary (or the files that could not be published).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use anyhow::Context as _;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::{RulesArgs, WatermarkArgs, output};
+use crate::publish::render::{RenderOptions, Watermark};
+use crate::publish::{
+    Destination, NothingPublished, Progress, PublishRequest, Reporter, Stage, publish as run,
+};
+use crate::settings::{CommonArgs, Settings};
+
+/// The `publish` command's own arguments.
+pub(super) struct Request {
+    pub dir: PathBuf,
+    pub title: Option<String>,
+    pub label: String,
+    pub into: Option<String>,
+    pub new: bool,
+}
+
+impl WatermarkArgs {
+    fn render_options(&self) -> anyhow::Result<RenderOptions> {
+        let logo = match &self.watermark_logo {
+            Some(path) => Some(
+                image::open(path)
+                    .with_context(|| format!("cannot read the watermark logo {}", path.display()))?
+                    .to_rgba8(),
+            ),
+            None => None,
+        };
+        let watermark = (self.watermark_text.is_some() || logo.is_some()).then(|| Watermark {
+            text: self.watermark_text.clone(),
+            logo,
+            position: self.watermark_position,
+            opacity: self.watermark_opacity,
+        });
+        Ok(RenderOptions {
+            watermark,
+            ..RenderOptions::default()
+        })
+    }
+}
+
+pub(super) async fn publish(
+    request: Request,
+    listen: SocketAddr,
+    rules: &RulesArgs,
+    watermark: &WatermarkArgs,
+    common: &CommonArgs,
+) -> anyhow::Result<()> {
+    let rules = rules.rules()?;
+    let render = watermark.render_options()?;
+    let destination = match (request.into, request.new) {
+        (Some(id), _) => Destination::Into(proofline_core::GalleryId::parse(id)?),
+        (None, true) => Destination::New,
+        (None, false) => Destination::Auto,
+    };
+    let settings = Settings::resolve(common, listen)?;
+    let (store, temporary) = settings.open_store().await?;
+    let db = settings.open_db()?;
+    let result = run(
+        &db,
+        &store,
+        &PublishRequest {
+            dir: request.dir,
+            title: request.title,
+            label: request.label,
+            rules,
+            destination,
+            render,
+            signing: settings.signing,
+            progress: Reporter::new(Bars::default()),
+        },
+    )
+    .await;
+    if let Some(t) = temporary {
+        t.stop().await;
+    }
+    let report = match result {
+        Ok(report) => report,
+        Err(e) => {
+            if let Some(nothing) = e.downcast_ref::<NothingPublished>() {
+                output::print_skipped(&nothing.skipped);
+            }
+            return Err(e);
+        }
+    };
+    output::print_report(&settings, &report);
+    Ok(())
+}
+
+/// A publish's progress as a bar per stage, on the terminal.
+#[derive(Default)]
+struct Bars {
+    bar: Mutex<Option<ProgressBar>>,
+}
+
+impl Bars {
+    fn bar(&self) -> std::sync::MutexGuard<'_, Option<ProgressBar>> {
+        self.bar.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Progress for Bars {
+    fn begin(&self, stage: Stage, photos: u64) {
+        let bar = ProgressBar::new(photos);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{msg:>10} [{bar:30}] {pos}/{len} photos ({per_sec}, {eta} left)",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        bar.set_message(stage.label());
+        *self.bar() = Some(bar);
+    }
+
+    fn advance(&self, _: Stage) {
+        if let Some(bar) = &*self.bar() {
+            bar.inc(1);
+        }
+    }
+
+    fn end(&self, _: Stage) {
+        if let Some(bar) = self.bar().take() {
+            bar.finish_and_clear();
+        }
+    }
+}

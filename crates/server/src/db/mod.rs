@@ -1,0 +1,189 @@
+//! The origin's database, one [`Db`] handle whatever the backend: a SQLite
+//! file (the default; WAL mode with `synchronous=FULL`: a write the server
+//! acknowledges is on disk, and several processes, `serve` and `publish`,
+//! share the file) or PostgreSQL (several origins on one database).
+//!
+//! Every method of [`Db`] lives in this folder, grouped by table:
+//! [`galleries`] (galleries, their images and renditions, and every write of
+//! a gallery's settings: rules, lock, expiry, studio token), [`publishes`]
+//! (making a publish visible, `drafts`, `uploads`), [`links`] (share links,
+//! PINs), [`choices`] (customers' ops and `link_state`) and [`studio`] (the
+//! studio-wide token). [`sql`] is the portable SQL layer over both backends,
+//! [`schema`] the migrations. Only the SHA-256 of a token is ever stored.
+//!
+//! A lower layer: it imports only [`crate::secret`], never storage, the
+//! domain, `http` or `cli`.
+
+pub mod choices;
+pub mod galleries;
+pub mod links;
+mod pg;
+pub mod publishes;
+mod schema;
+pub mod sql;
+pub mod studio;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use anyhow::Context as _;
+use rusqlite::{Connection, TransactionBehavior};
+
+pub use choices::{Incoming, LinkChoices};
+pub use galleries::{StoredGallery, StoredImage, StoredRendition};
+pub use links::{
+    Link, LiveLink, NewLink, Opened, PIN_ATTEMPTS, PIN_LOCKOUT_SECS, PinAnswer, Refusal,
+    validate_pin,
+};
+pub use publishes::{DraftTerms, FirstLink, FromFolder, PublishCommit, Upload};
+
+use crate::args;
+use sql::{Conn, Pg};
+
+/// Handle to the database; cheap to clone. Calls block: use them from
+/// `spawn_blocking` in async code.
+#[derive(Clone)]
+pub struct Db {
+    backend: Backend,
+}
+
+#[derive(Clone)]
+enum Backend {
+    Sqlite(Arc<Mutex<Connection>>),
+    Postgres(Arc<Pg>),
+}
+
+/// How durable a write must be before it returns.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Durability {
+    /// On disk (SQLite `synchronous=FULL`; PostgreSQL's default commit).
+    Full,
+    /// Survives the process being killed, not the power being cut.
+    Process,
+}
+
+impl Db {
+    /// Opens the database a URL names: `postgres://…` (or `postgresql://…`)
+    /// for PostgreSQL, `sqlite://PATH` or a plain path for a SQLite file.
+    pub fn connect(url: &str) -> anyhow::Result<Db> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pg = Pg::connect(url)?;
+            schema::migrate_pg(&pg)?;
+            return Ok(Db {
+                backend: Backend::Postgres(pg),
+            });
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        anyhow::ensure!(
+            !path.contains("://"),
+            "the database URL {} is neither postgres:// nor sqlite://",
+            sql::redact(url)
+        );
+        Db::open(Path::new(path))
+    }
+
+    /// Opens (or creates) a SQLite file.
+    pub fn open(path: &Path) -> anyhow::Result<Db> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        let mut conn = Connection::open(path)
+            .with_context(|| format!("cannot open the database {}", path.display()))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        schema::migrate(&mut conn)?;
+        Ok(Db {
+            backend: Backend::Sqlite(Arc::new(Mutex::new(conn))),
+        })
+    }
+
+    /// "SQLite", or "PostgreSQL host:port/name", for logs.
+    pub fn describe(&self) -> String {
+        match &self.backend {
+            Backend::Sqlite(_) => "SQLite".into(),
+            Backend::Postgres(pg) => pg.description.clone(),
+        }
+    }
+
+    /// Answers when the database answers a query (`/readyz`).
+    pub fn ping(&self) -> anyhow::Result<()> {
+        match &self.backend {
+            Backend::Sqlite(_) => self.read(|c| c.query_one("SELECT 1", args![]).map(drop)),
+            Backend::Postgres(pg) => pg.ping(),
+        }
+    }
+
+    fn sqlite(conn: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite half-written (each
+        // write is a transaction), so a poisoned lock is still safe to use.
+        conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs reads (each statement sees committed data).
+    pub fn read<T>(&self, f: impl FnOnce(&mut Conn<'_>) -> anyhow::Result<T>) -> anyhow::Result<T> {
+        match &self.backend {
+            Backend::Sqlite(conn) => f(&mut Conn::sqlite(&Db::sqlite(conn))),
+            Backend::Postgres(pg) => {
+                let mut session = pg.session(false, None)?;
+                f(&mut session.conn())
+            }
+        }
+    }
+
+    /// Runs `f` in one write transaction, committed only if it succeeds.
+    /// Writers of the same `scope` (a gallery, a link…) take turns: SQLite
+    /// takes its write lock first (`BEGIN IMMEDIATE`, one writer at a time
+    /// across processes); PostgreSQL takes an advisory lock named `scope`,
+    /// so origins sharing the database serialise per scope only.
+    pub fn write<T>(
+        &self,
+        scope: &str,
+        f: impl FnOnce(&mut Conn<'_>) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        self.write_with(scope, Durability::Full, f)
+    }
+
+    pub(super) fn write_with<T>(
+        &self,
+        scope: &str,
+        durability: Durability,
+        f: impl FnOnce(&mut Conn<'_>) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        match &self.backend {
+            Backend::Sqlite(conn) => {
+                let mut conn = Db::sqlite(conn);
+                let relaxed = durability == Durability::Process;
+                if relaxed {
+                    conn.pragma_update(None, "synchronous", "NORMAL")?;
+                }
+                let result = (|| {
+                    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                    let out = f(&mut Conn::sqlite(&tx))?;
+                    tx.commit()?;
+                    Ok(out)
+                })();
+                if relaxed {
+                    conn.pragma_update(None, "synchronous", "FULL")?;
+                }
+                result
+            }
+            Backend::Postgres(pg) => {
+                let mut session = pg.session(true, Some(scope))?;
+                if durability == Durability::Process {
+                    session
+                        .conn()
+                        .execute("SET LOCAL synchronous_commit TO OFF", args![])?;
+                }
+                let out = f(&mut session.conn())?;
+                session.commit()?;
+                Ok(out)
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! How the API fails: [`AppError`] (a status and a JSON body with a sentence
+//! the app can show), a database [`Refusal`] in those terms, and [`blocking`]
+//! to run database work off the async threads.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::db::Refusal;
+
+/// An error the API answers with: a status and a JSON body a client can show.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("This gallery does not exist, or is no longer shared.")]
+    NotFound,
+    #[error("This link is not valid. Please ask the studio for a new one.")]
+    Unauthorized,
+    /// The link was withdrawn or has expired: final, and the app forgets the
+    /// gallery. `code` is `revoked` or `expired`.
+    #[error("{message}")]
+    Gone { code: &'static str, message: String },
+    #[error("This gallery is protected by a PIN. Please enter the PIN the studio gave you.")]
+    PinRequired,
+    #[error("That PIN is not right. {tries_left} more tries before the link locks for a while.")]
+    WrongPin { tries_left: u32 },
+    #[error("Too many wrong PINs. Please try again after {until_label} (UTC).")]
+    PinLocked { until: i64, until_label: String },
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("The studio server had a problem. Please try again in a moment.")]
+    Internal(#[from] anyhow::Error),
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    message: String,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, code) = match &self {
+            AppError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            AppError::Gone { code, .. } => (StatusCode::GONE, *code),
+            AppError::PinRequired => (StatusCode::UNAUTHORIZED, "pin_required"),
+            AppError::WrongPin { .. } => (StatusCode::UNAUTHORIZED, "wrong_pin"),
+            AppError::PinLocked { .. } => (StatusCode::TOO_MANY_REQUESTS, "pin_locked"),
+            AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            AppError::Internal(e) => {
+                tracing::error!("internal error: {e:#}");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+            }
+        };
+        let body = ErrorBody {
+            error: code,
+            message: self.to_string(),
+        };
+        let mut response = (status, Json(body)).into_response();
+        if let AppError::PinLocked { until, .. } = self {
+            let wait = (until - crate::unix_now()).max(1);
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        }
+        response
+    }
+}
+
+pub fn refused(r: Refusal) -> AppError {
+    match r {
+        Refusal::NoGallery => AppError::NotFound,
+        Refusal::UnknownToken => AppError::Unauthorized,
+        Refusal::Revoked => AppError::Gone {
+            code: "revoked",
+            message: "The studio has withdrawn this link, so the gallery is no longer available \
+                      here. Please contact the studio if you need it."
+                .into(),
+        },
+        Refusal::Expired { at } => AppError::Gone {
+            code: "expired",
+            message: proofline_core::expiry::expired_message(at),
+        },
+        Refusal::PinRequired => AppError::PinRequired,
+    }
+}
+
+/// Runs database work off the async threads.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+}

@@ -1,0 +1,106 @@
+//! A customer's gallery: `GET /api/galleries/{id}` (the manifest, signed for
+//! the current window, with the link's mirror URL; the mirror itself is
+//! written after answering) and `POST .../pin` (a PIN for a pass).
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use proofline_core::Manifest;
+use proofline_core::expiry::signing_window;
+use serde::Serialize;
+
+use super::auth::{authorize, presented};
+use super::error::{AppError, blocking, refused};
+use super::state::AppState;
+use crate::db::{PinAnswer, Refusal};
+use crate::signing::mirror::mirror_url;
+use crate::signing::sign_manifest;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/galleries/{id}", get(get_gallery))
+        .route("/galleries/{id}/pin", post(post_pin))
+}
+
+#[derive(serde::Deserialize)]
+struct PinBody {
+    pin: String,
+}
+
+#[derive(Serialize)]
+struct PassBody {
+    pass: String,
+}
+
+/// Checks a PIN for a PIN link; answers the pass to send from now on.
+/// Wrong PINs are counted per link and lock it for a while.
+async fn post_pin(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Json(body): Json<PinBody>,
+) -> Result<Json<PassBody>, AppError> {
+    let (id, token) = presented(id, &headers)?;
+    if body.pin.len() > 32 {
+        return Err(AppError::BadRequest("A PIN is 4 to 8 digits.".into()));
+    }
+    let db = state.db.clone();
+    let now = crate::unix_now();
+    let answer = blocking(move || match db.open_link(&id, &token, None, now)? {
+        // A PIN never revives a withdrawn or expired link.
+        Err(Refusal::PinRequired) => {
+            Ok(db.try_pin(&crate::secret::token_hash(&token), &body.pin, now)?)
+        }
+        Ok(_) => Err(AppError::BadRequest("This link has no PIN.".into())),
+        Err(r) => Err(refused(r)),
+    })
+    .await?;
+    match answer {
+        PinAnswer::Pass(pass) => Ok(Json(PassBody { pass })),
+        PinAnswer::Wrong { tries_left } => Err(AppError::WrongPin { tries_left }),
+        PinAnswer::Locked { until } => Err(AppError::PinLocked {
+            until,
+            until_label: clock_label(until),
+        }),
+    }
+}
+
+/// "14:05" (UTC) for Unix seconds.
+fn clock_label(unix: i64) -> String {
+    let s = unix.rem_euclid(86_400);
+    format!("{:02}:{:02}", s / 3600, s / 60 % 60)
+}
+
+async fn get_gallery(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Manifest>, AppError> {
+    let (id, opened) = authorize(&state, id, &headers).await?;
+    let link = opened.token_hash;
+    let db = state.db.clone();
+    let lookup = id.clone();
+    let gallery = blocking(move || db.gallery(&lookup)?.ok_or(AppError::NotFound)).await?;
+    let now = crate::unix_now();
+    let policy = state.signing;
+    let window = signing_window(now, policy.window_secs, policy.validity_secs);
+    let mut manifest = sign_manifest(&state.store, &gallery, window, now).await?;
+    manifest.expires_at = opened.expires_at;
+    manifest.mirror = Some(mirror_url(&state.store, &id, &link, &policy, now).await?);
+    // The mirror is a fallback, written after answering: neither its upload
+    // (12 MB at 10,000 photos) nor a store that refuses it may hold up or
+    // cost the customer this answer. Until it lands, its URL answers 404 and
+    // the app keeps the copy it has.
+    let mirrors = state.mirrors.clone();
+    let store = state.store.clone();
+    tokio::spawn(async move {
+        let written = mirrors
+            .ensure(&store, &gallery, &link, opened.expires_at, &policy, now)
+            .await;
+        if let Err(e) = written {
+            tracing::warn!("could not write the manifest mirror of gallery {id}: {e:#}");
+        }
+    });
+    Ok(Json(manifest))
+}

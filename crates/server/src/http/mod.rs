@@ -1,0 +1,111 @@
+//! The origin's HTTP API and the static client: [`router`] puts together
+//! `/api` (the customer's side in [`gallery`] and [`ops`], the studio's in
+//! [`studio`]), `/healthz` and `/readyz` ([`health`]), and the built browser
+//! app as the fallback, under one set of layers (compression, security
+//! headers, request ids and traces).
+//!
+//! `GET /api/galleries/{id}` with `Authorization: Bearer {token}` answers the
+//! gallery manifest with freshly presigned image URLs; `POST .../ops` takes the
+//! customer's choices and `GET .../choices` answers what the studio holds for
+//! the link. Everything else under `/` is the built browser app.
+//!
+//! May import the domain (signing, choices), `settings`, `db`, `storage` and
+//! `secret`; never `cli`.
+
+mod auth;
+mod error;
+mod gallery;
+pub mod health;
+mod ops;
+mod state;
+mod studio;
+
+use std::path::PathBuf;
+
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::cors::CorsLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use auth::PASS_HEADER;
+pub use error::{AppError, blocking};
+pub use state::AppState;
+
+/// Largest request body: a full batch of ops with long comments fits.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The whole origin: API routes, then the static client as the fallback.
+pub fn router(state: AppState, client_dir: Option<PathBuf>) -> axum::Router {
+    let api = axum::Router::new()
+        .merge(gallery::routes())
+        .merge(ops::routes())
+        .nest("/studio", studio::routes())
+        .fallback(|| async { AppError::NotFound })
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        // The app served by any of the studio's origins may call this one
+        // (failover); tokens travel in a header, never in cookies.
+        .layer(api_cors(state.store.origins()))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .with_state(state.clone());
+    let app = axum::Router::new()
+        .nest("/api", api)
+        .merge(health::routes().with_state(state));
+    let app = match client_dir {
+        Some(dir) => {
+            let index = dir.join("index.html");
+            app.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(index)))
+        }
+        None => app.fallback(|| async {
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The Proofline app is not built. Run `cargo xtask demo`, or pass --client-dir.",
+            )
+        }),
+    };
+    // Manifests (about 1.2 KB per photo, mostly URLs) shrink to a fifth and
+    // the app's wasm to about 40%: what a phone on a poor signal waits for.
+    // Fastest levels, zstd where the browser takes it: a 10,000-photo
+    // manifest (12 MB) is made per request, and gzip alone would add 130 ms.
+    let app = app.layer(CompressionLayer::new().quality(CompressionLevel::Fastest));
+    // Pages are never framed, types never sniffed, and no address (share links
+    // carry the gallery id) is sent to the object store as a Referer.
+    let app = app
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ));
+    health::traced(app)
+}
+
+/// CORS for `/api`: exactly the studio's origins (the app on one of them
+/// calls another when the first is down), the methods and headers the app
+/// sends, and preflights cached for 10 minutes (browsers cap it there or
+/// lower), so a failover costs no extra round trip per request.
+fn api_cors(origins: &[String]) -> CorsLayer {
+    let allowed: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(allowed)
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            HeaderName::from_static(PASS_HEADER),
+        ])
+        .max_age(std::time::Duration::from_secs(600))
+}

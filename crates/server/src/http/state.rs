@@ -1,0 +1,15 @@
+//! What every request handler shares: the database, the store client, the
+//! signing policy and the record of manifest mirrors written.
+
+use crate::db::Db;
+use crate::signing::{Mirrors, SigningPolicy};
+use crate::storage::ObjectStore;
+
+/// The origin's shared state, cheap to clone (one per request).
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub store: ObjectStore,
+    pub signing: SigningPolicy,
+    pub mirrors: Mirrors,
+}

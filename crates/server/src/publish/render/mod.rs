@@ -1,0 +1,152 @@
+//! Turns one photo's bytes into its published renditions: a `proof` (lightbox)
+//! and a `thumb` (grid) JPEG, with the EXIF orientation applied, no metadata
+//! but the colour profile, an optional studio watermark on the proof, and a
+//! ThumbHash placeholder.
+//!
+//! Speed comes from doing as little as possible at full size: a JPEG is decoded
+//! at the largest DCT scale (1/2, 1/4, 1/8) that still covers the proof
+//! ("shrink-on-load"), resized with SIMD (`fast_image_resize`), oriented only
+//! once small, and the thumb is made from the proof.
+//!
+//! [`decode`] reads JPEG (libjpeg-turbo) and PNG, [`exif`] the orientation,
+//! [`encode`] writes the JPEGs, [`watermark`] draws the studio's mark (its
+//! own text rasteriser included); this file puts them together. Pure image
+//! work: it imports nothing else of this crate.
+
+mod decode;
+mod encode;
+mod exif;
+#[cfg(test)]
+mod tests;
+mod watermark;
+
+use base64::Engine as _;
+use fast_image_resize as fr;
+use image::{DynamicImage, RgbImage};
+
+pub use watermark::{Watermark, WatermarkPosition};
+
+use decode::{Format, decode_jpeg, decode_png, sniff};
+use encode::encode;
+use exif::orient;
+
+/// Long edge of the grid rendition, in pixels.
+pub const THUMB_EDGE: u32 = 400;
+/// Long edge of the lightbox rendition, in pixels.
+pub const PROOF_EDGE: u32 = 1600;
+const PROOF_QUALITY: u8 = 85;
+const THUMB_QUALITY: u8 = 80;
+
+/// What to make of each photo.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    pub thumb_edge: u32,
+    pub proof_edge: u32,
+    /// Drawn on the proof only: the grid's thumbs stay clean.
+    pub watermark: Option<Watermark>,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        Self {
+            thumb_edge: THUMB_EDGE,
+            proof_edge: PROOF_EDGE,
+            watermark: None,
+        }
+    }
+}
+
+/// One encoded rendition.
+#[derive(Debug, Clone)]
+pub struct Encoded {
+    pub jpeg: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Everything publishing needs from one photo.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// Size of the original, upright.
+    pub width: u32,
+    pub height: u32,
+    pub thumb: Encoded,
+    pub proof: Encoded,
+    /// Base64 ThumbHash of the thumb.
+    pub thumbhash: String,
+}
+
+/// Renders one photo; the error is the reason in words, to follow the file's name.
+pub fn render(bytes: &[u8], opts: &RenderOptions) -> Result<Rendered, String> {
+    let source = match sniff(bytes)? {
+        Format::Jpeg => decode_jpeg(bytes, opts.proof_edge)?,
+        Format::Png => decode_png(bytes)?,
+    };
+    let upright = |w: u32, h: u32| {
+        if source.orientation >= 5 {
+            (h, w)
+        } else {
+            (w, h)
+        }
+    };
+    let (width, height) = upright(source.full_width, source.full_height);
+    let (pw, ph) = fit(width, height, opts.proof_edge);
+    // Resize in the stored orientation, then turn the small result.
+    let (sw, sh) = upright(pw, ph);
+    let stored = resize(&source.pixels, sw, sh)?;
+    let proof = orient(stored, source.orientation);
+    let (tw, th) = fit(width, height, opts.thumb_edge);
+    let thumb = resize(&proof, tw, th)?;
+    let thumbhash = thumbhash_of(&thumb)?;
+    let mut proof = proof;
+    if let Some(mark) = &opts.watermark {
+        watermark::draw(&mut proof, mark)?;
+    }
+    let icc = source.icc.as_deref();
+    Ok(Rendered {
+        width,
+        height,
+        thumb: encode(&thumb, THUMB_QUALITY, icc)?,
+        proof: encode(&proof, PROOF_QUALITY, icc)?,
+        thumbhash,
+    })
+}
+
+/// Scales `(w, h)` so the long edge is at most `edge`; never scales up.
+pub fn fit(w: u32, h: u32, edge: u32) -> (u32, u32) {
+    let long = w.max(h);
+    if long <= edge {
+        return (w, h);
+    }
+    let scale = edge as f64 / long as f64;
+    (
+        ((w as f64 * scale).round() as u32).max(1),
+        ((h as f64 * scale).round() as u32).max(1),
+    )
+}
+
+/// Lanczos3 with SIMD: sharp's default kernel too, so the two look alike.
+pub(super) fn resize(src: &RgbImage, w: u32, h: u32) -> Result<RgbImage, String> {
+    if src.dimensions() == (w, h) {
+        return Ok(src.clone());
+    }
+    let failed = |e: &dyn std::fmt::Display| format!("could not be resized ({e})");
+    let view =
+        fr::images::ImageRef::new(src.width(), src.height(), src.as_raw(), fr::PixelType::U8x3)
+            .map_err(|e| failed(&e))?;
+    let mut dst = fr::images::Image::new(w, h, fr::PixelType::U8x3);
+    let options =
+        fr::ResizeOptions::new().resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Lanczos3));
+    fr::Resizer::new()
+        .resize(&view, &mut dst, &options)
+        .map_err(|e| failed(&e))?;
+    Ok(RgbImage::from_raw(w, h, dst.into_vec()).expect("the resizer filled w×h pixels"))
+}
+
+fn thumbhash_of(thumb: &RgbImage) -> Result<String, String> {
+    let (w, h) = fit(thumb.width(), thumb.height(), 100);
+    let small = resize(thumb, w, h)?;
+    let rgba = DynamicImage::ImageRgb8(small).to_rgba8();
+    let hash = thumbhash::rgba_to_thumb_hash(w as usize, h as usize, rgba.as_raw());
+    Ok(base64::engine::general_purpose::STANDARD.encode(hash))
+}
