@@ -266,7 +266,17 @@ fn test(args: &[String]) -> anyhow::Result<()> {
         let pg_harness = step(
             "pg-harness (a throwaway PostgreSQL for the browser tests)",
             || {
-                run(cargo().args(["build", "-q", "-p", "proofline-pg-harness"]))?;
+                // The binary needs none of test-support's server half: built
+                // alone, it compiles nothing the tests have not.
+                run(cargo().args([
+                    "build",
+                    "-q",
+                    "-p",
+                    "proofline-test-support",
+                    "--no-default-features",
+                    "--bin",
+                    "pg-harness",
+                ]))?;
                 Ok(target_dir().join("debug/pg-harness"))
             },
         )?;
@@ -498,6 +508,16 @@ fn bench(args: &[String]) -> anyhow::Result<()> {
             "proofline-server",
             "--example",
             "ingest_bench",
+        ]))
+    })?;
+    step("signing a 10,000-photo gallery's URLs", || {
+        run(cargo().args([
+            "run",
+            "-q",
+            "-p",
+            "proofline-server",
+            "--example",
+            "sign_bench",
         ]))
     })?;
     origins_bench()?;

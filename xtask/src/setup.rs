@@ -175,7 +175,7 @@ fn sudo(args: &[&str]) -> Command {
 }
 
 fn postgresql() -> anyhow::Result<()> {
-    if let Ok(bin) = proofline_pg_harness::bin_dir() {
+    if let Ok(bin) = proofline_test_support::postgres::bin_dir() {
         println!("    present: {}", bin.display());
         return Ok(());
     }

@@ -1,7 +1,7 @@
 //! The device's image cache, as rules: what an entry must be to be shown, how
 //! big the cache may grow, and which galleries go first when it is full.
 //!
-//! The browser adapter (`src/idb.rs`) only stores and fetches bytes; every
+//! The browser adapter (`src/browser/idb.rs`) only stores and fetches bytes; every
 //! decision is made here, natively tested.
 //!
 //! - Entries are keyed by the rendition's content SHA-256, never by URL: signed

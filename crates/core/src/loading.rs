@@ -7,7 +7,7 @@
 //! it does not hold up downloads from hosts that work, and each failed download
 //! waits longer, with jitter, before its next try.
 //!
-//! [`LoadQueue`] holds no I/O and no clock: the browser adapter (`src/loader.rs`)
+//! [`LoadQueue`] holds no I/O and no clock: the browser adapter (`src/state/loader.rs`)
 //! passes the time and the randomness in and runs the downloads it is given.
 
 use std::collections::{HashMap, HashSet};

@@ -10,11 +10,7 @@ use proofline_core::ImageId;
 use proofline_server::origin::Origin;
 use proofline_server::publish::{PublishRequest, publish};
 use proofline_server::settings::{CommonArgs, Settings, StoreArgs};
-
-#[path = "shared/ops_client.rs"]
-mod ops_client;
-
-use ops_client::{BATCH, device, percentile_ms};
+use proofline_test_support::ops_client::{BATCH, device, percentile_ms};
 
 const BATCHES_PER_CLIENT: usize = 50;
 

@@ -18,18 +18,15 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+use anyhow::Context as _;
 use proofline_core::{ContentHash, GalleryId, ImageId};
-use proofline_pg_harness::{Durability, TempPostgres};
 use proofline_server::db::{
     Db, FirstLink, PublishCommit, StoredGallery, StoredImage, StoredRendition,
 };
 use proofline_server::origin::Origin;
 use proofline_server::settings::{CommonArgs, Settings, StoreArgs};
-
-#[path = "shared/ops_client.rs"]
-mod ops_client;
-
-use ops_client::{BATCH, device, percentile_ms};
+use proofline_test_support::ops_client::{BATCH, device, percentile_ms};
+use proofline_test_support::{Durability, TempPostgres};
 
 const BATCHES_PER_DEVICE: usize = 25;
 const DEVICES: usize = 4;
@@ -127,7 +124,10 @@ async fn main() -> anyhow::Result<()> {
             origins.iter().map(|o| (*o, Vec::new())).collect();
         while let Some(r) = tasks.join_next().await {
             let (target, latencies) = r?;
-            let entry = per_origin.iter_mut().find(|(o, _)| *o == target).unwrap();
+            let entry = per_origin
+                .iter_mut()
+                .find(|(o, _)| *o == target)
+                .context("a client of an origin not measured")?;
             entry.1.extend(latencies?);
         }
         for (i, (_, mut latencies)) in per_origin.into_iter().enumerate() {

@@ -13,7 +13,7 @@ use subtle::ConstantTimeEq as _;
 /// A fresh random token for a share link (128 bits, URL-safe base64).
 pub fn new_token() -> ShareToken {
     let mut bytes = [0u8; 16];
-    rand::rng().fill_bytes(&mut bytes);
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
     let text = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
     ShareToken::parse(text).expect("22 URL-safe base64 characters are a valid token")
 }
@@ -51,7 +51,7 @@ pub fn pass_of(pin_hash: &[u8]) -> String {
 /// Random lowercase id of `len` characters from an alphabet without look-alikes.
 pub fn new_id(len: usize) -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
-    let mut rng = rand::rng();
+    let mut rng = rand::rngs::OsRng;
     (0..len)
         .map(|_| ALPHABET[(rng.next_u32() as usize) % ALPHABET.len()] as char)
         .collect()

@@ -127,7 +127,7 @@ impl Db {
         let (salt, hash) = match &new.pin {
             Some(pin) => {
                 let mut salt = [0u8; 16];
-                rand::rng().fill_bytes(&mut salt);
+                rand::rngs::OsRng.fill_bytes(&mut salt);
                 (Some(salt.to_vec()), Some(pin_hash(&salt, pin).to_vec()))
             }
             None => (None, None),
@@ -172,7 +172,7 @@ impl Db {
             c.query(
                 "SELECT link_id, gallery_id, label, created_at, expires_at, revoked_at,
                         CASE WHEN pin_hash IS NULL THEN 0 ELSE 1 END, token_hash
-                 FROM links WHERE ?1 IS NULL OR gallery_id = ?1 ORDER BY created_at, rowid",
+                 FROM links WHERE ?1 IS NULL OR gallery_id = ?1 ORDER BY created_at, seq",
                 args![gallery.map(GalleryId::as_str)],
             )
         })?;

@@ -9,7 +9,8 @@
 //! (making a publish visible, `drafts`, `uploads`), [`links`] (share links,
 //! PINs), [`choices`] (customers' ops and `link_state`) and [`studio`] (the
 //! studio-wide token). [`sql`] is the portable SQL layer over both backends,
-//! [`schema`] the migrations. Only the SHA-256 of a token is ever stored.
+//! [`schema`] runs the migrations (SQL files per backend, in
+//! `crates/server/migrations`). Only the SHA-256 of a token is ever stored.
 //!
 //! A lower layer: it imports only [`crate::secret`], never storage, the
 //! domain, `http` or `cli`.
@@ -22,6 +23,8 @@ pub mod publishes;
 mod schema;
 pub mod sql;
 pub mod studio;
+#[cfg(test)]
+mod tests;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -38,7 +41,7 @@ pub use links::{
 pub use publishes::{DraftTerms, FirstLink, FromFolder, PublishCommit, Upload};
 
 use crate::args;
-use sql::{Conn, Pg};
+use sql::{Access, Conn, Pg};
 
 /// Handle to the database; cheap to clone. Calls block: use them from
 /// `spawn_blocking` in async code.
@@ -62,13 +65,36 @@ pub(super) enum Durability {
     Process,
 }
 
+/// How long SQLite waits for another process's lock.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Puts a SQLite file in WAL mode. The switch needs the file to itself, and
+/// on a fresh file opened by several processes at once SQLite can answer
+/// "database is locked" without waiting (to avoid a deadlock between
+/// connections that each hold a read lock), so it is tried again until
+/// [`BUSY_TIMEOUT`].
+fn wal(conn: &Connection) -> anyhow::Result<()> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            other => return Ok(other?),
+        }
+    }
+}
+
 impl Db {
     /// Opens the database a URL names: `postgres://…` (or `postgresql://…`)
     /// for PostgreSQL, `sqlite://PATH` or a plain path for a SQLite file.
     pub fn connect(url: &str) -> anyhow::Result<Db> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pg = Pg::connect(url)?;
-            schema::migrate_pg(&pg)?;
+            schema::migrate_postgres(&pg)?;
             return Ok(Db {
                 backend: Backend::Postgres(pg),
             });
@@ -93,11 +119,11 @@ impl Db {
         }
         let mut conn = Connection::open(path)
             .with_context(|| format!("cannot open the database {}", path.display()))?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        wal(&conn)?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        schema::migrate(&mut conn)?;
+        schema::migrate_sqlite(&mut conn)?;
         Ok(Db {
             backend: Backend::Sqlite(Arc::new(Mutex::new(conn))),
         })
@@ -125,13 +151,25 @@ impl Db {
         conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Runs reads (each statement sees committed data).
+    /// Runs reads in one snapshot of committed data: a read of several
+    /// statements (a gallery's photos, then their renditions) sees the same
+    /// data in each, whatever another origin or process commits meanwhile.
+    /// PostgreSQL: a `REPEATABLE READ, READ ONLY` transaction; SQLite: a
+    /// deferred transaction (in WAL mode, its snapshot is its first read's).
     pub fn read<T>(&self, f: impl FnOnce(&mut Conn<'_>) -> anyhow::Result<T>) -> anyhow::Result<T> {
         match &self.backend {
-            Backend::Sqlite(conn) => f(&mut Conn::sqlite(&Db::sqlite(conn))),
+            Backend::Sqlite(conn) => {
+                let mut conn = Db::sqlite(conn);
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+                let out = f(&mut Conn::sqlite(&tx))?;
+                tx.commit()?;
+                Ok(out)
+            }
             Backend::Postgres(pg) => {
-                let mut session = pg.session(false, None)?;
-                f(&mut session.conn())
+                let mut session = pg.session(Access::Read)?;
+                let out = f(&mut session.conn())?;
+                session.commit()?;
+                Ok(out)
             }
         }
     }
@@ -174,7 +212,7 @@ impl Db {
                 result
             }
             Backend::Postgres(pg) => {
-                let mut session = pg.session(true, Some(scope))?;
+                let mut session = pg.session(Access::Write { lock: scope })?;
                 if durability == Durability::Process {
                     session
                         .conn()

@@ -1,6 +1,7 @@
 //! PostgreSQL under [`super::sql`]: a sqlx pool on the database's own small
-//! runtime, sessions (a pooled connection, in a transaction when writing,
-//! with an advisory lock per scope), and values to and from sqlx.
+//! runtime, sessions (a pooled connection in a transaction: a read-only
+//! snapshot for reads, or a write transaction with an advisory lock per
+//! scope), and values to and from sqlx.
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -59,13 +60,13 @@ impl Pg {
             handle,
             description,
         });
-        pg.run(|pool| async move { pool.acquire().await.map(drop) })
+        pg.run(|pool| async move { pool.acquire().await.map(drop) })?
             .with_context(|| format!("cannot connect to {}", pg.description))?;
         Ok(pg)
     }
 
     /// Runs `f` on the database's runtime and waits for it.
-    fn run<T, F, Fut>(&self, f: F) -> T
+    pub(super) fn run<T, F, Fut>(&self, f: F) -> anyhow::Result<T>
     where
         F: FnOnce(PgPool) -> Fut,
         Fut: Future<Output = T> + Send + 'static,
@@ -76,42 +77,58 @@ impl Pg {
         self.handle.spawn(async move {
             let _ = tx.send(fut.await);
         });
-        rx.recv().expect("the database runtime stopped")
+        rx.recv()
+            .map_err(|_| anyhow::anyhow!("the database runtime stopped"))
     }
 
-    /// A session: a pooled connection, in a transaction when `tx`. With
-    /// `lock`, the transaction first takes the advisory lock of that name,
+    /// A session: a pooled connection in a transaction. A read is one
+    /// read-only snapshot (`REPEATABLE READ`), so its statements agree with
+    /// each other. A write first takes the advisory lock named by its scope,
     /// so writers of one scope take turns across every origin.
-    pub fn session(self: &Arc<Pg>, tx: bool, lock: Option<&str>) -> anyhow::Result<PgSession> {
-        let lock = lock.map(str::to_owned);
+    pub fn session(self: &Arc<Pg>, access: Access<'_>) -> anyhow::Result<PgSession> {
+        let lock = match access {
+            Access::Read => None,
+            Access::Write { lock } => Some(lock.to_owned()),
+        };
         let conn = self.run(|pool| async move {
             let mut conn = pool.acquire().await?;
-            if tx {
-                sqlx::query("BEGIN").execute(&mut *conn).await?;
-                if let Some(name) = lock {
-                    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-                        .bind(name)
-                        .execute(&mut *conn)
-                        .await?;
-                }
+            let begin = match lock {
+                None => "BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+                Some(_) => "BEGIN",
+            };
+            sqlx::query(begin).execute(&mut *conn).await?;
+            if let Some(name) = lock {
+                sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                    .bind(name)
+                    .execute(&mut *conn)
+                    .await?;
             }
             anyhow::Ok(conn)
-        })?;
+        })??;
         Ok(PgSession {
             pg: self.clone(),
             conn: Some(conn),
-            in_tx: tx,
+            in_tx: true,
         })
     }
 
     pub fn ping(&self) -> anyhow::Result<()> {
-        self.run(|pool| async move { sqlx::query("SELECT 1").execute(&pool).await.map(drop) })?;
+        self.run(|pool| async move { sqlx::query("SELECT 1").execute(&pool).await.map(drop) })??;
         Ok(())
     }
 }
 
-/// One pooled PostgreSQL connection, held by [`Conn`] for a read or a
-/// transaction. Dropped without [`PgSession::commit`], it rolls back.
+/// What a [`PgSession`]'s transaction is for.
+#[derive(Clone, Copy)]
+pub enum Access<'a> {
+    /// Reads only, all from one snapshot.
+    Read,
+    /// Writes, after taking the advisory lock `lock` (a gallery's id…).
+    Write { lock: &'a str },
+}
+
+/// One pooled PostgreSQL connection in a transaction, held by [`Conn`] for
+/// a read or a write. Dropped without [`PgSession::commit`], it rolls back.
 pub struct PgSession {
     pg: Arc<Pg>,
     conn: Option<sqlx::pool::PoolConnection<Postgres>>,
@@ -132,14 +149,11 @@ impl PgSession {
         mode: Mode,
     ) -> anyhow::Result<Answer> {
         let mut conn = self.conn.take().context("the connection was lost")?;
-        let (sql, args) = match mode {
-            Mode::Batch => (sql.to_owned(), Vec::new()),
-            _ => (pg_statement(sql), args.to_vec()),
-        };
+        let (sql, args) = (pg_statement(sql), args.to_vec());
         let (conn, answer) = self.pg.run(move |_| async move {
             let answer = statement(&mut conn, sql, args, mode).await;
             (conn, answer)
-        });
+        })?;
         self.conn = Some(conn);
         answer
     }
@@ -171,9 +185,6 @@ fn statement(
                 let r = conn.execute(bind(sqlx::query(&sql), args)).await?;
                 Answer::Changed(r.rows_affected())
             }
-            Mode::Batch => {
-                Answer::Changed(conn.execute(sqlx::raw_sql(&sql)).await?.rows_affected())
-            }
         })
     })
 }
@@ -182,7 +193,6 @@ fn statement(
 pub(super) enum Mode {
     Execute,
     Fetch,
-    Batch,
 }
 
 pub(super) enum Answer {

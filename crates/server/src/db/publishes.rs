@@ -155,7 +155,7 @@ impl Db {
         self.read(|c| {
             let draft = c.query_opt(
                 "SELECT gallery_id, title, label, min_select, max_select, deadline FROM drafts
-                 WHERE source_dir = ?1 ORDER BY created_at DESC, rowid DESC",
+                 WHERE source_dir = ?1 ORDER BY created_at DESC, seq DESC",
                 args![source_dir],
             )?;
             if let Some(r) = draft {
@@ -174,7 +174,7 @@ impl Db {
                 )));
             }
             let published = c.query_opt(
-                "SELECT id FROM galleries WHERE source_dir = ?1 ORDER BY created_at DESC, rowid DESC",
+                "SELECT id FROM galleries WHERE source_dir = ?1 ORDER BY created_at DESC, seq DESC",
                 args![source_dir],
             )?;
             Ok(match published {

@@ -3,11 +3,10 @@
 //! one database).
 //!
 //! Queries are written once, in the SQL both understand: `?1` placeholders,
-//! `ON CONFLICT`, `RETURNING`, `CASE` rather than two-argument `min`. For
-//! PostgreSQL a statement's `?N` becomes `$N` and `rowid` (insertion order,
-//! used only to break ties between rows made in the same second) becomes
-//! `ctid`. The schema's migrations are SQLite's, with SQLite's types mapped by
-//! [`pg_schema`] (`INTEGER` is 64-bit in SQLite, so it becomes `BIGINT`).
+//! `ON CONFLICT`, `RETURNING`, `CASE` rather than two-argument `min`; no
+//! `rowid`: rows in insertion order are ordered by an explicit `seq` column.
+//! For PostgreSQL a statement's `?N` becomes `$N`. The schema is not written
+//! here: each backend has its own migration files (see `super::schema`).
 //!
 //! Every call blocks, like the rest of [`crate::db::Db`]. sqlx is async, so
 //! PostgreSQL work runs on the database's own small runtime and the caller
@@ -17,8 +16,8 @@
 use anyhow::{Context as _, anyhow, bail};
 use rusqlite::types::{Value as SqliteValue, ValueRef};
 
+pub use super::pg::{Access, Pg, PgSession};
 use super::pg::{Answer, Mode};
-pub use super::pg::{Pg, PgSession};
 
 /// A value passed to or read from a statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -241,14 +240,6 @@ impl Conn<'_> {
         }
     }
 
-    /// Runs several statements without parameters (migrations).
-    pub fn batch(&mut self, sql: &str) -> anyhow::Result<()> {
-        match &mut self.0 {
-            Inner::Sqlite(c) => Ok(c.execute_batch(sql)?),
-            Inner::Pg(s) => s.run_statement(sql, &[], Mode::Batch).map(drop),
-        }
-    }
-
     /// The first row a query answers, if any.
     pub fn query_opt(&mut self, sql: &str, args: &[Value]) -> anyhow::Result<Option<Row>> {
         Ok(self.query(sql, args)?.into_iter().next())
@@ -280,9 +271,9 @@ fn from_sqlite(v: ValueRef<'_>) -> anyhow::Result<Value> {
     })
 }
 
-/// A statement in PostgreSQL's words: `?N` → `$N`, `rowid` → `ctid`.
+/// A statement in PostgreSQL's words: `?N` → `$N`.
 pub fn pg_statement(sql: &str) -> String {
-    let mut out = String::with_capacity(sql.len() + 8);
+    let mut out = String::with_capacity(sql.len());
     let mut chars = sql.chars().peekable();
     while let Some(c) = chars.next() {
         if c == '?' && chars.peek().is_some_and(char::is_ascii_digit) {
@@ -291,38 +282,6 @@ pub fn pg_statement(sql: &str) -> String {
             out.push(c);
         }
     }
-    replace_word(&out, "rowid", "ctid")
-}
-
-/// A SQLite migration in PostgreSQL's words.
-pub fn pg_schema(sql: &str) -> String {
-    let sql = sql
-        .replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY")
-        .replace(
-            "lower(hex(randomblob(4)))",
-            "substr(md5(random()::text), 1, 8)",
-        );
-    let sql = replace_word(&sql, "INTEGER", "BIGINT");
-    replace_word(&sql, "BLOB", "BYTEA")
-}
-
-/// Replaces `word` where it stands alone (not inside a longer identifier).
-fn replace_word(s: &str, word: &str, with: &str) -> String {
-    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(at) = rest.find(word) {
-        let before = rest[..at].chars().next_back();
-        let after = rest[at + word.len()..].chars().next();
-        out.push_str(&rest[..at]);
-        if before.is_some_and(is_ident) || after.is_some_and(is_ident) {
-            out.push_str(word);
-        } else {
-            out.push_str(with);
-        }
-        rest = &rest[at + word.len()..];
-    }
-    out.push_str(rest);
     out
 }
 
@@ -348,39 +307,29 @@ mod tests {
     #[test]
     fn statements_in_postgres_words() {
         assert_eq!(
-            pg_statement("SELECT a FROM t WHERE b = ?1 AND c = ?12 ORDER BY created_at, rowid"),
-            "SELECT a FROM t WHERE b = $1 AND c = $12 ORDER BY created_at, ctid"
+            pg_statement("SELECT a FROM t WHERE b = ?1 AND c = ?12 ORDER BY created_at, seq"),
+            "SELECT a FROM t WHERE b = $1 AND c = $12 ORDER BY created_at, seq"
         );
-        assert_eq!(pg_statement("SELECT rowidx FROM t"), "SELECT rowidx FROM t");
-    }
-
-    #[test]
-    fn migrations_in_postgres_words() {
-        let pg = pg_schema(
-            "CREATE TABLE ops (seq INTEGER PRIMARY KEY AUTOINCREMENT, link_hash BLOB NOT NULL,\n\
-             n INTEGER NOT NULL, INTEGERS TEXT);\nUPDATE links SET link_id = lower(hex(randomblob(4)));",
-        );
-        assert_eq!(
-            pg,
-            "CREATE TABLE ops (seq BIGSERIAL PRIMARY KEY, link_hash BYTEA NOT NULL,\n\
-             n BIGINT NOT NULL, INTEGERS TEXT);\nUPDATE links SET link_id = substr(md5(random()::text), 1, 8);"
-        );
+        assert_eq!(pg_statement("SELECT '?' FROM t"), "SELECT '?' FROM t");
     }
 
     #[test]
     fn values_round_trip_through_sqlite() {
         let c = rusqlite::Connection::open_in_memory().unwrap();
         let mut conn = Conn::sqlite(&c);
-        conn.execute("CREATE TABLE t (a INTEGER, b TEXT, c BLOB)", args![])
-            .unwrap();
+        conn.execute(
+            "CREATE TABLE t (n INTEGER, a INTEGER, b TEXT, c BLOB)",
+            args![],
+        )
+        .unwrap();
         let none: Option<String> = None;
         conn.execute(
-            "INSERT INTO t VALUES (?1, ?2, ?3), (NULL, ?4, NULL)",
+            "INSERT INTO t VALUES (1, ?1, ?2, ?3), (2, NULL, ?4, NULL)",
             args![7u32, "x", [1u8, 2], none],
         )
         .unwrap();
         let rows = conn
-            .query("SELECT a, b, c FROM t ORDER BY rowid", args![])
+            .query("SELECT a, b, c FROM t ORDER BY n", args![])
             .unwrap();
         assert_eq!(rows[0].get::<u32>(0).unwrap(), 7);
         assert_eq!(rows[0].get::<String>(1).unwrap(), "x");

@@ -33,7 +33,7 @@ impl Db {
     pub fn gallery_ids(&self) -> anyhow::Result<Vec<GalleryId>> {
         self.read(|c| {
             c.query(
-                "SELECT id FROM galleries ORDER BY created_at DESC, rowid DESC",
+                "SELECT id FROM galleries ORDER BY created_at DESC, seq DESC",
                 args![],
             )?
             .iter()

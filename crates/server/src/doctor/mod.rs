@@ -147,7 +147,7 @@ pub async fn run(settings: &Settings, fix: bool) -> anyhow::Result<Report> {
     let mut report = Doctor {
         settings,
         store: &store,
-        http: Http::new(),
+        http: Http::new()?,
         origin: settings.app_origin(),
         fix,
     }

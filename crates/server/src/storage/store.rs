@@ -5,7 +5,6 @@
 //! CloudFront signed URLs in front of them.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use anyhow::Context as _;
@@ -33,9 +32,6 @@ pub struct ObjectStore {
     /// `None` when the SDK found no credentials provider at all.
     presigner: Option<Arc<Presigner>>,
     presigned: Arc<Mutex<Presigned>>,
-    /// Uploads still allowed before this client refuses (see
-    /// [`ObjectStore::refuse_uploads_after`]); `u64::MAX` in normal use.
-    upload_budget: Arc<AtomicU64>,
 }
 
 /// Which signer made a cached URL.
@@ -69,7 +65,12 @@ impl std::fmt::Debug for Presigned {
 
 impl ObjectStore {
     pub async fn connect(settings: &StoreSettings) -> anyhow::Result<Self> {
+        use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+        let https = aws_smithy_http_client::Builder::new()
+            .tls_provider(Provider::Rustls(CryptoMode::Ring))
+            .build_https();
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(https)
             .region(Region::new(settings.region.clone()));
         if let Some((id, secret)) = &settings.credentials {
             loader = loader.credentials_provider(Credentials::new(
@@ -115,7 +116,6 @@ impl ObjectStore {
             origins: Arc::from(Vec::new()),
             presigner,
             presigned: Arc::default(),
-            upload_budget: Arc::new(AtomicU64::new(u64::MAX)),
         })
     }
 
@@ -188,13 +188,6 @@ impl ObjectStore {
         cache_control: &str,
     ) -> anyhow::Result<()> {
         let key = &self.key(key);
-        let allowed = self
-            .upload_budget
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
-        anyhow::ensure!(
-            allowed.is_ok(),
-            "uploading {key}: this store client was told to refuse further uploads"
-        );
         self.client
             .put_object()
             .bucket(&self.bucket)
@@ -239,14 +232,6 @@ impl ObjectStore {
             Err(e) => Err(aws_sdk_s3::Error::from(e))
                 .with_context(|| format!("asking bucket {} about {key}", self.bucket)),
         }
-    }
-
-    /// Makes this client (and its clones) refuse every upload after the next
-    /// `n`, as a store that goes away mid-publish would. For tests of
-    /// interrupted publishing; nothing else calls it.
-    #[doc(hidden)]
-    pub fn refuse_uploads_after(&self, n: u64) {
-        self.upload_budget.store(n, Ordering::SeqCst);
     }
 
     /// A GET URL valid from the window's start to its expiry. Signing from the

@@ -4,7 +4,7 @@
 
 use std::io::{Read as _, Write as _};
 
-use proofline_pg_harness::{Durability, TempPostgres};
+use proofline_test_support::postgres::{Durability, TempPostgres};
 
 fn main() -> anyhow::Result<()> {
     let durability = if std::env::args().any(|a| a == "--real") {

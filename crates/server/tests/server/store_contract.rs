@@ -3,11 +3,9 @@
 //! URLs straight from the store, bad URLs are refused, and the app's origin may
 //! read cross-origin.
 
-mod common;
-
-use common::{Backend, Harness, awkward_samples};
 use proofline_core::expiry::{SigningWindow, url_validity};
 use proofline_core::{Manifest, RenditionKind};
+use proofline_test_support::{Backend, Harness, awkward_samples};
 use sha2::{Digest, Sha256};
 
 async fn store_keeps_its_contract(backend: Backend) {

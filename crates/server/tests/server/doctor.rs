@@ -2,15 +2,13 @@
 //! (no CORS rule), and the embedded store, which doctor starts itself when
 //! nothing listens.
 
-mod common;
-
 use std::path::Path;
 
-use common::{Garage, free_port};
 use proofline_server::doctor::{CheckId, Report, Status, run};
 use proofline_server::settings::Settings;
 use proofline_server::storage::ObjectStore;
 use proofline_server::storage::{StoreKind, StoreSettings};
+use proofline_test_support::{Garage, cloudfront_fixture, free_port};
 
 const APP_ORIGIN: &str = "http://127.0.0.1:7870";
 
@@ -51,6 +49,9 @@ fn found(report: &Report, id: CheckId) -> &str {
 async fn objects(settings: &StoreSettings) -> Vec<String> {
     let conf = aws_sdk_s3::Config::builder()
         .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+        // The SDK is built without a default HTTP client; the store is plain
+        // HTTP on loopback.
+        .http_client(aws_smithy_http_client::Builder::new().build_http())
         .region(aws_sdk_s3::config::Region::new(settings.region.clone()))
         .endpoint_url(settings.endpoint.clone().unwrap())
         .force_path_style(true)
@@ -264,7 +265,7 @@ async fn doctor_says_when_cloudfront_cannot_be_reached() {
     let dir = tempfile::tempdir().unwrap();
     let listen = format!("127.0.0.1:{}", free_port()).parse().unwrap();
     let key = dir.path().join("cf.pem");
-    std::fs::write(&key, common::cloudfront_fixture("private_key_pem_pkcs1")).unwrap();
+    std::fs::write(&key, cloudfront_fixture("private_key_pem_pkcs1")).unwrap();
     let dead = format!("127.0.0.1:{}", free_port());
     let settings = Settings {
         data_dir: dir.path().to_path_buf(),

@@ -3,10 +3,8 @@
 //! list every origin in them (and in the manifest mirror), and let the app
 //! served by one call the other (CORS on `/api`).
 
-mod common;
-
-use common::{Backend, Harness, awkward_samples, token};
 use proofline_core::Manifest;
+use proofline_test_support::{Backend, Harness, awkward_samples, token};
 
 const ORIGINS: [&str; 2] = ["http://a.proofline.test", "http://b.proofline.test:8080"];
 

@@ -2,10 +2,8 @@
 //! revoked and expired links answer 410 with the reason; PIN links refuse
 //! wrong PINs and lock after the limit; the manifest carries the expiry.
 
-mod common;
-
-use common::{Backend, Harness};
 use proofline_server::db::{NewLink, PIN_ATTEMPTS};
+use proofline_test_support::{Backend, Harness, token};
 use serde_json::Value;
 
 async fn json(r: reqwest::Response) -> (u16, Value) {
@@ -41,7 +39,7 @@ async fn a_revoked_link_is_gone_and_its_mirror_deleted_while_other_links_work() 
         .await
         .unwrap();
 
-    let (status, body) = json(h.get_manifest(g, Some(common::token(&report))).await).await;
+    let (status, body) = json(h.get_manifest(g, Some(token(&report))).await).await;
     assert_eq!(status, 410);
     assert_eq!(body["error"], "revoked");
     assert!(body["message"].as_str().unwrap().contains("withdrawn"));
@@ -49,7 +47,7 @@ async fn a_revoked_link_is_gone_and_its_mirror_deleted_while_other_links_work() 
     let ops = h
         .http
         .post(format!("{}/api/galleries/{g}/ops", h.app_origin()))
-        .bearer_auth(common::token(&report))
+        .bearer_auth(token(&report))
         .json(&serde_json::json!({ "ops": [] }))
         .send()
         .await

@@ -2,16 +2,14 @@
 //! studio's rules enforced, bad ops refused one by one, and nothing the origin
 //! acknowledged lost when its process is killed.
 
-mod common;
-
 use std::collections::{BTreeSet, HashSet};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Backend, Harness, Phone, awkward_samples, free_port};
 use proofline_core::proofing::{Action, ChoicesReply, Op, OpStatus, SelectionRules, Verdict};
 use proofline_core::{GalleryId, ImageId};
 use proofline_server::publish::PublishReport;
+use proofline_test_support::{Backend, Harness, Phone, awkward_samples, free_port, token};
 use serde_json::json;
 
 fn ops_url(h: &Harness, report: &PublishReport) -> String {
@@ -26,7 +24,7 @@ async fn post(
     let resp = h
         .http
         .post(ops_url(h, report))
-        .bearer_auth(common::token(report))
+        .bearer_auth(token(report))
         .json(&body)
         .send()
         .await
@@ -107,7 +105,7 @@ async fn replaying_the_same_batch_ten_times_changes_nothing() {
             "http://{}/api/galleries/{}/choices",
             h.origin, report.gallery
         ))
-        .bearer_auth(common::token(&report))
+        .bearer_auth(token(&report))
         .send()
         .await
         .unwrap()
@@ -193,7 +191,7 @@ async fn malformed_ops_are_refused_one_by_one_and_the_rest_applied() {
     let resp = h
         .http
         .post(ops_url(&h, &report))
-        .bearer_auth(common::token(&report))
+        .bearer_auth(token(&report))
         .body("{not json")
         .send()
         .await
@@ -218,7 +216,7 @@ async fn malformed_ops_are_refused_one_by_one_and_the_rest_applied() {
     let resp = h
         .http
         .post(ops_url(&h, &report))
-        .bearer_auth(common::token(&report))
+        .bearer_auth(token(&report))
         .body(huge)
         .send()
         .await
@@ -319,7 +317,7 @@ async fn two_phones_together_cannot_pass_the_maximum_and_a_lock_is_final() {
     let resp = h
         .http
         .get(&studio_url)
-        .bearer_auth(common::token(&report))
+        .bearer_auth(token(&report))
         .send()
         .await
         .unwrap();

@@ -3,18 +3,17 @@
 //! reordered, are applied once each; PINs, links and manifests agree across
 //! origins; the schema migrates once however many origins start.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
-use common::{Backend, Harness, Phone, awkward_samples, token};
 use proofline_core::ImageId;
 use proofline_core::proofing::{Action, Choices, ChoicesReply, Op, OpStatus, Verdict};
-use proofline_pg_harness::{Durability, TempPostgres};
 use proofline_server::db::Db;
 use proofline_server::db::NewLink;
 use proofline_server::publish::PublishReport;
+use proofline_test_support::{
+    Backend, Durability, Harness, Phone, TempPostgres, awkward_samples, token,
+};
 use serde_json::json;
 
 async fn two_origins(pg: &TempPostgres) -> (Harness, SocketAddr, String) {

@@ -1,12 +1,10 @@
 //! The origin's gallery API and the publishing rules, over real HTTP with the
 //! embedded store and a real SQLite file.
 
-mod common;
-
-use common::{Backend, Harness, awkward_samples, token};
 use proofline_core::RenditionKind;
 use proofline_samples::Sample;
 use proofline_server::publish::object_key;
+use proofline_test_support::{Backend, Harness, awkward_samples, token};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_or_missing_token_gets_401_and_unknown_gallery_404() {

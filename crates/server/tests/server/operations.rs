@@ -2,12 +2,9 @@
 //! runs, `/readyz` only while the database and the store answer, and a
 //! request id on every response.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{Backend, Harness};
-use proofline_pg_harness::{Durability, TempPostgres};
+use proofline_test_support::{Backend, Durability, Harness, TempPostgres};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readyz_follows_the_database_and_healthz_the_process() {

@@ -4,15 +4,13 @@
 //! here against the key pair's public key) and from the store straight as the
 //! fallback (fetched here for real, embedded store).
 
-mod common;
-
-use common::{Backend, Harness, awkward_samples, cloudfront_fixture};
 use proofline_core::expiry::{
     SignatureScheme, cloudfront_base64_decode, signing_window, url_validity,
 };
 use proofline_core::{Manifest, Rendition};
 use proofline_server::settings::SigningPolicy;
 use proofline_server::storage::CloudFrontSettings;
+use proofline_test_support::{Backend, Harness, awkward_samples, cloudfront_fixture};
 use rsa::pkcs1v15::{Signature, VerifyingKey};
 use rsa::pkcs8::DecodePublicKey as _;
 use rsa::signature::Verifier as _;

@@ -5,11 +5,8 @@
 //! signed with the configured policy, as `serve` signs them. Real SQLite
 //! file, real object store.
 
-mod common;
-
 use std::path::Path;
 
-use common::{Backend, Harness, Phone, token};
 use proofline_core::proofing::{Action, ChoicesReply};
 use proofline_core::{ImageId, Manifest};
 use proofline_samples::Sample;
@@ -17,6 +14,7 @@ use proofline_server::db::FromFolder;
 use proofline_server::publish::{Destination, PublishReport, PublishRequest, publish};
 use proofline_server::settings::SigningPolicy;
 use proofline_server::signing::mirror::mirror_url;
+use proofline_test_support::{Backend, FaultyStore, Harness, Phone, Refusal, token};
 
 /// Writes a generated photo at `rel` (folders created) under `dir`.
 fn photo(dir: &Path, rel: &str, seed: u32) {
@@ -266,11 +264,13 @@ async fn an_interrupted_publish_continues_where_it_stopped(backend: Backend) {
     let h = Harness::start(backend).await;
     let dir = h.dir.path().join("wedding");
     wedding(&dir);
-    // The store goes away after 5 uploads.
-    let failing = proofline_server::storage::ObjectStore::connect(&h.settings)
+    // The store goes away after 5 uploads: the publish's store client goes
+    // through a proxy that answers every later upload 503.
+    let proxy = FaultyStore::start(&h.settings).await;
+    proxy.refuse_puts_after(5, Refusal::Unavailable);
+    let failing = proofline_server::storage::ObjectStore::connect(proxy.settings())
         .await
         .unwrap();
-    failing.refuse_uploads_after(5);
     let err = h
         .publish_with(&failing, &dir, Destination::Auto)
         .await
@@ -279,6 +279,7 @@ async fn an_interrupted_publish_continues_where_it_stopped(backend: Backend) {
         format!("{err:#}").contains("run the same command again"),
         "{err:#}"
     );
+    assert!(proxy.refused() > 0, "the store refused the later uploads");
     assert_eq!(
         h.db.gallery_count().unwrap(),
         0,

@@ -2,9 +2,7 @@
 //! gallery and its links' states; a gallery's studio token sees only that
 //! gallery; links made and revoked from the page behave as the CLI's do.
 
-mod common;
-
-use common::{Backend, Harness};
+use proofline_test_support::{Backend, Harness, token};
 use serde_json::{Value, json};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -38,7 +36,7 @@ async fn the_studio_sees_every_gallery_and_makes_and_revokes_links() {
     assert_eq!(status(h.http.get(api(&a_path)).bearer_auth(own)).await, 200);
     assert_eq!(status(h.http.get(api(&b_path)).bearer_auth(own)).await, 401);
     assert_eq!(
-        status(h.http.get(api(&a_path)).bearer_auth(common::token(&a))).await,
+        status(h.http.get(api(&a_path)).bearer_auth(token(&a))).await,
         401,
         "a share token opens no studio page"
     );
@@ -110,7 +108,7 @@ async fn the_studio_sees_every_gallery_and_makes_and_revokes_links() {
     assert_eq!(r.status(), 410);
     // The first link is untouched.
     let r = h
-        .get_manifest(a.gallery.as_str(), Some(common::token(&a)))
+        .get_manifest(a.gallery.as_str(), Some(proofline_test_support::token(&a)))
         .await;
     assert_eq!(r.status(), 200);
 }

@@ -1,0 +1,17 @@
+//! The server's integration tests, one test binary (one link step, one
+//! process per `cargo test`): each module is one area, run against a real
+//! origin over HTTP, real databases (a SQLite file, a throwaway PostgreSQL)
+//! and real object stores (the embedded one, a Garage node), all started by
+//! `proofline-test-support`.
+
+mod choices;
+mod cloudfront;
+mod doctor;
+mod links;
+mod operations;
+mod origin_api;
+mod origins;
+mod postgres;
+mod publish;
+mod store_contract;
+mod studio;
