@@ -79,6 +79,7 @@ impl Origin {
             store,
             signing: settings.signing,
             mirrors: Mirrors::default(),
+            readiness: Default::default(),
         };
         let refresh = tokio::spawn(refresh_mirrors(state.clone()));
         let client_dir = settings

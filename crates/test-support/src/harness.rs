@@ -62,6 +62,17 @@ impl Harness {
         database: Option<String>,
     ) -> Harness {
         let dir = tempfile::tempdir().expect("temp dir");
+        Harness::start_in(backend, cloudfront, database, dir).await
+    }
+
+    /// A harness whose data folder (SQLite file, embedded store) is `dir`,
+    /// e.g. on a disk the test can make fail.
+    pub async fn start_in(
+        backend: Backend,
+        cloudfront: Option<CloudFrontSettings>,
+        database: Option<String>,
+        dir: tempfile::TempDir,
+    ) -> Harness {
         let listen: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
         let app_origin = format!("http://{listen}");
         let test_store = backend.start(&dir.path().join("garage"));

@@ -145,6 +145,30 @@ impl Db {
         }
     }
 
+    /// Whether the database takes writes: one row written in a real
+    /// transaction. A SQLite file on a disk remounted read-only, or a
+    /// read-only PostgreSQL, still answers [`Db::ping`] but fails this.
+    ///
+    /// For SQLite, the file's folder must also take a new file: SQLite makes
+    /// its journal files there, and an overwrite inside the write-ahead log
+    /// can still reach a disk whose file system has gone read-only.
+    pub fn check_writes(&self, now: i64) -> anyhow::Result<()> {
+        if let Backend::Sqlite(conn) = &self.backend {
+            let path = Db::sqlite(conn).path().map(std::path::PathBuf::from);
+            if let Some(dir) = path.as_deref().and_then(Path::parent) {
+                probe_folder(dir)?;
+            }
+        }
+        self.write("readiness", |c| {
+            c.execute(
+                "INSERT INTO readiness_probe (id, checked_at) VALUES (1, ?1)
+                 ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at",
+                args![now],
+            )
+            .map(drop)
+        })
+    }
+
     fn sqlite(conn: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite half-written (each
         // write is a transaction), so a poisoned lock is still safe to use.
@@ -224,4 +248,43 @@ impl Db {
             }
         }
     }
+}
+
+/// Makes, syncs and removes a small file in `dir`.
+fn probe_folder(dir: &Path) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let probe = dir.join(".proofline-readiness-probe");
+    let written = std::fs::File::create(&probe).and_then(|mut f| {
+        f.write_all(b"ready\n")?;
+        f.sync_all()
+    });
+    let _ = std::fs::remove_file(&probe);
+    written.with_context(|| format!("the folder {} takes no new file", dir.display()))
+}
+
+/// Whether `error` says the database cannot take writes just now, rather
+/// than that something is wrong with the request: SQLite on a disk gone
+/// read-only (`SQLITE_READONLY`, `SQLITE_IOERR`), full (`SQLITE_FULL`), or
+/// locked past its timeout; PostgreSQL read-only (`25006`, a standby) or
+/// out of disk (`53100`).
+pub fn cannot_write(error: &anyhow::Error) -> bool {
+    use rusqlite::ErrorCode;
+    error.chain().any(|cause| {
+        if let Some(rusqlite::Error::SqliteFailure(e, _)) = cause.downcast_ref::<rusqlite::Error>()
+        {
+            return matches!(
+                e.code,
+                ErrorCode::ReadOnly
+                    | ErrorCode::SystemIoFailure
+                    | ErrorCode::DiskFull
+                    | ErrorCode::DatabaseBusy
+                    | ErrorCode::DatabaseLocked
+                    | ErrorCode::CannotOpen
+            );
+        }
+        if let Some(sqlx::Error::Database(e)) = cause.downcast_ref::<sqlx::Error>() {
+            return matches!(e.code().as_deref(), Some("25006" | "53100"));
+        }
+        false
+    })
 }

@@ -28,9 +28,19 @@ pub enum AppError {
     PinLocked { until: i64, until_label: String },
     #[error("{0}")]
     BadRequest(String),
+    /// The database cannot take writes just now (a disk gone read-only, a
+    /// read-only PostgreSQL): 503 with `Retry-After`, so the app keeps the
+    /// choices and sends them again, here or to another origin.
+    #[error(
+        "The studio server cannot save choices just now. They are kept on this device and sent again shortly."
+    )]
+    Unavailable,
     #[error("The studio server had a problem. Please try again in a moment.")]
     Internal(#[from] anyhow::Error),
 }
+
+/// Seconds a client is asked to wait after a 503.
+pub const RETRY_AFTER_SECS: u32 = 30;
 
 #[derive(Serialize)]
 struct ErrorBody<'a> {
@@ -48,6 +58,11 @@ impl IntoResponse for AppError {
             AppError::WrongPin { .. } => (StatusCode::UNAUTHORIZED, "wrong_pin"),
             AppError::PinLocked { .. } => (StatusCode::TOO_MANY_REQUESTS, "pin_locked"),
             AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            AppError::Internal(e) if crate::db::cannot_write(e) => {
+                tracing::error!("the database cannot take writes: {e:#}");
+                return AppError::Unavailable.into_response();
+            }
+            AppError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             AppError::Internal(e) => {
                 tracing::error!("internal error: {e:#}");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
@@ -58,8 +73,12 @@ impl IntoResponse for AppError {
             message: self.to_string(),
         };
         let mut response = (status, Json(body)).into_response();
-        if let AppError::PinLocked { until, .. } = self {
-            let wait = (until - crate::unix_now()).max(1);
+        let wait = match self {
+            AppError::PinLocked { until, .. } => Some((until - crate::unix_now()).max(1)),
+            AppError::Unavailable => Some(i64::from(RETRY_AFTER_SECS)),
+            _ => None,
+        };
+        if let Some(wait) = wait {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(wait));

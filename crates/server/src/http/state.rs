@@ -1,5 +1,6 @@
 //! What every request handler shares: the database, the store client, the
-//! signing policy and the record of manifest mirrors written.
+//! signing policy, the record of manifest mirrors written, and the studio
+//! token `/readyz` last read.
 
 use crate::db::Db;
 use crate::signing::{Mirrors, SigningPolicy};
@@ -12,4 +13,5 @@ pub struct AppState {
     pub store: ObjectStore,
     pub signing: SigningPolicy,
     pub mirrors: Mirrors,
+    pub readiness: super::health::StudioMemo,
 }

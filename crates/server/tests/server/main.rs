@@ -13,5 +13,6 @@ mod origin_api;
 mod origins;
 mod postgres;
 mod publish;
+mod readonly_disk;
 mod store_contract;
 mod studio;

@@ -1,6 +1,6 @@
 //! What an operator or a load balancer sees: `/healthz` while the process
-//! runs, `/readyz` only while the database and the store answer, and a
-//! request id on every response.
+//! runs, `/readyz` only while the database and the store take writes (its
+//! details for the studio alone), and a request id on every response.
 
 use std::time::{Duration, Instant};
 
@@ -10,7 +10,15 @@ use proofline_test_support::{Backend, Durability, Harness, TempPostgres};
 async fn readyz_follows_the_database_and_healthz_the_process() {
     let pg = TempPostgres::start(Durability::Fast).unwrap();
     let h = Harness::start_on(Backend::Embedded, None, Some(pg.url("proofline"))).await;
-    let get = |path: &str| h.http.get(format!("{}{path}", h.app_origin())).send();
+    let wide = proofline_server::secret::new_token();
+    h.db.set_studio_wide_token(&proofline_server::secret::token_hash(wide.as_str()))
+        .unwrap();
+    let get = |path: &str| {
+        h.http
+            .get(format!("{}{path}", h.app_origin()))
+            .bearer_auth(wide.as_str())
+            .send()
+    };
 
     let health = get("/healthz").await.unwrap();
     assert_eq!(health.status(), 200);
