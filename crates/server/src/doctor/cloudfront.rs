@@ -40,9 +40,10 @@ impl Doctor<'_> {
                 id,
                 format!("{base} refused the signed URL: {}", answer.summary()),
                 format!(
-                    "the distribution's behaviour must trust a key group holding public key {} (the pair of {}), and its origin must be bucket {}",
+                    "the distribution's behaviour must trust a key group holding public key {} (the pair of {}, signing {}), and its origin must be bucket {}",
                     cf.key_pair_id,
                     cf.private_key_path.display(),
+                    cf.signer.algorithm(),
                     self.store.bucket()
                 ),
             );

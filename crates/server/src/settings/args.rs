@@ -5,6 +5,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::storage::cloudfront::HashAlgorithm;
+
 /// Flags every subcommand that touches storage shares.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct CommonArgs {
@@ -26,7 +28,8 @@ pub struct CommonArgs {
     #[arg(long, env = "PROOFLINE_ORIGINS", value_delimiter = ',')]
     pub origins: Vec<String>,
     /// TOML file with a `[store]` table (endpoint, region, bucket, prefix,
-    /// path_style), a `[cloudfront]` table (domain, key_pair_id, private_key)
+    /// path_style), a `[cloudfront]` table (domain, key_pair_id, private_key,
+    /// hash)
     /// and a `[signing]` table (window_secs, url_validity_secs,
     /// mirror_validity_secs).
     #[arg(long, env = "PROOFLINE_CONFIG")]
@@ -64,9 +67,8 @@ pub struct StoreArgs {
     pub store_path_style: Option<bool>,
 }
 
-/// CloudFront flags. With all three set, image URLs in manifests are
-/// CloudFront signed URLs (canned policy), each with the S3 presigned URL as
-/// its fallback.
+/// CloudFront flags. With the first three set, image URLs in manifests are
+/// CloudFront signed URLs, each with the S3 presigned URL as its fallback.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct CloudFrontArgs {
     /// CloudFront distribution in front of the bucket: `https://d111111abcdef8.cloudfront.net`
@@ -76,9 +78,15 @@ pub struct CloudFrontArgs {
     /// Id of the CloudFront public key (key group) the URLs are signed for.
     #[arg(long, env = "PROOFLINE_CLOUDFRONT_KEY_PAIR_ID")]
     pub cloudfront_key_pair_id: Option<String>,
-    /// PEM file holding the matching RSA private key (PKCS#1 or PKCS#8).
+    /// PEM file holding the matching private key, unencrypted: RSA (PKCS#1 or
+    /// PKCS#8) or ECDSA P-256 (SEC1 or PKCS#8); its type is read from it.
     #[arg(long, env = "PROOFLINE_CLOUDFRONT_PRIVATE_KEY")]
     pub cloudfront_private_key: Option<PathBuf>,
+    /// Hash RSA signatures are made over: `sha1` (CloudFront's default) or
+    /// `sha256` (URLs then carry `Hash-Algorithm=SHA256`). ECDSA keys always
+    /// sign over SHA-256 (default: sha1 for RSA, sha256 for ECDSA).
+    #[arg(long, env = "PROOFLINE_CLOUDFRONT_HASH")]
+    pub cloudfront_hash: Option<HashAlgorithm>,
 }
 
 /// How URLs are signed, for every command alike: `publish` writes manifest

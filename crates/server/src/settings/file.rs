@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::args::{CloudFrontArgs, CommonArgs};
 use super::signing::FileSigning;
+use crate::storage::cloudfront::HashAlgorithm;
 use crate::storage::{
     CloudFrontSettings, DEFAULT_STORE_LISTEN, EMBEDDED_BUCKET, EMBEDDED_REGION, StoreKind,
     StoreSettings,
@@ -36,6 +37,8 @@ pub(super) struct FileCloudFront {
     key_pair_id: Option<String>,
     /// A path; relative paths are read from the configuration file's folder.
     private_key: Option<PathBuf>,
+    /// `sha1` or `sha256`, for RSA keys.
+    hash: Option<HashAlgorithm>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -49,7 +52,8 @@ pub(super) struct FileStore {
     path_style: Option<bool>,
 }
 
-/// CloudFront from flags over the file; all three values or none.
+/// CloudFront from flags over the file; the domain, key pair id and key all
+/// three or none (the hash has a default).
 pub(super) fn resolve_cloudfront(
     args: &CloudFrontArgs,
     file: FileCloudFront,
@@ -66,7 +70,10 @@ pub(super) fn resolve_cloudfront(
     match (domain, key_pair_id, private_key) {
         (None, None, None) => Ok(None),
         (Some(domain), Some(id), Some(key)) => {
-            Ok(Some(CloudFrontSettings::load(&domain, &id, &key)?))
+            let hash = args.cloudfront_hash.or(file.hash);
+            Ok(Some(CloudFrontSettings::load_with_hash(
+                &domain, &id, &key, hash,
+            )?))
         }
         (domain, id, key) => {
             let missing: Vec<&str> = [

@@ -149,6 +149,7 @@ fn a_half_configured_or_broken_cloudfront_is_a_clear_error() {
             cloudfront_domain: domain.map(Into::into),
             cloudfront_key_pair_id: id.map(Into::into),
             cloudfront_private_key: key.map(Path::to_path_buf),
+            cloudfront_hash: None,
         };
         Settings::resolve(&a, listen).map(|s| s.cloudfront.map(|c| c.base_url))
     };
@@ -187,7 +188,7 @@ fn a_half_configured_or_broken_cloudfront_is_a_clear_error() {
         Some(&not_a_key),
     ));
     assert!(
-        e.contains("not an RSA key in PEM") && e.contains("public.pem"),
+        e.contains("holds a public key") && e.contains("public.pem"),
         "{e}"
     );
     let gone = dir.path().join("missing.pem");
@@ -198,6 +199,96 @@ fn a_half_configured_or_broken_cloudfront_is_a_clear_error() {
     );
     let e = err(resolve(Some("d1.cloudfront.net"), Some(" "), Some(&key)));
     assert!(e.contains("key pair id is empty"), "{e}");
+}
+
+const MORE_VECTORS: &str =
+    include_str!("../storage/cloudfront/testdata/cloudfront_sha256_ecdsa_vectors.json");
+
+#[test]
+fn the_cloudfront_hash_comes_from_the_flag_over_the_file_and_suits_the_key() {
+    use crate::storage::cloudfront::HashAlgorithm;
+
+    let dir = tempfile::tempdir().unwrap();
+    let rsa = dir.path().join("rsa.pem");
+    std::fs::write(&rsa, fixture_key("private_key_pem_pkcs1")).unwrap();
+    let more: serde_json::Value = serde_json::from_str(MORE_VECTORS).unwrap();
+    let ec = dir.path().join("ec.pem");
+    std::fs::write(
+        &ec,
+        more["ecdsa_p256"]["private_key_pem_sec1"].as_str().unwrap(),
+    )
+    .unwrap();
+    let config = |key: &str, hash: Option<&str>| {
+        let file = dir.path().join("proofline.toml");
+        let hash = hash.map_or(String::new(), |h| format!("hash = \"{h}\"\n"));
+        std::fs::write(
+            &file,
+            format!(
+                "[cloudfront]\ndomain = \"d1.cloudfront.net\"\nkey_pair_id = \"K1\"\nprivate_key = \"{key}\"\n{hash}"
+            ),
+        )
+        .unwrap();
+        file
+    };
+    let listen = "127.0.0.1:1".parse().unwrap();
+    let resolve = |file: PathBuf, flag: Option<HashAlgorithm>| {
+        let mut a = args(dir.path(), Some(file), StoreArgs::default());
+        a.cloudfront.cloudfront_hash = flag;
+        Settings::resolve(&a, listen).map(|s| s.cloudfront.unwrap().signer)
+    };
+    let url = "https://d1.cloudfront.net/a.jpg";
+
+    let signer = resolve(config("rsa.pem", None), None).unwrap();
+    assert_eq!(signer.hash(), HashAlgorithm::Sha1, "CloudFront's default");
+    assert!(
+        !signer
+            .canned_url(url, 2_000_000_000)
+            .contains("Hash-Algorithm")
+    );
+    let signer = resolve(config("rsa.pem", Some("sha256")), None).unwrap();
+    assert!(
+        signer
+            .canned_url(url, 2_000_000_000)
+            .ends_with("&Key-Pair-Id=K1&Hash-Algorithm=SHA256")
+    );
+    let signer = resolve(config("rsa.pem", Some("sha256")), Some(HashAlgorithm::Sha1)).unwrap();
+    assert_eq!(signer.hash(), HashAlgorithm::Sha1, "the flag wins");
+
+    let signer = resolve(config("ec.pem", None), None).unwrap();
+    assert_eq!(signer.algorithm(), "ECDSA P-256 with SHA-256");
+    let e = format!(
+        "{:#}",
+        resolve(config("ec.pem", Some("sha1")), None).err().unwrap()
+    );
+    assert!(
+        e.contains("only accepts with SHA-256") && e.contains("ec.pem"),
+        "{e}"
+    );
+    let e = format!(
+        "{:#}",
+        resolve(config("rsa.pem", Some("md5")), None).err().unwrap()
+    );
+    assert!(
+        e.contains("proofline.toml is not valid") && e.contains("expected sha1 or sha256"),
+        "{e}"
+    );
+
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        common: CommonArgs,
+    }
+    let cli = <Cli as clap::Parser>::try_parse_from(["proofline", "--cloudfront-hash", "SHA256"])
+        .unwrap();
+    assert_eq!(
+        cli.common.cloudfront.cloudfront_hash,
+        Some(HashAlgorithm::Sha256)
+    );
+    let e = <Cli as clap::Parser>::try_parse_from(["proofline", "--cloudfront-hash", "md5"])
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("expected sha1 or sha256"), "{e}");
 }
 
 #[test]
