@@ -168,16 +168,40 @@ test("the studio page lists every gallery and its links, makes a PIN link for so
     await card.getByRole('link', { name: 'Sample wedding' }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sample wedding');
     await page.getByLabel("Who it's for").fill('Aunt May');
-    await page.getByLabel('PIN (optional)').fill('12');
+    await page.getByLabel('Or choose the PIN').fill('12');
     await page.getByRole('button', { name: 'Make link' }).click();
     await expect(page.getByRole('alert')).toHaveText(/The PIN is not valid/);
-    await page.getByLabel('PIN (optional)').fill('5151');
+    await page.getByLabel('Or choose the PIN').fill('5151');
     await page.getByRole('button', { name: 'Make link' }).click();
     const made = page.locator('.made output');
     await expect(made).toHaveText(/#\/g\/\w+\/[\w-]+$/);
     const url = (await made.textContent())!;
+    // A 4-digit PIN is allowed, with the time it takes to guess.
+    await expect(page.locator('.made-pin output')).toHaveText('5151');
+    await expect(page.locator('.warning')).toHaveText(/^A 4-digit PIN can be guessed in about 2\.7 years on average; a 6-digit one takes about 274 years\.$/);
     const may = page.getByRole('region', { name: 'Aunt May' });
     await expect(may.locator('.summary')).toHaveText(/^live · PIN · 0 selected · not submitted yet · 0 favourites · 0 comments$/);
+
+    // A PIN made for the studio: 6 digits, no warning.
+    await page.getByLabel("Who it's for").fill('Uncle Bob');
+    await page.getByLabel('Ask for a PIN (6 digits, made for you)').check();
+    await page.getByRole('button', { name: 'Make link' }).click();
+    await expect(page.locator('.made-pin output')).toHaveText(/^\d{6}$/);
+    await expect(page.locator('.warning')).toHaveCount(0);
+    const bobUrl = (await made.textContent())!;
+    expect(bobUrl).not.toBe(url);
+
+    // Someone guessing Uncle Bob's PIN locks his link; the studio sees it.
+    const guesser = await (await browser.newContext()).newPage();
+    await new GalleryPage(guesser).open(bobUrl);
+    for (let i = 0; i < 5; i++) {
+      await guesser.getByLabel('PIN').fill('000000');
+      await guesser.getByRole('button', { name: 'Open gallery' }).click();
+      await expect(guesser.getByRole('alert')).toHaveText(i < 4 ? /That PIN is not right/ : /Too many wrong PINs\. Please try again after \d\d:\d\d on \d+ \w+ \d{4}/);
+    }
+    await guesser.context().close();
+    await page.reload();
+    await expect(page.getByRole('region', { name: 'Uncle Bob' }).locator('.summary')).toHaveText(/^live · PIN · locked after wrong PINs until \d\d:\d\d on \d+ \w+ \d{4} UTC · 5 wrong PINs · /);
 
     // Aunt May opens it with the PIN.
     const customer = await (await browser.newContext()).newPage();

@@ -257,6 +257,12 @@ async fn studio_post<T: serde::de::DeserializeOwned>(
 #[derive(Debug, Clone, serde::Deserialize)]
 pub struct CreatedLink {
     pub token: String,
+    /// The link's PIN, shown once.
+    #[serde(default)]
+    pub pin: Option<String>,
+    /// Said when the PIN is short enough to guess.
+    #[serde(default)]
+    pub warning: Option<String>,
 }
 
 /// Makes a share link for a gallery from the studio page.

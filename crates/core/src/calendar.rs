@@ -64,9 +64,21 @@ pub fn day_label(unix: i64) -> String {
     format!("{day} {} {year}", MONTHS[(month - 1) as usize])
 }
 
+/// "14:05 on 12 Nov 2026" for Unix seconds, in UTC.
+pub fn time_label(unix: i64) -> String {
+    let s = unix.rem_euclid(86_400);
+    format!("{:02}:{:02} on {}", s / 3600, s / 60 % 60, day_label(unix))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_are_given_with_their_day() {
+        assert_eq!(time_label(1_798_761_599), "23:59 on 31 Dec 2026");
+        assert_eq!(time_label(1_796_169_600 + 5 * 60), "00:05 on 2 Dec 2026");
+    }
 
     #[test]
     fn deadlines_are_given_as_dates_and_include_the_whole_day() {

@@ -111,6 +111,8 @@ pub fn studio_report(gallery: &StoredGallery, links: &[LinkChoices], now: i64) -
                     created_at: l.link.created_at,
                     expires_at: l.link.expires_at,
                     pin: l.link.has_pin,
+                    pin_locked_until: l.link.pin_locked_until.filter(|&until| until > now),
+                    pin_failures: l.link.pin_failures_total,
                     op_count: l.op_count,
                     submitted_at: c.submitted_at(),
                     selected: files(c, &|c, i| c.is_selected(i)),

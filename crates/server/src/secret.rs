@@ -57,6 +57,25 @@ pub fn new_id(len: usize) -> String {
         .collect()
 }
 
+/// A new PIN of [`PIN_DIGITS`](proofline_core::links::PIN_DIGITS) random
+/// digits, each uniform.
+pub fn new_pin() -> String {
+    use rand::Rng as _;
+    let mut rng = rand::rngs::OsRng;
+    (0..proofline_core::links::PIN_DIGITS)
+        .map(|_| char::from(b'0' + rng.gen_range(0..10u8)))
+        .collect()
+}
+
+/// The PIN a studio asked for: `new` (or the bare `--pin` flag) makes one.
+pub fn chosen_pin(asked: Option<String>) -> Option<String> {
+    match asked.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some("new") => Some(new_pin()),
+        Some(pin) => Some(pin.to_owned()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

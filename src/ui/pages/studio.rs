@@ -164,8 +164,10 @@ struct Studio {
 fn NewLink(studio: Studio) -> impl IntoView {
     let label = RwSignal::new(String::new());
     let pin = RwSignal::new(String::new());
+    let wants_pin = RwSignal::new(false);
     let expires = RwSignal::new(String::new());
     let made = studio.made;
+    let made_pin = RwSignal::new(None::<(String, Option<String>)>);
     let error = RwSignal::new(None::<String>);
     let copied = RwSignal::new(false);
     let submit = {
@@ -174,11 +176,16 @@ fn NewLink(studio: Studio) -> impl IntoView {
             ev.prevent_default();
             let studio = studio.clone();
             leptos::task::spawn_local(async move {
+                // "new": the studio makes a 6-digit PIN.
+                let chosen = match (pin.get_untracked(), wants_pin.get_untracked()) {
+                    (p, true) if p.trim().is_empty() => "new".to_owned(),
+                    (p, _) => p,
+                };
                 let result = create_link(
                     &studio.gallery,
                     &studio.token,
                     &label.get_untracked(),
-                    &pin.get_untracked(),
+                    &chosen,
                     &expires.get_untracked(),
                 )
                 .await;
@@ -196,10 +203,12 @@ fn NewLink(studio: Studio) -> impl IntoView {
                             .to_hash()
                         );
                         made.set(Some(url));
+                        made_pin.set(created.pin.map(|p| (p, created.warning)));
                         copied.set(false);
                         error.set(None);
                         label.set(String::new());
                         pin.set(String::new());
+                        wants_pin.set(false);
                         expires.set(String::new());
                         let fresh = fetch_studio_report(&studio.gallery, &studio.token).await;
                         studio.report.set(Some(fresh));
@@ -221,7 +230,8 @@ fn NewLink(studio: Studio) -> impl IntoView {
             <h2 id="new-link-heading">"New share link"</h2>
             <form on:submit=submit>
                 <label>"Who it's for" <input type="text" maxlength="200" placeholder="Grandma" prop:value=move || label.get() on:input=move |ev| label.set(event_target_value(&ev)) /></label>
-                <label>"PIN (optional)" <input type="text" inputmode="numeric" maxlength="8" autocomplete="off" prop:value=move || pin.get() on:input=move |ev| pin.set(event_target_value(&ev)) /></label>
+                <label><input type="checkbox" prop:checked=move || wants_pin.get() on:change=move |ev| wants_pin.set(event_target_checked(&ev)) /> "Ask for a PIN (6 digits, made for you)"</label>
+                <label>"Or choose the PIN" <input type="text" inputmode="numeric" maxlength="8" autocomplete="off" prop:value=move || pin.get() on:input=move |ev| pin.set(event_target_value(&ev)) /></label>
                 <label>"Last day (optional)" <input type="date" prop:value=move || expires.get() on:input=move |ev| expires.set(event_target_value(&ev)) /></label>
                 <button type="submit" class="action">"Make link"</button>
             </form>
@@ -231,6 +241,12 @@ fn NewLink(studio: Studio) -> impl IntoView {
                     "New link: " <output>{url}</output> " "
                     <button type="button" class="action" on:click=copy>{move || if copied.get() { "Copied" } else { "Copy" }}</button>
                 </p>
+            })}
+            {move || made_pin.get().map(|(pin, warning)| view! {
+                <p class="made-pin" role="status">
+                    "PIN: " <output>{pin}</output> " — send it separately from the link (a text and an email, say)."
+                </p>
+                {warning.map(|w| view! { <p class="warning">{w}</p> })}
             })}
         </section>
     }

@@ -100,6 +100,12 @@ pub struct LinkReport {
     /// Whether the link asks for a PIN.
     #[serde(default)]
     pub pin: bool,
+    /// While the link refuses PINs after too many wrong ones: until when.
+    #[serde(default)]
+    pub pin_locked_until: Option<i64>,
+    /// Wrong PINs given for this link, in all.
+    #[serde(default)]
+    pub pin_failures: u64,
     pub op_count: u64,
     pub submitted_at: Option<i64>,
     pub selected: Vec<String>,

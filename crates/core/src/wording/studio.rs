@@ -2,7 +2,7 @@
 //! progress, and the question before a link is revoked.
 
 use super::numbers::photo_count;
-use crate::calendar::day_label;
+use crate::calendar::{day_label, time_label};
 use crate::proofing::{LinkReport, StudioReport};
 
 /// "12 photos · Choose 20 to 30 photos · shared until 31 Dec 2026 · locked
@@ -30,6 +30,18 @@ pub fn link_line(l: &LinkReport) -> String {
     let mut parts = vec![l.state.to_string()];
     if l.pin {
         parts.push("PIN".into());
+    }
+    if let Some(until) = l.pin_locked_until {
+        parts.push(format!(
+            "locked after wrong PINs until {} UTC",
+            time_label(until)
+        ));
+    }
+    if l.pin_failures > 0 {
+        parts.push(match l.pin_failures {
+            1 => "1 wrong PIN".into(),
+            n => format!("{n} wrong PINs"),
+        });
     }
     if let (Some(at), true) = (l.expires_at, l.state.is_live()) {
         parts.push(format!("until {}", day_label(at)));
@@ -107,6 +119,8 @@ mod tests {
             created_at: 0,
             expires_at: None,
             pin: false,
+            pin_locked_until: None,
+            pin_failures: 0,
             op_count: 0,
             submitted_at: None,
             selected: vec!["a.jpg".into(), "b.jpg".into()],
@@ -167,6 +181,12 @@ mod tests {
         assert_eq!(
             link_line(&l),
             "expired 31 Dec 2026 · PIN · 2 selected · submitted 3 Dec 2026"
+        );
+        l.pin_locked_until = Some(DEC3 + 3600);
+        l.pin_failures = 7;
+        assert_eq!(
+            link_line(&l),
+            "expired 31 Dec 2026 · PIN · locked after wrong PINs until 01:00 on 3 Dec 2026 UTC · 7 wrong PINs · 2 selected · submitted 3 Dec 2026"
         );
         assert_eq!(file_list_heading("Selected", 2), "Selected (2)");
         assert_eq!(

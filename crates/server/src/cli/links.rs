@@ -22,9 +22,10 @@ pub(super) async fn link(command: LinkCommand) -> anyhow::Result<()> {
         } => {
             let settings = Settings::resolve(&common, listen)?;
             let (db, gallery) = open_gallery(&common, &gallery)?;
+            let pin = crate::secret::chosen_pin(pin);
             let new = NewLink {
                 label,
-                pin,
+                pin: pin.clone(),
                 expires_at: expires,
             };
             let (link, token) = db.create_link(&gallery.id, &new, now)?;
@@ -34,7 +35,11 @@ pub(super) async fn link(command: LinkCommand) -> anyhow::Result<()> {
                 output::describe(&link),
                 settings.share_link(gallery.id.as_str(), token.as_str())
             );
-            if link.has_pin {
+            if let Some(pin) = pin {
+                println!("PIN: {pin}");
+                if let Some(warning) = proofline_core::links::pin_warning(&pin) {
+                    println!("Warning: {warning}");
+                }
                 println!("Send the PIN separately from the link (a text and an email, say).");
             }
             Ok(())

@@ -164,8 +164,9 @@ enum LinkCommand {
         /// Who the link is for ("Grandma"); shown to the studio only.
         #[arg(long, default_value = "")]
         label: String,
-        /// A PIN of 4 to 8 digits the customer must enter.
-        #[arg(long)]
+        /// The customer must enter a PIN: `--pin` alone makes a new one of 6
+        /// digits; or give 4 to 8 digits (fewer than 6 with a warning).
+        #[arg(long, num_args = 0..=1, default_missing_value = "new")]
         pin: Option<String>,
         /// Last day (YYYY-MM-DD, UTC) on which the link opens.
         #[arg(long, value_parser = parse_deadline)]
@@ -206,7 +207,8 @@ struct RulesArgs {
     deadline: Option<i64>,
 }
 
-/// The studio's watermark on the proofs, as flags.
+/// How proofs are rendered, as flags: the studio's watermark and the pixel
+/// limit.
 #[derive(clap::Args)]
 struct WatermarkArgs {
     /// Text drawn on every proof (not on the grid's thumbs).
@@ -222,6 +224,16 @@ struct WatermarkArgs {
     /// How opaque the watermark is, from 0.0 to 1.0.
     #[arg(long, default_value_t = 0.5, value_parser = parse_opacity)]
     watermark_opacity: f32,
+    /// Photos larger than this many megapixels are skipped, checked from
+    /// their header before decoding; decoders are held to the memory that
+    /// goes with it (4 bytes a pixel).
+    #[arg(
+        long,
+        env = "PROOFLINE_MAX_MEGAPIXELS",
+        default_value_t = crate::publish::render::DEFAULT_MAX_MEGAPIXELS,
+        value_parser = clap::value_parser!(u64).range(1..=1_000_000)
+    )]
+    max_megapixels: u64,
 }
 
 fn parse_opacity(s: &str) -> Result<f32, String> {

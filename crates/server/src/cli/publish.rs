@@ -1,5 +1,8 @@
 //! `proofline publish DIR`: the request from the flags, progress bars while
 //! it runs, and the summary (or the files that could not be published).
+//! `--max-megapixels` (`PROOFLINE_MAX_MEGAPIXELS`) sets the pixel limit
+//! (default 250): larger photos are skipped, and their decoders held to the
+//! memory that goes with it (4 bytes a pixel of the limit).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -9,7 +12,7 @@ use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{RulesArgs, WatermarkArgs, output};
-use crate::publish::render::{RenderOptions, Watermark};
+use crate::publish::render::{DecodeLimits, RenderOptions, Watermark};
 use crate::publish::{
     Destination, NothingPublished, Progress, PublishRequest, Reporter, Stage, publish as run,
 };
@@ -42,6 +45,7 @@ impl WatermarkArgs {
         });
         Ok(RenderOptions {
             watermark,
+            limits: DecodeLimits::megapixels(self.max_megapixels),
             ..RenderOptions::default()
         })
     }

@@ -7,21 +7,18 @@
 //! sends with every request instead of the PIN. Any origin can check a pass
 //! from the database alone, and changing the PIN invalidates old passes.
 //! Wrong PINs are counted per link, in the database: after
-//! [`PIN_ATTEMPTS`] in a row the link refuses every PIN for [`PIN_LOCKOUT_SECS`].
+//! [`PIN_ATTEMPTS`] in a row the link refuses every PIN for a while, longer
+//! each time it locks again ([`pin_lockout_secs`]: 15 minutes, 1 hour, then
+//! 24 hours), until the right PIN is given.
 
 use proofline_core::GalleryId;
-use proofline_core::links::LinkState;
+use proofline_core::links::{LinkState, PIN_ATTEMPTS, pin_lockout_secs};
 use rand::RngCore as _;
 use subtle::ConstantTimeEq as _;
 
 use super::Db;
 use crate::args;
 use crate::secret::{pass_of, pin_hash, token_matches};
-
-/// Wrong PINs in a row before a link locks.
-pub const PIN_ATTEMPTS: u32 = 5;
-/// How long a link refuses PINs after too many wrong ones.
-pub const PIN_LOCKOUT_SECS: i64 = 15 * 60;
 
 /// A share link as the studio sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +31,11 @@ pub struct Link {
     pub expires_at: Option<i64>,
     pub revoked_at: Option<i64>,
     pub has_pin: bool,
+    /// When the link takes PINs again, while it is locked after wrong ones
+    /// (or was last locked: compare with the time).
+    pub pin_locked_until: Option<i64>,
+    /// Wrong PINs given for this link, in all.
+    pub pin_failures_total: u64,
     /// SHA-256 of the link's token (the token itself is never stored).
     pub token_hash: Vec<u8>,
 }
@@ -161,6 +163,8 @@ impl Db {
             expires_at: new.expires_at,
             revoked_at: None,
             has_pin: new.pin.is_some(),
+            pin_locked_until: None,
+            pin_failures_total: 0,
             token_hash: crate::secret::token_hash(token.as_str()).to_vec(),
         };
         Ok((link, token))
@@ -171,7 +175,8 @@ impl Db {
         let rows = self.read(|c| {
             c.query(
                 "SELECT link_id, gallery_id, label, created_at, expires_at, revoked_at,
-                        CASE WHEN pin_hash IS NULL THEN 0 ELSE 1 END, token_hash
+                        CASE WHEN pin_hash IS NULL THEN 0 ELSE 1 END, token_hash,
+                        pin_locked_until, pin_failures_total
                  FROM links WHERE ?1 IS NULL OR gallery_id = ?1 ORDER BY created_at, seq",
                 args![gallery.map(GalleryId::as_str)],
             )
@@ -187,6 +192,8 @@ impl Db {
                     revoked_at: r.get(5)?,
                     has_pin: r.get(6)?,
                     token_hash: r.get(7)?,
+                    pin_locked_until: r.get(8)?,
+                    pin_failures_total: r.get(9)?,
                 })
             })
             .collect()
@@ -309,38 +316,44 @@ impl Db {
     pub fn try_pin(&self, token_hash: &[u8], pin: &str, now: i64) -> anyhow::Result<PinAnswer> {
         self.write(&format!("pin {}", hex::encode(token_hash)), |tx| {
             let r = tx.query_one(
-                "SELECT pin_salt, pin_hash, pin_failures, pin_locked_until FROM links WHERE token_hash = ?1",
+                "SELECT pin_salt, pin_hash, pin_failures, pin_locked_until, pin_lockouts
+                 FROM links WHERE token_hash = ?1",
                 args![token_hash],
             )?;
             let salt: Option<Vec<u8>> = r.get(0)?;
             let hash: Option<Vec<u8>> = r.get(1)?;
             let failures: u32 = r.get(2)?;
             let locked_until: Option<i64> = r.get(3)?;
+            let lockouts: u32 = r.get(4)?;
             let (Some(salt), Some(hash)) = (salt, hash) else {
                 anyhow::bail!("this link has no PIN");
             };
             if let Some(until) = locked_until.filter(|&u| now < u) {
                 return Ok(PinAnswer::Locked { until });
             }
-            // A lock that has run out starts a fresh count.
-            let failures = if locked_until.is_some() { 0 } else { failures };
             let right: bool = pin_hash(&salt, pin).ct_eq(&hash[..]).into();
             Ok(if right {
                 tx.execute(
-                    "UPDATE links SET pin_failures = 0, pin_locked_until = NULL WHERE token_hash = ?1",
+                    "UPDATE links SET pin_failures = 0, pin_locked_until = NULL, pin_lockouts = 0
+                     WHERE token_hash = ?1",
                     args![token_hash],
                 )?;
                 PinAnswer::Pass(pass_of(&hash))
             } else if failures + 1 >= PIN_ATTEMPTS {
-                let until = now + PIN_LOCKOUT_SECS;
+                // Locked again without the right PIN in between: longer.
+                let lockouts = lockouts + 1;
+                let until = now + pin_lockout_secs(lockouts);
                 tx.execute(
-                    "UPDATE links SET pin_failures = 0, pin_locked_until = ?2 WHERE token_hash = ?1",
-                    args![token_hash, until],
+                    "UPDATE links SET pin_failures = 0, pin_locked_until = ?2, pin_lockouts = ?3,
+                            pin_failures_total = pin_failures_total + 1
+                     WHERE token_hash = ?1",
+                    args![token_hash, until, lockouts],
                 )?;
                 PinAnswer::Locked { until }
             } else {
                 tx.execute(
-                    "UPDATE links SET pin_failures = ?2, pin_locked_until = NULL WHERE token_hash = ?1",
+                    "UPDATE links SET pin_failures = ?2, pin_failures_total = pin_failures_total + 1
+                     WHERE token_hash = ?1",
                     args![token_hash, failures + 1],
                 )?;
                 PinAnswer::Wrong {
@@ -471,21 +484,47 @@ mod tests {
             Refusal::PinRequired
         );
         // The right PIN reset the count: five more wrong ones lock it.
-        for left in (1..PIN_ATTEMPTS).rev() {
+        // Each lock without the right PIN in between lasts longer: 15
+        // minutes, 1 hour, then a day.
+        let mut now = 30;
+        for (nth, secs) in [(1, 900), (2, 3600), (3, 86_400), (4, 86_400)] {
+            for _ in 1..PIN_ATTEMPTS {
+                assert!(matches!(
+                    db.try_pin(&hash, "9999", now).unwrap(),
+                    PinAnswer::Wrong { .. }
+                ));
+            }
+            let locked = PinAnswer::Locked { until: now + secs };
             assert_eq!(
-                db.try_pin(&hash, "9999", 30).unwrap(),
-                PinAnswer::Wrong { tries_left: left }
+                db.try_pin(&hash, "9999", now).unwrap(),
+                locked,
+                "lock {nth}"
             );
+            assert_eq!(
+                db.try_pin(&hash, "2468", now + 1).unwrap(),
+                locked,
+                "even right"
+            );
+            now += secs;
         }
-        let locked = PinAnswer::Locked {
-            until: 30 + PIN_LOCKOUT_SECS,
+        let stored = |db: &Db| {
+            db.links(Some(&g))
+                .unwrap()
+                .into_iter()
+                .find(|l| l.token_hash == hash)
+                .unwrap()
         };
-        assert_eq!(db.try_pin(&hash, "9999", 30).unwrap(), locked);
-        assert_eq!(db.try_pin(&hash, "2468", 31).unwrap(), locked, "even right");
+        let link = stored(&db);
+        assert_eq!(link.pin_failures_total, 1 + 4 * u64::from(PIN_ATTEMPTS));
         assert!(matches!(
-            db.try_pin(&hash, "2468", 30 + PIN_LOCKOUT_SECS).unwrap(),
+            db.try_pin(&hash, "2468", now).unwrap(),
             PinAnswer::Pass(_)
         ));
+        // The right PIN starts the ladder again.
+        for _ in 0..PIN_ATTEMPTS {
+            db.try_pin(&hash, "9999", now).unwrap();
+        }
+        assert_eq!(stored(&db).pin_locked_until, Some(now + 900));
         assert!(validate_pin("12a4").is_err() && validate_pin("123").is_err());
     }
 }

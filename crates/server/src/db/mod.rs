@@ -34,10 +34,7 @@ use rusqlite::{Connection, TransactionBehavior};
 
 pub use choices::{Incoming, LinkChoices};
 pub use galleries::{StoredGallery, StoredImage, StoredRendition};
-pub use links::{
-    Link, LiveLink, NewLink, Opened, PIN_ATTEMPTS, PIN_LOCKOUT_SECS, PinAnswer, Refusal,
-    validate_pin,
-};
+pub use links::{Link, LiveLink, NewLink, Opened, PinAnswer, Refusal, validate_pin};
 pub use publishes::{DraftTerms, FirstLink, FromFolder, PublishCommit, Upload};
 
 use crate::args;

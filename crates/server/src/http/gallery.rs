@@ -61,17 +61,12 @@ async fn post_pin(
         PinAnswer::Wrong { tries_left } => Err(AppError::WrongPin { tries_left }),
         PinAnswer::Locked { until } => Err(AppError::PinLocked {
             until,
-            until_label: clock_label(until),
+            until_label: proofline_core::calendar::time_label(until),
         }),
     }
 }
 
 /// "14:05" (UTC) for Unix seconds.
-fn clock_label(unix: i64) -> String {
-    let s = unix.rem_euclid(86_400);
-    format!("{:02}:{:02}", s / 3600, s / 60 % 60)
-}
-
 async fn get_gallery(
     State(state): State<AppState>,
     Path(id): Path<String>,

@@ -148,6 +148,13 @@ struct CreatedLink {
     id: String,
     /// Shown once: only its hash is kept.
     token: String,
+    /// The link's PIN, shown once (made here when the studio asked for
+    /// `new`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pin: Option<String>,
+    /// Said when the PIN is short enough to guess.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    warning: Option<String>,
 }
 
 /// Longest label the studio may give a link.
@@ -166,7 +173,7 @@ async fn post_link(
             "A label is at most {MAX_LABEL} characters."
         )));
     }
-    let pin = body.pin.filter(|p| !p.is_empty());
+    let pin = crate::secret::chosen_pin(body.pin);
     if let Some(pin) = &pin {
         crate::db::validate_pin(pin)
             .map_err(|e| AppError::BadRequest(format!("The PIN is not valid: {e}.")))?;
@@ -190,6 +197,11 @@ async fn post_link(
         Ok(Json(CreatedLink {
             id: link.id,
             token: token.as_str().to_owned(),
+            warning: new
+                .pin
+                .as_deref()
+                .and_then(proofline_core::links::pin_warning),
+            pin: new.pin,
         }))
     })
     .await

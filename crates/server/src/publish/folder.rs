@@ -1,14 +1,14 @@
 //! The folder being published: its photo files in gallery order (top-level
 //! photos first, then sets, sub-folders, in natural order: "IMG 2" before
-//! "IMG 10"), files that cannot be published where they are, and each
-//! photo's id (the start of its original's SHA-256).
+//! "IMG 10"), and what cannot be published where it is. Symbolic links are
+//! not followed, and a sub-folder or file that cannot be read is named with
+//! the reason: neither stops the publish.
 
+use std::fs::ReadDir;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use proofline_core::ImageId;
 use proofline_core::manifest::validate_set_name;
-use sha2::{Digest, Sha256};
 
 use super::Skipped;
 use crate::db::StoredImage;
@@ -23,50 +23,79 @@ pub(super) struct Photo {
     pub(super) set: Option<String>,
 }
 
-/// Photo files under `dir`, in gallery order, and files that cannot be
-/// published where they are. Hidden files and folders are ignored.
+/// Photo files under `dir`, in gallery order, and what cannot be published
+/// where it is. Hidden files and folders are ignored. Only `dir` itself
+/// must be readable.
 pub(super) fn list_photos(dir: &Path) -> anyhow::Result<(Vec<Photo>, Vec<Skipped>)> {
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read the folder {}", dir.display()))?;
     let mut photos = Vec::new();
     let mut skipped = Vec::new();
-    walk(dir, &[], &mut photos, &mut skipped)?;
+    walk(entries, &[], &mut photos, &mut skipped);
     photos.sort_by_cached_key(|p| gallery_order(p.set.as_deref(), &p.file_name));
     Ok((photos, skipped))
 }
 
-fn walk(
-    dir: &Path,
-    folders: &[String],
-    photos: &mut Vec<Photo>,
-    skipped: &mut Vec<Skipped>,
-) -> anyhow::Result<()> {
-    let entries = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot read the folder {}", dir.display()))?;
+fn walk(entries: ReadDir, folders: &[String], photos: &mut Vec<Photo>, skipped: &mut Vec<Skipped>) {
     for entry in entries {
-        let entry = entry?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let folder = match folders.join("/") {
+                    top if top.is_empty() => ".".to_string(),
+                    folder => folder,
+                };
+                skip(
+                    skipped,
+                    folder,
+                    format!("is a folder that could not be read to the end ({e})"),
+                );
+                break;
+            }
+        };
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.starts_with('.') {
             continue;
         }
-        let path = entry.path();
-        let kind = entry.file_type()?;
         let rel = folders
             .iter()
             .chain([&name])
             .map(String::as_str)
             .collect::<Vec<_>>()
             .join("/");
-        if kind.is_dir() {
-            let mut inner = folders.to_vec();
-            inner.push(name);
-            walk(&path, &inner, photos, skipped)?;
-        } else if kind.is_file() || path.is_file() {
+        let kind = match entry.file_type() {
+            Ok(kind) => kind,
+            Err(e) => {
+                skip(skipped, rel, format!("cannot be read ({e})"));
+                continue;
+            }
+        };
+        let path = entry.path();
+        if kind.is_symlink() {
+            skip(
+                skipped,
+                rel,
+                "is a symbolic link: links are not followed (put the photo itself in the folder)"
+                    .into(),
+            );
+        } else if kind.is_dir() {
+            match std::fs::read_dir(&path) {
+                Ok(inner_entries) => {
+                    let mut inner = folders.to_vec();
+                    inner.push(name);
+                    walk(inner_entries, &inner, photos, skipped);
+                }
+                Err(e) => skip(
+                    skipped,
+                    rel,
+                    format!("is a folder that cannot be read ({e}): nothing in it was published"),
+                ),
+            }
+        } else if kind.is_file() {
             // A sub-folder is a set; a deeper one is named by its whole path.
             let set = (!folders.is_empty()).then(|| folders.join(" / "));
             if let Some(Err(e)) = set.as_deref().map(validate_set_name) {
-                skipped.push(Skipped {
-                    file: rel,
-                    reason: format!("its folder cannot name a set: {e}"),
-                });
+                skip(skipped, rel, format!("its folder cannot name a set: {e}"));
                 continue;
             }
             photos.push(Photo {
@@ -75,9 +104,18 @@ fn walk(
                 file_name: name,
                 set,
             });
+        } else {
+            skip(
+                skipped,
+                rel,
+                "is not a file (a device, pipe or socket)".into(),
+            );
         }
     }
-    Ok(())
+}
+
+fn skip(skipped: &mut Vec<Skipped>, file: String, reason: String) {
+    skipped.push(Skipped { file, reason });
 }
 
 /// A photo's path relative to the folder it was published from.
@@ -142,19 +180,6 @@ fn natural_key(name: &str) -> NaturalKey {
     key
 }
 
-/// The id a photo gets: the start of its original's SHA-256.
-pub(super) fn original_id(path: &Path) -> Result<ImageId, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot be read ({e})"))?;
-    if bytes.is_empty() {
-        return Err("the file is empty".into());
-    }
-    Ok(image_id_of(&bytes))
-}
-
-pub(super) fn image_id_of(original: &[u8]) -> ImageId {
-    ImageId::parse(&hex::encode(Sha256::digest(original))[..16]).expect("hex is a valid id")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +191,55 @@ mod tests {
         assert_eq!(
             names,
             ["IMG 1.jpg", "img 2.jpg", "img 2 copy.jpg", "IMG 10.jpg"]
+        );
+    }
+
+    #[test]
+    fn links_and_unreadable_folders_are_skipped_with_the_reason() {
+        use std::os::unix::fs::{PermissionsExt as _, symlink};
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("elsewhere.jpg"), b"x").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("IMG 1.jpg"), b"x").unwrap();
+        symlink(outside.path().join("elsewhere.jpg"), root.join("IMG 2.jpg")).unwrap();
+        symlink(outside.path(), root.join("Linked set")).unwrap();
+        symlink(root.join("missing.jpg"), root.join("IMG 3.jpg")).unwrap();
+        let locked = root.join("Locked");
+        std::fs::create_dir(&locked).unwrap();
+        std::fs::write(locked.join("IMG 4.jpg"), b"x").unwrap();
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+        // Root (as tests often run) reads any folder: then it is published.
+        let privileged = std::fs::read_dir(&locked).is_ok();
+
+        let (photos, mut skipped) = list_photos(root).unwrap();
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+        skipped.sort_by_cached_key(|s| rel_order(&s.file));
+        let rels: Vec<_> = photos.iter().map(|p| p.rel.as_str()).collect();
+        let mut reasons: Vec<_> = skipped
+            .iter()
+            .map(|s| (s.file.as_str(), s.reason.as_str()))
+            .collect();
+        if privileged {
+            assert_eq!(rels, ["IMG 1.jpg", "Locked/IMG 4.jpg"]);
+        } else {
+            assert_eq!(rels, ["IMG 1.jpg"]);
+            let (file, reason) = reasons.pop().unwrap();
+            assert_eq!(file, "Locked");
+            assert!(
+                reason.starts_with("is a folder that cannot be read (Permission denied"),
+                "{reason}"
+            );
+        }
+        let link =
+            "is a symbolic link: links are not followed (put the photo itself in the folder)";
+        assert_eq!(
+            reasons,
+            [
+                ("IMG 2.jpg", link),
+                ("IMG 3.jpg", link),
+                ("Linked set", link)
+            ]
         );
     }
 }

@@ -15,13 +15,22 @@
 //! their sets and order (and, for a new gallery, its first share link) are
 //! written to the database in one transaction.
 //!
-//! [`folder`] lists the photos and orders them, [`upload`] renders and
-//! uploads the new ones, [`render`] makes each photo's renditions; how far
+//! Nothing in the folder stops a publish but the folder itself being
+//! unreadable: a file that is not a JPEG or PNG (told from its first bytes,
+//! reading no further), one over the pixel limit (told from its header,
+//! decoding nothing), a symbolic link, or a sub-folder or file that cannot
+//! be read is skipped and named with the reason. Files are read as streams,
+//! never whole, so neither a huge file nor a huge picture takes the memory.
+//!
+//! [`folder`] lists the photos and orders them, [`original`] checks each
+//! and hashes it, [`upload`] renders and uploads the new ones, [`render`]
+//! makes each photo's renditions; how far
 //! it is goes to a [`Progress`] (the CLI draws bars; the library draws
 //! nothing). Domain layer: may import `signing`, `settings`, `db`, `storage`
 //! and `secret`, never `http` or `cli`.
 
 mod folder;
+mod original;
 mod progress;
 pub mod render;
 mod upload;
@@ -44,8 +53,8 @@ use crate::db::{
 };
 use crate::signing::SigningPolicy;
 use crate::storage::ObjectStore;
-use folder::{Photo, gallery_order, list_photos, original_id, rel_order, rel_path};
-use render::RenderOptions;
+use folder::{Photo, gallery_order, list_photos, rel_order, rel_path};
+use render::{DecodeLimits, RenderOptions};
 
 /// Which gallery a publish goes into.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -156,7 +165,13 @@ pub async fn publish(
         move |db| target(db, &destination, &source_dir)
     })
     .await?;
-    let sorted = sort_out(photos, target.existing.as_ref(), &request.progress).await?;
+    let sorted = sort_out(
+        photos,
+        target.existing.as_ref(),
+        request.render.limits,
+        &request.progress,
+    )
+    .await?;
     skipped.extend(sorted.skipped);
     let terms = terms(request, target.resumed.as_ref());
     if target.existing.is_none() && target.resumed.is_none() && !sorted.new.is_empty() {
@@ -240,8 +255,9 @@ pub async fn publish(
 
 /// The folder's photos sorted out against the gallery.
 struct Sorted {
-    /// Photos the gallery does not have yet: to render and upload.
-    new: Vec<Photo>,
+    /// Photos the gallery does not have yet, with their ids: to render and
+    /// upload.
+    new: Vec<(Photo, ImageId)>,
     /// Photos the gallery keeps: those of the folder it already has (following
     /// their folder, the set), then those no longer in the folder.
     images: Vec<StoredImage>,
@@ -249,15 +265,18 @@ struct Sorted {
     /// Paths of the gallery's photos that are no longer in the folder, in
     /// gallery order.
     not_in_folder: Vec<String>,
-    /// Unreadable files and byte-identical copies.
+    /// Files that are not photos, over the limits or unreadable, and
+    /// byte-identical copies.
     skipped: Vec<Skipped>,
 }
 
-/// Which photos are new: hash every original (cheap next to decoding),
-/// drop byte-identical copies, and leave alone what the gallery has.
+/// Which photos are new: check and hash every original (cheap next to
+/// decoding), drop byte-identical copies, and leave alone what the gallery
+/// has.
 async fn sort_out(
     photos: Vec<Photo>,
     existing: Option<&StoredGallery>,
+    limits: DecodeLimits,
     progress: &Reporter,
 ) -> anyhow::Result<Sorted> {
     progress.begin(Stage::Checking, photos.len() as u64);
@@ -267,7 +286,7 @@ async fn sort_out(
             photos
                 .into_par_iter()
                 .map(|photo| {
-                    let id = original_id(&photo.path);
+                    let id = original::check(&photo.path, &limits);
                     progress.advance(Stage::Checking);
                     (photo, id)
                 })
@@ -309,7 +328,7 @@ async fn sort_out(
                 set: photo.set,
                 ..image
             }),
-            None => new.push(photo),
+            None => new.push((photo, id)),
         }
     }
     let already_published = images.len();

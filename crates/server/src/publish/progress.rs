@@ -8,7 +8,8 @@ use std::sync::Arc;
 /// A stage of a publish that goes photo by photo.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
-    /// Hashing every original, to tell new photos from published ones.
+    /// Checking every original (its type and size, from its first bytes and
+    /// header) and hashing it, to tell new photos from published ones.
     Checking,
     /// Rendering the new photos and uploading their renditions.
     Publishing,

@@ -11,9 +11,9 @@ use proofline_core::{ContentHash, GalleryId, ImageId, RenditionKind};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::folder::{Photo, image_id_of};
+use super::folder::Photo;
 use super::progress::{Reporter, Stage};
-use super::render::{Encoded, RenderOptions, render};
+use super::render::{Encoded, RenderOptions, render_file};
 use super::{Skipped, blocking};
 use crate::db::{Db, StoredImage, StoredRendition, Upload};
 use crate::storage::ObjectStore;
@@ -46,7 +46,7 @@ pub(super) async fn upload_new(
     db: &Db,
     store: &ObjectStore,
     gallery: &GalleryId,
-    photos: Vec<Photo>,
+    photos: Vec<(Photo, ImageId)>,
     options: &RenderOptions,
     progress: &Reporter,
 ) -> anyhow::Result<Uploaded> {
@@ -75,11 +75,11 @@ pub(super) async fn upload_new(
         let (gallery, stop) = (gallery.clone(), stop.clone());
         let options = options.clone();
         tokio::task::spawn_blocking(move || {
-            photos.into_par_iter().for_each(|photo| {
+            photos.into_par_iter().for_each(|(photo, id)| {
                 if stop.load(Ordering::Relaxed) {
                     return;
                 }
-                let r = prepare(&photo.path, &gallery, photo.set.clone(), &options);
+                let r = prepare(&photo.path, id, &gallery, photo.set.clone(), &options);
                 // A closed channel means the publish failed: stop.
                 if tx.blocking_send((photo.rel, r)).is_err() {
                     stop.store(true, Ordering::Relaxed);
@@ -212,9 +212,11 @@ impl Uploader {
     }
 }
 
-/// Renders one photo ([`super::render`]) and hashes its renditions.
+/// Renders one photo ([`super::render`]), read as a stream, and hashes its
+/// renditions. `id` is its original's, from checking it.
 fn prepare(
     path: &Path,
+    id: ImageId,
     gallery: &GalleryId,
     set: Option<String>,
     options: &RenderOptions,
@@ -223,9 +225,7 @@ fn prepare(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot be read ({e})"))?;
-    let rendered = render(&bytes, options)?;
-    let id = image_id_of(&bytes);
+    let rendered = render_file(path, options)?;
     let stem = Path::new(&name)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())

@@ -2,7 +2,8 @@
 //! revoked and expired links answer 410 with the reason; PIN links refuse
 //! wrong PINs and lock after the limit; the manifest carries the expiry.
 
-use proofline_server::db::{NewLink, PIN_ATTEMPTS};
+use proofline_core::links::PIN_ATTEMPTS;
+use proofline_server::db::NewLink;
 use proofline_test_support::{Backend, Harness, token};
 use serde_json::Value;
 

@@ -13,6 +13,7 @@ mod origin_api;
 mod origins;
 mod postgres;
 mod publish;
+mod publish_limits;
 mod readonly_disk;
 mod store_contract;
 mod studio;

@@ -1,12 +1,19 @@
-//! Decoding: the format told by its signature, JPEG by libjpeg-turbo at the
-//! largest DCT scale still covering the proof (with its EXIF orientation and
-//! ICC profile kept aside), cut-short JPEGs caught, PNG by `image`.
+//! Decoding: the format told by its signature, the size read from the
+//! header and held to the [`DecodeLimits`] before anything is decoded; JPEG
+//! by libjpeg-turbo at the largest DCT scale still covering the proof (with
+//! its EXIF orientation and ICC profile kept aside), cut-short JPEGs caught,
+//! PNG by `image`. Both read from a stream: a file is never held whole.
 
-use std::io::Cursor;
+use std::io::{self, BufRead, Read, Seek};
 
 use image::{DynamicImage, ImageDecoder as _, RgbImage};
 
 use super::exif::exif_orientation;
+use super::limits::DecodeLimits;
+use super::markers;
+
+/// Bytes of a file's start that tell its format (and a PNG's size).
+pub(super) const HEADER_LEN: usize = 32;
 
 pub(super) enum Format {
     Jpeg,
@@ -59,16 +66,46 @@ pub(super) struct Source {
     pub(super) icc: Option<Vec<u8>>,
 }
 
-pub(super) fn decode_jpeg(bytes: &[u8], proof_edge: u32) -> Result<Source, String> {
-    if is_cut_short(bytes) {
-        return Err("is damaged (the file ends early: it may not have finished copying)".into());
+/// Up to [`HEADER_LEN`] bytes of the start of `r`.
+pub(super) fn header(r: &mut impl Read) -> io::Result<Vec<u8>> {
+    let mut start = Vec::with_capacity(HEADER_LEN);
+    r.take(HEADER_LEN as u64).read_to_end(&mut start)?;
+    Ok(start)
+}
+
+/// The reason for a file that could not be read.
+pub(super) fn unreadable(e: io::Error) -> String {
+    format!("cannot be read ({e})")
+}
+
+/// A PNG's size, from its header chunk (the first after the signature).
+pub(super) fn png_size(header: &[u8]) -> Result<(u32, u32), String> {
+    match header.get(12..24) {
+        Some([b'I', b'H', b'D', b'R', w0, w1, w2, w3, h0, h1, h2, h3]) => Ok((
+            u32::from_be_bytes([*w0, *w1, *w2, *w3]),
+            u32::from_be_bytes([*h0, *h1, *h2, *h3]),
+        )),
+        _ => Err("is damaged (its PNG header is missing)".into()),
     }
-    // libjpeg reports a fatal error by unwinding out of the decoder (without
-    // the panic hook); it is a damaged file, not a bug.
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        decode_jpeg_unwinding(bytes, proof_edge)
-    }))
-    .unwrap_or_else(|payload| {
+}
+
+/// A JPEG's size, from its header segments (libjpeg reads them, not the
+/// picture data).
+pub(super) fn jpeg_size(r: impl BufRead) -> Result<(u32, u32), String> {
+    unwinding(|| {
+        let decoder = mozjpeg::Decompress::new_reader(r).map_err(damaged)?;
+        Ok((decoder.width() as u32, decoder.height() as u32))
+    })
+}
+
+fn damaged(e: impl std::fmt::Display) -> String {
+    format!("is damaged ({e})")
+}
+
+/// Runs libjpeg. It reports a fatal error by unwinding out of the decoder
+/// (without the panic hook); that is a damaged file, not a bug.
+fn unwinding<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|payload| {
         let why = payload
             .downcast_ref::<String>()
             .map(|m| m.trim_start_matches("libjpeg fatal error: ").to_string())
@@ -77,21 +114,53 @@ pub(super) fn decode_jpeg(bytes: &[u8], proof_edge: u32) -> Result<Source, Strin
     })
 }
 
+/// Decodes a JPEG streamed from `r` (at its start), refusing one that was
+/// cut short or is over the limits before libjpeg allocates its image.
+pub(super) fn decode_jpeg<R: BufRead + Seek>(
+    mut r: R,
+    proof_edge: u32,
+    limits: &DecodeLimits,
+) -> Result<Source, String> {
+    let layout = markers::walk(&mut r).map_err(unreadable)?;
+    if layout.cut_short {
+        return Err("is damaged (the file ends early: it may not have finished copying)".into());
+    }
+    r.rewind().map_err(unreadable)?;
+    unwinding(|| decode_jpeg_unwinding(r, proof_edge, limits, layout.multi_scan))
+}
+
 /// libjpeg-turbo (SIMD) decoding at the largest DCT scale that still covers
-/// the proof, as libvips' shrink-on-load does.
-fn decode_jpeg_unwinding(bytes: &[u8], proof_edge: u32) -> Result<Source, String> {
+/// the proof, as libvips' shrink-on-load does; the header is read, and held
+/// to the limits, before libjpeg allocates the image.
+fn decode_jpeg_unwinding(
+    r: impl BufRead,
+    proof_edge: u32,
+    limits: &DecodeLimits,
+    multi_scan: bool,
+) -> Result<Source, String> {
     use mozjpeg::{ColorSpace, Marker};
-    let damaged = |e: std::io::Error| format!("is damaged ({e})");
     let mut decoder = mozjpeg::Decompress::with_markers(&[Marker::APP(1), Marker::APP(2)])
-        .from_mem(bytes)
+        .from_reader(r)
         .map_err(damaged)?;
     let (full_width, full_height) = (decoder.width() as u32, decoder.height() as u32);
-    let long = full_width.max(full_height);
-    let eighths = [1u32, 2, 4]
+    limits.check_size(full_width, full_height)?;
+    let long = u64::from(full_width.max(full_height));
+    let eighths = [1u8, 2, 4]
         .into_iter()
-        .find(|n| (long * n).div_ceil(8) >= proof_edge)
+        .find(|&n| (long * u64::from(n)).div_ceil(8) >= u64::from(proof_edge))
         .unwrap_or(8);
-    decoder.scale(eighths as u8);
+    decoder.scale(eighths);
+    let cmyk = matches!(
+        decoder.color_space(),
+        ColorSpace::JCS_CMYK | ColorSpace::JCS_YCCK
+    );
+    limits.check_memory(jpeg_memory(
+        &decoder,
+        (full_width, full_height),
+        eighths,
+        cmyk,
+        multi_scan,
+    ))?;
     let mut exif = None;
     let mut icc_chunks = Vec::new();
     for m in decoder.markers() {
@@ -113,10 +182,6 @@ fn decode_jpeg_unwinding(bytes: &[u8], proof_edge: u32) -> Result<Source, String
             .flat_map(|(_, c)| c.iter().copied())
             .collect()
     });
-    let cmyk = matches!(
-        decoder.color_space(),
-        ColorSpace::JCS_CMYK | ColorSpace::JCS_YCCK
-    );
     let out_space = if cmyk {
         ColorSpace::JCS_CMYK
     } else {
@@ -147,62 +212,82 @@ fn decode_jpeg_unwinding(bytes: &[u8], proof_edge: u32) -> Result<Source, String
     })
 }
 
-/// A JPEG that was cut short (a half-copied card) lacks its end-of-image
-/// marker; libjpeg would fill the rest with grey and only warn. Walks the
-/// segments and scans to find where the image ends, so data appended after
-/// it (motion photos carry a video there) does not matter; a structure this
-/// walk does not understand is left for the decoder to judge.
-fn is_cut_short(bytes: &[u8]) -> bool {
-    let mut at = 2; // after SOI
-    loop {
-        let (Some(&0xFF), Some(&marker)) = (bytes.get(at), bytes.get(at + 1)) else {
-            return at + 1 >= bytes.len();
-        };
-        match marker {
-            0xD9 => return false,
-            0xFF => at += 1, // fill byte
-            0x01 | 0xD0..=0xD7 => at += 2,
-            _ => {
-                let Some(len) = bytes.get(at + 2..at + 4) else {
-                    return true;
+/// What libjpeg will allocate for the image, worked out from its header:
+/// for a progressive or multi-scan JPEG, every DCT coefficient of it (each
+/// component's 8×8 blocks, rounded up to whole MCUs, 64 × 2 bytes each, as
+/// `jdcoefct.c` asks for them); then the pixels it decodes to at `eighths`
+/// of full size (and their RGB copy for CMYK).
+fn jpeg_memory<R>(
+    decoder: &mozjpeg::Decompress<R>,
+    (width, height): (u32, u32),
+    eighths: u8,
+    cmyk: bool,
+    multi_scan: bool,
+) -> u64 {
+    let coefficients: u64 = if multi_scan {
+        decoder
+            .components()
+            .iter()
+            .map(|c| {
+                let blocks = |n: u32, samples: i32| {
+                    let s = u64::try_from(samples).unwrap_or(1).max(1);
+                    u64::from(n).div_ceil(s) * s
                 };
-                at += 2 + usize::from(u16::from_be_bytes([len[0], len[1]]));
-                if marker == 0xDA {
-                    // Entropy-coded data runs to the next marker that is not a
-                    // stuffed byte (FF 00) or a restart (FF D0–D7).
-                    loop {
-                        let Some(i) = bytes
-                            .get(at..)
-                            .and_then(|r| r.iter().position(|&b| b == 0xFF))
-                        else {
-                            return true;
-                        };
-                        at += i;
-                        match bytes.get(at + 1) {
-                            None => return true,
-                            Some(0x00 | 0xD0..=0xD7) => at += 2,
-                            Some(0xFF) => at += 1,
-                            Some(_) => break,
-                        }
-                    }
-                }
-            }
-        }
-    }
+                blocks(c.width_in_blocks, c.h_samp_factor)
+                    * blocks(c.height_in_blocks, c.v_samp_factor)
+                    * 128
+            })
+            .sum()
+    } else {
+        0
+    };
+    let scaled = |n: u32| (u64::from(n) * u64::from(eighths)).div_ceil(8);
+    let pixels = scaled(width) * scaled(height);
+    coefficients + pixels * if cmyk { 4 + 3 } else { 3 }
 }
 
-pub(super) fn decode_png(bytes: &[u8]) -> Result<Source, String> {
-    let mut decoder = image::codecs::png::PngDecoder::new(Cursor::new(bytes))
-        .map_err(|e| format!("is damaged ({e})"))?;
+/// Decodes a PNG streamed from `r` (at its start) under `image`'s limits,
+/// refusing one whose picture would take more memory than allowed before
+/// it is allocated.
+pub(super) fn decode_png<R: BufRead + Seek>(r: R, limits: &DecodeLimits) -> Result<Source, String> {
+    let too_large = |e: image::ImageError| match e {
+        image::ImageError::Limits(e) => format!("is too large to decode ({e})"),
+        e => damaged(e),
+    };
+    let mut decoder =
+        image::codecs::png::PngDecoder::with_limits(r, limits.image_limits()).map_err(too_large)?;
+    let (full_width, full_height) = decoder.dimensions();
+    limits.check_size(full_width, full_height)?;
+    // RGB and RGBA become RGB in place; the others are converted beside.
+    let converted = match decoder.color_type() {
+        image::ColorType::Rgb8 | image::ColorType::Rgba8 => 0,
+        _ => u64::from(full_width) * u64::from(full_height) * 3,
+    };
+    limits.check_memory(decoder.total_bytes().saturating_add(converted))?;
     let orientation = decoder.orientation().map_or(1, |o| o.to_exif());
     let icc = decoder.icc_profile().ok().flatten();
-    let img = DynamicImage::from_decoder(decoder).map_err(|e| format!("is damaged ({e})"))?;
-    let (full_width, full_height) = (img.width(), img.height());
+    let img = DynamicImage::from_decoder(decoder).map_err(too_large)?;
     Ok(Source {
-        pixels: img.to_rgb8(),
+        pixels: into_rgb8(img)?,
         full_width,
         full_height,
         orientation,
         icc,
     })
+}
+
+/// The picture as RGB: RGBA has its alpha dropped in place, so converting
+/// takes no second buffer.
+fn into_rgb8(img: DynamicImage) -> Result<RgbImage, String> {
+    let DynamicImage::ImageRgba8(rgba) = img else {
+        return Ok(img.into_rgb8());
+    };
+    let (w, h) = rgba.dimensions();
+    let mut raw = rgba.into_raw();
+    let pixels = raw.len() / 4;
+    for i in 0..pixels {
+        raw.copy_within(4 * i..4 * i + 3, 3 * i);
+    }
+    raw.truncate(3 * pixels);
+    RgbImage::from_raw(w, h, raw).ok_or_else(|| damaged("its pixels do not fill the picture"))
 }

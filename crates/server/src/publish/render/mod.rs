@@ -1,14 +1,20 @@
-//! Turns one photo's bytes into its published renditions: a `proof` (lightbox)
-//! and a `thumb` (grid) JPEG, with the EXIF orientation applied, no metadata
-//! but the colour profile, an optional studio watermark on the proof, and a
+//! Turns one photo into its published renditions: a `proof` (lightbox) and
+//! a `thumb` (grid) JPEG, with the EXIF orientation applied, no metadata but
+//! the colour profile, an optional studio watermark on the proof, and a
 //! ThumbHash placeholder.
+//!
+//! A photo is read as a stream, never whole, and held to [`DecodeLimits`]:
+//! its size is read from its header and refused over the pixel limit before
+//! anything is decoded, and the memory its decoder would take is checked
+//! before it is taken ([`probe`] does the first without decoding).
 //!
 //! Speed comes from doing as little as possible at full size: a JPEG is decoded
 //! at the largest DCT scale (1/2, 1/4, 1/8) that still covers the proof
 //! ("shrink-on-load"), resized with SIMD (`fast_image_resize`), oriented only
 //! once small, and the thumb is made from the proof.
 //!
-//! [`decode`] reads JPEG (libjpeg-turbo) and PNG, [`exif`] the orientation,
+//! [`decode`] reads JPEG (libjpeg-turbo) and PNG, [`markers`] walks a JPEG's
+//! segments, [`limits`] says how large is too large, [`exif`] the orientation,
 //! [`encode`] writes the JPEGs, [`watermark`] draws the studio's mark (its
 //! own text rasteriser included); this file puts them together. Pure image
 //! work: it imports nothing else of this crate.
@@ -16,17 +22,23 @@
 mod decode;
 mod encode;
 mod exif;
+mod limits;
+mod markers;
 #[cfg(test)]
 mod tests;
 mod watermark;
+
+use std::io::{BufRead, BufReader, Cursor, Seek};
+use std::path::Path;
 
 use base64::Engine as _;
 use fast_image_resize as fr;
 use image::{DynamicImage, RgbImage};
 
+pub use limits::{DEFAULT_MAX_MEGAPIXELS, DecodeLimits, MAX_EDGE};
 pub use watermark::{Watermark, WatermarkPosition};
 
-use decode::{Format, decode_jpeg, decode_png, sniff};
+use decode::{Format, decode_jpeg, decode_png, header, jpeg_size, png_size, sniff, unreadable};
 use encode::encode;
 use exif::orient;
 
@@ -44,6 +56,8 @@ pub struct RenderOptions {
     pub proof_edge: u32,
     /// Drawn on the proof only: the grid's thumbs stay clean.
     pub watermark: Option<Watermark>,
+    /// How large a photo may be.
+    pub limits: DecodeLimits,
 }
 
 impl Default for RenderOptions {
@@ -52,6 +66,7 @@ impl Default for RenderOptions {
             thumb_edge: THUMB_EDGE,
             proof_edge: PROOF_EDGE,
             watermark: None,
+            limits: DecodeLimits::default(),
         }
     }
 }
@@ -76,11 +91,49 @@ pub struct Rendered {
     pub thumbhash: String,
 }
 
-/// Renders one photo; the error is the reason in words, to follow the file's name.
+/// Renders one photo file, read as a stream; the error is the reason in
+/// words, to follow the file's name.
+pub fn render_file(path: &Path, opts: &RenderOptions) -> Result<Rendered, String> {
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    render_from(BufReader::with_capacity(READ_BUFFER, file), opts)
+}
+
+/// Renders one photo from its bytes.
 pub fn render(bytes: &[u8], opts: &RenderOptions) -> Result<Rendered, String> {
-    let source = match sniff(bytes)? {
-        Format::Jpeg => decode_jpeg(bytes, opts.proof_edge)?,
-        Format::Png => decode_png(bytes)?,
+    render_from(Cursor::new(bytes), opts)
+}
+
+/// What [`render_file`] reads a file through.
+pub const READ_BUFFER: usize = 64 * 1024;
+
+/// Tells whether the photo streamed from `r` (at its start) can be
+/// rendered, as far as its header tells: a JPEG or PNG within the pixel
+/// limit. Reads the first [`decode::HEADER_LEN`] bytes of anything else,
+/// and a JPEG's header segments, no further; answers its size.
+pub fn probe(mut r: impl BufRead + Seek, limits: &DecodeLimits) -> Result<(u32, u32), String> {
+    let start = header(&mut r).map_err(unreadable)?;
+    let (width, height) = match sniff(&start)? {
+        Format::Png => png_size(&start)?,
+        Format::Jpeg => {
+            r.rewind().map_err(unreadable)?;
+            jpeg_size(r)?
+        }
+    };
+    limits.check_size(width, height)?;
+    Ok((width, height))
+}
+
+fn render_from(mut r: impl BufRead + Seek, opts: &RenderOptions) -> Result<Rendered, String> {
+    let start = header(&mut r).map_err(unreadable)?;
+    let format = sniff(&start)?;
+    r.rewind().map_err(unreadable)?;
+    let source = match format {
+        Format::Jpeg => decode_jpeg(r, opts.proof_edge, &opts.limits)?,
+        Format::Png => {
+            let (width, height) = png_size(&start)?;
+            opts.limits.check_size(width, height)?;
+            decode_png(r, &opts.limits)?
+        }
     };
     let upright = |w: u32, h: u32| {
         if source.orientation >= 5 {

@@ -22,6 +22,7 @@ fn small() -> RenderOptions {
         thumb_edge: 100,
         proof_edge: 320,
         watermark: None,
+        limits: DecodeLimits::default(),
     }
 }
 
@@ -109,6 +110,7 @@ fn large_jpegs_are_decoded_small_yet_come_out_at_full_proof_size() {
         thumb_edge: 300,
         proof_edge: 1200,
         watermark: None,
+        limits: DecodeLimits::default(),
     };
     let r = render(&file, &opts).unwrap();
     assert_eq!((r.width, r.height), (2600, 1700));
@@ -198,6 +200,7 @@ fn with_mark(
             position,
             opacity: 0.8,
         }),
+        limits: DecodeLimits::default(),
     }
 }
 
@@ -338,4 +341,113 @@ fn exif_orientation_is_read_in_either_byte_order() {
     ];
     assert_eq!(exif_orientation(&le), 6);
     assert_eq!(exif_orientation(b"junk"), 1);
+}
+
+/// A PNG whose header says `width × height`, followed by junk: only its
+/// header may be read.
+fn png_header_only(width: u32, height: u32) -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    png.extend(width.to_be_bytes());
+    png.extend(height.to_be_bytes());
+    png.extend([8, 2, 0, 0, 0, 0, 0, 0, 0]);
+    png.extend((0..1000u32).map(|i| (i * 7) as u8));
+    png
+}
+
+#[test]
+fn photos_over_the_pixel_limit_are_refused_from_their_header() {
+    let opts = RenderOptions {
+        limits: DecodeLimits {
+            max_pixels: 100_000,
+            max_alloc: u64::MAX,
+        },
+        ..small()
+    };
+    let jpeg = jpeg_of(&proofline_samples::render(400, 300, 1));
+    assert_eq!(
+        render(&jpeg, &opts).unwrap_err(),
+        "is too large: 400 × 300 pixels is 0.12 megapixels (the limit is 0.1)"
+    );
+    assert_eq!(
+        probe(Cursor::new(&jpeg), &opts.limits).unwrap_err(),
+        render(&jpeg, &opts).unwrap_err()
+    );
+    assert_eq!(probe(Cursor::new(&jpeg), &small().limits), Ok((400, 300)));
+    let mut png = Cursor::new(Vec::new());
+    proofline_samples::render(400, 300, 1)
+        .write_to(&mut png, image::ImageFormat::Png)
+        .unwrap();
+    assert!(
+        render(png.get_ref(), &opts)
+            .unwrap_err()
+            .starts_with("is too large: 400 × 300")
+    );
+
+    // Only the header is read: the junk after it is never decoded.
+    let huge = png_header_only(50_000, 50_000);
+    let expected = "is too large: 50000 × 50000 pixels is 2500 megapixels (the limit is 250)";
+    assert_eq!(render(&huge, &small()).unwrap_err(), expected);
+    assert_eq!(
+        probe(Cursor::new(&huge), &small().limits).unwrap_err(),
+        expected
+    );
+    let long = png_header_only(70_000, 10);
+    assert!(
+        render(&long, &small())
+            .unwrap_err()
+            .contains("longest edge")
+    );
+}
+
+/// A progressive JPEG (mozjpeg's default), as web exports often are.
+fn progressive_jpeg_of(img: &RgbImage) -> Vec<u8> {
+    let mut c = mozjpeg::Compress::new(mozjpeg::ColorSpace::JCS_RGB);
+    c.set_size(img.width() as usize, img.height() as usize);
+    c.set_quality(85.0);
+    c.set_progressive_mode();
+    let mut started = c.start_compress(Vec::new()).unwrap();
+    started.write_scanlines(img.as_raw()).unwrap();
+    started.finish().unwrap()
+}
+
+#[test]
+fn a_progressive_jpeg_is_held_to_the_memory_its_coefficients_take() {
+    let img = proofline_samples::render(2000, 1500, 3);
+    let (progressive, baseline) = (progressive_jpeg_of(&img), jpeg_of(&img));
+    assert!(super::markers::walk(&progressive[..]).unwrap().multi_scan);
+    assert!(!super::markers::walk(&baseline[..]).unwrap().multi_scan);
+    // 4:2:0, so 1.5 blocks of 128 bytes per 64 pixels: 9 MB of coefficients,
+    // kept whole by libjpeg for a progressive file; 0.6 MB of pixels at 2/8.
+    let opts = RenderOptions {
+        limits: DecodeLimits {
+            max_pixels: u64::MAX,
+            max_alloc: 2_000_000,
+        },
+        ..small()
+    };
+    assert!(render(&baseline, &opts).is_ok(), "a baseline JPEG streams");
+    assert_eq!(
+        render(&progressive, &opts).unwrap_err(),
+        "is too large to decode: it would take 10 MB of memory (the limit is 2 MB)"
+    );
+    let r = render(&progressive, &small()).unwrap();
+    assert_eq!((r.width, r.height), (2000, 1500), "fine under the defaults");
+}
+
+#[test]
+fn rgba_pngs_render_with_their_alpha_dropped() {
+    let rgba = RgbaImage::from_fn(300, 200, |x, _| {
+        if x < 150 {
+            image::Rgba([230, 20, 20, 90])
+        } else {
+            image::Rgba([110, 120, 130, 255])
+        }
+    });
+    let mut png = Cursor::new(Vec::new());
+    rgba.write_to(&mut png, image::ImageFormat::Png).unwrap();
+    let r = render(png.get_ref(), &small()).unwrap();
+    let proof = decoded(&r.proof);
+    assert_eq!(proof.dimensions(), (300, 200));
+    assert!(is_red(proof.get_pixel(40, 100)));
+    assert!(!is_red(proof.get_pixel(260, 100)));
 }
