@@ -19,6 +19,7 @@ const URLS: usize = 20_000;
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
     let settings = StoreSettings {
+        public_url: None,
         kind: StoreKind::External,
         endpoint: Some("http://127.0.0.1:7871".into()),
         region: "proofline".into(),

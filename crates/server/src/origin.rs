@@ -59,7 +59,11 @@ impl Origin {
         let mut store_settings = settings.store.clone();
         if let Some(store) = &embedded {
             store_settings.kind = StoreKind::Embedded { listen: store.addr };
-            store_settings.endpoint = Some(format!("http://{}", store.addr));
+            store_settings.endpoint =
+                Some(format!("http://{}", crate::settings::reachable(store.addr)));
+            if store_settings.public_url.is_none() && store.addr.ip().is_unspecified() {
+                tracing::warn!(target: LOG, "the store listens on every interface but has no public URL: photo URLs name {}; set --store-public-url to the address browsers use", crate::settings::reachable(store.addr));
+            }
         }
         let store = ObjectStore::connect(&store_settings)
             .await?

@@ -112,6 +112,7 @@ impl FaultyStore {
         FaultyStore {
             addr,
             settings: StoreSettings {
+                public_url: None,
                 endpoint: Some(format!("http://{addr}")),
                 ..store.clone()
             },

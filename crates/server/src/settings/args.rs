@@ -50,6 +50,11 @@ pub struct StoreArgs {
     /// Address the embedded store listens on.
     #[arg(long, env = "PROOFLINE_STORE_LISTEN")]
     pub store_listen: Option<SocketAddr>,
+    /// Where browsers reach the store, when a proxy puts it elsewhere
+    /// (`https://photos.example.com`): photo URLs are signed for this host.
+    /// Its own host name: a path prefix would change what is signed.
+    #[arg(long, env = "PROOFLINE_STORE_PUBLIC_URL")]
+    pub store_public_url: Option<String>,
     /// External store: S3 endpoint URL (omit for AWS S3 itself).
     #[arg(long, env = "PROOFLINE_STORE_ENDPOINT")]
     pub store_endpoint: Option<String>,

@@ -45,6 +45,7 @@ pub(super) struct FileCloudFront {
 #[serde(deny_unknown_fields)]
 pub(super) struct FileStore {
     listen: Option<SocketAddr>,
+    public_url: Option<String>,
     endpoint: Option<String>,
     region: Option<String>,
     bucket: Option<String>,
@@ -111,6 +112,12 @@ pub(super) fn read_file_config(path: &Path) -> anyhow::Result<FileConfig> {
 pub(super) fn resolve_store(args: &CommonArgs, file: FileStore) -> anyhow::Result<StoreSettings> {
     let s = &args.store;
     let bucket = s.store_bucket.clone().or(file.bucket);
+    let public_url = s
+        .store_public_url
+        .clone()
+        .or(file.public_url)
+        .map(|url| store_public_url(&url))
+        .transpose()?;
     Ok(match bucket {
         None => {
             let listen = s
@@ -119,7 +126,8 @@ pub(super) fn resolve_store(args: &CommonArgs, file: FileStore) -> anyhow::Resul
                 .unwrap_or_else(|| DEFAULT_STORE_LISTEN.parse().expect("valid default"));
             StoreSettings {
                 kind: StoreKind::Embedded { listen },
-                endpoint: Some(format!("http://{listen}")),
+                endpoint: Some(format!("http://{}", reachable(listen))),
+                public_url,
                 region: EMBEDDED_REGION.into(),
                 bucket: EMBEDDED_BUCKET.into(),
                 prefix: String::new(),
@@ -139,6 +147,44 @@ pub(super) fn resolve_store(args: &CommonArgs, file: FileStore) -> anyhow::Resul
             prefix: s.store_prefix.clone().or(file.prefix).unwrap_or_default(),
             path_style: s.store_path_style.or(file.path_style).unwrap_or(false),
             credentials: None,
+            public_url,
         },
     })
+}
+
+/// Where this machine reaches a store listening at `listen`: loopback for
+/// an unspecified address (`0.0.0.0`, `[::]`).
+pub fn reachable(listen: SocketAddr) -> SocketAddr {
+    match listen.ip() {
+        std::net::IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, listen.port()))
+        }
+        std::net::IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, listen.port()))
+        }
+        _ => listen,
+    }
+}
+
+/// A store's public URL: `http(s)://host[:port]`, without a path (SigV4
+/// signs the path: a proxy that strips a prefix would break every URL).
+fn store_public_url(url: &str) -> anyhow::Result<String> {
+    let trimmed = url.trim().trim_end_matches('/');
+    let uri: axum::http::Uri = trimmed
+        .parse()
+        .with_context(|| format!("the store's public URL {url:?} is not a URL"))?;
+    anyhow::ensure!(
+        matches!(uri.scheme_str(), Some("http" | "https")) && uri.host().is_some(),
+        "the store's public URL {url:?} must be http(s)://host[:port]"
+    );
+    anyhow::ensure!(
+        uri.path().is_empty() || uri.path() == "/",
+        "the store's public URL {url:?} has a path: give the store its own host name \
+         (photo URLs are signed with their path, which a proxy must pass on unchanged)"
+    );
+    anyhow::ensure!(
+        uri.host() != Some("0.0.0.0") && uri.host() != Some("[::]"),
+        "the store's public URL {url:?} is not an address a browser can reach"
+    );
+    Ok(trimmed.to_owned())
 }

@@ -20,6 +20,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 pub use args::{CloudFrontArgs, CommonArgs, SigningArgs, StoreArgs};
+pub use file::reachable;
 pub use signing::SigningPolicy;
 
 use crate::db::Db;

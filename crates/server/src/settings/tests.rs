@@ -392,3 +392,52 @@ fn signing_comes_from_flags_over_the_file_and_is_checked() {
         "{err}"
     );
 }
+
+#[test]
+fn the_stores_public_url_is_its_own_host_and_flags_beat_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let listen = "127.0.0.1:7870".parse().unwrap();
+    let config = dir.path().join("proofline.toml");
+    std::fs::write(
+        &config,
+        "[store]\nlisten = \"0.0.0.0:7871\"\npublic_url = \"https://photos.example.com/\"\n",
+    )
+    .unwrap();
+    let s = Settings::resolve(
+        &args(dir.path(), Some(config.clone()), StoreArgs::default()),
+        listen,
+    )
+    .unwrap();
+    assert_eq!(
+        s.store.public_url.as_deref(),
+        Some("https://photos.example.com")
+    );
+    // The origin reaches a store listening everywhere through loopback.
+    assert_eq!(s.store.endpoint.as_deref(), Some("http://127.0.0.1:7871"));
+
+    let flag = |url: &str| StoreArgs {
+        store_public_url: Some(url.into()),
+        ..StoreArgs::default()
+    };
+    let s = Settings::resolve(
+        &args(
+            dir.path(),
+            Some(config),
+            flag("https://cdn.example.com:8443"),
+        ),
+        listen,
+    )
+    .unwrap();
+    assert_eq!(
+        s.store.public_url.as_deref(),
+        Some("https://cdn.example.com:8443")
+    );
+    for (bad, why) in [
+        ("https://example.com/photos", "has a path"),
+        ("http://0.0.0.0:7871", "not an address a browser can reach"),
+        ("photos.example.com", "must be http(s)://host[:port]"),
+    ] {
+        let e = Settings::resolve(&args(dir.path(), None, flag(bad)), listen).unwrap_err();
+        assert!(format!("{e:#}").contains(why), "{bad}: {e:#}");
+    }
+}

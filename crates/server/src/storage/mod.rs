@@ -30,6 +30,10 @@ pub struct StoreSettings {
     pub kind: StoreKind,
     /// `None` means AWS S3's own endpoint for the region.
     pub endpoint: Option<String>,
+    /// Where browsers reach the store, when not at `endpoint` (the embedded
+    /// store behind a TLS proxy under its own host name): presigned URLs are
+    /// made, and SigV4-signed, for this host. `scheme://host[:port]`.
+    pub public_url: Option<String>,
     pub region: String,
     pub bucket: String,
     pub prefix: String,

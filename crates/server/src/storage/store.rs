@@ -83,7 +83,10 @@ impl ObjectStore {
         }
         let shared = loader.load().await;
         let address = BucketAddress::new(
-            settings.endpoint.as_deref(),
+            settings
+                .public_url
+                .as_deref()
+                .or(settings.endpoint.as_deref()),
             &settings.region,
             &settings.bucket,
             settings.path_style,

@@ -20,6 +20,7 @@ fn garage_settings(dir: &Path, garage: &Garage) -> Settings {
         database: String::new(),
         origins: vec![APP_ORIGIN.into()],
         store: StoreSettings {
+            public_url: None,
             kind: StoreKind::External,
             endpoint: Some(format!("http://{}", garage.s3)),
             region: "garage".into(),
@@ -208,6 +209,7 @@ async fn doctor_passes_against_the_embedded_store_it_starts_itself() {
         database: String::new(),
         origins: vec![APP_ORIGIN.into()],
         store: StoreSettings {
+            public_url: None,
             kind: StoreKind::Embedded { listen },
             endpoint: Some(format!("http://{listen}")),
             region: "us-east-1".into(),
@@ -274,6 +276,7 @@ async fn doctor_says_when_cloudfront_cannot_be_reached() {
         database: String::new(),
         origins: vec![APP_ORIGIN.into()],
         store: StoreSettings {
+            public_url: None,
             kind: StoreKind::Embedded { listen },
             endpoint: Some(format!("http://{listen}")),
             region: "us-east-1".into(),

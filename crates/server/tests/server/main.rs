@@ -13,6 +13,7 @@ mod origin_api;
 mod origins;
 mod postgres;
 mod publish;
+mod public_url;
 mod publish_limits;
 mod readonly_disk;
 mod store_contract;
