@@ -77,7 +77,8 @@ const OFFLINE_PAGE = `<!DOCTYPE html><html lang="en"><meta charset="utf-8">
 <h1>You're offline</h1><p>This gallery hasn't been opened on this device yet. Connect to the internet and try again.</p>`;
 
 // Pages: the network first (a new build shows at once), the saved shell when
-// the network fails or is too slow.
+// the network fails or is too slow, or when the server is down behind a
+// proxy (which answers 502, 503 or 504 for it).
 async function navigate(request) {
   const cache = await caches.open(SHELL);
   try {
@@ -87,6 +88,10 @@ async function navigate(request) {
     if (res.ok && type.includes('text/html')) {
       // Keep the newest shell, without delaying the page.
       keepShell(cache, res.clone()).catch(() => {});
+    }
+    if (res.status >= 500) {
+      const saved = await cache.match(indexUrl);
+      if (saved) return saved;
     }
     return res;
   } catch {

@@ -44,13 +44,13 @@ export interface StudioOptions {
   publishArgs?: string[];
 }
 
-function required(name: string): string {
+export function required(name: string): string {
   const v = process.env[name];
   if (!v) throw new Error(`${name} is not set: run the e2e tests through \`cargo xtask test\``);
   return v;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.listen(0, '127.0.0.1', () => {
@@ -61,7 +61,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitForHttp(url: string, child: ChildProcess): Promise<void> {
+export async function waitForHttp(url: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`proofline exited with ${child.exitCode}`);
@@ -75,7 +75,7 @@ async function waitForHttp(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`${url} did not answer within 30 s`);
 }
 
-async function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+export async function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill(signal);
@@ -84,7 +84,7 @@ async function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> 
 
 /** Waits until something accepts connections on `port` (without an HTTP
  * request, which the store would log as an unsigned request). */
-async function waitForPort(port: number, child: ChildProcess): Promise<void> {
+export async function waitForPort(port: number, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`proofline exited with ${child.exitCode}`);

@@ -28,13 +28,21 @@ pub fn take(url: &str, token: &ShareToken) -> Option<(js_sys::Promise, Option<js
     if absolute != url || field("token")? != token.as_str() {
         return None;
     }
+    let abort = js_sys::Reflect::get(&early, &"abort".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    // The early request goes without a PIN link's pass (`index.html` never
+    // sees where passes are kept): for such a link the app asks itself.
+    if super::pass::of(token).is_some() {
+        if let Some(abort) = &abort {
+            let _ = abort.call0(&JsValue::NULL);
+        }
+        return None;
+    }
     let response = js_sys::Reflect::get(&early, &"response".into())
         .ok()?
         .dyn_into()
         .ok()?;
-    let abort = js_sys::Reflect::get(&early, &"abort".into())
-        .ok()
-        .and_then(|f| f.dyn_into().ok());
     Some((response, abort))
 }
 

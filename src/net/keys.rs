@@ -1,14 +1,18 @@
 //! The `localStorage` keys the app shares with `index.html`'s inline script
 //! (the early manifest request), which reads them before any Rust has
-//! loaded and so cannot import these constants: it spells the same two
-//! prefixes itself. Change one side, change the other.
+//! loaded and so cannot import these constants: it spells the origins'
+//! prefix itself. Change one side, change the other.
+
+use proofline_core::route::ShareToken;
 
 /// Per gallery: the origins the device knows and the last that answered
 /// (`index.html`: `'proofline.origins.' + gallery`).
 pub const ORIGINS_PREFIX: &str = "proofline.origins.";
 
-/// Per share token: a PIN link's pass (`index.html`: `'proofline.pass.' +
-/// token`).
+/// Per link: a PIN link's pass, under the token's device key (a hash:
+/// never the token itself). `index.html` does not read it: its early
+/// request goes without a pass, and the app does not take it over for a
+/// PIN link.
 pub const PASS_PREFIX: &str = "proofline.pass.";
 
 /// Where what is known about `key`'s origins is kept (`key` is a gallery
@@ -18,8 +22,13 @@ pub fn origins(key: &str) -> String {
 }
 
 /// Where the pass of the link with `token` is kept.
-pub fn pass(token: &str) -> String {
-    format!("{PASS_PREFIX}{token}")
+pub fn pass(token: &ShareToken) -> String {
+    format!("{PASS_PREFIX}{}", token.device_key())
+}
+
+/// Where an older app kept it: under the raw token.
+pub fn legacy_pass(token: &ShareToken) -> String {
+    format!("{PASS_PREFIX}{}", token.as_str())
 }
 
 #[cfg(test)]
@@ -33,6 +42,11 @@ mod tests {
     #[wasm_bindgen_test]
     fn keys_are_the_prefix_and_the_id() {
         assert_eq!(origins("g1"), "proofline.origins.g1");
-        assert_eq!(pass("AAAA"), "proofline.pass.AAAA");
+        let token = ShareToken::parse("PASSTESTPASSTESTPASSTE").unwrap();
+        assert_eq!(
+            pass(&token),
+            format!("proofline.pass.{}", token.device_key())
+        );
+        assert!(!pass(&token).contains(token.as_str()));
     }
 }

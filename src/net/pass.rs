@@ -1,7 +1,6 @@
 //! A PIN link's pass: answered by the origin for the right PIN, then sent
-//! with every request for that link. Kept in `localStorage` (see
-//! [`super::keys`]), which `index.html`'s early manifest request can read
-//! synchronously.
+//! with every request for that link. Kept in `localStorage` under the
+//! token's device key (see [`super::keys`]), never under the token itself.
 
 use proofline_core::route::ShareToken;
 
@@ -10,7 +9,8 @@ use crate::browser::local_storage;
 
 /// Keeps (or, with `None`, forgets) the pass for a PIN link.
 pub fn remember(token: &ShareToken, pass: Option<&str>) {
-    let key = keys::pass(token.as_str());
+    local_storage::remove(&keys::legacy_pass(token));
+    let key = keys::pass(token);
     match pass {
         Some(pass) => {
             local_storage::set(&key, pass);
@@ -21,7 +21,13 @@ pub fn remember(token: &ShareToken, pass: Option<&str>) {
 
 /// The pass kept for the link, if it has a PIN and the PIN was given.
 pub fn of(token: &ShareToken) -> Option<String> {
-    local_storage::get(&keys::pass(token.as_str()))
+    if let Some(pass) = local_storage::get(&keys::pass(token)) {
+        return Some(pass);
+    }
+    // Kept by an older app under the raw token: moved under the device key.
+    let legacy = local_storage::get(&keys::legacy_pass(token))?;
+    remember(token, Some(&legacy));
+    Some(legacy)
 }
 
 #[cfg(test)]
@@ -33,15 +39,32 @@ mod tests {
     wasm_bindgen_test_configure!(run_in_browser);
 
     #[wasm_bindgen_test]
-    fn a_pass_is_kept_under_the_key_index_html_reads_and_forgotten() {
+    fn a_pass_is_kept_under_a_hash_of_the_token_and_forgotten() {
         let token = ShareToken::parse("PASSTESTPASSTESTPASSTE").unwrap();
         remember(&token, Some("pass-1"));
         assert_eq!(of(&token).as_deref(), Some("pass-1"));
         assert_eq!(
-            local_storage::get("proofline.pass.PASSTESTPASSTESTPASSTE").as_deref(),
+            local_storage::get(&format!("proofline.pass.{}", token.device_key())).as_deref(),
             Some("pass-1")
+        );
+        assert_eq!(
+            local_storage::get("proofline.pass.PASSTESTPASSTESTPASSTE"),
+            None
         );
         remember(&token, None);
         assert_eq!(of(&token), None);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_pass_an_older_app_kept_under_the_token_is_moved() {
+        let token = ShareToken::parse("LEGACYPASSLEGACYPASSLE").unwrap();
+        local_storage::set("proofline.pass.LEGACYPASSLEGACYPASSLE", "pass-0");
+        assert_eq!(of(&token).as_deref(), Some("pass-0"));
+        assert_eq!(
+            local_storage::get("proofline.pass.LEGACYPASSLEGACYPASSLE"),
+            None
+        );
+        assert_eq!(of(&token).as_deref(), Some("pass-0"));
+        remember(&token, None);
     }
 }

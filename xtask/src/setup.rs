@@ -56,6 +56,10 @@ pub fn install(needs: Needs) -> anyhow::Result<()> {
             postgresql,
         )?;
         step(
+            "Caddy and certutil (the HTTPS story: a TLS proxy, a local CA Chromium trusts)",
+            caddy,
+        )?;
+        step(
             "cargo-deny (licences and duplicate crates, in lint)",
             || cargo_install("cargo-deny", CARGO_DENY_VERSION, "cargo-deny", true),
         )?;
@@ -183,6 +187,27 @@ fn postgresql() -> anyhow::Result<()> {
     // Debian starts a system cluster on install when it can; the tests never
     // use it (each starts its own on a free port in a temporary directory).
     run(&mut sudo(&["apt-get", "install", "-y", "postgresql"]))
+}
+
+fn caddy() -> anyhow::Result<()> {
+    let present = ["/usr/bin/caddy", "/usr/bin/certutil"]
+        .iter()
+        .all(|p| std::path::Path::new(p).exists());
+    if present {
+        println!("    present: /usr/bin/caddy, /usr/bin/certutil");
+        return Ok(());
+    }
+    run(&mut sudo(&["apt-get", "update"]))?;
+    run(&mut sudo(&[
+        "apt-get",
+        "install",
+        "-y",
+        "caddy",
+        "libnss3-tools",
+    ]))?;
+    // Debian starts a system Caddy on :80 on install; the tests run their own.
+    let _ = sudo(&["systemctl", "disable", "--now", "caddy"]).status();
+    Ok(())
 }
 
 fn chromium() -> anyhow::Result<()> {

@@ -25,6 +25,16 @@ impl ShareToken {
         check_url_safe("a share token", &s, Self::MIN_LEN, Self::MAX_LEN)?;
         Ok(Self(s))
     }
+
+    /// What the device names this link's data by (storage keys): 32 hex
+    /// characters of a SHA-256 of the token, so the token itself is never
+    /// written where storage lists are read (browser tools, extensions, a
+    /// shared computer's profile).
+    pub fn device_key(&self) -> String {
+        let mut input = b"proofline device key\0".to_vec();
+        input.extend_from_slice(self.0.as_bytes());
+        crate::cache::sha256(&input).as_str()[..32].to_owned()
+    }
 }
 
 string_newtype!(ShareToken);
@@ -135,6 +145,18 @@ mod tests {
     use super::*;
 
     const TOKEN: &str = "abcdefghijklmnop_-0123";
+
+    #[test]
+    fn a_tokens_device_key_is_a_hash_not_the_token() {
+        let token = ShareToken::parse(TOKEN).unwrap();
+        let key = token.device_key();
+        assert_eq!(key.len(), 32);
+        assert!(key.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert!(!key.contains(&TOKEN[..8]));
+        assert_eq!(key, ShareToken::parse(TOKEN).unwrap().device_key());
+        let other = ShareToken::parse("abcdefghijklmnop_-0124").unwrap();
+        assert_ne!(key, other.device_key());
+    }
 
     fn gallery(image: Option<&str>) -> Route {
         Route::Gallery {

@@ -94,7 +94,8 @@ impl Origin {
         if settings.serve.client_dir.is_some() && client_dir.is_none() {
             tracing::warn!(target: LOG, "the browser app is not built; only the API is served");
         }
-        let app = router(state.clone(), client_dir);
+        let https = settings.public_url.starts_with("https://");
+        let app = router(state.clone(), client_dir, https);
         let listen = settings.listen;
         let listener = match tokio::net::TcpListener::bind(listen)
             .await

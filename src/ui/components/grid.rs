@@ -229,18 +229,19 @@ pub fn Grid(
         let open = base.with_image(Some(image.id.clone()));
         let (id, alt) = (image.id.clone(), image.alt.clone());
         let position = move || shown.with(|s| s.binary_search(&k).ok());
-        let style = move || {
-            let placed = position().and_then(|p| layout.with(|l| l.items.get(p).copied()));
-            placed.map_or_else(String::new, |p| {
-                format!(
-                    "transform:translate({}px,{}px);width:{}px;height:{}px",
-                    p.x, p.y, p.width, p.height
-                )
-            })
+        // Each property set through the CSSOM (`style:`), never a `style`
+        // attribute, which the Content-Security-Policy refuses.
+        let placed = move || position().and_then(|p| layout.with(|l| l.items.get(p).copied()));
+        let px = move |f: fn(&proofline_core::layout::Placed) -> f64| {
+            move || placed().map_or_else(String::new, |p| format!("{}px", f(&p)))
         };
         view! {
             <li
-                style=style
+                style:transform=move || {
+                    placed().map_or_else(String::new, |p| format!("translate({}px,{}px)", p.x, p.y))
+                }
+                style:width=px(|p| p.width)
+                style:height=px(|p| p.height)
                 aria-posinset=move || position().map_or(0, |p| p + 1)
                 aria-setsize=move || shown.with(Vec::len)
                 on:focusin=move |_| pinned.set(Some(k))
@@ -259,7 +260,7 @@ pub fn Grid(
             class="grid"
             aria-label="Photos"
             node_ref=list
-            style=move || format!("height:{}px", layout.with(|l| l.height))
+            style:height=move || format!("{}px", layout.with(|l| l.height))
         >
             <For each=move || rendered.get() key=|k| *k let:k>
                 {tile(k)}
@@ -325,7 +326,7 @@ fn Scrubber(
                 on:pointerup=move |_| dragging.set(false)
                 on:pointercancel=move |_| dragging.set(false)
             >
-                <div class="scrubber-thumb" style=move || format!("top:{}%", fraction() * 100.0)>
+                <div class="scrubber-thumb" style:top=move || format!("{}%", fraction() * 100.0)>
                     <Show when=move || dragging.get()>
                         <span class="scrubber-label">{label}</span>
                     </Show>

@@ -171,18 +171,18 @@ pub fn Lightbox(
         });
     }
     let placeholder = proofline_core::placeholder::thumbhash_data_url(&current.thumbhash)
-        .map(|url| format!("background-image:url({url})"))
+        .map(|url| format!("url({url})"))
         .unwrap_or_default();
     let alt = current.alt.clone();
     let position = photo_position(index + 1, total);
     let label = format!("{} ({position})", current.alt);
-    let photo_style = move || {
-        let (t, _, ms) = look.get();
-        format!(
-            "transform:translate({}px,{}px) scale({});transition:transform {ms}ms ease-out",
-            t.tx, t.ty, t.scale
-        )
+    // Set through the CSSOM (`style:`): the Content-Security-Policy refuses
+    // `style` attributes.
+    let photo_transform = move || {
+        let (t, _, _) = look.get();
+        format!("translate({}px,{}px) scale({})", t.tx, t.ty, t.scale)
     };
+    let photo_transition = move || format!("transform {}ms ease-out", look.get().2);
     view! {
         <div
             class="lightbox"
@@ -240,7 +240,8 @@ pub fn Lightbox(
                             alt=alt.clone()
                             width=proof.width
                             height=proof.height
-                            style=photo_style
+                            style:transform=photo_transform
+                            style:transition=photo_transition
                             draggable="false"
                         />
                     }
@@ -252,7 +253,8 @@ pub fn Lightbox(
                             class="proof proof-placeholder"
                             role="img"
                             aria-label=alt.clone()
-                            style=format!("{placeholder};aspect-ratio:{}/{}", proof.width, proof.height)
+                            style:background-image=placeholder.clone()
+                            style:aspect-ratio=format!("{}/{}", proof.width, proof.height)
                         >
                             {match other {
                                 Photo::Missing(miss) => Some(view! { <span class="tile-note">{miss_note(miss)}</span> }),

@@ -23,7 +23,7 @@ pub fn Tile(
     let photo = use_photo(image.renditions.thumb.clone(), Priority::Visible, start);
     let thumb = image.renditions.thumb.clone();
     let placeholder = thumbhash_data_url(&image.thumbhash)
-        .map(|url| format!("background-image:url({url})"))
+        .map(|url| format!("url({url})"))
         .unwrap_or_default();
     let label = format!("Open {}", image.alt);
     let alt = image.alt.clone();
@@ -33,7 +33,7 @@ pub fn Tile(
             class="tile"
             id=format!("tile-{}", image.id)
             aria-label=label
-            style=placeholder
+            style:background-image=placeholder
             on:click=move |_| {
                 from_grid.set(true);
                 push(&open);

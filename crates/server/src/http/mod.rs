@@ -2,7 +2,8 @@
 //! `/api` (the customer's side in [`gallery`] and [`ops`], the studio's in
 //! [`studio`]), `/healthz` and `/readyz` ([`health`]), and the built browser
 //! app as the fallback, under one set of layers (compression, security
-//! headers, request ids and traces).
+//! headers: a Content-Security-Policy made from the built app ([`csp`]),
+//! HSTS over HTTPS; request ids and traces).
 //!
 //! `GET /api/galleries/{id}` with `Authorization: Bearer {token}` answers the
 //! gallery manifest with freshly presigned image URLs; `POST .../ops` takes the
@@ -13,6 +14,7 @@
 //! `secret`; never `cli`.
 
 mod auth;
+pub mod csp;
 mod error;
 mod gallery;
 pub mod health;
@@ -37,7 +39,14 @@ pub use state::AppState;
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The whole origin: API routes, then the static client as the fallback.
-pub fn router(state: AppState, client_dir: Option<PathBuf>) -> axum::Router {
+/// `https`: the public URL is HTTPS (browsers are then told to keep to it).
+pub fn router(state: AppState, client_dir: Option<PathBuf>, https: bool) -> axum::Router {
+    // The app's policy, from its built index.html and where it loads from.
+    let csp = client_dir.as_ref().and_then(|dir| {
+        let html = std::fs::read_to_string(dir.join("index.html")).ok()?;
+        let policy = csp::policy(&html, state.store.origins(), &state.store.browser_origins());
+        csp::header(&policy)
+    });
     let api = axum::Router::new()
         .merge(gallery::routes())
         .merge(ops::routes())
@@ -72,6 +81,21 @@ pub fn router(state: AppState, client_dir: Option<PathBuf>) -> axum::Router {
     // Fastest levels, zstd where the browser takes it: a 10,000-photo
     // manifest (12 MB) is made per request, and gzip alone would add 130 ms.
     let app = app.layer(CompressionLayer::new().quality(CompressionLevel::Fastest));
+    let app = match csp {
+        Some(policy) => app.layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            policy,
+        )),
+        None => app,
+    };
+    let app = if https {
+        app.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(csp::HSTS),
+        ))
+    } else {
+        app
+    };
     // Pages are never framed, types never sniffed, and no address (share links
     // carry the gallery id) is sent to the object store as a Referer.
     let app = app

@@ -77,6 +77,11 @@ impl BucketAddress {
             }
         })
     }
+
+    /// `scheme://host[:port]`: where browsers fetch the bucket's objects.
+    pub fn origin(&self) -> String {
+        format!("{}://{}", self.scheme, self.host)
+    }
 }
 
 /// Signs GET URLs for one bucket.
@@ -118,6 +123,11 @@ impl Presigner {
             credentials,
             state: Mutex::default(),
         }
+    }
+
+    /// Where browsers fetch what this presigner signs.
+    pub fn origin(&self) -> String {
+        self.address.origin()
     }
 
     /// Current credentials (read from the provider the first time, and again

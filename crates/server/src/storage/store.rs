@@ -137,6 +137,14 @@ impl ObjectStore {
         self
     }
 
+    /// Where browsers load this store's objects from: the bucket's public
+    /// address and the CloudFront distribution, as `scheme://host[:port]`.
+    pub fn browser_origins(&self) -> Vec<String> {
+        let mut origins: Vec<String> = self.presigner.iter().map(|p| p.origin()).collect();
+        origins.extend(self.cloudfront.iter().map(|c| c.base_url.clone()));
+        origins
+    }
+
     pub fn origins(&self) -> &[String] {
         &self.origins
     }
