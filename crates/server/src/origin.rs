@@ -112,13 +112,10 @@ impl Origin {
         // On `shutdown` (or when this handle is dropped): stop accepting,
         // finish every request already taken in (an op batch is answered
         // only after its commit), then end.
-        let server = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await
-        });
+        let limits = settings.serve.limits;
+        let server = tokio::spawn(crate::http::serve::serve(listener, app, limits, async {
+            let _ = stopped.await;
+        }));
         Ok(Origin {
             addr,
             store_addr: embedded.as_ref().map(|store| store.addr),

@@ -52,6 +52,7 @@ pub fn StudioPage(gallery: GalleryId, token: ShareToken) -> impl IntoView {
         token,
         report,
         made: RwSignal::new(None),
+        made_pin: RwSignal::new(None),
     };
     move || match report.get() {
         None => view! { <p class="loading" role="status">{LOADING_STUDIO}</p> }.into_any(),
@@ -157,6 +158,8 @@ struct Studio {
     /// The link made last, shown until the page is left (the page redraws
     /// with the new report).
     made: RwSignal<Option<String>>,
+    /// That link's PIN and the warning for a short one, shown with it.
+    made_pin: RwSignal<Option<(String, Option<String>)>>,
 }
 
 /// Makes a share link: label, optional PIN and last day; shows the link once.
@@ -167,7 +170,7 @@ fn NewLink(studio: Studio) -> impl IntoView {
     let wants_pin = RwSignal::new(false);
     let expires = RwSignal::new(String::new());
     let made = studio.made;
-    let made_pin = RwSignal::new(None::<(String, Option<String>)>);
+    let made_pin = studio.made_pin;
     let error = RwSignal::new(None::<String>);
     let copied = RwSignal::new(false);
     let submit = {

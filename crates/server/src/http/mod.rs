@@ -19,6 +19,7 @@ mod error;
 mod gallery;
 pub mod health;
 mod ops;
+pub mod serve;
 mod state;
 mod studio;
 

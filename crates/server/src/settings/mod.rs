@@ -60,6 +60,8 @@ pub struct ServeSettings {
     /// Do not run the embedded store in this process: `proofline store`
     /// runs it beside the origin.
     pub separate_store: bool,
+    /// Time and concurrency limits on clients.
+    pub limits: crate::http::serve::Limits,
 }
 
 impl Settings {

@@ -7,6 +7,7 @@
 mod choices;
 mod cloudfront;
 mod doctor;
+mod limits;
 mod links;
 mod operations;
 mod origin_api;
