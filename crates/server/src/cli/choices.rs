@@ -1,4 +1,7 @@
-//! `proofline choices GALLERY [--csv]`: what customers chose, per share link.
+//! `proofline choices GALLERY [--csv]`: what customers chose, per share link;
+//! `--csv` prints the selected files as the studio page downloads them
+//! ([`crate::choices::selection_csv`]: every cell quoted, none that a
+//! spreadsheet would run as a formula).
 
 use super::gallery::open_gallery;
 use super::output;

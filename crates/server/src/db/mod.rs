@@ -108,16 +108,33 @@ impl Db {
         Db::open(Path::new(path))
     }
 
-    /// Opens (or creates) a SQLite file.
+    /// Opens (or creates) a SQLite file, readable by this user alone: a
+    /// folder made for it is 0700, the file 0600 (an existing one is
+    /// tightened, with its `-wal` and `-shm`, which SQLite otherwise makes
+    /// with the file's own mode). A refused tightening (another owner) is
+    /// logged, not fatal.
     pub fn open(path: &Path) -> anyhow::Result<Db> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder
+                .create(dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
         }
         let mut conn = Connection::open(path)
             .with_context(|| format!("cannot open the database {}", path.display()))?;
+        // Before WAL mode makes the `-wal` and `-shm` files, which take
+        // the database file's mode.
+        tighten(path);
         conn.busy_timeout(BUSY_TIMEOUT)?;
         wal(&conn)?;
+        for suffix in ["-wal", "-shm"] {
+            let mut companion = path.as_os_str().to_owned();
+            companion.push(suffix);
+            tighten(Path::new(&companion));
+        }
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         schema::migrate_sqlite(&mut conn)?;
@@ -247,6 +264,37 @@ impl Db {
     }
 }
 
+/// Takes group's and others' permissions off a database file (made before
+/// files were private, or by SQLite under a loose umask); nothing if it
+/// does not exist. Refused (another owner, a read-only disk), it logs a
+/// warning and goes on.
+fn tighten(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let Ok(meta) = std::fs::metadata(path) else {
+            return;
+        };
+        let mode = meta.permissions().mode() & 0o7777;
+        if !meta.is_file() || mode & 0o077 == 0 {
+            return;
+        }
+        let private = mode & !0o077;
+        match std::fs::set_permissions(path, std::fs::Permissions::from_mode(private)) {
+            Ok(()) => tracing::info!(
+                "made {} private (mode {mode:o} -> {private:o})",
+                path.display()
+            ),
+            Err(e) => tracing::warn!(
+                "cannot make {} private (mode {mode:o}; others may read it): {e}",
+                path.display()
+            ),
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
 /// Makes, syncs and removes a small file in `dir`.
 fn probe_folder(dir: &Path) -> anyhow::Result<()> {
     use std::io::Write as _;
@@ -284,4 +332,74 @@ pub fn cannot_write(error: &anyhow::Error) -> bool {
         }
         false
     })
+}
+
+#[cfg(all(test, unix))]
+mod private_files {
+    use std::os::unix::fs::PermissionsExt as _;
+    use std::path::Path;
+
+    use super::Db;
+    use crate::args;
+
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .permissions()
+            .mode()
+            & 0o7777
+    }
+
+    fn companion(path: &Path, suffix: &str) -> std::path::PathBuf {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        name.into()
+    }
+
+    fn write_one(db: &Db) {
+        db.write("t", |c| {
+            c.execute(
+                "INSERT INTO galleries (id, title, created_at) VALUES ('g', 'G', 1)
+                 ON CONFLICT (id) DO NOTHING",
+                args![],
+            )
+            .map(drop)
+        })
+        .expect("a write");
+    }
+
+    #[test]
+    fn a_new_database_and_its_folder_are_the_owners_alone() {
+        let temp = tempfile::tempdir().expect("a temp dir");
+        let path = temp.path().join("new").join("p.sqlite3");
+        let db = Db::open(&path).expect("open");
+        write_one(&db);
+        assert_eq!(mode(path.parent().expect("a folder")), 0o700);
+        assert_eq!(mode(&path), 0o600);
+        // SQLite makes these with the database file's mode.
+        assert_eq!(mode(&companion(&path, "-wal")), 0o600);
+        assert_eq!(mode(&companion(&path, "-shm")), 0o600);
+    }
+
+    #[test]
+    fn an_existing_database_is_made_private_when_opened() {
+        let temp = tempfile::tempdir().expect("a temp dir");
+        let path = temp.path().join("p.sqlite3");
+        let db = Db::open(&path).expect("open");
+        write_one(&db);
+        let files = [
+            path.clone(),
+            companion(&path, "-wal"),
+            companion(&path, "-shm"),
+        ];
+        for file in &files {
+            std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        }
+        let again = Db::open(&path).expect("open again");
+        write_one(&again);
+        for file in &files {
+            assert_eq!(mode(file), 0o600, "{}", file.display());
+        }
+        drop(db);
+    }
 }

@@ -1,7 +1,8 @@
 //! Operations: `GET /healthz` (the process answers), `GET /readyz` (the
 //! database and the object store each take a write within
 //! [`CHECK_TIMEOUT`]), and
-//! a request id on every request: taken from `X-Request-Id` or made here,
+//! a request id on every request: taken from `X-Request-Id` when it is 1 to
+//! 64 characters of `[A-Za-z0-9._:-]`, else made here (16 hex digits),
 //! echoed in the response, and carried by every log line of the request.
 
 use std::time::Duration;
@@ -147,27 +148,66 @@ async fn readyz(State(state): State<AppState>, headers: HeaderMap) -> Response {
     (status, Json(body)).into_response()
 }
 
-/// Request ids: 64 random bits in hex.
+/// Request ids: 64 random bits in hex (16 characters).
 #[derive(Clone, Copy, Default)]
 struct RandomId;
 
 impl MakeRequestId for RandomId {
     fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
-        let id = crate::secret::new_id(16);
+        use rand::RngCore as _;
+        let id = format!("{:016x}", rand::rngs::OsRng.next_u64());
         HeaderValue::from_str(&id).ok().map(RequestId::new)
     }
 }
 
-/// Wraps the whole app: a request id, then one span per request (method,
-/// path, id) with the status and latency logged when it ends. Query strings
-/// and headers (tokens) are never logged.
+const X_REQUEST_ID: &str = "x-request-id";
+
+/// The longest `X-Request-Id` kept as presented.
+pub const MAX_REQUEST_ID_LEN: usize = 64;
+
+/// Whether a presented `X-Request-Id` may be logged and echoed: 1 to
+/// [`MAX_REQUEST_ID_LEN`] characters of `[A-Za-z0-9._:-]`. Anything else
+/// (spaces, quotes, control characters, a page of text) could forge or
+/// garble log lines, so it is replaced by a fresh id.
+pub fn acceptable_request_id(id: &[u8]) -> bool {
+    (1..=MAX_REQUEST_ID_LEN).contains(&id.len())
+        && id
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'))
+}
+
+/// Drops a presented `X-Request-Id` unless it is one acceptable id (several
+/// values, or one unacceptable, are all dropped), so [`SetRequestIdLayer`]
+/// makes a fresh one.
+async fn screen_request_id(mut req: Request<axum::body::Body>) -> Request<axum::body::Body> {
+    let headers = req.headers_mut();
+    let mut ids = headers.get_all(X_REQUEST_ID).iter();
+    let keep = match (ids.next(), ids.next()) {
+        (None, _) => true,
+        (Some(id), None) => acceptable_request_id(id.as_bytes()),
+        (Some(_), Some(_)) => false,
+    };
+    if !keep {
+        headers.remove(X_REQUEST_ID);
+    }
+    req
+}
+
+/// Wraps the whole app: a request id (a presented one only if acceptable,
+/// see [`acceptable_request_id`]), then one span per request (method, path,
+/// id) with the status and latency logged when it ends. Query strings and
+/// headers (tokens) are never logged.
+///
+/// Layers run from the last added: the presented id is screened, then one
+/// is made if none is left, then echoed, and only then does the span read
+/// it, so a span never carries an id the screen refused.
 pub fn traced(app: Router) -> Router {
     app.layer(
         TraceLayer::new_for_http()
             .make_span_with(|req: &Request<_>| {
                 let id = req
                     .headers()
-                    .get("x-request-id")
+                    .get(X_REQUEST_ID)
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or("-");
                 tracing::info_span!(
@@ -182,4 +222,53 @@ pub fn traced(app: Router) -> Router {
     )
     .layer(PropagateRequestIdLayer::x_request_id())
     .layer(SetRequestIdLayer::x_request_id(RandomId))
+    .layer(axum::middleware::map_request(screen_request_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_short_plain_request_ids_are_acceptable() {
+        for good in [
+            "lb-1234",
+            "a",
+            "1f2e3d4c-5b6a-7988-a7b6-c5d4e3f2a1b0",
+            "a.b_c:d-E",
+        ] {
+            assert!(acceptable_request_id(good.as_bytes()), "{good:?}");
+        }
+        let long = "a".repeat(MAX_REQUEST_ID_LEN + 1);
+        for bad in [
+            "",
+            long.as_str(),
+            "x\" y",
+            "a b",
+            "a\u{1b}[31mb",
+            "line\nforged=1",
+            "tab\there",
+            "é",
+            "a/b",
+            "a=b",
+        ] {
+            assert!(!acceptable_request_id(bad.as_bytes()), "{bad:?}");
+        }
+        assert!(acceptable_request_id(
+            "a".repeat(MAX_REQUEST_ID_LEN).as_bytes()
+        ));
+    }
+
+    #[test]
+    fn fresh_request_ids_are_16_hex_digits() {
+        let req = Request::new(());
+        let a = RandomId.make_request_id(&req).expect("an id");
+        let b = RandomId.make_request_id(&req).expect("an id");
+        for id in [&a, &b] {
+            let id = id.header_value().to_str().expect("ASCII");
+            assert_eq!(id.len(), 16, "{id}");
+            assert!(id.bytes().all(|c| c.is_ascii_hexdigit()), "{id}");
+        }
+        assert_ne!(a.header_value(), b.header_value());
+    }
 }
