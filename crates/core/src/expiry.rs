@@ -270,6 +270,21 @@ pub fn signing_window(now: i64, window_secs: i64, validity_secs: i64) -> Signing
     }
 }
 
+impl SigningWindow {
+    /// This window, its URLs ending no later than `until` (a link's expiry):
+    /// no URL handed to a link outlives the link. Still after `start`, so a
+    /// URL is never born expired.
+    pub fn until(self, until: Option<i64>) -> SigningWindow {
+        match until {
+            Some(at) if at < self.expires_at => SigningWindow {
+                start: self.start,
+                expires_at: at.max(self.start + 1),
+            },
+            _ => self,
+        }
+    }
+}
+
 /// How long before a link closes the customer is warned, not just told.
 pub const CLOSING_SOON_SECS: i64 = 7 * 86_400;
 
@@ -301,3 +316,17 @@ pub fn expired_message(at: i64) -> String {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod until_tests {
+    use super::*;
+
+    #[test]
+    fn a_links_expiry_caps_its_urls() {
+        let w = signing_window(10_000, 3600, 21_600);
+        assert_eq!(w.until(None), w);
+        assert_eq!(w.until(Some(w.expires_at + 5)), w);
+        assert_eq!(w.until(Some(9_000)).expires_at, 9_000);
+        assert_eq!(w.until(Some(w.start)).expires_at, w.start + 1);
+    }
+}

@@ -12,7 +12,8 @@
 //! and refuses every later one without forwarding it: `503 Service
 //! Unavailable` with an S3 error document, or the connection closed without
 //! an answer. (A client retrying a refused PUT is refused again: every PUT
-//! counts.)
+//! counts.) Told to ([`FaultyStore::deny_deletes`]), it answers every DELETE
+//! `403 AccessDenied`, as S3 does for a key without `s3:DeleteObject`.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -62,6 +63,7 @@ struct Budget {
     puts_left: u64,
     refusal: Refusal,
     refused: u64,
+    deny_deletes: bool,
 }
 
 /// A body forwarded from the store or made here.
@@ -106,6 +108,7 @@ impl FaultyStore {
                 puts_left: u64::MAX,
                 refusal: Refusal::Unavailable,
                 refused: 0,
+                deny_deletes: false,
             }),
         });
         let server = tokio::spawn(accept(listener, proxy.clone()));
@@ -138,6 +141,15 @@ impl FaultyStore {
         let mut budget = self.proxy.budget.lock().expect("the budget's lock");
         budget.puts_left = n;
         budget.refusal = refusal;
+    }
+
+    /// Answers every DELETE from now on `403 AccessDenied`.
+    pub fn deny_deletes(&self) {
+        self.proxy
+            .budget
+            .lock()
+            .expect("the budget's lock")
+            .deny_deletes = true;
     }
 
     /// How many PUTs were refused so far (retries included).
@@ -175,6 +187,20 @@ async fn accept(listener: TcpListener, proxy: Arc<Proxy>) {
 
 impl Proxy {
     async fn answer(&self, request: Request<Incoming>) -> Result<Response<Body>, Disconnect> {
+        if request.method() == Method::DELETE
+            && self.budget.lock().expect("the budget's lock").deny_deletes
+        {
+            let mut response = plain(
+                StatusCode::FORBIDDEN,
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied</Code>\
+                 <Message>Access Denied</Message></Error>"
+                    .into(),
+            );
+            response
+                .headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static("application/xml"));
+            return Ok(response);
+        }
         if request.method() == Method::PUT
             && let Some(refusal) = self.refuses_put()
         {

@@ -66,6 +66,7 @@ pub fn StudioPage(gallery: GalleryId, token: ShareToken) -> impl IntoView {
                 <main class="studio">
                     <h1>{r.title.clone()}</h1>
                     <p>{gallery_summary(&r)}</p>
+                    {r.notice.clone().map(|n| view! { <p class="notice" role="alert">{n}</p> })}
                     <button type="button" class="action" on:click=download.clone()>
                         "Download selection (CSV)"
                     </button>
@@ -262,7 +263,10 @@ fn link_view(l: LinkReport, studio: Studio) -> impl IntoView {
     let revoke = {
         let (id, name) = (l.id.clone(), name.clone());
         move |_| {
-            let question = revoke_question(&name);
+            let bounds = studio
+                .report
+                .with_untracked(|r| r.as_ref().and_then(|r| r.as_ref().ok()?.revocation));
+            let question = revoke_question(&name, bounds);
             if !window().confirm_with_message(&question).unwrap_or(false) {
                 return;
             }

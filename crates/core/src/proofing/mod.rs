@@ -32,5 +32,5 @@ pub use op::{
     Action, DeviceId, MAX_COMMENT_CHARS, MAX_OPS_PER_BATCH, Op, OpError, OpId, SEND_BATCH, Verdict,
     receipt_id,
 };
-pub use report::{ChoicesReply, LinkReport, OpReceipt, OpStatus, StudioReport};
-pub use rules::{MAX_CLOCK_AHEAD_MS, Policy, RuleRefusal, SelectionRules};
+pub use report::{ChoicesReply, LinkReport, OpReceipt, OpStatus, RevocationBounds, StudioReport};
+pub use rules::{MAX_CLOCK_AHEAD_MS, MAX_OPS_PER_LINK, Policy, RuleRefusal, SelectionRules};

@@ -81,6 +81,24 @@ pub struct StudioReport {
     #[serde(default)]
     pub expires_at: Option<i64>,
     pub links: Vec<LinkReport>,
+    /// How long a link revoked now can still be used, from the signing
+    /// settings: what the studio is told before revoking.
+    #[serde(default)]
+    pub revocation: Option<RevocationBounds>,
+    /// Something the studio must know about its last action (a revoked
+    /// link whose offline copy the store refused to delete).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
+}
+
+/// The real bounds of a revocation made now (Unix seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevocationBounds {
+    /// The latest any photo URL the origin has handed out stops working.
+    pub photo_urls_until: i64,
+    /// The latest a device that stays offline can load photos it had not
+    /// saved, through its offline copy's URLs.
+    pub offline_until: i64,
 }
 
 /// One share link: who it is for, whether it still opens, and its choices

@@ -90,7 +90,16 @@ pub enum RuleRefusal {
     UnknownImage { image: ImageId },
     #[error("This device's clock is far ahead of the studio's; check the date and time settings.")]
     ClockAhead,
+    #[error(
+        "This link has reached the most changes the studio keeps for one link ({max}). Please contact the studio; this change was not sent."
+    )]
+    LinkFull { max: u64 },
 }
+
+/// The most ops (choices and comments) the studio keeps for one link: far
+/// more than any review needs (20 changes to each of 1,000 photos), and a
+/// bound on what a leaked link can make the studio store.
+pub const MAX_OPS_PER_LINK: u64 = 20_000;
 
 fn too_few(min: u32, have: u32) -> String {
     let missing = min - have;

@@ -3,7 +3,7 @@
 
 use super::numbers::photo_count;
 use crate::calendar::{day_label, time_label};
-use crate::proofing::{LinkReport, StudioReport};
+use crate::proofing::{LinkReport, RevocationBounds, StudioReport};
 
 /// "12 photos · Choose 20 to 30 photos · shared until 31 Dec 2026 · locked
 /// on 2 Dec 2026".
@@ -92,11 +92,20 @@ pub fn revoke_label(l: &LinkReport) -> String {
     }
 }
 
-/// Asked before a link is revoked.
-pub fn revoke_question(name: &str) -> String {
-    format!(
-        "Revoke the link for {name}? It stops working at once, and devices that saved the gallery forget it."
-    )
+/// Asked before a link is revoked: what stops at once, and the real bounds
+/// of what does not (from the origin's signing settings).
+pub fn revoke_question(name: &str, bounds: Option<RevocationBounds>) -> String {
+    let mut q = format!(
+        "Revoke the link for {name}? Devices that are online lose it now, and forget what they saved."
+    );
+    if let Some(b) = bounds {
+        q.push_str(&format!(
+            " A device that stays offline keeps showing what it saved until it next reaches the studio, and can load photos it had not saved until {} UTC. Photo links already handed out stop working by {} UTC.",
+            time_label(b.offline_until),
+            time_label(b.photo_urls_until)
+        ));
+    }
+    q
 }
 
 #[cfg(test)]
@@ -141,6 +150,8 @@ mod tests {
             locked_at: None,
             expires_at: None,
             links: Vec::new(),
+            revocation: None,
+            notice: None,
         };
         assert_eq!(gallery_summary(&r), "12 photos · No selection rules");
         r.photos = 1;
@@ -190,8 +201,16 @@ mod tests {
         );
         assert_eq!(file_list_heading("Selected", 2), "Selected (2)");
         assert_eq!(
-            revoke_question("Grandma"),
-            "Revoke the link for Grandma? It stops working at once, and devices that saved the gallery forget it."
+            revoke_question("Grandma", None),
+            "Revoke the link for Grandma? Devices that are online lose it now, and forget what they saved."
+        );
+        let bounds = RevocationBounds {
+            photo_urls_until: DEC3 + 6 * 3600,
+            offline_until: DEC3 + 7 * 86_400,
+        };
+        assert_eq!(
+            revoke_question("Grandma", Some(bounds)),
+            "Revoke the link for Grandma? Devices that are online lose it now, and forget what they saved. A device that stays offline keeps showing what it saved until it next reaches the studio, and can load photos it had not saved until 00:00 on 10 Dec 2026 UTC. Photo links already handed out stop working by 06:00 on 3 Dec 2026 UTC."
         );
     }
 }

@@ -11,7 +11,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use anyhow::Context as _;
 use proofline_core::proofing::{
-    Choices, ChoicesReply, Op, OpError, OpReceipt, OpStatus, Policy, receipt_id,
+    Choices, ChoicesReply, MAX_OPS_PER_LINK, Op, OpError, OpReceipt, OpStatus, Policy, RuleRefusal,
+    receipt_id,
 };
 use proofline_core::{GalleryId, ImageId};
 
@@ -42,12 +43,25 @@ impl Db {
     /// Applies a batch for one link: every new, admissible op is stored once and
     /// gets a receipt; a replayed op gets its first receipt again; the rest are
     /// refused or invalid, each with a sentence. All in one write transaction.
+    /// A link keeps at most [`MAX_OPS_PER_LINK`] ops; later ones are refused.
     pub fn ingest(
         &self,
         gallery: &GalleryId,
         link: &[u8],
         batch: Vec<Incoming>,
         now_ms: u64,
+    ) -> anyhow::Result<ChoicesReply> {
+        self.ingest_capped(gallery, link, batch, now_ms, MAX_OPS_PER_LINK)
+    }
+
+    /// [`Db::ingest`] with a link keeping at most `max_ops` ops.
+    pub fn ingest_capped(
+        &self,
+        gallery: &GalleryId,
+        link: &[u8],
+        batch: Vec<Incoming>,
+        now_ms: u64,
+        max_ops: u64,
     ) -> anyhow::Result<ChoicesReply> {
         // One link's batches take turns (on PostgreSQL, across origins): the
         // rule check and the inserts see the same state. The unique op id per
@@ -58,6 +72,12 @@ impl Db {
             let mut state = link_choices(tx, gallery, link)?;
             let received_at = (now_ms / 1000) as i64;
             let mut stored = stored_receipts(tx, gallery, &batch)?;
+            let mut kept: u64 = tx
+                .query_one(
+                    "SELECT count(*) FROM ops WHERE gallery_id = ?1 AND link_hash = ?2",
+                    args![gallery.as_str(), link],
+                )?
+                .get(0)?;
             let mut receipts = Vec::with_capacity(batch.len());
             for entry in batch {
                 let op = match entry {
@@ -96,7 +116,8 @@ impl Db {
                     });
                     continue;
                 }
-                if let Err(refusal) = policy.check(&state, &op, now_ms) {
+                let full = (kept >= max_ops).then_some(RuleRefusal::LinkFull { max: max_ops });
+                if let Some(refusal) = full.or_else(|| policy.check(&state, &op, now_ms).err()) {
                     receipts.push(OpReceipt {
                         op_id,
                         outcome: OpStatus::Refused {
@@ -137,6 +158,7 @@ impl Db {
                     args![receipt, seq],
                 )?;
                 state.apply(&op);
+                kept += 1;
                 stored.insert(op.id.as_str().to_owned(), (receipt.clone(), received_at));
                 receipts.push(OpReceipt {
                     op_id,

@@ -238,6 +238,34 @@ impl Db {
             .collect()
     }
 
+    /// Whether the link with this token hash is live at `now` (not revoked,
+    /// and neither it nor its gallery expired).
+    pub fn link_is_live(&self, token_hash: &[u8], now: i64) -> anyhow::Result<bool> {
+        let rows = self.read(|c| {
+            c.query(
+                "SELECT 1 FROM links l JOIN galleries g ON g.id = l.gallery_id
+                 WHERE l.token_hash = ?1 AND l.revoked_at IS NULL
+                   AND (l.expires_at IS NULL OR l.expires_at > ?2)
+                   AND (g.expires_at IS NULL OR g.expires_at > ?2)",
+                args![token_hash, now],
+            )
+        })?;
+        Ok(!rows.is_empty())
+    }
+
+    /// Links revoked at or after `since`: (gallery, token hash).
+    pub fn links_revoked_since(&self, since: i64) -> anyhow::Result<Vec<(GalleryId, Vec<u8>)>> {
+        let rows = self.read(|c| {
+            c.query(
+                "SELECT gallery_id, token_hash FROM links WHERE revoked_at >= ?1 ORDER BY seq",
+                args![since],
+            )
+        })?;
+        rows.iter()
+            .map(|r| Ok((GalleryId::parse(r.get::<String>(0)?)?, r.get(1)?)))
+            .collect()
+    }
+
     /// Whether `token` (and `pass`, for a PIN link) opens `gallery` at `now`.
     /// Every link of the gallery is compared in constant time, so timing
     /// does not tell which one nearly matched.

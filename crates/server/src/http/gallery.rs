@@ -79,19 +79,30 @@ async fn get_gallery(
     let gallery = blocking(move || db.gallery(&lookup)?.ok_or(AppError::NotFound)).await?;
     let now = crate::unix_now();
     let policy = state.signing;
-    let window = signing_window(now, policy.window_secs, policy.validity_secs);
+    // No URL handed to this link outlives it.
+    let window =
+        signing_window(now, policy.window_secs, policy.validity_secs).until(opened.expires_at);
     let mut manifest = sign_manifest(&state.store, &gallery, window, now).await?;
     manifest.expires_at = opened.expires_at;
-    manifest.mirror = Some(mirror_url(&state.store, &id, &link, &policy, now).await?);
+    manifest.mirror =
+        Some(mirror_url(&state.store, &id, &link, opened.expires_at, &policy, now).await?);
     // The mirror is a fallback, written after answering: neither its upload
     // (12 MB at 10,000 photos) nor a store that refuses it may hold up or
     // cost the customer this answer. Until it lands, its URL answers 404 and
     // the app keeps the copy it has.
     let mirrors = state.mirrors.clone();
-    let store = state.store.clone();
+    let (db, store) = (state.db.clone(), state.store.clone());
     tokio::spawn(async move {
         let written = mirrors
-            .ensure(&store, &gallery, &link, opened.expires_at, &policy, now)
+            .ensure(
+                &db,
+                &store,
+                &gallery,
+                &link,
+                opened.expires_at,
+                &policy,
+                now,
+            )
             .await;
         if let Err(e) = written {
             tracing::warn!("could not write the manifest mirror of gallery {id}: {e:#}");

@@ -19,7 +19,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use proofline_core::GalleryId;
-use proofline_core::proofing::StudioReport;
+use proofline_core::expiry::signing_window;
+use proofline_core::proofing::{RevocationBounds, StudioReport};
 use serde::{Deserialize, Serialize};
 
 use super::auth::bearer;
@@ -105,10 +106,24 @@ async fn get_report(
     headers: HeaderMap,
 ) -> Result<Json<StudioReport>, AppError> {
     let now = crate::unix_now();
+    let policy = state.signing;
     with_gallery(&state, id, &headers, move |db, gallery| {
-        Ok(Json(gallery_report(db, &gallery, now)?))
+        let mut report = gallery_report(db, &gallery, now)?;
+        report.revocation = Some(revocation_bounds(&policy, now));
+        Ok(Json(report))
     })
     .await
+}
+
+/// How long a link revoked at `now` can still be used: the photo URLs
+/// handed out in this signing window, and the offline copy's (its URLs are
+/// signed for the mirror's validity).
+fn revocation_bounds(policy: &crate::signing::SigningPolicy, now: i64) -> RevocationBounds {
+    let until = |validity| signing_window(now, policy.window_secs, validity).expires_at;
+    RevocationBounds {
+        photo_urls_until: until(policy.validity_secs),
+        offline_until: until(policy.mirror_validity_secs),
+    }
 }
 
 /// The selected file names as CSV, for the studio's editing tool.
@@ -213,7 +228,8 @@ async fn post_revoke(
     headers: HeaderMap,
 ) -> Result<Json<StudioReport>, AppError> {
     let now = crate::unix_now();
-    let (revoked, report) = with_gallery(&state, id, &headers, move |db, gallery| {
+    let policy = state.signing;
+    let (revoked, mut report) = with_gallery(&state, id, &headers, move |db, gallery| {
         let belongs = db
             .links(Some(&gallery.id))?
             .into_iter()
@@ -225,8 +241,10 @@ async fn post_revoke(
         Ok((revoked, gallery_report(db, &gallery, now)?))
     })
     .await?;
-    // The link's manifest mirror goes too; if the store is down, its URLs
-    // still stop working within their validity.
+    report.revocation = Some(revocation_bounds(&policy, now));
+    // The link's manifest mirror goes too. If the store refuses, the studio
+    // is told: the offline copy's URLs then work until their bound (and the
+    // periodic sweep tries again).
     if let Err(e) = state
         .mirrors
         .delete(&state.store, &revoked.gallery, &revoked.token_hash)
@@ -236,6 +254,14 @@ async fn post_revoke(
             "could not delete the mirror of revoked link {}: {e:#}",
             revoked.id
         );
+        report.notice = Some(format!(
+            "The link is revoked, but the object store refused to delete its offline copy ({e:#}). \
+             Devices that saved it can still load its photos until {} UTC. \
+             Give the store's key s3:DeleteObject (`proofline doctor` checks it).",
+            proofline_core::calendar::time_label(
+                report.revocation.map_or(now, |b| b.offline_until)
+            )
+        ));
     }
     Ok(Json(report))
 }

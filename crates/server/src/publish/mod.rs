@@ -228,7 +228,7 @@ pub async fn publish(
         now,
     )
     .await?;
-    write_mirrors(store, &gallery, &links, &request.signing, now).await;
+    write_mirrors(db, store, &gallery, &links, &request.signing, now).await;
     let sets: HashSet<_> = gallery
         .images
         .iter()
@@ -454,6 +454,7 @@ async fn commit(
 /// mirrors are a fallback that `serve` rewrites anyway, so failing to write
 /// one here is a warning, not an error.
 async fn write_mirrors(
+    db: &Db,
     store: &ObjectStore,
     gallery: &StoredGallery,
     links: &[(Vec<u8>, Option<i64>)],
@@ -462,7 +463,8 @@ async fn write_mirrors(
 ) {
     for (hash, until) in links {
         if let Err(e) =
-            crate::signing::mirror::write_mirror(store, gallery, hash, *until, policy, now).await
+            crate::signing::mirror::write_mirror(db, store, gallery, hash, *until, policy, now)
+                .await
         {
             tracing::warn!("could not write a manifest mirror: {e:#}");
         }

@@ -8,8 +8,15 @@
 //! periodic refresh in `serve`), and on publish. Its image URLs, and its own
 //! URL in the manifest's `mirror` field, are valid for
 //! [`SigningPolicy::mirror_validity_secs`] (7 days, S3's limit for presigned
-//! URLs): that is how long an outage of the origin can last before uncached
-//! photos stop loading. The client keeps the mirror URL with its saved copy.
+//! URLs), and never past the link's expiry: that is how long an outage of
+//! the origin can last before uncached photos stop loading. The client keeps
+//! the mirror URL with its saved copy.
+//!
+//! A withdrawn link's mirror is deleted ([`Mirrors::delete`]) and cannot come
+//! back: a write checks that the link is still live before and after its
+//! upload (deleting what it wrote if the link died meanwhile), and the
+//! periodic refresh deletes the mirrors of links revoked within the mirror's
+//! validity ([`Mirrors::sweep`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -31,23 +38,28 @@ pub fn mirror_key(gallery: &GalleryId, token_hash: &[u8]) -> String {
     format!("galleries/{gallery}/mirror/{link}.json")
 }
 
-/// The signed URL of a link's mirror for the window containing `now`.
+/// The signed URL of a link's mirror for the window containing `now`,
+/// valid no later than `until` (the link's expiry).
 pub async fn mirror_url(
     store: &ObjectStore,
     gallery: &GalleryId,
     token_hash: &[u8],
+    until: Option<i64>,
     policy: &SigningPolicy,
     now: i64,
 ) -> anyhow::Result<String> {
-    let window = signing_window(now, policy.window_secs, policy.mirror_validity_secs);
+    let window = signing_window(now, policy.window_secs, policy.mirror_validity_secs).until(until);
     store
         .presign_get(&mirror_key(gallery, token_hash), window)
         .await
 }
 
-/// Signs `gallery` with the mirror's long validity and writes it as the
-/// link's mirror, with the link's expiry. Returns the mirror's URL.
+/// Signs `gallery` with the mirror's long validity (never past the link's
+/// expiry) and writes it as the link's mirror, with the link's expiry.
+/// Returns the mirror's URL. Writes nothing for a link that is no longer
+/// live, and deletes what it wrote if the link died during the upload.
 pub async fn write_mirror(
+    db: &Db,
     store: &ObjectStore,
     gallery: &StoredGallery,
     token_hash: &[u8],
@@ -55,16 +67,32 @@ pub async fn write_mirror(
     policy: &SigningPolicy,
     now: i64,
 ) -> anyhow::Result<String> {
-    let window = signing_window(now, policy.window_secs, policy.mirror_validity_secs);
+    let window =
+        signing_window(now, policy.window_secs, policy.mirror_validity_secs).until(expires_at);
     let key = mirror_key(&gallery.id, token_hash);
     let url = store.presign_get(&key, window).await?;
     let mut manifest = sign_manifest(store, gallery, window, now).await?;
     manifest.mirror = Some(url.clone());
     manifest.expires_at = expires_at;
+    anyhow::ensure!(
+        link_live(db, token_hash).await?,
+        "the link was withdrawn: its mirror is not written"
+    );
     store
         .put_fresh(&key, manifest.to_json().into_bytes(), "application/json")
         .await?;
+    if !link_live(db, token_hash).await? {
+        store.delete(&key).await?;
+        anyhow::bail!("the link was withdrawn during the upload: its mirror was deleted");
+    }
     Ok(url)
+}
+
+/// Whether the link with this token hash still opens its gallery.
+async fn link_live(db: &Db, token_hash: &[u8]) -> anyhow::Result<bool> {
+    let (db, hash) = (db.clone(), token_hash.to_vec());
+    let now = crate::unix_now();
+    tokio::task::spawn_blocking(move || db.link_is_live(&hash, now)).await?
 }
 
 /// Remembers which mirrors were written (or are being written) in which
@@ -77,8 +105,10 @@ pub struct Mirrors {
 
 impl Mirrors {
     /// Writes the link's mirror unless it was already written in this window.
+    #[allow(clippy::too_many_arguments)]
     pub async fn ensure(
         &self,
+        db: &Db,
         store: &ObjectStore,
         gallery: &StoredGallery,
         token_hash: &[u8],
@@ -93,7 +123,7 @@ impl Mirrors {
         if self.lock().insert(key.clone(), window) == Some(window) {
             return Ok(());
         }
-        let written = write_mirror(store, gallery, token_hash, expires_at, policy, now).await;
+        let written = write_mirror(db, store, gallery, token_hash, expires_at, policy, now).await;
         if written.is_err() {
             let mut lock = self.lock();
             if lock.get(&key) == Some(&window) {
@@ -128,13 +158,16 @@ impl Mirrors {
                 continue;
             };
             if let Err(e) = self
-                .ensure(store, gallery, token_hash, *expires_at, policy, now)
+                .ensure(db, store, gallery, token_hash, *expires_at, policy, now)
                 .await
             {
                 tracing::warn!(
                     "could not write the manifest mirror of gallery {gallery_id}: {e:#}"
                 );
             }
+        }
+        if let Err(e) = self.sweep(db, store, policy, now).await {
+            tracing::warn!("could not sweep the mirrors of withdrawn links: {e:#}");
         }
         // Sign this window's URLs now (the store keeps them for the window),
         // so no customer waits for a big gallery's first signing pass.
@@ -145,6 +178,27 @@ impl Mirrors {
             }
         }
         Ok(links.len())
+    }
+
+    /// Deletes the mirrors of links revoked within the mirror's validity
+    /// (older ones' URLs have all expired): whatever a write in flight at the
+    /// revocation, or a store that refused the first delete, left behind.
+    pub async fn sweep(
+        &self,
+        db: &Db,
+        store: &ObjectStore,
+        policy: &SigningPolicy,
+        now: i64,
+    ) -> anyhow::Result<usize> {
+        let since = now - policy.mirror_validity_secs - policy.window_secs;
+        let dead = {
+            let db = db.clone();
+            tokio::task::spawn_blocking(move || db.links_revoked_since(since)).await??
+        };
+        for (gallery, token_hash) in &dead {
+            self.delete(store, gallery, token_hash).await?;
+        }
+        Ok(dead.len())
     }
 
     /// Deletes a withdrawn link's mirror, so its copy of the manifest cannot

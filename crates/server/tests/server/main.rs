@@ -17,5 +17,6 @@ mod public_url;
 mod publish;
 mod publish_limits;
 mod readonly_disk;
+mod revocation;
 mod store_contract;
 mod studio;

@@ -380,7 +380,7 @@ async fn publish_signs_manifest_mirrors_with_the_configured_policy() {
     .unwrap();
     let link = proofline_server::secret::token_hash(token(&report));
     let now = proofline_server::unix_now();
-    let url = mirror_url(&h.store, &report.gallery, &link, &signing, now)
+    let url = mirror_url(&h.store, &report.gallery, &link, None, &signing, now)
         .await
         .unwrap();
     let resp = h.http.get(url).send().await.unwrap();

@@ -1,0 +1,108 @@
+//! Revocation and expiry that hold and say the truth: no URL handed to a
+//! link outlives the link; a revoked link's offline copy (its manifest
+//! mirror) is deleted and cannot be written again; when the store refuses
+//! the delete, revoking says so, and the periodic sweep deletes it later.
+
+use proofline_core::Manifest;
+use proofline_server::db::NewLink;
+use proofline_server::signing::mirror::{mirror_key, write_mirror};
+use proofline_test_support::{Backend, FaultyStore, Harness};
+use serde_json::Value;
+
+/// Unix seconds at which a signed URL stops working, read from the URL.
+fn url_expiry(url: &str) -> i64 {
+    proofline_core::expiry::url_validity(url)
+        .unwrap()
+        .expires_at
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_url_handed_to_a_link_outlives_it() {
+    let h = Harness::start(Backend::Embedded).await;
+    let report = h.publish(&proofline_samples::numbered_set(2, 64, 48)).await;
+    let now = proofline_server::unix_now();
+    // Closes in 20 minutes: well inside the 6-hour URLs and 7-day mirror.
+    let closes = now + 1200;
+    let new = NewLink {
+        expires_at: Some(closes),
+        ..Default::default()
+    };
+    let (_, token) = h.db.create_link(&report.gallery, &new, now).unwrap();
+    let answer = h
+        .get_manifest(report.gallery.as_str(), Some(token.as_str()))
+        .await;
+    let manifest = Manifest::from_json(&answer.text().await.unwrap()).unwrap();
+    for image in &manifest.images {
+        for r in [&image.renditions.thumb, &image.renditions.proof] {
+            assert!(r.expires_at <= closes, "{} > {closes}", r.expires_at);
+            assert!(url_expiry(&r.url) <= closes, "{}", r.url);
+        }
+    }
+    assert!(url_expiry(manifest.mirror.as_deref().unwrap()) <= closes);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_links_mirror_is_deleted_or_revoking_says_why_not() {
+    let h = Harness::start(Backend::Embedded).await;
+    let report = h.publish(&proofline_samples::numbered_set(2, 64, 48)).await;
+    let wide = proofline_server::secret::new_token();
+    h.db.set_studio_wide_token(&proofline_server::secret::token_hash(wide.as_str()))
+        .unwrap();
+    // An origin whose store key may not delete (the proxy answers
+    // AccessDenied to every DELETE, as S3 does without s3:DeleteObject).
+    let proxy = FaultyStore::start(&h.settings).await;
+    let settings = proxy.settings().clone();
+    let origin = h.another_origin(|c| c.store = settings.clone()).await;
+    let link = h.db.links(Some(&report.gallery)).unwrap().remove(0);
+    let key = mirror_key(&report.gallery, &link.token_hash);
+    // The link's mirror exists (publish wrote it).
+    assert!(h.store.size_of(&key).await.unwrap().is_some());
+
+    proxy.deny_deletes();
+    let revoked: Value = h
+        .http
+        .post(format!(
+            "http://{origin}/api/studio/galleries/{}/links/{}/revoke",
+            report.gallery, link.id
+        ))
+        .bearer_auth(wide.as_str())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let notice = revoked["notice"].as_str().unwrap_or_default();
+    assert!(
+        notice.contains("refused to delete its offline copy") && notice.contains("AccessDenied"),
+        "{revoked}"
+    );
+    let bounds = &revoked["revocation"];
+    assert!(
+        bounds["photo_urls_until"].as_i64().unwrap() <= bounds["offline_until"].as_i64().unwrap()
+    );
+    assert!(h.store.size_of(&key).await.unwrap().is_some(), "refused");
+
+    // No write can bring a revoked link's mirror back…
+    let gallery = h.db.gallery(&report.gallery).unwrap().unwrap();
+    let now = proofline_server::unix_now();
+    let rewrite = write_mirror(
+        &h.db,
+        &h.store,
+        &gallery,
+        &link.token_hash,
+        None,
+        &h.config.signing,
+        now,
+    )
+    .await;
+    assert!(rewrite.is_err(), "a revoked link's mirror is not written");
+
+    // …and the sweep, with a key that may delete, removes what was left.
+    let swept = proofline_server::signing::Mirrors::default()
+        .sweep(&h.db, &h.store, &h.config.signing, now)
+        .await
+        .unwrap();
+    assert_eq!(swept, 1);
+    assert_eq!(h.store.size_of(&key).await.unwrap(), None);
+}
