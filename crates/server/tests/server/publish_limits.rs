@@ -53,6 +53,10 @@ fn a_hostile_folder_publishes_its_photos_and_skips_the_rest_in_little_memory() {
     symlink(dir.path().join("Elsewhere.jpg"), folder.join("Link.jpg")).unwrap();
     symlink(dir.path(), folder.join("Linked set")).unwrap();
 
+    // The binary, where `nobody` may run it (a target directory under
+    // root's home is not).
+    let bin = dir.path().join("proofline");
+    std::fs::copy(env!("CARGO_BIN_EXE_proofline"), &bin).unwrap();
     let as_root = std::fs::metadata("/proc/self").unwrap().uid() == 0;
     if as_root {
         give_to_nobody(dir.path());
@@ -61,7 +65,7 @@ fn a_hostile_folder_publishes_its_photos_and_skips_the_rest_in_little_memory() {
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
 
     let (out, err) = (dir.path().join("stdout"), dir.path().join("stderr"));
-    let mut publish = Command::new(env!("CARGO_BIN_EXE_proofline"));
+    let mut publish = Command::new(&bin);
     publish
         .env_clear()
         .arg("publish")
