@@ -11,8 +11,13 @@ use anyhow::{Context as _, bail};
 /// headroom; raise it only with a reason in the commit message. Raised to
 /// 385,000 when share links grew PINs, expiry and revocation (the PIN form,
 /// forgetting a withdrawn gallery) and the studio page learnt to list every
-/// gallery and make and revoke links: 368,167 B measured.
-const BROTLI_BUDGET: usize = 385_000;
+/// gallery and make and revoke links: 368,167 B measured. Raised to 390,000
+/// for issue 16's security work: PIN passes kept under a SHA-256 of the
+/// token (SHA-256 in the app), styles set through the CSSOM for the
+/// Content-Security-Policy, the studio's PIN, lock and revocation bounds:
+/// 385,079 B measured. Issue 18 takes the studio pages out of the
+/// customer's bundle and brings it under 250 KB.
+const BROTLI_BUDGET: usize = 390_000;
 
 /// The wasm and JS of the Trunk build in `dist`, measured; fails over budget.
 pub fn check(dist: &Path) -> anyhow::Result<()> {
