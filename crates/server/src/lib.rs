@@ -15,7 +15,8 @@
 //! 5. [`settings`]: flags, variables and the file, resolved;
 //! 6. [`db`] (one `Db`, every method of it) and [`storage`] (the store, the
 //!    embedded store, CloudFront), which never import each other;
-//! 7. [`secret`] and the clock below, which import nothing of this crate.
+//! 7. [`secret`], [`private_fs`] and the clock below, which import nothing of
+//!    this crate.
 #![forbid(unsafe_code)]
 
 pub mod choices;
@@ -24,6 +25,7 @@ pub mod db;
 pub mod doctor;
 pub mod http;
 pub mod origin;
+pub mod private_fs;
 pub mod publish;
 pub mod secret;
 pub mod settings;

@@ -115,12 +115,7 @@ impl Db {
     /// logged, not fatal.
     pub fn open(path: &Path) -> anyhow::Result<Db> {
         if let Some(dir) = path.parent() {
-            let mut builder = std::fs::DirBuilder::new();
-            builder.recursive(true);
-            #[cfg(unix)]
-            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-            builder
-                .create(dir)
+            crate::private_fs::create_dir(dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
         }
         let mut conn = Connection::open(path)
@@ -264,35 +259,12 @@ impl Db {
     }
 }
 
-/// Takes group's and others' permissions off a database file (made before
-/// files were private, or by SQLite under a loose umask); nothing if it
-/// does not exist. Refused (another owner, a read-only disk), it logs a
-/// warning and goes on.
+/// Tightens a database file (made before files were private, or by SQLite
+/// under a loose umask), if it is one: see [`crate::private_fs::tighten`].
 fn tighten(path: &Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        let Ok(meta) = std::fs::metadata(path) else {
-            return;
-        };
-        let mode = meta.permissions().mode() & 0o7777;
-        if !meta.is_file() || mode & 0o077 == 0 {
-            return;
-        }
-        let private = mode & !0o077;
-        match std::fs::set_permissions(path, std::fs::Permissions::from_mode(private)) {
-            Ok(()) => tracing::info!(
-                "made {} private (mode {mode:o} -> {private:o})",
-                path.display()
-            ),
-            Err(e) => tracing::warn!(
-                "cannot make {} private (mode {mode:o}; others may read it): {e}",
-                path.display()
-            ),
-        }
+    if path.is_file() {
+        crate::private_fs::tighten(path);
     }
-    #[cfg(not(unix))]
-    let _ = path;
 }
 
 /// Makes, syncs and removes a small file in `dir`.

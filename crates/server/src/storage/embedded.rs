@@ -24,6 +24,7 @@ use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use super::EMBEDDED_BUCKET;
+use crate::private_fs::tighten;
 
 #[derive(Serialize, Deserialize)]
 struct CredentialsFile {
@@ -151,44 +152,11 @@ fn sync_dir(dir: &Path) {
 }
 
 /// Creates `dir` and any missing parent readable by this user alone (0700),
-/// or tightens an existing `dir` as [`tighten`] does.
+/// or tightens an existing `dir`.
 fn private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)?;
+    crate::private_fs::create_dir(dir)?;
     tighten(dir);
     Ok(())
-}
-
-/// Takes group's and others' permissions off a file or folder proofline
-/// made (an install from before they were made private). Refused (another
-/// owner, a read-only disk), it logs a warning and goes on.
-fn tighten(path: &Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        let Ok(mode) = std::fs::metadata(path).map(|m| m.permissions().mode() & 0o7777) else {
-            return;
-        };
-        if mode & 0o077 == 0 {
-            return;
-        }
-        let private = mode & !0o077;
-        match std::fs::set_permissions(path, std::fs::Permissions::from_mode(private)) {
-            Ok(()) => tracing::info!(
-                "made {} private (mode {mode:o} -> {private:o})",
-                path.display()
-            ),
-            Err(e) => tracing::warn!(
-                "cannot make {} private (mode {mode:o}; others may read it): {e}",
-                path.display()
-            ),
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = path;
 }
 
 /// A running embedded store. Dropping the handle does not stop it; call
