@@ -63,8 +63,22 @@ pub fn install(needs: Needs) -> anyhow::Result<()> {
             "cargo-deny (licences and duplicate crates, in lint)",
             || cargo_install("cargo-deny", CARGO_DENY_VERSION, "cargo-deny", true),
         )?;
+        cxx()?;
     }
     Ok(())
+}
+
+/// A C++ compiler (Debian's g++): `cargo xtask fuzz` builds libFuzzer from
+/// source (the libfuzzer-sys crate), which nothing else here needs.
+pub fn cxx() -> anyhow::Result<()> {
+    step("C++ compiler (libFuzzer, for cargo xtask fuzz)", || {
+        if let Some(v) = version_of("c++") {
+            println!("    present: {v}");
+            return Ok(());
+        }
+        run(&mut sudo(&["apt-get", "update"]))?;
+        run(&mut sudo(&["apt-get", "install", "-y", "g++"]))
+    })
 }
 
 /// The first line a tool prints for `--version`, if it runs at all.

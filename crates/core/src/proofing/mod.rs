@@ -12,8 +12,8 @@
 //! device before it is queued (so the customer hears at once) and on the server
 //! before it is stored (so two phones together cannot pass the maximum).
 //!
-//! - `op`: [`Op`] and its [`Action`], the wire form, [`OpError`], batch sizes,
-//!   [`receipt_id`].
+//! - `op`: [`Op`] and its [`Action`], the wire form, [`OpError`], a posted
+//!   batch ([`read_batch`], [`BatchError`]), batch sizes, [`receipt_id`].
 //! - `merge`: [`Stamp`], [`Register`], [`Choices`], [`local_view`].
 //! - `rules`: [`SelectionRules`], [`Policy`], [`RuleRefusal`].
 //! - `report`: the studio's answers: [`OpStatus`] and [`OpReceipt`],
@@ -29,8 +29,8 @@ mod fixtures;
 
 pub use merge::{Choices, Comment, ImageChoices, Register, Stamp, local_view};
 pub use op::{
-    Action, DeviceId, MAX_COMMENT_CHARS, MAX_OPS_PER_BATCH, Op, OpError, OpId, SEND_BATCH, Verdict,
-    receipt_id,
+    Action, BatchEntry, BatchError, DeviceId, MAX_COMMENT_CHARS, MAX_OPS_PER_BATCH, Op, OpError,
+    OpId, SEND_BATCH, Verdict, read_batch, receipt_id,
 };
 pub use report::{ChoicesReply, LinkReport, OpReceipt, OpStatus, RevocationBounds, StudioReport};
 pub use rules::{MAX_CLOCK_AHEAD_MS, MAX_OPS_PER_LINK, Policy, RuleRefusal, SelectionRules};

@@ -1,7 +1,8 @@
 //! Ops: the customer's choices as recorded on a device and sent to the studio,
 //! their wire form (`{op_id, device_id, gallery, image, kind, value, hlc}`),
-//! why one cannot be read, the batch sizes they travel in, and the receipt id
-//! the studio gives one it stored.
+//! why one cannot be read, a batch as a device posts it ([`read_batch`]), the
+//! batch sizes they travel in, and the receipt id the studio gives one it
+//! stored.
 
 use serde::{Deserialize, Serialize};
 
@@ -269,6 +270,49 @@ impl Op {
             op: self.id.clone(),
         }
     }
+}
+
+/// One entry of a batch as read: the op, or why it cannot be read together
+/// with its `op_id` when it has one, so the studio's receipt can name it.
+pub type BatchEntry = Result<Op, (Option<String>, OpError)>;
+
+/// Why a request body is not a batch of ops at all. (One bad op refuses only
+/// itself: see [`BatchEntry`].)
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BatchError {
+    #[error("the body must be {{\"ops\": [...]}}: {0}")]
+    NotABatch(String),
+    #[error("send at most {max} choices per request (this one has {found})")]
+    TooMany { max: usize, found: usize },
+}
+
+/// Reads a request body `{"ops": [...]}` (what a device posts) into at most
+/// `max_ops` entries, each op on its own, so one bad op does not refuse the
+/// batch.
+pub fn read_batch(body: &[u8], max_ops: usize) -> Result<Vec<BatchEntry>, BatchError> {
+    #[derive(Deserialize)]
+    struct Batch {
+        ops: Vec<serde_json::Value>,
+    }
+    let batch: Batch =
+        serde_json::from_slice(body).map_err(|e| BatchError::NotABatch(e.to_string()))?;
+    if batch.ops.len() > max_ops {
+        return Err(BatchError::TooMany {
+            max: max_ops,
+            found: batch.ops.len(),
+        });
+    }
+    Ok(batch
+        .ops
+        .into_iter()
+        .map(|value| {
+            let op_id = value
+                .get("op_id")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned);
+            Op::from_value(value).map_err(|e| (op_id, e))
+        })
+        .collect())
 }
 
 /// A short receipt id the customer can quote, derived from what the studio stored.

@@ -86,3 +86,35 @@ fn bad_ops_say_what_is_wrong() {
     ));
     assert!(matches!(with("extra", json!(1)).as_str(), s if s.contains("unknown field")));
 }
+
+#[test]
+fn a_batch_reads_each_op_on_its_own() {
+    let good = serde_json::to_value(op("phone", 1, NOW_MS, Action::Submit)).unwrap();
+    let body = json!({ "ops": [good, {"op_id": "op-000002", "kind": "select"}, 7] });
+    let batch = read_batch(body.to_string().as_bytes(), 3).unwrap();
+    assert_eq!(batch.len(), 3);
+    assert_eq!(batch[0], Ok(op("phone", 1, NOW_MS, Action::Submit)));
+    assert!(matches!(&batch[1], Err((Some(id), OpError::Malformed(_))) if id == "op-000002"));
+    assert!(matches!(&batch[2], Err((None, OpError::Malformed(_)))));
+}
+
+#[test]
+fn a_body_that_is_no_batch_is_refused_whole() {
+    let err = read_batch(b"{not json", 500).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("the body must be {\"ops\": [...]}"),
+        "{err}"
+    );
+    assert!(matches!(
+        read_batch(br#"{"ops": {}}"#, 500),
+        Err(BatchError::NotABatch(_))
+    ));
+    let too_many = json!({ "ops": vec![json!({}); 501] }).to_string();
+    assert_eq!(
+        read_batch(too_many.as_bytes(), 500)
+            .unwrap_err()
+            .to_string(),
+        "send at most 500 choices per request (this one has 501)"
+    );
+}
