@@ -4,9 +4,10 @@
 // data directory, and a sample gallery published with the real
 // `proofline publish`. The two processes die separately, as S3 and a studio
 // server do.
-import { test as base, chromium, BrowserContext } from '@playwright/test';
+import { test as base, chromium, BrowserContext, Page } from '@playwright/test';
 import config from '../playwright.config';
 import { ChildProcess, spawn, spawnSync, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -247,6 +248,56 @@ export async function startOrigins(options: OriginsOptions = {}): Promise<Origin
 export async function launchPhone(userDataDir: string): Promise<BrowserContext> {
   const launch = config.use?.launchOptions ?? {};
   return chromium.launchPersistentContext(userDataDir, { ...launch, headless: true });
+}
+
+/** A new link for the studio's gallery, as `proofline link create` prints it. */
+export function createLink(studio: Studio, args: string[]): { id: string; url: string } {
+  const out = studio.cli(['link', 'create', studio.gallery, ...args]);
+  const m = out.match(/^Share link (\S+)[^:]*: \S+(#\/g\/\S+)$/m);
+  if (!m) throw new Error(`link create printed no link:\n${out}`);
+  return { id: m[1], url: `${studio.origin}/${m[2]}` };
+}
+
+/** What the device files one share link's data under (the app's
+ * `proofline_core::route::LinkKey`): `{gallery}:{device key}`, the device key
+ * being 32 hex characters of SHA-256("proofline device key\0" + token). */
+export function linkKey(gallery: string, token: string): string {
+  const device = createHash('sha256').update(`proofline device key\0${token}`).digest('hex').slice(0, 32);
+  return `${gallery}:${device}`;
+}
+
+/** The link key of a share link's URL (`…#/g/{gallery}/{token}`). */
+export function linkKeyOf(url: string): string {
+  const [gallery, token] = url.split('#/g/')[1].split('/');
+  return linkKey(gallery, token);
+}
+
+/** What the device keeps: photos (shared by every link), and the saved copy,
+ * confirmed choices and queued choices filed under `key` (a link key, or a
+ * bare gallery id where an older app filed them), read from IndexedDB in the
+ * page. */
+export async function deviceHolds(page: Page, key: string) {
+  return page.evaluate(async (key) => {
+    const db: IDBDatabase = await new Promise((resolve, reject) => {
+      const r = indexedDB.open('proofline');
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const all = (store: string, query?: IDBKeyRange | string): Promise<unknown[]> =>
+      new Promise((resolve, reject) => {
+        const r = db.transaction(store).objectStore(store).getAll(query);
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+    const held = {
+      photos: (await all('entries')).length,
+      galleries: (await all('galleries', key)).length,
+      choices: (await all('choices', key)).length,
+      outbox: (await all('outbox', IDBKeyRange.bound(`${key}/`, `${key}/\uffff`))).length,
+    };
+    db.close();
+    return held;
+  }, key);
 }
 
 export const test = base.extend<{}, { studio: Studio }>({

@@ -3,54 +3,20 @@
 // that never reached the studio, shown to the customer first; a PIN link
 // asks for its PIN, refuses wrong ones and locks after too many; a link
 // that closes soon says so.
-import { Page } from '@playwright/test';
-import { test, expect, startStudio, Studio } from './fixtures';
+import { test, expect, startStudio, createLink, deviceHolds, linkKeyOf } from './fixtures';
 import { GalleryPage } from './gallery.page';
-
-/** What the device keeps for the gallery, read from IndexedDB in the page. */
-async function deviceHolds(page: Page, gallery: string) {
-  return page.evaluate(async (gallery) => {
-    const db: IDBDatabase = await new Promise((resolve, reject) => {
-      const r = indexedDB.open('proofline');
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    const all = (store: string, query?: IDBKeyRange | string): Promise<unknown[]> =>
-      new Promise((resolve, reject) => {
-        const r = db.transaction(store).objectStore(store).getAll(query);
-        r.onsuccess = () => resolve(r.result);
-        r.onerror = () => reject(r.error);
-      });
-    const range = IDBKeyRange.bound(`${gallery}/`, `${gallery}/\uffff`);
-    const held = {
-      photos: (await all('entries')).length,
-      galleries: (await all('galleries', gallery)).length,
-      choices: (await all('choices', gallery)).length,
-      outbox: (await all('outbox', range)).length,
-    };
-    db.close();
-    return held;
-  }, gallery);
-}
-
-/** A new link for the studio's gallery, as `proofline link create` prints it. */
-function createLink(studio: Studio, args: string[]): { id: string; url: string } {
-  const out = studio.cli(['link', 'create', studio.gallery, ...args]);
-  const m = out.match(/^Share link (\S+)[^:]*: \S+(#\/g\/\S+)$/m);
-  if (!m) throw new Error(`link create printed no link:\n${out}`);
-  return { id: m[1], url: `${studio.origin}/${m[2]}` };
-}
 
 test('a revoked link, opened again after caching, forgets the gallery and shows the choices that were not sent', async ({ page }) => {
   test.setTimeout(120_000);
   const studio = await startStudio();
   try {
     const link = createLink(studio, ['--label', 'Grandma']);
+    const key = linkKeyOf(link.url);
     const gallery = new GalleryPage(page);
     await gallery.open(link.url);
     await gallery.expectAllThumbnailsRendered(12);
-    await expect.poll(async () => (await deviceHolds(page, studio.gallery)).galleries).toBe(1);
-    expect((await deviceHolds(page, studio.gallery)).photos).toBeGreaterThanOrEqual(12);
+    await expect.poll(async () => (await deviceHolds(page, key)).galleries).toBe(1);
+    expect((await deviceHolds(page, key)).photos).toBeGreaterThanOrEqual(12);
 
     // Two choices made while the studio is down never reach it.
     await studio.killOrigin();
@@ -79,14 +45,14 @@ test('a revoked link, opened again after caching, forgets the gallery and shows 
     ]);
     // Photos, saved copy and confirmed choices are gone; the unsent ones wait
     // for the customer.
-    expect(await deviceHolds(page, studio.gallery)).toEqual({ photos: 0, galleries: 0, choices: 0, outbox: 2 });
+    expect(await deviceHolds(page, key)).toEqual({ photos: 0, galleries: 0, choices: 0, outbox: 2 });
 
     // Still shown after another reload, until the customer removes them.
     await page.reload();
     await expect(unsent.getByRole('listitem')).toHaveCount(2);
     await unsent.getByRole('button', { name: 'Remove them from this device' }).click();
     await expect(unsent).toHaveCount(0);
-    expect(await deviceHolds(page, studio.gallery)).toEqual({ photos: 0, galleries: 0, choices: 0, outbox: 0 });
+    expect(await deviceHolds(page, key)).toEqual({ photos: 0, galleries: 0, choices: 0, outbox: 0 });
     await gallery.expectNoBrokenImages();
 
     // The studio's other link still opens the gallery.

@@ -14,17 +14,27 @@ pub fn now_secs() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64
 }
 
-/// Unix seconds as the device's clock shows them (its time zone), and
-/// whether that is today there.
+/// Unix seconds as the device's clock shows them (its time zone), and how
+/// many calendar days that is from today there.
 pub fn local_time(unix_secs: i64) -> LocalTime {
     let then = js_sys::Date::new(&((unix_secs as f64) * 1000.0).into());
     let today = js_sys::Date::new_0();
+    // Local midnights; rounded, as a day across a clock change is 23 or 25 h.
+    let midnight = |d: &js_sys::Date| {
+        js_sys::Date::new_with_year_month_day(
+            d.get_full_year(),
+            d.get_month() as i32,
+            d.get_date() as i32,
+        )
+        .get_time()
+    };
     LocalTime {
         hour: then.get_hours(),
         minute: then.get_minutes(),
         day: then.get_date(),
         month: then.get_month() + 1,
-        today: then.to_date_string() == today.to_date_string(),
+        weekday: then.get_day(),
+        days_ahead: ((midnight(&then) - midnight(&today)) / 86_400_000.0).round() as i64,
     }
 }
 
@@ -52,12 +62,13 @@ mod tests {
     fn local_time_is_the_devices_and_knows_today() {
         let now = now_secs();
         let t = local_time(now);
-        assert!(t.today);
+        assert_eq!(t.days_ahead, 0);
+        assert_eq!(t.weekday, js_sys::Date::new_0().get_day());
         assert!(t.hour < 24 && t.minute < 60);
         assert!((1..=31).contains(&t.day) && (1..=12).contains(&t.month));
         let date = js_sys::Date::new_0();
         assert_eq!((t.day, t.month), (date.get_date(), date.get_month() + 1));
-        assert!(!local_time(now - 3 * 86_400).today);
-        assert!(!local_time(now + 3 * 86_400).today);
+        assert_eq!(local_time(now - 3 * 86_400).days_ahead, -3);
+        assert_eq!(local_time(now + 3 * 86_400).days_ahead, 3);
     }
 }

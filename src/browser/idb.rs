@@ -13,14 +13,21 @@
 //!
 //! Stores: `entries` (content SHA-256 → bytes), `entry_sizes` (SHA-256 → byte
 //! count, so the budget is summed without reading any bytes) and `galleries`
-//! (gallery id → [`SavedGallery`] as JSON); since version 2, `outbox`
-//! (`{gallery}/{op id}` → op JSON: choices not yet confirmed by the studio),
-//! `choices` (gallery id → what the studio last confirmed, JSON) and `meta`
-//! (this device's id and clock).
+//! (link → [`SavedGallery`] as JSON); since version 2, `outbox` (`{link}/{op
+//! id}` → op JSON: choices not yet confirmed by the studio), `choices` (link →
+//! what the studio last confirmed, JSON) and `meta` (this device's id and
+//! clock, and records the layers above name).
+//!
+//! Per link, not per gallery: a [`LinkKey`] names each share link's data, so
+//! two links of one gallery never share a queue. Photo bytes are shared by
+//! content. An older app filed the same records under the bare gallery id;
+//! [`Db::adopt_legacy`] moves them under the first link of that gallery
+//! opened since.
 
 use std::collections::HashMap;
 
 use js_sys::{Array, Promise, Uint8Array};
+use proofline_core::route::LinkKey;
 use proofline_core::wording;
 use proofline_core::{ContentHash, GalleryId};
 use serde::{Deserialize, Serialize};
@@ -50,7 +57,8 @@ pub enum DbError {
     Failed(String),
 }
 
-/// A gallery as kept on the device.
+/// A gallery as kept on the device, for one link (filed under its
+/// [`LinkKey`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SavedGallery {
     pub gallery: GalleryId,
@@ -202,20 +210,20 @@ impl Db {
             .collect())
     }
 
-    pub async fn get_gallery(&self, id: &GalleryId) -> Result<Option<SavedGallery>, DbError> {
+    pub async fn get_gallery(&self, link: &LinkKey) -> Result<Option<SavedGallery>, DbError> {
         let tx = self.tx(&[GALLERIES], IdbTransactionMode::Readonly)?;
         let store = tx.object_store(GALLERIES).map_err(failed)?;
-        let value = request(&store.get(&id.as_str().into()).map_err(failed)?).await?;
+        let value = request(&store.get(&link.as_str().into()).map_err(failed)?).await?;
         Ok(value
             .as_string()
             .and_then(|s| serde_json::from_str(&s).ok()))
     }
 
-    pub async fn put_gallery(&self, saved: &SavedGallery) -> Result<(), DbError> {
+    pub async fn put_gallery(&self, link: &LinkKey, saved: &SavedGallery) -> Result<(), DbError> {
         let tx = self.tx(&[GALLERIES], IdbTransactionMode::Readwrite)?;
         let json = serde_json::to_string(saved).map_err(|e| DbError::Failed(e.to_string()))?;
         tx.object_store(GALLERIES)
-            .and_then(|s| s.put_with_key(&json.into(), &saved.gallery.as_str().into()))
+            .and_then(|s| s.put_with_key(&json.into(), &link.as_str().into()))
             .map_err(failed)?;
         done(&tx).await
     }
@@ -234,14 +242,14 @@ impl Db {
     /// committed when this returns: a choice is on disk before it is shown.
     pub async fn record_op(
         &self,
-        gallery: &GalleryId,
+        link: &LinkKey,
         op_id: &str,
         op_json: &str,
         clock_json: &str,
     ) -> Result<(), DbError> {
         let tx = self.tx(&[OUTBOX, META], IdbTransactionMode::Readwrite)?;
         tx.object_store(OUTBOX)
-            .and_then(|s| s.put_with_key(&op_json.into(), &outbox_key(gallery, op_id)))
+            .and_then(|s| s.put_with_key(&op_json.into(), &outbox_key(link.as_str(), op_id)))
             .map_err(failed)?;
         tx.object_store(META)
             .and_then(|s| s.put_with_key(&clock_json.into(), &CLOCK_KEY.into()))
@@ -249,15 +257,11 @@ impl Db {
         done(&tx).await
     }
 
-    /// The gallery's queued ops (JSON), in no particular order.
-    pub async fn pending_ops(&self, gallery: &GalleryId) -> Result<Vec<String>, DbError> {
+    /// The link's queued ops (JSON), in no particular order.
+    pub async fn pending_ops(&self, link: &LinkKey) -> Result<Vec<String>, DbError> {
         let tx = self.tx(&[OUTBOX], IdbTransactionMode::Readonly)?;
         let store = tx.object_store(OUTBOX).map_err(failed)?;
-        let range = web_sys::IdbKeyRange::bound(
-            &format!("{gallery}/").into(),
-            &format!("{gallery}/\u{ffff}").into(),
-        )
-        .map_err(failed)?;
+        let range = outbox_range(link.as_str())?;
         let all = request(&store.get_all_with_key(&range).map_err(failed)?).await?;
         Ok(Array::from(&all)
             .iter()
@@ -269,24 +273,26 @@ impl Db {
     /// studio confirmed, in one transaction.
     pub async fn settle_ops(
         &self,
-        gallery: &GalleryId,
+        link: &LinkKey,
         op_ids: &[String],
         choices_json: &str,
     ) -> Result<(), DbError> {
         let tx = self.tx(&[OUTBOX, CHOICES], IdbTransactionMode::Readwrite)?;
         let outbox = tx.object_store(OUTBOX).map_err(failed)?;
         for id in op_ids {
-            outbox.delete(&outbox_key(gallery, id)).map_err(failed)?;
+            outbox
+                .delete(&outbox_key(link.as_str(), id))
+                .map_err(failed)?;
         }
         tx.object_store(CHOICES)
-            .and_then(|s| s.put_with_key(&choices_json.into(), &gallery.as_str().into()))
+            .and_then(|s| s.put_with_key(&choices_json.into(), &link.as_str().into()))
             .map_err(failed)?;
         done(&tx).await
     }
 
-    /// What the studio last confirmed for the gallery (JSON).
-    pub async fn get_choices(&self, gallery: &GalleryId) -> Result<Option<String>, DbError> {
-        self.get_string(CHOICES, gallery.as_str()).await
+    /// What the studio last confirmed for the link (JSON).
+    pub async fn get_choices(&self, link: &LinkKey) -> Result<Option<String>, DbError> {
+        self.get_string(CHOICES, link.as_str()).await
     }
 
     pub async fn get_meta(&self, key: &str) -> Result<Option<String>, DbError> {
@@ -309,11 +315,12 @@ impl Db {
             .as_string())
     }
 
-    /// Forgets a gallery's saved copy and confirmed choices, and (when
-    /// `with_ops`) its queued ops, in one transaction.
-    pub async fn forget_gallery(&self, gallery: &GalleryId, with_ops: bool) -> Result<(), DbError> {
+    /// Forgets a link's saved copy and confirmed choices, and (when
+    /// `with_ops`) its queued ops, in one transaction. The gallery's other
+    /// links keep theirs.
+    pub async fn forget_link(&self, link: &LinkKey, with_ops: bool) -> Result<(), DbError> {
         let tx = self.tx(&[GALLERIES, CHOICES, OUTBOX], IdbTransactionMode::Readwrite)?;
-        let key: JsValue = gallery.as_str().into();
+        let key: JsValue = link.as_str().into();
         tx.object_store(GALLERIES)
             .and_then(|s| s.delete(&key))
             .map_err(failed)?;
@@ -321,11 +328,7 @@ impl Db {
             .and_then(|s| s.delete(&key))
             .map_err(failed)?;
         if with_ops {
-            let range = web_sys::IdbKeyRange::bound(
-                &format!("{gallery}/").into(),
-                &format!("{gallery}/\u{ffff}").into(),
-            )
-            .map_err(failed)?;
+            let range = outbox_range(link.as_str())?;
             tx.object_store(OUTBOX)
                 .and_then(|s| s.delete(&range))
                 .map_err(failed)?;
@@ -341,6 +344,9 @@ impl Db {
         done(&tx).await
     }
 
+    /// Deletes the saved copies of these galleries, every link's (and one an
+    /// older app kept), in one transaction: eviction, which goes by gallery
+    /// since a gallery's links share its photos. Choices are left alone.
     pub async fn delete_galleries(&self, ids: &[GalleryId]) -> Result<(), DbError> {
         if ids.is_empty() {
             return Ok(());
@@ -349,6 +355,8 @@ impl Db {
         let store = tx.object_store(GALLERIES).map_err(failed)?;
         for id in ids {
             store.delete(&id.as_str().into()).map_err(failed)?;
+            let links = prefix_range(&LinkKey::gallery_prefix(id))?;
+            store.delete(&links).map_err(failed)?;
         }
         done(&tx).await
     }
@@ -357,8 +365,21 @@ impl Db {
 /// The `meta` key of the device's hybrid logical clock.
 pub const CLOCK_KEY: &str = "clock";
 
-fn outbox_key(gallery: &GalleryId, op_id: &str) -> JsValue {
-    format!("{gallery}/{op_id}").into()
+/// An op's key: `{owner}/{op id}`, the owner being a link key (or, in what an
+/// older app queued, a gallery id).
+fn outbox_key(owner: &str, op_id: &str) -> JsValue {
+    format!("{owner}/{op_id}").into()
+}
+
+/// Every op queued under `owner`: keys starting `{owner}/`. Neither a gallery
+/// id nor a link key contains `/`, so no other owner's ops are in it.
+fn outbox_range(owner: &str) -> Result<web_sys::IdbKeyRange, DbError> {
+    prefix_range(&format!("{owner}/"))
+}
+
+/// Every key starting with `prefix` (keys are ASCII here).
+fn prefix_range(prefix: &str) -> Result<web_sys::IdbKeyRange, DbError> {
+    web_sys::IdbKeyRange::bound(&prefix.into(), &format!("{prefix}\u{ffff}").into()).map_err(failed)
 }
 
 /// Resolves with a request's result. Awaiting this inside a transaction is
@@ -420,5 +441,6 @@ fn describe(e: &JsValue) -> String {
         .unwrap_or_else(|| format!("{e:?}"))
 }
 
+mod legacy;
 #[cfg(test)]
 mod tests;

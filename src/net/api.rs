@@ -43,6 +43,10 @@ pub enum LoadError {
     /// The origin refused the request as invalid: its words.
     #[error("{0}")]
     Invalid(String),
+    /// The device's copy outlived the gallery's offline window: hidden until
+    /// the studio is reached again. The sentence says until when it showed.
+    #[error("{0}")]
+    OfflineOver(String),
 }
 
 impl LoadError {

@@ -4,6 +4,9 @@
 
 use std::cell::RefCell;
 
+use proofline_core::route::LinkKey;
+
+use super::withdrawn;
 use crate::browser::idb::{DB_NAME, Db};
 
 thread_local! {
@@ -24,4 +27,18 @@ pub async fn device_db() -> Option<Db> {
     };
     DEVICE_DB.with_borrow_mut(|d| *d = Some(db.clone()));
     db
+}
+
+/// Moves what an older app kept for `link`'s gallery (filed under the
+/// gallery id alone: saved copy, confirmed choices, queued choices, the
+/// withdrawn record) under `link`, before anything of the link is read. See
+/// `browser::idb::legacy` for why the link being opened is the right owner.
+pub async fn adopt_legacy(db: &Db, link: &LinkKey) {
+    let records = [(
+        withdrawn::legacy_meta_key(link.gallery()),
+        withdrawn::meta_key(link),
+    )];
+    if let Err(e) = db.adopt_legacy(link, &records).await {
+        leptos::logging::warn!("could not move this gallery's older saved data: {e}");
+    }
 }

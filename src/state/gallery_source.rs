@@ -3,13 +3,14 @@
 //! copy, readable while the origin is down), the copy saved on this device.
 //! Every source has a short timeout, so a dead origin costs seconds, not a
 //! hanging page; the customer is told which copy they see and how old it is.
+//! The device's copy is kept per share link (its [`LinkKey`]).
 
+use proofline_core::Manifest;
 use proofline_core::expiry::{ServerClock, is_usable};
-use proofline_core::route::ShareToken;
-use proofline_core::wording::expired_message;
-use proofline_core::{GalleryId, Manifest};
+use proofline_core::route::{LinkKey, ShareToken};
+use proofline_core::wording::{coming_time, expired_message, offline_window_over};
 
-use crate::browser::clock::{now_ms, now_secs};
+use crate::browser::clock::{local_time, now_ms, now_secs};
 use crate::browser::idb::{Db, SavedGallery};
 use crate::browser::network::is_online;
 use crate::net::api::{LoadError, fetch_manifest, fetch_mirror};
@@ -31,33 +32,51 @@ pub struct Shown {
     pub clock: ServerClock,
 }
 
-/// Loads the best available copy of `gallery` and saves it on the device.
+/// Until when the device may show `shown` without reaching the studio, as
+/// the device's clock reads it: "Tue 14:00" (see `proofline_core::offline`).
+pub fn offline_until_label(shown: &Shown) -> String {
+    coming_time(local_time(
+        shown.manifest.offline_until() - shown.clock.offset(),
+    ))
+}
+
+/// Loads the best available copy of `link`'s gallery and saves it on the
+/// device for that link.
 /// A copy whose link has expired (by server time) is not shown: the link is
-/// gone, as the origin would say. When the device has no copy and the origin
+/// gone, as the origin would say. Nor is a copy the studio has not confirmed
+/// within the gallery's offline window: it is hidden (and kept) until the
+/// studio answers again. When the device has no copy and the origin
 /// is slow (a first visit to a very large gallery), it is waited for, and
 /// `on_slow` is told so the page can say why.
 pub async fn load(
     db: Option<&Db>,
-    gallery: &GalleryId,
+    link: &LinkKey,
     token: &ShareToken,
     on_slow: &dyn Fn(),
 ) -> Result<Shown, LoadError> {
-    let shown = best_copy(db, gallery, token, on_slow).await?;
+    let shown = best_copy(db, link, token, on_slow).await?;
     if let Some(at) = shown.manifest.expires_at
         && shown.clock.server_now(now_secs()) >= at
     {
         return Err(LoadError::Gone(expired_message(at)));
     }
-    save_soon(db, &shown);
+    if shown.source != Source::Origin
+        && shown.clock.server_now(now_secs()) >= shown.manifest.offline_until()
+    {
+        let until = offline_until_label(&shown);
+        return Err(LoadError::OfflineOver(offline_window_over(&until)));
+    }
+    save_soon(db, link, &shown);
     Ok(shown)
 }
 
 async fn best_copy(
     db: Option<&Db>,
-    gallery: &GalleryId,
+    link: &LinkKey,
     token: &ShareToken,
     on_slow: &dyn Fn(),
 ) -> Result<Shown, LoadError> {
+    let gallery = link.gallery();
     let online = is_online();
     // Whether the device has a copy of its own, once known.
     let has_copy = std::cell::Cell::new(None::<bool>);
@@ -69,7 +88,7 @@ async fn best_copy(
     let (saved, first) = futures::join!(
         async {
             let saved = match db {
-                Some(db) => db.get_gallery(gallery).await.ok().flatten(),
+                Some(db) => db.get_gallery(link).await.ok().flatten(),
                 None => None,
             };
             has_copy.set(Some(saved.is_some()));
@@ -154,22 +173,22 @@ fn mirror_usable(url: &str, clock: ServerClock) -> bool {
 /// Records the copy on screen (and that it was viewed now, for eviction) once
 /// the page has been drawn: serialising and storing a 10,000-photo manifest
 /// (about 12 MB) must not delay the first thumbnails.
-fn save_soon(db: Option<&Db>, shown: &Shown) {
+fn save_soon(db: Option<&Db>, link: &LinkKey, shown: &Shown) {
     let Some(db) = db.cloned() else { return };
-    let shown = shown.clone();
+    let (link, shown) = (link.clone(), shown.clone());
     leptos::task::spawn_local(async move {
         gloo_timers::future::TimeoutFuture::new(SAVE_DELAY_MS).await;
-        save(&db, &shown).await;
+        save(&db, &link, &shown).await;
     });
 }
 
 /// How long after showing a copy it is saved on the device.
 const SAVE_DELAY_MS: u32 = 500;
 
-async fn save(db: &Db, shown: &Shown) {
+async fn save(db: &Db, link: &LinkKey, shown: &Shown) {
     // The customer's "Save for offline" wish, as it is now, is kept.
     let keep_offline = db
-        .get_gallery(&shown.manifest.gallery)
+        .get_gallery(link)
         .await
         .ok()
         .flatten()
@@ -187,7 +206,7 @@ async fn save(db: &Db, shown: &Shown) {
         last_viewed: now_ms() as f64,
         keep_offline,
     };
-    if let Err(e) = db.put_gallery(&saved).await {
+    if let Err(e) = db.put_gallery(link, &saved).await {
         leptos::logging::warn!("could not save the gallery on this device: {e}");
     }
 }

@@ -113,7 +113,8 @@ impl Loader {
     }
 
     /// Takes the URLs of a (new or refreshed) manifest and the clock to judge
-    /// them by; the gallery on screen is protected from eviction.
+    /// them by; the gallery on screen (the copies of all its links) is
+    /// protected from eviction.
     pub fn set_manifest(&self, manifest: &Manifest, clock: ServerClock) {
         self.fresh_urls.try_update(|n| *n += 1);
         let mut s = self.state.borrow_mut();
@@ -316,9 +317,15 @@ impl Loader {
     }
 
     /// Evicts per [`plan_eviction`]; returns whether `incoming` now fits.
+    /// Eviction goes by gallery: the copies saved for its links (which share
+    /// its photos) count as one, viewed when the latest was, and go together.
     async fn evict(&self, incoming: u64, budget: u64) -> bool {
         let Some(db) = self.db() else { return false };
-        let galleries: Vec<CachedGallery> = db
+        // In key order (`{gallery}:{device key}`), one gallery's links are
+        // next to each other, and merged here. (A copy an older app left
+        // under the bare gallery id may not be: it counts apart until
+        // adopted, and goes with the others.)
+        let mut galleries: Vec<CachedGallery> = db
             .all_galleries()
             .await
             .unwrap_or_default()
@@ -332,6 +339,14 @@ impl Loader {
                 })
             })
             .collect();
+        galleries.dedup_by(|next, kept| {
+            let same = next.gallery == kept.gallery;
+            if same {
+                kept.last_viewed = kept.last_viewed.max(next.last_viewed);
+                kept.hashes.append(&mut next.hashes);
+            }
+            same
+        });
         let sizes = self.sizes().await;
         let protect = self.state.borrow().protect.clone();
         // No gallery on screen: protect one that cannot exist.
@@ -381,4 +396,4 @@ fn host_of(url: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -1,20 +1,22 @@
-//! A link the studio withdrew, or that expired: the device forgets the
-//! gallery (its saved copy, its photos unless another saved gallery shares
-//! them, the confirmed choices, the PIN pass) at once. Choices that never
-//! reached the studio are not dropped silently: they are described in words,
-//! kept until the customer has seen them (and copied them if they wish), and
-//! removed only when the customer says so.
+//! A link the studio withdrew, or that expired: the device forgets what it
+//! kept for that link (its saved copy, its photos unless another saved link
+//! uses them, the confirmed choices, the PIN pass) at once. Another link of
+//! the same gallery keeps all of its own, and the origins known for the
+//! gallery while one is saved. Choices that never reached the studio are not
+//! dropped silently: they are described in words, kept until the customer has
+//! seen them (and copied them if they wish), and removed only when the
+//! customer says so.
 
 use std::collections::{BTreeMap, HashSet};
 
 use proofline_core::cache::gallery_hashes;
-use proofline_core::route::ShareToken;
+use proofline_core::route::{LinkKey, ShareToken};
 use proofline_core::wording::describe_choice;
 use proofline_core::{GalleryId, Manifest};
 use serde::{Deserialize, Serialize};
 
 use super::outbox::read_ops;
-use crate::browser::idb::Db;
+use crate::browser::idb::{Db, SavedGallery};
 use crate::net::{failover, pass};
 
 /// What the customer is shown about a withdrawn gallery.
@@ -26,37 +28,47 @@ pub struct Withdrawn {
     pub title: Option<String>,
     /// Each choice that did not reach the studio, in words, oldest first.
     pub unsent: Vec<String>,
+    /// Another link of the gallery saved on this device keeps the photos
+    /// (worked out on each visit, never stored).
+    #[serde(skip)]
+    pub photos_kept: bool,
 }
 
-fn meta_key(gallery: &GalleryId) -> String {
+/// The `meta` key of the link's [`Withdrawn`] record.
+pub(crate) fn meta_key(link: &LinkKey) -> String {
+    format!("withdrawn/{link}")
+}
+
+/// Where an older app kept it: under the gallery id alone.
+pub(crate) fn legacy_meta_key(gallery: &GalleryId) -> String {
     format!("withdrawn/{gallery}")
 }
 
-/// Forgets everything the device kept for `gallery` except its unsent
-/// choices, which are described (with the photos' names while the saved copy
-/// still has them) and kept until [`dismiss`].
+/// Forgets everything the device kept for `link` except its unsent choices,
+/// which are described (with the photos' names while the saved copy still
+/// has them) and kept until [`dismiss`].
 pub async fn forget(
     db: Option<&Db>,
-    gallery: &GalleryId,
+    link: &LinkKey,
     token: &ShareToken,
     message: String,
 ) -> Withdrawn {
     pass::remember(token, None);
-    failover::forget(gallery.as_str());
     let Some(db) = db else {
+        failover::forget(link.gallery().as_str());
         return Withdrawn {
             message,
             ..Default::default()
         };
     };
     let earlier: Option<Withdrawn> = db
-        .get_meta(&meta_key(gallery))
+        .get_meta(&meta_key(link))
         .await
         .ok()
         .flatten()
         .and_then(|j| serde_json::from_str(&j).ok());
     let saved = db
-        .get_gallery(gallery)
+        .get_gallery(link)
         .await
         .ok()
         .flatten()
@@ -66,8 +78,8 @@ pub async fn forget(
         .flat_map(|m| &m.images)
         .map(|i| (i.id.clone(), i.file_name.clone()))
         .collect();
-    let ops = read_ops(db, gallery).await;
-    let withdrawn = match earlier {
+    let ops = read_ops(db, link).await;
+    let mut withdrawn = match earlier {
         // Already forgotten on an earlier visit: the words were kept then.
         Some(earlier) if saved.is_none() => Withdrawn { message, ..earlier },
         _ => Withdrawn {
@@ -77,34 +89,37 @@ pub async fn forget(
                 .iter()
                 .map(|op| describe_choice(&names, &op.action))
                 .collect(),
+            photos_kept: false,
         },
     };
     if !withdrawn.unsent.is_empty()
         && let Ok(json) = serde_json::to_string(&withdrawn)
-        && let Err(e) = db.put_meta(&meta_key(gallery), &json).await
+        && let Err(e) = db.put_meta(&meta_key(link), &json).await
     {
         leptos::logging::warn!("could not keep the list of unsent choices: {e}");
     }
-    if let Some(manifest) = &saved {
-        forget_photos(db, manifest).await;
-    }
-    if let Err(e) = db
-        .forget_gallery(gallery, withdrawn.unsent.is_empty())
-        .await
-    {
+    if let Err(e) = db.forget_link(link, withdrawn.unsent.is_empty()).await {
         leptos::logging::warn!("could not remove the gallery from this device: {e}");
+    }
+    // What is saved now is other links' (this one's copy is gone).
+    let others = db.all_galleries().await.unwrap_or_default();
+    withdrawn.photos_kept = others.iter().any(|g| g.gallery == *link.gallery());
+    // The studio's origins are the gallery's, not the link's: another link
+    // of it still saved here needs them to reach the studio.
+    if !withdrawn.photos_kept {
+        failover::forget(link.gallery().as_str());
+    }
+    if let Some(manifest) = &saved {
+        forget_photos(db, manifest, &others).await;
     }
     withdrawn
 }
 
-/// Deletes the gallery's photos that no other saved gallery uses.
-async fn forget_photos(db: &Db, manifest: &Manifest) {
-    let others: HashSet<_> = db
-        .all_galleries()
-        .await
-        .unwrap_or_default()
+/// Deletes the link's photos that no other saved link uses (another link of
+/// the same gallery keeps them all).
+async fn forget_photos(db: &Db, manifest: &Manifest, others: &[SavedGallery]) {
+    let others: HashSet<_> = others
         .iter()
-        .filter(|g| g.gallery != manifest.gallery)
         .filter_map(|g| Manifest::from_json(&g.manifest).ok())
         .flat_map(|m| gallery_hashes(&m))
         .collect();
@@ -118,10 +133,13 @@ async fn forget_photos(db: &Db, manifest: &Manifest) {
 }
 
 /// The customer has seen the unsent choices: remove them too.
-pub async fn dismiss(db: Option<&Db>, gallery: &GalleryId) {
+pub async fn dismiss(db: Option<&Db>, link: &LinkKey) {
     let Some(db) = db else { return };
-    if let Err(e) = db.forget_gallery(gallery, true).await {
+    if let Err(e) = db.forget_link(link, true).await {
         leptos::logging::warn!("could not remove the unsent choices: {e}");
     }
-    let _ = db.delete_meta(&meta_key(gallery)).await;
+    let _ = db.delete_meta(&meta_key(link)).await;
 }
+
+#[cfg(test)]
+mod tests;

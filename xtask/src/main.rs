@@ -8,9 +8,13 @@
 //! - `lint`: cargo deny (licences, duplicate crates), rustfmt and clippy
 //!   (`-D warnings`), native and wasm.
 //! - `bench`: benchmarks in headless Chromium (offline cache; the grid at
-//!   100, 1,000 and 10,000 photos), of op ingestion, and of publishing's image
-//!   pipeline against npm sharp; they print numbers. `bench publish` runs only
-//!   the last.
+//!   100, 1,000 and 10,000 photos), of op ingestion, of a 10,000-photo
+//!   manifest request (first in a signing window and cached), and of
+//!   publishing's image pipeline against npm sharp; they print numbers.
+//!   `bench publish` runs only the last (`bench origins` and `bench
+//!   manifest` run theirs alone).
+//! - `fuzz [--secs N] [TARGET]`: the parsers' fuzz targets (`fuzz/`), N
+//!   seconds each (60 unless given); a crash fails it.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -20,6 +24,7 @@ use anyhow::{Context as _, bail};
 
 mod bundle;
 mod cargo_env;
+mod fuzz;
 mod publish_bench;
 mod setup;
 
@@ -35,11 +40,12 @@ fn main() {
         Some("test") => test(&args[1..]),
         Some("lint") => lint(),
         Some("bench") => bench(&args[1..]),
+        Some("fuzz") => fuzz::run_targets(&args[1..]),
         Some("samples") => samples(&args[1..]),
         Some("build-client") => build_client(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <setup | demo [--listen ADDR] [--store-listen ADDR] | test [--no-e2e] | bench [publish] | lint | build-client | samples DIR [--count N [--size WxH]]>"
+                "usage: cargo xtask <setup | demo [--listen ADDR] [--store-listen ADDR] | test [--no-e2e] | bench [publish] | fuzz [--secs N] [TARGET] | lint | build-client | samples DIR [--count N [--size WxH]]>"
             );
             std::process::exit(2);
         }
@@ -462,8 +468,11 @@ fn bench(args: &[String]) -> anyhow::Result<()> {
         None => {}
         Some("publish") => return publish_bench::run(),
         Some("origins") => return origins_bench(),
+        Some("manifest") => return manifest_bench(),
         Some(other) => {
-            bail!("unknown benchmark {other:?} (those run alone are `publish` and `origins`)")
+            bail!(
+                "unknown benchmark {other:?} (those run alone are `publish`, `origins` and `manifest`)"
+            )
         }
     }
     setup::install(setup::Needs::All)?;
@@ -522,8 +531,24 @@ fn bench(args: &[String]) -> anyhow::Result<()> {
             "sign_bench",
         ]))
     })?;
+    manifest_bench()?;
     origins_bench()?;
     publish_bench::run()
+}
+
+/// A 10,000-photo gallery's manifest requests: the first of a signing
+/// window against the ones after it, which reuse its signed photos.
+fn manifest_bench() -> anyhow::Result<()> {
+    step("a 10,000-photo manifest: first and cached", || {
+        run(cargo().args([
+            "run",
+            "-q",
+            "-p",
+            "proofline-server",
+            "--example",
+            "manifest_bench",
+        ]))
+    })
 }
 
 /// One origin versus two on PostgreSQL: ops/s, batch p99, manifests/s.

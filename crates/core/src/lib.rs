@@ -13,6 +13,8 @@
 //! - [`proofing`]: choices as ops and their wire form, their merge, the studio's
 //!   selection rules and refusals, and the studio's receipts and reports.
 //! - [`links`]: whether a share link still opens (live, expired, revoked).
+//! - [`offline`]: the gallery's offline window: how long a device may show
+//!   its saved copy without reaching the studio.
 //! - [`calendar`]: UTC calendar dates: end of a given day, "12 Nov 2026" labels.
 //! - [`ids`]: gallery, image and content-hash ids, parsed once at the edge.
 //! - [`origins`]: several origins: which to ask, in what order, when to fail over.
@@ -31,6 +33,7 @@ pub mod layout;
 pub mod links;
 pub mod loading;
 pub mod manifest;
+pub mod offline;
 pub mod origins;
 pub mod placeholder;
 pub mod proofing;

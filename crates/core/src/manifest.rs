@@ -46,6 +46,11 @@ pub struct Manifest {
     /// the app says so ahead of time and forgets the gallery after it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
+    /// The gallery's offline window in seconds (see [`crate::offline`]):
+    /// absent for the default, so apps built before it existed still read
+    /// the manifests of galleries that keep the default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offline_window: Option<i64>,
     pub images: Vec<Image>,
 }
 
@@ -217,6 +222,17 @@ where
 }
 
 impl Manifest {
+    /// Until when (server time) a device may show this copy without reaching
+    /// the studio again: its offline window from when the studio made it,
+    /// never past the link's expiry.
+    pub fn offline_until(&self) -> i64 {
+        crate::offline::until(
+            self.server_time,
+            self.offline_window.unwrap_or(crate::offline::DEFAULT_SECS),
+            self.expires_at,
+        )
+    }
+
     /// Parses and validates a manifest from JSON text.
     pub fn from_json(text: &str) -> Result<Self, ManifestError> {
         // Fast path for a well-formed manifest (10,000 photos are about 12 MB):
@@ -317,6 +333,9 @@ impl Manifest {
                 ));
             }
             seen_origins.push(canonical);
+        }
+        if let Some(secs) = self.offline_window {
+            crate::offline::check(secs).map_err(|message| invalid("offline_window", &message))?;
         }
         self.rules
             .validate()

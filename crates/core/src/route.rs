@@ -45,6 +45,54 @@ impl fmt::Debug for ShareToken {
     }
 }
 
+/// What the device files one share link's data under: its saved copy, queued
+/// and confirmed choices, withdrawn record, and the names of its Web Lock and
+/// `BroadcastChannel`. Two links of one gallery (the couple's and the
+/// parents') keep apart: choices made under one are never sent with the
+/// other's token, and withdrawing one forgets nothing of the other.
+///
+/// The form is `{gallery}:{token's device key}`: the gallery stays readable,
+/// the token itself never appears (see [`ShareToken::device_key`]), and since
+/// `:` cannot appear in a gallery id, a link key is never a bare gallery id
+/// (what an older app filed data under) and `{key}/` is a prefix no other
+/// link's key or child key starts with (the outbox's `{key}/{op id}` range).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkKey {
+    key: String,
+    gallery: GalleryId,
+}
+
+impl LinkKey {
+    /// Between the gallery id and the token's device key.
+    pub const SEPARATOR: char = ':';
+
+    pub fn new(gallery: &GalleryId, token: &ShareToken) -> LinkKey {
+        LinkKey {
+            key: format!("{}{}{}", gallery, Self::SEPARATOR, token.device_key()),
+            gallery: gallery.clone(),
+        }
+    }
+
+    pub fn gallery(&self) -> &GalleryId {
+        &self.gallery
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.key
+    }
+
+    /// What every link key of `gallery` starts with, and no other key does.
+    pub fn gallery_prefix(gallery: &GalleryId) -> String {
+        format!("{gallery}{}", Self::SEPARATOR)
+    }
+}
+
+impl fmt::Display for LinkKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.key)
+    }
+}
+
 /// Where the app is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
@@ -156,6 +204,22 @@ mod tests {
         assert_eq!(key, ShareToken::parse(TOKEN).unwrap().device_key());
         let other = ShareToken::parse("abcdefghijklmnop_-0124").unwrap();
         assert_ne!(key, other.device_key());
+    }
+
+    #[test]
+    fn a_link_key_names_the_gallery_and_a_hash_of_the_token_never_the_token() {
+        let g1 = GalleryId::parse("g1").unwrap();
+        let token = ShareToken::parse(TOKEN).unwrap();
+        let key = LinkKey::new(&g1, &token);
+        assert_eq!(key.as_str(), format!("g1:{}", token.device_key()));
+        assert_eq!(key.to_string(), key.as_str());
+        assert_eq!(key.gallery(), &g1);
+        assert!(!key.as_str().contains(TOKEN));
+        assert_eq!(LinkKey::new(&g1, &token), key);
+        // Another link of the same gallery is filed apart.
+        let other = ShareToken::parse("abcdefghijklmnop_-0124").unwrap();
+        assert_ne!(LinkKey::new(&g1, &other), key);
+        assert_eq!(LinkKey::new(&g1, &other).gallery(), &g1);
     }
 
     fn gallery(image: Option<&str>) -> Route {
@@ -297,6 +361,37 @@ mod tests {
             prop_assert_eq!(Route::parse(&hash), route.clone());
             prop_assert_eq!(Route::parse(&hash[1..]), route.clone());
             prop_assert_eq!(Route::parse(&format!("{hash}/")), route);
+        }
+
+        #[test]
+        fn link_keys_never_collide_with_galleries_or_other_links(
+            g in "[A-Za-z0-9_-]{1,64}",
+            h in "[A-Za-z0-9_-]{1,64}",
+            t in "[A-Za-z0-9_-]{16,128}",
+            u in "[A-Za-z0-9_-]{16,128}",
+        ) {
+            let (g, h) = (GalleryId::parse(g).unwrap(), GalleryId::parse(h).unwrap());
+            let (t, u) = (ShareToken::parse(t).unwrap(), ShareToken::parse(u).unwrap());
+            let a = LinkKey::new(&g, &t);
+            let b = LinkKey::new(&h, &u);
+            prop_assert_eq!(a.gallery(), &g);
+            prop_assert!(a.as_str().starts_with(&LinkKey::gallery_prefix(&g)));
+            // Never an older app's key (a bare gallery id), nor the token.
+            prop_assert!(GalleryId::parse(a.as_str()).is_err());
+            prop_assert!(!a.as_str()[g.as_str().len()..].contains(t.as_str()));
+            if a != b {
+                // One link's outbox range never holds another's ops.
+                let (range, other) = (format!("{a}/"), format!("{b}/"));
+                prop_assert!(!b.as_str().starts_with(&range));
+                prop_assert!(!other.starts_with(&range));
+            }
+            if g != h {
+                // One gallery's links are never counted as another's.
+                prop_assert!(!b.as_str().starts_with(&LinkKey::gallery_prefix(&g)));
+            }
+            if t != u {
+                prop_assert_ne!(LinkKey::new(&g, &t), LinkKey::new(&g, &u));
+            }
         }
 
         #[test]

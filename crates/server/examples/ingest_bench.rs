@@ -43,6 +43,7 @@ async fn main() -> anyhow::Result<()> {
             title: Some("Bench".into()),
             label: String::new(),
             rules: Default::default(),
+            offline_window: None,
             destination: Default::default(),
             render: Default::default(),
             ..Default::default()

@@ -19,14 +19,12 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use proofline_core::{ContentHash, GalleryId, ImageId};
-use proofline_server::db::{
-    Db, FirstLink, PublishCommit, StoredGallery, StoredImage, StoredRendition,
-};
+use proofline_core::GalleryId;
+use proofline_server::db::Db;
 use proofline_server::origin::Origin;
 use proofline_server::settings::{CommonArgs, Settings, StoreArgs};
 use proofline_test_support::ops_client::{BATCH, device, percentile_ms};
-use proofline_test_support::{Durability, TempPostgres};
+use proofline_test_support::{Durability, TempPostgres, recorded_gallery};
 
 const BATCHES_PER_DEVICE: usize = 25;
 const DEVICES: usize = 4;
@@ -59,7 +57,7 @@ async fn main() -> anyhow::Result<()> {
     let origin_b = Origin::start(&beside).await?;
     let (a, b) = (origin_a.addr, origin_b.addr);
     let studio = Db::connect(&url)?;
-    let (gallery, token, images) = gallery(&studio, 1_000)?;
+    let (gallery, token, images) = recorded_gallery(&studio, "bench-1000", 1_000)?;
     let customers: Vec<String> = (0..DEVICES)
         .map(|d| {
             let (_, token) = studio.create_link(
@@ -147,52 +145,6 @@ async fn main() -> anyhow::Result<()> {
     origin_a.shutdown().await?;
     drop(pg);
     Ok(())
-}
-
-/// A gallery of `n` photos as publishing would record it (the manifest
-/// only signs keys; the objects need not exist), and its share token.
-fn gallery(db: &Db, n: usize) -> anyhow::Result<(GalleryId, String, Vec<ImageId>)> {
-    let id = GalleryId::parse("bench-1000")?;
-    let rendition = |i: usize, kind: &str| StoredRendition {
-        object_key: format!("galleries/bench-1000/{i:04}-{kind}.jpg"),
-        width: 1600,
-        height: 1067,
-        bytes: 250_000,
-        sha256: ContentHash::parse(format!("{i:064x}")).expect("hex"),
-    };
-    let images: Vec<StoredImage> = (0..n)
-        .map(|i| StoredImage {
-            id: ImageId::parse(format!("img{i:05}")).expect("valid"),
-            file_name: format!("DSC_{i:04}.jpg"),
-            alt: format!("Photo {i}"),
-            width: 6000,
-            height: 4000,
-            thumbhash: "1QcSHQRnh493V4dIh4eXh1h4kJUI".into(),
-            thumb: rendition(i, "thumb"),
-            proof: rendition(i, "proof"),
-            set: None,
-        })
-        .collect();
-    let ids = images.iter().map(|i| i.id.clone()).collect();
-    let token = proofline_server::secret::new_token();
-    db.commit_publish(&PublishCommit {
-        gallery: &StoredGallery {
-            id: id.clone(),
-            title: "Benchmark".into(),
-            rules: Default::default(),
-            locked_at: None,
-            images,
-        },
-        source_dir: "/bench",
-        first_link: Some(FirstLink {
-            token_hash: &proofline_server::secret::token_hash(token.as_str()),
-            label: "bench",
-            studio_token_hash: &[0; 32],
-        }),
-        update_terms: false,
-        now: proofline_server::unix_now(),
-    })?;
-    Ok((id, token.as_str().to_owned(), ids))
 }
 
 /// One client fetching the manifest until `until`; each request's latency.

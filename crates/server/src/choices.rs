@@ -7,35 +7,15 @@
 //! Storing and merging ops is the database's ([`crate::db::choices`]).
 
 use proofline_core::ImageId;
-use proofline_core::proofing::{Choices, LinkReport, Op, StudioReport, Verdict};
+use proofline_core::proofing::{self, Choices, LinkReport, StudioReport, Verdict};
 
 use crate::db::{Db, Incoming, LinkChoices, StoredGallery};
 
-/// Reads a request body `{"ops": [...]}` into ops, each entry on its own.
+/// Reads a request body `{"ops": [...]}` into ops, each entry on its own
+/// ([`proofing::read_batch`]); a body that is no batch at all is refused with
+/// the sentence the API answers.
 pub fn read_batch(body: &[u8], max_ops: usize) -> Result<Vec<Incoming>, String> {
-    #[derive(serde::Deserialize)]
-    struct Batch {
-        ops: Vec<serde_json::Value>,
-    }
-    let batch: Batch = serde_json::from_slice(body)
-        .map_err(|e| format!("the body must be {{\"ops\": [...]}}: {e}"))?;
-    if batch.ops.len() > max_ops {
-        return Err(format!(
-            "send at most {max_ops} choices per request (this one has {})",
-            batch.ops.len()
-        ));
-    }
-    Ok(batch
-        .ops
-        .into_iter()
-        .map(|value| {
-            let op_id = value
-                .get("op_id")
-                .and_then(|v| v.as_str())
-                .map(str::to_owned);
-            Op::from_value(value).map_err(|e| (op_id, e))
-        })
-        .collect())
+    proofing::read_batch(body, max_ops).map_err(|e| e.to_string())
 }
 
 /// The studio's export: one row per selected photo and link, in gallery order,
@@ -159,7 +139,7 @@ pub fn gallery_report(db: &Db, gallery: &StoredGallery, now: i64) -> anyhow::Res
 #[cfg(test)]
 mod tests {
     use proofline_core::hlc::Hlc;
-    use proofline_core::proofing::{Action, DeviceId, OpId};
+    use proofline_core::proofing::{Action, DeviceId, Op, OpId};
     use proofline_core::{ContentHash, GalleryId};
 
     use super::*;
@@ -244,6 +224,7 @@ mod tests {
             title: "T".into(),
             rules: Default::default(),
             locked_at: None,
+            offline_window: None,
             images: names.iter().enumerate().map(|(n, f)| image(n, f)).collect(),
         };
         let mut ops: Vec<Op> = gallery

@@ -20,7 +20,7 @@ use tokio::task::JoinHandle;
 use crate::db::Db;
 use crate::http::{AppState, router};
 use crate::settings::Settings;
-use crate::signing::Mirrors;
+use crate::signing::{ManifestCache, Mirrors};
 use crate::storage::{EmbeddedStore, ObjectStore, StoreKind, StoreSettings};
 
 /// The log target of the origin's own lines: the binary's name, as when
@@ -82,6 +82,7 @@ impl Origin {
             db,
             store,
             signing: settings.signing,
+            manifests: ManifestCache::default(),
             mirrors: Mirrors::default(),
             readiness: Default::default(),
         };
@@ -136,6 +137,11 @@ impl Origin {
     /// The origin's store client (with CloudFront and the studio's origins).
     pub fn store(&self) -> &ObjectStore {
         &self.state.store
+    }
+
+    /// The customers' manifests this origin keeps signed (`signing::cache`).
+    pub fn manifest_cache(&self) -> &ManifestCache {
+        &self.state.manifests
     }
 
     /// The settings the store client was made from, with the embedded

@@ -1,11 +1,14 @@
 //! Fixtures: photos with awkward file names, the CloudFront key pair and
-//! vectors botocore made, a customer's device making ops, and the share
-//! token of a new gallery.
+//! vectors botocore made, a customer's device making ops, the share token
+//! of a new gallery, and a large gallery recorded without its photos.
 
-use proofline_core::GalleryId;
 use proofline_core::hlc::Hlc;
 use proofline_core::proofing::{Action, DeviceId, Op, OpId};
+use proofline_core::{ContentHash, GalleryId, ImageId};
 use proofline_samples::Sample;
+use proofline_server::db::{
+    Db, FirstLink, PublishCommit, StoredGallery, StoredImage, StoredRendition,
+};
 use proofline_server::publish::PublishReport;
 
 /// A field of the CloudFront fixtures made by botocore
@@ -62,6 +65,58 @@ pub fn token(report: &PublishReport) -> &str {
         .as_ref()
         .expect("a new gallery has a first link")
         .as_str()
+}
+
+/// A gallery `id` of `n` photos as publishing would record it, for the
+/// benchmarks (a manifest only signs keys: the objects need not exist).
+/// Answers its first link's share token and the photos' ids.
+pub fn recorded_gallery(
+    db: &Db,
+    id: &str,
+    n: usize,
+) -> anyhow::Result<(GalleryId, String, Vec<ImageId>)> {
+    let id = GalleryId::parse(id)?;
+    let rendition = |i: usize, kind: &str| StoredRendition {
+        object_key: format!("galleries/{id}/{i:05}-{kind}.jpg"),
+        width: 1600,
+        height: 1067,
+        bytes: 250_000,
+        sha256: ContentHash::parse(format!("{i:064x}")).expect("hex"),
+    };
+    let images: Vec<StoredImage> = (0..n)
+        .map(|i| StoredImage {
+            id: ImageId::parse(format!("img{i:05}")).expect("valid"),
+            file_name: format!("DSC_{i:04}.jpg"),
+            alt: format!("Photo {i}"),
+            width: 6000,
+            height: 4000,
+            thumbhash: "1QcSHQRnh493V4dIh4eXh1h4kJUI".into(),
+            thumb: rendition(i, "thumb"),
+            proof: rendition(i, "proof"),
+            set: None,
+        })
+        .collect();
+    let ids = images.iter().map(|i| i.id.clone()).collect();
+    let token = proofline_server::secret::new_token();
+    db.commit_publish(&PublishCommit {
+        gallery: &StoredGallery {
+            id: id.clone(),
+            title: "Benchmark".into(),
+            rules: Default::default(),
+            locked_at: None,
+            offline_window: None,
+            images,
+        },
+        source_dir: &format!("/bench/{id}"),
+        first_link: Some(FirstLink {
+            token_hash: &proofline_server::secret::token_hash(token.as_str()),
+            label: "bench",
+            studio_token_hash: &[0; 32],
+        }),
+        update_terms: false,
+        now: proofline_server::unix_now(),
+    })?;
+    Ok((id, token.as_str().to_owned(), ids))
 }
 
 /// Photos with the file names that break naive URL signing.

@@ -169,6 +169,7 @@ impl Harness {
                 title: Some("Test gallery".into()),
                 label: "test".into(),
                 rules: Default::default(),
+                offline_window: None,
                 destination,
                 render: Default::default(),
                 signing: self.config.signing,

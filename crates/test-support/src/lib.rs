@@ -28,7 +28,7 @@ pub use postgres::{Durability, TempPostgres};
 #[cfg(feature = "server")]
 pub use faulty_store::{FaultyStore, Refusal};
 #[cfg(feature = "server")]
-pub use fixtures::{Phone, awkward_samples, cloudfront_fixture, now_ms, token};
+pub use fixtures::{Phone, awkward_samples, cloudfront_fixture, now_ms, recorded_gallery, token};
 #[cfg(feature = "server")]
 pub use garage::Garage;
 #[cfg(feature = "server")]

@@ -1,12 +1,15 @@
 //! The device store in a real browser (headless Chromium): round trips,
 //! the storage-full error, concurrent writes, the queue of choices, the
-//! upgrade from version 1, and the transaction rule (nothing but IndexedDB
+//! upgrade from version 1, two links of one gallery kept apart, an older
+//! app's per-gallery data adopted by a link, and the transaction rule (nothing but IndexedDB
 //! requests awaited inside a transaction). How the loader verifies and
 //! evicts through it is tested in `state::loader`.
 
 use futures::future::join_all;
 use proofline_core::cache::sha256;
 use wasm_bindgen_test::*;
+
+use proofline_core::route::ShareToken;
 
 use super::*;
 
@@ -78,13 +81,21 @@ async fn a_transaction_does_not_survive_awaiting_a_timer() {
     assert_eq!(name, "TransactionInactiveError");
 }
 
+/// The key of `gallery`'s link with `token` (tokens are 16+ characters).
+fn link(gallery: &str, token: &str) -> LinkKey {
+    LinkKey::new(
+        &GalleryId::parse(gallery).unwrap(),
+        &ShareToken::parse(token).unwrap(),
+    )
+}
+
+const BRIDE: &str = "bride-token-0000000001";
+const PARENTS: &str = "parents-token-00000002";
+
 #[wasm_bindgen_test]
 async fn queued_choices_survive_until_settled_and_stay_per_gallery() {
     let db = fresh("proofline-test-outbox").await;
-    let (a, b) = (
-        GalleryId::parse("wedding").unwrap(),
-        GalleryId::parse("wedding2").unwrap(),
-    );
+    let (a, b) = (link("wedding", BRIDE), link("wedding2", BRIDE));
     db.record_op(&a, "op-1", "{\"n\":1}", "{\"wall_ms\":5,\"counter\":0}")
         .await
         .unwrap();
@@ -151,7 +162,192 @@ async fn a_version_1_store_is_upgraded_and_keeps_its_photos() {
             .as_deref(),
         Some(&b"kept photo"[..])
     );
-    let g = GalleryId::parse("g1").unwrap();
+    let g = link("g1", BRIDE);
     v2.record_op(&g, "op-1", "{}", "{}").await.unwrap();
     assert_eq!(v2.pending_ops(&g).await.unwrap().len(), 1);
+}
+
+/// A saved copy of `gallery`, its manifest marked `mark` to tell copies apart.
+fn saved(gallery: &str, mark: &str) -> SavedGallery {
+    SavedGallery {
+        gallery: GalleryId::parse(gallery).unwrap(),
+        manifest: format!("{{\"for\":\"{mark}\"}}"),
+        source: "origin".into(),
+        clock_offset: 3,
+        last_viewed: 1.0,
+        keep_offline: true,
+    }
+}
+
+/// Writes `value` under `key` in `store` as it is (an older app's records).
+async fn put_raw(db: &Db, store: &str, key: &str, value: &str) {
+    let tx = db.tx(&[store], IdbTransactionMode::Readwrite).unwrap();
+    tx.object_store(store)
+        .unwrap()
+        .put_with_key(&value.into(), &key.into())
+        .unwrap();
+    done(&tx).await.unwrap();
+}
+
+/// A saved copy as an older app filed it: under the gallery id alone.
+async fn put_legacy_copy(db: &Db, gallery: &str) {
+    let json = serde_json::to_string(&saved(gallery, "older app")).unwrap();
+    put_raw(db, GALLERIES, gallery, &json).await;
+}
+
+#[wasm_bindgen_test]
+async fn two_links_of_one_gallery_keep_their_own_copy_queue_and_choices() {
+    let db = fresh("proofline-test-links").await;
+    let (bride, parents) = (link("wedding", BRIDE), link("wedding", PARENTS));
+    assert_ne!(bride, parents);
+    db.put_gallery(&bride, &saved("wedding", "bride"))
+        .await
+        .unwrap();
+    db.put_gallery(&parents, &saved("wedding", "parents"))
+        .await
+        .unwrap();
+    db.record_op(&bride, "op-b", "{\"by\":\"bride\"}", "{}")
+        .await
+        .unwrap();
+    db.record_op(&parents, "op-p", "{\"by\":\"parents\"}", "{}")
+        .await
+        .unwrap();
+    db.settle_ops(&parents, &[], "{\"parents\":true}")
+        .await
+        .unwrap();
+    assert_eq!(
+        db.pending_ops(&bride).await.unwrap(),
+        ["{\"by\":\"bride\"}"]
+    );
+    assert_eq!(
+        db.pending_ops(&parents).await.unwrap(),
+        ["{\"by\":\"parents\"}"]
+    );
+    assert_eq!(db.get_choices(&bride).await.unwrap(), None);
+    assert_eq!(
+        db.get_gallery(&bride).await.unwrap(),
+        Some(saved("wedding", "bride"))
+    );
+
+    // Forgetting the bride's link leaves the parents' alone.
+    db.forget_link(&bride, true).await.unwrap();
+    assert_eq!(db.get_gallery(&bride).await.unwrap(), None);
+    assert!(db.pending_ops(&bride).await.unwrap().is_empty());
+    assert_eq!(
+        db.get_gallery(&parents).await.unwrap(),
+        Some(saved("wedding", "parents"))
+    );
+    assert_eq!(db.pending_ops(&parents).await.unwrap().len(), 1);
+    assert_eq!(
+        db.get_choices(&parents).await.unwrap().as_deref(),
+        Some("{\"parents\":true}")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn eviction_deletes_every_saved_copy_of_a_gallery_and_no_other() {
+    let db = fresh("proofline-test-evict-links").await;
+    let (bride, parents, other) = (
+        link("wedding", BRIDE),
+        link("wedding", PARENTS),
+        link("wedding2", BRIDE),
+    );
+    for (g, l) in [
+        ("wedding", &bride),
+        ("wedding", &parents),
+        ("wedding2", &other),
+    ] {
+        db.put_gallery(l, &saved(g, l.as_str())).await.unwrap();
+    }
+    put_legacy_copy(&db, "wedding").await;
+    db.record_op(&bride, "op-1", "{}", "{}").await.unwrap();
+    db.delete_galleries(&[GalleryId::parse("wedding").unwrap()])
+        .await
+        .unwrap();
+    let left: Vec<_> = db.all_galleries().await.unwrap();
+    assert_eq!(left, [saved("wedding2", other.as_str())]);
+    assert_eq!(
+        db.pending_ops(&bride).await.unwrap().len(),
+        1,
+        "choices stay"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn what_an_older_app_kept_per_gallery_is_adopted_by_the_first_link_opened() {
+    let db = fresh("proofline-test-adopt").await;
+    // Version 2 as the previous release filled it: everything under the
+    // gallery id, and another gallery whose id starts the same.
+    put_legacy_copy(&db, "wedding").await;
+    put_raw(&db, CHOICES, "wedding", "{\"confirmed\":1}").await;
+    put_raw(&db, OUTBOX, "wedding/op-1", "{\"n\":1}").await;
+    put_raw(&db, OUTBOX, "wedding/op-2", "{\"n\":2}").await;
+    put_raw(&db, META, "withdrawn/wedding", "{\"unsent\":[]}").await;
+    put_legacy_copy(&db, "wedding2").await;
+    put_raw(&db, OUTBOX, "wedding2/op-3", "{\"n\":3}").await;
+
+    let (bride, parents) = (link("wedding", BRIDE), link("wedding", PARENTS));
+    let withdrawn = |l: &LinkKey| [("withdrawn/wedding".to_string(), format!("withdrawn/{l}"))];
+    db.adopt_legacy(&bride, &withdrawn(&bride)).await.unwrap();
+
+    let copy = db.get_gallery(&bride).await.unwrap();
+    assert_eq!(copy, Some(saved("wedding", "older app")), "moved whole");
+    assert_eq!(
+        db.get_choices(&bride).await.unwrap().as_deref(),
+        Some("{\"confirmed\":1}")
+    );
+    let mut ops = db.pending_ops(&bride).await.unwrap();
+    ops.sort();
+    assert_eq!(ops, ["{\"n\":1}", "{\"n\":2}"]);
+    assert_eq!(
+        db.get_meta(&format!("withdrawn/{bride}"))
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("{\"unsent\":[]}")
+    );
+    // Nothing is left under the gallery id, so another link adopts nothing.
+    assert_eq!(db.get_meta("withdrawn/wedding").await.unwrap(), None);
+    assert_eq!(db.get_string(GALLERIES, "wedding").await.unwrap(), None);
+    assert_eq!(db.get_string(CHOICES, "wedding").await.unwrap(), None);
+    db.adopt_legacy(&parents, &withdrawn(&parents))
+        .await
+        .unwrap();
+    assert_eq!(db.get_gallery(&parents).await.unwrap(), None);
+    assert!(db.pending_ops(&parents).await.unwrap().is_empty());
+    // The other gallery keeps its copy and queue until one of its links is
+    // opened.
+    assert!(
+        db.get_string(GALLERIES, "wedding2")
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let other = link("wedding2", PARENTS);
+    db.adopt_legacy(&other, &[]).await.unwrap();
+    assert_eq!(db.pending_ops(&other).await.unwrap(), ["{\"n\":3}"]);
+    assert_eq!(db.all_galleries().await.unwrap().len(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn adoption_keeps_a_links_newer_copy_and_still_moves_every_queued_choice() {
+    let db = fresh("proofline-test-adopt-both").await;
+    let bride = link("wedding", BRIDE);
+    let own = saved("wedding", "bride");
+    db.put_gallery(&bride, &own).await.unwrap();
+    db.settle_ops(&bride, &[], "{\"own\":true}").await.unwrap();
+    // A tab of the older app, still open, wrote under the gallery id since.
+    put_legacy_copy(&db, "wedding").await;
+    put_raw(&db, CHOICES, "wedding", "{\"old\":true}").await;
+    put_raw(&db, OUTBOX, "wedding/op-1", "{\"n\":1}").await;
+
+    db.adopt_legacy(&bride, &[]).await.unwrap();
+    assert_eq!(db.get_gallery(&bride).await.unwrap(), Some(own));
+    assert_eq!(db.get_string(GALLERIES, "wedding").await.unwrap(), None);
+    assert_eq!(
+        db.get_choices(&bride).await.unwrap().as_deref(),
+        Some("{\"own\":true}")
+    );
+    assert_eq!(db.pending_ops(&bride).await.unwrap(), ["{\"n\":1}"]);
+    assert_eq!(db.all_galleries().await.unwrap().len(), 1);
 }

@@ -1,9 +1,11 @@
 //! The loader over a real device store (headless Chromium): saved bytes are
 //! verified before use, eviction goes least recently viewed first and never
-//! touches the gallery on screen, and a full device is reported.
+//! touches the gallery on screen, a gallery saved for two links is evicted
+//! as one, and a full device is reported.
 
 use leptos::prelude::GetUntracked as _;
 use proofline_core::cache::sha256;
+use proofline_core::route::{LinkKey, ShareToken};
 use proofline_core::{GalleryId, Manifest, Rendition};
 use wasm_bindgen_test::*;
 
@@ -30,8 +32,19 @@ fn rendition(bytes: &[u8]) -> Rendition {
     }
 }
 
-/// A saved gallery whose manifest refers to `photos` (thumb and proof alike).
-fn saved(id: &str, last_viewed: f64, photos: &[&[u8]]) -> SavedGallery {
+/// A saved gallery whose manifest refers to `photos` (thumb and proof alike),
+/// with the key of its link.
+fn saved(id: &str, last_viewed: f64, photos: &[&[u8]]) -> (LinkKey, SavedGallery) {
+    saved_for(id, "a-share-token-0000001", last_viewed, photos)
+}
+
+/// The same, for the link with `token` (other modules' tests use it).
+pub(crate) fn saved_for(
+    id: &str,
+    token: &str,
+    last_viewed: f64,
+    photos: &[&[u8]],
+) -> (LinkKey, SavedGallery) {
     let images: Vec<String> = photos
         .iter()
         .enumerate()
@@ -48,14 +61,17 @@ fn saved(id: &str, last_viewed: f64, photos: &[&[u8]]) -> SavedGallery {
         images.join(",")
     );
     Manifest::from_json(&manifest).expect("a valid manifest");
-    SavedGallery {
-        gallery: GalleryId::parse(id).unwrap(),
+    let gallery = GalleryId::parse(id).unwrap();
+    let link = LinkKey::new(&gallery, &ShareToken::parse(token).unwrap());
+    let saved = SavedGallery {
+        gallery,
         manifest,
         source: "origin".into(),
         clock_offset: 0,
         last_viewed,
         keep_offline: false,
-    }
+    };
+    (link, saved)
 }
 
 #[wasm_bindgen_test]
@@ -92,12 +108,12 @@ async fn the_least_recently_viewed_gallery_is_evicted_first_never_the_one_on_scr
     let older = saved("older", 2.0, &[&b]);
     // On screen, yet viewed longest ago of all: still protected.
     let current = saved("current", 0.5, &[&c, &d]);
-    for g in [&oldest, &older, &current] {
-        db.put_gallery(g).await.unwrap();
+    for (link, g) in [&oldest, &older, &current] {
+        db.put_gallery(link, g).await.unwrap();
     }
     let loader = Loader::new();
     loader.attach(Some(db.clone()), 1_300);
-    let current_manifest = Manifest::from_json(&current.manifest).unwrap();
+    let current_manifest = Manifest::from_json(&current.1.manifest).unwrap();
     loader.set_manifest(&current_manifest, Default::default());
     for bytes in [&a, &b, &c] {
         loader.store(&sha256(bytes), bytes).await;
@@ -124,11 +140,42 @@ async fn the_least_recently_viewed_gallery_is_evicted_first_never_the_one_on_scr
 }
 
 #[wasm_bindgen_test]
+async fn a_gallery_saved_for_two_links_is_evicted_as_one_by_its_latest_view() {
+    let db = fresh("t-evict-links").await;
+    let (a, b, c) = (vec![1u8; 400], vec![2u8; 400], vec![3u8; 400]);
+    // The couple's link was viewed long ago, the parents' lately: the gallery
+    // counts as viewed lately, so "newer" (viewed between) goes first.
+    let couple = saved_for("shared", "couple-token-000000001", 1.0, &[&a]);
+    let parents = saved_for("shared", "parents-token-00000001", 5.0, &[&a]);
+    let newer = saved("newer", 3.0, &[&b]);
+    let current = saved("current", 0.5, &[&c]);
+    for (link, g) in [&couple, &parents, &newer, &current] {
+        db.put_gallery(link, g).await.unwrap();
+    }
+    let loader = Loader::new();
+    loader.attach(Some(db.clone()), 1_000);
+    loader.set_manifest(
+        &Manifest::from_json(&current.1.manifest).unwrap(),
+        Default::default(),
+    );
+    for bytes in [&a, &b] {
+        loader.store(&sha256(bytes), bytes).await;
+    }
+    loader.store(&sha256(&c), &c).await;
+    let sizes = db.entry_sizes().await.unwrap();
+    assert!(!sizes.contains_key(&sha256(&b)), "newer's photo evicted");
+    assert!(sizes.contains_key(&sha256(&a)) && sizes.contains_key(&sha256(&c)));
+    let mut left: Vec<SavedGallery> = db.all_galleries().await.unwrap();
+    left.retain(|g| g.gallery.as_str() == "shared");
+    assert_eq!(left.len(), 2, "both links' copies kept");
+}
+
+#[wasm_bindgen_test]
 async fn when_nothing_can_be_evicted_storage_full_is_reported_and_nothing_is_lost() {
     let db = fresh("t-full").await;
     let kept = vec![5u8; 300];
-    let current = saved("current", 1.0, &[&kept]);
-    db.put_gallery(&current).await.unwrap();
+    let (link, current) = saved("current", 1.0, &[&kept]);
+    db.put_gallery(&link, &current).await.unwrap();
     let loader = Loader::new();
     loader.attach(Some(db.clone()), 500);
     loader.set_manifest(

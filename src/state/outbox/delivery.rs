@@ -115,7 +115,7 @@ impl Outbox {
     /// queue (refusals are kept as sentences), the confirmed state is saved.
     async fn settle(&self, reply: ChoicesReply) {
         let inner = self.inner.get_value();
-        let (db, gallery, settled, confirmed) = {
+        let (db, link, settled, confirmed) = {
             let mut i = inner.borrow_mut();
             let mut settled = Vec::new();
             for receipt in &reply.receipts {
@@ -141,15 +141,10 @@ impl Outbox {
                 .retain(|op| !settled.iter().any(|s| s == op.id.as_str()));
             i.confirmed.choices = reply.choices;
             i.confirmed.last_receipt = reply.last_receipt;
-            (
-                i.db.clone(),
-                i.gallery.clone(),
-                settled,
-                i.confirmed.clone(),
-            )
+            (i.db.clone(), i.link.clone(), settled, i.confirmed.clone())
         };
         if let Some(db) = db {
-            save_settled(&db, &gallery, &settled, &confirmed).await;
+            save_settled(&db, &link, &settled, &confirmed).await;
         }
         self.refresh();
         self.announce();

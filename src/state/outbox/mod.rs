@@ -14,9 +14,12 @@
 //!   other devices' choices, asked for while the page is visible. Delivery
 //!   starts on load, when the browser comes online, when the page becomes
 //!   visible, and after each choice.
-//! - [`locking`]: tabs of one gallery share the queue through IndexedDB,
-//!   tell each other about changes on a `BroadcastChannel`, and only the tab
-//!   holding the gallery's Web Lock sends.
+//! - [`locking`]: tabs of one link share the queue through IndexedDB, tell
+//!   each other about changes on a `BroadcastChannel`, and only the tab
+//!   holding the link's Web Lock sends.
+//!
+//! Everything is kept per share link ([`LinkKey`]), not per gallery: choices
+//! queued under one link are only ever sent with that link's token.
 //!
 //! The rules (merge, selection limits) are `proofline_core::proofing`'s and
 //! the sentences `proofline_core::wording`'s; this module only stores, sends
@@ -32,18 +35,18 @@ use std::collections::{BTreeMap, HashSet};
 use std::rc::Rc;
 
 use leptos::prelude::*;
+use proofline_core::Manifest;
 use proofline_core::expiry::ServerClock;
 use proofline_core::proofing::{Action, Choices, Policy};
-use proofline_core::route::ShareToken;
+use proofline_core::route::{LinkKey, ShareToken};
 use proofline_core::wording;
-use proofline_core::{GalleryId, Manifest};
 
 pub use self::state::Delivery;
 use self::state::Inner;
 pub(crate) use self::storage::read_ops;
 use crate::browser::idb::Db;
 
-/// The gallery's outbox; cheap to copy into components.
+/// The outbox of one link of a gallery; cheap to copy into components.
 #[derive(Clone, Copy)]
 pub struct Outbox {
     /// The choices to show: confirmed by the studio, with this device's
@@ -58,16 +61,17 @@ pub struct Outbox {
 }
 
 impl Outbox {
-    /// Loads the gallery's queue and confirmed choices from the device and
-    /// starts delivering.
+    /// Loads the link's queue and confirmed choices from the device and
+    /// starts delivering them with its `token`.
     pub async fn start(
         db: Option<Db>,
-        gallery: GalleryId,
+        link: LinkKey,
         token: ShareToken,
         manifest: &Manifest,
         server: ServerClock,
     ) -> Outbox {
-        let (device, clock, confirmed, pending) = storage::load(db.as_ref(), &gallery).await;
+        let (device, clock, confirmed, pending) = storage::load(db.as_ref(), &link).await;
+        let gallery = link.gallery().clone();
         let outbox = Outbox {
             view: RwSignal::new(Choices::default()),
             delivery: RwSignal::new(Delivery::default()),
@@ -75,6 +79,7 @@ impl Outbox {
             gone: RwSignal::new(None),
             inner: StoredValue::new_local(Rc::new(RefCell::new(Inner {
                 db,
+                link,
                 gallery,
                 token,
                 device,
@@ -153,7 +158,7 @@ impl Outbox {
         }
         self.notice.set(None);
         let inner = self.inner.get_value();
-        let (op, db, clock_json) = {
+        let (op, db, link, clock_json) = {
             let mut inner = inner.borrow_mut();
             let now = inner.server_now_ms();
             inner.clock = inner.clock.tick(now);
@@ -161,12 +166,12 @@ impl Outbox {
             inner.pending.push(op.clone());
             inner.unwritten.insert(op.id.clone());
             let clock_json = serde_json::to_string(&inner.clock).unwrap_or_default();
-            (op, inner.db.clone(), clock_json)
+            (op, inner.db.clone(), inner.link.clone(), clock_json)
         };
         let this = *self;
         leptos::task::spawn_local(async move {
             if let Some(db) = db
-                && let Err(e) = storage::save_op(&db, &op, &clock_json).await
+                && let Err(e) = storage::save_op(&db, &link, &op, &clock_json).await
             {
                 // Not on disk, but not lost while this page is open.
                 this.notice

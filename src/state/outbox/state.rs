@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use proofline_core::expiry::ServerClock;
 use proofline_core::hlc::Hlc;
 use proofline_core::proofing::{Action, Choices, DeviceId, Op, OpId, Policy, local_view};
-use proofline_core::route::ShareToken;
+use proofline_core::route::{LinkKey, ShareToken};
 use proofline_core::wording::describe_choice;
 use proofline_core::{GalleryId, ImageId};
 use serde::{Deserialize, Serialize};
@@ -46,6 +46,8 @@ pub(super) struct Confirmed {
 
 pub(super) struct Inner {
     pub(super) db: Option<Db>,
+    /// What this link's queue, confirmed choices, lock and channel are named by.
+    pub(super) link: LinkKey,
     pub(super) gallery: GalleryId,
     pub(super) token: ShareToken,
     pub(super) device: DeviceId,

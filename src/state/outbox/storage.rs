@@ -3,9 +3,9 @@
 //! hybrid logical clock. A choice is on disk before it is shown.
 
 use leptos::prelude::*;
-use proofline_core::GalleryId;
 use proofline_core::hlc::Hlc;
 use proofline_core::proofing::{DeviceId, Op};
+use proofline_core::route::LinkKey;
 
 use super::Outbox;
 use super::state::{Confirmed, random_id};
@@ -17,16 +17,13 @@ const DEVICE_KEY: &str = "device_id";
 /// Everything the outbox starts from: the device's id and clock, what the
 /// studio confirmed and the queue. Four independent reads, at once (this is
 /// on the way to the first paint).
-pub(super) async fn load(
-    db: Option<&Db>,
-    gallery: &GalleryId,
-) -> (DeviceId, Hlc, Confirmed, Vec<Op>) {
+pub(super) async fn load(db: Option<&Db>, link: &LinkKey) -> (DeviceId, Hlc, Confirmed, Vec<Op>) {
     let (device, (clock, confirmed, pending)) = futures::join!(device_id(db), async {
         match db {
             Some(db) => futures::join!(
                 async { read_json(db.get_meta(CLOCK_KEY).await).unwrap_or_default() },
-                async { read_json(db.get_choices(gallery).await).unwrap_or_default() },
-                read_ops(db, gallery),
+                async { read_json(db.get_choices(link).await).unwrap_or_default() },
+                read_ops(db, link),
             ),
             None => (Hlc::ZERO, Confirmed::default(), Vec::new()),
         }
@@ -51,9 +48,9 @@ async fn device_id(db: Option<&Db>) -> DeviceId {
     id
 }
 
-/// The gallery's queued ops, oldest first.
-pub(crate) async fn read_ops(db: &Db, gallery: &GalleryId) -> Vec<Op> {
-    let mut ops: Vec<Op> = match db.pending_ops(gallery).await {
+/// The link's queued ops, oldest first.
+pub(crate) async fn read_ops(db: &Db, link: &LinkKey) -> Vec<Op> {
+    let mut ops: Vec<Op> = match db.pending_ops(link).await {
         Ok(all) => all
             .iter()
             .filter_map(|json| serde_json::from_str(json).ok())
@@ -71,23 +68,28 @@ fn read_json<T: serde::de::DeserializeOwned, E>(value: Result<Option<String>, E>
     serde_json::from_str(&value.ok()??).ok()
 }
 
-/// Queues `op` and saves the device's clock with it, in one transaction.
-pub(super) async fn save_op(db: &Db, op: &Op, clock_json: &str) -> Result<(), DbError> {
+/// Queues `op` under `link` and saves the device's clock with it, in one
+/// transaction.
+pub(super) async fn save_op(
+    db: &Db,
+    link: &LinkKey,
+    op: &Op,
+    clock_json: &str,
+) -> Result<(), DbError> {
     let json = serde_json::to_string(op).unwrap_or_default();
-    db.record_op(&op.gallery, op.id.as_str(), &json, clock_json)
-        .await
+    db.record_op(link, op.id.as_str(), &json, clock_json).await
 }
 
 /// Removes the settled ops from the queue and saves what the studio
 /// confirmed, in one transaction.
 pub(super) async fn save_settled(
     db: &Db,
-    gallery: &GalleryId,
+    link: &LinkKey,
     settled: &[String],
     confirmed: &Confirmed,
 ) {
     let json = serde_json::to_string(confirmed).unwrap_or_default();
-    if let Err(e) = db.settle_ops(gallery, settled, &json).await {
+    if let Err(e) = db.settle_ops(link, settled, &json).await {
         leptos::logging::warn!("could not save the studio's receipts on this device: {e}");
     }
 }
@@ -96,13 +98,13 @@ impl Outbox {
     /// Reads the queue and confirmed state again (another tab changed them).
     pub(super) async fn reload(&self) {
         let inner = self.inner.get_value();
-        let (db, gallery) = {
+        let (db, link) = {
             let i = inner.borrow();
-            (i.db.clone(), i.gallery.clone())
+            (i.db.clone(), i.link.clone())
         };
         let Some(db) = db else { return };
-        let stored = read_ops(&db, &gallery).await;
-        let confirmed: Option<Confirmed> = read_json(db.get_choices(&gallery).await);
+        let stored = read_ops(&db, &link).await;
+        let confirmed: Option<Confirmed> = read_json(db.get_choices(&link).await);
         {
             let mut i = inner.borrow_mut();
             let unwritten: Vec<Op> = i

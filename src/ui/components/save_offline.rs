@@ -1,8 +1,9 @@
 //! "Save for offline": downloads every photo of the gallery to the device,
 //! with the size and free space shown first, a progress bar (photos and
 //! bytes), Cancel, and a resume after a reload (the wish is saved with the
-//! gallery). Downloads go through the [`Loader`] at background priority, so
-//! at most six run at once and photos on screen still go first.
+//! link's copy of the gallery). Downloads go through the [`Loader`] at
+//! background priority, so at most six run at once and photos on screen
+//! still go first.
 
 use std::collections::HashSet;
 
@@ -11,6 +12,7 @@ use futures::future::{AbortHandle, Abortable};
 use futures::stream::FuturesUnordered;
 use leptos::prelude::*;
 use proofline_core::loading::Priority;
+use proofline_core::route::LinkKey;
 use proofline_core::wording::{
     ALL_SAVED, HOME_SCREEN_HINT, OUT_OF_SPACE, save_offline_question, saved_for_offline,
     saving_progress,
@@ -47,19 +49,19 @@ struct Progress {
 }
 
 #[component]
-pub fn SaveOffline(manifest: StoredValue<Manifest>) -> impl IntoView {
+pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoView {
     let loader = expect_context::<Loader>();
     let state = RwSignal::new(State::Idle);
     let abort = StoredValue::new_local(None::<AbortHandle>);
 
     let start = {
-        let loader = loader.clone();
+        let (loader, link) = (loader.clone(), link.clone());
         move || {
             let (handle, registration) = AbortHandle::new_pair();
             abort.set_value(Some(handle));
-            let loader = loader.clone();
+            let (loader, link) = (loader.clone(), link.clone());
             let job = async move {
-                set_keep_offline(&loader, manifest, true).await;
+                set_keep_offline(&loader, &link, true).await;
                 persist().await;
                 let result = save_all(&loader, manifest, state).await;
                 state.set(result);
@@ -87,27 +89,24 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>) -> impl IntoView {
         }
     };
     let cancel = {
-        let loader = loader.clone();
+        let (loader, link) = (loader.clone(), link.clone());
         move || {
             if let Some(h) = abort.get_value() {
                 h.abort();
             }
             loader.cancel_background();
             state.set(State::Idle);
-            let loader = loader.clone();
-            leptos::task::spawn_local(
-                async move { set_keep_offline(&loader, manifest, false).await },
-            );
+            let (loader, link) = (loader.clone(), link.clone());
+            leptos::task::spawn_local(async move { set_keep_offline(&loader, &link, false).await });
         }
     };
     // Resume a save that a reload interrupted.
     {
         let (loader, start) = (loader.clone(), start.clone());
         leptos::task::spawn_local(async move {
-            let id = manifest.with_value(|m| m.gallery.clone());
             let Some(db) = loader.db() else { return };
             let wanted = db
-                .get_gallery(&id)
+                .get_gallery(&link)
                 .await
                 .ok()
                 .flatten()
@@ -262,11 +261,10 @@ async fn save_all(
     }
 }
 
-async fn set_keep_offline(loader: &Loader, manifest: StoredValue<Manifest>, keep: bool) {
+async fn set_keep_offline(loader: &Loader, link: &LinkKey, keep: bool) {
     let Some(db) = loader.db() else { return };
-    let id = manifest.with_value(|m| m.gallery.clone());
-    if let Ok(Some(mut saved)) = db.get_gallery(&id).await {
+    if let Ok(Some(mut saved)) = db.get_gallery(link).await {
         saved.keep_offline = keep;
-        let _ = db.put_gallery(&saved).await;
+        let _ = db.put_gallery(link, &saved).await;
     }
 }

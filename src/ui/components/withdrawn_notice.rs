@@ -1,10 +1,10 @@
 //! What a customer sees when the studio withdrew the link or it expired:
-//! why, that the photos were removed from this device, and every choice that
-//! had not reached the studio, to copy before it is removed too.
+//! why, that the photos were removed from this device (or kept for another
+//! link of the gallery), and every choice that had not reached the studio,
+//! to copy before it is removed too.
 
 use leptos::prelude::*;
-use proofline_core::GalleryId;
-
+use proofline_core::route::LinkKey;
 use proofline_core::wording::{unsent_heading, withdrawn_title};
 
 use crate::browser::clipboard;
@@ -12,7 +12,7 @@ use crate::browser::idb::Db;
 use crate::state::withdrawn::{Withdrawn, dismiss};
 
 #[component]
-pub fn WithdrawnNotice(withdrawn: Withdrawn, gallery: GalleryId, db: Option<Db>) -> impl IntoView {
+pub fn WithdrawnNotice(withdrawn: Withdrawn, link: LinkKey, db: Option<Db>) -> impl IntoView {
     let unsent = RwSignal::new(withdrawn.unsent.clone());
     let copied = RwSignal::new(false);
     let text = withdrawn.unsent.join("\n");
@@ -22,9 +22,9 @@ pub fn WithdrawnNotice(withdrawn: Withdrawn, gallery: GalleryId, db: Option<Db>)
         }
     };
     let remove = move |_| {
-        let (db, gallery) = (db.clone(), gallery.clone());
+        let (db, link) = (db.clone(), link.clone());
         leptos::task::spawn_local(async move {
-            dismiss(db.as_ref(), &gallery).await;
+            dismiss(db.as_ref(), &link).await;
             unsent.set(Vec::new());
         });
     };
@@ -33,7 +33,13 @@ pub fn WithdrawnNotice(withdrawn: Withdrawn, gallery: GalleryId, db: Option<Db>)
         <main class="message withdrawn">
             <h1>{title}</h1>
             <p role="alert">{withdrawn.message.clone()}</p>
-            <p>"Its photos have been removed from this device."</p>
+            <p>
+                {if withdrawn.photos_kept {
+                    "Its photos stay on this device for your other link to this gallery."
+                } else {
+                    "Its photos have been removed from this device."
+                }}
+            </p>
             <Show when=move || !unsent.with(Vec::is_empty)>
                 <section class="unsent" aria-labelledby="unsent-heading">
                     <h2 id="unsent-heading">

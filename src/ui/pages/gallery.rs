@@ -2,6 +2,7 @@
 //! or this device), a banner saying which, the grid, the lightbox when the
 //! route names an image, "Save for offline", and the customer's choices:
 //! filters, the selection bar and where the choices are (the outbox).
+//! The device keeps all of it per share link ([`LinkKey`]), not per gallery.
 //!
 //! While shown, the manifest is refreshed in the background: shortly before
 //! its URLs expire (judged by server time), and every few seconds while the
@@ -11,9 +12,10 @@
 
 use leptos::prelude::*;
 use proofline_core::cache::default_budget;
-use proofline_core::route::{Route, ShareToken};
+use proofline_core::route::{LinkKey, Route, ShareToken};
 use proofline_core::wording::{
-    LOADING_GALLERY, LOADING_LARGE, STORAGE_FULL_BANNER, closing_note, photo_count,
+    LOADING_GALLERY, LOADING_LARGE, OFFLINE_OVER_TITLE, STORAGE_FULL_BANNER,
+    available_offline_until, closing_note, photo_count,
 };
 use proofline_core::{GalleryId, Manifest};
 use send_wrapper::SendWrapper;
@@ -21,8 +23,8 @@ use send_wrapper::SendWrapper;
 use crate::browser::clock::now_secs;
 use crate::browser::{network, storage, visibility};
 use crate::net::api::LoadError;
-use crate::state::device_db::device_db;
-use crate::state::gallery_source::{Shown, Source, load};
+use crate::state::device_db::{adopt_legacy, device_db};
+use crate::state::gallery_source::{Shown, Source, load, offline_until_label};
 use crate::state::loader::Loader;
 use crate::state::outbox::Outbox;
 use crate::state::withdrawn::{Withdrawn, forget};
@@ -59,21 +61,25 @@ pub fn GalleryPage(
     let withdrawn = RwSignal::new(None::<Withdrawn>);
     // Set while a first visit waits for a slow origin (a very large gallery).
     let slow = RwSignal::new(false);
+    let link = LinkKey::new(&gallery, &token);
     let first = {
-        let (gallery, token, loader) = (gallery.clone(), token.clone(), loader.clone());
+        let (link, token, loader) = (link.clone(), token.clone(), loader.clone());
         LocalResource::new(move || {
-            let (gallery, token, loader) = (gallery.clone(), token.clone(), loader.clone());
+            let (link, token, loader) = (link.clone(), token.clone(), loader.clone());
             async move {
                 let db = device_db().await;
+                if let Some(db) = &db {
+                    adopt_legacy(db, &link).await;
+                }
                 let budget = default_budget(storage::estimate().await.map(|(_, q)| q));
                 loader.attach(db.clone(), budget);
-                let shown = match load(db.as_ref(), &gallery, &token, &|| slow.set(true)).await {
+                let shown = match load(db.as_ref(), &link, &token, &|| slow.set(true)).await {
                     Ok(shown) => shown,
                     Err(LoadError::Gone(message)) => {
                         if let Some(outbox) = outbox_slot.get_value() {
                             outbox.close();
                         }
-                        let gone = forget(db.as_ref(), &gallery, &token, message.clone()).await;
+                        let gone = forget(db.as_ref(), &link, &token, message.clone()).await;
                         withdrawn.set(Some(gone));
                         return Err(LoadError::Gone(message));
                     }
@@ -88,7 +94,7 @@ pub fn GalleryPage(
                     }
                     None => {
                         let outbox =
-                            Outbox::start(db, gallery, token, &shown.manifest, shown.clock).await;
+                            Outbox::start(db, link, token, &shown.manifest, shown.clock).await;
                         outbox_slot.set_value(Some(outbox));
                         outbox
                     }
@@ -101,17 +107,19 @@ pub fn GalleryPage(
     // Background refresh.
     let timer = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
     let refresh = {
-        let (gallery, token, loader) = (gallery.clone(), token.clone(), loader.clone());
+        let (link, token, loader) = (link.clone(), token.clone(), loader.clone());
         move || {
-            let (gallery, token, loader) = (gallery.clone(), token.clone(), loader.clone());
+            let (link, token, loader) = (link.clone(), token.clone(), loader.clone());
             leptos::task::spawn_local(async move {
                 let db = loader.db();
-                match load(db.as_ref(), &gallery, &token, &|| ()).await {
+                match load(db.as_ref(), &link, &token, &|| ()).await {
                     Ok(shown) => {
                         let same_photos = status.with_untracked(|s| {
                             s.as_ref()
                                 .is_some_and(|s| same_images(&s.manifest, &shown.manifest))
                         });
+                        // A copy hidden when its offline window ran out.
+                        let hidden = first.with_untracked(|r| matches!(r, Some(Err(_))));
                         loader.set_manifest(&shown.manifest, shown.clock);
                         if let Some(outbox) = outbox_slot.try_get_value().flatten() {
                             outbox.set_terms(&shown.manifest, shown.clock);
@@ -121,13 +129,14 @@ pub fn GalleryPage(
                             }
                         }
                         status.try_set(Some(shown));
-                        if !same_photos {
+                        if !same_photos || hidden {
                             first.refetch();
                         }
                     }
                     // Withdrawn or expired while on screen: the first load
-                    // path forgets the gallery and says why.
-                    Err(LoadError::Gone(_)) => first.refetch(),
+                    // path forgets the gallery and says why. Or the offline
+                    // window ran out: it hides the gallery.
+                    Err(LoadError::Gone(_) | LoadError::OfflineOver(_)) => first.refetch(),
                     Err(e) => leptos::logging::warn!("refreshing the gallery failed: {e}"),
                 }
             });
@@ -218,6 +227,13 @@ pub fn GalleryPage(
             <p class=if urgent { "banner closing" } else { "closing" } role="status">{text}</p>
         })
     };
+    // Told ahead: how long this device may show the gallery offline.
+    let offline_until = move || {
+        status.with(|s| {
+            s.as_ref()
+                .map(|s| available_offline_until(&offline_until_label(s)))
+        })
+    };
     let full = loader.storage_full;
     let filter = RwSignal::new(Filter::All);
     let set = RwSignal::new(None::<String>);
@@ -233,6 +249,7 @@ pub fn GalleryPage(
                 let base = base.clone();
                 let pin_target = pin_target.clone();
                 let loader = loader.clone();
+                let link = link.clone();
                 first
                     .get()
                     .map(move |result: Result<(Manifest, Outbox), LoadError>| match result {
@@ -253,10 +270,11 @@ pub fn GalleryPage(
                                     <p class="count">{m.with_value(|m| photo_count(m.images.len()))}</p>
                                     {banner}
                                     {closing}
+                                    <p class="offline-until">{offline_until}</p>
                                     <Show when=move || full.get()>
                                         <p class="banner" role="alert">{STORAGE_FULL_BANNER}</p>
                                     </Show>
-                                    <SaveOffline manifest=m />
+                                    <SaveOffline manifest=m link=link.clone() />
                                     <OutboxBadge online />
                                     <SetPicker set manifest=m />
                                     <Filters filter images=ids />
@@ -274,7 +292,11 @@ pub fn GalleryPage(
                         }
                         Err(LoadError::Gone(message)) => {
                             let w = withdrawn.get().unwrap_or(Withdrawn { message, ..Default::default() });
-                            view! { <WithdrawnNotice withdrawn=w gallery=pin_target.0.clone() db=loader.db() /> }
+                            view! { <WithdrawnNotice withdrawn=w link=link.clone() db=loader.db() /> }
+                                .into_any()
+                        }
+                        Err(e @ LoadError::OfflineOver(_)) => {
+                            view! { <Message title=OFFLINE_OVER_TITLE>{e.to_string()}</Message> }
                                 .into_any()
                         }
                         Err(LoadError::PinRequired) => {

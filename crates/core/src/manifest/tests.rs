@@ -49,6 +49,7 @@ fn sample() -> Manifest {
         rules: Default::default(),
         locked_at: None,
         expires_at: None,
+        offline_window: None,
         images: vec![image("a1"), image("b2")],
     }
 }
@@ -619,3 +620,36 @@ fn origins_are_listed_in_order_and_checked_by_name() {
 }
 
 mod properties;
+
+#[test]
+fn the_offline_window_is_kept_for_its_days_and_never_past_the_link() {
+    let mut m = sample();
+    assert_eq!(
+        m.offline_until(),
+        m.server_time + crate::offline::DEFAULT_SECS
+    );
+    m.offline_window = Some(3_600);
+    let back = Manifest::from_json(&m.to_json()).unwrap();
+    assert_eq!(back.offline_until(), m.server_time + 3_600);
+    m.expires_at = Some(m.server_time + 60);
+    assert_eq!(m.offline_until(), m.server_time + 60);
+}
+
+#[test]
+fn an_offline_window_outside_an_hour_to_30_days_is_rejected() {
+    for secs in [0, -1, 59 * 60, 31 * 86_400] {
+        let text = edited(|v| v["offline_window"] = secs.into());
+        assert!(
+            matches!(
+                Manifest::from_json(&text),
+                Err(ManifestError::Invalid { path, .. }) if path == "offline_window"
+            ),
+            "{secs}"
+        );
+    }
+}
+
+#[test]
+fn the_default_window_is_not_written_so_older_apps_still_read_it() {
+    assert!(!sample().to_json().contains("offline_window"));
+}

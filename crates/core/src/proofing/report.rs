@@ -96,8 +96,9 @@ pub struct StudioReport {
 pub struct RevocationBounds {
     /// The latest any photo URL the origin has handed out stops working.
     pub photo_urls_until: i64,
-    /// The latest a device that stays offline can load photos it had not
-    /// saved, through its offline copy's URLs.
+    /// The latest a device that stays offline keeps showing the gallery,
+    /// and loading photos through its offline copy's URLs: the gallery's
+    /// offline window from now (see [`crate::offline`]).
     pub offline_until: i64,
 }
 

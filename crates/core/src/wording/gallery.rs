@@ -37,22 +37,61 @@ pub struct LocalTime {
     pub day: u32,
     /// 1 (January) to 12.
     pub month: u32,
-    /// Whether that moment falls on the device's today.
-    pub today: bool,
+    /// 0 (Sunday) to 6 (Saturday).
+    pub weekday: u32,
+    /// Calendar days from the device's today: 0 today, 1 tomorrow, -1
+    /// yesterday.
+    pub days_ahead: i64,
 }
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
 /// "10:42" today, "24 Nov, 10:42" on another day.
 pub fn clock_time(t: LocalTime) -> String {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
     let time = format!("{:02}:{:02}", t.hour, t.minute);
-    if t.today {
+    if t.days_ahead == 0 {
         time
     } else {
         let month = MONTHS[(t.month as usize + 11) % 12];
         format!("{} {month}, {time}", t.day)
     }
+}
+
+/// A coming moment: "today 14:00", "Tue 14:00" within the week, "Tue 8
+/// Dec, 14:00" further on.
+pub fn coming_time(t: LocalTime) -> String {
+    let time = format!("{:02}:{:02}", t.hour, t.minute);
+    let weekday = WEEKDAYS[t.weekday as usize % 7];
+    match t.days_ahead {
+        0 => format!("today {time}"),
+        1..=6 => format!("{weekday} {time}"),
+        _ => {
+            let month = MONTHS[(t.month as usize + 11) % 12];
+            format!("{weekday} {} {month}, {time}", t.day)
+        }
+    }
+}
+
+/// Under the gallery's title: how long this device may show it without
+/// reaching the studio (see `proofline_core::offline`), at `until` (see
+/// [`coming_time`]).
+pub fn available_offline_until(until: &str) -> String {
+    format!("Available offline until {until}.")
+}
+
+/// The heading over [`offline_window_over`].
+pub const OFFLINE_OVER_TITLE: &str = "Connect to see this gallery again";
+
+/// Instead of a gallery whose offline window ran out on this device.
+pub fn offline_window_over(until: &str) -> String {
+    format!(
+        "This gallery was available offline until {until}. Connect to the internet to open it \
+         again: the studio's server confirms that your link still works. Choices you made are \
+         kept on this device and sent then."
+    )
 }
 
 /// A copy of the gallery that is not fresh from the studio.
@@ -149,8 +188,28 @@ mod tests {
             minute,
             day,
             month,
-            today,
+            weekday: 2,
+            days_ahead: if today { 0 } else { -1 },
         }
+    }
+
+    #[test]
+    fn coming_times_name_the_weekday_and_the_date_past_a_week() {
+        let ahead = |days_ahead| LocalTime {
+            days_ahead,
+            ..at(14, 0, 8, 12, false)
+        };
+        assert_eq!(coming_time(ahead(0)), "today 14:00");
+        assert_eq!(coming_time(ahead(1)), "Tue 14:00");
+        assert_eq!(coming_time(ahead(6)), "Tue 14:00");
+        assert_eq!(coming_time(ahead(7)), "Tue 8 Dec, 14:00");
+        assert_eq!(
+            available_offline_until("Tue 14:00"),
+            "Available offline until Tue 14:00."
+        );
+        assert!(offline_window_over("Tue 14:00").starts_with(
+            "This gallery was available offline until Tue 14:00. Connect to the internet"
+        ));
     }
 
     #[test]

@@ -100,7 +100,7 @@ pub fn revoke_question(name: &str, bounds: Option<RevocationBounds>) -> String {
     );
     if let Some(b) = bounds {
         q.push_str(&format!(
-            " A device that stays offline keeps showing what it saved until it next reaches the studio, and can load photos it had not saved until {} UTC. Photo links already handed out stop working by {} UTC.",
+            " A device that stays offline keeps what it saved until {} UTC, then hides it until it reaches the studio. Photo links already handed out stop working by {} UTC.",
             time_label(b.offline_until),
             time_label(b.photo_urls_until)
         ));
@@ -206,11 +206,11 @@ mod tests {
         );
         let bounds = RevocationBounds {
             photo_urls_until: DEC3 + 6 * 3600,
-            offline_until: DEC3 + 7 * 86_400,
+            offline_until: DEC3 + 3 * 86_400,
         };
         assert_eq!(
             revoke_question("Grandma", Some(bounds)),
-            "Revoke the link for Grandma? Devices that are online lose it now, and forget what they saved. A device that stays offline keeps showing what it saved until it next reaches the studio, and can load photos it had not saved until 00:00 on 10 Dec 2026 UTC. Photo links already handed out stop working by 06:00 on 3 Dec 2026 UTC."
+            "Revoke the link for Grandma? Devices that are online lose it now, and forget what they saved. A device that stays offline keeps what it saved until 00:00 on 6 Dec 2026 UTC, then hides it until it reaches the studio. Photo links already handed out stop working by 06:00 on 3 Dec 2026 UTC."
         );
     }
 }

@@ -1,5 +1,5 @@
-//! A gallery's settings from the terminal: `proofline rules`, `lock` and
-//! `expire`; and how every studio command finds its gallery.
+//! A gallery's settings from the terminal: `proofline rules`, `lock`,
+//! `offline-window` and `expire`; and how every studio command finds its gallery.
 
 use anyhow::Context as _;
 use proofline_core::proofing::SelectionRules;
@@ -58,6 +58,23 @@ pub(super) fn expire(gallery: &str, on: Option<i64>, common: &CommonArgs) -> any
         ),
         None => println!("Gallery {} does not expire.", gallery.id),
     }
+    Ok(())
+}
+
+pub(super) fn offline_window(
+    gallery: &str,
+    secs: Option<i64>,
+    common: &CommonArgs,
+) -> anyhow::Result<()> {
+    let (db, gallery) = open_gallery(common, gallery)?;
+    db.set_offline_window(&gallery.id, secs)?;
+    let secs = secs.unwrap_or(proofline_core::offline::DEFAULT_SECS);
+    println!(
+        "Gallery {}: a device shows its saved copy for {} without reaching the studio, \
+         then hides it until it does. Devices learn this when they next reach the studio.",
+        gallery.id,
+        proofline_core::offline::label(secs)
+    );
     Ok(())
 }
 

@@ -82,6 +82,11 @@ enum Command {
         /// Make a new gallery even if this folder was published before.
         #[arg(long)]
         new: bool,
+        /// How long a device may show its saved copy without reaching the
+        /// studio (`90m`, `12h`, `3d`; 1 hour to 30 days; default 3 days for
+        /// a new gallery). Also `proofline offline-window`.
+        #[arg(long, value_parser = proofline_core::offline::parse)]
+        offline_window: Option<i64>,
         /// Address of the origin (for the default public URL).
         #[arg(long, env = "PROOFLINE_LISTEN", default_value = DEFAULT_ORIGIN_LISTEN)]
         listen: SocketAddr,
@@ -97,6 +102,21 @@ enum Command {
         gallery: String,
         #[command(flatten)]
         rules: RulesArgs,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Set how long a device may keep showing a gallery's saved copy, and
+    /// loading its photos, without reaching the studio: after it the device
+    /// hides the gallery until it reaches the studio again (and forgets it if
+    /// its link was revoked). From 1 hour to 30 days; 3 days by default.
+    OfflineWindow {
+        gallery: String,
+        /// `90m`, `12h`, `3d`, ...
+        #[arg(value_parser = proofline_core::offline::parse, required_unless_present = "default")]
+        window: Option<i64>,
+        /// Back to the default (3 days).
+        #[arg(long, conflicts_with = "window")]
+        default: bool,
         #[command(flatten)]
         common: CommonArgs,
     },
@@ -286,6 +306,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             label,
             into,
             new,
+            offline_window,
             listen,
             rules,
             watermark,
@@ -297,6 +318,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 label,
                 into,
                 new,
+                offline_window,
             };
             publish::publish(request, listen, &rules, &watermark, &common).await
         }
@@ -310,6 +332,12 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             unlock,
             common,
         } => gallery::lock(&gallery, unlock, &common),
+        Command::OfflineWindow {
+            gallery,
+            window,
+            default: _,
+            common,
+        } => gallery::offline_window(&gallery, window, &common),
         Command::Choices {
             gallery,
             csv,

@@ -25,6 +25,7 @@ pub(super) struct Request {
     pub label: String,
     pub into: Option<String>,
     pub new: bool,
+    pub offline_window: Option<i64>,
 }
 
 impl WatermarkArgs {
@@ -76,6 +77,7 @@ pub(super) async fn publish(
             title: request.title,
             label: request.label,
             rules,
+            offline_window: request.offline_window,
             destination,
             render,
             signing: settings.signing,

@@ -18,6 +18,9 @@ pub struct StoredGallery {
     pub title: String,
     pub rules: SelectionRules,
     pub locked_at: Option<i64>,
+    /// The offline window in seconds (`proofline_core::offline`); `None`
+    /// for the default.
+    pub offline_window: Option<i64>,
     pub images: Vec<StoredImage>,
 }
 
@@ -116,6 +119,7 @@ impl Db {
             title: terms.title,
             rules: terms.rules,
             locked_at: terms.locked_at,
+            offline_window: terms.offline_window,
             images,
         }))
     }
@@ -178,6 +182,25 @@ impl Db {
         Ok(n == 1)
     }
 
+    /// Sets the gallery's offline window (`None`: the default); `false` if
+    /// there is no such gallery.
+    pub fn set_offline_window(
+        &self,
+        gallery: &GalleryId,
+        secs: Option<i64>,
+    ) -> anyhow::Result<bool> {
+        if let Some(secs) = secs {
+            proofline_core::offline::check(secs).map_err(anyhow::Error::msg)?;
+        }
+        let n = self.write(gallery.as_str(), |c| {
+            c.execute(
+                "UPDATE galleries SET offline_window_secs = ?2 WHERE id = ?1",
+                args![gallery.as_str(), secs],
+            )
+        })?;
+        Ok(n == 1)
+    }
+
     /// When the whole gallery stops being shared, if ever.
     pub fn gallery_expiry(&self, gallery: &GalleryId) -> anyhow::Result<Option<i64>> {
         self.read(|c| {
@@ -214,16 +237,18 @@ impl Db {
     }
 }
 
-/// A gallery's title, selection rules and lock.
+/// A gallery's title, selection rules, lock and offline window.
 pub(super) struct Terms {
     pub title: String,
     pub rules: SelectionRules,
     pub locked_at: Option<i64>,
+    pub offline_window: Option<i64>,
 }
 
 pub(super) fn terms(c: &mut Conn<'_>, id: &GalleryId) -> anyhow::Result<Option<Terms>> {
     let Some(r) = c.query_opt(
-        "SELECT title, min_select, max_select, deadline, locked_at FROM galleries WHERE id = ?1",
+        "SELECT title, min_select, max_select, deadline, locked_at, offline_window_secs
+         FROM galleries WHERE id = ?1",
         args![id.as_str()],
     )?
     else {
@@ -237,6 +262,7 @@ pub(super) fn terms(c: &mut Conn<'_>, id: &GalleryId) -> anyhow::Result<Option<T
             deadline: r.get(3)?,
         },
         locked_at: r.get(4)?,
+        offline_window: r.get(5)?,
     }))
 }
 

@@ -406,6 +406,7 @@ mod tests {
             title: "T".into(),
             rules: Default::default(),
             locked_at: None,
+            offline_window: None,
             images: vec![],
         };
         db.commit_publish(&PublishCommit {

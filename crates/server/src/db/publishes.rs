@@ -65,8 +65,9 @@ impl Db {
             if let Some(link) = &c.first_link {
                 tx.execute(
                     "INSERT INTO galleries (id, title, created_at, min_select, max_select, deadline,
-                                            locked_at, studio_token_hash, source_dir)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                            locked_at, studio_token_hash, source_dir,
+                                            offline_window_secs)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                     args![
                         id,
                         g.title,
@@ -76,7 +77,8 @@ impl Db {
                         g.rules.deadline,
                         g.locked_at,
                         link.studio_token_hash,
-                        c.source_dir
+                        c.source_dir,
+                        g.offline_window
                     ],
                 )?;
                 tx.execute(
@@ -93,8 +95,8 @@ impl Db {
                 tx.execute("DELETE FROM drafts WHERE gallery_id = ?1", args![id])?;
             } else {
                 let n = tx.execute(
-                    "UPDATE galleries SET source_dir = ?2 WHERE id = ?1",
-                    args![id, c.source_dir],
+                    "UPDATE galleries SET source_dir = ?2, offline_window_secs = ?3 WHERE id = ?1",
+                    args![id, c.source_dir, g.offline_window],
                 )?;
                 anyhow::ensure!(n == 1, "there is no gallery {id}");
                 if c.update_terms {

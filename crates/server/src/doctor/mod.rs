@@ -4,14 +4,16 @@
 //! The checks, in order:
 //! - **bucket**: HeadBucket with these credentials, telling apart "cannot
 //!   connect", "no such bucket", "no credentials" and "access denied";
-//! - **round trip**: a small test object is written, read back over real HTTP
-//!   through a presigned URL (bytes compared), and deleted at the end;
+//! - **round trip**: a small test object is written and read back over real
+//!   HTTP through a presigned URL (bytes compared);
 //! - **CORS**: the same URL fetched as the app would, with `Origin: <app
 //!   origin>`, plus a preflight: the answer must allow that origin and expose
 //!   `ETag`. GetBucketCors says which rules are there. With `fix`, the rule is
 //!   set (PutBucketCors, other origins' rules kept) and checked again;
 //! - **CloudFront** (when configured): the test object through a CloudFront
-//!   signed URL, bytes compared, CORS headers passed on.
+//!   signed URL, bytes compared, CORS headers passed on;
+//! - **delete**: the test object is deleted and must be gone (revoking a
+//!   link deletes its offline copy so: the key needs `s3:DeleteObject`).
 //!
 //! With the embedded store and nothing listening at its address, the store is
 //! started for the duration of the checks, as `publish` does.
@@ -21,6 +23,7 @@
 
 mod cloudfront;
 mod cors;
+mod delete;
 mod http;
 
 use std::fmt;
@@ -39,6 +42,7 @@ pub enum CheckId {
     RoundTrip,
     Cors,
     CloudFront,
+    Delete,
 }
 
 impl CheckId {
@@ -48,6 +52,7 @@ impl CheckId {
             CheckId::RoundTrip => "signed URL round trip",
             CheckId::Cors => "CORS",
             CheckId::CloudFront => "CloudFront",
+            CheckId::Delete => "delete",
         }
     }
 }
@@ -184,7 +189,12 @@ impl Doctor<'_> {
         let bucket = self.check_bucket(started_embedded).await;
         let bucket_ok = bucket.status == Status::Pass;
         checks.push(bucket);
-        let later = [CheckId::RoundTrip, CheckId::Cors, CheckId::CloudFront];
+        let later = [
+            CheckId::RoundTrip,
+            CheckId::Cors,
+            CheckId::CloudFront,
+            CheckId::Delete,
+        ];
         if !bucket_ok {
             checks.extend(
                 later
@@ -211,17 +221,12 @@ impl Doctor<'_> {
                 None => Check::not_run(CheckId::CloudFront, "no test object to read"),
             });
         }
-        if written {
-            // A failure to delete is not a failure of the configuration
-            // (serving never deletes), but it is never silent.
-            let note = match self.store.delete(&object.key).await {
-                Ok(()) => ", then deleted".to_owned(),
-                Err(e) => format!("; the test object could not be deleted ({e:#})"),
-            };
-            if let Some(c) = checks.iter_mut().find(|c| c.id == CheckId::RoundTrip) {
-                c.found.push_str(&note);
-            }
-        }
+        // Last: the checks before read the test object.
+        checks.push(if written {
+            self.check_delete(&object).await
+        } else {
+            Check::not_run(CheckId::Delete, "no test object was written")
+        });
         Report { checks }
     }
 
@@ -255,7 +260,7 @@ impl Doctor<'_> {
                         "the embedded store's keys live in DATA_DIR/embedded-store-credentials.json: run doctor with the same --data-dir as the store".to_owned()
                     }
                     (P::AccessDenied { bucket, .. }, StoreKind::External) => format!(
-                        "check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or AWS_PROFILE): the key must be allowed s3:ListBucket, s3:GetObject and s3:PutObject on {bucket}"
+                        "check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or AWS_PROFILE): the key must be allowed s3:ListBucket, s3:GetObject, s3:PutObject and s3:DeleteObject on {bucket}"
                     ),
                     (P::NoCredentials { .. }, _) => {
                         "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, in the server's environment".to_owned()

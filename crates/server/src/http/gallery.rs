@@ -2,11 +2,13 @@
 //! the current window, with the link's mirror URL; the mirror itself is
 //! written after answering) and `POST .../pin` (a PIN for a pass).
 
+use std::sync::Arc;
+
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use proofline_core::Manifest;
 use proofline_core::expiry::signing_window;
 use serde::Serialize;
 
@@ -14,8 +16,8 @@ use super::auth::{authorize, presented};
 use super::error::{AppError, blocking, refused};
 use super::state::AppState;
 use crate::db::{PinAnswer, Refusal};
+use crate::signing::manifest_head;
 use crate::signing::mirror::mirror_url;
-use crate::signing::sign_manifest;
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -66,26 +68,42 @@ async fn post_pin(
     }
 }
 
-/// "14:05" (UTC) for Unix seconds.
+/// The link's manifest: the gallery as it is now, its photos signed for
+/// this window (kept from an earlier request of the window while the
+/// gallery is unchanged: `signing::cache`), and the link's own fields.
 async fn get_gallery(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-) -> Result<Json<Manifest>, AppError> {
+) -> Result<Response, AppError> {
     let (id, opened) = authorize(&state, id, &headers).await?;
     let link = opened.token_hash;
     let db = state.db.clone();
     let lookup = id.clone();
-    let gallery = blocking(move || db.gallery(&lookup)?.ok_or(AppError::NotFound)).await?;
+    let gallery = Arc::new(blocking(move || db.gallery(&lookup)?.ok_or(AppError::NotFound)).await?);
     let now = crate::unix_now();
     let policy = state.signing;
     // No URL handed to this link outlives it.
     let window =
         signing_window(now, policy.window_secs, policy.validity_secs).until(opened.expires_at);
-    let mut manifest = sign_manifest(&state.store, &gallery, window, now).await?;
+    let images = state
+        .manifests
+        .images(&state.store, &gallery, window)
+        .await?;
+    let mut manifest = manifest_head(&state.store, &gallery, now);
     manifest.expires_at = opened.expires_at;
-    manifest.mirror =
-        Some(mirror_url(&state.store, &id, &link, opened.expires_at, &policy, now).await?);
+    manifest.mirror = Some(
+        mirror_url(
+            &state.store,
+            &gallery,
+            &link,
+            opened.expires_at,
+            &policy,
+            now,
+        )
+        .await?,
+    );
+    let json = images.manifest_json(&manifest)?;
     // The mirror is a fallback, written after answering: neither its upload
     // (12 MB at 10,000 photos) nor a store that refuses it may hold up or
     // cost the customer this answer. Until it lands, its URL answers 404 and
@@ -108,5 +126,5 @@ async fn get_gallery(
             tracing::warn!("could not write the manifest mirror of gallery {id}: {e:#}");
         }
     });
-    Ok(Json(manifest))
+    Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
 }

@@ -1,9 +1,9 @@
 //! What every request handler shares: the database, the store client, the
-//! signing policy, the record of manifest mirrors written, and the studio
-//! token `/readyz` last read.
+//! signing policy, the manifests signed this window, the record of manifest
+//! mirrors written, and the studio token `/readyz` last read.
 
 use crate::db::Db;
-use crate::signing::{Mirrors, SigningPolicy};
+use crate::signing::{ManifestCache, Mirrors, SigningPolicy};
 use crate::storage::ObjectStore;
 
 /// The origin's shared state, cheap to clone (one per request).
@@ -12,6 +12,8 @@ pub struct AppState {
     pub db: Db,
     pub store: ObjectStore,
     pub signing: SigningPolicy,
+    /// Customers' manifests, their photos signed once per window.
+    pub manifests: ManifestCache,
     pub mirrors: Mirrors,
     pub readiness: super::health::StudioMemo,
 }

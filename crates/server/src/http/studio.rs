@@ -109,20 +109,27 @@ async fn get_report(
     let policy = state.signing;
     with_gallery(&state, id, &headers, move |db, gallery| {
         let mut report = gallery_report(db, &gallery, now)?;
-        report.revocation = Some(revocation_bounds(&policy, now));
+        report.revocation = Some(revocation_bounds(&policy, &gallery, now));
         Ok(Json(report))
     })
     .await
 }
 
-/// How long a link revoked at `now` can still be used: the photo URLs
-/// handed out in this signing window, and the offline copy's (its URLs are
-/// signed for the mirror's validity).
-fn revocation_bounds(policy: &crate::signing::SigningPolicy, now: i64) -> RevocationBounds {
-    let until = |validity| signing_window(now, policy.window_secs, validity).expires_at;
+/// How long a link of `gallery` revoked at `now` can still be used: the
+/// photo URLs handed out in this signing window, and the copy a device that
+/// reached the studio just now keeps offline (its offline window; the
+/// mirror's URLs are signed for no longer).
+fn revocation_bounds(
+    policy: &crate::signing::SigningPolicy,
+    gallery: &StoredGallery,
+    now: i64,
+) -> RevocationBounds {
+    let window = gallery
+        .offline_window
+        .unwrap_or(proofline_core::offline::DEFAULT_SECS);
     RevocationBounds {
-        photo_urls_until: until(policy.validity_secs),
-        offline_until: until(policy.mirror_validity_secs),
+        photo_urls_until: signing_window(now, policy.window_secs, policy.validity_secs).expires_at,
+        offline_until: proofline_core::offline::until(now, window, None),
     }
 }
 
@@ -238,10 +245,11 @@ async fn post_revoke(
             return Err(AppError::NotFound);
         }
         let revoked = db.revoke_link(&link, now)?.ok_or(AppError::NotFound)?;
-        Ok((revoked, gallery_report(db, &gallery, now)?))
+        let mut report = gallery_report(db, &gallery, now)?;
+        report.revocation = Some(revocation_bounds(&policy, &gallery, now));
+        Ok((revoked, report))
     })
     .await?;
-    report.revocation = Some(revocation_bounds(&policy, now));
     // The link's manifest mirror goes too. If the store refuses, the studio
     // is told: the offline copy's URLs then work until their bound (and the
     // periodic sweep tries again).

@@ -81,6 +81,9 @@ pub struct PublishRequest {
     /// The studio's selection rules: a new gallery's; an existing gallery's
     /// rules are only replaced when these are not empty.
     pub rules: SelectionRules,
+    /// The gallery's offline window in seconds (`proofline_core::offline`);
+    /// `None` keeps an existing gallery's and gives a new one the default.
+    pub offline_window: Option<i64>,
     pub destination: Destination,
     /// Rendition sizes and the studio's watermark.
     pub render: RenderOptions,
@@ -216,7 +219,11 @@ pub async fn publish(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| source_dir.clone());
     let resumed = target.resumed.is_some();
-    let (gallery, first_link) = assemble(target, terms.clone(), images, folder_name);
+    let (mut gallery, first_link) = assemble(target, terms.clone(), images, folder_name);
+    if let Some(secs) = request.offline_window {
+        proofline_core::offline::check(secs).map_err(anyhow::Error::msg)?;
+        gallery.offline_window = Some(secs);
+    }
     let update_terms = request.title.is_some() || !request.rules.is_empty();
     let (gallery, links) = commit(
         db,
@@ -398,6 +405,7 @@ fn assemble(
                 title: terms.title.unwrap_or(folder_name),
                 rules: terms.rules,
                 locked_at: None,
+                offline_window: None,
                 images,
             };
             (

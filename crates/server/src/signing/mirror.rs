@@ -8,8 +8,10 @@
 //! periodic refresh in `serve`), and on publish. Its image URLs, and its own
 //! URL in the manifest's `mirror` field, are valid for
 //! [`SigningPolicy::mirror_validity_secs`] (7 days, S3's limit for presigned
-//! URLs), and never past the link's expiry: that is how long an outage of
-//! the origin can last before uncached photos stop loading. The client keeps
+//! URLs), never past the gallery's offline window (`proofline_core::offline`,
+//! 3 days unless the studio says otherwise) and never past the link's
+//! expiry: that is how long an outage of the origin can last before
+//! uncached photos stop loading, and devices hide the gallery. The client keeps
 //! the mirror URL with its saved copy.
 //!
 //! A withdrawn link's mirror is deleted ([`Mirrors::delete`]) and cannot come
@@ -21,8 +23,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use proofline_core::GalleryId;
-use proofline_core::expiry::signing_window;
+use proofline_core::expiry::{SigningWindow, signing_window};
+use proofline_core::{GalleryId, offline};
 
 use super::{SigningPolicy, sign_manifest};
 use crate::db::{Db, StoredGallery};
@@ -38,24 +40,40 @@ pub fn mirror_key(gallery: &GalleryId, token_hash: &[u8]) -> String {
     format!("galleries/{gallery}/mirror/{link}.json")
 }
 
+/// The mirror's signing window at `now`: its URLs work for the mirror's
+/// validity, but never past the gallery's offline window from the window's
+/// start (a device reading the mirror hides the gallery by then) nor past
+/// `until`, the link's expiry.
+fn mirror_window(
+    gallery: &StoredGallery,
+    until: Option<i64>,
+    policy: &SigningPolicy,
+    now: i64,
+) -> SigningWindow {
+    let window = signing_window(now, policy.window_secs, policy.mirror_validity_secs);
+    let offline = window.start + gallery.offline_window.unwrap_or(offline::DEFAULT_SECS);
+    window.until(Some(until.map_or(offline, |at| at.min(offline))))
+}
+
 /// The signed URL of a link's mirror for the window containing `now`,
-/// valid no later than `until` (the link's expiry).
+/// valid no later than `until` (the link's expiry) or the gallery's offline
+/// window.
 pub async fn mirror_url(
     store: &ObjectStore,
-    gallery: &GalleryId,
+    gallery: &StoredGallery,
     token_hash: &[u8],
     until: Option<i64>,
     policy: &SigningPolicy,
     now: i64,
 ) -> anyhow::Result<String> {
-    let window = signing_window(now, policy.window_secs, policy.mirror_validity_secs).until(until);
+    let window = mirror_window(gallery, until, policy, now);
     store
-        .presign_get(&mirror_key(gallery, token_hash), window)
+        .presign_get(&mirror_key(&gallery.id, token_hash), window)
         .await
 }
 
 /// Signs `gallery` with the mirror's long validity (never past the link's
-/// expiry) and writes it as the link's mirror, with the link's expiry.
+/// expiry or the gallery's offline window) and writes it as the link's mirror, with the link's expiry.
 /// Returns the mirror's URL. Writes nothing for a link that is no longer
 /// live, and deletes what it wrote if the link died during the upload.
 pub async fn write_mirror(
@@ -67,8 +85,7 @@ pub async fn write_mirror(
     policy: &SigningPolicy,
     now: i64,
 ) -> anyhow::Result<String> {
-    let window =
-        signing_window(now, policy.window_secs, policy.mirror_validity_secs).until(expires_at);
+    let window = mirror_window(gallery, expires_at, policy, now);
     let key = mirror_key(&gallery.id, token_hash);
     let url = store.presign_get(&key, window).await?;
     let mut manifest = sign_manifest(store, gallery, window, now).await?;

@@ -1,11 +1,13 @@
 //! Signing: every rendition of a gallery presigned for a signing window
 //! ([`sign_manifest`]; through CloudFront first when a distribution is
-//! configured), under the [`SigningPolicy`] every command shares, and the
-//! manifest mirrors written with it ([`mirror`]).
+//! configured), under the [`SigningPolicy`] every command shares; the
+//! customers' manifests kept signed and serialised for their window
+//! ([`cache`]); and the manifest mirrors written with it ([`mirror`]).
 //!
 //! Domain layer: may import `settings`, `db`, `storage` and `secret`, never
 //! `http` or `cli`.
 
+pub mod cache;
 pub mod mirror;
 
 use proofline_core::expiry::SigningWindow;
@@ -13,9 +15,10 @@ use proofline_core::manifest::MANIFEST_VERSION;
 use proofline_core::{Image, Manifest, Rendition, Renditions};
 
 pub use crate::settings::SigningPolicy;
+pub use cache::ManifestCache;
 pub use mirror::Mirrors;
 
-use crate::db::{StoredGallery, StoredRendition};
+use crate::db::{StoredGallery, StoredImage, StoredRendition};
 use crate::storage::ObjectStore;
 
 /// Builds the manifest for `gallery` with every rendition signed for `window`
@@ -27,23 +30,16 @@ pub async fn sign_manifest(
     window: SigningWindow,
     now: i64,
 ) -> anyhow::Result<Manifest> {
-    let mut images = Vec::with_capacity(gallery.images.len());
-    for image in &gallery.images {
-        images.push(Image {
-            id: image.id.clone(),
-            file_name: image.file_name.clone(),
-            alt: image.alt.clone(),
-            width: image.width,
-            height: image.height,
-            thumbhash: image.thumbhash.clone(),
-            renditions: Renditions {
-                thumb: sign(store, &image.thumb, window).await?,
-                proof: sign(store, &image.proof, window).await?,
-            },
-            set: image.set.clone(),
-        });
-    }
-    let manifest = Manifest {
+    let mut manifest = manifest_head(store, gallery, now);
+    manifest.images = sign_images(store, &gallery.images, window).await?;
+    manifest.validate()?;
+    Ok(manifest)
+}
+
+/// The manifest of `gallery` at `now` without its photos: everything but
+/// the part [`cache::ManifestCache`] keeps (`images` is empty).
+pub fn manifest_head(store: &ObjectStore, gallery: &StoredGallery, now: i64) -> Manifest {
+    Manifest {
         version: MANIFEST_VERSION,
         gallery: gallery.id.clone(),
         title: gallery.title.clone(),
@@ -58,10 +54,34 @@ pub async fn sign_manifest(
         rules: gallery.rules.clone(),
         locked_at: gallery.locked_at,
         expires_at: None,
-        images,
-    };
-    manifest.validate()?;
-    Ok(manifest)
+        offline_window: gallery.offline_window,
+        images: Vec::new(),
+    }
+}
+
+/// The manifest's photos, every rendition signed for `window`.
+pub async fn sign_images(
+    store: &ObjectStore,
+    images: &[StoredImage],
+    window: SigningWindow,
+) -> anyhow::Result<Vec<Image>> {
+    let mut signed = Vec::with_capacity(images.len());
+    for image in images {
+        signed.push(Image {
+            id: image.id.clone(),
+            file_name: image.file_name.clone(),
+            alt: image.alt.clone(),
+            width: image.width,
+            height: image.height,
+            thumbhash: image.thumbhash.clone(),
+            renditions: Renditions {
+                thumb: sign(store, &image.thumb, window).await?,
+                proof: sign(store, &image.proof, window).await?,
+            },
+            set: image.set.clone(),
+        });
+    }
+    Ok(signed)
 }
 
 async fn sign(

@@ -1,6 +1,6 @@
 //! `proofline doctor` against real stores: a Garage node with a fresh bucket
-//! (no CORS rule), and the embedded store, which doctor starts itself when
-//! nothing listens.
+//! (no CORS rule), the embedded store, which doctor starts itself when
+//! nothing listens, and a store whose key may not delete.
 
 use std::path::Path;
 
@@ -8,7 +8,9 @@ use proofline_server::doctor::{CheckId, Report, Status, run};
 use proofline_server::settings::Settings;
 use proofline_server::storage::ObjectStore;
 use proofline_server::storage::{StoreKind, StoreSettings};
-use proofline_test_support::{Garage, cloudfront_fixture, free_port};
+use proofline_test_support::{
+    Backend, FaultyStore, Garage, Harness, cloudfront_fixture, free_port,
+};
 
 const APP_ORIGIN: &str = "http://127.0.0.1:7870";
 
@@ -109,7 +111,12 @@ async fn doctor_finds_a_fresh_garage_bucket_without_cors_and_fix_sets_the_rule()
 
     let again = run(&settings, false).await.unwrap();
     assert!(again.passed(), "{again}");
-    for id in [CheckId::Bucket, CheckId::RoundTrip, CheckId::Cors] {
+    for id in [
+        CheckId::Bucket,
+        CheckId::RoundTrip,
+        CheckId::Cors,
+        CheckId::Delete,
+    ] {
         assert_eq!(status(&again, id), Status::Pass, "{id:?}:\n{again}");
     }
     assert!(
@@ -164,7 +171,7 @@ async fn doctor_tells_a_missing_bucket_wrong_keys_and_a_dead_endpoint_apart() {
         found(&report, CheckId::Bucket).contains("bucket no-such-bucket does not exist"),
         "{report}"
     );
-    for id in [CheckId::RoundTrip, CheckId::Cors] {
+    for id in [CheckId::RoundTrip, CheckId::Cors, CheckId::Delete] {
         assert_eq!(status(&report, id), Status::NotRun, "{report}");
     }
     assert!(!report.passed());
@@ -226,12 +233,14 @@ async fn doctor_passes_against_the_embedded_store_it_starts_itself() {
     };
     let report = run(&settings, false).await.unwrap();
     assert!(report.passed(), "{report}");
-    assert_eq!(report.checks.len(), 3, "{report}");
+    assert_eq!(report.checks.len(), 4, "{report}");
     assert!(
         found(&report, CheckId::Bucket).contains("doctor started the embedded store"),
         "{report}"
     );
     assert_eq!(status(&report, CheckId::Cors), Status::Pass, "{report}");
+    assert_eq!(status(&report, CheckId::Delete), Status::Pass, "{report}");
+    assert!(report.to_string().contains("✓ delete: "), "{report}");
     // It stopped the store again, and left no test object on disk.
     assert!(tokio::net::TcpStream::connect(listen).await.is_err());
     let leftovers: Vec<_> = walk(&dir.path().join("objects/proofline"));
@@ -260,6 +269,44 @@ async fn doctor_passes_against_the_embedded_store_it_starts_itself() {
             .contains("--public-url http://127.0.0.1:7870"),
         "{report}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_says_what_a_key_that_may_not_delete_costs_and_how_to_fix_it() {
+    let h = Harness::start(Backend::Embedded).await;
+    // The store behind a proxy answering AccessDenied to every DELETE, as S3
+    // does for a key without s3:DeleteObject.
+    let proxy = FaultyStore::start(&h.settings).await;
+    proxy.deny_deletes();
+    let mut settings = h.config.clone();
+    settings.store = proxy.settings().clone();
+
+    let report = run(&settings, false).await.unwrap();
+    assert!(!report.passed(), "{report}");
+    for id in [CheckId::Bucket, CheckId::RoundTrip, CheckId::Cors] {
+        assert_eq!(status(&report, id), Status::Pass, "{id:?}:\n{report}");
+    }
+    let delete = report.get(CheckId::Delete).unwrap();
+    assert_eq!(delete.status, Status::Fail, "{report}");
+    assert!(
+        delete
+            .found
+            .contains("the store refused to delete the test object")
+            && delete.found.contains("AccessDenied")
+            && delete
+                .found
+                .contains("revoking a link cannot delete its offline copy"),
+        "{report}"
+    );
+    assert!(
+        delete
+            .fix
+            .as_deref()
+            .unwrap()
+            .contains("allow the key s3:DeleteObject on proofline/"),
+        "{report}"
+    );
+    assert!(report.to_string().contains("✗ delete: "), "{report}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

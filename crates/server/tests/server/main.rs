@@ -9,6 +9,7 @@ mod cloudfront;
 mod doctor;
 mod limits;
 mod links;
+mod manifest_cache;
 mod operations;
 mod origin_api;
 mod origins;

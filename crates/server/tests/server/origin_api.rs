@@ -149,6 +149,7 @@ async fn a_failed_upload_publishes_nothing() {
             title: Some("Never visible".into()),
             label: String::new(),
             rules: Default::default(),
+            offline_window: None,
             destination: Default::default(),
             render: Default::default(),
             ..Default::default()

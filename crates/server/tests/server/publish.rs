@@ -315,6 +315,7 @@ async fn an_interrupted_publish_continues_where_it_stopped(backend: Backend) {
             title: None,
             label: String::new(),
             rules: Default::default(),
+            offline_window: None,
             destination: Destination::Auto,
             render: Default::default(),
             ..Default::default()
@@ -380,7 +381,8 @@ async fn publish_signs_manifest_mirrors_with_the_configured_policy() {
     .unwrap();
     let link = proofline_server::secret::token_hash(token(&report));
     let now = proofline_server::unix_now();
-    let url = mirror_url(&h.store, &report.gallery, &link, None, &signing, now)
+    let gallery = h.db.gallery(&report.gallery).unwrap().unwrap();
+    let url = mirror_url(&h.store, &gallery, &link, None, &signing, now)
         .await
         .unwrap();
     let resp = h.http.get(url).send().await.unwrap();

@@ -106,3 +106,94 @@ async fn a_revoked_links_mirror_is_deleted_or_revoking_says_why_not() {
     assert_eq!(swept, 1);
     assert_eq!(h.store.size_of(&key).await.unwrap(), None);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_offline_window_bounds_the_mirror_and_is_told_to_devices_and_the_studio() {
+    let h = Harness::start(Backend::Embedded).await;
+    let report = h.publish(&proofline_samples::numbered_set(2, 64, 48)).await;
+    let token = report.token.clone().unwrap();
+
+    // The default (3 days) is not written, so older apps read the manifest.
+    let manifest = h.manifest(&report).await;
+    assert_eq!(manifest.offline_window, None);
+    assert_eq!(
+        manifest.offline_until(),
+        manifest.server_time + proofline_core::offline::DEFAULT_SECS
+    );
+    let mirror = manifest.mirror.as_deref().unwrap();
+    let start = proofline_core::expiry::url_validity(mirror)
+        .unwrap()
+        .not_before
+        .unwrap();
+    assert_eq!(
+        url_expiry(mirror),
+        start + proofline_core::offline::DEFAULT_SECS
+    );
+
+    // The studio shortens it to 2 hours: out of range is refused first.
+    assert!(
+        h.db.set_offline_window(&report.gallery, Some(59 * 60))
+            .is_err()
+    );
+    assert!(
+        h.db.set_offline_window(&report.gallery, Some(7_200))
+            .unwrap()
+    );
+    let before = proofline_server::unix_now();
+    let manifest = h.manifest(&report).await;
+    assert_eq!(manifest.offline_window, Some(7_200));
+    assert_eq!(manifest.offline_until(), manifest.server_time + 7_200);
+    let mirror = manifest.mirror.as_deref().unwrap();
+    let start = proofline_core::expiry::url_validity(mirror)
+        .unwrap()
+        .not_before
+        .unwrap();
+    assert_eq!(url_expiry(mirror), start + 7_200, "the mirror's URL");
+
+    // The mirror's own copy carries the window, and its photo URLs end with it.
+    let gallery = h.db.gallery(&report.gallery).unwrap().unwrap();
+    let hash = proofline_server::secret::token_hash(token.as_str());
+    let url = write_mirror(
+        &h.db,
+        &h.store,
+        &gallery,
+        &hash,
+        None,
+        &h.config.signing,
+        before,
+    )
+    .await
+    .unwrap();
+    let copy =
+        Manifest::from_json(&h.http.get(url).send().await.unwrap().text().await.unwrap()).unwrap();
+    assert_eq!(copy.offline_window, Some(7_200));
+    for image in &copy.images {
+        assert!(url_expiry(&image.renditions.proof.url) <= start + 7_200);
+    }
+
+    // The studio is told the bound before revoking.
+    let studio = proofline_server::secret::new_token();
+    h.db.set_studio_token(
+        &report.gallery,
+        &proofline_server::secret::token_hash(studio.as_str()),
+    )
+    .unwrap();
+    let answer: Value = h
+        .http
+        .get(format!(
+            "http://{}/api/studio/galleries/{}",
+            h.origin, report.gallery
+        ))
+        .bearer_auth(studio.as_str())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let until = answer["revocation"]["offline_until"].as_i64().unwrap();
+    assert!(
+        (before + 7_200..=proofline_server::unix_now() + 7_200).contains(&until),
+        "{answer}"
+    );
+}

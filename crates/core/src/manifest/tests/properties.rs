@@ -106,6 +106,7 @@ fn arb_manifest() -> impl Strategy<Value = Manifest> {
                 rules: Default::default(),
                 locked_at: None,
                 expires_at: None,
+                offline_window: None,
                 images,
             }
         })

@@ -1,0 +1,350 @@
+//! Customers' manifests with their photos signed and serialised once per
+//! gallery and signing window ([`ManifestCache`]), not on every request.
+//!
+//! A window's URLs are identical for every request in it, yet each request
+//! signed them all again (20,000 URLs at 10,000 photos) and serialised them
+//! (about 12 MB). The cache keeps a gallery's `images`, signed and
+//! serialised as a JSON array; each request still reads the gallery, makes
+//! the rest of the manifest afresh ([`super::manifest_head`]: its terms,
+//! `server_time`, the link's expiry and mirror URL) and splices the photos
+//! in ([`SignedImages::manifest_json`]).
+//!
+//! - **Keyed** by the gallery, the window's start and its `expires_at`: a
+//!   link whose expiry cuts its URLs short (`SigningWindow::until`) gets
+//!   photos signed for its own bound, never another link's longer URLs.
+//! - **Never stale**: an entry serves only a request whose gallery, read
+//!   from the database for that request, equals (`==`, every field of
+//!   `StoredGallery`, so one added later counts too) the gallery it was
+//!   signed from. A publish, a rules change or a lock, from this origin, the
+//!   CLI or another origin, is signed again on the next request. (The
+//!   database keeps no revision to key on, so that read stays: about a third
+//!   of a cached request at 10,000 photos, see `examples/manifest_bench.rs`.)
+//! - **Bounded**: a new window drops the last one's entries; beyond the
+//!   budget the least recently used go, counted as the JSON plus the gallery
+//!   kept to compare with; an entry bigger than the whole budget is not kept.
+//! - **Signed once**: requests that miss the same entry together wait for
+//!   one signing.
+//!
+//! The photos' URLs depend on the store client too (its keys, CloudFront):
+//! a cache serves the one store it is kept beside (`AppState`).
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use proofline_core::expiry::SigningWindow;
+use proofline_core::{GalleryId, Manifest};
+
+use super::{manifest_head, sign_images};
+use crate::db::{StoredGallery, StoredImage};
+use crate::storage::ObjectStore;
+
+/// The memory a cache may hold unless told otherwise: about twelve
+/// 10,000-photo galleries (some 20 MB each), thousands of small ones.
+pub const DEFAULT_BUDGET_BYTES: usize = 256 * 1024 * 1024;
+
+/// Signed photos per gallery and window; cheap to clone (one cache).
+#[derive(Clone)]
+pub struct ManifestCache {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    budget: usize,
+    kept: Mutex<Kept>,
+    /// One signing at a time per entry: a request that misses waits here
+    /// for one already signing the same photos.
+    signing: Mutex<HashMap<Key, Arc<tokio::sync::Mutex<()>>>>,
+    signings: AtomicU64,
+    hits: AtomicU64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Key {
+    gallery: GalleryId,
+    start: i64,
+    expires_at: i64,
+}
+
+#[derive(Default)]
+struct Kept {
+    entries: HashMap<Key, Entry>,
+    bytes: usize,
+    /// Counts lookups, to find the least recently used entry.
+    clock: u64,
+    /// The newest window an entry was kept for; older ones are dropped.
+    window_start: i64,
+}
+
+struct Entry {
+    /// The gallery the photos were signed from, to compare with.
+    gallery: Arc<StoredGallery>,
+    images: SignedImages,
+    bytes: usize,
+    used: u64,
+}
+
+/// A gallery's photos signed for one window and serialised: the JSON array
+/// a manifest's `images` holds.
+#[derive(Clone)]
+pub struct SignedImages {
+    json: Arc<str>,
+}
+
+/// What a cache holds and has done, for logs, benchmarks and tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheStats {
+    pub entries: usize,
+    /// The memory counted against the budget.
+    pub bytes: usize,
+    /// How many times a gallery's photos were signed (cache misses).
+    pub signings: u64,
+    pub hits: u64,
+}
+
+impl Default for ManifestCache {
+    fn default() -> Self {
+        ManifestCache::new(DEFAULT_BUDGET_BYTES)
+    }
+}
+
+impl ManifestCache {
+    /// A cache holding at most about `budget` bytes.
+    pub fn new(budget: usize) -> Self {
+        ManifestCache {
+            inner: Arc::new(Inner {
+                budget,
+                kept: Mutex::default(),
+                signing: Mutex::default(),
+                signings: AtomicU64::new(0),
+                hits: AtomicU64::new(0),
+            }),
+        }
+    }
+
+    /// The photos of `gallery` (as just read from the database) signed for
+    /// `window`: kept from an earlier request of the window if the gallery
+    /// has not changed since, else signed now (and kept).
+    pub async fn images(
+        &self,
+        store: &ObjectStore,
+        gallery: &Arc<StoredGallery>,
+        window: SigningWindow,
+    ) -> anyhow::Result<SignedImages> {
+        let key = Key {
+            gallery: gallery.id.clone(),
+            start: window.start,
+            expires_at: window.expires_at,
+        };
+        if let Some(images) = self.lookup(&key, gallery) {
+            return Ok(images);
+        }
+        let turn = self.inner.signing().entry(key.clone()).or_default().clone();
+        let signed = {
+            let _turn = turn.lock().await;
+            match self.lookup(&key, gallery) {
+                Some(images) => Ok(images),
+                None => self.sign(store, key.clone(), gallery, window).await,
+            }
+        };
+        let mut signing = self.inner.signing();
+        drop(turn);
+        // The last request of this turn forgets it (clones are only made
+        // under this lock).
+        if signing.get(&key).is_some_and(|t| Arc::strong_count(t) == 1) {
+            signing.remove(&key);
+        }
+        signed
+    }
+
+    pub fn stats(&self) -> CacheStats {
+        let kept = self.inner.kept();
+        CacheStats {
+            entries: kept.entries.len(),
+            bytes: kept.bytes,
+            signings: self.inner.signings.load(Ordering::Relaxed),
+            hits: self.inner.hits.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The kept photos for `key`, if they were signed from this very gallery.
+    fn lookup(&self, key: &Key, gallery: &Arc<StoredGallery>) -> Option<SignedImages> {
+        let (kept_gallery, images) = {
+            let mut kept = self.inner.kept();
+            kept.clock += 1;
+            let clock = kept.clock;
+            let entry = kept.entries.get_mut(key)?;
+            entry.used = clock;
+            (entry.gallery.clone(), entry.images.clone())
+        };
+        // Compared outside the lock: 10,000 photos take a while.
+        let same = Arc::ptr_eq(&kept_gallery, gallery) || *kept_gallery == **gallery;
+        same.then(|| {
+            self.inner.hits.fetch_add(1, Ordering::Relaxed);
+            images
+        })
+    }
+
+    async fn sign(
+        &self,
+        store: &ObjectStore,
+        key: Key,
+        gallery: &Arc<StoredGallery>,
+        window: SigningWindow,
+    ) -> anyhow::Result<SignedImages> {
+        self.inner.signings.fetch_add(1, Ordering::Relaxed);
+        // Checked as `sign_manifest` checks a whole manifest.
+        let mut manifest = manifest_head(store, gallery, window.start.max(1));
+        manifest.images = sign_images(store, &gallery.images, window).await?;
+        manifest.validate()?;
+        let images = SignedImages {
+            json: serde_json::to_string(&manifest.images)?.into(),
+        };
+        self.keep(key, gallery, images.clone());
+        Ok(images)
+    }
+
+    fn keep(&self, key: Key, gallery: &Arc<StoredGallery>, images: SignedImages) {
+        let bytes = images.json.len() + gallery_bytes(gallery);
+        let mut kept = self.inner.kept();
+        if key.start > kept.window_start {
+            // A new window: no request asks for the last one's URLs again.
+            kept.window_start = key.start;
+            kept.entries.retain(|k, _| k.start >= key.start);
+            kept.bytes = kept.entries.values().map(|e| e.bytes).sum();
+        }
+        if key.start < kept.window_start || bytes > self.inner.budget {
+            return;
+        }
+        if let Some(old) = kept.entries.remove(&key) {
+            kept.bytes -= old.bytes;
+        }
+        while kept.bytes + bytes > self.inner.budget {
+            let Some(oldest) = kept
+                .entries
+                .iter()
+                .min_by_key(|(_, e)| e.used)
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            if let Some(gone) = kept.entries.remove(&oldest) {
+                kept.bytes -= gone.bytes;
+            }
+        }
+        let used = kept.clock;
+        kept.bytes += bytes;
+        kept.entries.insert(
+            key,
+            Entry {
+                gallery: gallery.clone(),
+                images,
+                bytes,
+                used,
+            },
+        );
+    }
+}
+
+impl Inner {
+    fn kept(&self) -> MutexGuard<'_, Kept> {
+        self.kept.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn signing(&self) -> MutexGuard<'_, HashMap<Key, Arc<tokio::sync::Mutex<()>>>> {
+        self.signing.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The empty photo list of a manifest head as serialised: only the
+/// manifest's own `images` can read so (inside a JSON string every `"` is
+/// escaped), and the photos go in its place.
+const NO_IMAGES: &str = r#""images":[]"#;
+
+impl SignedImages {
+    /// `head` (a manifest without photos, with this request's own fields
+    /// set) as JSON, these photos in it: byte for byte what serialising the
+    /// whole manifest would give.
+    pub fn manifest_json(&self, head: &Manifest) -> anyhow::Result<Vec<u8>> {
+        anyhow::ensure!(head.images.is_empty(), "a manifest head has no photos");
+        head.validate()?;
+        let head = head.to_json();
+        let at = head
+            .find(NO_IMAGES)
+            .filter(|&at| head.rfind(NO_IMAGES) == Some(at))
+            .ok_or_else(|| anyhow::anyhow!("a manifest head without one empty `images`"))?;
+        // The array goes where `[]` was.
+        let (open, close) = (at + NO_IMAGES.len() - "[]".len(), at + NO_IMAGES.len());
+        let head = head.as_bytes();
+        let mut json = Vec::with_capacity(head.len() + self.json.len());
+        json.extend_from_slice(&head[..open]);
+        json.extend_from_slice(self.json.as_bytes());
+        json.extend_from_slice(&head[close..]);
+        Ok(json)
+    }
+}
+
+/// About how much memory a gallery kept to compare with takes: each photo's
+/// record and the text it holds.
+fn gallery_bytes(gallery: &StoredGallery) -> usize {
+    let image = |i: &StoredImage| {
+        size_of::<StoredImage>()
+            + i.id.as_str().len()
+            + i.file_name.len()
+            + i.alt.len()
+            + i.thumbhash.len()
+            + i.set.as_ref().map_or(0, String::len)
+            + [&i.thumb, &i.proof]
+                .iter()
+                .map(|r| r.object_key.len() + r.sha256.as_str().len())
+                .sum::<usize>()
+    };
+    size_of::<StoredGallery>()
+        + gallery.title.len()
+        + gallery.images.iter().map(image).sum::<usize>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A whole manifest whose title reads like the photos' place.
+    fn whole() -> Manifest {
+        let rendition = format!(
+            r#"{{"width":400,"height":300,"bytes":9000,"sha256":"{}","url":"https://store.example/a.jpg?X-Amz-Expires=21600","expires_at":1700021600}}"#,
+            "ab".repeat(32)
+        );
+        let mut whole = Manifest::from_json(&format!(
+            r#"{{"version":{},"gallery":"g1","title":"t","server_time":1700000000,"images":[
+                {{"id":"a1","file_name":"a.jpg","alt":"","width":4000,"height":3000,
+                  "thumbhash":"1QcSHQRnh493V4dIh4eXh1h4kJUI",
+                  "renditions":{{"thumb":{rendition},"proof":{rendition}}}}}]}}"#,
+            proofline_core::manifest::MANIFEST_VERSION
+        ))
+        .unwrap();
+        whole.title = r#"Say "images":[] twice"#.into();
+        whole.mirror = Some("https://store.example/m.json".into());
+        whole.expires_at = Some(1_700_003_600);
+        whole
+    }
+
+    #[test]
+    fn photos_spliced_into_a_head_are_the_whole_manifest_byte_for_byte() {
+        let whole = whole();
+        let signed = SignedImages {
+            json: serde_json::to_string(&whole.images).unwrap().into(),
+        };
+        let head = Manifest {
+            images: Vec::new(),
+            ..whole.clone()
+        };
+        let json = signed.manifest_json(&head).unwrap();
+        assert_eq!(String::from_utf8(json).unwrap(), whole.to_json());
+    }
+
+    #[test]
+    fn a_head_with_photos_is_refused() {
+        let signed = SignedImages { json: "[]".into() };
+        assert!(signed.manifest_json(&whole()).is_err());
+    }
+}
