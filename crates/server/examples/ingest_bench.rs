@@ -28,7 +28,8 @@ async fn main() -> anyhow::Result<()> {
             },
             ..CommonArgs::default()
         },
-        "127.0.0.1:0".parse()?,
+        // A port of its own: the public URL (and the origins list) name it.
+        format!("127.0.0.1:{}", proofline_test_support::free_port()).parse()?,
     )?;
     let server = Origin::start(&settings).await?;
     let origin = server.addr;

@@ -48,12 +48,14 @@ async fn main() -> anyhow::Result<()> {
             },
             ..CommonArgs::default()
         },
-        "127.0.0.1:0".parse()?,
+        // A port of its own: the public URL (and the origins list) name it.
+        format!("127.0.0.1:{}", proofline_test_support::free_port()).parse()?,
     )?;
     let origin_a = Origin::start(&settings).await?;
     let mut beside = settings.clone();
     beside.store = origin_a.store_settings().clone();
     beside.serve.separate_store = true;
+    beside.listen = format!("127.0.0.1:{}", proofline_test_support::free_port()).parse()?;
     let origin_b = Origin::start(&beside).await?;
     let (a, b) = (origin_a.addr, origin_b.addr);
     let studio = Db::connect(&url)?;

@@ -163,9 +163,13 @@ async fn store_keeps_its_contract(backend: Backend) {
         "the mirror names itself, for next time"
     );
     let thumb = &mirrored.images[0].renditions.thumb;
+    // Days, not hours: the gallery's offline window (3 days by default)
+    // from the signing window's start.
+    let lasts = thumb.expires_at - mirrored.server_time;
+    let offline = proofline_core::offline::DEFAULT_SECS;
     assert!(
-        thumb.expires_at - mirrored.server_time > 6 * 86_400,
-        "mirror URLs last days, not hours"
+        (offline - 3_600..=offline).contains(&lasts),
+        "mirror URLs last the offline window, not hours: {lasts} s"
     );
     let bytes = h
         .http
