@@ -36,6 +36,13 @@ pub use harness::Harness;
 #[cfg(feature = "server")]
 pub use store::{Backend, TestStore};
 
+/// Whether this process runs as root (tests then act as other users, or
+/// mount a real file system).
+pub fn is_root() -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}
+
 /// A TCP port free on 127.0.0.1 right now (the kernel's choice).
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")

@@ -8,7 +8,6 @@
 //! `postgres` user (made by the Debian package) and every command runs
 //! through `runuser`.
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -34,7 +33,7 @@ pub enum Durability {
 impl TempPostgres {
     pub fn start(durability: Durability) -> anyhow::Result<TempPostgres> {
         let bin = bin_dir()?;
-        let as_postgres = is_root();
+        let as_postgres = crate::is_root();
         let dir =
             std::env::temp_dir().join(format!("proofline-pg-{}-{}", std::process::id(), unique()));
         std::fs::create_dir_all(&dir)?;
@@ -49,7 +48,7 @@ impl TempPostgres {
                 dir.display()
             );
         }
-        let port = free_port()?;
+        let port = crate::free_port();
         let pg = TempPostgres {
             dir,
             bin,
@@ -196,18 +195,6 @@ pub fn bin_dir() -> anyhow::Result<PathBuf> {
         .pop()
         .map(|(_, bin)| bin)
         .context("no PostgreSQL server under /usr/lib/postgresql: run `cargo xtask setup`")
-}
-
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
-}
-
-fn free_port() -> anyhow::Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
 fn unique() -> u64 {

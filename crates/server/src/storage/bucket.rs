@@ -119,24 +119,8 @@ impl ObjectStore {
     /// written with a few bytes, once, without the SDK's retries, so a store
     /// that refuses answers at once.
     pub async fn check_writes(&self, key: &str) -> anyhow::Result<()> {
-        let key = format!("{}{key}", self.prefix);
-        self.client
-            .put_object()
-            .bucket(&self.bucket)
-            .key(&key)
-            .content_type("text/plain")
-            .cache_control("no-store")
-            .body(aws_sdk_s3::primitives::ByteStream::from_static(b"ready\n"))
-            .customize()
-            .config_override(
-                aws_sdk_s3::config::Config::builder()
-                    .retry_config(aws_sdk_s3::config::retry::RetryConfig::disabled()),
-            )
-            .send()
+        self.put_with(key, b"ready\n".to_vec(), "text/plain", "no-store", false)
             .await
-            .map_err(aws_sdk_s3::Error::from)
-            .with_context(|| format!("uploading {key} to bucket {}", self.bucket))?;
-        Ok(())
     }
 
     /// The bucket's CORS rules: empty when it has none, `None` when the store

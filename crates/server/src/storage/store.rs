@@ -176,6 +176,7 @@ impl ObjectStore {
             bytes,
             content_type,
             "private, max-age=31536000, immutable",
+            true,
         )
         .await
     }
@@ -188,25 +189,37 @@ impl ObjectStore {
         bytes: Vec<u8>,
         content_type: &str,
     ) -> anyhow::Result<()> {
-        self.put_with(key, bytes, content_type, "no-cache").await
+        self.put_with(key, bytes, content_type, "no-cache", true)
+            .await
     }
 
-    async fn put_with(
+    /// Uploads an object; without `retries`, a store that refuses answers
+    /// at once (the SDK's retries are off for this request).
+    pub(super) async fn put_with(
         &self,
         key: &str,
         bytes: Vec<u8>,
         content_type: &str,
         cache_control: &str,
+        retries: bool,
     ) -> anyhow::Result<()> {
         let key = &self.key(key);
-        self.client
+        let mut put = self
+            .client
             .put_object()
             .bucket(&self.bucket)
             .key(key)
             .content_type(content_type)
             .cache_control(cache_control)
             .body(ByteStream::from(bytes))
-            .send()
+            .customize();
+        if !retries {
+            put = put.config_override(
+                aws_sdk_s3::config::Config::builder()
+                    .retry_config(aws_sdk_s3::config::retry::RetryConfig::disabled()),
+            );
+        }
+        put.send()
             .await
             .map_err(aws_sdk_s3::Error::from)
             .with_context(|| format!("uploading {key} to bucket {}", self.bucket))?;

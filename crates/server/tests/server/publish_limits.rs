@@ -9,7 +9,7 @@
 //! project's machines do) the publish runs as `nobody`: the locked folder
 //! is then really unreadable to it.
 
-use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _, chown, lchown, symlink};
+use std::os::unix::fs::{PermissionsExt as _, chown, lchown, symlink};
 use std::os::unix::process::CommandExt as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -57,7 +57,7 @@ fn a_hostile_folder_publishes_its_photos_and_skips_the_rest_in_little_memory() {
     // root's home is not).
     let bin = dir.path().join("proofline");
     std::fs::copy(env!("CARGO_BIN_EXE_proofline"), &bin).unwrap();
-    let as_root = std::fs::metadata("/proc/self").unwrap().uid() == 0;
+    let as_root = proofline_test_support::is_root();
     if as_root {
         give_to_nobody(dir.path());
     }

@@ -94,18 +94,9 @@ impl Drop for LoopDisk {
     }
 }
 
-fn is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
-        s.lines()
-            .find(|l| l.starts_with("Uid:"))
-            .and_then(|l| l.split_whitespace().nth(1))
-            == Some("0")
-    })
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_disk_gone_read_only_keeps_galleries_served_and_readyz_says_not_ready() {
-    if !is_root() {
+    if !proofline_test_support::is_root() {
         eprintln!("SKIPPED: mounting a loop device needs root");
         return;
     }
