@@ -51,15 +51,27 @@ export function required(name: string): string {
   return v;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+// Ports for the servers a test starts come from below the kernel's
+// ephemeral range (32768-60999), which outgoing connections draw from: a
+// port the kernel picked for `listen(0)` and released could be taken by the
+// browser's or Node's own connection before the server binds it. Each is
+// handed out once per worker, from a start that differs between workers.
+let nextPort = Math.floor(Math.random() * 12_000);
+
+async function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
+}
+
+export async function freePort(): Promise<number> {
+  for (let i = 0; i < 12_000; i++) {
+    const port = 20_000 + (nextPort++ % 12_000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port on 127.0.0.1 from 20000 to 31999');
 }
 
 export async function waitForHttp(url: string, child: ChildProcess): Promise<void> {

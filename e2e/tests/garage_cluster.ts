@@ -12,7 +12,7 @@ import { test as base } from '@playwright/test';
 import { ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { AddressInfo, createServer, Server } from 'node:net';
+import { freePort } from './fixtures';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -28,22 +28,11 @@ export function garageBin(): string {
   return existsSync(installed) ? installed : 'garage';
 }
 
-/** `count` distinct free loopback ports (all held open until all are found). */
+/** `count` distinct free loopback ports (see `freePort`). */
 export async function freePorts(count: number): Promise<number[]> {
-  const servers: Server[] = [];
-  try {
-    for (let i = 0; i < count; i++) {
-      const srv = createServer();
-      await new Promise<void>((resolve, reject) => {
-        srv.once('error', reject);
-        srv.listen(0, '127.0.0.1', () => resolve());
-      });
-      servers.push(srv);
-    }
-    return servers.map((s) => (s.address() as AddressInfo).port);
-  } finally {
-    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  }
+  const ports: number[] = [];
+  for (let i = 0; i < count; i++) ports.push(await freePort());
+  return ports;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -43,11 +43,34 @@ pub fn is_root() -> bool {
     std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
 }
 
-/// A TCP port free on 127.0.0.1 right now (the kernel's choice).
+/// A TCP port free on 127.0.0.1 right now, for a server a test starts.
+///
+/// Not the kernel's choice (binding port 0): that comes from the ephemeral
+/// range (32768–60999 here), which outgoing connections draw from too, so
+/// between this call and the server's bind a test's own HTTP client could
+/// take it ("address already in use", seen in CI). These come from below
+/// that range, each at most once per process, starting at a point that
+/// differs between processes.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("a free port on 127.0.0.1")
-        .local_addr()
-        .expect("a bound socket's address")
-        .port()
+    use std::sync::atomic::{AtomicU32, Ordering};
+    const FIRST: u32 = 20_000;
+    const SPAN: u32 = 12_000;
+    static NEXT: AtomicU32 = AtomicU32::new(u32::MAX);
+    if NEXT.load(Ordering::Relaxed) == u32::MAX {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let start = (std::process::id().wrapping_mul(7_919) ^ nanos) % SPAN;
+        let _ = NEXT.compare_exchange(u32::MAX, start, Ordering::Relaxed, Ordering::Relaxed);
+    }
+    for _ in 0..SPAN {
+        let port = (FIRST + NEXT.fetch_add(1, Ordering::Relaxed) % SPAN) as u16;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!(
+        "no free port on 127.0.0.1 from {FIRST} to {}",
+        FIRST + SPAN - 1
+    )
 }
