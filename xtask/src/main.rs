@@ -511,59 +511,34 @@ fn bench(args: &[String]) -> anyhow::Result<()> {
         }
         run(&mut playwright)
     })?;
-    step("op ingestion benchmark (origin + SQLite)", || {
-        run(cargo().args([
-            "run",
-            "-q",
-            "-p",
-            "proofline-server",
-            "--example",
-            "ingest_bench",
-        ]))
-    })?;
-    step("signing a 10,000-photo gallery's URLs", || {
-        run(cargo().args([
-            "run",
-            "-q",
-            "-p",
-            "proofline-server",
-            "--example",
-            "sign_bench",
-        ]))
-    })?;
+    server_example("op ingestion benchmark (origin + SQLite)", "ingest_bench")?;
+    server_example("signing a 10,000-photo gallery's URLs", "sign_bench")?;
     manifest_bench()?;
     origins_bench()?;
     publish_bench::run()
 }
 
+/// Runs one of the server's benchmarks (`crates/server/examples/`) as a
+/// step: it prints its own numbers.
+fn server_example(title: &str, example: &str) -> anyhow::Result<()> {
+    step(title, || {
+        run(cargo().args(["run", "-q", "-p", "proofline-server", "--example", example]))
+    })
+}
+
 /// A 10,000-photo gallery's manifest requests: the first of a signing
 /// window against the ones after it, which reuse its signed photos.
 fn manifest_bench() -> anyhow::Result<()> {
-    step("a 10,000-photo manifest: first and cached", || {
-        run(cargo().args([
-            "run",
-            "-q",
-            "-p",
-            "proofline-server",
-            "--example",
-            "manifest_bench",
-        ]))
-    })
+    server_example(
+        "a 10,000-photo manifest: first and cached",
+        "manifest_bench",
+    )
 }
 
 /// One origin versus two on PostgreSQL: ops/s, batch p99, manifests/s.
 fn origins_bench() -> anyhow::Result<()> {
     setup::install(setup::Needs::All)?;
-    step("two origins on PostgreSQL", || {
-        run(cargo().args([
-            "run",
-            "-q",
-            "-p",
-            "proofline-server",
-            "--example",
-            "origins_bench",
-        ]))
-    })
+    server_example("two origins on PostgreSQL", "origins_bench")
 }
 
 fn lint() -> anyhow::Result<()> {
