@@ -170,19 +170,25 @@ fn mirror_usable(url: &str, clock: ServerClock) -> bool {
         .is_ok_and(|v| is_usable(v.expires_at, clock.server_now(now_secs()), 0))
 }
 
-/// Records the copy on screen (and that it was viewed now, for eviction) once
-/// the page has been drawn: serialising and storing a 10,000-photo manifest
-/// (about 12 MB) must not delay the first thumbnails.
+/// Records the copy on screen (and that it was viewed now, for eviction): a
+/// large one once the page has been drawn, since serialising and storing a
+/// 10,000-photo manifest (about 12 MB) must not delay the first thumbnails; a
+/// smaller one at once, so a phone that loses signal (or reloads) right after
+/// opening the link still has it.
 fn save_soon(db: Option<&Db>, link: &LinkKey, shown: &Shown) {
     let Some(db) = db.cloned() else { return };
     let (link, shown) = (link.clone(), shown.clone());
     leptos::task::spawn_local(async move {
-        gloo_timers::future::TimeoutFuture::new(SAVE_DELAY_MS).await;
+        if shown.manifest.images.len() > SAVE_AT_ONCE_UP_TO {
+            gloo_timers::future::TimeoutFuture::new(SAVE_DELAY_MS).await;
+        }
         save(&db, &link, &shown).await;
     });
 }
 
-/// How long after showing a copy it is saved on the device.
+/// Copies of up to this many photos (well under 1 MB) are saved at once.
+const SAVE_AT_ONCE_UP_TO: usize = 500;
+/// How long after showing a larger copy it is saved on the device.
 const SAVE_DELAY_MS: u32 = 500;
 
 async fn save(db: &Db, link: &LinkKey, shown: &Shown) {

@@ -5,9 +5,9 @@
 //! The device keeps all of it per share link ([`LinkKey`]), not per gallery.
 //!
 //! While shown, the manifest is refreshed in the background: shortly before
-//! its URLs expire (judged by server time), and every few seconds while the
-//! studio's server is unreachable or the device is offline, and at once when
-//! the browser comes back online. A refresh with the same photos only swaps
+//! its URLs expire (judged by server time), when its offline window ends,
+//! every few seconds while the studio's server is unreachable or the device
+//! is offline, and at once when the browser comes back online. A refresh with the same photos only swaps
 //! the URLs the loader uses, so nothing on screen flickers.
 
 use leptos::prelude::*;
@@ -43,6 +43,21 @@ use crate::ui::words::banner_text;
 const REFRESH_MARGIN_SECS: i64 = 15 * 60;
 /// While the origin is unreachable, try it again this often.
 const RETRY_SECS: i64 = 15;
+
+/// Seconds until `shown` should be refreshed: shortly before its URLs
+/// expire and at the end of its offline window (which hides it if the studio
+/// is out of reach then); soon while it is not the origin's copy.
+fn refresh_in(shown: &Shown) -> i64 {
+    let server_now = shown.clock.server_now(now_secs());
+    match shown.source {
+        Source::Origin => shown
+            .manifest
+            .earliest_expiry()
+            .map_or(3600, |e| e - REFRESH_MARGIN_SECS - server_now)
+            .min(shown.manifest.offline_until() - server_now),
+        Source::Mirror | Source::Device => RETRY_SECS,
+    }
+}
 
 #[component]
 pub fn GalleryPage(
@@ -146,15 +161,7 @@ pub fn GalleryPage(
         let refresh = refresh.clone();
         move |_| {
             let Some(shown) = status.get() else { return };
-            let server_now = shown.clock.server_now(now_secs());
-            let wait = match shown.source {
-                Source::Origin => shown
-                    .manifest
-                    .earliest_expiry()
-                    .map_or(3600, |e| e - REFRESH_MARGIN_SECS - server_now),
-                Source::Mirror | Source::Device => RETRY_SECS,
-            };
-            let ms = (wait.clamp(5, 86_400) * 1000) as u32;
+            let ms = (refresh_in(&shown).clamp(5, 86_400) * 1000) as u32;
             let refresh = refresh.clone();
             timer.set_value(Some(gloo_timers::callback::Timeout::new(ms, move || {
                 refresh()
@@ -176,9 +183,17 @@ pub fn GalleryPage(
             }
         }
     });
-    let visible = visibility::watch(move |visible| {
-        if visible {
-            sync();
+    // A timer sleeps with the phone: one that should have fired meanwhile
+    // (the offline window ended, URLs expire) fires when the page is back.
+    let visible = visibility::watch({
+        let refresh = refresh.clone();
+        move |visible| {
+            if visible {
+                sync();
+                if status.with_untracked(|s| s.as_ref().is_some_and(|s| refresh_in(s) <= 0)) {
+                    refresh();
+                }
+            }
         }
     });
     // Both listen until the page goes (the browser app has one thread).
