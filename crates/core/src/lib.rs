@@ -12,6 +12,8 @@
 //! - [`hlc`]: hybrid logical clocks that order choices across devices.
 //! - [`proofing`]: choices as ops and their wire form, their merge, the studio's
 //!   selection rules and refusals, and the studio's receipts and reports.
+//! - [`notify`]: telling the studio of a submit: the event's idempotency key,
+//!   delivery claims and retries.
 //! - [`links`]: whether a share link still opens (live, expired, revoked).
 //! - [`offline`]: the gallery's offline window: how long a device may show
 //!   its saved copy without reaching the studio.
@@ -33,6 +35,7 @@ pub mod layout;
 pub mod links;
 pub mod loading;
 pub mod manifest;
+pub mod notify;
 pub mod offline;
 pub mod origins;
 pub mod placeholder;

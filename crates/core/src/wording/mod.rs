@@ -16,6 +16,7 @@
 //!   a withdrawn gallery's notice.
 //! - [`errors`]: why a gallery or a request could not be loaded.
 //! - [`studio`]: the studio page's summaries of galleries and links.
+//! - [`notify`]: the email telling the studio a link submitted.
 //!
 //! A few sentences live next to the rule that decides them and are
 //! re-exported here: [`closing_note`] and [`expired_message`] (link expiry),
@@ -25,6 +26,7 @@
 pub mod choices;
 pub mod errors;
 pub mod gallery;
+pub mod notify;
 pub mod numbers;
 pub mod studio;
 
@@ -44,6 +46,7 @@ pub use gallery::{
     photo_position, save_offline_question, saved_for_offline, saving_progress, scrub_position,
     stale_copy_banner,
 };
+pub use notify::{submitted_body, submitted_subject};
 pub use numbers::{byte_size, count, photo_count};
 pub use studio::{
     file_list_heading, gallery_summary, link_line, link_name, link_summary, overview_line,
