@@ -60,6 +60,10 @@ pub fn install(needs: Needs) -> anyhow::Result<()> {
             caddy,
         )?;
         step(
+            "aiosmtpd (Debian; the SMTP server the notification tests send to)",
+            aiosmtpd,
+        )?;
+        step(
             "cargo-deny (licences and duplicate crates, in lint)",
             || cargo_install("cargo-deny", CARGO_DENY_VERSION, "cargo-deny", true),
         )?;
@@ -201,6 +205,21 @@ fn postgresql() -> anyhow::Result<()> {
     // Debian starts a system cluster on install when it can; the tests never
     // use it (each starts its own on a free port in a temporary directory).
     run(&mut sudo(&["apt-get", "install", "-y", "postgresql"]))
+}
+
+/// Debian's `python3-aiosmtpd`, for Debian's own Python (`/usr/bin/python3`,
+/// which the tests run: a pyenv or venv `python3` in PATH would not see it).
+fn aiosmtpd() -> anyhow::Result<()> {
+    let present = Command::new("/usr/bin/python3")
+        .args(["-c", "import aiosmtpd"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if present {
+        println!("    present: python3-aiosmtpd");
+        return Ok(());
+    }
+    run(&mut sudo(&["apt-get", "update"]))?;
+    run(&mut sudo(&["apt-get", "install", "-y", "python3-aiosmtpd"]))
 }
 
 fn caddy() -> anyhow::Result<()> {

@@ -5,9 +5,10 @@
 //!
 //! It opens the database, connects the store (setting an external bucket's
 //! CORS rule for the studio's origins), keeps every live link's manifest
-//! mirror current (now, then at the start of each signing window), and
-//! serves [`crate::http::router`] until [`Origin::shutdown`], which finishes
-//! the requests already taken in.
+//! mirror current (now, then at the start of each signing window), runs the
+//! notification worker when notifications are configured
+//! ([`crate::notify::worker`]), and serves [`crate::http::router`] until
+//! [`Origin::shutdown`], which finishes the requests already taken in.
 //!
 //! Above `http` and the domain; only `cli` imports it.
 
@@ -19,6 +20,8 @@ use tokio::task::JoinHandle;
 
 use crate::db::Db;
 use crate::http::{AppState, router};
+use crate::notify::Notifier;
+use crate::notify::worker::Worker;
 use crate::settings::Settings;
 use crate::signing::{ManifestCache, Mirrors};
 use crate::storage::{EmbeddedStore, ObjectStore, StoreKind, StoreSettings};
@@ -42,6 +45,8 @@ pub struct Origin {
     stop: Option<oneshot::Sender<()>>,
     server: JoinHandle<std::io::Result<()>>,
     refresh: JoinHandle<()>,
+    /// The notification worker, when a channel is configured.
+    notify: Option<JoinHandle<()>>,
 }
 
 impl Origin {
@@ -78,6 +83,8 @@ impl Origin {
         }
         let db = settings.open_db()?;
         tracing::info!(target: LOG, database = %db.describe(), store = %store.location(), "origin starting");
+        let notifier = Notifier::new(&settings.notify);
+        let worker = Worker::new(settings, db.clone(), notifier.clone())?;
         let state = AppState {
             db,
             store,
@@ -85,8 +92,10 @@ impl Origin {
             manifests: ManifestCache::default(),
             mirrors: Mirrors::default(),
             readiness: Default::default(),
+            notify: notifier,
         };
         let refresh = tokio::spawn(refresh_mirrors(state.clone()));
+        let notify = worker.map(|w| tokio::spawn(w.run()));
         let client_dir = settings
             .serve
             .client_dir
@@ -105,6 +114,9 @@ impl Origin {
             Ok(listener) => listener,
             Err(e) => {
                 refresh.abort();
+                if let Some(notify) = &notify {
+                    notify.abort();
+                }
                 return Err(e);
             }
         };
@@ -126,6 +138,7 @@ impl Origin {
             stop: Some(stop),
             server,
             refresh,
+            notify,
         })
     }
 
@@ -151,9 +164,13 @@ impl Origin {
     }
 
     /// Stops accepting connections, finishes the requests in flight, then
-    /// stops the embedded store.
+    /// stops the embedded store. A notification being delivered is cut
+    /// short: its claim runs out and a worker delivers it again.
     pub async fn shutdown(mut self) -> anyhow::Result<()> {
         tracing::info!(target: LOG, "stopping: finishing the requests in flight");
+        if let Some(notify) = self.notify.take() {
+            notify.abort();
+        }
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -169,6 +186,9 @@ impl Origin {
 impl Drop for Origin {
     fn drop(&mut self) {
         self.refresh.abort();
+        if let Some(notify) = &self.notify {
+            notify.abort();
+        }
     }
 }
 

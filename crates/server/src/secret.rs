@@ -1,6 +1,7 @@
 //! Secrets and their hashes: share-link and studio tokens (random, 128 bits,
 //! stored only as SHA-256 and compared in constant time), random ids, and the
-//! hashes of a link's PIN and of the pass its right PIN earns.
+//! hashes of a link's PIN and of the pass its right PIN earns; [`Secret`],
+//! a configured secret that never reaches a log.
 //!
 //! The foundation layer: imports nothing of this crate.
 
@@ -9,6 +10,28 @@ use proofline_core::route::ShareToken;
 use rand::RngCore as _;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq as _;
+
+/// A secret from the configuration (a password, a webhook's key, a studio
+/// token): its `Debug` shows `***`, so settings printed in a log or an error
+/// never carry it; [`Secret::expose`] is the one way to read it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
 
 /// A fresh random token for a share link (128 bits, URL-safe base64).
 pub fn new_token() -> ShareToken {

@@ -73,6 +73,26 @@ impl Harness {
         database: Option<String>,
         dir: tempfile::TempDir,
     ) -> Harness {
+        Harness::start_full(backend, cloudfront, database, dir, |_| {}).await
+    }
+
+    /// A harness whose origin's settings are changed by `configure` before
+    /// it starts (notifications, say).
+    pub async fn start_configured(
+        backend: Backend,
+        configure: impl FnOnce(&mut Settings),
+    ) -> Harness {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Harness::start_full(backend, None, None, dir, configure).await
+    }
+
+    async fn start_full(
+        backend: Backend,
+        cloudfront: Option<CloudFrontSettings>,
+        database: Option<String>,
+        dir: tempfile::TempDir,
+        configure: impl FnOnce(&mut Settings),
+    ) -> Harness {
         let listen: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
         let app_origin = format!("http://{listen}");
         let test_store = backend.start(&dir.path().join("garage"));
@@ -85,12 +105,14 @@ impl Harness {
             store: test_store.args.clone(),
             cloudfront: Default::default(),
             signing: Default::default(),
+            notify: Default::default(),
         };
         let mut config = Settings::resolve(&args, listen).expect("settings");
         if let Some(credentials) = &test_store.credentials {
             config.store.credentials = Some(credentials.clone());
         }
         config.cloudfront = cloudfront;
+        configure(&mut config);
         let server = Origin::start(&config).await.expect("the origin starts");
         if backend == Backend::Garage {
             server
@@ -124,15 +146,21 @@ impl Harness {
     /// serve --separate-store` process would be. It runs as long as the
     /// harness.
     pub async fn another_origin(&self, configure: impl FnOnce(&mut Settings)) -> SocketAddr {
+        let other = self.start_another(configure).await;
+        let addr = other.addr;
+        self.others.lock().unwrap().push(other);
+        addr
+    }
+
+    /// [`Harness::another_origin`], handed to the caller to stop (or
+    /// drop) when it likes: a process that stops and starts again.
+    pub async fn start_another(&self, configure: impl FnOnce(&mut Settings)) -> Origin {
         let mut config = self.config.clone();
         config.listen = format!("127.0.0.1:{}", free_port()).parse().unwrap();
         config.store = self.settings.clone();
         config.serve.separate_store = true;
         configure(&mut config);
-        let other = Origin::start(&config).await.expect("another origin starts");
-        let addr = other.addr;
-        self.others.lock().unwrap().push(other);
-        addr
+        Origin::start(&config).await.expect("another origin starts")
     }
 
     pub fn app_origin(&self) -> String {

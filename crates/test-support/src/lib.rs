@@ -2,8 +2,9 @@
 //! PostgreSQL server ([`postgres`], also the `pg-harness` binary the browser
 //! tests use), a Garage node ([`garage`]) or the embedded store ([`store`]),
 //! an origin started as `proofline serve` starts it ([`harness`]), a store
-//! that fails on cue ([`faulty_store`]), fixtures ([`fixtures`]) and a
-//! customer's device sending ops ([`ops_client`]).
+//! that fails on cue ([`faulty_store`]), fixtures ([`fixtures`]), a
+//! customer's device sending ops ([`ops_client`]) and an SMTP server taking
+//! the studio's mail ([`smtp`]).
 //!
 //! Only [`postgres`] is built without the default `server` feature: xtask
 //! uses it before the server crate can be built.
@@ -21,6 +22,8 @@ pub mod harness;
 #[cfg(feature = "server")]
 pub mod ops_client;
 #[cfg(feature = "server")]
+pub mod smtp;
+#[cfg(feature = "server")]
 pub mod store;
 
 pub use postgres::{Durability, TempPostgres};
@@ -33,6 +36,8 @@ pub use fixtures::{Phone, awkward_samples, cloudfront_fixture, now_ms, recorded_
 pub use garage::Garage;
 #[cfg(feature = "server")]
 pub use harness::Harness;
+#[cfg(feature = "server")]
+pub use smtp::SmtpServer;
 #[cfg(feature = "server")]
 pub use store::{Backend, TestStore};
 

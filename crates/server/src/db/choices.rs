@@ -6,19 +6,23 @@
 //! `proofline_core::proofing::Choices`, the same code the device runs; it is
 //! kept in `link_state`, written in the same transaction as the ops, so a
 //! batch reads one row rather than every op the link ever sent.
+//!
+//! A submit stored queues the studio's notifications in the same
+//! transaction ([`super::notifications`]).
 
 use std::collections::{BTreeSet, HashMap};
 
 use anyhow::Context as _;
 use proofline_core::proofing::{
-    Choices, ChoicesReply, MAX_OPS_PER_LINK, Op, OpError, OpReceipt, OpStatus, Policy, RuleRefusal,
-    receipt_id,
+    Action, Choices, ChoicesReply, MAX_OPS_PER_LINK, Op, OpError, OpReceipt, OpStatus, Policy,
+    RuleRefusal, receipt_id,
 };
 use proofline_core::{GalleryId, ImageId};
 
 use super::Db;
 use super::galleries::terms;
 use super::links::Link;
+use super::notifications::{Channel, queue_submitted};
 use super::sql::{Conn, ToValue};
 use crate::args;
 
@@ -44,14 +48,17 @@ impl Db {
     /// gets a receipt; a replayed op gets its first receipt again; the rest are
     /// refused or invalid, each with a sentence. All in one write transaction.
     /// A link keeps at most [`MAX_OPS_PER_LINK`] ops; later ones are refused.
+    /// A submit stored queues a notification to the studio for each of
+    /// `notify`'s channels, in the same transaction.
     pub fn ingest(
         &self,
         gallery: &GalleryId,
         link: &[u8],
         batch: Vec<Incoming>,
+        notify: &[Channel],
         now_ms: u64,
     ) -> anyhow::Result<ChoicesReply> {
-        self.ingest_capped(gallery, link, batch, now_ms, MAX_OPS_PER_LINK)
+        self.ingest_capped(gallery, link, batch, notify, now_ms, MAX_OPS_PER_LINK)
     }
 
     /// [`Db::ingest`] with a link keeping at most `max_ops` ops.
@@ -60,6 +67,7 @@ impl Db {
         gallery: &GalleryId,
         link: &[u8],
         batch: Vec<Incoming>,
+        notify: &[Channel],
         now_ms: u64,
         max_ops: u64,
     ) -> anyhow::Result<ChoicesReply> {
@@ -157,6 +165,9 @@ impl Db {
                     "UPDATE ops SET receipt = ?1 WHERE seq = ?2",
                     args![receipt, seq],
                 )?;
+                if op.action == Action::Submit {
+                    queue_submitted(tx, gallery, link, &op, notify, now_ms)?;
+                }
                 state.apply(&op);
                 kept += 1;
                 stored.insert(op.id.as_str().to_owned(), (receipt.clone(), received_at));

@@ -7,8 +7,9 @@
 //! [`galleries`] (galleries, their images and renditions, and every write of
 //! a gallery's settings: rules, lock, expiry, studio token), [`publishes`]
 //! (making a publish visible, `drafts`, `uploads`), [`links`] (share links,
-//! PINs), [`choices`] (customers' ops and `link_state`) and [`studio`] (the
-//! studio-wide token). [`sql`] is the portable SQL layer over both backends,
+//! PINs), [`choices`] (customers' ops and `link_state`), [`notifications`]
+//! (telling the studio of a submit: queued, claimed, sent) and [`studio`]
+//! (the studio-wide token). [`sql`] is the portable SQL layer over both backends,
 //! [`schema`] runs the migrations (SQL files per backend, in
 //! `crates/server/migrations`). Only the SHA-256 of a token is ever stored.
 //!
@@ -18,6 +19,7 @@
 pub mod choices;
 pub mod galleries;
 pub mod links;
+pub mod notifications;
 mod pg;
 pub mod publishes;
 mod schema;
@@ -35,6 +37,7 @@ use rusqlite::{Connection, TransactionBehavior};
 pub use choices::{Incoming, LinkChoices};
 pub use galleries::{StoredGallery, StoredImage, StoredRendition};
 pub use links::{Link, LiveLink, NewLink, Opened, PinAnswer, Refusal, validate_pin};
+pub use notifications::{Channel, Claimed};
 pub use publishes::{DraftTerms, FirstLink, FromFolder, PublishCommit, Upload};
 
 use crate::args;

@@ -1,13 +1,14 @@
 //! A customer's choices: `POST /api/galleries/{id}/ops` (a batch, answered
 //! only after it is committed) and `GET .../choices` (everything the studio
-//! holds for the link).
+//! holds for the link). A batch that stores a submit queues the studio's
+//! notifications in its transaction and wakes this origin's worker.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use proofline_core::proofing::{ChoicesReply, MAX_OPS_PER_BATCH};
+use proofline_core::proofing::{Action, ChoicesReply, MAX_OPS_PER_BATCH, OpReceipt, OpStatus};
 
 use super::auth::authorize;
 use super::error::{AppError, blocking};
@@ -32,9 +33,17 @@ async fn post_ops(
     let (id, link) = authorize(&state, id, &headers).await?;
     let link = link.token_hash;
     let batch = read_batch(&body, MAX_OPS_PER_BATCH).map_err(AppError::BadRequest)?;
+    let submits = batch
+        .iter()
+        .any(|entry| matches!(entry, Ok(op) if op.action == Action::Submit));
     let db = state.db.clone();
+    let channels = state.notify.channels();
     let now_ms = crate::unix_now_ms();
-    let reply = blocking(move || Ok(db.ingest(&id, &link, batch, now_ms)?)).await?;
+    let reply = blocking(move || Ok(db.ingest(&id, &link, batch, &channels, now_ms)?)).await?;
+    let applied = |r: &OpReceipt| matches!(r.outcome, OpStatus::Applied { .. });
+    if submits && reply.receipts.iter().any(applied) {
+        state.notify.wake();
+    }
     Ok(Json(reply))
 }
 

@@ -1,8 +1,10 @@
 //! What every request handler shares: the database, the store client, the
 //! signing policy, the manifests signed this window, the record of manifest
-//! mirrors written, and the studio token `/readyz` last read.
+//! mirrors written, the studio token `/readyz` last read, and the
+//! notifications a submit queues.
 
 use crate::db::Db;
+use crate::notify::Notifier;
 use crate::signing::{ManifestCache, Mirrors, SigningPolicy};
 use crate::storage::ObjectStore;
 
@@ -16,4 +18,6 @@ pub struct AppState {
     pub manifests: ManifestCache,
     pub mirrors: Mirrors,
     pub readiness: super::health::StudioMemo,
+    /// The channels a submit queues, and the delivery worker's nudge.
+    pub notify: Notifier,
 }

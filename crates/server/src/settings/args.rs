@@ -1,10 +1,12 @@
 //! The flags every command shares (with their `PROOFLINE_*` variables):
 //! where the data, the database, the store and CloudFront are, which origins
-//! serve the studio, and how URLs are signed.
+//! serve the studio, how URLs are signed, and how the studio is told of a
+//! submit ([`NotifyArgs`]).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use super::notify::NotifyArgs;
 use crate::storage::cloudfront::HashAlgorithm;
 
 /// Flags every subcommand that touches storage shares.
@@ -29,9 +31,9 @@ pub struct CommonArgs {
     pub origins: Vec<String>,
     /// TOML file with a `[store]` table (endpoint, region, bucket, prefix,
     /// path_style), a `[cloudfront]` table (domain, key_pair_id, private_key,
-    /// hash)
-    /// and a `[signing]` table (window_secs, url_validity_secs,
-    /// mirror_validity_secs).
+    /// hash), a `[signing]` table (window_secs, url_validity_secs,
+    /// mirror_validity_secs) and a `[notify]` table (smtp_url, email, from,
+    /// webhook_url, webhook_secret, studio_link).
     #[arg(long, env = "PROOFLINE_CONFIG")]
     pub config: Option<PathBuf>,
     #[command(flatten)]
@@ -40,6 +42,8 @@ pub struct CommonArgs {
     pub cloudfront: CloudFrontArgs,
     #[command(flatten)]
     pub signing: SigningArgs,
+    #[command(flatten)]
+    pub notify: NotifyArgs,
 }
 
 /// Object-store flags. Setting a bucket switches from the embedded store to an

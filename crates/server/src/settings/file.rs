@@ -9,6 +9,7 @@ use anyhow::Context as _;
 use serde::Deserialize;
 
 use super::args::{CloudFrontArgs, CommonArgs};
+use super::notify::FileNotify;
 use super::signing::FileSigning;
 use crate::storage::cloudfront::HashAlgorithm;
 use crate::storage::{
@@ -28,6 +29,8 @@ pub(super) struct FileConfig {
     pub(super) cloudfront: FileCloudFront,
     #[serde(default)]
     pub(super) signing: FileSigning,
+    #[serde(default)]
+    pub(super) notify: FileNotify,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -2,7 +2,8 @@
 //! command-line flags, with `PROOFLINE_*` environment variables and an
 //! optional TOML file underneath. Where objects live and how the origin is
 //! reached, the database, the studio's origins, and how URLs are signed
-//! ([`SigningPolicy`], the same for every command).
+//! ([`SigningPolicy`], the same for every command), and how the studio is
+//! told of a submit ([`NotifySettings`]).
 //!
 //! No bucket configured means the embedded store: an S3-compatible endpoint this
 //! binary runs itself, with its data and credentials in the data directory.
@@ -12,6 +13,7 @@
 
 mod args;
 mod file;
+mod notify;
 mod signing;
 #[cfg(test)]
 mod tests;
@@ -21,6 +23,9 @@ use std::path::{Path, PathBuf};
 
 pub use args::{CloudFrontArgs, CommonArgs, SigningArgs, StoreArgs};
 pub use file::reachable;
+pub use notify::{
+    EmailSettings, NotifyArgs, NotifySettings, SmtpSecurity, SmtpSettings, WebhookSettings,
+};
 pub use signing::SigningPolicy;
 
 use crate::db::Db;
@@ -46,6 +51,8 @@ pub struct Settings {
     pub cloudfront: Option<CloudFrontSettings>,
     /// How URLs are signed, by `serve` and `publish` alike.
     pub signing: SigningPolicy,
+    /// How the studio is told that a link submitted (`serve` tells it).
+    pub notify: NotifySettings,
     /// What only a running origin needs (`serve`'s own flags).
     pub serve: ServeSettings,
 }
@@ -106,6 +113,7 @@ impl Settings {
             file.cloudfront,
             args.config.as_deref().and_then(Path::parent),
         )?;
+        let notify = notify::resolve(&args.notify, file.notify)?;
         Ok(Settings {
             data_dir: args.data_dir.clone(),
             listen,
@@ -115,6 +123,7 @@ impl Settings {
             store,
             cloudfront,
             signing,
+            notify,
             serve: ServeSettings::default(),
         })
     }

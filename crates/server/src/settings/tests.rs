@@ -16,6 +16,7 @@ fn args(dir: &Path, config: Option<PathBuf>, store: StoreArgs) -> CommonArgs {
         store,
         cloudfront: CloudFrontArgs::default(),
         signing: SigningArgs::default(),
+        notify: Default::default(),
     }
 }
 

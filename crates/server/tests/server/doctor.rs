@@ -33,6 +33,7 @@ fn garage_settings(dir: &Path, garage: &Garage) -> Settings {
         },
         cloudfront: None,
         signing: Default::default(),
+        notify: Default::default(),
         serve: Default::default(),
     }
 }
@@ -229,6 +230,7 @@ async fn doctor_passes_against_the_embedded_store_it_starts_itself() {
         },
         cloudfront: None,
         signing: Default::default(),
+        notify: Default::default(),
         serve: Default::default(),
     };
     let report = run(&settings, false).await.unwrap();
@@ -339,6 +341,7 @@ async fn doctor_says_when_cloudfront_cannot_be_reached() {
                 .unwrap(),
         ),
         signing: Default::default(),
+        notify: Default::default(),
         serve: Default::default(),
     };
     let report = run(&settings, false).await.unwrap();

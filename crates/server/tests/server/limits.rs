@@ -105,6 +105,7 @@ async fn a_link_keeps_a_bounded_number_of_choices_and_says_so() {
             &report.gallery,
             &link,
             ops.into_iter().map(Ok).collect(),
+            &[],
             now_ms,
             3,
         )

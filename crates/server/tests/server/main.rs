@@ -10,6 +10,7 @@ mod doctor;
 mod limits;
 mod links;
 mod manifest_cache;
+mod notify;
 mod operations;
 mod origin_api;
 mod origins;

@@ -48,6 +48,7 @@ pub(super) const FILES: &[(&str, &str)] = files![
     "0008_insertion_order.sql",
     "0009_readiness_and_pin_lockouts.sql",
     "0010_offline_window.sql",
+    "0011_notifications.sql",
 ];
 
 /// How many migrations the runner before sqlx's knew: files 0001 to 0007.
