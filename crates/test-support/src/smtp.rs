@@ -23,7 +23,12 @@ pub struct Mail {
     pub to: String,
     pub subject: String,
     pub message_id: String,
-    /// The text part.
+    /// `List-Unsubscribe` and `List-Unsubscribe-Post` (empty when absent).
+    #[serde(default)]
+    pub list_unsubscribe: String,
+    #[serde(default)]
+    pub list_unsubscribe_post: String,
+    /// The text part, its lines ending in `\n`.
     pub text: String,
     pub attachments: Vec<MailAttachment>,
 }
@@ -124,7 +129,11 @@ impl SmtpServer {
             .iter()
             .map(|p| {
                 let text = std::fs::read_to_string(p).expect("a message");
-                serde_json::from_str(&text).expect("a message as the server wrote it")
+                let mut mail: Mail =
+                    serde_json::from_str(&text).expect("a message as the server wrote it");
+                // Lines end as the sender encoded them (CRLF in base64).
+                mail.text = mail.text.replace("\r\n", "\n");
+                mail
             })
             .collect()
     }

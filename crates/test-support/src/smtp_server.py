@@ -43,6 +43,8 @@ class Save:
             "to": str(msg["To"]),
             "subject": str(msg["Subject"]),
             "message_id": str(msg["Message-ID"]),
+            "list_unsubscribe": str(msg["List-Unsubscribe"] or ""),
+            "list_unsubscribe_post": str(msg["List-Unsubscribe-Post"] or ""),
             "text": text.get_content() if text is not None else "",
             "attachments": [
                 {

@@ -46,7 +46,10 @@ pub use gallery::{
     photo_position, save_offline_question, saved_for_offline, saving_progress, scrub_position,
     stale_copy_banner,
 };
-pub use notify::{submitted_body, submitted_subject};
+pub use notify::{
+    UNSUBSCRIBE_BUTTON, UNSUBSCRIBE_UNKNOWN, reminder_body, reminder_subject, submitted_body,
+    submitted_subject, unsubscribe_question, unsubscribed,
+};
 pub use numbers::{byte_size, count, photo_count};
 pub use studio::{
     file_list_heading, gallery_summary, link_line, link_name, link_summary, overview_line,

@@ -1,4 +1,4 @@
-//! Share links from the terminal: `proofline link create|list|revoke`, and
+//! Share links from the terminal: `proofline link create|list|remind|revoke`, and
 //! `proofline studio-link` (the studio page's link, for one gallery or all).
 
 use anyhow::Context as _;
@@ -17,9 +17,13 @@ pub(super) async fn link(command: LinkCommand) -> anyhow::Result<()> {
             label,
             pin,
             expires,
+            email,
             listen,
             common,
         } => {
+            if let Some(email) = &email {
+                crate::notify::email::check_address(email)?;
+            }
             let settings = Settings::resolve(&common, listen)?;
             let (db, gallery) = open_gallery(&common, &gallery)?;
             let pin = crate::secret::chosen_pin(pin);
@@ -29,6 +33,9 @@ pub(super) async fn link(command: LinkCommand) -> anyhow::Result<()> {
                 expires_at: expires,
             };
             let (link, token) = db.create_link(&gallery.id, &new, now)?;
+            if let Some(email) = &email {
+                db.set_link_email(&link.id, Some(email))?;
+            }
             println!(
                 "Share link {}{}: {}",
                 link.id,
@@ -41,6 +48,28 @@ pub(super) async fn link(command: LinkCommand) -> anyhow::Result<()> {
                     println!("Warning: {warning}");
                 }
                 println!("Send the PIN separately from the link (a text and an email, say).");
+            }
+            if let Some(email) = email {
+                println!("Reminders go to {email}.");
+            }
+            Ok(())
+        }
+        LinkCommand::Remind {
+            link,
+            email,
+            off: _,
+            common,
+        } => {
+            if let Some(email) = &email {
+                crate::notify::email::check_address(email)?;
+            }
+            let settings = Settings::resolve(&common, DEFAULT_ORIGIN_LISTEN.parse()?)?;
+            settings
+                .open_db()?
+                .set_link_email(&link, email.as_deref())?;
+            match email {
+                Some(email) => println!("Reminders for link {link} go to {email}."),
+                None => println!("Link {link} sends no reminders."),
             }
             Ok(())
         }

@@ -191,9 +191,28 @@ enum LinkCommand {
         /// Last day (YYYY-MM-DD, UTC) on which the link opens.
         #[arg(long, value_parser = parse_deadline)]
         expires: Option<i64>,
+        /// The customer's email address: `serve` (with `--smtp-url`) then
+        /// reminds them, once each, when the link closes within 7 days and
+        /// when their selection has waited 3 days; they can unsubscribe.
+        #[arg(long)]
+        email: Option<String>,
         /// Address of the origin (for the default public URL).
         #[arg(long, env = "PROOFLINE_LISTEN", default_value = DEFAULT_ORIGIN_LISTEN)]
         listen: SocketAddr,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Set (or with --off clear) the address a link's customer is reminded
+    /// at; see `link create --email`.
+    Remind {
+        /// The link's id, as `link list` shows it.
+        link: String,
+        /// The customer's email address.
+        #[arg(required_unless_present = "off")]
+        email: Option<String>,
+        /// Send this link's customer no reminders.
+        #[arg(long, conflicts_with = "email")]
+        off: bool,
         #[command(flatten)]
         common: CommonArgs,
     },

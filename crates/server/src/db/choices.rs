@@ -287,7 +287,11 @@ fn earlier(c: &mut Conn<'_>, gallery: &GalleryId, op: &Op) -> anyhow::Result<Opt
     }))
 }
 
-fn link_choices(c: &mut Conn<'_>, gallery: &GalleryId, link: &[u8]) -> anyhow::Result<Choices> {
+pub(super) fn link_choices(
+    c: &mut Conn<'_>,
+    gallery: &GalleryId,
+    link: &[u8],
+) -> anyhow::Result<Choices> {
     let kept = c.query_opt(
         "SELECT choices FROM link_state WHERE gallery_id = ?1 AND link_hash = ?2",
         args![gallery.as_str(), link],

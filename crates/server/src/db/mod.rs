@@ -22,6 +22,7 @@ pub mod links;
 pub mod notifications;
 mod pg;
 pub mod publishes;
+pub mod reminders;
 mod schema;
 pub mod sql;
 pub mod studio;
@@ -39,6 +40,7 @@ pub use galleries::{StoredGallery, StoredImage, StoredRendition};
 pub use links::{Link, LiveLink, NewLink, Opened, PinAnswer, Refusal, validate_pin};
 pub use notifications::{Channel, Claimed};
 pub use publishes::{DraftTerms, FirstLink, FromFolder, PublishCommit, Upload};
+pub use reminders::{ReminderFacts, Subscription};
 
 use crate::args;
 use sql::{Access, Conn, Pg};

@@ -11,7 +11,7 @@
 //! records the outcome only while its claim stands.
 
 use proofline_core::GalleryId;
-use proofline_core::notify::submitted_key;
+use proofline_core::notify::{Reminder, submitted_key};
 use proofline_core::proofing::Op;
 
 use super::Db;
@@ -19,13 +19,18 @@ use super::sql::{Conn, ToValue, Value};
 use crate::args;
 
 /// The advisory lock (PostgreSQL) every claim and outcome takes.
-const SCOPE: &str = "notifications";
+pub(super) const SCOPE: &str = "notifications";
 
 /// How the studio is told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Channel {
+    /// An email to the studio.
     Email,
+    /// A signed POST to the studio's webhook.
     Webhook,
+    /// An email to a link's customer (a reminder), at the address the
+    /// studio gave for the link.
+    Customer,
 }
 
 impl Channel {
@@ -33,6 +38,7 @@ impl Channel {
         match self {
             Channel::Email => "email",
             Channel::Webhook => "webhook",
+            Channel::Customer => "customer",
         }
     }
 
@@ -40,6 +46,7 @@ impl Channel {
         match s {
             "email" => Ok(Channel::Email),
             "webhook" => Ok(Channel::Webhook),
+            "customer" => Ok(Channel::Customer),
             other => anyhow::bail!("unknown notification channel {other:?}"),
         }
     }
@@ -50,19 +57,23 @@ impl Channel {
 pub enum Event {
     /// A link submitted its selection.
     Submitted,
+    /// A reminder to the link's customer is due.
+    Reminder(Reminder),
 }
 
 impl Event {
-    fn as_str(self) -> &'static str {
+    pub(super) fn as_str(self) -> &'static str {
         match self {
             Event::Submitted => "submitted",
+            Event::Reminder(r) => r.as_str(),
         }
     }
 
     fn parse(s: &str) -> anyhow::Result<Event> {
-        match s {
-            "submitted" => Ok(Event::Submitted),
-            other => anyhow::bail!("unknown notification event {other:?}"),
+        match (s, Reminder::parse(s)) {
+            ("submitted", _) => Ok(Event::Submitted),
+            (_, Some(r)) => Ok(Event::Reminder(r)),
+            (other, None) => anyhow::bail!("unknown notification event {other:?}"),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The origin's HTTP API and the static client: [`router`] puts together
 //! `/api` (the customer's side in [`gallery`] and [`ops`], the studio's in
-//! [`studio`]), `/healthz` and `/readyz` ([`health`]), and the built browser
+//! [`studio`]), `/healthz` and `/readyz` ([`health`]), the page that stops a
+//! customer's reminders ([`unsubscribe`]), and the built browser
 //! app as the fallback, under one set of layers (compression, security
 //! headers: a Content-Security-Policy made from the built app ([`csp`]),
 //! HSTS over HTTPS; request ids and traces).
@@ -22,6 +23,7 @@ mod ops;
 pub mod serve;
 mod state;
 mod studio;
+mod unsubscribe;
 
 use std::path::PathBuf;
 
@@ -64,6 +66,7 @@ pub fn router(state: AppState, client_dir: Option<PathBuf>, https: bool) -> axum
         .with_state(state.clone());
     let app = axum::Router::new()
         .nest("/api", api)
+        .merge(unsubscribe::routes().with_state(state.clone()))
         .merge(health::routes().with_state(state));
     let app = match client_dir {
         Some(dir) => {

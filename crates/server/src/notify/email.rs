@@ -1,7 +1,8 @@
 //! The studio's email when a link submits: from the studio's own name and
 //! address, the subject and text from `proofline_core::wording`, the
 //! selection attached as CSV, and the event's key in the `Message-ID` so a
-//! mail system (or a person) can tell a repeat from a new submit.
+//! mail system (or a person) can tell a repeat from a new submit. And a
+//! customer's reminder, from the studio, with its unsubscribe page.
 //!
 //! Sent by lettre over rustls: TLS from the first byte (`smtps://`), or
 //! STARTTLS the server must offer (`smtp://`; lettre sends nothing, not even
@@ -11,15 +12,25 @@
 use std::time::Duration;
 
 use anyhow::Context as _;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor};
 use proofline_core::notify::DELIVERY_TIMEOUT_MS;
-use proofline_core::wording::{submitted_body, submitted_subject};
+use proofline_core::notify::Reminder;
+use proofline_core::wording::{reminder_body, reminder_subject, submitted_body, submitted_subject};
 
 use super::Submission;
+use crate::db::ReminderFacts;
 use crate::settings::{EmailSettings, SmtpSecurity};
+
+/// Refuses what is not one email address.
+pub fn check_address(address: &str) -> anyhow::Result<()> {
+    address
+        .parse::<lettre::Address>()
+        .map(drop)
+        .map_err(|e| anyhow::anyhow!("{address:?} is not an email address ({e})"))
+}
 
 /// The studio's SMTP server and addresses.
 pub struct Mailer {
@@ -83,14 +94,91 @@ impl Mailer {
         )?)
     }
 
-    /// Sends the email for `submission`; an error says why the server did
-    /// not take it (never with the password).
-    pub async fn send(&self, submission: &Submission) -> anyhow::Result<()> {
-        let message = self.message(submission)?;
+    /// A reminder to a link's customer: from the studio, to the address the
+    /// studio gave, with the page that stops reminders in the text and in
+    /// `List-Unsubscribe` (one click, RFC 8058). `key` is the event's.
+    pub fn reminder(
+        &self,
+        kind: Reminder,
+        key: &str,
+        facts: &ReminderFacts,
+        unsubscribe: &str,
+    ) -> anyhow::Result<Message> {
+        let to: Mailbox = facts
+            .to
+            .parse()
+            .with_context(|| format!("the customer's address {:?} is not valid", facts.to))?;
+        let studio = self.from.name.as_deref().unwrap_or("The studio");
+        let text = reminder_body(
+            kind,
+            studio,
+            &facts.gallery_title,
+            facts.closes_at,
+            facts.selected,
+            unsubscribe,
+        );
+        Ok(Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(reminder_subject(
+                kind,
+                &facts.gallery_title,
+                facts.closes_at,
+            ))
+            .message_id(Some(format!(
+                "<{key}.{}@{}>",
+                kind.as_str(),
+                self.from.email.domain()
+            )))
+            .header(ListUnsubscribe(format!("<{unsubscribe}>")))
+            .header(ListUnsubscribePost)
+            .header(ContentType::TEXT_PLAIN)
+            .body(text)?)
+    }
+
+    /// Sends `message`; an error says why the server did not take it (never
+    /// with the password).
+    pub async fn send(&self, message: Message) -> anyhow::Result<()> {
         self.transport
             .send(message)
             .await
             .map(drop)
             .context("the SMTP server did not take the email")
+    }
+}
+
+/// `List-Unsubscribe: <https://…/unsubscribe/KEY>`.
+#[derive(Clone)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribe(s.to_owned()))
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058).
+#[derive(Clone)]
+struct ListUnsubscribePost;
+
+impl Header for ListUnsubscribePost {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribePost)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_owned())
     }
 }

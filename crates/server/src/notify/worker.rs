@@ -15,6 +15,7 @@ use rand::Rng as _;
 use super::email::Mailer;
 use super::webhook::Webhook;
 use super::{Notifier, Submission};
+use crate::db::notifications::Event;
 use crate::db::{Channel, Claimed, Db};
 use crate::settings::Settings;
 
@@ -25,6 +26,10 @@ const LOG: &str = "proofline::notify";
 /// another origin's submits, and leases other workers let run out, are
 /// found within it.
 pub const POLL: Duration = Duration::from_secs(5);
+
+/// How often a worker that sends email looks for reminders that became due
+/// (their queueing is idempotent: several origins may look).
+pub const REMINDER_SCAN: Duration = Duration::from_secs(60);
 
 /// One origin's deliverer.
 pub struct Worker {
@@ -58,8 +63,20 @@ impl Worker {
     /// Delivers until the task is aborted (when the origin stops). A
     /// delivery cut short leaves its claim to run out, and is made again.
     pub async fn run(self) {
-        tracing::info!(target: LOG, worker = %self.id, channels = ?self.notifier.channels(), "notifications on");
+        tracing::info!(target: LOG, worker = %self.id, channels = ?self.channels(), "notifications on");
+        let mut last_scan = None::<tokio::time::Instant>;
         loop {
+            if self.mailer.is_some() && last_scan.is_none_or(|at| at.elapsed() >= REMINDER_SCAN) {
+                last_scan = Some(tokio::time::Instant::now());
+                let db = self.db.clone();
+                match blocking(move || db.queue_due_reminders(crate::unix_now())).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(target: LOG, reminders = n, "reminders due"),
+                    Err(e) => {
+                        tracing::warn!(target: LOG, "could not look for due reminders: {e:#}")
+                    }
+                }
+            }
             let wait = match self.round().await {
                 Ok(next_due) => {
                     let now = crate::unix_now_ms();
@@ -79,9 +96,19 @@ impl Worker {
         }
     }
 
+    /// The channels this worker delivers: the studio's, and customers'
+    /// reminders when it can send email.
+    fn channels(&self) -> Arc<[Channel]> {
+        let mut channels = self.notifier.channels().to_vec();
+        if self.mailer.is_some() {
+            channels.push(Channel::Customer);
+        }
+        channels.into()
+    }
+
     /// Delivers every notification due now; answers when the next one is.
     async fn round(&self) -> anyhow::Result<Option<u64>> {
-        let channels = self.notifier.channels();
+        let channels = self.channels();
         loop {
             let (db, id, chans) = (self.db.clone(), self.id.clone(), channels.clone());
             let claimed = blocking(move || {
@@ -102,10 +129,15 @@ impl Worker {
         let (db, id, seq) = (self.db.clone(), self.id.clone(), claimed.seq);
         let channel = claimed.channel.as_str();
         match outcome {
-            Ok(()) => {
+            Ok(Outcome::Dropped(why)) => {
+                tracing::info!(target: LOG, channel, key = %claimed.key, "{why}");
+                let now = crate::unix_now();
+                blocking(move || db.notification_failed(seq, &id, why, None, now)).await?;
+            }
+            Ok(Outcome::Delivered) => {
                 let recorded =
                     blocking(move || db.notification_sent(seq, &id, crate::unix_now())).await?;
-                tracing::info!(target: LOG, channel, key = %claimed.key, gallery = %claimed.gallery, attempts = claimed.attempts, "studio told of a submit");
+                tracing::info!(target: LOG, channel, key = %claimed.key, gallery = %claimed.gallery, attempts = claimed.attempts, "notification delivered");
                 if !recorded {
                     tracing::warn!(target: LOG, channel, key = %claimed.key, "delivered after this worker's claim ran out: it may be delivered twice (same key)");
                 }
@@ -126,14 +158,17 @@ impl Worker {
     }
 
     /// One try at delivering `claimed`, within the delivery timeout.
-    async fn attempt(&self, claimed: &Claimed) -> anyhow::Result<()> {
+    async fn attempt(&self, claimed: &Claimed) -> anyhow::Result<Outcome> {
         let timeout = Duration::from_millis(DELIVERY_TIMEOUT_MS);
         tokio::time::timeout(timeout, self.send(claimed))
             .await
             .unwrap_or_else(|_| anyhow::bail!("no answer within {} s", timeout.as_secs()))
     }
 
-    async fn send(&self, claimed: &Claimed) -> anyhow::Result<()> {
+    async fn send(&self, claimed: &Claimed) -> anyhow::Result<Outcome> {
+        if claimed.channel == Channel::Customer {
+            return self.remind(claimed).await;
+        }
         let (db, settings, for_load) = (self.db.clone(), self.settings.clone(), claimed.clone());
         let submission = blocking(move || {
             let token = settings.notify.studio_token.as_ref();
@@ -144,15 +179,54 @@ impl Worker {
         .ok_or_else(|| anyhow::anyhow!("the link that submitted is gone"))?;
         match claimed.channel {
             Channel::Email => match &self.mailer {
-                Some(mailer) => mailer.send(&submission).await,
+                Some(mailer) => mailer.send(mailer.message(&submission)?).await?,
                 None => anyhow::bail!("email is not configured on this origin"),
             },
             Channel::Webhook => match &self.webhook {
-                Some(webhook) => webhook.send(&submission).await,
+                Some(webhook) => webhook.send(&submission).await?,
                 None => anyhow::bail!("the webhook is not configured on this origin"),
             },
+            Channel::Customer => unreachable!("reminders are sent by remind"),
         }
+        Ok(Outcome::Delivered)
     }
+
+    /// Sends a customer's reminder, read as the link is now: dropped if the
+    /// link no longer needs it.
+    async fn remind(&self, claimed: &Claimed) -> anyhow::Result<Outcome> {
+        let Event::Reminder(kind) = claimed.event else {
+            anyhow::bail!("a {:?} notification for a customer", claimed.event);
+        };
+        let Some(mailer) = &self.mailer else {
+            anyhow::bail!("email is not configured on this origin");
+        };
+        let (db, gallery, hash) = (
+            self.db.clone(),
+            claimed.gallery.clone(),
+            claimed.link_hash.clone(),
+        );
+        let facts = blocking(move || db.reminder(&gallery, &hash, crate::unix_now())).await?;
+        let Some(facts) = facts else {
+            return Ok(Outcome::Dropped(
+                "reminder not sent: the link was revoked, closed or submitted, or its customer unsubscribed",
+            ));
+        };
+        let unsubscribe = format!(
+            "{}/unsubscribe/{}",
+            self.settings.public_url, facts.unsubscribe_key
+        );
+        mailer
+            .send(mailer.reminder(kind, &claimed.key, &facts, &unsubscribe)?)
+            .await?;
+        Ok(Outcome::Delivered)
+    }
+}
+
+/// What one delivery came to, short of an error (which is tried again).
+enum Outcome {
+    Delivered,
+    /// Not to be sent any more, for this reason.
+    Dropped(&'static str),
 }
 
 /// Runs database work off the async threads.

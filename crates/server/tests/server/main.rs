@@ -19,6 +19,7 @@ mod public_url;
 mod publish;
 mod publish_limits;
 mod readonly_disk;
+mod reminders;
 mod revocation;
 mod store_contract;
 mod studio;

@@ -136,7 +136,7 @@ fn link(h: &Harness, report: &PublishReport, label: &str) -> String {
 }
 
 /// The customer on `token` selects the first `n` photos and submits.
-fn selection(gallery: &GalleryId, images: &[ImageId], n: usize) -> Vec<Op> {
+pub(super) fn selection(gallery: &GalleryId, images: &[ImageId], n: usize) -> Vec<Op> {
     let mut phone = Phone::new("phone", gallery);
     let mut ops: Vec<Op> = images[..n]
         .iter()
@@ -155,7 +155,13 @@ fn selection(gallery: &GalleryId, images: &[ImageId], n: usize) -> Vec<Op> {
     ops
 }
 
-async fn send(h: &Harness, at: SocketAddr, gallery: &GalleryId, token: &str, ops: &[Op]) {
+pub(super) async fn send(
+    h: &Harness,
+    at: SocketAddr,
+    gallery: &GalleryId,
+    token: &str,
+    ops: &[Op],
+) {
     let resp = h
         .http
         .post(format!("http://{at}/api/galleries/{gallery}/ops"))
@@ -169,7 +175,7 @@ async fn send(h: &Harness, at: SocketAddr, gallery: &GalleryId, token: &str, ops
     assert_eq!(reply.receipts.len(), ops.len());
 }
 
-async fn images(h: &Harness, report: &PublishReport) -> Vec<ImageId> {
+pub(super) async fn images(h: &Harness, report: &PublishReport) -> Vec<ImageId> {
     h.manifest(report)
         .await
         .images

@@ -49,6 +49,7 @@ pub(super) const FILES: &[(&str, &str)] = files![
     "0009_readiness_and_pin_lockouts.sql",
     "0010_offline_window.sql",
     "0011_notifications.sql",
+    "0012_reminders.sql",
 ];
 
 /// How many migrations the runner before sqlx's knew: files 0001 to 0007.

@@ -33,6 +33,7 @@ pub(super) const FILES: &[(&str, &str)] = files![
     "0009_readiness_and_pin_lockouts.sql",
     "0010_offline_window.sql",
     "0011_notifications.sql",
+    "0012_reminders.sql",
 ];
 
 /// How many runs a process makes when others keep migrating before it.
