@@ -14,6 +14,7 @@ use wasm_bindgen::JsCast as _;
 
 use super::failover::{self, Answer, Patience};
 use super::{early, pass};
+use crate::browser::clock::local_time;
 
 /// How long to wait for the studio's server (or the mirror) before saying it
 /// is unreachable and falling back to the next source.
@@ -188,6 +189,11 @@ fn refusal(status: u16, body: &str) -> LoadError {
         (410, _) if !message.is_empty() => LoadError::Gone(message),
         (410, _) => LoadError::Gone(LoadError::NotFound.to_string()),
         (401, Some("pin_required")) => LoadError::PinRequired,
+        // The lock's end in the customer's own time.
+        (429, Some("pin_locked")) if json["until"].is_i64() => {
+            let until = local_time(json["until"].as_i64().unwrap_or_default());
+            LoadError::PinRefused(wording::pin_locked(&wording::coming_time(until)))
+        }
         (401 | 429, Some("wrong_pin" | "pin_locked")) => LoadError::PinRefused(message),
         (401 | 403, _) => LoadError::Unauthorized,
         (400, _) if !message.is_empty() => LoadError::Invalid(message),
@@ -393,6 +399,22 @@ mod tests {
             GalleryId::parse("g1").unwrap(),
             ShareToken::parse("AAAAAAAAAAAAAAAAAAAAAA").unwrap(),
         )
+    }
+
+    #[wasm_bindgen_test]
+    fn a_pin_lock_ends_in_the_customers_time_not_the_servers() {
+        let body =
+            r#"{"error":"pin_locked","message":"… 14:05 on 3 Dec 2026 (UTC).","until":1796270700}"#;
+        let LoadError::PinRefused(message) = refusal(429, body) else {
+            panic!("a PIN refusal")
+        };
+        assert!(
+            message.starts_with("Too many wrong PINs. Please try again after ")
+                && !message.contains("UTC"),
+            "{message}"
+        );
+        let without = r#"{"error":"pin_locked","message":"Too many wrong PINs (UTC)."}"#;
+        assert!(matches!(refusal(429, without), LoadError::PinRefused(m) if m.contains("UTC")));
     }
 
     #[wasm_bindgen_test]

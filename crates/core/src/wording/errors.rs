@@ -19,6 +19,12 @@ pub const SEND_UNREACHABLE: &str = "the studio's server could not be reached";
 pub const DEVICE_FULL: &str = "this device has no more room for saved photos";
 
 /// The origin answered an unexpected error status.
+/// After too many wrong PINs, until `when` ("today 14:05", "14:05 on 3 Dec
+/// 2026 (UTC)").
+pub fn pin_locked(when: &str) -> String {
+    format!("Too many wrong PINs. Please try again after {when}.")
+}
+
 pub fn server_problem(status: u16) -> String {
     format!("The studio's server had a problem ({status}). Please try again in a moment.")
 }

@@ -37,7 +37,7 @@ pub use choices::{
 };
 pub use errors::{
     DEVICE_FULL, NOT_FOUND, PIN_REQUIRED, SEND_UNREACHABLE, UNAUTHORIZED, UNREACHABLE, damaged,
-    device_store_failed, server_answered, server_problem, storage_unavailable,
+    device_store_failed, pin_locked, server_answered, server_problem, storage_unavailable,
 };
 pub use gallery::{
     ALL_SAVED, HOME_SCREEN_HINT, LOADING_GALLERY, LOADING_LARGE, LOADING_STUDIO, LocalTime,

@@ -24,8 +24,10 @@ pub enum AppError {
     PinRequired,
     #[error("That PIN is not right. {tries_left} more tries before the link locks for a while.")]
     WrongPin { tries_left: u32 },
-    #[error("Too many wrong PINs. Please try again after {until_label} (UTC).")]
-    PinLocked { until: i64, until_label: String },
+    /// `message` in UTC; the body carries `until` for the app to say it in
+    /// the customer's time.
+    #[error("{message}")]
+    PinLocked { until: i64, message: String },
     #[error("{0}")]
     BadRequest(String),
     /// The database cannot take writes just now (a disk gone read-only, a
@@ -46,6 +48,9 @@ pub const RETRY_AFTER_SECS: u32 = 30;
 struct ErrorBody<'a> {
     error: &'a str,
     message: String,
+    /// When a locked link takes PINs again (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    until: Option<i64>,
 }
 
 impl IntoResponse for AppError {
@@ -71,6 +76,10 @@ impl IntoResponse for AppError {
         let body = ErrorBody {
             error: code,
             message: self.to_string(),
+            until: match &self {
+                AppError::PinLocked { until, .. } => Some(*until),
+                _ => None,
+            },
         };
         let mut response = (status, Json(body)).into_response();
         let wait = match self {

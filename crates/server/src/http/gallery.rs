@@ -63,7 +63,10 @@ async fn post_pin(
         PinAnswer::Wrong { tries_left } => Err(AppError::WrongPin { tries_left }),
         PinAnswer::Locked { until } => Err(AppError::PinLocked {
             until,
-            until_label: proofline_core::calendar::time_label(until),
+            message: proofline_core::wording::pin_locked(&format!(
+                "{} (UTC)",
+                proofline_core::calendar::time_label(until)
+            )),
         }),
     }
 }

@@ -165,6 +165,14 @@ async fn a_pin_link_refuses_wrong_pins_and_locks_after_the_limit() {
     assert!(locked.headers().contains_key("retry-after"));
     let (status, body) = json(locked).await;
     assert_eq!((status, body["error"].as_str()), (429, Some("pin_locked")));
+    // When it ends, for the app to say in the customer's time; in UTC in words.
+    let until = body["until"].as_i64().expect("the lock's end");
+    let wait = until - proofline_server::unix_now();
+    assert!((14 * 60..=15 * 60).contains(&wait), "{wait}");
+    assert!(
+        body["message"].as_str().unwrap().ends_with(" (UTC)."),
+        "{body}"
+    );
     // Locked means locked: the right PIN is refused too, for now.
     let (status, _) = json(pin("4321").await.unwrap()).await;
     assert_eq!(status, 429);
