@@ -84,7 +84,7 @@ test('a PIN link asks for the PIN, refuses a wrong one, locks after too many, an
     await pin.fill('2468');
     await page.getByRole('button', { name: 'Open gallery' }).click();
     await gallery.expectAllThumbnailsRendered(12);
-    await expect(page.locator('.closing')).toHaveText(/^This gallery closes on \d+ \w+ \d{4}\. Please make your choices before then\.$/);
+    await expect(page.locator('.closing')).toHaveText(/^This gallery closes on \w{3} \d+ \w{3}, \d\d:\d\d\. Please make your choices before then\.$/);
 
     // The device remembers the pass: a reload opens straight away.
     await page.reload();

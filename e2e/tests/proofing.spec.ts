@@ -211,7 +211,7 @@ test("the studio's rules: the maximum blocks, submit says what is missing, a loc
     await page.getByRole('button', { name: 'Submit', exact: true }).click();
     await expect(status).toContainText('2 selected · Selection submitted on');
     await expect(page.locator('.outbox')).toContainText('All choices received by the studio', { timeout: 20_000 });
-    await expect(status).toHaveText(/Selection submitted on .*\. Studio's receipt: [0-9A-F]{4}-[0-9A-F]{4}\.$/);
+    await expect(status).toHaveText(/Selection submitted on \w{3} \d+ \w{3}, \d\d:\d\d\. Studio's receipt: [0-9A-F]{4}-[0-9A-F]{4}\.$/);
     await choice(page, 'Select', names[6]).click();
     await expect(page.getByRole('alert').filter({ hasText: /^Your selection was submitted on .*; it can no longer change\./ })).toBeVisible();
 

@@ -291,10 +291,15 @@ pub const CLOSING_SOON_SECS: i64 = 7 * 86_400;
 /// What to tell a customer, ahead of time, about when their link stops
 /// opening the gallery: `None` without an expiry (or once it has passed),
 /// else the sentence and whether it is urgent (within
-/// [`CLOSING_SOON_SECS`]).
-pub fn closing_note(expires_at: Option<i64>, server_now: i64) -> Option<(String, bool)> {
+/// [`CLOSING_SOON_SECS`]). `when` says the time (the app: in the device's
+/// zone).
+pub fn closing_note(
+    expires_at: Option<i64>,
+    server_now: i64,
+    when: &dyn Fn(i64) -> String,
+) -> Option<(String, bool)> {
     let at = expires_at.filter(|&at| at > server_now)?;
-    let day = day_label(at);
+    let day = when(at);
     Some(if at - server_now <= CLOSING_SOON_SECS {
         (
             format!("This gallery closes on {day}. Please make your choices before then."),

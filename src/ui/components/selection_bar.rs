@@ -5,8 +5,9 @@
 use leptos::prelude::*;
 use proofline_core::Manifest;
 use proofline_core::proofing::Action;
-use proofline_core::wording::{selection_status, submit_question};
+use proofline_core::wording::{day_time, selection_status, submit_question};
 
+use crate::browser::clock::local_time;
 use crate::state::outbox::Outbox;
 
 #[component]
@@ -34,7 +35,14 @@ pub fn SelectionBar(manifest: StoredValue<Manifest>) -> impl IntoView {
         let receipt = |at| (at, outbox.delivery.with(|d| d.submit_receipt.clone()));
         let submitted = submitted().map(receipt);
         let submitted = submitted.as_ref().map(|(at, r)| (*at, r.as_deref()));
-        selection_status(count(), submitted, locked, rules.as_deref())
+        let in_device_time = |at: i64| day_time(local_time(at));
+        selection_status(
+            count(),
+            submitted,
+            locked,
+            rules.as_deref(),
+            &in_device_time,
+        )
     };
     view! {
         <section class="selection-bar" aria-label="Your selection">

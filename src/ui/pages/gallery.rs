@@ -15,12 +15,12 @@ use proofline_core::cache::default_budget;
 use proofline_core::route::{LinkKey, Route, ShareToken};
 use proofline_core::wording::{
     LOADING_GALLERY, LOADING_LARGE, OFFLINE_OVER_TITLE, STORAGE_FULL_BANNER,
-    available_offline_until, closing_note, photo_count,
+    available_offline_until, closing_note, day_time, photo_count,
 };
 use proofline_core::{GalleryId, Manifest};
 use send_wrapper::SendWrapper;
 
-use crate::browser::clock::now_secs;
+use crate::browser::clock::{local_time, now_secs};
 use crate::browser::{network, storage, visibility};
 use crate::net::api::LoadError;
 use crate::state::device_db::{adopt_legacy, device_db};
@@ -236,7 +236,12 @@ pub fn GalleryPage(
     let closing = move || {
         let (text, urgent) = status.with(|s| {
             let s = s.as_ref()?;
-            closing_note(s.manifest.expires_at, s.clock.server_now(now_secs()))
+            let in_device_time = |at: i64| day_time(local_time(at - s.clock.offset()));
+            closing_note(
+                s.manifest.expires_at,
+                s.clock.server_now(now_secs()),
+                &in_device_time,
+            )
         })?;
         Some(view! {
             <p class=if urgent { "banner closing" } else { "closing" } role="status">{text}</p>

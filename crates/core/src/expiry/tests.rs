@@ -380,17 +380,21 @@ proptest! {
 fn customers_are_told_when_a_link_closes_and_warned_in_its_last_week() {
     // 2026-12-31 23:59:59 UTC.
     let at = crate::calendar::end_of_day("2026-12-31").unwrap();
-    assert_eq!(closing_note(None, 0), None);
+    assert_eq!(closing_note(None, 0, &day_label), None);
     assert_eq!(
-        closing_note(Some(at), at - 30 * 86_400),
+        closing_note(Some(at), at - 30 * 86_400, &day_label),
         Some(("Available until 31 Dec 2026.".into(), false))
     );
-    let (text, urgent) = closing_note(Some(at), at - 86_400).unwrap();
+    let (text, urgent) = closing_note(Some(at), at - 86_400, &day_label).unwrap();
     assert!(urgent);
     assert_eq!(
         text,
         "This gallery closes on 31 Dec 2026. Please make your choices before then."
     );
-    assert_eq!(closing_note(Some(at), at), None, "past: the link is gone");
+    assert_eq!(
+        closing_note(Some(at), at, &day_label),
+        None,
+        "past: the link is gone"
+    );
     assert!(expired_message(at).contains("available until 31 Dec 2026"));
 }

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use crate::ImageId;
-use crate::calendar::day_label;
 use crate::proofing::{Action, Verdict};
 
 /// What a choice was, in words: "Selecting “Ceremony 03”", "Your comment on
@@ -104,13 +103,15 @@ pub fn not_accepted_heading(n: usize) -> String {
 }
 
 /// The selection bar: how many are selected, then whether the selection was
-/// submitted (server Unix seconds, and the studio's receipt once it has
-/// one), else whether the studio locked the gallery, else its rules.
+/// submitted (Unix seconds, and the studio's receipt once it has one), else
+/// whether the studio locked the gallery, else its rules. `when` says a
+/// time (the app: in the device's zone, [`super::day_time`]).
 pub fn selection_status(
     selected: u32,
     submitted: Option<(i64, Option<&str>)>,
     locked_at: Option<i64>,
     rules: Option<&str>,
+    when: &dyn Fn(i64) -> String,
 ) -> String {
     let count = format!("{selected} selected");
     match (submitted, locked_at) {
@@ -118,15 +119,9 @@ pub fn selection_status(
             let receipt = receipt
                 .map(|r| format!(" Studio's receipt: {r}."))
                 .unwrap_or_default();
-            format!(
-                "{count} · Selection submitted on {}.{receipt}",
-                day_label(at)
-            )
+            format!("{count} · Selection submitted on {}.{receipt}", when(at))
         }
-        (None, Some(at)) => format!(
-            "{count} · The studio locked this gallery on {}.",
-            day_label(at)
-        ),
+        (None, Some(at)) => format!("{count} · The studio locked this gallery on {}.", when(at)),
         (None, None) => match rules {
             Some(r) => format!("{count} · {r}"),
             None => count,
@@ -155,6 +150,7 @@ pub fn unsent_heading(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calendar::day_label;
 
     fn id(s: &str) -> ImageId {
         ImageId::parse(s).unwrap()
@@ -270,23 +266,27 @@ mod tests {
                 3,
                 Some((dec1, Some("7F3A"))),
                 Some(dec2),
-                Some("Choose 10 photos.")
+                Some("Choose 10 photos."),
+                &day_label
             ),
             "3 selected · Selection submitted on 1 Dec 2026. Studio's receipt: 7F3A."
         );
         assert_eq!(
-            selection_status(3, Some((dec1, None)), None, None),
+            selection_status(3, Some((dec1, None)), None, None, &day_label),
             "3 selected · Selection submitted on 1 Dec 2026."
         );
         assert_eq!(
-            selection_status(0, None, Some(dec2), Some("Choose 10 photos.")),
+            selection_status(0, None, Some(dec2), Some("Choose 10 photos."), &day_label),
             "0 selected · The studio locked this gallery on 2 Dec 2026."
         );
         assert_eq!(
-            selection_status(4, None, None, Some("Choose 10 photos.")),
+            selection_status(4, None, None, Some("Choose 10 photos."), &day_label),
             "4 selected · Choose 10 photos."
         );
-        assert_eq!(selection_status(4, None, None, None), "4 selected");
+        assert_eq!(
+            selection_status(4, None, None, None, &day_label),
+            "4 selected"
+        );
         assert_eq!(
             submit_question(12),
             "Submit 12 photos to the studio? The selection can't be changed afterwards."

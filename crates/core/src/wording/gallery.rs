@@ -49,6 +49,19 @@ const MONTHS: [&str; 12] = [
 ];
 const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
+/// "Tue 14 Jan, 14:05": a day and time in the device's zone, for what is
+/// not soon (see [`coming_time`] for what is).
+pub fn day_time(t: LocalTime) -> String {
+    format!(
+        "{} {} {}, {:02}:{:02}",
+        WEEKDAYS[t.weekday as usize % 7],
+        t.day,
+        MONTHS[(t.month as usize + 11) % 12],
+        t.hour,
+        t.minute
+    )
+}
+
 /// "10:42" today, "24 Nov, 10:42" on another day.
 pub fn clock_time(t: LocalTime) -> String {
     let time = format!("{:02}:{:02}", t.hour, t.minute);
@@ -191,6 +204,12 @@ mod tests {
             weekday: 2,
             days_ahead: if today { 0 } else { -1 },
         }
+    }
+
+    #[test]
+    fn a_day_and_time_names_the_weekday_the_date_and_the_time() {
+        assert_eq!(day_time(at(14, 5, 14, 1, false)), "Tue 14 Jan, 14:05");
+        assert_eq!(day_time(at(0, 0, 1, 12, true)), "Tue 1 Dec, 00:00");
     }
 
     #[test]
