@@ -8,11 +8,22 @@ const SAMPLE_COUNT = 12;
 test('customer opens the share link and every thumbnail loads from the store', async ({ page, studio }) => {
   const requests: string[] = [];
   page.on('request', (req) => requests.push(req.url()));
+  // How long the browser may keep each of the app's files.
+  const caching = new Map<string, string>();
+  page.on('response', (r) => {
+    if (r.url().startsWith(studio.origin) && !r.url().includes('/api/')) caching.set(new URL(r.url()).pathname, r.headers()['cache-control'] ?? '');
+  });
   const gallery = new GalleryPage(page);
   await gallery.open(studio.link);
   await expect(page.getByRole('heading', { level: 1, name: 'Sample wedding' })).toBeVisible();
   await expect(page.getByText(`${SAMPLE_COUNT} photos`)).toBeVisible();
   await gallery.expectAllThumbnailsRendered(SAMPLE_COUNT);
+  // Files named by their content are kept for a year; the page is asked
+  // about each time, so a new release arrives on the next visit.
+  const hashed = [...caching.keys()].filter((p) => /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/.test(p));
+  expect(hashed.length).toBeGreaterThanOrEqual(3);
+  for (const p of hashed) expect(caching.get(p), p).toBe('public, max-age=31536000, immutable');
+  expect(caching.get('/')).toBe('no-cache');
 
   // The lightbox opens on a click and moves with the arrow keys. The studio's
   // folder order is by name, so "Ceremony 01" is the third photo.

@@ -2,7 +2,8 @@
 //! `/api` (the customer's side in [`gallery`] and [`ops`], the studio's in
 //! [`studio`]), `/healthz` and `/readyz` ([`health`]), the page that stops a
 //! customer's reminders ([`unsubscribe`]), and the built browser
-//! app as the fallback, under one set of layers (compression, security
+//! app as the fallback (cached by browsers as [`app_files`] says), under one
+//! set of layers (compression, security
 //! headers: a Content-Security-Policy made from the built app ([`csp`]),
 //! HSTS over HTTPS; request ids and traces).
 //!
@@ -14,6 +15,7 @@
 //! May import the domain (signing, choices), `settings`, `db`, `storage` and
 //! `secret`; never `cli`.
 
+mod app_files;
 mod auth;
 pub mod csp;
 mod error;
@@ -71,7 +73,10 @@ pub fn router(state: AppState, client_dir: Option<PathBuf>, https: bool) -> axum
     let app = match client_dir {
         Some(dir) => {
             let index = dir.join("index.html");
-            app.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(index)))
+            let files = axum::Router::new()
+                .fallback_service(ServeDir::new(dir).fallback(ServeFile::new(index)))
+                .layer(axum::middleware::from_fn(app_files::set_cache_control));
+            app.fallback_service(files)
         }
         None => app.fallback(|| async {
             (
