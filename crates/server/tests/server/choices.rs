@@ -38,7 +38,7 @@ async fn send(h: &Harness, report: &PublishReport, ops: &[Op]) -> ChoicesReply {
     serde_json::from_value(body).unwrap()
 }
 
-async fn images(h: &Harness, report: &PublishReport) -> Vec<ImageId> {
+pub(super) async fn images(h: &Harness, report: &PublishReport) -> Vec<ImageId> {
     h.manifest(report)
         .await
         .images

@@ -25,6 +25,8 @@ use proofline_server::db::notifications::Record;
 use proofline_server::db::{Channel, NewLink};
 use proofline_server::publish::PublishReport;
 use proofline_server::secret::{new_token, token_hash};
+
+use super::choices::images;
 use proofline_server::settings::{NotifyArgs, NotifySettings, Settings};
 use proofline_test_support::{
     Backend, Durability, Harness, Phone, SmtpServer, TempPostgres, awkward_samples, now_ms,
@@ -175,27 +177,35 @@ pub(super) async fn send(
     assert_eq!(reply.receipts.len(), ops.len());
 }
 
-pub(super) async fn images(h: &Harness, report: &PublishReport) -> Vec<ImageId> {
-    h.manifest(report)
-        .await
-        .images
-        .into_iter()
-        .map(|i| i.id)
-        .collect()
-}
-
 /// Waits (a minute at most) until the gallery has `n` notifications, every
 /// one recorded sent; answers them.
 async fn all_sent(h: &Harness, gallery: &GalleryId, n: usize) -> Vec<Record> {
+    settled(h, gallery, n, None, |r| r.sent_at.is_some()).await
+}
+
+/// Waits (a minute at most) until the gallery has `n` notifications (on
+/// `channel`, or on any), every one `done`; answers them.
+pub(super) async fn settled(
+    h: &Harness,
+    gallery: &GalleryId,
+    n: usize,
+    channel: Option<Channel>,
+    done: impl Fn(&Record) -> bool,
+) -> Vec<Record> {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let records = h.db.notifications(gallery).unwrap();
-        if records.len() == n && records.iter().all(|r| r.sent_at.is_some()) {
+        let records: Vec<Record> =
+            h.db.notifications(gallery)
+                .unwrap()
+                .into_iter()
+                .filter(|r| channel.is_none_or(|c| r.channel == c))
+                .collect();
+        if records.len() == n && records.iter().all(&done) {
             return records;
         }
         assert!(
             Instant::now() < deadline,
-            "after a minute, not all {n} notifications are sent: {records:?}"
+            "after a minute, not all {n} notifications are settled: {records:?}"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }

@@ -10,15 +10,14 @@
 //! each test sets its links up, then starts another origin that can send
 //! email, whose worker looks for due reminders as it starts.
 
-use std::time::{Duration, Instant};
-
 use proofline_core::notify::Reminder;
 use proofline_server::db::notifications::Record;
 use proofline_server::db::{Channel, Link, NewLink};
 use proofline_server::settings::{NotifyArgs, NotifySettings, Settings};
 use proofline_test_support::{Backend, Harness, SmtpServer, awkward_samples};
 
-use super::notify::{images, selection, send};
+use super::choices::images;
+use super::notify::{selection, send};
 
 const DAY: i64 = 86_400;
 const ANNA: &str = "anna@customer.test";
@@ -55,30 +54,10 @@ fn old_link(
     (link, token.as_str().to_owned())
 }
 
-/// Waits (a minute at most) until the gallery's customer notifications
-/// number `n` and none is still to be delivered; answers them.
+/// Waits until the gallery has `n` reminders, each sent or dropped.
 async fn settled(h: &Harness, gallery: &proofline_core::GalleryId, n: usize) -> Vec<Record> {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let records: Vec<Record> =
-            h.db.notifications(gallery)
-                .unwrap()
-                .into_iter()
-                .filter(|r| r.channel == Channel::Customer)
-                .collect();
-        if records.len() == n
-            && records
-                .iter()
-                .all(|r| r.sent_at.is_some() || r.failed_at.is_some())
-        {
-            return records;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "after a minute, not all {n} reminders are settled: {records:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let done = |r: &Record| r.sent_at.is_some() || r.failed_at.is_some();
+    super::notify::settled(h, gallery, n, Some(Channel::Customer), done).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
