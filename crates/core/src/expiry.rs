@@ -71,12 +71,8 @@ const SIGV4_PARAMS: [&str; 4] = [
 /// Parameter names are matched case-sensitively, as AWS writes them; values are
 /// percent-decoded first.
 pub fn url_validity(url: &str) -> Result<UrlValidity, ExpiryError> {
-    let url = url::Url::parse(url).map_err(|_| ExpiryError::NotAUrl)?;
-    let param = |name: &str| {
-        url.query_pairs()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.into_owned())
-    };
+    let query = query_of(url).ok_or(ExpiryError::NotAUrl)?;
+    let param = |name: &str| query_param(query, name);
     if SIGV4_PARAMS.iter().any(|name| param(name).is_some()) {
         let date = param("X-Amz-Date").unwrap_or_default();
         let signed_at =
@@ -109,6 +105,68 @@ pub fn url_validity(url: &str) -> Result<UrlValidity, ExpiryError> {
         });
     }
     Err(ExpiryError::NotSigned)
+}
+
+/// The query of an absolute URL (`scheme://host...`), without its fragment:
+/// empty when it has none, `None` when `url` is not an absolute URL with a
+/// host. Read by hand rather than with the `url` crate, whose Unicode host
+/// tables would cost the browser app's download tens of kilobytes for URLs
+/// that only ever need their query read.
+fn query_of(url: &str) -> Option<&str> {
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme_ok = scheme
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic())
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if !scheme_ok || host.is_empty() || url.bytes().any(|b| b.is_ascii_whitespace()) {
+        return None;
+    }
+    let without_fragment = url.split_once('#').map_or(url, |(u, _)| u);
+    Some(without_fragment.split_once('?').map_or("", |(_, q)| q))
+}
+
+/// The first value of parameter `name` in `query`, decoded.
+fn query_param(query: &str, name: &str) -> Option<String> {
+    query
+        .split('&')
+        .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+        .find(|(k, _)| form_decode(k) == name)
+        .map(|(_, v)| form_decode(v))
+}
+
+/// Decodes one `application/x-www-form-urlencoded` name or value: `+` is a
+/// space and `%XX` a byte; a `%` not followed by two hex digits stays as it
+/// is, and bytes that are not UTF-8 become U+FFFD (as browsers do).
+fn form_decode(s: &str) -> String {
+    let hex = |b: u8| (b as char).to_digit(16);
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let escaped = match b[i..] {
+            [b'%', hi, lo, ..] => hex(hi).zip(hex(lo)).map(|(hi, lo)| (hi * 16 + lo) as u8),
+            _ => None,
+        };
+        match (escaped, b[i]) {
+            (Some(byte), _) => {
+                out.push(byte);
+                i += 3;
+            }
+            (None, b'+') => {
+                out.push(b' ');
+                i += 1;
+            }
+            (None, c) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A count of seconds written as plain decimal digits, as AWS writes them. Rust's
