@@ -9,6 +9,8 @@ const SHELL = 'proofline-shell-v1';
 const scope = new URL(self.registration.scope);
 const indexUrl = new URL('./', scope).href;
 const apiPrefix = new URL('./api/', scope).href;
+// The studio's app: the server's STUDIO_APP_PATH (proofline_core::route).
+const studioPrefix = new URL('./studio/', scope).href;
 const NAVIGATION_TIMEOUT_MS = 3000;
 
 // Same-origin files an index page refers to: Trunk's hashed JS, wasm and CSS,
@@ -120,6 +122,9 @@ self.addEventListener('fetch', (event) => {
   // Never API answers, never another origin (signed photo URLs), never itself.
   if (url.origin !== scope.origin || request.url.startsWith(apiPrefix)) return;
   if (url.pathname.endsWith('/sw.js')) return;
+  // Nor the studio's app (its own bundle, under studio/): it reads live
+  // answers, and must never be given the customer's saved page instead.
+  if (request.url.startsWith(studioPrefix)) return;
   if (request.mode === 'navigate') {
     event.respondWith(navigate(request));
   } else if (/\.(js|wasm|css|webmanifest|png|svg|ico)$/.test(url.pathname)) {

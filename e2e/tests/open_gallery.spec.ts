@@ -24,6 +24,10 @@ test('customer opens the share link and every thumbnail loads from the store', a
   expect(hashed.length).toBeGreaterThanOrEqual(3);
   for (const p of hashed) expect(caching.get(p), p).toBe('public, max-age=31536000, immutable');
   expect(caching.get('/')).toBe('no-cache');
+  // The customer downloads the customer's app only: the studio's pages are
+  // an app of their own.
+  expect(hashed.filter((p) => p.startsWith('/proofline-client-')).length).toBe(2);
+  expect(requests.filter((u) => u.includes('proofline-studio') || u.includes('/studio/'))).toEqual([]);
 
   // The lightbox opens on a click and moves with the arrow keys. The studio's
   // folder order is by name, so "Ceremony 01" is the third photo.

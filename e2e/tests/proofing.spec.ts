@@ -243,6 +243,12 @@ test("the studio's rules: the maximum blocks, submit says what is missing, a loc
     // A wrong studio token shows nothing.
     await page.goto(studio.studioLink.replace(/\/[^/]+$/, '/AAAAAAAAAAAAAAAAAAAAAA'));
     await expect(page.getByRole('heading', { name: "We can't show this studio page" })).toBeVisible();
+    // The studio's page is an app of its own, under /studio/; a studio link
+    // from before it moved opens it too.
+    expect(new URL(studio.studioLink).pathname).toBe('/studio/');
+    await page.goto(studio.studioLink.replace('/studio/#', '/#'));
+    await expect(page).toHaveURL(studio.studioLink);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sample wedding');
   } finally {
     await studio.stop();
   }

@@ -36,6 +36,19 @@ pub fn replace(route: &Route) {
     let _ = location.replace(&format!("{base}{}", route.to_hash()));
 }
 
+/// The location's path (`/`, `/studio/`).
+pub fn path() -> String {
+    window().location().pathname().unwrap_or_default()
+}
+
+/// Leaves for `path` on this origin, keeping the hash, in place (no new
+/// history entry): a studio link opened in the customer's app.
+pub fn move_to_path(path: &str) {
+    let location = window().location();
+    let hash = location.hash().unwrap_or_default();
+    let _ = location.replace(&format!("{path}{hash}"));
+}
+
 /// The page's origin (`scheme://host[:port]`).
 pub fn page_origin() -> Option<String> {
     web_sys::window()?.location().origin().ok()

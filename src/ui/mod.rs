@@ -7,7 +7,8 @@
 //! [`crate::browser`]), `proofline_core` and outside crates. Components
 //! import from components and [`words`], never from a page.
 //!
-//! - [`app`]: picks the page for the current hash route.
+//! - [`app`]: the customer's app: picks the page for the current hash route.
+//! - [`studio_app`]: the studio's app (its own bundle): the studio's pages.
 //! - [`pages`]: a shared gallery, the studio's pages.
 //! - [`components`]: what the pages are made of, one per file.
 //! - [`words`]: sentences that need the device's clock or network status.
@@ -15,4 +16,5 @@
 pub mod app;
 pub mod components;
 pub mod pages;
+pub mod studio_app;
 pub mod words;

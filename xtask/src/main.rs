@@ -27,6 +27,7 @@ mod cargo_env;
 mod fuzz;
 mod publish_bench;
 mod setup;
+mod wasm_items;
 
 const DEMO_LISTEN: &str = "127.0.0.1:7870";
 const DEMO_STORE_LISTEN: &str = "127.0.0.1:7871";
@@ -116,10 +117,25 @@ fn cargo() -> Command {
     c
 }
 
+/// The two browser apps (trunk, release, wasm-opt): the customer's
+/// (`index.html`) into `dist`, then the studio's (`studio.html`) into
+/// `dist/studio`, served under `/studio/`. In that order: Trunk replaces its
+/// whole dist directory, so the customer's build would remove the studio's.
 fn build_client() -> anyhow::Result<()> {
-    step("build the browser app (trunk, release, wasm-opt)", || {
+    step(
+        "build the customer's app (trunk, release, wasm-opt)",
+        || {
+            run(Command::new("trunk")
+                .args(["build", "--release"])
+                .current_dir(root())
+                .env("PATH", tool_path()))
+        },
+    )?;
+    step("build the studio's app into dist/studio", || {
         run(Command::new("trunk")
-            .args(["build", "--release"])
+            .args(["build", "--release", "--dist", "dist/studio"])
+            .args(["--public-url", proofline_core::route::STUDIO_APP_PATH])
+            .arg("studio.html")
             .current_dir(root())
             .env("PATH", tool_path()))
     })
@@ -242,7 +258,7 @@ fn test(args: &[String]) -> anyhow::Result<()> {
     )?;
     if !args.iter().any(|a| a == "--no-e2e") {
         build_client()?;
-        step("the app's download against its size budget", || {
+        step("the apps' downloads against their size budgets", || {
             bundle::check(&root().join("dist"))
         })?;
         // `cargo test` above built the binary (the server's integration tests
@@ -461,6 +477,18 @@ fn scale_samples(count: usize) -> anyhow::Result<PathBuf> {
     Ok(dir)
 }
 
+/// Builds both apps and prints their sizes and what the customer's is made of.
+fn app_size() -> anyhow::Result<()> {
+    build_client()?;
+    step("the apps' download sizes", || {
+        bundle::check(&root().join("dist"))?;
+        wasm_items::print_largest(
+            &target_dir().join("wasm32-unknown-unknown/wasm-release/proofline-client.wasm"),
+            20,
+        )
+    })
+}
+
 /// Benchmarks in real headless Chromium against a real studio; they print
 /// numbers (not pass/fail on timings).
 fn bench(args: &[String]) -> anyhow::Result<()> {
@@ -469,17 +497,18 @@ fn bench(args: &[String]) -> anyhow::Result<()> {
         Some("publish") => return publish_bench::run(),
         Some("origins") => return origins_bench(),
         Some("manifest") => return manifest_bench(),
+        Some("size") => {
+            setup::install(setup::Needs::Build)?;
+            return app_size();
+        }
         Some(other) => {
             bail!(
-                "unknown benchmark {other:?} (those run alone are `publish`, `origins` and `manifest`)"
+                "unknown benchmark {other:?} (those run alone are `publish`, `origins`, `manifest` and `size`)"
             )
         }
     }
     setup::install(setup::Needs::All)?;
-    build_client()?;
-    step("the app's download size", || {
-        bundle::check(&root().join("dist"))
-    })?;
+    app_size()?;
     let bin = build_server()?;
     let samples = target_dir().join("bench-samples");
     step("generate sample photos", || {

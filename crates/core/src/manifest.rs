@@ -234,21 +234,43 @@ impl Manifest {
     }
 
     /// Parses and validates a manifest from JSON text.
+    ///
+    /// One pass, straight into the struct with the path of each value
+    /// tracked, so an error says exactly what is wrong and where. (One
+    /// deserialiser, not a fast one and a second to explain errors: each is a
+    /// full copy of the manifest's reading code in the browser app.)
     pub fn from_json(text: &str) -> Result<Self, ManifestError> {
-        // Fast path for a well-formed manifest (10,000 photos are about 12 MB):
-        // straight into the struct. Anything it rejects is parsed again below,
-        // slowly, to say exactly what is wrong and where.
-        if text.trim_start().starts_with('{')
-            && let Ok(manifest) = serde_json::from_str::<Manifest>(text)
-            && manifest.version == MANIFEST_VERSION
-        {
-            manifest.validate()?;
-            return Ok(manifest);
+        // serde would also read a struct from a JSON array (fields by
+        // position), which no writer of manifests produces.
+        if !text.trim_start().starts_with('{') {
+            return Err(Self::explain(text, None));
         }
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| ManifestError::NotJson(e.to_string()))?;
-        // Checked first because serde would also read a struct from a JSON array
-        // (fields by position), which no writer of manifests produces.
+        let mut de = serde_json::Deserializer::from_str(text);
+        let manifest: Manifest =
+            serde_path_to_error::deserialize(&mut de).map_err(|e| Self::explain(text, Some(e)))?;
+        // Text after the object: not JSON (explained as such).
+        de.end().map_err(|_| Self::explain(text, None))?;
+        if manifest.version != MANIFEST_VERSION {
+            return Err(ManifestError::UnknownVersion {
+                found: manifest.version.to_string(),
+            });
+        }
+        manifest.validate()?;
+        Ok(manifest)
+    }
+
+    /// Why `text` is not a manifest, given the typed reading's error: not
+    /// JSON, not an object, no or another version (checked first: another
+    /// version's fields may differ), or the field the reading stopped at.
+    #[cold]
+    fn explain(
+        text: &str,
+        error: Option<serde_path_to_error::Error<serde_json::Error>>,
+    ) -> ManifestError {
+        let value: serde_json::Value = match serde_json::from_str(text) {
+            Ok(value) => value,
+            Err(e) => return ManifestError::NotJson(e.to_string()),
+        };
         let kind = match &value {
             serde_json::Value::Object(_) => None,
             serde_json::Value::Array(_) => Some("an array"),
@@ -258,31 +280,32 @@ impl Manifest {
             serde_json::Value::Null => Some("null"),
         };
         if let Some(kind) = kind {
-            return Err(invalid(
-                "manifest",
-                &format!("must be a JSON object, not {kind}"),
-            ));
+            return invalid("manifest", &format!("must be a JSON object, not {kind}"));
         }
         match value.get("version") {
             None => {
-                return Err(ManifestError::MissingField {
+                return ManifestError::MissingField {
                     path: "version".into(),
-                });
+                };
             }
             Some(v) if v.as_u64() == Some(MANIFEST_VERSION) => {}
             Some(v) => {
-                return Err(ManifestError::UnknownVersion {
+                return ManifestError::UnknownVersion {
                     found: v.to_string(),
-                });
+                };
             }
         }
-        let manifest: Manifest = serde_path_to_error::deserialize(value).map_err(|e| {
-            let path = e.path().to_string();
-            let message = e.inner().to_string();
-            classify(path, message)
-        })?;
-        manifest.validate()?;
-        Ok(manifest)
+        let Some(e) = error else {
+            return invalid("manifest", "must be a JSON object");
+        };
+        let path = e.path().to_string();
+        // serde_json adds where in the text; the path says it better.
+        let message = e.inner().to_string();
+        let message = match message.rsplit_once(" at line ") {
+            Some((message, _)) => message.to_owned(),
+            None => message,
+        };
+        classify(path, message)
     }
 
     /// Serialises the manifest as compact JSON.

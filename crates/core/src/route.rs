@@ -93,6 +93,11 @@ impl fmt::Display for LinkKey {
     }
 }
 
+/// Where the studio's app is served, under the public URL: the studio's
+/// pages are a bundle of their own, so a customer's phone never downloads
+/// them. A studio route opened in the customer's app goes there.
+pub const STUDIO_APP_PATH: &str = "/studio/";
+
 /// Where the app is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
@@ -150,6 +155,11 @@ impl Route {
             _ => None,
         };
         route.unwrap_or(Route::NotFound)
+    }
+
+    /// Whether the studio's app shows this route (not the customer's).
+    pub fn is_studio(&self) -> bool {
+        matches!(self, Route::Studio { .. } | Route::StudioHome { .. })
     }
 
     /// The hash for this route, starting with `#`.

@@ -3,7 +3,8 @@
 //! and [`crate::net`] and lays out components.
 //!
 //! May import: every layer, the components and [`crate::ui::words`];
-//! nothing imports a page but [`crate::ui::app`].
+//! nothing imports a page but the app shells ([`crate::ui::app`],
+//! [`crate::ui::studio_app`]).
 
 pub mod gallery;
 pub mod studio;

@@ -1,7 +1,7 @@
 //! Security headers for the browser app: a Content-Security-Policy made
-//! when the origin starts, from the built `index.html` (a SHA-256 hash for
-//! each inline script: Trunk's loader and the early manifest request, so no
-//! `'unsafe-inline'`) and from where the app really loads from (the studio's
+//! when the origin starts, from the built pages (`index.html` and the
+//! studio's `studio/index.html`: a SHA-256 hash for each inline script,
+//! Trunk's loaders and the early manifest request, so no `'unsafe-inline'`) and from where the app really loads from (the studio's
 //! origins, the object store, CloudFront); `frame-ancestors 'none'`; and
 //! HSTS when the public URL is HTTPS.
 //!

@@ -36,6 +36,8 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use proofline_core::route::STUDIO_APP_PATH;
+
 pub use auth::PASS_HEADER;
 pub use error::{AppError, blocking};
 pub use state::AppState;
@@ -46,9 +48,14 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// The whole origin: API routes, then the static client as the fallback.
 /// `https`: the public URL is HTTPS (browsers are then told to keep to it).
 pub fn router(state: AppState, client_dir: Option<PathBuf>, https: bool) -> axum::Router {
-    // The app's policy, from its built index.html and where it loads from.
+    // The apps' policy, from their built pages (the customer's index.html,
+    // the studio's studio/index.html) and where they load from.
     let csp = client_dir.as_ref().and_then(|dir| {
-        let html = std::fs::read_to_string(dir.join("index.html")).ok()?;
+        let mut html = std::fs::read_to_string(dir.join("index.html")).ok()?;
+        let studio = dir
+            .join(STUDIO_APP_PATH.trim_matches('/'))
+            .join("index.html");
+        html.push_str(&std::fs::read_to_string(studio).unwrap_or_default());
         let policy = csp::policy(&html, state.store.origins(), &state.store.browser_origins());
         csp::header(&policy)
     });

@@ -21,6 +21,8 @@ mod tests;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use proofline_core::route::STUDIO_APP_PATH;
+
 pub use args::{CloudFrontArgs, CommonArgs, SigningArgs, StoreArgs};
 pub use file::reachable;
 pub use notify::{
@@ -165,12 +167,15 @@ impl Settings {
     /// The studio's page for a gallery (keep it private: it shows every
     /// link's choices).
     pub fn studio_link(&self, gallery: &str, token: &str) -> String {
-        format!("{}/#/studio/{gallery}/{token}", self.public_url)
+        format!(
+            "{}{STUDIO_APP_PATH}#/studio/{gallery}/{token}",
+            self.public_url
+        )
     }
 
     /// The studio page for every gallery.
     pub fn studio_home_link(&self, token: &str) -> String {
-        format!("{}/#/studio/{token}", self.public_url)
+        format!("{}{STUDIO_APP_PATH}#/studio/{token}", self.public_url)
     }
 }
 

@@ -259,7 +259,7 @@ async fn a_submit_tells_the_studio_once_by_email_and_by_webhook_however_often_it
     );
     // The studio page link in the email opens the gallery's studio page.
     let page = format!(
-        "{}/#/studio/{}/{}",
+        "{}/studio/#/studio/{}/{}",
         h.config.public_url,
         report.gallery,
         studio_token.as_str()
