@@ -3,7 +3,7 @@
 // Touches are real touch events sent through Chromium's input pipeline (CDP
 // Input.dispatchTouchEvent), which the page receives as pointer events.
 import { CDPSession, Page } from '@playwright/test';
-import { test, expect } from './fixtures';
+import { test, expect, startStudio } from './fixtures';
 import { GalleryPage, expectDecoded } from './gallery.page';
 
 const SAMPLE_COUNT = 12;
@@ -81,4 +81,50 @@ test('on a phone: swipe to the next photo, pinch and double-tap to zoom, swipe d
   await gallery.lightbox.getByRole('button', { name: 'Close' }).tap();
   await expect(gallery.lightbox).toHaveCount(0);
   await expect(gallery.tile('Ceremony 01')).toBeFocused();
+});
+
+test('at 390 px every tile shows its Favourite and Select whole and apart, stacked on a narrow portrait', async ({ page }) => {
+  // 200 photos, every third a 2:3 portrait: rows of mixed shapes, as a
+  // wedding's are.
+  const samples = process.env.PROOFLINE_SAMPLES_200;
+  if (!samples) throw new Error('PROOFLINE_SAMPLES_200 is not set: run through `cargo xtask test`');
+  const studio = await startStudio({ samples });
+  try {
+    const gallery = new GalleryPage(page);
+    await gallery.open(studio.link);
+    await expect(page.getByText('200 photos')).toBeVisible();
+    const tiles = await page.locator('.grid > li').evaluateAll((lis) =>
+      lis.map((li) => {
+        const box = (e: Element) => {
+          const b = e.getBoundingClientRect();
+          return { left: b.left, top: b.top, right: b.right, bottom: b.bottom };
+        };
+        const [favourite, select] = [...li.querySelectorAll('.tile-actions .choice')].map(box);
+        return { tile: box(li), favourite, select };
+      }),
+    );
+    expect(tiles.length).toBeGreaterThanOrEqual(12);
+    let stacked = 0;
+    for (const { tile, favourite, select } of tiles) {
+      for (const b of [favourite, select]) {
+        expect(b.left).toBeGreaterThanOrEqual(tile.left);
+        expect(b.right).toBeLessThanOrEqual(tile.right);
+        expect(b.top).toBeGreaterThanOrEqual(tile.top);
+        expect(b.bottom).toBeLessThanOrEqual(tile.bottom);
+      }
+      const apart =
+        favourite.right <= select.left || select.right <= favourite.left || favourite.bottom <= select.top || select.bottom <= favourite.top;
+      expect(apart, JSON.stringify({ tile, favourite, select })).toBe(true);
+      if (favourite.bottom <= select.top) stacked++;
+    }
+    // The sample's portraits are narrower than two buttons side by side here.
+    expect(stacked, JSON.stringify(tiles.map((t) => [t.tile.right - t.tile.left, t.favourite, t.select]))).toBeGreaterThan(0);
+    // And a stacked button still does what it says.
+    const narrow = tiles.findIndex(({ favourite, select }) => favourite.bottom <= select.top);
+    const button = page.locator('.grid > li').nth(narrow).getByRole('button', { name: /^Favourite / });
+    await button.click();
+    await expect(button).toHaveAttribute('aria-pressed', 'true');
+  } finally {
+    await studio.stop();
+  }
 });

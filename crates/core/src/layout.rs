@@ -23,6 +23,13 @@ pub struct Params {
     pub gap: f64,
 }
 
+/// The tile's two buttons (Favourite, Select): 32 px each with 4 px around
+/// and between them. A tile at least [`BUTTONS_SIDE_BY_SIDE`] wide shows them
+/// side by side; a narrower one stacks them, which needs rows at least
+/// [`BUTTONS_STACKED`] tall (and, at [`MIN_ASPECT`], 40 px of width).
+pub const BUTTONS_SIDE_BY_SIDE: f64 = 76.0;
+pub const BUTTONS_STACKED: f64 = 76.0;
+
 impl Params {
     /// Rows of about a third of a phone's width, taller on wide screens.
     pub fn for_width(width: f64) -> Params {
@@ -36,6 +43,12 @@ impl Params {
             row_height,
             gap,
         }
+    }
+
+    /// The shortest a full row may be: two thirds of the target (80 px on a
+    /// phone, so a narrow tile's stacked buttons fit).
+    pub fn min_row_height(&self) -> f64 {
+        self.row_height * 2.0 / 3.0
     }
 }
 
@@ -83,28 +96,68 @@ pub fn aspect(width: u32, height: u32) -> f64 {
 
 /// Lays out photos of the given aspect ratios in justified rows: photos are
 /// added to a row until, scaled to fill the width, the row would be no taller
-/// than `row_height`. The last, incomplete row keeps `row_height` and is not
-/// stretched.
+/// than `row_height`. The row then ends with that photo or just before it,
+/// whichever row is nearer `row_height`, and never shorter than
+/// [`Params::min_row_height`] (a wide photo arriving late would otherwise
+/// squash its row and the narrow tiles in it; a panorama alone in its row
+/// on a narrow screen is cropped to that height). The last, incomplete row
+/// keeps `row_height` and is not stretched.
 pub fn justified(aspects: &[f64], p: Params) -> Layout {
     let mut layout = Layout {
         items: Vec::with_capacity(aspects.len()),
         rows: Vec::new(),
         height: 0.0,
     };
+    let fill = |count: usize, sum: f64| (p.width - p.gap * (count as f64 - 1.0)) / sum;
     let mut y = 0.0;
     let mut start = 0;
     let mut sum = 0.0;
+    let mut close = |layout: &mut Layout, items: Range<usize>, height: f64| {
+        // A photo alone in a row too short for it (a panorama on a narrow
+        // screen) is shown cropped to the shortest row.
+        let height = if items.len() == 1 {
+            height.max(p.min_row_height())
+        } else {
+            height
+        };
+        let height = height.round().max(1.0);
+        place_row(
+            layout,
+            &aspects[items.clone()],
+            items.start,
+            y,
+            height,
+            p,
+            true,
+        );
+        y += height + p.gap;
+    };
     for (i, &a) in aspects.iter().enumerate() {
         sum += a;
-        let n = (i + 1 - start) as f64;
-        let fill_height = (p.width - p.gap * (n - 1.0)) / sum;
-        if fill_height <= p.row_height {
-            let height = fill_height.round().max(1.0);
-            place_row(&mut layout, &aspects[start..=i], start, y, height, p, true);
-            y += height + p.gap;
-            start = i + 1;
-            sum = 0.0;
+        let with = fill(i + 1 - start, sum);
+        if with > p.row_height {
+            continue;
         }
+        if i > start {
+            // Without this photo the row is taller than the target.
+            let without = fill(i - start, sum - a);
+            if with < p.min_row_height() || without / p.row_height < p.row_height / with {
+                close(&mut layout, start..i, without);
+                start = i;
+                sum = a;
+                let alone = fill(1, a);
+                if alone > p.row_height {
+                    continue;
+                }
+                close(&mut layout, i..i + 1, alone);
+                start = i + 1;
+                sum = 0.0;
+                continue;
+            }
+        }
+        close(&mut layout, start..i + 1, with);
+        start = i + 1;
+        sum = 0.0;
     }
     if start < aspects.len() {
         let height = p.row_height.round();
@@ -300,7 +353,55 @@ mod tests {
         assert_eq!(l.reveal(99, top, 800.0), top);
     }
 
+    #[test]
+    fn a_wide_photo_arriving_late_starts_the_next_row_rather_than_squash_this_one() {
+        // Two portraits fill less than a 320 px row; a panorama after them
+        // would make the row 317 / 4.33 = 73 px tall, its portraits 49 px wide.
+        let p = Params::for_width(320.0);
+        let l = justified(&[0.67, 0.67, 3.0, 1.0], p);
+        assert_eq!(l.rows[0].items, 0..2);
+        assert!(l.rows[0].height > p.row_height, "{:?}", l.rows[0]);
+        assert_eq!(l.rows[1].items, 2..3);
+        assert_eq!(l.rows[2].items, 3..4);
+    }
+
     proptest! {
+        /// On a phone held either way, every tile's Favourite and Select fit
+        /// in it: side by side on a tile wide enough, else stacked, in a row
+        /// tall enough for that, and never on a tile narrower than a button
+        /// and its margins (38 px).
+        #[test]
+        fn the_tile_buttons_always_fit_on_a_phone(
+            aspects in prop::collection::vec(MIN_ASPECT..=MAX_ASPECT, 1..120),
+            width in 320.0f64..=430.0,
+        ) {
+            let p = Params::for_width(width);
+            let l = justified(&aspects, p);
+            for row in &l.rows {
+                prop_assert!(row.height >= p.min_row_height().round(), "{:?}", row);
+                for i in row.items.clone() {
+                    let tile = l.items[i];
+                    prop_assert!(tile.width >= 38.0, "{:?}", tile);
+                    prop_assert!(
+                        tile.width >= BUTTONS_SIDE_BY_SIDE || tile.height >= BUTTONS_STACKED,
+                        "{:?}", tile
+                    );
+                }
+            }
+        }
+
+        #[test]
+        fn full_rows_are_never_shorter_than_two_thirds_of_the_target(
+            aspects in prop::collection::vec(MIN_ASPECT..=MAX_ASPECT, 1..200),
+            width in 200.0f64..2000.0,
+        ) {
+            let p = Params::for_width(width);
+            let l = justified(&aspects, p);
+            for row in &l.rows {
+                prop_assert!(row.height >= p.min_row_height().round(), "{:?}", row);
+            }
+        }
+
         #[test]
         fn every_photo_is_placed_once_inside_the_grid_without_overlap(
             aspects in prop::collection::vec(0.2f64..5.0, 0..200),
