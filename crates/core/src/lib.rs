@@ -21,6 +21,7 @@
 //! - [`ids`]: gallery, image and content-hash ids, parsed once at the edge.
 //! - [`origins`]: several origins: which to ask, in what order, when to fail over.
 //! - [`route`]: the share-link route `#/g/{gallery}/{token}`.
+//! - [`slideshow`]: the lightbox's slideshow: intervals, the next photo.
 //! - [`wording`]: every sentence a customer reads that is built from data
 //!   (banners, counts, the outbox's lines, refusals, loading messages).
 #![forbid(unsafe_code)]
@@ -41,6 +42,7 @@ pub mod origins;
 pub mod placeholder;
 pub mod proofing;
 pub mod route;
+pub mod slideshow;
 pub mod wording;
 
 pub use ids::{ContentHash, GalleryId, IdError, ImageId};

@@ -1,7 +1,8 @@
 //! The lightbox: one photo's `proof` rendition, previous/next with buttons,
 //! arrow keys or a swipe (with momentum), pinch, double-tap, wheel or +/-
 //! to zoom (rules in `proofline_core::gesture`), Escape to close; Favourite
-//! (F), Select (S), approval and comments (C). The open image is part of the
+//! (F), Select (S), approval and comments (C); a slideshow (P) moves on when
+//! the photo's time is up, counted from when it shows. The open image is part of the
 //! URL, so Back closes it and a link can point at one photo. Focus stays
 //! inside while it is open (the page behind is inert) and returns to the
 //! photo's tile in the grid when it closes.
@@ -23,6 +24,7 @@ use crate::state::outbox::Outbox;
 use crate::state::photo::{Photo, use_photo};
 use crate::ui::components::choice_buttons::{ChoiceButton, Toggle};
 use crate::ui::components::review::Review;
+use crate::ui::components::slideshow::{Slideshow, SlideshowControls};
 use crate::ui::words::miss_note;
 
 #[component]
@@ -46,9 +48,14 @@ pub fn Lightbox(
         Some(base.with_image(Some(manifest.with_value(|m| m.images[i].id.clone()))))
     };
     let (prev, next) = (neighbour(-1), neighbour(1));
+    let slideshow = expect_context::<Slideshow>();
+    // The slideshow's next photo: the first again after the last.
+    let following = proofline_core::slideshow::next(index, total)
+        .map(|i| base.with_image(Some(manifest.with_value(|m| m.images[i].id.clone()))));
     let close = {
         let base = base.clone();
         move || {
+            slideshow.playing.set(false);
             // Opened from the grid: step back so Back/Forward stay meaningful.
             // Opened from a link: there is no grid entry to go back to.
             if from_grid.get_untracked() {
@@ -137,6 +144,7 @@ pub fn Lightbox(
                 "+" | "=" => zoom(1.5),
                 "-" => zoom(1.0 / 1.5),
                 "0" => zoom(0.0),
+                "p" | "P" => slideshow.toggle(),
                 "Tab" => trap_focus(dialog, &e),
                 "c" | "C" => {
                     if let Some(t) = comment_box.get_untracked() {
@@ -170,6 +178,27 @@ pub fn Lightbox(
             let _ = loader.load(&r, Priority::Neighbour).await;
         });
     }
+    // While the slideshow plays, the photo's time starts once it shows (or
+    // is known to be missing: offline and not saved), and any change (pause,
+    // another interval) starts it again.
+    let turn = StoredValue::new_local(None::<TimeoutHandle>);
+    let stop_turn = move || {
+        if let Some(handle) = turn.try_update_value(Option::take).flatten() {
+            handle.clear();
+        }
+    };
+    Effect::new(move |_| {
+        stop_turn();
+        let shown = photo.with(|p| !matches!(p, Photo::Waiting));
+        if !slideshow.playing.get() || !shown {
+            return;
+        }
+        let to = following.clone();
+        let secs = u64::from(slideshow.seconds.get());
+        let handle = set_timeout_with_handle(move || go(&to), std::time::Duration::from_secs(secs));
+        turn.set_value(handle.ok());
+    });
+    on_cleanup(stop_turn);
     let placeholder = proofline_core::placeholder::thumbhash_data_url(&current.thumbhash)
         .map(|url| format!("url({url})"))
         .unwrap_or_default();
@@ -186,6 +215,7 @@ pub fn Lightbox(
     view! {
         <div
             class="lightbox"
+            class:playing=move || slideshow.playing.get()
             role="dialog"
             aria-modal="true"
             aria-label=label
@@ -275,6 +305,7 @@ pub fn Lightbox(
                 <ChoiceButton toggle=Toggle::Select image=current.id.clone() alt=current.alt.clone() />
             </div>
             <Review image=current.id.clone() alt=current.alt.clone() comment_box />
+            {(total > 1).then(|| view! { <SlideshowControls /> })}
             <button
                 type="button"
                 class="nav prev"

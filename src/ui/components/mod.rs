@@ -18,5 +18,6 @@ pub mod pin_form;
 pub mod review;
 pub mod save_offline;
 pub mod selection_bar;
+pub mod slideshow;
 pub mod tile;
 pub mod withdrawn_notice;

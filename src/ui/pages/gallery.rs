@@ -36,6 +36,7 @@ use crate::ui::components::outbox_badge::OutboxBadge;
 use crate::ui::components::pin_form::PinForm;
 use crate::ui::components::save_offline::SaveOffline;
 use crate::ui::components::selection_bar::SelectionBar;
+use crate::ui::components::slideshow::Slideshow;
 use crate::ui::components::withdrawn_notice::WithdrawnNotice;
 use crate::ui::words::banner_text;
 
@@ -210,6 +211,14 @@ pub fn GalleryPage(
         _ => None,
     });
     let from_grid = RwSignal::new(false);
+    Slideshow::provide();
+    // However the lightbox closes (Close, Escape, Back), the slideshow stops.
+    let slideshow = expect_context::<Slideshow>();
+    Effect::new(move |_| {
+        if open_image.with(Option::is_none) {
+            slideshow.playing.set(false);
+        }
+    });
     // When the lightbox closes, the grid brings its last photo into view.
     let reveal = RwSignal::new(None::<proofline_core::ImageId>);
     Effect::new(move |previous: Option<Option<proofline_core::ImageId>>| {

@@ -1,6 +1,6 @@
 //! How long browsers keep the built app's files ([`cache_control`]): a file
-//! Trunk names by its content hash (`proofline-client-<16 hex>.js`,
-//! `…_bg.wasm`, `main-<16 hex>.css`) never changes under its name, so it is
+//! Trunk names by its content hash (`proofline-client-<hex>.js`,
+//! `…_bg.wasm`, `main-<hex>.css`) never changes under its name, so it is
 //! kept for a year without asking again (`immutable`); everything else (the
 //! page, the service worker, the web app manifest, icons) is asked about
 //! each time (`no-cache`, answered 304 while unchanged), so a new release
@@ -25,15 +25,22 @@ pub fn cache_control(path: &str) -> &'static str {
     }
 }
 
-/// Whether the file's name carries Trunk's content hash: `-` and 16 hex
-/// digits before its extension (or before `_bg.wasm`).
+/// Whether the file's name carries Trunk's content hash: a script, wasm or
+/// style sheet named with `-` and the hash in lower-case hex before its
+/// extension (or before `_bg.wasm`). Trunk writes the 64-bit hash without
+/// leading zeros, so it is 16 digits or (one time in 16) fewer.
 fn is_content_named(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
-    let stem = name.split_once('.').map_or(name, |(stem, _)| stem);
+    let Some((stem, extension)) = name.split_once('.') else {
+        return false;
+    };
+    if !matches!(extension, "js" | "wasm" | "css") {
+        return false;
+    }
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     stem.rsplit_once('-').is_some_and(|(base, hash)| {
         !base.is_empty()
-            && hash.len() == 16
+            && (8..=16).contains(&hash.len())
             && hash
                 .bytes()
                 .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
@@ -63,6 +70,8 @@ mod tests {
             "/proofline-client-70090b530288d134.js",
             "/proofline-client-70090b530288d134_bg.wasm",
             "/main-64ede365bc66bd06.css",
+            "/main-856e54af373f629.css",
+            "/studio/proofline-studio-e59ecb1aeb7d513d_bg.wasm",
         ] {
             assert_eq!(cache_control(path), IMMUTABLE, "{path}");
         }
@@ -79,7 +88,8 @@ mod tests {
             "/icons/apple-touch-icon.png",
             "/-70090b530288d134.js",
             "/proofline-client-70090B530288D134.js",
-            "/proofline-client-70090b530288d13.js",
+            "/proofline-client-7009.js",
+            "/icons/icon-70090b530288d134.png",
         ] {
             assert_eq!(cache_control(path), REVALIDATE, "{path}");
         }
