@@ -288,6 +288,17 @@ pub async fn create_link(
     studio_post(gallery, &path, token, &body).await
 }
 
+/// Changes a gallery's settings from the studio page (`body`: any of
+/// `rules`, `locked`, `expires`); answers the gallery's report as it now is.
+pub async fn save_settings(
+    gallery: &GalleryId,
+    token: &ShareToken,
+    body: &serde_json::Value,
+) -> Result<StudioReport, LoadError> {
+    let path = format!("/api/studio/galleries/{gallery}/settings");
+    studio_post(gallery, &path, token, body).await
+}
+
 /// Withdraws a share link; answers the gallery's report as it now is.
 pub async fn revoke_link(
     gallery: &GalleryId,

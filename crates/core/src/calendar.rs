@@ -55,6 +55,13 @@ pub fn end_of_day(date: &str) -> Result<i64, String> {
     Ok(days_from_civil(year, month, day) * 86_400 + 86_399)
 }
 
+/// `YYYY-MM-DD` (UTC) for Unix seconds: what a date field shows, and
+/// [`end_of_day`] reads back.
+pub fn iso_day(unix: i64) -> String {
+    let (year, month, day) = civil_from_days(unix.div_euclid(86_400));
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 /// "12 Nov 2026" for Unix seconds, in UTC.
 pub fn day_label(unix: i64) -> String {
     const MONTHS: [&str; 12] = [
@@ -73,6 +80,13 @@ pub fn time_label(unix: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_field_shows_the_day_it_reads_back() {
+        for day in ["2026-12-31", "2028-02-29", "0001-01-01", "9999-12-31"] {
+            assert_eq!(iso_day(end_of_day(day).unwrap()), day);
+        }
+    }
 
     #[test]
     fn times_are_given_with_their_day() {

@@ -10,6 +10,7 @@
 
 pub mod choice_buttons;
 pub mod filters;
+pub mod gallery_settings;
 pub mod grid;
 pub mod lightbox;
 pub mod message;

@@ -1,7 +1,8 @@
 //! The studio's pages. For one gallery (the studio link `proofline publish`
 //! prints, or from the overview): each share link's state (live, expired,
 //! revoked; PIN; last day), selection, favourites, verdicts and comments,
-//! the selected file names as CSV, new links and revoking. For every gallery
+//! the selected file names as CSV, the gallery's settings (rules, lock,
+//! last day), new links and revoking. For every gallery
 //! (`proofline studio-link`): each gallery with its links and progress.
 
 use leptos::prelude::*;
@@ -19,6 +20,7 @@ use crate::net::api::{
     LoadError, create_link, fetch_studio_csv, fetch_studio_overview, fetch_studio_report,
     revoke_link,
 };
+use crate::ui::components::gallery_settings::GallerySettings;
 use crate::ui::components::message::Message;
 
 #[component]
@@ -32,6 +34,7 @@ pub fn StudioPage(gallery: GalleryId, token: ShareToken) -> impl IntoView {
         });
     }
     let download_error = RwSignal::new(None::<String>);
+    let saved = RwSignal::new(None::<&'static str>);
     let download = {
         let (gallery, token) = (gallery.clone(), token.clone());
         move |_| {
@@ -71,6 +74,7 @@ pub fn StudioPage(gallery: GalleryId, token: ShareToken) -> impl IntoView {
                         "Download selection (CSV)"
                     </button>
                     {move || download_error.get().map(|e| view! { <p role="alert">{e}</p> })}
+                    <GallerySettings gallery=studio.gallery.clone() token=studio.token.clone() report current=r.clone() saved />
                     <NewLink studio=studio.clone() />
                     {r.links.into_iter().map(|l| link_view(l, studio.clone())).collect_view()}
                 </main>

@@ -11,7 +11,9 @@
 //! - `GET galleries/{id}/selection.csv`: the selected file names;
 //! - `POST galleries/{id}/links`: a new share link (label, PIN, expiry);
 //! - `POST galleries/{id}/links/{link}/revoke`: withdraw a link (and its
-//!   manifest mirror).
+//!   manifest mirror);
+//! - `POST galleries/{id}/settings`: what `proofline rules`, `lock` and
+//!   `expire` set, from the studio page; answers the report as it now is.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
@@ -37,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .route("/galleries/{id}/selection.csv", get(get_csv))
         .route("/galleries/{id}/links", post(post_link))
         .route("/galleries/{id}/links/{link}/revoke", post(post_revoke))
+        .route("/galleries/{id}/settings", post(post_settings))
 }
 
 /// Whether the request carries the studio-wide token.
@@ -272,4 +275,115 @@ async fn post_revoke(
         ));
     }
     Ok(Json(report))
+}
+
+/// A change to a gallery's settings from the studio page; each part is
+/// optional and left as it is when absent.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SettingsBody {
+    /// The selection rules: fewest photos, most (none: no limit) and the
+    /// last day (`YYYY-MM-DD`, UTC; empty: none).
+    #[serde(default)]
+    rules: Option<RulesBody>,
+    /// Lock (customers' changes refused from now on) or unlock.
+    #[serde(default)]
+    locked: Option<bool>,
+    /// The last day the gallery opens (`YYYY-MM-DD`, UTC); empty: never.
+    #[serde(default)]
+    expires: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesBody {
+    #[serde(default)]
+    min: u32,
+    #[serde(default)]
+    max: Option<u32>,
+    #[serde(default)]
+    deadline: String,
+}
+
+/// A day the studio typed (`YYYY-MM-DD`): the end of it (UTC), which must
+/// not have passed; empty for none.
+fn future_day(day: &str, what: &str, now: i64) -> Result<Option<i64>, AppError> {
+    let day = day.trim();
+    if day.is_empty() {
+        return Ok(None);
+    }
+    let at = proofline_core::calendar::end_of_day(day)
+        .map_err(|e| AppError::BadRequest(format!("The {what} is not a date: {e}.")))?;
+    if at <= now {
+        return Err(AppError::BadRequest(format!("The {what} is in the past.")));
+    }
+    Ok(Some(at))
+}
+
+async fn post_settings(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Json(body): Json<SettingsBody>,
+) -> Result<Json<StudioReport>, AppError> {
+    let now = crate::unix_now();
+    let policy = state.signing;
+    // Everything is checked before anything is changed.
+    let expires = match &body.expires {
+        Some(day) => Some(future_day(day, "last day of the gallery", now)?),
+        None => None,
+    };
+    let rules = match &body.rules {
+        Some(r) => {
+            let rules = proofline_core::proofing::SelectionRules {
+                min: r.min,
+                max: r.max,
+                deadline: future_day(&r.deadline, "selection deadline", now)?,
+            };
+            rules
+                .validate()
+                .map_err(|e| AppError::BadRequest(format!("{}.", capitalised(&e))))?;
+            Some(rules)
+        }
+        None => None,
+    };
+    with_gallery(&state, id, &headers, move |db, gallery| {
+        let photos = gallery.images.len();
+        if let Some(rules) = &rules {
+            if rules.min as usize > photos {
+                return Err(AppError::BadRequest(format!(
+                    "The minimum ({}) is more than the gallery's {photos} photos.",
+                    rules.min
+                )));
+            }
+            db.set_rules(&gallery.id, rules)?;
+        }
+        match body.locked {
+            // Locking a locked gallery keeps the day it was locked.
+            Some(true) if gallery.locked_at.is_none() => {
+                db.set_locked(&gallery.id, Some(now))?;
+            }
+            Some(false) => {
+                db.set_locked(&gallery.id, None)?;
+            }
+            _ => {}
+        }
+        if let Some(at) = expires {
+            db.set_gallery_expiry(&gallery.id, at)?;
+        }
+        let gallery = db.gallery(&gallery.id)?.ok_or(AppError::NotFound)?;
+        let mut report = gallery_report(db, &gallery, now)?;
+        report.revocation = Some(revocation_bounds(&policy, &gallery, now));
+        Ok(Json(report))
+    })
+    .await
+}
+
+/// `s` with its first letter in capitals (core's messages start in lower case).
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
