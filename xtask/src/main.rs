@@ -540,7 +540,10 @@ fn bench(args: &[String]) -> anyhow::Result<()> {
         }
         run(&mut playwright)
     })?;
-    server_example("op ingestion benchmark (origin + SQLite)", "ingest_bench")?;
+    server_example(
+        "op ingestion benchmark (origin + SQLite, then PostgreSQL)",
+        "ingest_bench",
+    )?;
     server_example("signing a 10,000-photo gallery's URLs", "sign_bench")?;
     manifest_bench()?;
     origins_bench()?;

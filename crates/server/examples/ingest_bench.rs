@@ -2,7 +2,8 @@
 //! choices the origin ingests per second on this machine, in batches of 100,
 //! each batch committed durably (SQLite WAL, synchronous=FULL) before it is
 //! answered, and the latency of a batch (p50, p99). Real HTTP on loopback,
-//! a real SQLite file.
+//! a real SQLite file, then a real PostgreSQL server (fsync on, as in
+//! production), and the ratio between them.
 
 use std::time::Instant;
 
@@ -11,17 +12,38 @@ use proofline_server::origin::Origin;
 use proofline_server::publish::{PublishRequest, publish};
 use proofline_server::settings::{CommonArgs, Settings, StoreArgs};
 use proofline_test_support::ops_client::{BATCH, device, percentile_ms};
+use proofline_test_support::{Durability, TempPostgres};
 
 const BATCHES_PER_CLIENT: usize = 50;
 
+/// How many clients send at once, in each run.
+const CLIENTS: [usize; 2] = [1, 4];
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let sqlite = run("SQLite file", None).await?;
+    let pg = tokio::task::spawn_blocking(|| TempPostgres::start(Durability::Real)).await??;
+    let postgres = run("PostgreSQL", Some(pg.create_database("ingest_bench")?)).await?;
+    for (clients, (s, p)) in CLIENTS.iter().zip(sqlite.iter().zip(&postgres)) {
+        println!(
+            "{clients} client(s): PostgreSQL ingests at {:.0}% of SQLite's rate (SQLite {:.1}× faster)",
+            p / s * 100.0,
+            s / p
+        );
+    }
+    Ok(())
+}
+
+/// One run against `database` (None: SQLite in the data directory);
+/// answers ops/s for each of [`CLIENTS`].
+async fn run(name: &str, database: Option<String>) -> anyhow::Result<Vec<f64>> {
     let dir = tempfile::tempdir()?;
     // An origin as `proofline serve` starts it (with the embedded store),
     // on any free ports.
     let settings = Settings::resolve(
         &CommonArgs {
             data_dir: dir.path().to_path_buf(),
+            database,
             store: StoreArgs {
                 store_listen: Some("127.0.0.1:0".parse()?),
                 ..StoreArgs::default()
@@ -59,10 +81,11 @@ async fn main() -> anyhow::Result<()> {
         .map(|i| i.id)
         .collect();
     println!(
-        "== op ingestion benchmark (batches of {BATCH}, durable commits, real HTTP + SQLite file) =="
+        "== op ingestion benchmark (batches of {BATCH}, durable commits, real HTTP + {name}) =="
     );
     println!("clients | ops      | seconds | ops/s   | batch p50 | batch p99");
-    for clients in [1, 4] {
+    let mut rates = Vec::new();
+    for clients in CLIENTS {
         let url = format!(
             "http://{origin}/api/galleries/{}/ops",
             report.gallery.as_str()
@@ -100,6 +123,7 @@ async fn main() -> anyhow::Result<()> {
         let secs = started.elapsed().as_secs_f64();
         latencies.sort();
         let ops = clients * BATCHES_PER_CLIENT * BATCH;
+        rates.push(ops as f64 / secs);
         println!(
             "{clients:>7} | {ops:>8} | {secs:>7.2} | {:>7.0} | {:>6.1} ms | {:>6.1} ms",
             ops as f64 / secs,
@@ -108,5 +132,5 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     server.shutdown().await?;
-    Ok(())
+    Ok(rates)
 }

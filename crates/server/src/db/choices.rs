@@ -77,20 +77,21 @@ impl Db {
         let scope = format!("ops {gallery} {}", hex::encode(link));
         self.write(&scope, |tx| {
             let policy = policy(tx, gallery)?.context("the gallery disappeared")?;
-            let mut state = link_choices(tx, gallery, link)?;
+            let (mut state, count_before) = link_state(tx, gallery, link)?;
             let received_at = (now_ms / 1000) as i64;
-            let mut stored = stored_receipts(tx, gallery, &batch)?;
-            let mut kept: u64 = tx
-                .query_one(
-                    "SELECT count(*) FROM ops WHERE gallery_id = ?1 AND link_hash = ?2",
-                    args![gallery.as_str(), link],
-                )?
-                .get(0)?;
-            let mut receipts = Vec::with_capacity(batch.len());
+            let stored = stored_receipts(tx, gallery, &batch)?;
+            let mut kept = count_before;
+            // First every op is judged, in order, against the state the ops
+            // before it leave; then the admitted ones are stored with one
+            // statement and their receipts written with another (a batch is
+            // a handful of round trips, not two per op).
+            let before = state.clone();
+            let mut slots = Vec::with_capacity(batch.len());
+            let mut admitted: HashMap<String, usize> = HashMap::new();
             for entry in batch {
                 let op = match entry {
                     Ok(op) if op.gallery != *gallery => {
-                        receipts.push(OpReceipt {
+                        slots.push(Slot::Done(OpReceipt {
                             op_id: Some(op.id.as_str().to_owned()),
                             outcome: OpStatus::Invalid {
                                 message: OpError::WrongGallery {
@@ -99,97 +100,139 @@ impl Db {
                                 }
                                 .to_string(),
                             },
-                        });
+                        }));
                         continue;
                     }
                     Ok(op) => op,
                     Err((op_id, e)) => {
-                        receipts.push(OpReceipt {
+                        slots.push(Slot::Done(OpReceipt {
                             op_id,
                             outcome: OpStatus::Invalid {
                                 message: e.to_string(),
                             },
-                        });
+                        }));
                         continue;
                     }
                 };
                 let op_id = Some(op.id.as_str().to_owned());
                 if let Some((receipt, received_at)) = stored.get(op.id.as_str()) {
-                    receipts.push(OpReceipt {
+                    slots.push(Slot::Done(OpReceipt {
                         op_id,
                         outcome: OpStatus::Duplicate {
                             receipt: receipt.clone(),
                             received_at: *received_at,
                         },
-                    });
+                    }));
+                    continue;
+                }
+                if let Some(&first) = admitted.get(op.id.as_str()) {
+                    slots.push(Slot::Again(first));
                     continue;
                 }
                 let full = (kept >= max_ops).then_some(RuleRefusal::LinkFull { max: max_ops });
                 if let Some(refusal) = full.or_else(|| policy.check(&state, &op, now_ms).err()) {
-                    receipts.push(OpReceipt {
+                    slots.push(Slot::Done(OpReceipt {
                         op_id,
                         outcome: OpStatus::Refused {
                             message: refusal.to_string(),
                             refusal,
                         },
-                    });
+                    }));
                     continue;
-                }
-                let inserted = tx.query_opt(
-                    "INSERT INTO ops (gallery_id, link_hash, op_id, device_id, hlc_wall, hlc_counter, body, receipt, received_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '', ?8)
-                     ON CONFLICT (gallery_id, op_id) DO NOTHING
-                     RETURNING seq",
-                    args![
-                        gallery.as_str(),
-                        link,
-                        op.id.as_str(),
-                        op.device.as_str(),
-                        op.hlc.wall_ms,
-                        op.hlc.counter,
-                        serde_json::to_string(&op)?,
-                        received_at
-                    ],
-                )?;
-                let Some(row) = inserted else {
-                    // Stored meanwhile under another link's turn: the same
-                    // op id, so it is that op's first receipt that counts.
-                    let outcome = earlier(tx, gallery, &op)?
-                        .context("an op both conflicts and is missing")?;
-                    receipts.push(OpReceipt { op_id, outcome });
-                    continue;
-                };
-                let seq: i64 = row.get(0)?;
-                let receipt = receipt_id(gallery, &op.id, seq as u64);
-                tx.execute(
-                    "UPDATE ops SET receipt = ?1 WHERE seq = ?2",
-                    args![receipt, seq],
-                )?;
-                if op.action == Action::Submit {
-                    queue_submitted(tx, gallery, link, &op, notify, now_ms)?;
                 }
                 state.apply(&op);
                 kept += 1;
-                stored.insert(op.id.as_str().to_owned(), (receipt.clone(), received_at));
-                receipts.push(OpReceipt {
-                    op_id,
-                    outcome: OpStatus::Applied {
-                        receipt,
-                        received_at,
-                    },
-                });
+                admitted.insert(op.id.as_str().to_owned(), slots.len());
+                slots.push(Slot::New(op));
             }
-            if receipts
+            let new: Vec<&Op> = slots
                 .iter()
-                .any(|r| matches!(r.outcome, OpStatus::Applied { .. }))
-            {
+                .filter_map(|s| match s {
+                    Slot::New(op) => Some(op),
+                    _ => None,
+                })
+                .collect();
+            let seqs: HashMap<String, i64> = insert_ops(tx, gallery, link, &new, received_at)?
+                .into_iter()
+                .collect();
+            let receipts_of: HashMap<&str, (i64, String)> = new
+                .iter()
+                .filter_map(|op| {
+                    let seq = *seqs.get(op.id.as_str())?;
+                    let receipt = receipt_id(gallery, &op.id, seq as u64);
+                    Some((op.id.as_str(), (seq, receipt)))
+                })
+                .collect();
+            write_receipts(tx, receipts_of.values())?;
+            // An op another link's batch stored meanwhile (the same op id) is
+            // that op's, not this link's: the state is then folded again
+            // from the ops this batch really stored.
+            if receipts_of.len() < new.len() {
+                state = before;
+                for op in &new {
+                    if receipts_of.contains_key(op.id.as_str()) {
+                        state.apply(op);
+                    }
+                }
+            }
+            let mut receipts: Vec<OpReceipt> = Vec::with_capacity(slots.len());
+            for slot in &slots {
+                let receipt = match slot {
+                    Slot::Done(receipt) => receipt.clone(),
+                    Slot::New(op) => {
+                        let op_id = Some(op.id.as_str().to_owned());
+                        match receipts_of.get(op.id.as_str()) {
+                            Some((_, receipt)) => {
+                                if op.action == Action::Submit {
+                                    queue_submitted(tx, gallery, link, op, notify, now_ms)?;
+                                }
+                                OpReceipt {
+                                    op_id,
+                                    outcome: OpStatus::Applied {
+                                        receipt: receipt.clone(),
+                                        received_at,
+                                    },
+                                }
+                            }
+                            None => OpReceipt {
+                                op_id,
+                                outcome: earlier(tx, gallery, op)?
+                                    .context("an op both conflicts and is missing")?,
+                            },
+                        }
+                    }
+                    // The same op twice in one batch: the second gets the
+                    // first's receipt, as a replay would.
+                    Slot::Again(first) => {
+                        let first = &receipts[*first];
+                        let outcome = match &first.outcome {
+                            OpStatus::Applied {
+                                receipt,
+                                received_at,
+                            } => OpStatus::Duplicate {
+                                receipt: receipt.clone(),
+                                received_at: *received_at,
+                            },
+                            other => other.clone(),
+                        };
+                        OpReceipt {
+                            op_id: first.op_id.clone(),
+                            outcome,
+                        }
+                    }
+                };
+                receipts.push(receipt);
+            }
+            let op_count = count_before + receipts_of.len() as u64;
+            if !receipts_of.is_empty() {
                 tx.execute(
-                    "INSERT INTO link_state (gallery_id, link_hash, choices) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (gallery_id, link_hash) DO UPDATE SET choices = excluded.choices",
-                    args![gallery.as_str(), link, serde_json::to_string(&state)?],
+                    "INSERT INTO link_state (gallery_id, link_hash, choices, op_count) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (gallery_id, link_hash)
+                     DO UPDATE SET choices = excluded.choices, op_count = excluded.op_count",
+                    args![gallery.as_str(), link, serde_json::to_string(&state)?, op_count],
                 )?;
             }
-            let mut reply = reply(tx, gallery, link, state, received_at)?;
+            let mut reply = reply(tx, gallery, link, state, received_at, op_count)?;
             reply.receipts = receipts;
             Ok(reply)
         })
@@ -203,8 +246,8 @@ impl Db {
         now: i64,
     ) -> anyhow::Result<ChoicesReply> {
         self.read(|c| {
-            let state = link_choices(c, gallery, link)?;
-            reply(c, gallery, link, state, now)
+            let (state, op_count) = link_state(c, gallery, link)?;
+            reply(c, gallery, link, state, now, op_count)
         })
     }
 
@@ -215,9 +258,10 @@ impl Db {
             links
                 .into_iter()
                 .map(|link| {
+                    let (choices, op_count) = link_state(c, gallery, &link.token_hash)?;
                     Ok(LinkChoices {
-                        choices: link_choices(c, gallery, &link.token_hash)?,
-                        op_count: op_count(c, gallery, &link.token_hash)?,
+                        choices,
+                        op_count,
                         link,
                     })
                 })
@@ -243,6 +287,85 @@ fn policy(c: &mut Conn<'_>, gallery: &GalleryId) -> anyhow::Result<Option<Policy
         locked_at: terms.locked_at,
         images,
     }))
+}
+
+/// One entry of a batch, judged: its receipt already, an op to store, or
+/// the same op id again as entry `usize` of the batch.
+enum Slot {
+    Done(OpReceipt),
+    New(Op),
+    Again(usize),
+}
+
+/// Columns of `ops` an insert binds per op.
+const OP_COLUMNS: usize = 6;
+
+/// Stores `ops` with one statement (those whose id the gallery already has
+/// are skipped); answers each stored op's id and `seq`.
+fn insert_ops(
+    c: &mut Conn<'_>,
+    gallery: &GalleryId,
+    link: &[u8],
+    ops: &[&Op],
+    received_at: i64,
+) -> anyhow::Result<Vec<(String, i64)>> {
+    if ops.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<String> = (0..ops.len())
+        .map(|i| {
+            let at = 3 + i * OP_COLUMNS;
+            let marks: Vec<String> = (at..at + OP_COLUMNS).map(|n| format!("?{n}")).collect();
+            format!("(?1, ?2, {}, '')", marks.join(", "))
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO ops (gallery_id, link_hash, op_id, device_id, hlc_wall, hlc_counter, body, received_at, receipt)
+         VALUES {}
+         ON CONFLICT (gallery_id, op_id) DO NOTHING
+         RETURNING op_id, seq",
+        rows.join(", ")
+    );
+    let mut args = vec![gallery.as_str().to_value(), link.to_value()];
+    for op in ops {
+        args.extend([
+            op.id.as_str().to_value(),
+            op.device.as_str().to_value(),
+            op.hlc.wall_ms.to_value(),
+            op.hlc.counter.to_value(),
+            serde_json::to_string(op)?.to_value(),
+            received_at.to_value(),
+        ]);
+    }
+    c.query(&sql, &args)?
+        .iter()
+        .map(|r| Ok((r.get(0)?, r.get(1)?)))
+        .collect()
+}
+
+/// Writes each stored op's receipt (by `seq`) with one statement.
+fn write_receipts<'a>(
+    c: &mut Conn<'_>,
+    receipts: impl Iterator<Item = &'a (i64, String)>,
+) -> anyhow::Result<()> {
+    let mut args = Vec::new();
+    let mut cases = String::new();
+    let mut seqs = Vec::new();
+    for (seq, receipt) in receipts {
+        let n = args.len();
+        cases.push_str(&format!(" WHEN ?{} THEN ?{}", n + 1, n + 2));
+        seqs.push(format!("?{}", n + 1));
+        args.extend([seq.to_value(), receipt.to_value()]);
+    }
+    if args.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "UPDATE ops SET receipt = CASE seq{cases} END WHERE seq IN ({})",
+        seqs.join(", ")
+    );
+    c.execute(&sql, &args)?;
+    Ok(())
 }
 
 /// The receipts of the batch's ops stored before (one query for the batch).
@@ -292,16 +415,28 @@ pub(super) fn link_choices(
     gallery: &GalleryId,
     link: &[u8],
 ) -> anyhow::Result<Choices> {
+    Ok(link_state(c, gallery, link)?.0)
+}
+
+/// A link's merged choices and how many ops it has stored, from its
+/// `link_state` row (one row, however many ops).
+fn link_state(
+    c: &mut Conn<'_>,
+    gallery: &GalleryId,
+    link: &[u8],
+) -> anyhow::Result<(Choices, u64)> {
     let kept = c.query_opt(
-        "SELECT choices FROM link_state WHERE gallery_id = ?1 AND link_hash = ?2",
+        "SELECT choices, op_count FROM link_state WHERE gallery_id = ?1 AND link_hash = ?2",
         args![gallery.as_str(), link],
     )?;
     if let Some(r) = kept {
-        return serde_json::from_str(&r.get::<String>(0)?)
-            .context("a link's choices in the database are unreadable");
+        let choices = serde_json::from_str(&r.get::<String>(0)?)
+            .context("a link's choices in the database are unreadable")?;
+        return Ok((choices, r.get(1)?));
     }
     // No row yet: no op, or ops stored before `link_state` existed.
     let mut choices = Choices::default();
+    let mut count = 0;
     for r in c.query(
         "SELECT body FROM ops WHERE gallery_id = ?1 AND link_hash = ?2 ORDER BY seq",
         args![gallery.as_str(), link],
@@ -309,16 +444,9 @@ pub(super) fn link_choices(
         let op: Op = serde_json::from_str(&r.get::<String>(0)?)
             .context("an op in the database is unreadable")?;
         choices.apply(&op);
+        count += 1;
     }
-    Ok(choices)
-}
-
-fn op_count(c: &mut Conn<'_>, gallery: &GalleryId, link: &[u8]) -> anyhow::Result<u64> {
-    c.query_one(
-        "SELECT count(*) FROM ops WHERE gallery_id = ?1 AND link_hash = ?2",
-        args![gallery.as_str(), link],
-    )?
-    .get(0)
+    Ok((choices, count))
 }
 
 fn reply(
@@ -327,6 +455,7 @@ fn reply(
     link: &[u8],
     choices: Choices,
     now: i64,
+    op_count: u64,
 ) -> anyhow::Result<ChoicesReply> {
     let last_receipt = match c.query_opt(
         "SELECT receipt, received_at FROM ops WHERE gallery_id = ?1 AND link_hash = ?2
@@ -339,7 +468,7 @@ fn reply(
     Ok(ChoicesReply {
         receipts: Vec::new(),
         choices,
-        op_count: op_count(c, gallery, link)?,
+        op_count,
         last_receipt,
         server_time: now,
     })

@@ -50,6 +50,7 @@ pub(super) const FILES: &[(&str, &str)] = files![
     "0010_offline_window.sql",
     "0011_notifications.sql",
     "0012_reminders.sql",
+    "0013_link_op_count.sql",
 ];
 
 /// How many migrations the runner before sqlx's knew: files 0001 to 0007.

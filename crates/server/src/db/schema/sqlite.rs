@@ -34,6 +34,7 @@ pub(super) const FILES: &[(&str, &str)] = files![
     "0010_offline_window.sql",
     "0011_notifications.sql",
     "0012_reminders.sql",
+    "0013_link_op_count.sql",
 ];
 
 /// How many runs a process makes when others keep migrating before it.
