@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Page } from '@playwright/test';
 import { test, expect, startStudio, launchPhone, Studio } from './fixtures';
-import { GalleryPage, choice, photoNames } from './gallery.page';
+import { GalleryPage, choice, expectDecoded, photoNames } from './gallery.page';
 
 interface Held {
   op_count: number;
@@ -231,6 +231,14 @@ test("the studio's rules: the maximum blocks, submit says what is missing, a loc
     await expect(page.getByText(/^12 photos · Choose 2 to 3 photos · locked on /)).toBeVisible();
     const link = page.getByRole('region', { name: /^Link \w+$/ });
     await expect(link.locator('.summary')).toHaveText(/^live · 2 selected · submitted \d+ \w+ \d{4} · 0 favourites · 0 comments$/);
+    // The two selected photos are shown, not just named; each opens large.
+    const photos = link.locator('.studio-photo');
+    await expect(photos).toHaveCount(2);
+    for (const photo of await photos.all()) {
+      await expect(photo.locator('.marks')).toHaveText('Selected');
+      await expectDecoded(photo.locator('img'));
+      expect(await photo.getByRole('link', { name: /^Open .+ large$/ }).getAttribute('href')).toMatch(new RegExp(`^${studio.storeOrigin}/.*/proof/`));
+    }
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Download selection (CSV)' }).click();
     const csv = await (await download).createReadStream();

@@ -124,6 +124,7 @@ pub fn studio_report(gallery: &StoredGallery, links: &[LinkChoices], now: i64) -
             .collect(),
         revocation: None,
         notice: None,
+        shown: Vec::new(),
     }
 }
 

@@ -260,7 +260,75 @@ fn NewLink(studio: Studio) -> impl IntoView {
     }
 }
 
+/// Every photo a link chose, favourited, judged or commented on, in gallery
+/// order: its thumbnail (opening the large proof), its name, what the
+/// customer said of it, and their comments (as text).
+fn chosen_photos(l: &LinkReport, studio: &Studio) -> Vec<AnyView> {
+    let shown = studio
+        .report
+        .with_untracked(|r| {
+            r.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .map(|r| r.shown.clone())
+        })
+        .unwrap_or_default();
+    let has = |list: &[String], file: &str| list.iter().any(|f| f == file);
+    let mut files: Vec<&String> = Vec::new();
+    for file in l
+        .selected
+        .iter()
+        .chain(&l.favourites)
+        .chain(&l.approved)
+        .chain(&l.changes_requested)
+        .chain(l.comments.iter().map(|(file, _)| file))
+    {
+        if !files.contains(&file) {
+            files.push(file);
+        }
+    }
+    // Gallery order, as the shown photos come.
+    files.sort_by_key(|f| shown.iter().position(|p| &p.file_name == *f));
+    files
+        .into_iter()
+        .map(|file| {
+            let mut marks = Vec::new();
+            for (list, mark) in [
+                (&l.selected, "Selected"),
+                (&l.favourites, "Favourite"),
+                (&l.approved, "Approved"),
+                (&l.changes_requested, "Changes requested"),
+            ] {
+                if has(list, file) {
+                    marks.push(mark);
+                }
+            }
+            let comments: Vec<String> = l
+                .comments
+                .iter()
+                .filter(|(f, _)| f == file)
+                .map(|(_, text)| text.clone())
+                .collect();
+            let photo = shown.iter().find(|p| &p.file_name == file).cloned();
+            let name = file.clone();
+            view! {
+                <li class="studio-photo">
+                    {photo.map(|p| view! {
+                        <a href=p.proof target="_blank" rel="noopener" aria-label=format!("Open {name} large")>
+                            <img src=p.thumb alt="" loading="lazy" width=p.width height=p.height />
+                        </a>
+                    })}
+                    <p class="file">{file.clone()}</p>
+                    <p class="marks">{marks.join(" · ")}</p>
+                    {comments.into_iter().map(|c| view! { <p class="comment">{c}</p> }).collect_view()}
+                </li>
+            }
+            .into_any()
+        })
+        .collect()
+}
+
 fn link_view(l: LinkReport, studio: Studio) -> impl IntoView {
+    let photos = chosen_photos(&l, &studio);
     let name = link_name(&l);
     let summary = link_summary(&l);
     let error = RwSignal::new(None::<String>);
@@ -285,14 +353,6 @@ fn link_view(l: LinkReport, studio: Studio) -> impl IntoView {
     };
     let live = l.state.is_live();
     let revoke_name = revoke_label(&l);
-    let list = |title: &'static str, files: Vec<String>| {
-        (!files.is_empty()).then(|| {
-            view! {
-                <h3>{file_list_heading(title, files.len())}</h3>
-                <p class="files">{files.join(", ")}</p>
-            }
-        })
-    };
     let heading = name.clone();
     view! {
         <section class="studio-link" aria-label=name.clone()>
@@ -302,23 +362,10 @@ fn link_view(l: LinkReport, studio: Studio) -> impl IntoView {
                 <button type="button" class="action" aria-label=revoke_name on:click=revoke>"Revoke"</button>
             })}
             {move || error.get().map(|e| view! { <p role="alert">{e}</p> })}
-            {list("Selected", l.selected)}
-            {list("Favourites", l.favourites)}
-            {list("Approved", l.approved)}
-            {list("Changes requested", l.changes_requested)}
-            {(!l.comments.is_empty())
-                .then(|| {
-                    view! {
-                        <h3>"Comments"</h3>
-                        <ul class="comments">
-                            {l
-                                .comments
-                                .into_iter()
-                                .map(|(file, text)| view! { <li><strong>{file}</strong> ": " {text}</li> })
-                                .collect_view()}
-                        </ul>
-                    }
-                })}
+            {(!photos.is_empty()).then(|| view! {
+                <h3>{file_list_heading("Photos", photos.len())}</h3>
+                <ul class="studio-photos">{photos}</ul>
+            })}
         </section>
     }
 }

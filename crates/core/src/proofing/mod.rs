@@ -32,5 +32,7 @@ pub use op::{
     Action, BatchEntry, BatchError, DeviceId, MAX_COMMENT_CHARS, MAX_OPS_PER_BATCH, Op, OpError,
     OpId, SEND_BATCH, Verdict, read_batch, receipt_id,
 };
-pub use report::{ChoicesReply, LinkReport, OpReceipt, OpStatus, RevocationBounds, StudioReport};
+pub use report::{
+    ChoicesReply, LinkReport, OpReceipt, OpStatus, RevocationBounds, StudioPhoto, StudioReport,
+};
 pub use rules::{MAX_CLOCK_AHEAD_MS, MAX_OPS_PER_LINK, Policy, RuleRefusal, SelectionRules};

@@ -89,6 +89,21 @@ pub struct StudioReport {
     /// link whose offline copy the store refused to delete).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice: Option<String>,
+    /// The photos some link chose, favourited, judged or commented on, with
+    /// signed URLs to see them: the studio page shows photos, not file names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shown: Vec<StudioPhoto>,
+}
+
+/// A photo the studio page shows: its file name (how links name it) and
+/// signed URLs of its thumbnail and its large proof.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudioPhoto {
+    pub file_name: String,
+    pub thumb: String,
+    pub proof: String,
+    pub width: u32,
+    pub height: u32,
 }
 
 /// The real bounds of a revocation made now (Unix seconds).

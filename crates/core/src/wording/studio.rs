@@ -152,6 +152,7 @@ mod tests {
             links: Vec::new(),
             revocation: None,
             notice: None,
+            shown: Vec::new(),
         };
         assert_eq!(gallery_summary(&r), "12 photos · No selection rules");
         r.photos = 1;

@@ -22,7 +22,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use proofline_core::GalleryId;
 use proofline_core::expiry::signing_window;
-use proofline_core::proofing::{RevocationBounds, StudioReport};
+use proofline_core::proofing::{RevocationBounds, StudioPhoto, StudioReport};
 use serde::{Deserialize, Serialize};
 
 use super::auth::bearer;
@@ -110,12 +110,65 @@ async fn get_report(
 ) -> Result<Json<StudioReport>, AppError> {
     let now = crate::unix_now();
     let policy = state.signing;
-    with_gallery(&state, id, &headers, move |db, gallery| {
+    let (report, gallery) = with_gallery(&state, id, &headers, move |db, gallery| {
         let mut report = gallery_report(db, &gallery, now)?;
         report.revocation = Some(revocation_bounds(&policy, &gallery, now));
-        Ok(Json(report))
+        Ok((report, gallery))
     })
-    .await
+    .await?;
+    Ok(Json(with_photos(&state, report, &gallery, now).await?))
+}
+
+/// The report with the photos its links name, each signed (thumbnail and
+/// proof) for the current signing window, as a customer's would be.
+async fn with_photos(
+    state: &AppState,
+    mut report: StudioReport,
+    gallery: &StoredGallery,
+    now: i64,
+) -> Result<StudioReport, AppError> {
+    let named: std::collections::HashSet<&str> = report
+        .links
+        .iter()
+        .flat_map(|l| {
+            [
+                &l.selected,
+                &l.favourites,
+                &l.approved,
+                &l.changes_requested,
+            ]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .chain(l.comments.iter().map(|(file, _)| file.as_str()))
+        })
+        .collect();
+    let policy = state.signing;
+    let window = signing_window(now, policy.window_secs, policy.validity_secs);
+    let mut photos = Vec::new();
+    for image in gallery
+        .images
+        .iter()
+        .filter(|i| named.contains(i.file_name.as_str()))
+    {
+        let (thumb, _) = state
+            .store
+            .image_urls(&image.thumb.object_key, window)
+            .await?;
+        let (proof, _) = state
+            .store
+            .image_urls(&image.proof.object_key, window)
+            .await?;
+        photos.push(StudioPhoto {
+            file_name: image.file_name.clone(),
+            thumb,
+            proof,
+            width: image.proof.width,
+            height: image.proof.height,
+        });
+    }
+    report.shown = photos;
+    Ok(report)
 }
 
 /// How long a link of `gallery` revoked at `now` can still be used: the
@@ -239,7 +292,7 @@ async fn post_revoke(
 ) -> Result<Json<StudioReport>, AppError> {
     let now = crate::unix_now();
     let policy = state.signing;
-    let (revoked, mut report) = with_gallery(&state, id, &headers, move |db, gallery| {
+    let (revoked, report, gallery) = with_gallery(&state, id, &headers, move |db, gallery| {
         let belongs = db
             .links(Some(&gallery.id))?
             .into_iter()
@@ -250,9 +303,10 @@ async fn post_revoke(
         let revoked = db.revoke_link(&link, now)?.ok_or(AppError::NotFound)?;
         let mut report = gallery_report(db, &gallery, now)?;
         report.revocation = Some(revocation_bounds(&policy, &gallery, now));
-        Ok((revoked, report))
+        Ok((revoked, report, gallery))
     })
     .await?;
+    let mut report = with_photos(&state, report, &gallery, now).await?;
     // The link's manifest mirror goes too. If the store refuses, the studio
     // is told: the offline copy's URLs then work until their bound (and the
     // periodic sweep tries again).
@@ -347,7 +401,7 @@ async fn post_settings(
         }
         None => None,
     };
-    with_gallery(&state, id, &headers, move |db, gallery| {
+    let (report, gallery) = with_gallery(&state, id, &headers, move |db, gallery| {
         let photos = gallery.images.len();
         if let Some(rules) = &rules {
             if rules.min as usize > photos {
@@ -374,9 +428,10 @@ async fn post_settings(
         let gallery = db.gallery(&gallery.id)?.ok_or(AppError::NotFound)?;
         let mut report = gallery_report(db, &gallery, now)?;
         report.revocation = Some(revocation_bounds(&policy, &gallery, now));
-        Ok(Json(report))
+        Ok((report, gallery))
     })
-    .await
+    .await?;
+    Ok(Json(with_photos(&state, report, &gallery, now).await?))
 }
 
 /// `s` with its first letter in capitals (core's messages start in lower case).
