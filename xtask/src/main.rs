@@ -22,6 +22,7 @@ use std::time::Instant;
 
 use anyhow::{Context as _, bail};
 
+mod bench;
 mod bundle;
 mod cargo_env;
 mod fuzz;
@@ -40,7 +41,7 @@ fn main() {
         Some("demo") => demo(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("lint") => lint(),
-        Some("bench") => bench(&args[1..]),
+        Some("bench") => bench::all(&args[1..]),
         Some("fuzz") => fuzz::run_targets(&args[1..]),
         Some("samples") => samples(&args[1..]),
         Some("build-client") => build_client(),
@@ -111,7 +112,7 @@ pub fn tool_path() -> String {
         .into_owned()
 }
 
-fn cargo() -> Command {
+pub(crate) fn cargo() -> Command {
     let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     c.current_dir(root()).env("PATH", tool_path());
     c
@@ -121,7 +122,7 @@ fn cargo() -> Command {
 /// (`index.html`) into `dist`, then the studio's (`studio.html`) into
 /// `dist/studio`, served under `/studio/`. In that order: Trunk replaces its
 /// whole dist directory, so the customer's build would remove the studio's.
-fn build_client() -> anyhow::Result<()> {
+pub(crate) fn build_client() -> anyhow::Result<()> {
     step(
         "build the customer's app (trunk, release, wasm-opt)",
         || {
@@ -141,7 +142,7 @@ fn build_client() -> anyhow::Result<()> {
     })
 }
 
-fn build_server() -> anyhow::Result<PathBuf> {
+pub(crate) fn build_server() -> anyhow::Result<PathBuf> {
     step("build the proofline server", || {
         run(cargo().args(["build", "-p", "proofline-server", "--bin", "proofline"]))
     })?;
@@ -422,7 +423,7 @@ fn parse_size(s: &str) -> anyhow::Result<(u32, u32)> {
 
 /// `proofline_samples::write_all` on every core: 10,000 photos are
 /// CPU-bound drawing and JPEG encoding.
-fn write_samples(dir: &Path, set: &[proofline_samples::Sample]) -> anyhow::Result<()> {
+pub(crate) fn write_samples(dir: &Path, set: &[proofline_samples::Sample]) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = set.len().div_ceil(threads).max(1);
@@ -442,7 +443,7 @@ fn write_samples(dir: &Path, set: &[proofline_samples::Sample]) -> anyhow::Resul
 
 /// Photo counts of the grid benchmark's galleries (e2e/bench/scale.bench.ts
 /// reads each folder from `PROOFLINE_SCALE_<count>`).
-const SCALE_COUNTS: [usize; 3] = [100, 1_000, 10_000];
+pub(crate) const SCALE_COUNTS: [usize; 3] = [100, 1_000, 10_000];
 /// Small photos keep generating and publishing 10,000 of them to well under a
 /// minute each; the grid shows thumbnails, so the size barely matters to it.
 const SCALE_PHOTO: (u32, u32) = (160, 107);
@@ -450,7 +451,7 @@ const SCALE_PHOTO: (u32, u32) = (160, 107);
 /// `target/bench-scale/<count>`: `count` numbered photos of `SCALE_PHOTO`.
 /// Kept between runs: `<count>.done` beside it, written once the folder is
 /// complete, records what it holds; anything else is generated afresh.
-fn scale_samples(count: usize) -> anyhow::Result<PathBuf> {
+pub(crate) fn scale_samples(count: usize) -> anyhow::Result<PathBuf> {
     let (w, h) = SCALE_PHOTO;
     let base = target_dir().join("bench-scale");
     let dir = base.join(count.to_string());
@@ -475,102 +476,6 @@ fn scale_samples(count: usize) -> anyhow::Result<PathBuf> {
         start.elapsed().as_secs_f64()
     );
     Ok(dir)
-}
-
-/// Builds both apps and prints their sizes and what the customer's is made of.
-fn app_size() -> anyhow::Result<()> {
-    build_client()?;
-    step("the apps' download sizes", || {
-        bundle::check(&root().join("dist"))?;
-        wasm_items::print_largest(
-            &target_dir().join("wasm32-unknown-unknown/wasm-release/proofline-client.wasm"),
-            20,
-        )
-    })
-}
-
-/// Benchmarks in real headless Chromium against a real studio; they print
-/// numbers (not pass/fail on timings).
-fn bench(args: &[String]) -> anyhow::Result<()> {
-    match args.first().map(String::as_str) {
-        None => {}
-        Some("publish") => return publish_bench::run(),
-        Some("origins") => return origins_bench(),
-        Some("manifest") => return manifest_bench(),
-        Some("size") => {
-            setup::install(setup::Needs::Build)?;
-            return app_size();
-        }
-        Some(other) => {
-            bail!(
-                "unknown benchmark {other:?} (those run alone are `publish`, `origins`, `manifest` and `size`)"
-            )
-        }
-    }
-    setup::install(setup::Needs::All)?;
-    app_size()?;
-    let bin = build_server()?;
-    let samples = target_dir().join("bench-samples");
-    step("generate sample photos", || {
-        if samples.exists() {
-            std::fs::remove_dir_all(&samples)?;
-        }
-        write_samples(&samples, &proofline_samples::demo_set())
-    })?;
-    let scale = step(
-        "generate the grid benchmark's galleries (100, 1,000 and 10,000 photos)",
-        || {
-            SCALE_COUNTS
-                .iter()
-                .map(|&n| Ok((n, scale_samples(n)?)))
-                .collect::<anyhow::Result<Vec<_>>>()
-        },
-    )?;
-    step("benchmarks (headless Chromium)", || {
-        let mut playwright = Command::new("npx");
-        playwright
-            .args(["playwright", "test", "--config", "bench.config.ts"])
-            .current_dir(root().join("e2e"))
-            .env("PATH", tool_path())
-            .env("PROOFLINE_BIN", &bin)
-            .env("PROOFLINE_CLIENT_DIR", root().join("dist"))
-            .env("PROOFLINE_SAMPLES", &samples);
-        for (count, dir) in &scale {
-            playwright.env(format!("PROOFLINE_SCALE_{count}"), dir);
-        }
-        run(&mut playwright)
-    })?;
-    server_example(
-        "op ingestion benchmark (origin + SQLite, then PostgreSQL)",
-        "ingest_bench",
-    )?;
-    server_example("signing a 10,000-photo gallery's URLs", "sign_bench")?;
-    manifest_bench()?;
-    origins_bench()?;
-    publish_bench::run()
-}
-
-/// Runs one of the server's benchmarks (`crates/server/examples/`) as a
-/// step: it prints its own numbers.
-fn server_example(title: &str, example: &str) -> anyhow::Result<()> {
-    step(title, || {
-        run(cargo().args(["run", "-q", "-p", "proofline-server", "--example", example]))
-    })
-}
-
-/// A 10,000-photo gallery's manifest requests: the first of a signing
-/// window against the ones after it, which reuse its signed photos.
-fn manifest_bench() -> anyhow::Result<()> {
-    server_example(
-        "a 10,000-photo manifest: first and cached",
-        "manifest_bench",
-    )
-}
-
-/// One origin versus two on PostgreSQL: ops/s, batch p99, manifests/s.
-fn origins_bench() -> anyhow::Result<()> {
-    setup::install(setup::Needs::All)?;
-    server_example("two origins on PostgreSQL", "origins_bench")
 }
 
 fn lint() -> anyhow::Result<()> {
