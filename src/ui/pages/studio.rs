@@ -7,7 +7,7 @@
 
 use leptos::prelude::*;
 use proofline_core::GalleryId;
-use proofline_core::proofing::{LinkReport, StudioReport};
+use proofline_core::proofing::{LinkReport, StudioPhoto, StudioReport};
 use proofline_core::route::{Route, ShareToken};
 use proofline_core::wording::{
     LOADING_STUDIO, file_list_heading, gallery_summary, link_name, link_summary, overview_line,
@@ -76,7 +76,7 @@ pub fn StudioPage(gallery: GalleryId, token: ShareToken) -> impl IntoView {
                     {move || download_error.get().map(|e| view! { <p role="alert">{e}</p> })}
                     <GallerySettings gallery=studio.gallery.clone() token=studio.token.clone() report current=r.clone() saved />
                     <NewLink studio=studio.clone() />
-                    {r.links.into_iter().map(|l| link_view(l, studio.clone())).collect_view()}
+                    {r.links.into_iter().map(|l| link_view(l, &r.shown, studio.clone())).collect_view()}
                 </main>
             }
             .into_any()
@@ -263,31 +263,11 @@ fn NewLink(studio: Studio) -> impl IntoView {
 /// Every photo a link chose, favourited, judged or commented on, in gallery
 /// order: its thumbnail (opening the large proof), its name, what the
 /// customer said of it, and their comments (as text).
-fn chosen_photos(l: &LinkReport, studio: &Studio) -> Vec<AnyView> {
-    let shown = studio
-        .report
-        .with_untracked(|r| {
-            r.as_ref()
-                .and_then(|r| r.as_ref().ok())
-                .map(|r| r.shown.clone())
-        })
-        .unwrap_or_default();
+fn chosen_photos(l: &LinkReport, shown: &[StudioPhoto]) -> Vec<AnyView> {
     let has = |list: &[String], file: &str| list.iter().any(|f| f == file);
-    let mut files: Vec<&String> = Vec::new();
-    for file in l
-        .selected
-        .iter()
-        .chain(&l.favourites)
-        .chain(&l.approved)
-        .chain(&l.changes_requested)
-        .chain(l.comments.iter().map(|(file, _)| file))
-    {
-        if !files.contains(&file) {
-            files.push(file);
-        }
-    }
+    let mut files = l.named_files();
     // Gallery order, as the shown photos come.
-    files.sort_by_key(|f| shown.iter().position(|p| &p.file_name == *f));
+    files.sort_by_key(|f| shown.iter().position(|p| p.file_name == *f));
     files
         .into_iter()
         .map(|file| {
@@ -308,8 +288,8 @@ fn chosen_photos(l: &LinkReport, studio: &Studio) -> Vec<AnyView> {
                 .filter(|(f, _)| f == file)
                 .map(|(_, text)| text.clone())
                 .collect();
-            let photo = shown.iter().find(|p| &p.file_name == file).cloned();
-            let name = file.clone();
+            let photo = shown.iter().find(|p| p.file_name == file).cloned();
+            let name = file.to_owned();
             view! {
                 <li class="studio-photo">
                     {photo.map(|p| view! {
@@ -317,7 +297,7 @@ fn chosen_photos(l: &LinkReport, studio: &Studio) -> Vec<AnyView> {
                             <img src=p.thumb alt="" loading="lazy" width=p.width height=p.height />
                         </a>
                     })}
-                    <p class="file">{file.clone()}</p>
+                    <p class="file">{file.to_owned()}</p>
                     <p class="marks">{marks.join(" · ")}</p>
                     {comments.into_iter().map(|c| view! { <p class="comment">{c}</p> }).collect_view()}
                 </li>
@@ -327,8 +307,8 @@ fn chosen_photos(l: &LinkReport, studio: &Studio) -> Vec<AnyView> {
         .collect()
 }
 
-fn link_view(l: LinkReport, studio: Studio) -> impl IntoView {
-    let photos = chosen_photos(&l, &studio);
+fn link_view(l: LinkReport, shown: &[StudioPhoto], studio: Studio) -> impl IntoView {
+    let photos = chosen_photos(&l, shown);
     let name = link_name(&l);
     let summary = link_summary(&l);
     let error = RwSignal::new(None::<String>);

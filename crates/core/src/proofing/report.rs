@@ -150,5 +150,26 @@ pub struct LinkReport {
     pub comments: Vec<(String, String)>,
 }
 
+impl LinkReport {
+    /// Every photo the link chose, favourited, judged or commented on, by
+    /// file name, each once, in the order of those lists.
+    pub fn named_files(&self) -> Vec<&str> {
+        let mut files: Vec<&str> = Vec::new();
+        let lists = [
+            &self.selected,
+            &self.favourites,
+            &self.approved,
+            &self.changes_requested,
+        ];
+        let named = lists.into_iter().flatten().map(String::as_str);
+        for file in named.chain(self.comments.iter().map(|(file, _)| file.as_str())) {
+            if !files.contains(&file) {
+                files.push(file);
+            }
+        }
+        files
+    }
+}
+
 #[cfg(test)]
 mod tests;

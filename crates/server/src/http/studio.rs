@@ -22,7 +22,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use proofline_core::GalleryId;
 use proofline_core::expiry::signing_window;
-use proofline_core::proofing::{RevocationBounds, StudioPhoto, StudioReport};
+use proofline_core::proofing::{LinkReport, RevocationBounds, StudioPhoto, StudioReport};
 use serde::{Deserialize, Serialize};
 
 use super::auth::bearer;
@@ -130,18 +130,7 @@ async fn with_photos(
     let named: std::collections::HashSet<&str> = report
         .links
         .iter()
-        .flat_map(|l| {
-            [
-                &l.selected,
-                &l.favourites,
-                &l.approved,
-                &l.changes_requested,
-            ]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-            .chain(l.comments.iter().map(|(file, _)| file.as_str()))
-        })
+        .flat_map(LinkReport::named_files)
         .collect();
     let policy = state.signing;
     let window = signing_window(now, policy.window_secs, policy.validity_secs);
