@@ -80,71 +80,14 @@ impl Db {
             let (mut state, count_before) = link_state(tx, gallery, link)?;
             let received_at = (now_ms / 1000) as i64;
             let stored = stored_receipts(tx, gallery, &batch)?;
-            let mut kept = count_before;
             // First every op is judged, in order, against the state the ops
             // before it leave; then the admitted ones are stored with one
             // statement and their receipts written with another (a batch is
             // a handful of round trips, not two per op).
             let before = state.clone();
-            let mut slots = Vec::with_capacity(batch.len());
-            let mut admitted: HashMap<String, usize> = HashMap::new();
-            for entry in batch {
-                let op = match entry {
-                    Ok(op) if op.gallery != *gallery => {
-                        slots.push(Slot::Done(OpReceipt {
-                            op_id: Some(op.id.as_str().to_owned()),
-                            outcome: OpStatus::Invalid {
-                                message: OpError::WrongGallery {
-                                    found: op.gallery.to_string(),
-                                    expected: gallery.to_string(),
-                                }
-                                .to_string(),
-                            },
-                        }));
-                        continue;
-                    }
-                    Ok(op) => op,
-                    Err((op_id, e)) => {
-                        slots.push(Slot::Done(OpReceipt {
-                            op_id,
-                            outcome: OpStatus::Invalid {
-                                message: e.to_string(),
-                            },
-                        }));
-                        continue;
-                    }
-                };
-                let op_id = Some(op.id.as_str().to_owned());
-                if let Some((receipt, received_at)) = stored.get(op.id.as_str()) {
-                    slots.push(Slot::Done(OpReceipt {
-                        op_id,
-                        outcome: OpStatus::Duplicate {
-                            receipt: receipt.clone(),
-                            received_at: *received_at,
-                        },
-                    }));
-                    continue;
-                }
-                if let Some(&first) = admitted.get(op.id.as_str()) {
-                    slots.push(Slot::Again(first));
-                    continue;
-                }
-                let full = (kept >= max_ops).then_some(RuleRefusal::LinkFull { max: max_ops });
-                if let Some(refusal) = full.or_else(|| policy.check(&state, &op, now_ms).err()) {
-                    slots.push(Slot::Done(OpReceipt {
-                        op_id,
-                        outcome: OpStatus::Refused {
-                            message: refusal.to_string(),
-                            refusal,
-                        },
-                    }));
-                    continue;
-                }
-                state.apply(&op);
-                kept += 1;
-                admitted.insert(op.id.as_str().to_owned(), slots.len());
-                slots.push(Slot::New(op));
-            }
+            let slots = judge(
+                batch, gallery, &policy, &mut state, &stored, count_before, max_ops, now_ms,
+            );
             let new: Vec<&Op> = slots
                 .iter()
                 .filter_map(|s| match s {
@@ -175,54 +118,9 @@ impl Db {
                     }
                 }
             }
-            let mut receipts: Vec<OpReceipt> = Vec::with_capacity(slots.len());
-            for slot in &slots {
-                let receipt = match slot {
-                    Slot::Done(receipt) => receipt.clone(),
-                    Slot::New(op) => {
-                        let op_id = Some(op.id.as_str().to_owned());
-                        match receipts_of.get(op.id.as_str()) {
-                            Some((_, receipt)) => {
-                                if op.action == Action::Submit {
-                                    queue_submitted(tx, gallery, link, op, notify, now_ms)?;
-                                }
-                                OpReceipt {
-                                    op_id,
-                                    outcome: OpStatus::Applied {
-                                        receipt: receipt.clone(),
-                                        received_at,
-                                    },
-                                }
-                            }
-                            None => OpReceipt {
-                                op_id,
-                                outcome: earlier(tx, gallery, op)?
-                                    .context("an op both conflicts and is missing")?,
-                            },
-                        }
-                    }
-                    // The same op twice in one batch: the second gets the
-                    // first's receipt, as a replay would.
-                    Slot::Again(first) => {
-                        let first = &receipts[*first];
-                        let outcome = match &first.outcome {
-                            OpStatus::Applied {
-                                receipt,
-                                received_at,
-                            } => OpStatus::Duplicate {
-                                receipt: receipt.clone(),
-                                received_at: *received_at,
-                            },
-                            other => other.clone(),
-                        };
-                        OpReceipt {
-                            op_id: first.op_id.clone(),
-                            outcome,
-                        }
-                    }
-                };
-                receipts.push(receipt);
-            }
+            let receipts = answer(
+                tx, &slots, &receipts_of, gallery, link, notify, now_ms, received_at,
+            )?;
             let op_count = count_before + receipts_of.len() as u64;
             if !receipts_of.is_empty() {
                 tx.execute(
@@ -287,6 +185,147 @@ fn policy(c: &mut Conn<'_>, gallery: &GalleryId) -> anyhow::Result<Option<Policy
         locked_at: terms.locked_at,
         images,
     }))
+}
+
+/// Judges a batch in order, each op against the state the ops admitted
+/// before it leave (applied to `state`): already stored, the same op again,
+/// refused, or new.
+#[allow(clippy::too_many_arguments)]
+fn judge(
+    batch: Vec<Incoming>,
+    gallery: &GalleryId,
+    policy: &Policy,
+    state: &mut Choices,
+    stored: &HashMap<String, (String, i64)>,
+    mut kept: u64,
+    max_ops: u64,
+    now_ms: u64,
+) -> Vec<Slot> {
+    let mut slots = Vec::with_capacity(batch.len());
+    let mut admitted: HashMap<String, usize> = HashMap::new();
+    for entry in batch {
+        let op = match entry {
+            Ok(op) if op.gallery != *gallery => {
+                slots.push(Slot::Done(OpReceipt {
+                    op_id: Some(op.id.as_str().to_owned()),
+                    outcome: OpStatus::Invalid {
+                        message: OpError::WrongGallery {
+                            found: op.gallery.to_string(),
+                            expected: gallery.to_string(),
+                        }
+                        .to_string(),
+                    },
+                }));
+                continue;
+            }
+            Ok(op) => op,
+            Err((op_id, e)) => {
+                slots.push(Slot::Done(OpReceipt {
+                    op_id,
+                    outcome: OpStatus::Invalid {
+                        message: e.to_string(),
+                    },
+                }));
+                continue;
+            }
+        };
+        let op_id = Some(op.id.as_str().to_owned());
+        if let Some((receipt, received_at)) = stored.get(op.id.as_str()) {
+            slots.push(Slot::Done(OpReceipt {
+                op_id,
+                outcome: OpStatus::Duplicate {
+                    receipt: receipt.clone(),
+                    received_at: *received_at,
+                },
+            }));
+            continue;
+        }
+        if let Some(&first) = admitted.get(op.id.as_str()) {
+            slots.push(Slot::Again(first));
+            continue;
+        }
+        let full = (kept >= max_ops).then_some(RuleRefusal::LinkFull { max: max_ops });
+        if let Some(refusal) = full.or_else(|| policy.check(state, &op, now_ms).err()) {
+            slots.push(Slot::Done(OpReceipt {
+                op_id,
+                outcome: OpStatus::Refused {
+                    message: refusal.to_string(),
+                    refusal,
+                },
+            }));
+            continue;
+        }
+        state.apply(&op);
+        kept += 1;
+        admitted.insert(op.id.as_str().to_owned(), slots.len());
+        slots.push(Slot::New(op));
+    }
+    slots
+}
+
+/// Each entry's receipt, in batch order, once the new ops are stored
+/// (`stored`: their seq and receipt); queues a stored submit's
+/// notifications.
+#[allow(clippy::too_many_arguments)]
+fn answer(
+    tx: &mut Conn<'_>,
+    slots: &[Slot],
+    stored: &HashMap<&str, (i64, String)>,
+    gallery: &GalleryId,
+    link: &[u8],
+    notify: &[Channel],
+    now_ms: u64,
+    received_at: i64,
+) -> anyhow::Result<Vec<OpReceipt>> {
+    let mut receipts: Vec<OpReceipt> = Vec::with_capacity(slots.len());
+    for slot in slots {
+        let receipt = match slot {
+            Slot::Done(receipt) => receipt.clone(),
+            Slot::New(op) => {
+                let op_id = Some(op.id.as_str().to_owned());
+                match stored.get(op.id.as_str()) {
+                    Some((_, receipt)) => {
+                        if op.action == Action::Submit {
+                            queue_submitted(tx, gallery, link, op, notify, now_ms)?;
+                        }
+                        OpReceipt {
+                            op_id,
+                            outcome: OpStatus::Applied {
+                                receipt: receipt.clone(),
+                                received_at,
+                            },
+                        }
+                    }
+                    None => OpReceipt {
+                        op_id,
+                        outcome: earlier(tx, gallery, op)?
+                            .context("an op both conflicts and is missing")?,
+                    },
+                }
+            }
+            // The same op twice in one batch: the second gets the
+            // first's receipt, as a replay would.
+            Slot::Again(first) => {
+                let first = &receipts[*first];
+                let outcome = match &first.outcome {
+                    OpStatus::Applied {
+                        receipt,
+                        received_at,
+                    } => OpStatus::Duplicate {
+                        receipt: receipt.clone(),
+                        received_at: *received_at,
+                    },
+                    other => other.clone(),
+                };
+                OpReceipt {
+                    op_id: first.op_id.clone(),
+                    outcome,
+                }
+            }
+        };
+        receipts.push(receipt);
+    }
+    Ok(receipts)
 }
 
 /// One entry of a batch, judged: its receipt already, an op to store, or
