@@ -6,11 +6,12 @@
 
 use leptos::prelude::*;
 use proofline_core::loading::backoff_ms;
-use proofline_core::proofing::{Action, ChoicesReply, Op, OpStatus, SEND_BATCH};
+use proofline_core::proofing::{Action, ChoicesReply, Offset, Op, OpStatus, SEND_BATCH};
 use proofline_core::wording::refused_choice;
 
 use super::Outbox;
 use super::storage::save_settled;
+use crate::browser::clock::now_ms;
 use crate::browser::{random, visibility};
 use crate::net::api::{SendError, fetch_choices, post_ops};
 
@@ -34,8 +35,9 @@ impl Outbox {
                 let i = inner.borrow();
                 (i.gallery.clone(), i.token.clone())
             };
+            let sent = now_ms();
             match fetch_choices(&gallery, &token).await {
-                Ok(reply) => this.settle(reply).await,
+                Ok(reply) => this.settle(reply, sent).await,
                 Err(SendError::Gone(message)) => {
                     this.gone.try_set(Some(message));
                 }
@@ -78,11 +80,12 @@ impl Outbox {
             // Every origin is tried before this answers (a batch one did
             // not answer goes to the next at once, same op ids): a retry
             // means none answered, so only then the backoff.
+            let sent = now_ms();
             match post_ops(&gallery, &token, &batch).await {
                 Ok(reply) => {
                     inner.borrow_mut().attempt = 0;
                     inner.borrow_mut().stopped = None;
-                    self.settle(reply).await;
+                    self.settle(reply, sent).await;
                 }
                 Err(SendError::Retry) => {
                     let attempt = {
@@ -111,12 +114,18 @@ impl Outbox {
         self.refresh();
     }
 
-    /// Applies the studio's answer: receipted and refused ops leave the
-    /// queue (refusals are kept as sentences), the confirmed state is saved.
-    async fn settle(&self, reply: ChoicesReply) {
+    /// Applies the studio's answer to a request sent at device time `sent`:
+    /// receipted and refused ops leave the queue (refusals are kept as
+    /// sentences), the confirmed state is saved, and the clock observes the
+    /// studio's state and reads the studio's clock.
+    async fn settle(&self, reply: ChoicesReply, sent: i64) {
+        let reading = reply
+            .server_ms
+            .and_then(|server| Offset::measure(server, sent, now_ms()));
         let inner = self.inner.get_value();
         let (db, link, settled, confirmed) = {
             let mut i = inner.borrow_mut();
+            i.observe(reply.choices.latest(), reading);
             let mut settled = Vec::new();
             for receipt in &reply.receipts {
                 let Some(id) = &receipt.op_id else { continue };

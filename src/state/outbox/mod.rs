@@ -141,7 +141,7 @@ impl Outbox {
     pub fn check(&self, action: &Action) -> Result<(), String> {
         let inner = self.inner.get_value();
         let inner = inner.borrow();
-        let op = inner.op_for(action.clone(), inner.clock);
+        let op = inner.op_for(action.clone(), inner.clock.hlc);
         let view = self.view.get_untracked();
         inner
             .policy
@@ -160,12 +160,12 @@ impl Outbox {
         let inner = self.inner.get_value();
         let (op, db, link, clock_json) = {
             let mut inner = inner.borrow_mut();
-            let now = inner.server_now_ms();
-            inner.clock = inner.clock.tick(now);
-            let op = inner.op_for(action, inner.clock);
+            // After everything on screen: the click does what it shows.
+            let hlc = inner.stamp(&self.view.get_untracked());
+            let op = inner.op_for(action, hlc);
             inner.pending.push(op.clone());
             inner.unwritten.insert(op.id.clone());
-            let clock_json = serde_json::to_string(&inner.clock).unwrap_or_default();
+            let clock_json = serde_json::to_string(&inner.clock.hlc).unwrap_or_default();
             (op, inner.db.clone(), inner.link.clone(), clock_json)
         };
         let this = *self;

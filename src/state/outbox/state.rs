@@ -6,13 +6,15 @@ use std::collections::{BTreeMap, HashSet};
 use leptos::prelude::*;
 use proofline_core::expiry::ServerClock;
 use proofline_core::hlc::Hlc;
-use proofline_core::proofing::{Action, Choices, DeviceId, Op, OpId, Policy, local_view};
+use proofline_core::proofing::{
+    Action, Choices, DeviceClock, DeviceId, Offset, Op, OpId, Policy, local_view,
+};
 use proofline_core::route::{LinkKey, ShareToken};
 use proofline_core::wording::describe_choice;
 use proofline_core::{GalleryId, ImageId};
 use serde::{Deserialize, Serialize};
 
-use super::Outbox;
+use super::{Outbox, storage};
 use crate::browser::broadcast::Channel;
 use crate::browser::clock::now_ms;
 use crate::browser::idb::Db;
@@ -51,7 +53,10 @@ pub(super) struct Inner {
     pub(super) gallery: GalleryId,
     pub(super) token: ShareToken,
     pub(super) device: DeviceId,
-    pub(super) clock: Hlc,
+    /// Stamps this device's ops; shared with the link's other tabs.
+    pub(super) clock: DeviceClock,
+    /// The manifest's reading of the server's clock, to the second: used
+    /// until a request of the outbox's own has been measured.
     pub(super) server: ServerClock,
     pub(super) policy: Policy,
     pub(super) names: BTreeMap<ImageId, String>,
@@ -69,8 +74,40 @@ pub(super) struct Inner {
 
 impl Inner {
     pub(super) fn server_now_ms(&self) -> u64 {
-        let offset_ms = self.server.offset() * 1000;
-        u64::try_from(now_ms() + offset_ms).unwrap_or(0)
+        let now = self
+            .clock
+            .server_now_ms(now_ms(), self.fallback_offset_ms());
+        u64::try_from(now).unwrap_or(0)
+    }
+
+    pub(super) fn fallback_offset_ms(&self) -> i64 {
+        self.server.offset().saturating_mul(1000)
+    }
+
+    /// Stamps a new op after everything this tab and the link's others have
+    /// made or seen, and after all of `shown`; the tabs' shared clock moves
+    /// on with it.
+    pub(super) fn stamp(&mut self, shown: &Choices) -> Hlc {
+        let fallback = self.fallback_offset_ms();
+        let mut clock = storage::shared_clock();
+        clock.join(&self.clock);
+        let hlc = clock.stamp(shown, now_ms(), fallback);
+        self.clock = clock;
+        storage::share_clock(&clock);
+        hlc
+    }
+
+    /// Learns of stamps made elsewhere (another tab, the studio), and of a
+    /// reading of the server's clock.
+    pub(super) fn observe(&mut self, seen: Hlc, reading: Option<Offset>) {
+        let mut clock = storage::shared_clock();
+        clock.join(&self.clock);
+        clock.observe(seen);
+        if let Some(offset) = reading {
+            clock.measured(offset);
+        }
+        self.clock = clock;
+        storage::share_clock(&clock);
     }
 
     pub(super) fn op_for(&self, action: Action, hlc: Hlc) -> Op {

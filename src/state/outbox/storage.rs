@@ -1,23 +1,48 @@
 //! The outbox on the device (IndexedDB, through [`crate::browser::idb`]):
 //! the queue of ops, what the studio confirmed, and this device's id and
 //! hybrid logical clock. A choice is on disk before it is shown.
+//!
+//! The clock is also kept in `localStorage` ([`shared_clock`]), read and
+//! written synchronously around every stamp, so all tabs of the browser
+//! stamp from one clock state.
 
 use leptos::prelude::*;
 use proofline_core::hlc::Hlc;
-use proofline_core::proofing::{DeviceId, Op};
+use proofline_core::proofing::{DeviceClock, DeviceId, Op};
 use proofline_core::route::LinkKey;
 
 use super::Outbox;
 use super::state::{Confirmed, random_id};
 use crate::browser::idb::{CLOCK_KEY, Db, DbError};
+use crate::browser::local_storage;
 
 /// The `meta` key of this browser's device id.
 const DEVICE_KEY: &str = "device_id";
 
+/// The `localStorage` key of the tabs' shared [`DeviceClock`].
+const SHARED_CLOCK_KEY: &str = "proofline.clock";
+
+/// The clock the browser's tabs share (the default where storage is
+/// forbidden: then each tab keeps its own, still observing the others').
+pub(super) fn shared_clock() -> DeviceClock {
+    local_storage::get(SHARED_CLOCK_KEY)
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default()
+}
+
+pub(super) fn share_clock(clock: &DeviceClock) {
+    if let Ok(json) = serde_json::to_string(clock) {
+        local_storage::set(SHARED_CLOCK_KEY, &json);
+    }
+}
+
 /// Everything the outbox starts from: the device's id and clock, what the
 /// studio confirmed and the queue. Four independent reads, at once (this is
 /// on the way to the first paint).
-pub(super) async fn load(db: Option<&Db>, link: &LinkKey) -> (DeviceId, Hlc, Confirmed, Vec<Op>) {
+pub(super) async fn load(
+    db: Option<&Db>,
+    link: &LinkKey,
+) -> (DeviceId, DeviceClock, Confirmed, Vec<Op>) {
     let (device, (clock, confirmed, pending)) = futures::join!(device_id(db), async {
         match db {
             Some(db) => futures::join!(
@@ -28,7 +53,13 @@ pub(super) async fn load(db: Option<&Db>, link: &LinkKey) -> (DeviceId, Hlc, Con
             None => (Hlc::ZERO, Confirmed::default(), Vec::new()),
         }
     });
-    (device, clock, confirmed, pending)
+    let mut shared = shared_clock();
+    shared.observe(clock);
+    shared.observe(confirmed.choices.latest());
+    for op in &pending {
+        shared.observe(op.hlc);
+    }
+    (device, shared, confirmed, pending)
 }
 
 /// This browser's device id: made once, kept in IndexedDB.
@@ -113,6 +144,9 @@ impl Outbox {
                 .filter(|op| i.unwritten.contains(&op.id))
                 .cloned()
                 .collect();
+            let seen = stored.iter().map(|op| op.hlc);
+            let seen = seen.chain(confirmed.as_ref().map(|c| c.choices.latest()));
+            i.observe(seen.max().unwrap_or(Hlc::ZERO), None);
             i.pending = stored;
             i.pending.extend(unwritten);
             if let Some(c) = confirmed {

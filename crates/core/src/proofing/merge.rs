@@ -153,6 +153,24 @@ impl Choices {
         u32::try_from(self.selected().count()).unwrap_or(u32::MAX)
     }
 
+    /// The latest stamp's clock in the state: a device that has seen this
+    /// state stamps its next op after it.
+    pub fn latest(&self) -> Hlc {
+        let registers = self.images.values().flat_map(|c| {
+            [
+                c.favourite.as_ref().map(|r| r.stamp.hlc),
+                c.selected.as_ref().map(|r| r.stamp.hlc),
+                c.verdict.as_ref().map(|r| r.stamp.hlc),
+            ]
+        });
+        registers
+            .flatten()
+            .chain(self.comments.iter().map(|c| c.stamp.hlc))
+            .chain(self.submitted.as_ref().map(|s| s.hlc))
+            .max()
+            .unwrap_or(Hlc::ZERO)
+    }
+
     /// Unix seconds (by the op's clock) of the submit, if any.
     pub fn submitted_at(&self) -> Option<i64> {
         self.submitted.as_ref().map(|s| s.hlc.unix_secs())

@@ -16,6 +16,8 @@
 //!   batch ([`read_batch`], [`BatchError`]), batch sizes, [`receipt_id`].
 //! - `merge`: [`Stamp`], [`Register`], [`Choices`], [`local_view`].
 //! - `rules`: [`SelectionRules`], [`Policy`], [`RuleRefusal`].
+//! - `stamping`: [`DeviceClock`], which stamps a device's ops after
+//!   everything it has seen, and its [`Offset`] from the server's clock.
 //! - `report`: the studio's answers: [`OpStatus`] and [`OpReceipt`],
 //!   [`ChoicesReply`], [`StudioReport`] and its [`LinkReport`]s.
 
@@ -23,6 +25,7 @@ mod merge;
 mod op;
 mod report;
 mod rules;
+mod stamping;
 
 #[cfg(test)]
 mod fixtures;
@@ -36,3 +39,4 @@ pub use report::{
     ChoicesReply, LinkReport, OpReceipt, OpStatus, RevocationBounds, StudioPhoto, StudioReport,
 };
 pub use rules::{MAX_CLOCK_AHEAD_MS, MAX_OPS_PER_LINK, Policy, RuleRefusal, SelectionRules};
+pub use stamping::{DeviceClock, KEEP_PRECISE_MS, Offset};

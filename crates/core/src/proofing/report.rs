@@ -63,6 +63,10 @@ pub struct ChoicesReply {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_receipt: Option<(String, i64)>,
     pub server_time: i64,
+    /// The server's clock in Unix milliseconds as it answered: the device
+    /// reads its offset from it (see [`super::Offset::measure`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_ms: Option<i64>,
 }
 
 /// What the studio's page shows for a gallery (`GET /api/studio/galleries/{id}`).

@@ -510,5 +510,6 @@ fn reply(
         op_count,
         last_receipt,
         server_time: now,
+        server_ms: None,
     })
 }

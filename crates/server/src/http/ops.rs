@@ -44,7 +44,7 @@ async fn post_ops(
     if submits && reply.receipts.iter().any(applied) {
         state.notify.wake();
     }
-    Ok(Json(reply))
+    Ok(Json(timed(reply)))
 }
 
 /// Everything the studio holds for this link.
@@ -57,5 +57,12 @@ async fn get_choices(
     let link = link.token_hash;
     let db = state.db.clone();
     let reply = blocking(move || Ok(db.choices(&id, &link, crate::unix_now())?)).await?;
-    Ok(Json(reply))
+    Ok(Json(timed(reply)))
+}
+
+/// The reply with the server's clock read as it goes out, so the device's
+/// reading of it is off by at most half the round trip.
+fn timed(mut reply: ChoicesReply) -> ChoicesReply {
+    reply.server_ms = i64::try_from(crate::unix_now_ms()).ok();
+    reply
 }

@@ -5,6 +5,7 @@
 //! `proofline-test-support`.
 
 mod choices;
+mod choices_crash;
 mod cloudfront;
 mod doctor;
 mod limits;
