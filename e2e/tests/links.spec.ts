@@ -47,9 +47,22 @@ test('a revoked link, opened again after caching, forgets the gallery and shows 
     // for the customer.
     expect(await deviceHolds(page, key)).toEqual({ photos: 0, galleries: 0, choices: 0, outbox: 2 });
 
-    // Still shown after another reload, until the customer removes them.
+    // Still shown after another reload, until the customer removes them,
+    // whatever the network does: offline, and with the studio down.
     await page.reload();
     await expect(unsent.getByRole('listitem')).toHaveCount(2);
+    const stillWithdrawn = async () => {
+      await page.reload();
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText('“Sample wedding” is no longer available');
+      await expect(page.getByRole('alert')).toContainText('The studio has withdrawn this link');
+      await expect(unsent.getByRole('listitem')).toHaveCount(2);
+    };
+    await page.context().setOffline(true);
+    await stillWithdrawn();
+    await page.context().setOffline(false);
+    await studio.killOrigin();
+    await stillWithdrawn();
+    await studio.restartOrigin();
     await unsent.getByRole('button', { name: 'Remove them from this device' }).click();
     await expect(unsent).toHaveCount(0);
     expect(await deviceHolds(page, key)).toEqual({ photos: 0, galleries: 0, choices: 0, outbox: 0 });

@@ -115,6 +115,18 @@ pub async fn forget(
     withdrawn
 }
 
+/// The withdrawal this device recorded for `link`, while it keeps unsent
+/// choices: shown whatever the network does (offline, the studio down), as
+/// the studio said it, until the customer removes them.
+pub async fn recorded(db: Option<&Db>, link: &LinkKey) -> Option<Withdrawn> {
+    let db = db?;
+    let json = db.get_meta(&meta_key(link)).await.ok()??;
+    let mut withdrawn: Withdrawn = serde_json::from_str(&json).ok()?;
+    let saved = db.all_galleries().await.unwrap_or_default();
+    withdrawn.photos_kept = saved.iter().any(|g| g.gallery == *link.gallery());
+    Some(withdrawn)
+}
+
 /// Deletes the link's photos that no other saved link uses (another link of
 /// the same gallery keeps them all).
 async fn forget_photos(db: &Db, manifest: &Manifest, others: &[SavedGallery]) {

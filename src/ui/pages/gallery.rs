@@ -27,7 +27,7 @@ use crate::state::device_db::{adopt_legacy, device_db};
 use crate::state::gallery_source::{Shown, Source, load, offline_until_label};
 use crate::state::loader::Loader;
 use crate::state::outbox::Outbox;
-use crate::state::withdrawn::{Withdrawn, forget};
+use crate::state::withdrawn::{Withdrawn, forget, recorded};
 use crate::ui::components::filters::{Filter, Filters, SetPicker};
 use crate::ui::components::grid::Grid;
 use crate::ui::components::lightbox::Lightbox;
@@ -99,7 +99,17 @@ pub fn GalleryPage(
                         withdrawn.set(Some(gone));
                         return Err(LoadError::Gone(message));
                     }
-                    Err(e) => return Err(e),
+                    // Withdrawn on an earlier visit, with choices the
+                    // customer has not removed yet: say so again, offline
+                    // or with the studio down too.
+                    Err(e) => match recorded(db.as_ref(), &link).await {
+                        Some(gone) => {
+                            let message = gone.message.clone();
+                            withdrawn.set(Some(gone));
+                            return Err(LoadError::Gone(message));
+                        }
+                        None => return Err(e),
+                    },
                 };
                 loader.set_manifest(&shown.manifest, shown.clock);
                 status.set(Some(shown.clone()));
