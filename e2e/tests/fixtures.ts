@@ -25,6 +25,8 @@ export interface Studio {
   killOrigin: () => Promise<void>;
   /** SIGKILL the object store process. */
   killStore: () => Promise<void>;
+  /** Starts the store again (after `killStore`) on the same port and data. */
+  restartStore: () => Promise<void>;
   /** Start the origin again on the same port and data. */
   restartOrigin: () => Promise<void>;
   /** Runs a `proofline` subcommand on this studio's data; answers its stdout. */
@@ -124,8 +126,11 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio &
   const origin = `http://127.0.0.1:${port}`;
   const storeOrigin = `http://127.0.0.1:${storePort}`;
   const stdio: ['ignore', 'inherit', 'inherit'] = ['ignore', 'inherit', 'inherit'];
-  const store = spawn(bin, ['store', ...common], { stdio });
-  await waitForPort(storePort, store);
+  const startStore = async () => {
+    const child = spawn(bin, ['store', ...common], { stdio });
+    await waitForPort(storePort, child);
+    return child;
+  };
   const startOrigin = async () => {
     const child = spawn(bin, ['serve', '--separate-store', '--client-dir', clientDir, ...(options.serveArgs ?? []), ...common], { stdio });
     await waitForHttp(`${origin}/`, child);
@@ -140,17 +145,21 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio &
     gallery: '',
     token: '',
     cli: (args: string[]) => execFileSync(bin, [...args, '--data-dir', data], { encoding: 'utf8' }),
-    store,
+    store: await startStore(),
     server: await startOrigin(),
     killOrigin: async () => kill(studio.server, 'SIGKILL'),
-    killStore: async () => kill(store, 'SIGKILL'),
+    killStore: async () => kill(studio.store, 'SIGKILL'),
+    restartStore: async () => {
+      await kill(studio.store, 'SIGKILL');
+      studio.store = await startStore();
+    },
     restartOrigin: async () => {
       await kill(studio.server, 'SIGTERM');
       studio.server = await startOrigin();
     },
     stop: async () => {
       await kill(studio.server, 'SIGTERM');
-      await kill(store, 'SIGTERM');
+      await kill(studio.store, 'SIGTERM');
       rmSync(data, { recursive: true, force: true });
     },
   };

@@ -40,6 +40,18 @@ test('saving a 200-photo gallery for offline: progress, cancel, resume, then eve
     await expect.poll(async () => Number((await progressText.textContent())?.match(/Saving: (\d+)/)?.[1] ?? 0)).toBeGreaterThan(10);
     await page.reload();
     await expect(progressText).toBeVisible();
+
+    // The store dies mid-save: the page says the save is waiting, at once,
+    // and the save carries on by itself when the store is back.
+    await expect.poll(async () => Number((await progressText.textContent())?.match(/Saving: (\d+)/)?.[1] ?? 0)).toBeGreaterThan(30);
+    await studio.killStore();
+    const waiting = page.getByText(/^Waiting for the connection: the photos can't be reached right now\. Saving carries on by itself/);
+    await expect(waiting).toBeVisible({ timeout: 5_000 });
+    await page.waitForTimeout(2_000);
+    await expect(waiting).toBeVisible();
+    await studio.restartStore();
+    // Within the store's cool-down (at most 30 s), the next download works.
+    await expect(waiting).toHaveCount(0, { timeout: 45_000 });
     await expect(page.getByText('Saved for offline: 200 photos')).toBeVisible({ timeout: 180_000 });
 
     // Now no studio, no store, no network.

@@ -47,6 +47,9 @@ pub struct Loader {
     pub storage_full: RwSignal<bool>,
     /// Bumped whenever fresh URLs arrive: photos that could not load try again.
     pub fresh_urls: RwSignal<u32>,
+    /// Downloads are failing and waiting to be tried again (no connection,
+    /// or the store is down); cleared by the next that succeeds.
+    pub stalled: RwSignal<bool>,
 }
 
 /// Who is waiting for a photo's bytes.
@@ -97,6 +100,7 @@ impl Loader {
             }))),
             storage_full: RwSignal::new(false),
             fresh_urls: RwSignal::new(0),
+            stalled: RwSignal::new(false),
         }
     }
 
@@ -246,6 +250,11 @@ impl Loader {
             s.queue
                 .finish(job.clone(), outcome, now_ms(), random::unit())
         };
+        match after {
+            AfterFinish::Done => self.stalled.set(false),
+            AfterFinish::RetryAt(_) => self.stalled.set(true),
+            AfterFinish::GaveUp => {}
+        }
         match (after, verified) {
             (AfterFinish::Done, Some(bytes)) => {
                 // Stored first, so "saved" means saved when the caller hears.

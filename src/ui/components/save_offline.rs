@@ -14,8 +14,8 @@ use leptos::prelude::*;
 use proofline_core::loading::Priority;
 use proofline_core::route::LinkKey;
 use proofline_core::wording::{
-    ALL_SAVED, HOME_SCREEN_HINT, OUT_OF_SPACE, save_offline_question, saved_for_offline,
-    saving_progress,
+    ALL_SAVED, HOME_SCREEN_HINT, OUT_OF_SPACE, SAVE_WAITING, save_offline_question,
+    saved_for_offline, saving_progress,
 };
 use proofline_core::{Manifest, RenditionKind};
 
@@ -117,6 +117,7 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoV
         });
     }
     let full = loader.storage_full;
+    let stalled = loader.stalled;
     Effect::new(move |_| {
         if full.get() && matches!(state.get_untracked(), State::Saving(_)) {
             if let Some(h) = abort.get_value() {
@@ -166,6 +167,9 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoV
                             <p role="status" class="progress-text">
                                 {saving_progress(p.photos_done, p.photos, p.bytes_done, p.bytes)}
                             </p>
+                            <Show when=move || stalled.get()>
+                                <p role="status" class="save-waiting">{SAVE_WAITING}</p>
+                            </Show>
                             <button type="button" class="action quiet" on:click=move |_| cancel()>"Cancel"</button>
                         }
                             .into_any()

@@ -19,6 +19,10 @@ pub const ALL_SAVED: &str = "All photos are already saved on this device.";
 /// "Save for offline" stopped: the device is full.
 pub const OUT_OF_SPACE: &str =
     "This device is out of space for saved photos. Free some space, or keep browsing online.";
+/// "Save for offline" while downloads fail and wait to be tried again (no
+/// connection, or the photo store is down).
+pub const SAVE_WAITING: &str = "Waiting for the connection: the photos can't be reached right now. \
+     Saving carries on by itself when they can (if you leave, when you next open this gallery).";
 /// After saving, on iPhone and iPad Safari outside the home screen.
 pub const HOME_SCREEN_HINT: &str =
     "On iPhone and iPad, tap Share, then Add to Home Screen, so Safari keeps your saved photos.";
