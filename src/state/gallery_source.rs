@@ -11,10 +11,11 @@ use proofline_core::route::{LinkKey, ShareToken};
 use proofline_core::wording::{coming_time, expired_message, offline_window_over};
 
 use crate::browser::clock::{local_time, now_ms, now_secs};
-use crate::browser::idb::{Db, SavedGallery};
+use crate::browser::idb::{Db, DbError, SavedGallery};
 use crate::browser::network::is_online;
 use crate::net::api::{LoadError, fetch_manifest, fetch_mirror};
 use crate::net::failover::{self, Patience};
+use crate::state::loader::{Loader, RECORD_ROOM};
 
 /// Which copy of the gallery is on screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,12 +50,13 @@ pub fn offline_until_label(shown: &Shown) -> String {
 /// is slow (a first visit to a very large gallery), it is waited for, and
 /// `on_slow` is told so the page can say why.
 pub async fn load(
-    db: Option<&Db>,
+    room: &Loader,
     link: &LinkKey,
     token: &ShareToken,
     on_slow: &dyn Fn(),
 ) -> Result<Shown, LoadError> {
-    let shown = best_copy(db, link, token, on_slow).await?;
+    let db = room.db();
+    let shown = best_copy(db.as_ref(), link, token, on_slow).await?;
     if let Some(at) = shown.manifest.expires_at
         && shown.clock.server_now(now_secs()) >= at
     {
@@ -66,7 +68,7 @@ pub async fn load(
         let until = offline_until_label(&shown);
         return Err(LoadError::OfflineOver(offline_window_over(&until)));
     }
-    save_soon(db, link, &shown);
+    save_soon(room, link, &shown);
     Ok(shown)
 }
 
@@ -175,14 +177,15 @@ fn mirror_usable(url: &str, clock: ServerClock) -> bool {
 /// 10,000-photo manifest (about 12 MB) must not delay the first thumbnails; a
 /// smaller one at once, so a phone that loses signal (or reloads) right after
 /// opening the link still has it.
-fn save_soon(db: Option<&Db>, link: &LinkKey, shown: &Shown) {
-    let Some(db) = db.cloned() else { return };
-    let (link, shown) = (link.clone(), shown.clone());
+fn save_soon(room: &Loader, link: &LinkKey, shown: &Shown) {
+    let (room, link, shown) = (room.clone(), link.clone(), shown.clone());
     leptos::task::spawn_local(async move {
         if shown.manifest.images.len() > SAVE_AT_ONCE_UP_TO {
             gloo_timers::future::TimeoutFuture::new(SAVE_DELAY_MS).await;
         }
-        save(&db, &link, &shown).await;
+        if let Err(e) = save(&room, &link, &shown).await {
+            leptos::logging::warn!("could not save the gallery on this device: {e}");
+        }
     });
 }
 
@@ -191,7 +194,10 @@ const SAVE_AT_ONCE_UP_TO: usize = 500;
 /// How long after showing a larger copy it is saved on the device.
 const SAVE_DELAY_MS: u32 = 500;
 
-async fn save(db: &Db, link: &LinkKey, shown: &Shown) {
+/// Saves the copy on screen for `link`; on a full device, photos make way
+/// for it (a gallery's record comes before its photos).
+pub async fn save(room: &Loader, link: &LinkKey, shown: &Shown) -> Result<(), DbError> {
+    let Some(db) = room.db() else { return Ok(()) };
     // The customer's "Save for offline" wish, as it is now, is kept.
     let keep_offline = db
         .get_gallery(link)
@@ -212,7 +218,20 @@ async fn save(db: &Db, link: &LinkKey, shown: &Shown) {
         last_viewed: now_ms() as f64,
         keep_offline,
     };
-    if let Err(e) = db.put_gallery(link, &saved).await {
-        leptos::logging::warn!("could not save the gallery on this device: {e}");
+    put_with_room(room, &db, link, &saved).await
+}
+
+/// Writes a gallery's record; on a full device photos make way for it.
+pub async fn put_with_room(
+    room: &Loader,
+    db: &Db,
+    link: &LinkKey,
+    saved: &SavedGallery,
+) -> Result<(), DbError> {
+    let mut result = db.put_gallery(link, saved).await;
+    let needed = saved.manifest.len() as u64 * 2 + RECORD_ROOM;
+    if result == Err(DbError::QuotaExceeded) && room.make_room(needed).await {
+        result = db.put_gallery(link, saved).await;
     }
+    result
 }

@@ -15,7 +15,7 @@ use std::rc::Rc;
 
 use futures::channel::oneshot;
 use leptos::prelude::*;
-use proofline_core::cache::{CachedGallery, gallery_hashes, plan_eviction, verify};
+use proofline_core::cache::verify;
 use proofline_core::expiry::{ServerClock, is_usable};
 use proofline_core::loading::{AfterFinish, DownloadEnd, Job, LoadQueue, Priority};
 use proofline_core::{ContentHash, GalleryId, Manifest, Rendition, RenditionKind};
@@ -42,7 +42,7 @@ pub enum Miss {
 /// `SendWrapper`: the browser app has one thread).
 #[derive(Clone)]
 pub struct Loader {
-    state: SendWrapper<Rc<RefCell<State>>>,
+    pub(super) state: SendWrapper<Rc<RefCell<State>>>,
     /// Set when the device refused to store more photos even after eviction.
     pub storage_full: RwSignal<bool>,
     /// Bumped whenever fresh URLs arrive: photos that could not load try again.
@@ -55,7 +55,7 @@ pub struct Loader {
 /// Who is waiting for a photo's bytes.
 type Waiter = oneshot::Sender<Result<Vec<u8>, Miss>>;
 
-struct State {
+pub(super) struct State {
     db: Option<Db>,
     queue: LoadQueue,
     /// Each rendition's freshest signed URLs with their expiry, in the order to try
@@ -64,9 +64,9 @@ struct State {
     clock: ServerClock,
     waiters: HashMap<ContentHash, Vec<Waiter>>,
     /// Sizes of stored entries, read once from IndexedDB.
-    sizes: Option<HashMap<ContentHash, u64>>,
-    budget: u64,
-    protect: Option<GalleryId>,
+    pub(super) sizes: Option<HashMap<ContentHash, u64>>,
+    pub(super) budget: u64,
+    pub(super) protect: Option<GalleryId>,
     wake: Option<gloo_timers::callback::Timeout>,
 }
 
@@ -114,6 +114,11 @@ impl Loader {
 
     pub fn db(&self) -> Option<Db> {
         self.state.borrow().db.clone()
+    }
+
+    /// The server clock the photos' URLs are judged by.
+    pub fn clock(&self) -> ServerClock {
+        self.state.borrow().clock
     }
 
     /// Takes the URLs of a (new or refreshed) manifest and the clock to judge
@@ -279,7 +284,7 @@ impl Loader {
         }
     }
 
-    async fn sizes(&self) -> HashMap<ContentHash, u64> {
+    pub(super) async fn sizes(&self) -> HashMap<ContentHash, u64> {
         if let Some(s) = &self.state.borrow().sizes {
             return s.clone();
         }
@@ -324,55 +329,6 @@ impl Loader {
             Err(e) => leptos::logging::warn!("could not save a photo on this device: {e}"),
         }
     }
-
-    /// Evicts per [`plan_eviction`]; returns whether `incoming` now fits.
-    /// Eviction goes by gallery: the copies saved for its links (which share
-    /// its photos) count as one, viewed when the latest was, and go together.
-    async fn evict(&self, incoming: u64, budget: u64) -> bool {
-        let Some(db) = self.db() else { return false };
-        // In key order (`{gallery}:{device key}`), one gallery's links are
-        // next to each other, and merged here. (A copy an older app left
-        // under the bare gallery id may not be: it counts apart until
-        // adopted, and goes with the others.)
-        let mut galleries: Vec<CachedGallery> = db
-            .all_galleries()
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|g| {
-                let m = Manifest::from_json(&g.manifest).ok()?;
-                Some(CachedGallery {
-                    gallery: g.gallery,
-                    last_viewed: g.last_viewed as i64,
-                    hashes: gallery_hashes(&m),
-                })
-            })
-            .collect();
-        galleries.dedup_by(|next, kept| {
-            let same = next.gallery == kept.gallery;
-            if same {
-                kept.last_viewed = kept.last_viewed.max(next.last_viewed);
-                kept.hashes.append(&mut next.hashes);
-            }
-            same
-        });
-        let sizes = self.sizes().await;
-        let protect = self.state.borrow().protect.clone();
-        // No gallery on screen: protect one that cannot exist.
-        let Some(protect) = protect.or_else(|| GalleryId::parse("-").ok()) else {
-            return false;
-        };
-        let plan = plan_eviction(&galleries, &sizes, budget, incoming, &protect);
-        if db.delete_entries(&plan.hashes).await.is_ok()
-            && let Some(s) = self.state.borrow_mut().sizes.as_mut()
-        {
-            for h in &plan.hashes {
-                s.remove(h);
-            }
-        }
-        let _ = db.delete_galleries(&plan.galleries).await;
-        plan.fits
-    }
 }
 
 /// Withdraws a waiting download whose every caller has gone (a tile that left
@@ -403,6 +359,10 @@ impl Drop for CancelOnDrop {
 fn host_of(url: &str) -> String {
     url.split('/').take(3).collect::<Vec<_>>().join("/")
 }
+
+mod room;
+
+pub use room::RECORD_ROOM;
 
 #[cfg(test)]
 pub(crate) mod tests;

@@ -71,13 +71,21 @@ pub fn gallery_hashes(manifest: &Manifest) -> Vec<ContentHash> {
 /// Without an estimate from the browser, the cache keeps at most this much.
 pub const FALLBACK_BUDGET: u64 = 200 * 1024 * 1024;
 
-/// The byte budget for cached images, from `navigator.storage.estimate()`'s
-/// quota: four fifths of it, so the app shell, the manifests and the outbox
-/// always have room. Browsers report quotas from a few hundred MB (Safari) to
-/// 60% of the disk (Chromium).
+/// Room kept free of photos whatever the quota: the app shell's cache
+/// (about 1.3 MB), the saved manifests and the outbox, so choices and a
+/// gallery's record always fit.
+pub const RESERVE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The byte budget for cached photos (their own bytes), from
+/// `navigator.storage.estimate()`'s quota: what is left after
+/// [`RESERVE_BYTES`], less a third for IndexedDB's own overhead on each
+/// stored photo (measured at about 40% of the photos' bytes in Chromium:
+/// 5.6 MB for 14 MB). Browsers report quotas from a few hundred MB (Safari)
+/// to 60% of the disk (Chromium). Where the estimate is wrong, the browser's
+/// own `QuotaExceededError` still makes room (see the loader).
 pub fn default_budget(quota: Option<u64>) -> u64 {
     match quota {
-        Some(q) if q > 0 => q / 5 * 4,
+        Some(q) if q > 0 => q.saturating_sub(RESERVE_BYTES) / 3 * 2,
         _ => FALLBACK_BUDGET,
     }
 }
@@ -90,6 +98,9 @@ pub struct CachedGallery {
     pub last_viewed: i64,
     /// Every rendition hash its manifest refers to.
     pub hashes: Vec<ContentHash>,
+    /// The customer saved it for offline: never evicted to make room for
+    /// photos (only for choices, see the loader).
+    pub kept_offline: bool,
 }
 
 /// What to delete so that `incoming` more bytes fit in the budget.
@@ -111,8 +122,9 @@ pub struct EvictionPlan {
 ///
 /// `entries` maps every stored hash to its size. Entries no gallery refers to
 /// (left by a gallery already forgotten) go first; then whole galleries, oldest
-/// view first, never `protect` (the gallery on screen). A gallery's entries are
-/// deleted only if no kept gallery refers to them.
+/// view first, never `protect` (the gallery on screen) and never one the
+/// customer saved for offline. A gallery's entries are deleted only if no
+/// kept gallery refers to them.
 pub fn plan_eviction(
     galleries: &[CachedGallery],
     entries: &HashMap<ContentHash, u64>,
@@ -146,8 +158,10 @@ pub fn plan_eviction(
     for h in orphans {
         drop(h, &mut plan, &mut used);
     }
-    let mut order: Vec<&CachedGallery> =
-        galleries.iter().filter(|g| &g.gallery != protect).collect();
+    let mut order: Vec<&CachedGallery> = galleries
+        .iter()
+        .filter(|g| &g.gallery != protect && !g.kept_offline)
+        .collect();
     order.sort_by(|a, b| (a.last_viewed, &a.gallery).cmp(&(b.last_viewed, &b.gallery)));
     for g in order {
         if fits(used) {
@@ -164,6 +178,24 @@ pub fn plan_eviction(
     }
     plan.fits = fits(used);
     plan
+}
+
+/// How many more bytes of photos the gallery `saving` can keep for offline
+/// under `budget`: what is not held by it or by galleries the customer saved
+/// for offline (everything else would be evicted to make room).
+pub fn room_for_save(
+    galleries: &[CachedGallery],
+    entries: &HashMap<ContentHash, u64>,
+    budget: u64,
+    saving: &GalleryId,
+) -> u64 {
+    let held: BTreeSet<&ContentHash> = galleries
+        .iter()
+        .filter(|g| &g.gallery == saving || g.kept_offline)
+        .flat_map(|g| &g.hashes)
+        .collect();
+    let used: u64 = held.iter().filter_map(|h| entries.get(*h)).sum();
+    budget.saturating_sub(used)
 }
 
 #[cfg(test)]

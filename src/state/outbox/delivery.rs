@@ -148,6 +148,13 @@ impl Outbox {
             }
             i.pending
                 .retain(|op| !settled.iter().any(|s| s == op.id.as_str()));
+            let had_unsaved = !i.not_on_disk.is_empty();
+            i.not_on_disk
+                .retain(|id| !settled.iter().any(|s| s == id.as_str()));
+            if had_unsaved && i.not_on_disk.is_empty() {
+                // The studio has what the device could not keep.
+                self.notice.set(None);
+            }
             i.confirmed.choices = reply.choices;
             i.confirmed.last_receipt = reply.last_receipt;
             (i.db.clone(), i.link.clone(), settled, i.confirmed.clone())

@@ -44,7 +44,8 @@ use proofline_core::wording;
 pub use self::state::Delivery;
 use self::state::Inner;
 pub(crate) use self::storage::read_ops;
-use crate::browser::idb::Db;
+use crate::browser::idb::DbError;
+use crate::state::loader::{Loader, RECORD_ROOM};
 
 /// The outbox of one link of a gallery; cheap to copy into components.
 #[derive(Clone, Copy)]
@@ -64,12 +65,13 @@ impl Outbox {
     /// Loads the link's queue and confirmed choices from the device and
     /// starts delivering them with its `token`.
     pub async fn start(
-        db: Option<Db>,
+        room: Loader,
         link: LinkKey,
         token: ShareToken,
         manifest: &Manifest,
         server: ServerClock,
     ) -> Outbox {
+        let db = room.db();
         let (device, clock, confirmed, pending) = storage::load(db.as_ref(), &link).await;
         let gallery = link.gallery().clone();
         let outbox = Outbox {
@@ -79,6 +81,8 @@ impl Outbox {
             gone: RwSignal::new(None),
             inner: StoredValue::new_local(Rc::new(RefCell::new(Inner {
                 db,
+                room,
+                not_on_disk: HashSet::new(),
                 link,
                 gallery,
                 token,
@@ -158,7 +162,7 @@ impl Outbox {
         }
         self.notice.set(None);
         let inner = self.inner.get_value();
-        let (op, db, link, clock_json) = {
+        let (op, db, link, clock_json, room) = {
             let mut inner = inner.borrow_mut();
             // After everything on screen: the click does what it shows.
             let hlc = inner.stamp(&self.view.get_untracked());
@@ -166,16 +170,24 @@ impl Outbox {
             inner.pending.push(op.clone());
             inner.unwritten.insert(op.id.clone());
             let clock_json = serde_json::to_string(&inner.clock.hlc).unwrap_or_default();
-            (op, inner.db.clone(), inner.link.clone(), clock_json)
+            let room = inner.room.clone();
+            (op, inner.db.clone(), inner.link.clone(), clock_json, room)
         };
         let this = *self;
         leptos::task::spawn_local(async move {
-            if let Some(db) = db
-                && let Err(e) = storage::save_op(&db, &link, &op, &clock_json).await
-            {
-                // Not on disk, but not lost while this page is open.
-                this.notice
-                    .set(Some(wording::choice_not_saved(&e.to_string())));
+            if let Some(db) = db {
+                let mut saved = storage::save_op(&db, &link, &op, &clock_json).await;
+                // The device is full: photos make way for the choice.
+                if saved == Err(DbError::QuotaExceeded) && room.make_room(RECORD_ROOM).await {
+                    saved = storage::save_op(&db, &link, &op, &clock_json).await;
+                }
+                if let Err(e) = saved {
+                    // Not on disk, but not lost while this page is open;
+                    // said until the studio has it.
+                    this.notice
+                        .set(Some(wording::choice_not_saved(&e.to_string())));
+                    inner.borrow_mut().not_on_disk.insert(op.id.clone());
+                }
             }
             inner.borrow_mut().unwritten.remove(&op.id);
             this.refresh();

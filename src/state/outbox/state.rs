@@ -19,6 +19,7 @@ use crate::browser::broadcast::Channel;
 use crate::browser::clock::now_ms;
 use crate::browser::idb::Db;
 use crate::browser::random;
+use crate::state::loader::Loader;
 
 /// How the customer's choices are getting on.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -48,6 +49,11 @@ pub(super) struct Confirmed {
 
 pub(super) struct Inner {
     pub(super) db: Option<Db>,
+    /// Makes room on a full device (photos give way to choices).
+    pub(super) room: Loader,
+    /// Ops the device could not save: the notice saying so stays until the
+    /// studio has them all.
+    pub(super) not_on_disk: HashSet<OpId>,
     /// What this link's queue, confirmed choices, lock and channel are named by.
     pub(super) link: LinkKey,
     pub(super) gallery: GalleryId,

@@ -4,6 +4,12 @@
 //! link's copy of the gallery). Downloads go through the [`Loader`] at
 //! background priority, so at most six run at once and photos on screen
 //! still go first.
+//!
+//! The gallery's own record is written (with the wish) before any photo, and
+//! "Saved for offline" is said only if it is still there at the end. A save
+//! that will not fit beside the galleries already saved for offline is
+//! refused before it starts, with the reason; those are never evicted for
+//! it.
 
 use std::collections::HashSet;
 
@@ -14,12 +20,14 @@ use leptos::prelude::*;
 use proofline_core::loading::Priority;
 use proofline_core::route::LinkKey;
 use proofline_core::wording::{
-    ALL_SAVED, HOME_SCREEN_HINT, OUT_OF_SPACE, SAVE_WAITING, save_offline_question,
-    saved_for_offline, saving_progress,
+    ALL_SAVED, HOME_SCREEN_HINT, OUT_OF_SPACE, SAVE_WAITING, gallery_not_kept,
+    save_offline_question, save_wont_fit, saved_for_offline, saving_progress,
 };
 use proofline_core::{Manifest, RenditionKind};
 
+use crate::browser::idb::DbError;
 use crate::browser::storage::{estimate, persist, suggest_home_screen};
+use crate::state::gallery_source::{self, Shown, Source};
 use crate::state::loader::Loader;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +39,12 @@ enum State {
         bytes: u64,
         free: Option<u64>,
     },
+    /// Asked for more than there is room for: nothing is downloaded.
+    WontFit {
+        photos: usize,
+        bytes: u64,
+        room: u64,
+    },
     Saving(Progress),
     Done {
         photos: usize,
@@ -38,6 +52,8 @@ enum State {
         failed: usize,
     },
     Full,
+    /// The gallery's record could not be kept: it would not open offline.
+    NotKept(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -61,9 +77,18 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoV
             abort.set_value(Some(handle));
             let (loader, link) = (loader.clone(), link.clone());
             let job = async move {
-                set_keep_offline(&loader, &link, true).await;
+                // The record first: photos without it would not open offline.
+                if let Err(e) = keep_offline(&loader, &link, manifest, true).await {
+                    state.set(State::NotKept(gallery_not_kept(&e.to_string())));
+                    return;
+                }
                 persist().await;
-                let result = save_all(&loader, manifest, state).await;
+                let result = match save_all(&loader, manifest, state).await {
+                    State::Done { .. } if !is_kept(&loader, &link).await => {
+                        State::NotKept(gallery_not_kept(&DbError::QuotaExceeded.to_string()))
+                    }
+                    result => result,
+                };
                 state.set(result);
             };
             leptos::task::spawn_local(async move {
@@ -77,13 +102,27 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoV
             let loader = loader.clone();
             leptos::task::spawn_local(async move {
                 let (photos, bytes) = missing(&loader, manifest).await;
+                // The room the budget leaves beside the galleries saved for
+                // offline, and no more than the browser says is free (with
+                // IndexedDB's overhead on each photo).
+                let gallery = manifest.with_value(|m| m.gallery.clone());
+                let room = loader.room_for_save(&gallery).await;
                 let free = estimate()
                     .await
-                    .map(|(used, quota)| quota.saturating_sub(used));
-                state.set(State::Confirm {
-                    photos,
-                    bytes,
-                    free,
+                    .map(|(used, quota)| quota.saturating_sub(used) / 3 * 2);
+                let room = free.map_or(room, |f| f.min(room));
+                state.set(if bytes > room {
+                    State::WontFit {
+                        photos,
+                        bytes,
+                        room,
+                    }
+                } else {
+                    State::Confirm {
+                        photos,
+                        bytes,
+                        free: Some(room),
+                    }
                 });
             });
         }
@@ -97,7 +136,9 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoV
             loader.cancel_background();
             state.set(State::Idle);
             let (loader, link) = (loader.clone(), link.clone());
-            leptos::task::spawn_local(async move { set_keep_offline(&loader, &link, false).await });
+            leptos::task::spawn_local(async move {
+                let _ = keep_offline(&loader, &link, manifest, false).await;
+            });
         }
     };
     // Resume a save that a reload interrupted.
@@ -157,6 +198,15 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoV
                         }
                             .into_any()
                     }
+                    State::WontFit { photos, bytes, room } => {
+                        view! {
+                            <p role="alert">{save_wont_fit(photos, bytes, room)}</p>
+                            <button type="button" class="action quiet" on:click=move |_| state.set(State::Idle)>
+                                "OK"
+                            </button>
+                        }
+                            .into_any()
+                    }
                     State::Saving(p) => {
                         view! {
                             <progress
@@ -190,6 +240,13 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoV
                     State::Full => {
                         view! {
                             <p role="alert">{OUT_OF_SPACE}</p>
+                        }
+                            .into_any()
+                    }
+                    State::NotKept(why) => {
+                        view! {
+                            <p role="alert">{why}</p>
+                            <button type="button" class="action" on:click=move |_| ask()>"Try again"</button>
                         }
                             .into_any()
                     }
@@ -265,10 +322,44 @@ async fn save_all(
     }
 }
 
-async fn set_keep_offline(loader: &Loader, link: &LinkKey, keep: bool) {
-    let Some(db) = loader.db() else { return };
-    if let Ok(Some(mut saved)) = db.get_gallery(link).await {
-        saved.keep_offline = keep;
-        let _ = db.put_gallery(link, &saved).await;
+/// Records the customer's wish with the link's copy of the gallery, writing
+/// the copy first if the device has none yet (a large gallery's is saved a
+/// moment after it is shown).
+async fn keep_offline(
+    loader: &Loader,
+    link: &LinkKey,
+    manifest: StoredValue<Manifest>,
+    keep: bool,
+) -> Result<(), DbError> {
+    let Some(db) = loader.db() else {
+        return Err(DbError::Unavailable("no IndexedDB".into()));
+    };
+    let saved = match db.get_gallery(link).await? {
+        Some(saved) => saved,
+        None => {
+            let shown = Shown {
+                manifest: manifest.get_value(),
+                source: Source::Device,
+                clock: loader.clock(),
+            };
+            gallery_source::save(loader, link, &shown).await?;
+            db.get_gallery(link)
+                .await?
+                .ok_or_else(|| DbError::Failed("the gallery was not kept".into()))?
+        }
+    };
+    if saved.keep_offline == keep {
+        return Ok(());
     }
+    let saved = crate::browser::idb::SavedGallery {
+        keep_offline: keep,
+        ..saved
+    };
+    gallery_source::put_with_room(loader, &db, link, &saved).await
+}
+
+/// Whether the link's copy of the gallery is on the device, saved for offline.
+async fn is_kept(loader: &Loader, link: &LinkKey) -> bool {
+    let Some(db) = loader.db() else { return false };
+    matches!(db.get_gallery(link).await, Ok(Some(g)) if g.keep_offline)
 }

@@ -89,7 +89,7 @@ pub fn GalleryPage(
                 }
                 let budget = default_budget(storage::estimate().await.map(|(_, q)| q));
                 loader.attach(db.clone(), budget);
-                let shown = match load(db.as_ref(), &link, &token, &|| slow.set(true)).await {
+                let shown = match load(&loader, &link, &token, &|| slow.set(true)).await {
                     Ok(shown) => shown,
                     Err(LoadError::Gone(message)) => {
                         if let Some(outbox) = outbox_slot.get_value() {
@@ -120,7 +120,7 @@ pub fn GalleryPage(
                     }
                     None => {
                         let outbox =
-                            Outbox::start(db, link, token, &shown.manifest, shown.clock).await;
+                            Outbox::start(loader, link, token, &shown.manifest, shown.clock).await;
                         outbox_slot.set_value(Some(outbox));
                         outbox
                     }
@@ -137,8 +137,7 @@ pub fn GalleryPage(
         move || {
             let (link, token, loader) = (link.clone(), token.clone(), loader.clone());
             leptos::task::spawn_local(async move {
-                let db = loader.db();
-                match load(db.as_ref(), &link, &token, &|| ()).await {
+                match load(&loader, &link, &token, &|| ()).await {
                     Ok(shown) => {
                         let same_photos = status.with_untracked(|s| {
                             s.as_ref()

@@ -16,6 +16,14 @@ fn g(id: &str, last_viewed: i64, hashes: &[u8]) -> CachedGallery {
         gallery: GalleryId::parse(id).unwrap(),
         last_viewed,
         hashes: hashes.iter().map(|&n| h(n)).collect(),
+        kept_offline: false,
+    }
+}
+
+fn kept(id: &str, last_viewed: i64, hashes: &[u8]) -> CachedGallery {
+    CachedGallery {
+        kept_offline: true,
+        ..g(id, last_viewed, hashes)
     }
 }
 
@@ -63,10 +71,48 @@ fn verify_accepts_exact_bytes_and_names_what_is_wrong_otherwise() {
 }
 
 #[test]
-fn budget_is_four_fifths_of_the_quota_or_a_fallback() {
-    assert_eq!(default_budget(Some(1_000)), 800);
+fn budget_leaves_the_reserve_and_indexeddbs_overhead_or_is_a_fallback() {
+    const MB: u64 = 1024 * 1024;
+    // A small phone's 20 MB: 10.7 MB of photos, which with IndexedDB's 40%
+    // overhead (15 MB) and the app shell (1.3 MB) leave room for choices.
+    let budget = default_budget(Some(20 * MB));
+    assert_eq!(budget, 16 * MB / 3 * 2);
+    assert!(budget * 14 / 10 + 13 * MB / 10 + MB < 20 * MB);
+    assert_eq!(default_budget(Some(MB)), 0);
     assert_eq!(default_budget(Some(0)), FALLBACK_BUDGET);
     assert_eq!(default_budget(None), FALLBACK_BUDGET);
+}
+
+#[test]
+fn a_gallery_saved_for_offline_is_never_evicted_for_photos() {
+    let now = GalleryId::parse("now").unwrap();
+    let galleries = vec![
+        kept("saved", 1, &[1, 2]),
+        g("viewed", 2, &[3]),
+        g("now", 3, &[4]),
+    ];
+    let entries = sizes(&[(1, 10), (2, 10), (3, 10), (4, 10)]);
+    let plan = plan_eviction(&galleries, &entries, 40, 10, &now);
+    assert_eq!(plan.galleries, vec![GalleryId::parse("viewed").unwrap()]);
+    assert!(plan.fits);
+    // More than the merely viewed one frees: refused, the saved one stays.
+    let plan = plan_eviction(&galleries, &entries, 40, 25, &now);
+    assert!(!plan.fits);
+    assert!(!plan.galleries.contains(&GalleryId::parse("saved").unwrap()));
+}
+
+#[test]
+fn room_for_a_save_is_what_saved_galleries_and_its_own_photos_leave() {
+    let now = GalleryId::parse("now").unwrap();
+    // Photo 2 is shared by the saved gallery and this one: counted once.
+    let galleries = vec![
+        kept("saved", 1, &[1, 2]),
+        g("viewed", 2, &[3]),
+        g("now", 3, &[2, 4]),
+    ];
+    let entries = sizes(&[(1, 10), (2, 10), (3, 10), (4, 10)]);
+    assert_eq!(room_for_save(&galleries, &entries, 100, &now), 70);
+    assert_eq!(room_for_save(&galleries, &entries, 20, &now), 0);
 }
 
 #[test]

@@ -170,6 +170,27 @@ pub fn save_offline_question(photos: usize, bytes: u64, free: Option<u64>) -> St
     )
 }
 
+/// "Save for offline" asked for more than the device has room for: said
+/// before anything is downloaded, and nothing is.
+pub fn save_wont_fit(photos: usize, bytes: u64, room: u64) -> String {
+    format!(
+        "{} ({}) will not fit: this site has room for {} more photos on this device, \
+         and the galleries you saved for offline keep the rest. Free some space on the device to save this one.",
+        photo_count(photos),
+        byte_size(bytes),
+        byte_size(room),
+    )
+}
+
+/// The gallery's own record could not be kept, so it would not open offline:
+/// "Saved for offline" is never claimed then.
+pub fn gallery_not_kept(why: &str) -> String {
+    format!(
+        "This gallery could not be saved on this device ({why}), so it will not open offline. \
+         Free some space and try again."
+    )
+}
+
 /// "Saving: 3 of 12 photos · 4.0 MB of 34.5 MB".
 pub fn saving_progress(photos_done: usize, photos: usize, bytes_done: u64, bytes: u64) -> String {
     format!(

@@ -1,0 +1,131 @@
+//! Room on the device. Photos stay within the budget by evicting whole
+//! galleries, least recently viewed first, never the one on screen and never
+//! one the customer saved for offline ([`Loader::evict`]). When the browser
+//! itself is full, a choice or a gallery's record gets room before any photo
+//! keeps it ([`Loader::make_room`]): photos can be downloaded again, a choice
+//! cannot be made again. And how much a "Save for offline" can still add
+//! ([`Loader::room_for_save`]).
+
+use std::cmp::Reverse;
+use std::collections::HashSet;
+
+use proofline_core::cache::{CachedGallery, gallery_hashes, plan_eviction, room_for_save};
+use proofline_core::{ContentHash, GalleryId, Manifest};
+
+use super::Loader;
+
+/// What is freed for a choice or a small record when the browser is full:
+/// IndexedDB counts space coarsely, so far more than the few hundred bytes
+/// written.
+pub const RECORD_ROOM: u64 = 1024 * 1024;
+
+impl Loader {
+    /// The galleries kept on the device, for eviction. The copies saved for
+    /// one gallery's links (which share its photos) count as one, viewed when
+    /// the latest was, saved for offline if any is.
+    async fn galleries(&self) -> Vec<CachedGallery> {
+        let Some(db) = self.db() else {
+            return Vec::new();
+        };
+        // In key order (`{gallery}:{device key}`), one gallery's links are
+        // next to each other, and merged here. (A copy an older app left
+        // under the bare gallery id may not be: it counts apart until
+        // adopted, and goes with the others.)
+        let mut galleries: Vec<CachedGallery> = db
+            .all_galleries()
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|g| {
+                let m = Manifest::from_json(&g.manifest).ok()?;
+                Some(CachedGallery {
+                    gallery: g.gallery,
+                    last_viewed: g.last_viewed as i64,
+                    hashes: gallery_hashes(&m),
+                    kept_offline: g.keep_offline,
+                })
+            })
+            .collect();
+        galleries.dedup_by(|next, kept| {
+            let same = next.gallery == kept.gallery;
+            if same {
+                kept.last_viewed = kept.last_viewed.max(next.last_viewed);
+                kept.kept_offline |= next.kept_offline;
+                kept.hashes.append(&mut next.hashes);
+            }
+            same
+        });
+        galleries
+    }
+
+    /// Evicts per [`plan_eviction`]; returns whether `incoming` now fits.
+    pub(super) async fn evict(&self, incoming: u64, budget: u64) -> bool {
+        let Some(db) = self.db() else { return false };
+        let galleries = self.galleries().await;
+        let sizes = self.sizes().await;
+        let protect = self.state.borrow().protect.clone();
+        // No gallery on screen: protect one that cannot exist.
+        let Some(protect) = protect.or_else(|| GalleryId::parse("-").ok()) else {
+            return false;
+        };
+        let plan = plan_eviction(&galleries, &sizes, budget, incoming, &protect);
+        self.forget_entries(&plan.hashes).await;
+        let _ = db.delete_galleries(&plan.galleries).await;
+        plan.fits
+    }
+
+    /// Frees at least `bytes` of photos because the browser refused a write
+    /// of a choice or a gallery's record: first by evicting as for a photo,
+    /// then photos of the gallery on screen, then (only if that is still not
+    /// enough) photos of galleries saved for offline, largest first. Their
+    /// records stay: a gallery's photos download again when it is opened
+    /// online. Whether anything was freed.
+    pub async fn make_room(&self, bytes: u64) -> bool {
+        let used: u64 = self.sizes().await.values().sum();
+        if self.evict(bytes, used).await {
+            return true;
+        }
+        let galleries = self.galleries().await;
+        let saved: HashSet<&ContentHash> = galleries
+            .iter()
+            .filter(|g| g.kept_offline)
+            .flat_map(|g| &g.hashes)
+            .collect();
+        let mut sizes: Vec<(ContentHash, u64)> = self.sizes().await.into_iter().collect();
+        sizes.sort_by_key(|(h, size)| (saved.contains(h), Reverse(*size)));
+        let mut freed = 0;
+        let doomed: Vec<ContentHash> = sizes
+            .into_iter()
+            .take_while(|(_, size)| {
+                let more = freed < bytes;
+                freed += size;
+                more
+            })
+            .map(|(h, _)| h)
+            .collect();
+        !doomed.is_empty() && self.forget_entries(&doomed).await
+    }
+
+    /// How many more bytes of photos a save of `gallery` for offline may
+    /// add: the budget less what it and galleries saved for offline hold.
+    pub async fn room_for_save(&self, gallery: &GalleryId) -> u64 {
+        let galleries = self.galleries().await;
+        let sizes = self.sizes().await;
+        let budget = self.state.borrow().budget;
+        room_for_save(&galleries, &sizes, budget, gallery)
+    }
+
+    /// Deletes photo entries; whether the device did.
+    async fn forget_entries(&self, hashes: &[ContentHash]) -> bool {
+        let Some(db) = self.db() else { return false };
+        if db.delete_entries(hashes).await.is_err() {
+            return false;
+        }
+        if let Some(s) = self.state.borrow_mut().sizes.as_mut() {
+            for h in hashes {
+                s.remove(h);
+            }
+        }
+        true
+    }
+}
