@@ -1,0 +1,129 @@
+// A small phone: the site's storage quota is held low (CDP
+// `Storage.overrideQuotaForOrigin`, with `navigator.storage.estimate()`
+// reporting it, as small devices do). A gallery saved for offline stays
+// saved; a second save that will not fit is refused up front, with the
+// reason; and a favourite made offline on a full device is kept.
+import { Page } from '@playwright/test';
+import { test, expect, startStudio, required, deviceHolds, linkKeyOf } from './fixtures';
+import { GalleryPage, choice, photoNames } from './gallery.page';
+
+const MB = 1024 * 1024;
+
+/** Every rendition's bytes in a share link's gallery. */
+async function galleryBytes(origin: string, link: string): Promise<number> {
+  const [gallery, token] = link.split('#/g/')[1].split('/');
+  const res = await fetch(`${origin}/api/galleries/${gallery}`, { headers: { Authorization: `Bearer ${token}` } });
+  const manifest = await res.json();
+  const hashes = new Map<string, number>();
+  for (const image of manifest.images) {
+    for (const r of Object.values(image.renditions) as { sha256: string; bytes: number }[]) hashes.set(r.sha256, r.bytes);
+  }
+  return [...hashes.values()].reduce((a, b) => a + b, 0);
+}
+
+/** Fills what is left of the quota with another database's blobs, as other
+ * data on a full phone would; answers the bytes written. */
+async function fillTheRest(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const db: IDBDatabase = await new Promise((resolve, reject) => {
+      const r = indexedDB.open('filler');
+      r.onupgradeneeded = () => r.result.createObjectStore('junk');
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    let written = 0;
+    for (let size = 4 * 1024 * 1024; size >= 256; ) {
+      const ok = await new Promise<boolean>((resolve) => {
+        const tx = db.transaction('junk', 'readwrite');
+        // Random, so IndexedDB cannot compress it away.
+        const junk = new Uint8Array(size);
+        for (let at = 0; at < size; at += 65536) crypto.getRandomValues(junk.subarray(at, at + 65536));
+        tx.objectStore('junk').put(junk, `${written}`);
+        tx.oncomplete = () => resolve(true);
+        tx.onabort = () => resolve(false);
+      });
+      if (ok) written += size;
+      else size = Math.floor(size / 2);
+    }
+    db.close();
+    return written;
+  });
+}
+
+test('on a small phone: a saved gallery stays saved, a save that will not fit says so, a choice on a full device is kept', async ({ browser }) => {
+  test.setTimeout(240_000);
+  const studio = await startStudio({ samples: required('PROOFLINE_SAMPLES_200') });
+  const context = await browser.newContext();
+  try {
+    // A second gallery of different photos (watermarked).
+    const out = studio.cli([
+      'publish', required('PROOFLINE_SAMPLES_200'), '--new', '--title', 'Second day', '--watermark-text', 'PROOF',
+      '--listen', new URL(studio.origin).host, '--store-listen', new URL(studio.storeOrigin).host,
+    ]);
+    const second = out.match(/^Share link: (\S+)$/m)?.[1];
+    if (!second) throw new Error(`publish printed no share link:\n${out}`);
+    const [first, other] = [await galleryBytes(studio.origin, studio.link), await galleryBytes(studio.origin, second)];
+    // Room for the first gallery's photos and a fifth more, with IndexedDB's
+    // overhead and the app's reserve: not for both.
+    const quota = Math.round(4 * MB + first * 1.2 * 1.5);
+    expect(first * 0.2).toBeLessThan(other);
+    await context.addInitScript((quota) => {
+      const real = StorageManager.prototype.estimate;
+      StorageManager.prototype.estimate = async function () {
+        const e = await real.call(this);
+        return { ...e, quota };
+      };
+    }, quota);
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: studio.origin, quotaSize: quota });
+
+    // The first gallery, saved for offline.
+    const gallery = new GalleryPage(page);
+    await gallery.open(studio.link);
+    await gallery.waitForOfflineShell();
+    await page.getByRole('button', { name: 'Save for offline' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(page.getByText('Saved for offline: 200 photos')).toBeVisible({ timeout: 120_000 });
+    const firstKey = linkKeyOf(studio.link);
+    const saved = await deviceHolds(page, firstKey);
+    expect(saved.galleries).toBe(1);
+    // The second will not fit beside it: said before anything downloads.
+    await gallery.open(second);
+    await expect(gallery.tiles.first()).toBeVisible();
+    await page.getByRole('button', { name: 'Save for offline' }).click();
+    await expect(page.getByRole('alert')).toHaveText(/^200 photos \([\d.]+ MB\) will not fit: this site has room for [\d.]+ (kB|MB) more photos on this device/);
+    await expect(page.getByRole('button', { name: 'Save', exact: true })).toHaveCount(0);
+    await page.getByRole('button', { name: 'OK' }).click();
+    // Browsing it evicted nothing of the saved one.
+    const after = await deviceHolds(page, firstKey);
+    expect(after.galleries).toBe(1);
+    expect(after.photos).toBeGreaterThanOrEqual(saved.photos);
+
+    // Back to the first; the device fills up; offline, a favourite is kept.
+    await gallery.open(studio.link);
+    const names = await photoNames(gallery);
+    const filled = await fillTheRest(page);
+    expect(filled).toBeGreaterThan(0);
+    await context.setOffline(true);
+    await choice(page, 'Favourite', names[0]).click();
+    const kept = /^1 choice (saved on this device|waiting to be sent)/;
+    await expect(page.locator('.outbox')).toHaveText(kept);
+    await expect(page.getByText(/could not be saved on this device/)).toHaveCount(0);
+    expect((await deviceHolds(page, firstKey)).outbox).toBe(1);
+
+    // It survives an offline reload, and the saved gallery opens offline.
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sample wedding');
+    await expect(choice(page, 'Favourite', names[0])).toHaveAttribute('aria-pressed', 'true');
+    await expect(page.locator('.outbox')).toHaveText(kept);
+    await gallery.expectAllThumbnailsRendered(200);
+
+    // Online again, the studio gets it and the device says so.
+    await context.setOffline(false);
+    await expect(page.locator('.outbox')).toContainText('All choices received by the studio', { timeout: 30_000 });
+  } finally {
+    await context.close();
+    await studio.stop();
+  }
+});
