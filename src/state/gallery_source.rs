@@ -194,17 +194,15 @@ const SAVE_AT_ONCE_UP_TO: usize = 500;
 /// How long after showing a larger copy it is saved on the device.
 const SAVE_DELAY_MS: u32 = 500;
 
-/// Saves the copy on screen for `link`; on a full device, photos make way
-/// for it (a gallery's record comes before its photos).
+/// Saves the copy on screen for `link`. On a full device, photos make way
+/// for a link's first copy (a gallery's record comes before its photos); a
+/// later one that does not fit leaves the earlier, which still opens the
+/// gallery, rather than evict photos on every visit and refresh.
 pub async fn save(room: &Loader, link: &LinkKey, shown: &Shown) -> Result<(), DbError> {
     let Some(db) = room.db() else { return Ok(()) };
+    let earlier = db.get_gallery(link).await.ok().flatten();
     // The customer's "Save for offline" wish, as it is now, is kept.
-    let keep_offline = db
-        .get_gallery(link)
-        .await
-        .ok()
-        .flatten()
-        .is_some_and(|g| g.keep_offline);
+    let keep_offline = earlier.as_ref().is_some_and(|g| g.keep_offline);
     let saved = SavedGallery {
         gallery: shown.manifest.gallery.clone(),
         manifest: shown.manifest.to_json(),
@@ -218,7 +216,10 @@ pub async fn save(room: &Loader, link: &LinkKey, shown: &Shown) -> Result<(), Db
         last_viewed: now_ms() as f64,
         keep_offline,
     };
-    put_with_room(room, &db, link, &saved).await
+    match earlier {
+        Some(_) => db.put_gallery(link, &saved).await,
+        None => put_with_room(room, &db, link, &saved).await,
+    }
 }
 
 /// Writes a gallery's record; on a full device photos make way for it.

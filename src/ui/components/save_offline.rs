@@ -143,7 +143,7 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoV
     };
     // Resume a save that a reload interrupted.
     {
-        let (loader, start) = (loader.clone(), start.clone());
+        let (loader, start, link) = (loader.clone(), start.clone(), link.clone());
         leptos::task::spawn_local(async move {
             let Some(db) = loader.db() else { return };
             let wanted = db
@@ -159,12 +159,21 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoV
     }
     let full = loader.storage_full;
     let stalled = loader.stalled;
-    Effect::new(move |_| {
-        if full.get() && matches!(state.get_untracked(), State::Saving(_)) {
-            if let Some(h) = abort.get_value() {
-                h.abort();
+    Effect::new({
+        let (loader, link) = (loader.clone(), link.clone());
+        move |_| {
+            if full.get() && matches!(state.get_untracked(), State::Saving(_)) {
+                if let Some(h) = abort.get_value() {
+                    h.abort();
+                }
+                state.set(State::Full);
+                // Not saved for offline after all: what it did download may
+                // make way for other photos and for choices.
+                let (loader, link) = (loader.clone(), link.clone());
+                leptos::task::spawn_local(async move {
+                    let _ = keep_offline(&loader, &link, manifest, false).await;
+                });
             }
-            state.set(State::Full);
         }
     });
 
