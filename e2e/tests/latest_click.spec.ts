@@ -86,6 +86,12 @@ test(`the later unfavourite wins in both tabs and at the studio, ${RUNS} runs ou
     }
     // The last reload's answer may still be held.
     await two.unrouteAll({ behavior: 'wait' });
+    // The tabs' shared reading of the server's clock (the same machine's
+    // here, so the true offset is 0) is right to within half its round trip.
+    const clock = await one.evaluate(() => JSON.parse(localStorage.getItem('proofline.clock') ?? '{}'));
+    expect(clock.offset, 'a reading of the server clock').toBeDefined();
+    console.log(`server clock offset ${clock.offset.ms} ms, round trip ${clock.offset.rtt_ms} ms`);
+    expect(Math.abs(clock.offset.ms)).toBeLessThanOrEqual(clock.offset.rtt_ms / 2 + 2);
   } finally {
     await studio.stop();
   }
