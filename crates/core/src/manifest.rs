@@ -235,10 +235,11 @@ impl Manifest {
 
     /// Parses and validates a manifest from JSON text.
     ///
-    /// One pass, straight into the struct with the path of each value
-    /// tracked, so an error says exactly what is wrong and where. (One
-    /// deserialiser, not a fast one and a second to explain errors: each is a
-    /// full copy of the manifest's reading code in the browser app.)
+    /// One pass, straight into the struct; an error says exactly what is
+    /// wrong and where, its path found from where in the text the reading
+    /// stopped ([`json_path`]). (One deserialiser, not a fast one and a
+    /// second to explain errors, nor one wrapped to track paths: each is
+    /// another copy of the manifest's reading code in the browser app.)
     pub fn from_json(text: &str) -> Result<Self, ManifestError> {
         // serde would also read a struct from a JSON array (fields by
         // position), which no writer of manifests produces.
@@ -246,8 +247,7 @@ impl Manifest {
             return Err(Self::explain(text, None));
         }
         let mut de = serde_json::Deserializer::from_str(text);
-        let manifest: Manifest =
-            serde_path_to_error::deserialize(&mut de).map_err(|e| Self::explain(text, Some(e)))?;
+        let manifest = Manifest::deserialize(&mut de).map_err(|e| Self::explain(text, Some(e)))?;
         // Text after the object: not JSON (explained as such).
         de.end().map_err(|_| Self::explain(text, None))?;
         if manifest.version != MANIFEST_VERSION {
@@ -263,10 +263,7 @@ impl Manifest {
     /// JSON, not an object, no or another version (checked first: another
     /// version's fields may differ), or the field the reading stopped at.
     #[cold]
-    fn explain(
-        text: &str,
-        error: Option<serde_path_to_error::Error<serde_json::Error>>,
-    ) -> ManifestError {
+    fn explain(text: &str, error: Option<serde_json::Error>) -> ManifestError {
         let value: serde_json::Value = match serde_json::from_str(text) {
             Ok(value) => value,
             Err(e) => return ManifestError::NotJson(e.to_string()),
@@ -298,9 +295,9 @@ impl Manifest {
         let Some(e) = error else {
             return invalid("manifest", "must be a JSON object");
         };
-        let path = e.path().to_string();
+        let path = json_path::at(text, json_path::offset(text, e.line(), e.column()));
         // serde_json adds where in the text; the path says it better.
-        let message = e.inner().to_string();
+        let message = e.to_string();
         let message = match message.rsplit_once(" at line ") {
             Some((message, _)) => message.to_owned(),
             None => message,
@@ -433,15 +430,11 @@ fn invalid(path: &str, message: &str) -> ManifestError {
     }
 }
 
-/// Turns serde's error at `path` into ours. `serde_path_to_error` writes paths
-/// like `images[0].renditions.thumb` (and `.` for the top level); a missing field
-/// is reported at the object that lacks it, so its name is appended here.
+/// Turns serde's error at `path` into ours. Paths read like
+/// `images[0].renditions.thumb` (empty at the top level); a missing field is
+/// reported at the object that lacks it, so its name is appended here.
 fn classify(path: String, message: String) -> ManifestError {
-    let path = if path == "." || path.is_empty() {
-        None
-    } else {
-        Some(path)
-    };
+    let path = if path.is_empty() { None } else { Some(path) };
     if let Some(rest) = message.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or_default();
         let path = match path {
@@ -474,5 +467,6 @@ fn is_http_url(s: &str) -> bool {
     !host.is_empty() && !host.starts_with(':') && s.bytes().all(|b| b.is_ascii_graphic())
 }
 
+mod json_path;
 #[cfg(test)]
 mod tests;

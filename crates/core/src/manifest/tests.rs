@@ -653,3 +653,31 @@ fn an_offline_window_outside_an_hour_to_30_days_is_rejected() {
 fn the_default_window_is_not_written_so_older_apps_still_read_it() {
     assert!(!sample().to_json().contains("offline_window"));
 }
+
+#[test]
+fn paths_are_found_in_pretty_printed_manifests_and_in_keys_with_escapes() {
+    let mut value: serde_json::Value = serde_json::from_str(&edited(|_| {})).unwrap();
+    value["images"][1]["renditions"]["proof"]["bytes"] = (-1).into();
+    // Read before the damage: strings holding what delimits JSON.
+    value["images"][0]["alt"] = "A \"quoted\", {bracketed} [alt]: \\".into();
+    let pretty = serde_json::to_string_pretty(&value).unwrap();
+    assert_eq!(
+        Manifest::from_json(&pretty),
+        Err(ManifestError::NegativeSize {
+            path: "images[1].renditions.proof.bytes".into(),
+            value: -1
+        })
+    );
+    value["images"][1]["renditions"]["proof"]["bytes"] = 10.into();
+    value["images"][1]["renditions"]["proof"]
+        .as_object_mut()
+        .unwrap()
+        .remove("sha256");
+    let pretty = serde_json::to_string_pretty(&value).unwrap();
+    assert_eq!(
+        Manifest::from_json(&pretty),
+        Err(ManifestError::MissingField {
+            path: "images[1].renditions.proof.sha256".into()
+        })
+    );
+}
