@@ -37,7 +37,7 @@ pub use garage::Garage;
 #[cfg(feature = "server")]
 pub use harness::Harness;
 #[cfg(feature = "server")]
-pub use smtp::SmtpServer;
+pub use smtp::{SmtpServer, SmtpTls};
 #[cfg(feature = "server")]
 pub use store::{Backend, TestStore};
 

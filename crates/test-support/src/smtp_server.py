@@ -1,12 +1,14 @@
 """A real SMTP server for the tests: Debian's aiosmtpd on 127.0.0.1:PORT,
-requiring AUTH (PLAIN or LOGIN) as USER with PASSWORD, over plain SMTP (the
-loopback case Proofline allows). Each message taken is written to DIR as
+requiring AUTH (PLAIN or LOGIN) as USER with PASSWORD. TLS is MODE: plain
+(the loopback case Proofline allows), starttls (required before anything
+else, AUTH included) or tls (from the first byte), with CERTS/cert.pem and
+CERTS/key.pem. Each message taken is written to DIR as
 NNNN.json, read by Python's own MIME parser (headers decoded, the text part,
 each attachment), with the envelope; written whole under a temporary name,
 then renamed, so a reader never sees half a message. Prints "ready" once it
 answers; runs until its standard input closes.
 
-    python3 smtp_server.py PORT DIR USER PASSWORD
+    python3 smtp_server.py PORT DIR USER PASSWORD MODE CERTS
 """
 
 import email
@@ -14,6 +16,7 @@ import email.policy
 import json
 import logging
 import os
+import ssl
 import sys
 import warnings
 
@@ -21,6 +24,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 port, out, user, password = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+mode, certs = sys.argv[5], sys.argv[6]
 
 # AUTH without TLS is what this server is for (loopback only): not worth a
 # warning in every test's output.
@@ -71,13 +75,23 @@ def authenticate(server, session, envelope, mechanism, data):
     return AuthResult(success=ok)
 
 
+tls = {}
+if mode != "plain":
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(os.path.join(certs, "cert.pem"), os.path.join(certs, "key.pem"))
+    if mode == "starttls":
+        tls = {"tls_context": context, "require_starttls": True}
+    else:
+        tls = {"ssl_context": context}
+
 controller = Controller(
     Save(),
     hostname="127.0.0.1",
     port=port,
     authenticator=authenticate,
     auth_required=True,
-    auth_require_tls=False,
+    auth_require_tls=mode == "starttls",
+    **tls,
 )
 controller.start()
 print("ready", flush=True)

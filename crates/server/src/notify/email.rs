@@ -7,7 +7,8 @@
 //! Sent by lettre over rustls: TLS from the first byte (`smtps://`), or
 //! STARTTLS the server must offer (`smtp://`; lettre sends nothing, not even
 //! the password, before the upgrade); unencrypted only to a loopback
-//! address (see `settings::notify`).
+//! address (see `settings::notify`). The server's certificate must chain to
+//! the system's roots or to the CA given with `--smtp-ca`.
 
 use std::time::Duration;
 
@@ -15,6 +16,7 @@ use anyhow::Context as _;
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor};
 use proofline_core::notify::DELIVERY_TIMEOUT_MS;
 use proofline_core::notify::Reminder;
@@ -42,16 +44,23 @@ pub struct Mailer {
 impl Mailer {
     pub fn new(settings: &EmailSettings) -> anyhow::Result<Mailer> {
         let smtp = &settings.smtp;
-        let builder = match smtp.security {
-            SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host),
-            SmtpSecurity::StartTls => {
-                AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)
+        let tls = || -> anyhow::Result<TlsParameters> {
+            let mut params = TlsParameters::builder(smtp.host.clone());
+            if let Some(pem) = &smtp.ca_pem {
+                params = params.add_root_certificate(
+                    Certificate::from_pem(pem).context("the SMTP CA certificate is unreadable")?,
+                );
             }
-            SmtpSecurity::Plain => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(
-                &smtp.host,
-            )),
-        }
-        .with_context(|| format!("cannot prepare TLS for the SMTP server {}", smtp.host))?;
+            params
+                .build_rustls()
+                .with_context(|| format!("cannot prepare TLS for the SMTP server {}", smtp.host))
+        };
+        let builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host);
+        let builder = match smtp.security {
+            SmtpSecurity::Tls => builder.tls(Tls::Wrapper(tls()?)),
+            SmtpSecurity::StartTls => builder.tls(Tls::Required(tls()?)),
+            SmtpSecurity::Plain => builder,
+        };
         let mut builder = builder
             .port(smtp.port)
             .timeout(Some(Duration::from_millis(DELIVERY_TIMEOUT_MS)));

@@ -32,7 +32,7 @@ pub struct CommonArgs {
     /// TOML file with a `[store]` table (endpoint, region, bucket, prefix,
     /// path_style), a `[cloudfront]` table (domain, key_pair_id, private_key,
     /// hash), a `[signing]` table (window_secs, url_validity_secs,
-    /// mirror_validity_secs) and a `[notify]` table (smtp_url, email, from,
+    /// mirror_validity_secs) and a `[notify]` table (smtp_url, smtp_ca, email, from,
     /// webhook_url, webhook_secret, studio_link).
     #[arg(long, env = "PROOFLINE_CONFIG")]
     pub config: Option<PathBuf>,

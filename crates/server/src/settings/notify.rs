@@ -31,9 +31,14 @@ const MIN_WEBHOOK_SECRET: usize = 16;
 pub struct NotifyArgs {
     /// SMTP server for the studio's emails: `smtps://USER:PASSWORD@HOST[:465]`
     /// (TLS) or `smtp://USER:PASSWORD@HOST[:587]` (STARTTLS, required).
-    /// Plain SMTP only to this machine: `smtp://127.0.0.1:25`.
+    /// Plain SMTP only to this machine: `smtp://127.0.0.1:25`, or with
+    /// STARTTLS required there too: `smtp://127.0.0.1:25?tls=starttls`.
     #[arg(long, env = "PROOFLINE_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
+    /// A CA certificate (PEM) the SMTP server's certificate may chain to,
+    /// besides the system's: a relay with a private CA.
+    #[arg(long, env = "PROOFLINE_SMTP_CA")]
+    pub smtp_ca: Option<std::path::PathBuf>,
     /// Who is told when a link submits its selection (comma-separated
     /// addresses).
     #[arg(long, env = "PROOFLINE_NOTIFY_EMAIL", value_delimiter = ',')]
@@ -60,6 +65,7 @@ pub struct NotifyArgs {
 #[serde(deny_unknown_fields)]
 pub(super) struct FileNotify {
     smtp_url: Option<String>,
+    smtp_ca: Option<std::path::PathBuf>,
     email: Option<Addresses>,
     from: Option<String>,
     webhook_url: Option<String>,
@@ -118,6 +124,8 @@ pub struct SmtpSettings {
     pub security: SmtpSecurity,
     /// User name and password.
     pub credentials: Option<(String, Secret)>,
+    /// A CA (PEM) trusted for this server besides the system's roots.
+    pub ca_pem: Option<Vec<u8>>,
 }
 
 /// How the SMTP conversation is protected.
@@ -140,6 +148,7 @@ pub struct WebhookSettings {
 /// Flags over the file; each channel all set or not at all.
 pub(super) fn resolve(args: &NotifyArgs, file: FileNotify) -> anyhow::Result<NotifySettings> {
     let smtp_url = args.smtp_url.clone().or(file.smtp_url);
+    let smtp_ca = args.smtp_ca.clone().or(file.smtp_ca);
     let to = if args.notify_email.is_empty() {
         match file.email {
             Some(Addresses::One(a)) => vec![a],
@@ -153,7 +162,10 @@ pub(super) fn resolve(args: &NotifyArgs, file: FileNotify) -> anyhow::Result<Not
     let email = match (smtp_url, to.is_empty(), from) {
         (None, true, None) => None,
         (Some(url), false, Some(from)) => Some(EmailSettings {
-            smtp: smtp(&url)?,
+            smtp: SmtpSettings {
+                ca_pem: smtp_ca.map(|path| read_ca(&path)).transpose()?,
+                ..smtp(&url)?
+            },
             from: mailbox(&from, "--notify-from")?,
             to: to
                 .iter()
@@ -231,6 +243,19 @@ fn is_loopback(url: &url::Url) -> bool {
     }
 }
 
+/// The PEM of `--smtp-ca`, checked to hold a certificate.
+fn read_ca(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
+    let pem = std::fs::read(path)
+        .with_context(|| format!("cannot read the SMTP CA certificate {}", path.display()))?;
+    if !String::from_utf8_lossy(&pem).contains("-----BEGIN CERTIFICATE-----") {
+        bail!(
+            "the SMTP CA certificate {} holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+            path.display()
+        );
+    }
+    Ok(pem)
+}
+
 fn smtp(text: &str) -> anyhow::Result<SmtpSettings> {
     let shown = redact(text);
     let url = url::Url::parse(text).map_err(|_| anyhow::anyhow!("{shown} is not an SMTP URL"))?;
@@ -243,6 +268,18 @@ fn smtp(text: &str) -> anyhow::Result<SmtpSettings> {
         "smtp" => (SmtpSecurity::StartTls, 587),
         other => bail!("the SMTP URL {shown} starts with {other}://: use smtps:// or smtp://"),
     };
+    // `?tls=starttls`: STARTTLS required even to this machine.
+    let mut security = security;
+    for (key, value) in url.query_pairs() {
+        match (key.as_ref(), value.as_ref(), security) {
+            ("tls", "starttls", SmtpSecurity::Plain | SmtpSecurity::StartTls) => {
+                security = SmtpSecurity::StartTls;
+            }
+            _ => bail!(
+                "the SMTP URL {shown} asks for {key}={value}: the one option is tls=starttls, on smtp://"
+            ),
+        }
+    }
     let decode = |s: &str| {
         percent_encoding::percent_decode_str(s)
             .decode_utf8()
@@ -261,6 +298,7 @@ fn smtp(text: &str) -> anyhow::Result<SmtpSettings> {
         port: url.port().unwrap_or(port),
         security,
         credentials,
+        ca_pem: None,
     })
 }
 
@@ -313,6 +351,7 @@ mod tests {
             webhook_url: Some("https://hooks.example/proofline".into()),
             webhook_secret: Some("0123456789abcdef".into()),
             notify_studio_link: None,
+            smtp_ca: None,
         }
     }
 
@@ -347,6 +386,20 @@ mod tests {
     }
 
     #[test]
+    fn an_smtp_ca_that_is_missing_or_not_pem_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut a = args();
+        a.smtp_ca = Some(dir.path().join("none.pem"));
+        let err = resolved(&a).unwrap_err().to_string();
+        assert!(err.contains("cannot read the SMTP CA certificate"), "{err}");
+        let junk = dir.path().join("junk.pem");
+        std::fs::write(&junk, "not a certificate").unwrap();
+        a.smtp_ca = Some(junk);
+        let err = resolved(&a).unwrap_err().to_string();
+        assert!(err.contains("holds no PEM certificate"), "{err}");
+    }
+
+    #[test]
     fn smtp_is_starttls_unless_to_this_machine() {
         let smtp = |url: &str| smtp(url).map(|s| (s.security, s.port));
         assert_eq!(
@@ -363,6 +416,17 @@ mod tests {
             smtp("smtp://127.0.0.1.example:25").unwrap(),
             (SmtpSecurity::StartTls, 25)
         );
+        assert_eq!(
+            smtp("smtp://127.0.0.1:2525?tls=starttls").unwrap(),
+            (SmtpSecurity::StartTls, 2525)
+        );
+        for wrong in [
+            "smtps://mail.example?tls=starttls",
+            "smtp://127.0.0.1?tls=none",
+        ] {
+            let err = smtp(wrong).unwrap_err().to_string();
+            assert!(err.contains("the one option is tls=starttls"), "{err}");
+        }
         let err = smtp("http://u:secret@mail.example")
             .unwrap_err()
             .to_string();

@@ -22,5 +22,6 @@ mod publish_limits;
 mod readonly_disk;
 mod reminders;
 mod revocation;
+mod smtp_tls;
 mod store_contract;
 mod studio;

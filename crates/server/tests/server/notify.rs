@@ -120,12 +120,13 @@ fn notify(smtp: &SmtpServer, hook: &Receiver, studio_link: Option<String>) -> No
         webhook_url: Some(format!("http://{}/hook", hook.addr)),
         webhook_secret: Some(SECRET.into()),
         notify_studio_link: studio_link,
+        smtp_ca: smtp.ca_file(),
     })
     .expect("notification settings")
 }
 
 /// A new share link for `label`: its token.
-fn link(h: &Harness, report: &PublishReport, label: &str) -> String {
+pub(super) fn link(h: &Harness, report: &PublishReport, label: &str) -> String {
     let new = NewLink {
         label: label.into(),
         pin: None,
@@ -179,7 +180,7 @@ pub(super) async fn send(
 
 /// Waits (a minute at most) until the gallery has `n` notifications, every
 /// one recorded sent; answers them.
-async fn all_sent(h: &Harness, gallery: &GalleryId, n: usize) -> Vec<Record> {
+pub(super) async fn all_sent(h: &Harness, gallery: &GalleryId, n: usize) -> Vec<Record> {
     settled(h, gallery, n, None, |r| r.sent_at.is_some()).await
 }
 
