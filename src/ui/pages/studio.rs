@@ -2,7 +2,7 @@
 //! prints, or from the overview): each share link's state (live, expired,
 //! revoked; PIN; last day), selection, favourites, verdicts and comments,
 //! the selected file names as CSV, the gallery's settings (rules, lock,
-//! last day), new links and revoking. For every gallery
+//! last day), new links and revoking, and links compared side by side. For every gallery
 //! (`proofline studio-link`): each gallery with its links and progress.
 
 use leptos::prelude::*;
@@ -20,6 +20,7 @@ use crate::net::api::{
     LoadError, create_link, fetch_studio_csv, fetch_studio_overview, fetch_studio_report,
     revoke_link,
 };
+use crate::ui::components::compare_links::CompareLinks;
 use crate::ui::components::gallery_settings::GallerySettings;
 use crate::ui::components::message::Message;
 
@@ -76,6 +77,7 @@ pub fn StudioPage(gallery: GalleryId, token: ShareToken) -> impl IntoView {
                     {move || download_error.get().map(|e| view! { <p role="alert">{e}</p> })}
                     <GallerySettings gallery=studio.gallery.clone() token=studio.token.clone() report current=r.clone() saved />
                     <NewLink studio=studio.clone() />
+                    <CompareLinks links=r.links.clone() shown=r.shown.clone() />
                     {r.links.into_iter().map(|l| link_view(l, &r.shown, studio.clone())).collect_view()}
                 </main>
             }

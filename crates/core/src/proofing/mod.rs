@@ -21,6 +21,7 @@
 //! - `report`: the studio's answers: [`OpStatus`] and [`OpReceipt`],
 //!   [`ChoicesReply`], [`StudioReport`] and its [`LinkReport`]s.
 
+mod compare;
 mod merge;
 mod op;
 mod report;
@@ -30,6 +31,7 @@ mod stamping;
 #[cfg(test)]
 mod fixtures;
 
+pub use compare::{ComparedPhoto, Mark, compare};
 pub use merge::{Choices, Comment, ImageChoices, Register, Stamp, local_view};
 pub use op::{
     Action, BatchEntry, BatchError, DeviceId, MAX_COMMENT_CHARS, MAX_OPS_PER_BATCH, Op, OpError,

@@ -1,9 +1,9 @@
 //! The studio page's sentences: a gallery's summary, each link's state and
-//! progress, and the question before a link is revoked.
+//! progress, the question before a link is revoked, and links compared.
 
 use super::numbers::photo_count;
 use crate::calendar::{day_label, time_label};
-use crate::proofing::{LinkReport, RevocationBounds, StudioReport};
+use crate::proofing::{ComparedPhoto, LinkReport, Mark, RevocationBounds, StudioReport};
 
 /// "12 photos · Choose 20 to 30 photos · shared until 31 Dec 2026 · locked
 /// on 2 Dec 2026".
@@ -106,6 +106,46 @@ pub fn revoke_question(name: &str, bounds: Option<RevocationBounds>) -> String {
         ));
     }
     q
+}
+
+/// What a link did with a photo, in the comparison's table.
+pub fn mark_words(mark: Mark) -> &'static str {
+    match mark {
+        Mark::None => "—",
+        Mark::Favourite => "Favourite",
+        Mark::Selected => "Selected",
+        Mark::SelectedFavourite => "Selected · Favourite",
+    }
+}
+
+/// Above the comparison of `names` (two or more links): "Both chose 1
+/// photo · only Couple 2 photos · only Parents 1 photo", or for more links
+/// "All 3 chose 1 photo · 4 photos chosen by some".
+pub fn compare_summary(names: &[String], photos: &[ComparedPhoto]) -> String {
+    let n = names.len();
+    let all = photos.iter().filter(|p| p.chosen_by() == n).count();
+    if n == 2 {
+        let only = |i: usize| {
+            photos
+                .iter()
+                .filter(|p| p.chosen_by() == 1 && p.marks[i].chosen())
+                .count()
+        };
+        format!(
+            "Both chose {} · only {} {} · only {} {}",
+            photo_count(all),
+            names[0],
+            photo_count(only(0)),
+            names[1],
+            photo_count(only(1))
+        )
+    } else {
+        format!(
+            "All {n} chose {} · {} chosen by some",
+            photo_count(all),
+            photo_count(photos.len() - all)
+        )
+    }
 }
 
 #[cfg(test)]
@@ -213,5 +253,34 @@ mod tests {
             revoke_question("Grandma", Some(bounds)),
             "Revoke the link for Grandma? Devices that are online lose it now, and forget what they saved. A device that stays offline keeps what it saved until 00:00 on 6 Dec 2026 UTC, then hides it until it reaches the studio. Photo links already handed out stop working by 06:00 on 3 Dec 2026 UTC."
         );
+    }
+
+    #[test]
+    fn comparisons_say_what_both_or_all_chose() {
+        use crate::proofing::{ComparedPhoto, Mark};
+        let photo = |marks: Vec<Mark>| ComparedPhoto {
+            file_name: "a.jpg".into(),
+            marks,
+        };
+        let two = ["Couple".to_string(), "Parents".to_string()];
+        let photos = [
+            photo(vec![Mark::Favourite, Mark::Selected]),
+            photo(vec![Mark::Selected, Mark::None]),
+            photo(vec![Mark::SelectedFavourite, Mark::None]),
+        ];
+        assert_eq!(
+            compare_summary(&two, &photos),
+            "Both chose 1 photo · only Couple 2 photos · only Parents 0 photos"
+        );
+        let three = ["A".to_string(), "B".to_string(), "C".to_string()];
+        let photos = [
+            photo(vec![Mark::Selected; 3]),
+            photo(vec![Mark::Selected, Mark::None, Mark::Favourite]),
+        ];
+        assert_eq!(
+            compare_summary(&three, &photos),
+            "All 3 chose 1 photo · 1 photo chosen by some"
+        );
+        assert_eq!(mark_words(Mark::None), "—");
     }
 }
