@@ -203,6 +203,12 @@ impl Conn<'_> {
         Conn(Inner::Pg(s))
     }
 
+    /// Whether this is PostgreSQL: for the rare statement its planner needs
+    /// written another way (each says why).
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.0, Inner::Pg(_))
+    }
+
     /// Runs a statement; answers how many rows it changed.
     pub fn execute(&mut self, sql: &str, args: &[Value]) -> anyhow::Result<u64> {
         match &mut self.0 {
