@@ -8,7 +8,7 @@ each attachment), with the envelope; written whole under a temporary name,
 then renamed, so a reader never sees half a message. Prints "ready" once it
 answers; runs until its standard input closes.
 
-    python3 smtp_server.py PORT DIR USER PASSWORD MODE CERTS
+    python3 smtp_server.py PORT DIR USER PASSWORD [MODE CERTS]
 """
 
 import email
@@ -24,7 +24,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 port, out, user, password = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
-mode, certs = sys.argv[5], sys.argv[6]
+# MODE and CERTS may be left out: plain (the browser tests' inbox).
+mode = sys.argv[5] if len(sys.argv) > 5 else "plain"
+certs = sys.argv[6] if len(sys.argv) > 6 else ""
 
 # AUTH without TLS is what this server is for (loopback only): not worth a
 # warning in every test's output.
