@@ -75,26 +75,15 @@ pub fn compare(links: &[&LinkReport], gallery_order: &[&str]) -> Vec<ComparedPho
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::links::LinkState;
 
     fn link(label: &str, selected: &[&str], favourites: &[&str]) -> LinkReport {
         let names = |l: &[&str]| l.iter().map(|s| s.to_string()).collect();
         LinkReport {
-            id: label.to_lowercase(),
-            label: label.into(),
-            state: LinkState::Live,
-            created_at: 0,
-            expires_at: None,
-            pin: false,
-            pin_locked_until: None,
-            pin_failures: 0,
-            op_count: 0,
-            submitted_at: None,
             selected: names(selected),
             favourites: names(favourites),
             approved: vec!["approved-only.jpg".into()],
-            changes_requested: Vec::new(),
             comments: vec![("commented-only.jpg".into(), "nice".into())],
+            ..LinkReport::live(&label.to_lowercase(), label)
         }
     }
 

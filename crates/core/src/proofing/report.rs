@@ -175,5 +175,29 @@ impl LinkReport {
     }
 }
 
+/// A live link with nothing chosen yet, for tests to fill in.
+#[cfg(test)]
+impl LinkReport {
+    pub(crate) fn live(id: &str, label: &str) -> LinkReport {
+        LinkReport {
+            id: id.into(),
+            label: label.into(),
+            state: LinkState::Live,
+            created_at: 0,
+            expires_at: None,
+            pin: false,
+            pin_locked_until: None,
+            pin_failures: 0,
+            op_count: 0,
+            submitted_at: None,
+            selected: Vec::new(),
+            favourites: Vec::new(),
+            approved: Vec::new(),
+            changes_requested: Vec::new(),
+            comments: Vec::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -124,28 +124,17 @@ pub const UNSUBSCRIBE_UNKNOWN: &str = "This link to stop reminders is not known 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::links::LinkState;
 
     // 3 Dec 2026, 14:05 UTC.
     const SUBMITTED: i64 = 1_796_256_000 + 14 * 3600 + 5 * 60;
 
     fn link(label: &str, selected: usize) -> LinkReport {
         LinkReport {
-            id: "k7".into(),
-            label: label.into(),
-            state: LinkState::Live,
-            created_at: 0,
-            expires_at: None,
-            pin: false,
-            pin_locked_until: None,
-            pin_failures: 0,
-            op_count: 0,
             submitted_at: Some(SUBMITTED),
             selected: (0..selected).map(|i| format!("{i}.jpg")).collect(),
             favourites: vec!["0.jpg".into()],
-            approved: Vec::new(),
-            changes_requested: Vec::new(),
             comments: vec![("0.jpg".into(), "Crop it".into())],
+            ..LinkReport::live("k7", label)
         }
     }
 

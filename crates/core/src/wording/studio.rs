@@ -162,21 +162,9 @@ mod tests {
 
     fn link(label: &str) -> LinkReport {
         LinkReport {
-            id: "k7".into(),
-            label: label.into(),
-            state: LinkState::Live,
-            created_at: 0,
-            expires_at: None,
-            pin: false,
-            pin_locked_until: None,
-            pin_failures: 0,
-            op_count: 0,
-            submitted_at: None,
             selected: vec!["a.jpg".into(), "b.jpg".into()],
             favourites: vec!["a.jpg".into()],
-            approved: Vec::new(),
-            changes_requested: Vec::new(),
-            comments: Vec::new(),
+            ..LinkReport::live("k7", label)
         }
     }
 

@@ -32,16 +32,6 @@ fn receipts_and_refusals_have_a_stable_wire_form() {
 #[test]
 fn a_link_names_each_photo_it_marked_once() {
     let link = LinkReport {
-        id: "k7".into(),
-        label: String::new(),
-        state: crate::links::LinkState::Live,
-        created_at: 0,
-        expires_at: None,
-        pin: false,
-        pin_locked_until: None,
-        pin_failures: 0,
-        op_count: 0,
-        submitted_at: None,
         selected: vec!["b.jpg".into(), "a.jpg".into()],
         favourites: vec!["a.jpg".into(), "c.jpg".into()],
         approved: vec!["b.jpg".into()],
@@ -50,6 +40,7 @@ fn a_link_names_each_photo_it_marked_once() {
             ("e.jpg".into(), "crop".into()),
             ("a.jpg".into(), "lovely".into()),
         ],
+        ..LinkReport::live("k7", "")
     };
     assert_eq!(
         link.named_files(),
