@@ -105,6 +105,8 @@ impl Choices {
                     self.submitted = Some(stamp);
                 }
             }
+            // Activity is no choice (the studio keeps it apart).
+            Action::Opened | Action::SavedOffline { .. } => {}
         }
     }
 

@@ -18,9 +18,12 @@
 //! - `rules`: [`SelectionRules`], [`Policy`], [`RuleRefusal`].
 //! - `stamping`: [`DeviceClock`], which stamps a device's ops after
 //!   everything it has seen, and its [`Offset`] from the server's clock.
+//! - `activity`: what a link's devices report ([`DeviceActivity`]) and the
+//!   studio page's [`LinkActivity`].
 //! - `report`: the studio's answers: [`OpStatus`] and [`OpReceipt`],
 //!   [`ChoicesReply`], [`StudioReport`] and its [`LinkReport`]s.
 
+mod activity;
 mod compare;
 mod merge;
 mod op;
@@ -31,6 +34,7 @@ mod stamping;
 #[cfg(test)]
 mod fixtures;
 
+pub use activity::{DeviceActivity, LinkActivity};
 pub use compare::{ComparedPhoto, Mark, compare};
 pub use merge::{Choices, Comment, ImageChoices, Register, Stamp, local_view};
 pub use op::{
@@ -40,5 +44,7 @@ pub use op::{
 pub use report::{
     ChoicesReply, LinkReport, OpReceipt, OpStatus, RevocationBounds, StudioPhoto, StudioReport,
 };
-pub use rules::{MAX_CLOCK_AHEAD_MS, MAX_OPS_PER_LINK, Policy, RuleRefusal, SelectionRules};
+pub use rules::{
+    MAX_CLOCK_AHEAD_MS, MAX_OPS_FOR_ACTIVITY, MAX_OPS_PER_LINK, Policy, RuleRefusal, SelectionRules,
+};
 pub use stamping::{DeviceClock, KEEP_PRECISE_MS, Offset};

@@ -62,6 +62,14 @@ pub enum Action {
     },
     /// "Submit selection": final.
     Submit,
+    /// Activity, not a choice: the customer opened the gallery on this
+    /// device (once per visit, online or not).
+    Opened,
+    /// Activity: this device now keeps `photos` photos of the gallery for
+    /// offline use (0 once it no longer does).
+    SavedOffline {
+        photos: u32,
+    },
 }
 
 impl Action {
@@ -72,7 +80,16 @@ impl Action {
             Action::Review { .. } => "review",
             Action::Comment { .. } => "comment",
             Action::Submit => "submit",
+            Action::Opened => "opened",
+            Action::SavedOffline { .. } => "saved_offline",
         }
+    }
+
+    /// Activity the studio sees per link ("first opened", "saved offline"),
+    /// which no rule refuses and no choice is made of: it travels in the
+    /// outbox like a choice, but the customer is never told of it.
+    pub fn is_activity(&self) -> bool {
+        matches!(self, Action::Opened | Action::SavedOffline { .. })
     }
 
     pub fn image(&self) -> Option<&ImageId> {
@@ -81,7 +98,7 @@ impl Action {
             | Action::Select { image, .. }
             | Action::Review { image, .. }
             | Action::Comment { image, .. } => Some(image),
-            Action::Submit => None,
+            Action::Submit | Action::Opened | Action::SavedOffline { .. } => None,
         }
     }
 }
@@ -123,12 +140,14 @@ pub enum OpError {
         field: &'static str,
         source: IdError,
     },
-    #[error("unknown kind {0:?} (expected favourite, select, review, comment or submit)")]
+    #[error(
+        "unknown kind {0:?} (expected favourite, select, review, comment, submit, opened or saved_offline)"
+    )]
     UnknownKind(String),
     #[error("a {kind} op needs an `image`")]
     MissingImage { kind: &'static str },
-    #[error("a submit op has no `image`")]
-    UnexpectedImage,
+    #[error("a {kind} op has no `image`")]
+    UnexpectedImage { kind: &'static str },
     #[error("the `value` of a {kind} op must be {expected}")]
     BadValue {
         kind: &'static str,
@@ -164,6 +183,10 @@ impl TryFrom<WireOp> for Op {
                 field: "image",
                 source,
             })
+        };
+        let no_image = |kind| match w.image {
+            Some(_) => Err(OpError::UnexpectedImage { kind }),
+            None => Ok(()),
         };
         let flag = |kind| {
             w.value.as_bool().ok_or(OpError::BadValue {
@@ -212,10 +235,22 @@ impl TryFrom<WireOp> for Op {
                 }
             }
             "submit" => {
-                if w.image.is_some() {
-                    return Err(OpError::UnexpectedImage);
-                }
+                no_image("submit")?;
                 Action::Submit
+            }
+            "opened" => {
+                no_image("opened")?;
+                Action::Opened
+            }
+            "saved_offline" => {
+                no_image("saved_offline")?;
+                let photos = w.value.as_u64().and_then(|n| u32::try_from(n).ok());
+                Action::SavedOffline {
+                    photos: photos.ok_or(OpError::BadValue {
+                        kind: "saved_offline",
+                        expected: "a number of photos",
+                    })?,
+                }
             }
             other => return Err(OpError::UnknownKind(other.to_owned())),
         };
@@ -239,7 +274,8 @@ impl From<Op> for WireOp {
                 serde_json::to_value(verdict).expect("a verdict serialises")
             }
             Action::Comment { text, .. } => text.into(),
-            Action::Submit => serde_json::Value::Null,
+            Action::SavedOffline { photos } => photos.into(),
+            Action::Submit | Action::Opened => serde_json::Value::Null,
         };
         WireOp {
             op_id: op.id.into(),

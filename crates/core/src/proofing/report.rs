@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::activity::LinkActivity;
 use super::merge::Choices;
 use super::rules::{RuleRefusal, SelectionRules};
 use crate::ids::GalleryId;
@@ -152,6 +153,9 @@ pub struct LinkReport {
     pub changes_requested: Vec<String>,
     /// (file name, text), oldest first.
     pub comments: Vec<(String, String)>,
+    /// When and where the link was opened, as its devices reported.
+    #[serde(default)]
+    pub activity: LinkActivity,
 }
 
 impl LinkReport {
@@ -195,6 +199,7 @@ impl LinkReport {
             approved: Vec::new(),
             changes_requested: Vec::new(),
             comments: Vec::new(),
+            activity: LinkActivity::default(),
         }
     }
 }

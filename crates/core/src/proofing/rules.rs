@@ -101,6 +101,11 @@ pub enum RuleRefusal {
 /// bound on what a leaked link can make the studio store.
 pub const MAX_OPS_PER_LINK: u64 = 20_000;
 
+/// Activity (see [`Action::is_activity`]) is kept only while a link holds
+/// fewer ops than this, so however often a page is reloaded, activity never
+/// takes the room of choices.
+pub const MAX_OPS_FOR_ACTIVITY: u64 = MAX_OPS_PER_LINK / 2;
+
 fn too_few(min: u32, have: u32) -> String {
     let missing = min - have;
     format!(
@@ -121,10 +126,20 @@ pub struct Policy {
 impl Policy {
     /// Whether `op` may join `state`, at server time `server_now_ms`.
     pub fn check(&self, state: &Choices, op: &Op, server_now_ms: u64) -> Result<(), RuleRefusal> {
+        let ahead = op.hlc.wall_ms > server_now_ms.saturating_add(MAX_CLOCK_AHEAD_MS);
+        // Activity is taken whatever the rules say: a locked gallery is
+        // still opened. Only its time must be believable.
+        if op.action.is_activity() {
+            return if ahead {
+                Err(RuleRefusal::ClockAhead)
+            } else {
+                Ok(())
+            };
+        }
         if let Some(at) = self.locked_at {
             return Err(RuleRefusal::Locked { at });
         }
-        if op.hlc.wall_ms > server_now_ms.saturating_add(MAX_CLOCK_AHEAD_MS) {
+        if ahead {
             return Err(RuleRefusal::ClockAhead);
         }
         if let Some(image) = op.action.image()

@@ -35,6 +35,10 @@ pub fn describe_choice(names: &BTreeMap<ImageId, String>, action: &Action) -> St
         }
         Action::Comment { image, text } => format!("Your comment on “{}”: “{text}”", name(image)),
         Action::Submit => "Submitting the selection".into(),
+        Action::Opened => "Telling the studio the gallery was opened".into(),
+        Action::SavedOffline { .. } => {
+            "Telling the studio how many photos are saved for offline".into()
+        }
     }
 }
 

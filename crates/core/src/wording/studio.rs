@@ -1,9 +1,11 @@
 //! The studio page's sentences: a gallery's summary, each link's state and
 //! progress, the question before a link is revoked, and links compared.
 
-use super::numbers::photo_count;
+use super::numbers::{count, photo_count};
 use crate::calendar::{day_label, time_label};
-use crate::proofing::{ComparedPhoto, LinkReport, Mark, RevocationBounds, StudioReport};
+use crate::proofing::{
+    ComparedPhoto, LinkReport, Mark, RevocationBounds, SelectionRules, StudioReport,
+};
 
 /// "12 photos · Choose 20 to 30 photos · shared until 31 Dec 2026 · locked
 /// on 2 Dec 2026".
@@ -76,6 +78,51 @@ pub fn link_summary(l: &LinkReport) -> String {
         l.favourites.len(),
         l.comments.len()
     )
+}
+
+/// A link's activity: "Opened first Tue 14 Jan, 14:05 · last Thu 16 Jan,
+/// 09:12 · 3 visits on 2 devices · 40 photos saved offline · 3 more photos
+/// to choose". `when` says a Unix time in the reader's own time zone.
+pub fn activity_line(
+    l: &LinkReport,
+    rules: &SelectionRules,
+    when: impl Fn(i64) -> String,
+) -> String {
+    let a = &l.activity;
+    let mut parts = Vec::new();
+    match (a.first_opened, a.last_opened) {
+        (Some(first), Some(last)) if first == last => parts.push(format!("Opened {}", when(first))),
+        (Some(first), Some(last)) => {
+            parts.push(format!("Opened first {}", when(first)));
+            parts.push(format!("last {}", when(last)));
+        }
+        _ => parts.push("Not opened yet".into()),
+    }
+    if a.opens > 0 {
+        let visits = match a.opens {
+            1 => "1 visit".to_string(),
+            n => format!("{} visits", count(n as usize)),
+        };
+        parts.push(match a.devices {
+            1 => format!("{visits} on 1 device"),
+            n => format!("{visits} on {n} devices"),
+        });
+    }
+    if a.saved_offline > 0 {
+        let photos = photo_count(a.saved_offline as usize);
+        parts.push(match a.devices_offline {
+            1 => format!("{photos} saved offline"),
+            n => format!("{photos} saved offline on {n} devices"),
+        });
+    }
+    let chosen = l.selected.len() as u32;
+    if l.submitted_at.is_none() && chosen < rules.min {
+        parts.push(match rules.min - chosen {
+            1 => "1 more photo to choose".into(),
+            n => format!("{} more photos to choose", count(n as usize)),
+        });
+    }
+    parts.join(" · ")
 }
 
 /// "Selected (12)": the heading over a list of file names.
@@ -240,6 +287,47 @@ mod tests {
         assert_eq!(
             revoke_question("Grandma", Some(bounds)),
             "Revoke the link for Grandma? Devices that are online lose it now, and forget what they saved. A device that stays offline keeps what it saved until 00:00 on 6 Dec 2026 UTC, then hides it until it reaches the studio. Photo links already handed out stop working by 06:00 on 3 Dec 2026 UTC."
+        );
+    }
+
+    #[test]
+    fn activity_says_when_where_and_what_is_left_to_choose() {
+        use crate::proofing::LinkActivity;
+        let when = |t: i64| format!("t{t}");
+        let rules = SelectionRules {
+            min: 5,
+            max: None,
+            deadline: None,
+        };
+        let mut l = link("Grandma");
+        assert_eq!(
+            activity_line(&l, &rules, when),
+            "Not opened yet · 3 more photos to choose"
+        );
+        l.activity = LinkActivity {
+            first_opened: Some(10),
+            last_opened: Some(10),
+            devices: 1,
+            opens: 1,
+            saved_offline: 0,
+            devices_offline: 0,
+        };
+        l.submitted_at = Some(20);
+        assert_eq!(
+            activity_line(&l, &rules, when),
+            "Opened t10 · 1 visit on 1 device"
+        );
+        l.activity = LinkActivity {
+            first_opened: Some(10),
+            last_opened: Some(90),
+            devices: 2,
+            opens: 1_200,
+            saved_offline: 40,
+            devices_offline: 2,
+        };
+        assert_eq!(
+            activity_line(&l, &SelectionRules::default(), when),
+            "Opened first t10 · last t90 · 1,200 visits on 2 devices · 40 photos saved offline on 2 devices"
         );
     }
 

@@ -31,6 +31,47 @@ fn an_op_round_trips_through_its_wire_form() {
         Op::from_value(serde_json::to_value(&submit).unwrap()).unwrap(),
         submit
     );
+    for activity in [Action::Opened, Action::SavedOffline { photos: 40 }] {
+        let op = op("phone", 3, NOW_MS, activity);
+        let wire = serde_json::to_value(&op).unwrap();
+        assert!(wire.get("image").is_none(), "{wire}");
+        assert_eq!(Op::from_value(wire).unwrap(), op);
+    }
+}
+
+#[test]
+fn activity_ops_are_checked_too() {
+    let base = json!({
+        "op_id": "op-000001", "device_id": "device-01", "gallery": "wedding",
+        "kind": "saved_offline", "value": 12,
+        "hlc": {"wall_ms": 1, "counter": 0}
+    });
+    let with = |key: &str, value: serde_json::Value| {
+        let mut v = base.clone();
+        v[key] = value;
+        Op::from_value(v).unwrap_err().to_string()
+    };
+    assert_eq!(
+        Op::from_value(base.clone()).unwrap().action,
+        Action::SavedOffline { photos: 12 }
+    );
+    for bad in [json!(-1), json!(1.5), json!("12"), json!(5_000_000_000u64)] {
+        assert_eq!(
+            with("value", bad),
+            "the `value` of a saved_offline op must be a number of photos"
+        );
+    }
+    assert_eq!(
+        with("image", json!("img1")),
+        "a saved_offline op has no `image`"
+    );
+    let mut opened = base.clone();
+    opened["kind"] = json!("opened");
+    opened["image"] = json!("img1");
+    assert_eq!(
+        Op::from_value(opened).unwrap_err(),
+        OpError::UnexpectedImage { kind: "opened" }
+    );
 }
 
 #[test]
@@ -48,7 +89,7 @@ fn bad_ops_say_what_is_wrong() {
     assert!(Op::from_value(base.clone()).is_ok());
     assert_eq!(
         with("kind", json!("delete")),
-        "unknown kind \"delete\" (expected favourite, select, review, comment or submit)"
+        "unknown kind \"delete\" (expected favourite, select, review, comment, submit, opened or saved_offline)"
     );
     assert_eq!(
         with("value", json!("yes")),

@@ -184,6 +184,28 @@ fn a_locked_gallery_refuses_everything_with_the_date() {
 }
 
 #[test]
+fn activity_passes_a_lock_a_deadline_and_a_submit_but_not_a_clock_far_ahead() {
+    let mut p = policy(SelectionRules {
+        min: 0,
+        max: Some(1),
+        deadline: Some((NOW_MS / 1000) as i64 - 3_600),
+    });
+    p.locked_at = Some(1_762_905_600);
+    let submitted = Choices::from_ops(&[op("a", 1, NOW_MS - 5_000_000, Action::Submit)]);
+    for action in [Action::Opened, Action::SavedOffline { photos: 3 }] {
+        assert_eq!(
+            p.check(&submitted, &op("a", 2, NOW_MS, action.clone()), NOW_MS),
+            Ok(())
+        );
+        let ahead = op("a", 3, NOW_MS + MAX_CLOCK_AHEAD_MS + 1, action);
+        assert_eq!(
+            p.check(&submitted, &ahead, NOW_MS),
+            Err(RuleRefusal::ClockAhead)
+        );
+    }
+}
+
+#[test]
 fn the_deadline_is_judged_by_when_the_choice_was_made() {
     let deadline = (NOW_MS / 1000) as i64;
     let p = policy(SelectionRules {
