@@ -33,11 +33,9 @@ impl DeviceActivity {
                 self.first_opened_ms = Some(self.first_opened_ms.map_or(at, |t| t.min(at)));
                 self.last_opened_ms = Some(self.last_opened_ms.map_or(at, |t| t.max(at)));
             }
-            Action::SavedOffline { photos } => {
-                if self.saved_offline_ms.is_none_or(|t| t <= at) {
-                    self.saved_offline = photos;
-                    self.saved_offline_ms = Some(at);
-                }
+            Action::SavedOffline { photos } if self.saved_offline_ms.is_none_or(|t| t <= at) => {
+                self.saved_offline = photos;
+                self.saved_offline_ms = Some(at);
             }
             _ => {}
         }
