@@ -7,7 +7,7 @@
 //! Storing and merging ops is the database's ([`crate::db::choices`]).
 
 use proofline_core::ImageId;
-use proofline_core::proofing::{self, Choices, LinkReport, StudioReport, Verdict};
+use proofline_core::proofing::{self, Choices, LinkActivity, LinkReport, StudioReport, Verdict};
 
 use crate::db::{Db, Incoming, LinkChoices, StoredGallery};
 
@@ -119,6 +119,7 @@ pub fn studio_report(gallery: &StoredGallery, links: &[LinkChoices], now: i64) -
                         .iter()
                         .map(|m| (name(&m.image), m.text.clone()))
                         .collect(),
+                    activity: LinkActivity::of(&l.devices),
                 }
             })
             .collect(),
@@ -264,6 +265,7 @@ mod tests {
             },
             choices: Choices::from_ops(&ops),
             op_count: ops.len() as u64,
+            devices: Vec::new(),
         };
 
         let csv = selection_csv(&gallery, std::slice::from_ref(&link));

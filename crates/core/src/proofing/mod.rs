@@ -44,7 +44,5 @@ pub use op::{
 pub use report::{
     ChoicesReply, LinkReport, OpReceipt, OpStatus, RevocationBounds, StudioPhoto, StudioReport,
 };
-pub use rules::{
-    MAX_CLOCK_AHEAD_MS, MAX_OPS_FOR_ACTIVITY, MAX_OPS_PER_LINK, Policy, RuleRefusal, SelectionRules,
-};
+pub use rules::{MAX_CLOCK_AHEAD_MS, MAX_OPS_PER_LINK, Policy, RuleRefusal, SelectionRules};
 pub use stamping::{DeviceClock, KEEP_PRECISE_MS, Offset};

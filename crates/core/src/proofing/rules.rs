@@ -98,13 +98,10 @@ pub enum RuleRefusal {
 
 /// The most ops (choices and comments) the studio keeps for one link: far
 /// more than any review needs (20 changes to each of 1,000 photos), and a
-/// bound on what a leaked link can make the studio store.
+/// bound on what a leaked link can make the studio store. Activity (see
+/// [`super::Action::is_activity`]) is kept only in the first half, so however
+/// often a page is reloaded it never takes a choice's room.
 pub const MAX_OPS_PER_LINK: u64 = 20_000;
-
-/// Activity (see [`Action::is_activity`]) is kept only while a link holds
-/// fewer ops than this, so however often a page is reloaded, activity never
-/// takes the room of choices.
-pub const MAX_OPS_FOR_ACTIVITY: u64 = MAX_OPS_PER_LINK / 2;
 
 fn too_few(min: u32, have: u32) -> String {
     let missing = min - have;

@@ -14,16 +14,16 @@ use std::collections::{BTreeSet, HashMap};
 
 use anyhow::Context as _;
 use proofline_core::proofing::{
-    Action, Choices, ChoicesReply, MAX_OPS_PER_LINK, Op, OpError, OpReceipt, OpStatus, Policy,
-    RuleRefusal, receipt_id,
+    Action, Choices, ChoicesReply, DeviceActivity, MAX_OPS_PER_LINK, Op, OpError, OpReceipt,
+    OpStatus, Policy, RuleRefusal, receipt_id,
 };
 use proofline_core::{GalleryId, ImageId};
 
-use super::Db;
 use super::galleries::terms;
 use super::links::Link;
 use super::notifications::{Channel, queue_submitted};
 use super::sql::{Conn, ToValue};
+use super::{Db, activity};
 use crate::args;
 
 /// One entry of a batch as read from the request: an op, or why it is not one
@@ -36,6 +36,8 @@ pub struct LinkChoices {
     pub link: Link,
     pub choices: Choices,
     pub op_count: u64,
+    /// What each of its devices reported.
+    pub devices: Vec<DeviceActivity>,
 }
 
 impl Db {
@@ -107,15 +109,19 @@ impl Db {
                 })
                 .collect();
             write_receipts(tx, receipts_of.values())?;
+            let stored_now: Vec<&Op> = new
+                .iter()
+                .copied()
+                .filter(|op| receipts_of.contains_key(op.id.as_str()))
+                .collect();
+            activity::record(tx, gallery, link, &stored_now)?;
             // An op another link's batch stored meanwhile (the same op id) is
             // that op's, not this link's: the state is then folded again
             // from the ops this batch really stored.
-            if receipts_of.len() < new.len() {
+            if stored_now.len() < new.len() {
                 state = before;
-                for op in &new {
-                    if receipts_of.contains_key(op.id.as_str()) {
-                        state.apply(op);
-                    }
+                for op in &stored_now {
+                    state.apply(op);
                 }
             }
             let receipts = answer(
@@ -160,6 +166,7 @@ impl Db {
                     Ok(LinkChoices {
                         choices,
                         op_count,
+                        devices: activity::of_link(c, gallery, &link.token_hash)?,
                         link,
                     })
                 })
@@ -244,7 +251,12 @@ fn judge(
             slots.push(Slot::Again(first));
             continue;
         }
-        let full = (kept >= max_ops).then_some(RuleRefusal::LinkFull { max: max_ops });
+        // Activity keeps to the first half, so it never takes a choice's room.
+        let cap = match op.action.is_activity() {
+            true => max_ops / 2,
+            false => max_ops,
+        };
+        let full = (kept >= cap).then_some(RuleRefusal::LinkFull { max: cap });
         if let Some(refusal) = full.or_else(|| policy.check(state, &op, now_ms).err()) {
             slots.push(Slot::Done(OpReceipt {
                 op_id,
@@ -337,7 +349,7 @@ enum Slot {
 }
 
 /// Columns of `ops` an insert binds per op.
-const OP_COLUMNS: usize = 6;
+const OP_COLUMNS: usize = 7;
 
 /// Stores `ops` with one statement (those whose id the gallery already has
 /// are skipped); answers each stored op's id and `seq`.
@@ -359,7 +371,7 @@ fn insert_ops(
         })
         .collect();
     let sql = format!(
-        "INSERT INTO ops (gallery_id, link_hash, op_id, device_id, hlc_wall, hlc_counter, body, received_at, receipt)
+        "INSERT INTO ops (gallery_id, link_hash, op_id, device_id, hlc_wall, hlc_counter, body, received_at, activity, receipt)
          VALUES {}
          ON CONFLICT (gallery_id, op_id) DO NOTHING
          RETURNING op_id, seq",
@@ -374,6 +386,7 @@ fn insert_ops(
             op.hlc.counter.to_value(),
             serde_json::to_string(op)?.to_value(),
             received_at.to_value(),
+            i64::from(op.action.is_activity()).to_value(),
         ]);
     }
     c.query(&sql, &args)?
@@ -518,7 +531,8 @@ fn reply(
     op_count: u64,
 ) -> anyhow::Result<ChoicesReply> {
     let last_receipt = match c.query_opt(
-        "SELECT receipt, received_at FROM ops WHERE gallery_id = ?1 AND link_hash = ?2
+        "SELECT receipt, received_at FROM ops
+         WHERE gallery_id = ?1 AND link_hash = ?2 AND activity = 0
          ORDER BY seq DESC LIMIT 1",
         args![gallery.as_str(), link],
     )? {

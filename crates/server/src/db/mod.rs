@@ -16,6 +16,7 @@
 //! A lower layer: it imports only [`crate::secret`], never storage, the
 //! domain, `http` or `cli`.
 
+mod activity;
 pub mod choices;
 pub mod galleries;
 pub mod links;

@@ -4,6 +4,7 @@
 //! and real object stores (the embedded one, a Garage node), all started by
 //! `proofline-test-support`.
 
+mod activity;
 mod choices;
 mod choices_crash;
 mod cloudfront;

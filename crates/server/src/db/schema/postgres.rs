@@ -51,6 +51,7 @@ pub(super) const FILES: &[(&str, &str)] = files![
     "0011_notifications.sql",
     "0012_reminders.sql",
     "0013_link_op_count.sql",
+    "0014_link_devices.sql",
 ];
 
 /// How many migrations the runner before sqlx's knew: files 0001 to 0007.
