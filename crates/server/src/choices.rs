@@ -119,6 +119,12 @@ pub fn studio_report(gallery: &StoredGallery, links: &[LinkChoices], now: i64) -
                         .iter()
                         .map(|m| (name(&m.image), m.text.clone()))
                         .collect(),
+                    comment_ids: c.comments.iter().map(|m| m.stamp.op.to_string()).collect(),
+                    replies: c
+                        .replies
+                        .iter()
+                        .map(|r| (r.to.to_string(), r.text.clone()))
+                        .collect(),
                     activity: LinkActivity::of(&l.devices),
                 }
             })

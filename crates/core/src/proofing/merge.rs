@@ -54,6 +54,15 @@ pub struct Comment {
     pub stamp: Stamp,
 }
 
+/// The studio's answer to a comment, shown under it to the customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reply {
+    /// The comment's op id.
+    pub to: OpId,
+    pub text: String,
+    pub stamp: Stamp,
+}
+
 /// Every choice of one share link, merged.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Choices {
@@ -63,6 +72,9 @@ pub struct Choices {
     /// The first submit; final.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub submitted: Option<Stamp>,
+    /// The studio's replies to comments, oldest first; unique by op id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replies: Vec<Reply>,
 }
 
 impl Choices {
@@ -105,6 +117,18 @@ impl Choices {
                     self.submitted = Some(stamp);
                 }
             }
+            Action::Reply { to, text } => {
+                if let Err(at) = self.replies.binary_search_by(|r| r.stamp.cmp(&stamp)) {
+                    self.replies.insert(
+                        at,
+                        Reply {
+                            to: to.clone(),
+                            text: text.clone(),
+                            stamp,
+                        },
+                    );
+                }
+            }
             // Activity is no choice (the studio keeps it apart).
             Action::Opened | Action::SavedOffline { .. } => {}
         }
@@ -144,6 +168,11 @@ impl Choices {
         self.comments.iter().filter(move |c| c.image == image)
     }
 
+    /// The studio's replies to the comment made by op `comment`, oldest first.
+    pub fn replies_to<'a>(&'a self, comment: &'a OpId) -> impl Iterator<Item = &'a Reply> {
+        self.replies.iter().filter(move |r| r.to == *comment)
+    }
+
     pub fn selected(&self) -> impl Iterator<Item = &ImageId> {
         self.images
             .iter()
@@ -168,6 +197,7 @@ impl Choices {
         registers
             .flatten()
             .chain(self.comments.iter().map(|c| c.stamp.hlc))
+            .chain(self.replies.iter().map(|r| r.stamp.hlc))
             .chain(self.submitted.as_ref().map(|s| s.hlc))
             .max()
             .unwrap_or(Hlc::ZERO)

@@ -36,7 +36,7 @@ mod fixtures;
 
 pub use activity::{DeviceActivity, LinkActivity};
 pub use compare::{ComparedPhoto, Mark, compare};
-pub use merge::{Choices, Comment, ImageChoices, Register, Stamp, local_view};
+pub use merge::{Choices, Comment, ImageChoices, Register, Reply, Stamp, local_view};
 pub use op::{
     Action, BatchEntry, BatchError, DeviceId, MAX_COMMENT_CHARS, MAX_OPS_PER_BATCH, Op, OpError,
     OpId, SEND_BATCH, Verdict, read_batch, receipt_id,

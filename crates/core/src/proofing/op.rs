@@ -70,6 +70,12 @@ pub enum Action {
     SavedOffline {
         photos: u32,
     },
+    /// The studio's answer to the customer's comment `to` (the comment's op
+    /// id). Made only by the studio's page, never taken from a device.
+    Reply {
+        to: OpId,
+        text: String,
+    },
 }
 
 impl Action {
@@ -82,6 +88,7 @@ impl Action {
             Action::Submit => "submit",
             Action::Opened => "opened",
             Action::SavedOffline { .. } => "saved_offline",
+            Action::Reply { .. } => "reply",
         }
     }
 
@@ -92,15 +99,49 @@ impl Action {
         matches!(self, Action::Opened | Action::SavedOffline { .. })
     }
 
+    /// Made by the studio, never taken from a customer's device.
+    pub fn is_studios(&self) -> bool {
+        matches!(self, Action::Reply { .. })
+    }
+
+    /// A choice the customer made (what their receipts are for): neither
+    /// activity nor the studio's.
+    pub fn is_customers_choice(&self) -> bool {
+        !self.is_activity() && !self.is_studios()
+    }
+
     pub fn image(&self) -> Option<&ImageId> {
         match self {
             Action::Favourite { image, .. }
             | Action::Select { image, .. }
             | Action::Review { image, .. }
             | Action::Comment { image, .. } => Some(image),
-            Action::Submit | Action::Opened | Action::SavedOffline { .. } => None,
+            Action::Submit
+            | Action::Opened
+            | Action::SavedOffline { .. }
+            | Action::Reply { .. } => None,
         }
     }
+}
+
+/// A comment's or a reply's text, trimmed: present, not blank, not too long.
+fn text_of(
+    value: Option<&str>,
+    kind: &'static str,
+    expected: &'static str,
+) -> Result<String, OpError> {
+    let text = value.ok_or(OpError::BadValue { kind, expected })?.trim();
+    if text.is_empty() {
+        return Err(OpError::EmptyComment);
+    }
+    let len = text.chars().count();
+    if len > MAX_COMMENT_CHARS {
+        return Err(OpError::CommentTooLong {
+            len,
+            max: MAX_COMMENT_CHARS,
+        });
+    }
+    Ok(text.to_owned())
 }
 
 /// One choice, as recorded on the device and sent to the studio.
@@ -141,7 +182,7 @@ pub enum OpError {
         source: IdError,
     },
     #[error(
-        "unknown kind {0:?} (expected favourite, select, review, comment, submit, opened or saved_offline)"
+        "unknown kind {0:?} (expected favourite, select, review, comment, submit, opened, saved_offline or reply)"
     )]
     UnknownKind(String),
     #[error("a {kind} op needs an `image`")]
@@ -212,28 +253,10 @@ impl TryFrom<WireOp> for Op {
                     }
                 })?,
             },
-            "comment" => {
-                let image = image("comment")?;
-                let text = w.value.as_str().ok_or(OpError::BadValue {
-                    kind: "comment",
-                    expected: "text",
-                })?;
-                let text = text.trim();
-                if text.is_empty() {
-                    return Err(OpError::EmptyComment);
-                }
-                let len = text.chars().count();
-                if len > MAX_COMMENT_CHARS {
-                    return Err(OpError::CommentTooLong {
-                        len,
-                        max: MAX_COMMENT_CHARS,
-                    });
-                }
-                Action::Comment {
-                    image,
-                    text: text.to_owned(),
-                }
-            }
+            "comment" => Action::Comment {
+                image: image("comment")?,
+                text: text_of(w.value.as_str(), "comment", "text")?,
+            },
             "submit" => {
                 no_image("submit")?;
                 Action::Submit
@@ -241,6 +264,25 @@ impl TryFrom<WireOp> for Op {
             "opened" => {
                 no_image("opened")?;
                 Action::Opened
+            }
+            "reply" => {
+                no_image("reply")?;
+                let bad = || OpError::BadValue {
+                    kind: "reply",
+                    expected: "{\"to\": a comment's op id, \"text\": text}",
+                };
+                let to = w.value.get("to").and_then(|v| v.as_str()).ok_or_else(bad)?;
+                Action::Reply {
+                    to: OpId::parse(to).map_err(|source| OpError::BadId {
+                        field: "to",
+                        source,
+                    })?,
+                    text: text_of(
+                        w.value.get("text").and_then(|v| v.as_str()),
+                        "reply",
+                        "{\"to\": a comment's op id, \"text\": text}",
+                    )?,
+                }
             }
             "saved_offline" => {
                 no_image("saved_offline")?;
@@ -275,6 +317,7 @@ impl From<Op> for WireOp {
             }
             Action::Comment { text, .. } => text.into(),
             Action::SavedOffline { photos } => photos.into(),
+            Action::Reply { to, text } => serde_json::json!({ "to": to.as_str(), "text": text }),
             Action::Submit | Action::Opened => serde_json::Value::Null,
         };
         WireOp {

@@ -153,6 +153,12 @@ pub struct LinkReport {
     pub changes_requested: Vec<String>,
     /// (file name, text), oldest first.
     pub comments: Vec<(String, String)>,
+    /// Each comment's op id, in the order of `comments`: what a reply names.
+    #[serde(default)]
+    pub comment_ids: Vec<String>,
+    /// The studio's replies: (the comment's op id, text), oldest first.
+    #[serde(default)]
+    pub replies: Vec<(String, String)>,
     /// When and where the link was opened, as its devices reported.
     #[serde(default)]
     pub activity: LinkActivity,
@@ -199,6 +205,8 @@ impl LinkReport {
             approved: Vec::new(),
             changes_requested: Vec::new(),
             comments: Vec::new(),
+            comment_ids: Vec::new(),
+            replies: Vec::new(),
             activity: LinkActivity::default(),
         }
     }

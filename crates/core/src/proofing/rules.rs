@@ -94,6 +94,8 @@ pub enum RuleRefusal {
         "This link has reached the most changes the studio keeps for one link ({max}). Please contact the studio; this change was not sent."
     )]
     LinkFull { max: u64 },
+    #[error("There is no such comment on this link to reply to.")]
+    UnknownComment,
 }
 
 /// The most ops (choices and comments) the studio keeps for one link: far
@@ -131,6 +133,13 @@ impl Policy {
                 Err(RuleRefusal::ClockAhead)
             } else {
                 Ok(())
+            };
+        }
+        // The studio answers a comment it has, locked or not.
+        if let Action::Reply { to, .. } = &op.action {
+            return match state.comments.iter().any(|c| c.stamp.op == *to) {
+                true => Ok(()),
+                false => Err(RuleRefusal::UnknownComment),
             };
         }
         if let Some(at) = self.locked_at {

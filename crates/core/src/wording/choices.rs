@@ -36,6 +36,7 @@ pub fn describe_choice(names: &BTreeMap<ImageId, String>, action: &Action) -> St
         Action::Comment { image, text } => format!("Your comment on “{}”: “{text}”", name(image)),
         Action::Submit => "Submitting the selection".into(),
         Action::Opened => "Telling the studio the gallery was opened".into(),
+        Action::Reply { text, .. } => format!("The studio's reply: “{text}”"),
         Action::SavedOffline { .. } => {
             "Telling the studio how many photos are saved for offline".into()
         }

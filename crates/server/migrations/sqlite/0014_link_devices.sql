@@ -11,7 +11,7 @@ CREATE TABLE link_devices (
     PRIMARY KEY (gallery_id, link_hash, device_id)
 );
 
--- Activity ops are stored with the choices (one op id, one receipt, counted
--- once) but marked, so the customer's "received at … · receipt …" is a
--- choice's.
+-- Activity ops and the studio's replies are stored with the choices (one op
+-- id, one receipt, counted once) but marked as no choice of the customer's,
+-- so the customer's "received at … · receipt …" is a choice's.
 ALTER TABLE ops ADD COLUMN activity BIGINT NOT NULL DEFAULT 0;

@@ -73,6 +73,30 @@ impl Db {
         now_ms: u64,
         max_ops: u64,
     ) -> anyhow::Result<ChoicesReply> {
+        self.ingest_from(
+            gallery,
+            link,
+            batch,
+            notify,
+            now_ms,
+            max_ops,
+            From::Customer,
+        )
+    }
+
+    /// A batch from the customer's device or from the studio's page: only
+    /// the studio's may hold what the studio makes (a reply).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn ingest_from(
+        &self,
+        gallery: &GalleryId,
+        link: &[u8],
+        batch: Vec<Incoming>,
+        notify: &[Channel],
+        now_ms: u64,
+        max_ops: u64,
+        from: From,
+    ) -> anyhow::Result<ChoicesReply> {
         // One link's batches take turns (on PostgreSQL, across origins): the
         // rule check and the inserts see the same state. The unique op id per
         // gallery is the database's own guarantee underneath.
@@ -88,7 +112,7 @@ impl Db {
             // a handful of round trips, not two per op).
             let before = state.clone();
             let slots = judge(
-                batch, gallery, &policy, &mut state, &stored, count_before, max_ops, now_ms,
+                batch, gallery, &policy, &mut state, &stored, count_before, max_ops, now_ms, from,
             );
             let new: Vec<&Op> = slots
                 .iter()
@@ -207,6 +231,7 @@ fn judge(
     mut kept: u64,
     max_ops: u64,
     now_ms: u64,
+    from: From,
 ) -> Vec<Slot> {
     let mut slots = Vec::with_capacity(batch.len());
     let mut admitted: HashMap<String, usize> = HashMap::new();
@@ -221,6 +246,15 @@ fn judge(
                             expected: gallery.to_string(),
                         }
                         .to_string(),
+                    },
+                }));
+                continue;
+            }
+            Ok(op) if op.action.is_studios() != (from == From::Studio) => {
+                slots.push(Slot::Done(OpReceipt {
+                    op_id: Some(op.id.as_str().to_owned()),
+                    outcome: OpStatus::Invalid {
+                        message: format!("a {} op is not taken from here", op.action.kind()),
                     },
                 }));
                 continue;
@@ -340,6 +374,13 @@ fn answer(
     Ok(receipts)
 }
 
+/// Who sent a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum From {
+    Customer,
+    Studio,
+}
+
 /// One entry of a batch, judged: its receipt already, an op to store, or
 /// the same op id again as entry `usize` of the batch.
 enum Slot {
@@ -386,7 +427,7 @@ fn insert_ops(
             op.hlc.counter.to_value(),
             serde_json::to_string(op)?.to_value(),
             received_at.to_value(),
-            i64::from(op.action.is_activity()).to_value(),
+            i64::from(!op.action.is_customers_choice()).to_value(),
         ]);
     }
     c.query(&sql, &args)?

@@ -24,6 +24,7 @@ pub mod notifications;
 mod pg;
 pub mod publishes;
 pub mod reminders;
+mod replies;
 mod schema;
 pub mod sql;
 pub mod studio;

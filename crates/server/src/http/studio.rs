@@ -12,6 +12,9 @@
 //! - `POST galleries/{id}/links`: a new share link (label, PIN, expiry);
 //! - `POST galleries/{id}/links/{link}/revoke`: withdraw a link (and its
 //!   manifest mirror);
+//! - `POST galleries/{id}/links/{link}/replies`: the studio's reply to a
+//!   comment (`{"to": the comment's op id, "text": ...}`), which the
+//!   customer's devices get with the link's choices;
 //! - `POST galleries/{id}/settings`: what `proofline rules`, `lock` and
 //!   `expire` set, from the studio page; answers the report as it now is.
 
@@ -22,7 +25,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use proofline_core::GalleryId;
 use proofline_core::expiry::signing_window;
-use proofline_core::proofing::{LinkReport, RevocationBounds, StudioPhoto, StudioReport};
+use proofline_core::proofing::{LinkReport, OpId, RevocationBounds, StudioPhoto, StudioReport};
 use serde::{Deserialize, Serialize};
 
 use super::auth::bearer;
@@ -39,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route("/galleries/{id}/selection.csv", get(get_csv))
         .route("/galleries/{id}/links", post(post_link))
         .route("/galleries/{id}/links/{link}/revoke", post(post_revoke))
+        .route("/galleries/{id}/links/{link}/replies", post(post_reply))
         .route("/galleries/{id}/settings", post(post_settings))
 }
 
@@ -318,6 +322,41 @@ async fn post_revoke(
         ));
     }
     Ok(Json(report))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReplyBody {
+    /// The comment's op id (`LinkReport::comment_ids`).
+    to: String,
+    text: String,
+}
+
+/// The studio answers a customer's comment; answers the report as it now is.
+async fn post_reply(
+    State(state): State<AppState>,
+    Path((id, link)): Path<(String, String)>,
+    headers: HeaderMap,
+    Json(body): Json<ReplyBody>,
+) -> Result<Json<StudioReport>, AppError> {
+    let now_ms = crate::unix_now_ms();
+    let now = (now_ms / 1000) as i64;
+    let policy = state.signing;
+    let (report, gallery) = with_gallery(&state, id, &headers, move |db, gallery| {
+        let link = db
+            .links(Some(&gallery.id))?
+            .into_iter()
+            .find(|l| l.id == link)
+            .ok_or(AppError::NotFound)?;
+        let to = OpId::parse(body.to).map_err(|e| AppError::BadRequest(e.to_string()))?;
+        db.reply(&gallery.id, &link.token_hash, &to, &body.text, now_ms)?
+            .map_err(|why| AppError::BadRequest(capitalised(&why)))?;
+        let mut report = gallery_report(db, &gallery, now)?;
+        report.revocation = Some(revocation_bounds(&policy, &gallery, now));
+        Ok((report, gallery))
+    })
+    .await?;
+    Ok(Json(with_photos(&state, report, &gallery, now).await?))
 }
 
 /// A change to a gallery's settings from the studio page; each part is

@@ -22,6 +22,7 @@ mod publish;
 mod publish_limits;
 mod readonly_disk;
 mod reminders;
+mod replies;
 mod revocation;
 mod smtp_tls;
 mod store_contract;

@@ -31,12 +31,43 @@ fn an_op_round_trips_through_its_wire_form() {
         Op::from_value(serde_json::to_value(&submit).unwrap()).unwrap(),
         submit
     );
-    for activity in [Action::Opened, Action::SavedOffline { photos: 40 }] {
+    let reply = Action::Reply {
+        to: OpId::parse("phone-op-0001").unwrap(),
+        text: "We'll warm it up".into(),
+    };
+    for activity in [Action::Opened, Action::SavedOffline { photos: 40 }, reply] {
         let op = op("phone", 3, NOW_MS, activity);
         let wire = serde_json::to_value(&op).unwrap();
         assert!(wire.get("image").is_none(), "{wire}");
         assert_eq!(Op::from_value(wire).unwrap(), op);
     }
+}
+
+#[test]
+fn a_reply_names_its_comment_and_has_text() {
+    let base = json!({
+        "op_id": "op-000001", "device_id": "studio-0001", "gallery": "wedding",
+        "kind": "reply", "value": {"to": "phone-op-0001", "text": " Yes "},
+        "hlc": {"wall_ms": 1, "counter": 0}
+    });
+    assert_eq!(
+        Op::from_value(base.clone()).unwrap().action,
+        Action::Reply {
+            to: OpId::parse("phone-op-0001").unwrap(),
+            text: "Yes".into()
+        }
+    );
+    let with = |value: serde_json::Value| {
+        let mut v = base.clone();
+        v["value"] = value;
+        Op::from_value(v).unwrap_err().to_string()
+    };
+    assert!(with(json!("Yes")).starts_with("the `value` of a reply op must be"));
+    assert!(with(json!({"to": "x", "text": "Yes"})).starts_with("`to` is invalid"));
+    assert_eq!(
+        with(json!({"to": "phone-op-0001", "text": "  "})),
+        "a comment must not be empty"
+    );
 }
 
 #[test]
@@ -89,7 +120,7 @@ fn bad_ops_say_what_is_wrong() {
     assert!(Op::from_value(base.clone()).is_ok());
     assert_eq!(
         with("kind", json!("delete")),
-        "unknown kind \"delete\" (expected favourite, select, review, comment, submit, opened or saved_offline)"
+        "unknown kind \"delete\" (expected favourite, select, review, comment, submit, opened, saved_offline or reply)"
     );
     assert_eq!(
         with("value", json!("yes")),

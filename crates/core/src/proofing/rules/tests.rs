@@ -1,6 +1,7 @@
 //! Tests of the studio's selection rules: what they refuse, when, and in what words.
 
 use super::*;
+use crate::proofing::OpId;
 use crate::proofing::fixtures::{NOW_MS, img, op};
 
 fn policy(rules: SelectionRules) -> Policy {
@@ -203,6 +204,48 @@ fn activity_passes_a_lock_a_deadline_and_a_submit_but_not_a_clock_far_ahead() {
             Err(RuleRefusal::ClockAhead)
         );
     }
+}
+
+#[test]
+fn the_studio_replies_only_to_a_comment_it_has_even_when_locked() {
+    let mut p = policy(SelectionRules::default());
+    p.locked_at = Some(1_762_905_600);
+    let comment = op(
+        "a",
+        1,
+        NOW_MS - 5_000,
+        Action::Comment {
+            image: img(1),
+            text: "Warmer?".into(),
+        },
+    );
+    let state = Choices::from_ops(std::slice::from_ref(&comment));
+    let reply = |to: &OpId| {
+        op(
+            "studio",
+            1,
+            NOW_MS,
+            Action::Reply {
+                to: to.clone(),
+                text: "Yes".into(),
+            },
+        )
+    };
+    assert_eq!(p.check(&state, &reply(&comment.id), NOW_MS), Ok(()));
+    let unknown = OpId::parse("nobody-op-0001").unwrap();
+    assert_eq!(
+        p.check(&state, &reply(&unknown), NOW_MS),
+        Err(RuleRefusal::UnknownComment)
+    );
+    let answered = Choices::from_ops(&[comment.clone(), reply(&comment.id)]);
+    assert_eq!(
+        answered
+            .replies_to(&comment.id)
+            .map(|r| r.text.as_str())
+            .collect::<Vec<_>>(),
+        ["Yes"]
+    );
+    assert_eq!(answered.latest(), reply(&comment.id).hlc);
 }
 
 #[test]
