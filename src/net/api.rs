@@ -309,6 +309,20 @@ pub async fn revoke_link(
     studio_post(gallery, &path, token, &serde_json::json!({})).await
 }
 
+/// The studio's reply to the comment made by op `to` on `link`; answers
+/// the report as it now is.
+pub async fn reply_to_comment(
+    gallery: &GalleryId,
+    token: &ShareToken,
+    link: &str,
+    to: &str,
+    text: &str,
+) -> Result<StudioReport, LoadError> {
+    let path = format!("/api/studio/galleries/{gallery}/links/{link}/replies");
+    let body = serde_json::json!({ "to": to, "text": text });
+    studio_post(gallery, &path, token, &body).await
+}
+
 /// Why a batch of choices was not delivered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {

@@ -87,6 +87,7 @@ pub async fn forget(
             title: saved.as_ref().map(|m| m.title.clone()),
             unsent: ops
                 .iter()
+                .filter(|op| !op.action.is_activity())
                 .map(|op| describe_choice(&names, &op.action))
                 .collect(),
             photos_kept: false,

@@ -18,8 +18,10 @@ use anyhow::{Context as _, bail};
 /// room-making on a full device and saves that say what happened cost
 /// 15.4 kB (→ 321,689 B); finding an error's path from where the reading
 /// stopped, instead of wrapping every deserialiser to track it, won 4.9 kB
-/// back (→ 316,832 B). Raise it only with a reason in the commit message.
-const CUSTOMER_BUDGET: usize = 318_000;
+/// back (→ 316,832 B). Issue 17's activity per link (visits and saved
+/// photos through the outbox) and the studio's replies under comments cost
+/// 3.5 kB (→ 320,383 B). Raise it only with a reason in the commit message.
+const CUSTOMER_BUDGET: usize = 322_000;
 
 /// Brotli bytes of the studio's app (`dist/studio`): opened by the studio
 /// on its own machine; measured at its split.

@@ -138,6 +138,9 @@ impl Outbox {
                             i.confirmed.submit_receipt = Some(receipt.clone());
                         }
                     }
+                    // Activity the studio would not keep is no loss to tell of.
+                    OpStatus::Refused { .. } | OpStatus::Invalid { .. }
+                        if op.action.is_activity() => {}
                     OpStatus::Refused { message, .. } | OpStatus::Invalid { message } => {
                         let what = i.describe(&op.action);
                         i.confirmed.not_sent.push(refused_choice(&what, message));

@@ -161,6 +161,20 @@ impl Outbox {
             return;
         }
         self.notice.set(None);
+        self.enqueue(action);
+    }
+
+    /// Reports activity (see `Action::is_activity`: opened, saved offline)
+    /// to the studio the way choices travel, so what happened offline
+    /// arrives later. The customer is not told of it, and photos never
+    /// make room for it.
+    pub fn report(&self, activity: Action) {
+        debug_assert!(activity.is_activity());
+        self.enqueue(activity);
+    }
+
+    fn enqueue(&self, action: Action) {
+        let choice = !action.is_activity();
         let inner = self.inner.get_value();
         let (op, db, link, clock_json, room) = {
             let mut inner = inner.borrow_mut();
@@ -178,10 +192,13 @@ impl Outbox {
             if let Some(db) = db {
                 let mut saved = storage::save_op(&db, &link, &op, &clock_json).await;
                 // The device is full: photos make way for the choice.
-                if saved == Err(DbError::QuotaExceeded) && room.make_room(RECORD_ROOM).await {
+                if choice
+                    && saved == Err(DbError::QuotaExceeded)
+                    && room.make_room(RECORD_ROOM).await
+                {
                     saved = storage::save_op(&db, &link, &op, &clock_json).await;
                 }
-                if let Err(e) = saved {
+                if let (Err(e), true) = (saved, choice) {
                     // Not on disk, but not lost while this page is open;
                     // said until the studio has it.
                     this.notice

@@ -24,7 +24,8 @@ use crate::state::loader::Loader;
 /// How the customer's choices are getting on.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Delivery {
-    /// Choices on this device the studio has not confirmed yet.
+    /// Choices on this device the studio has not confirmed yet (activity
+    /// the outbox carries too is not counted).
     pub waiting: usize,
     /// The studio's newest receipt for this link and when it was given.
     pub last_receipt: Option<(String, i64)>,
@@ -158,7 +159,11 @@ impl Outbox {
         let i = inner.borrow();
         self.view.set(local_view(&i.confirmed.choices, i.written()));
         self.delivery.set(Delivery {
-            waiting: i.pending.len(),
+            waiting: i
+                .pending
+                .iter()
+                .filter(|op| !op.action.is_activity())
+                .count(),
             last_receipt: i.confirmed.last_receipt.clone(),
             not_sent: i.confirmed.not_sent.clone(),
             stopped: i.stopped.clone(),

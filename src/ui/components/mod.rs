@@ -9,6 +9,7 @@
 //! crates.
 
 pub mod choice_buttons;
+pub mod comment_reply;
 pub mod compare_links;
 pub mod filters;
 pub mod gallery_settings;

@@ -1,10 +1,12 @@
 //! In the lightbox: approve or ask for changes, and comments on the photo.
-//! Comments are shown as text (never as HTML) and limited in length.
+//! Comments, and the studio's replies under them, are shown as text (never
+//! as HTML) and limited in length.
 
 use leptos::html;
 use leptos::prelude::*;
 use proofline_core::ImageId;
 use proofline_core::proofing::{Action, MAX_COMMENT_CHARS, Verdict};
+use proofline_core::wording::STUDIO_REPLIED;
 
 use crate::state::outbox::Outbox;
 
@@ -34,7 +36,12 @@ pub fn Review(image: ImageId, alt: String, comment_box: NodeRef<html::Textarea>)
         move || {
             outbox.view.with(|v| {
                 v.comments_on(&image)
-                    .map(|c| view! { <li>{c.text.clone()}</li> })
+                    .map(|c| {
+                        let replies = v.replies_to(&c.stamp.op).map(|r| {
+                            view! { <p class="reply"><span class="who">{STUDIO_REPLIED}</span>{r.text.clone()}</p> }
+                        });
+                        view! { <li>{c.text.clone()}{replies.collect_view()}</li> }
+                    })
                     .collect_view()
             })
         }

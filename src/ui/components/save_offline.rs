@@ -18,6 +18,7 @@ use futures::future::{AbortHandle, Abortable};
 use futures::stream::FuturesUnordered;
 use leptos::prelude::*;
 use proofline_core::loading::Priority;
+use proofline_core::proofing::Action;
 use proofline_core::route::LinkKey;
 use proofline_core::wording::{
     ALL_SAVED, HOME_SCREEN_HINT, OUT_OF_SPACE, SAVE_WAITING, gallery_not_kept,
@@ -29,6 +30,7 @@ use crate::browser::idb::DbError;
 use crate::browser::storage::{estimate, persist, suggest_home_screen};
 use crate::state::gallery_source::{self, Shown, Source};
 use crate::state::loader::Loader;
+use crate::state::outbox::Outbox;
 
 #[derive(Debug, Clone, PartialEq)]
 enum State {
@@ -69,6 +71,14 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoV
     let loader = expect_context::<Loader>();
     let state = RwSignal::new(State::Idle);
     let abort = StoredValue::new_local(None::<AbortHandle>);
+    // The studio sees how many photos each device keeps offline.
+    let outbox = use_context::<Outbox>();
+    let report = move |photos: usize| {
+        if let Some(outbox) = outbox {
+            let photos = u32::try_from(photos).unwrap_or(u32::MAX);
+            outbox.report(Action::SavedOffline { photos });
+        }
+    };
 
     let start = {
         let (loader, link) = (loader.clone(), link.clone());
@@ -89,6 +99,11 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoV
                     }
                     result => result,
                 };
+                match &result {
+                    State::Done { photos, failed, .. } => report(photos - failed),
+                    State::NotKept(_) => report(0),
+                    _ => {}
+                }
                 state.set(result);
             };
             leptos::task::spawn_local(async move {
@@ -135,6 +150,7 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoV
             }
             loader.cancel_background();
             state.set(State::Idle);
+            report(0);
             let (loader, link) = (loader.clone(), link.clone());
             leptos::task::spawn_local(async move {
                 let _ = keep_offline(&loader, &link, manifest, false).await;

@@ -12,6 +12,7 @@
 
 use leptos::prelude::*;
 use proofline_core::cache::default_budget;
+use proofline_core::proofing::Action;
 use proofline_core::route::{LinkKey, Route, ShareToken};
 use proofline_core::wording::{
     LOADING_GALLERY, LOADING_LARGE, OFFLINE_OVER_TITLE, STORAGE_FULL_BANNER,
@@ -121,6 +122,9 @@ pub fn GalleryPage(
                     None => {
                         let outbox =
                             Outbox::start(loader, link, token, &shown.manifest, shown.clock).await;
+                        // One visit: the studio sees when and on how many
+                        // devices the link was opened, offline ones later.
+                        outbox.report(Action::Opened);
                         outbox_slot.set_value(Some(outbox));
                         outbox
                     }

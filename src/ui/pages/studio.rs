@@ -1,25 +1,28 @@
 //! The studio's pages. For one gallery (the studio link `proofline publish`
 //! prints, or from the overview): each share link's state (live, expired,
-//! revoked; PIN; last day), selection, favourites, verdicts and comments,
+//! revoked; PIN; last day), activity (opened when, on how many devices,
+//! saved offline), selection, favourites, verdicts and comments,
 //! the selected file names as CSV, the gallery's settings (rules, lock,
 //! last day), new links and revoking, and links compared side by side. For every gallery
 //! (`proofline studio-link`): each gallery with its links and progress.
 
 use leptos::prelude::*;
 use proofline_core::GalleryId;
-use proofline_core::proofing::{LinkReport, StudioPhoto, StudioReport};
+use proofline_core::proofing::{LinkReport, SelectionRules, StudioPhoto, StudioReport};
 use proofline_core::route::{Route, ShareToken};
 use proofline_core::wording::{
-    LOADING_STUDIO, file_list_heading, gallery_summary, link_name, link_summary, overview_line,
-    revoke_label, revoke_question,
+    LOADING_STUDIO, activity_line, day_time, file_list_heading, gallery_summary, link_name,
+    link_summary, overview_line, revoke_label, revoke_question,
 };
 
+use crate::browser::clock::local_time;
 use crate::browser::hash_route::page_origin;
 use crate::browser::{clipboard, object_url};
 use crate::net::api::{
     LoadError, create_link, fetch_studio_csv, fetch_studio_overview, fetch_studio_report,
     revoke_link,
 };
+use crate::ui::components::comment_reply::CommentReply;
 use crate::ui::components::compare_links::CompareLinks;
 use crate::ui::components::gallery_settings::GallerySettings;
 use crate::ui::components::message::Message;
@@ -78,7 +81,7 @@ pub fn StudioPage(gallery: GalleryId, token: ShareToken) -> impl IntoView {
                     <GallerySettings gallery=studio.gallery.clone() token=studio.token.clone() report current=r.clone() saved />
                     <NewLink studio=studio.clone() />
                     <CompareLinks links=r.links.clone() shown=r.shown.clone() />
-                    {r.links.into_iter().map(|l| link_view(l, &r.shown, studio.clone())).collect_view()}
+                    {r.links.into_iter().map(|l| link_view(l, &r.shown, &r.rules, studio.clone())).collect_view()}
                 </main>
             }
             .into_any()
@@ -265,7 +268,7 @@ fn NewLink(studio: Studio) -> impl IntoView {
 /// Every photo a link chose, favourited, judged or commented on, in gallery
 /// order: its thumbnail (opening the large proof), its name, what the
 /// customer said of it, and their comments (as text).
-fn chosen_photos(l: &LinkReport, shown: &[StudioPhoto]) -> Vec<AnyView> {
+fn chosen_photos(l: &LinkReport, shown: &[StudioPhoto], studio: &Studio) -> Vec<AnyView> {
     let has = |list: &[String], file: &str| list.iter().any(|f| f == file);
     let mut files = l.named_files();
     // Gallery order, as the shown photos come.
@@ -284,12 +287,21 @@ fn chosen_photos(l: &LinkReport, shown: &[StudioPhoto]) -> Vec<AnyView> {
                     marks.push(mark);
                 }
             }
-            let comments: Vec<String> = l
+            // Each comment with its op id (what a reply names) and replies.
+            let comments: Vec<(String, String, Vec<String>)> = l
                 .comments
                 .iter()
-                .filter(|(f, _)| f == file)
-                .map(|(_, text)| text.clone())
+                .zip(&l.comment_ids)
+                .filter(|((f, _), _)| f == file)
+                .map(|((_, text), id)| {
+                    let replies = l.replies.iter().filter(|(to, _)| to == id);
+                    let replies = replies.map(|(_, r)| r.clone()).collect();
+                    (id.clone(), text.clone(), replies)
+                })
                 .collect();
+            let (gallery, token, report) =
+                (studio.gallery.clone(), studio.token.clone(), studio.report);
+            let link = l.id.clone();
             let photo = shown.iter().find(|p| p.file_name == file).cloned();
             let name = file.to_owned();
             view! {
@@ -301,7 +313,17 @@ fn chosen_photos(l: &LinkReport, shown: &[StudioPhoto]) -> Vec<AnyView> {
                     })}
                     <p class="file">{file.to_owned()}</p>
                     <p class="marks">{marks.join(" · ")}</p>
-                    {comments.into_iter().map(|c| view! { <p class="comment">{c}</p> }).collect_view()}
+                    {comments.into_iter().map(|(comment, text, replies)| view! {
+                        <CommentReply
+                            gallery=gallery.clone()
+                            token=token.clone()
+                            report
+                            link=link.clone()
+                            comment
+                            text
+                            replies
+                        />
+                    }).collect_view()}
                 </li>
             }
             .into_any()
@@ -309,10 +331,17 @@ fn chosen_photos(l: &LinkReport, shown: &[StudioPhoto]) -> Vec<AnyView> {
         .collect()
 }
 
-fn link_view(l: LinkReport, shown: &[StudioPhoto], studio: Studio) -> impl IntoView {
-    let photos = chosen_photos(&l, shown);
+fn link_view(
+    l: LinkReport,
+    shown: &[StudioPhoto],
+    rules: &SelectionRules,
+    studio: Studio,
+) -> impl IntoView {
+    let photos = chosen_photos(&l, shown, &studio);
     let name = link_name(&l);
     let summary = link_summary(&l);
+    // In the studio's own time zone: "Tue 14 Jan, 14:05".
+    let activity = activity_line(&l, rules, |t| day_time(local_time(t)));
     let error = RwSignal::new(None::<String>);
     let revoke = {
         let (id, name) = (l.id.clone(), name.clone());
@@ -340,6 +369,7 @@ fn link_view(l: LinkReport, shown: &[StudioPhoto], studio: Studio) -> impl IntoV
         <section class="studio-link" aria-label=name.clone()>
             <h2>{heading}</h2>
             <p class="summary">{summary}</p>
+            <p class="activity">{activity}</p>
             {live.then(|| view! {
                 <button type="button" class="action" aria-label=revoke_name on:click=revoke>"Revoke"</button>
             })}

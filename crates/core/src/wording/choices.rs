@@ -68,6 +68,9 @@ fn choices(n: usize) -> &'static str {
     if n == 1 { "choice" } else { "choices" }
 }
 
+/// Before the studio's reply to a comment, in the lightbox.
+pub const STUDIO_REPLIED: &str = "The studio replied: ";
+
 /// Where the customer's choices are, or nothing before the first:
 /// - the studio refused the requests themselves: "2 choices not sent: why";
 /// - some wait: "3 choices waiting to be sent." (online) or "… saved on

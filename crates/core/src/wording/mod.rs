@@ -32,8 +32,8 @@ pub mod studio;
 
 pub use crate::expiry::{closing_note, expired_message};
 pub use choices::{
-    choice_not_saved, delivery_line, describe_choice, not_accepted_heading, refused_choice,
-    selection_status, submit_question, unsent_heading, withdrawn_title,
+    STUDIO_REPLIED, choice_not_saved, delivery_line, describe_choice, not_accepted_heading,
+    refused_choice, selection_status, submit_question, unsent_heading, withdrawn_title,
 };
 pub use errors::{
     DEVICE_FULL, NOT_FOUND, PIN_REQUIRED, SEND_UNREACHABLE, UNAUTHORIZED, UNREACHABLE, damaged,
