@@ -58,7 +58,8 @@ pub struct ChoicesReply {
     pub receipts: Vec<OpReceipt>,
     /// Everything the studio holds for this link, merged.
     pub choices: Choices,
-    /// How many ops the studio holds for this link.
+    /// How many of the customer's choice ops the studio holds for this link
+    /// (activity and the studio's replies are not counted).
     pub op_count: u64,
     /// The newest receipt and when it was given (server Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -15,3 +15,7 @@ CREATE TABLE link_devices (
 -- id, one receipt, counted once) but marked as no choice of the customer's,
 -- so the customer's "received at … · receipt …" is a choice's.
 ALTER TABLE ops ADD COLUMN activity BIGINT NOT NULL DEFAULT 0;
+
+-- Of a link's ops (`op_count`, what its cap counts), how many are no choice
+-- of the customer's: the customer and the studio are told of the rest.
+ALTER TABLE link_state ADD COLUMN other_ops BIGINT NOT NULL DEFAULT 0;

@@ -103,7 +103,7 @@ impl Db {
         let scope = format!("ops {gallery} {}", hex::encode(link));
         self.write(&scope, |tx| {
             let policy = policy(tx, gallery)?.context("the gallery disappeared")?;
-            let (mut state, count_before) = link_state(tx, gallery, link)?;
+            let (mut state, count_before, other_before) = link_state(tx, gallery, link)?;
             let received_at = (now_ms / 1000) as i64;
             let stored = stored_receipts(tx, gallery, &batch)?;
             // First every op is judged, in order, against the state the ops
@@ -112,7 +112,15 @@ impl Db {
             // a handful of round trips, not two per op).
             let before = state.clone();
             let slots = judge(
-                batch, gallery, &policy, &mut state, &stored, count_before, max_ops, now_ms, from,
+                batch,
+                gallery,
+                &policy,
+                &mut state,
+                &stored,
+                count_before,
+                max_ops,
+                now_ms,
+                from,
             );
             let new: Vec<&Op> = slots
                 .iter()
@@ -149,18 +157,38 @@ impl Db {
                 }
             }
             let receipts = answer(
-                tx, &slots, &receipts_of, gallery, link, notify, now_ms, received_at,
+                tx,
+                &slots,
+                &receipts_of,
+                gallery,
+                link,
+                notify,
+                now_ms,
+                received_at,
             )?;
             let op_count = count_before + receipts_of.len() as u64;
+            let other_ops = other_before
+                + stored_now
+                    .iter()
+                    .filter(|op| !op.action.is_customers_choice())
+                    .count() as u64;
             if !receipts_of.is_empty() {
                 tx.execute(
-                    "INSERT INTO link_state (gallery_id, link_hash, choices, op_count) VALUES (?1, ?2, ?3, ?4)
+                    "INSERT INTO link_state (gallery_id, link_hash, choices, op_count, other_ops)
+                     VALUES (?1, ?2, ?3, ?4, ?5)
                      ON CONFLICT (gallery_id, link_hash)
-                     DO UPDATE SET choices = excluded.choices, op_count = excluded.op_count",
-                    args![gallery.as_str(), link, serde_json::to_string(&state)?, op_count],
+                     DO UPDATE SET choices = excluded.choices, op_count = excluded.op_count,
+                         other_ops = excluded.other_ops",
+                    args![
+                        gallery.as_str(),
+                        link,
+                        serde_json::to_string(&state)?,
+                        op_count,
+                        other_ops
+                    ],
                 )?;
             }
-            let mut reply = reply(tx, gallery, link, state, received_at, op_count)?;
+            let mut reply = reply(tx, gallery, link, state, received_at, op_count - other_ops)?;
             reply.receipts = receipts;
             Ok(reply)
         })
@@ -174,8 +202,8 @@ impl Db {
         now: i64,
     ) -> anyhow::Result<ChoicesReply> {
         self.read(|c| {
-            let (state, op_count) = link_state(c, gallery, link)?;
-            reply(c, gallery, link, state, now, op_count)
+            let (state, op_count, other) = link_state(c, gallery, link)?;
+            reply(c, gallery, link, state, now, op_count - other)
         })
     }
 
@@ -186,10 +214,10 @@ impl Db {
             links
                 .into_iter()
                 .map(|link| {
-                    let (choices, op_count) = link_state(c, gallery, &link.token_hash)?;
+                    let (choices, op_count, other) = link_state(c, gallery, &link.token_hash)?;
                     Ok(LinkChoices {
                         choices,
-                        op_count,
+                        op_count: op_count - other,
                         devices: activity::of_link(c, gallery, &link.token_hash)?,
                         link,
                     })
@@ -534,23 +562,26 @@ pub(super) fn link_choices(
 
 /// A link's merged choices and how many ops it has stored, from its
 /// `link_state` row (one row, however many ops).
+/// A link's merged choices, how many ops it keeps in all (what its cap
+/// counts), and how many of them are no choice of the customer's (activity,
+/// the studio's replies).
 fn link_state(
     c: &mut Conn<'_>,
     gallery: &GalleryId,
     link: &[u8],
-) -> anyhow::Result<(Choices, u64)> {
+) -> anyhow::Result<(Choices, u64, u64)> {
     let kept = c.query_opt(
-        "SELECT choices, op_count FROM link_state WHERE gallery_id = ?1 AND link_hash = ?2",
+        "SELECT choices, op_count, other_ops FROM link_state WHERE gallery_id = ?1 AND link_hash = ?2",
         args![gallery.as_str(), link],
     )?;
     if let Some(r) = kept {
         let choices = serde_json::from_str(&r.get::<String>(0)?)
             .context("a link's choices in the database are unreadable")?;
-        return Ok((choices, r.get(1)?));
+        return Ok((choices, r.get(1)?, r.get(2)?));
     }
     // No row yet: no op, or ops stored before `link_state` existed.
     let mut choices = Choices::default();
-    let mut count = 0;
+    let (mut count, mut other) = (0, 0);
     for r in c.query(
         "SELECT body FROM ops WHERE gallery_id = ?1 AND link_hash = ?2 ORDER BY seq",
         args![gallery.as_str(), link],
@@ -559,8 +590,9 @@ fn link_state(
             .context("an op in the database is unreadable")?;
         choices.apply(&op);
         count += 1;
+        other += u64::from(!op.action.is_customers_choice());
     }
-    Ok((choices, count))
+    Ok((choices, count, other))
 }
 
 fn reply(
