@@ -7,7 +7,9 @@
 //! [`galleries`] (galleries, their images and renditions, and every write of
 //! a gallery's settings: rules, lock, expiry, studio token), [`publishes`]
 //! (making a publish visible, `drafts`, `uploads`), [`links`] (share links,
-//! PINs), [`choices`] (customers' ops and `link_state`), [`notifications`]
+//! PINs), [`choices`] (customers' ops and `link_state`; `op_rows` writes a
+//! batch's rows of `ops`; `activity` each device's reports, `replies` the
+//! studio's answers to comments), [`notifications`]
 //! (telling the studio of a submit: queued, claimed, sent) and [`studio`]
 //! (the studio-wide token). [`sql`] is the portable SQL layer over both backends,
 //! [`schema`] runs the migrations (SQL files per backend, in
@@ -21,6 +23,7 @@ pub mod choices;
 pub mod galleries;
 pub mod links;
 pub mod notifications;
+mod op_rows;
 mod pg;
 pub mod publishes;
 pub mod reminders;

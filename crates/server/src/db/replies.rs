@@ -7,7 +7,7 @@ use proofline_core::proofing::{ChoicesReply, MAX_OPS_PER_LINK, Op, OpId, OpStatu
 use serde_json::json;
 
 use super::Db;
-use super::choices::From;
+use super::choices::Sender;
 
 /// The device id the studio's replies carry.
 const STUDIO_DEVICE: &str = "studio-page";
@@ -45,7 +45,7 @@ impl Db {
             &[],
             now_ms,
             MAX_OPS_PER_LINK,
-            From::Studio,
+            Sender::Studio,
         )?;
         Ok(match &reply.receipts[0].outcome {
             OpStatus::Applied { .. } | OpStatus::Duplicate { .. } => Ok(reply),

@@ -115,8 +115,7 @@ async fn get_report(
     let now = crate::unix_now();
     let policy = state.signing;
     let (report, gallery) = with_gallery(&state, id, &headers, move |db, gallery| {
-        let mut report = gallery_report(db, &gallery, now)?;
-        report.revocation = Some(revocation_bounds(&policy, &gallery, now));
+        let report = report_with_bounds(db, &gallery, &policy, now)?;
         Ok((report, gallery))
     })
     .await?;
@@ -168,6 +167,19 @@ async fn with_photos(
 /// photo URLs handed out in this signing window, and the copy a device that
 /// reached the studio just now keeps offline (its offline window; the
 /// mirror's URLs are signed for no longer).
+/// The gallery's report as of `now`, with what revoking a link now would
+/// leave (every answer of the studio page carries both).
+fn report_with_bounds(
+    db: &Db,
+    gallery: &StoredGallery,
+    policy: &crate::signing::SigningPolicy,
+    now: i64,
+) -> anyhow::Result<StudioReport> {
+    let mut report = gallery_report(db, gallery, now)?;
+    report.revocation = Some(revocation_bounds(policy, gallery, now));
+    Ok(report)
+}
+
 fn revocation_bounds(
     policy: &crate::signing::SigningPolicy,
     gallery: &StoredGallery,
@@ -294,8 +306,7 @@ async fn post_revoke(
             return Err(AppError::NotFound);
         }
         let revoked = db.revoke_link(&link, now)?.ok_or(AppError::NotFound)?;
-        let mut report = gallery_report(db, &gallery, now)?;
-        report.revocation = Some(revocation_bounds(&policy, &gallery, now));
+        let report = report_with_bounds(db, &gallery, &policy, now)?;
         Ok((revoked, report, gallery))
     })
     .await?;
@@ -351,8 +362,7 @@ async fn post_reply(
         let to = OpId::parse(body.to).map_err(|e| AppError::BadRequest(e.to_string()))?;
         db.reply(&gallery.id, &link.token_hash, &to, &body.text, now_ms)?
             .map_err(|why| AppError::BadRequest(capitalised(&why)))?;
-        let mut report = gallery_report(db, &gallery, now)?;
-        report.revocation = Some(revocation_bounds(&policy, &gallery, now));
+        let report = report_with_bounds(db, &gallery, &policy, now)?;
         Ok((report, gallery))
     })
     .await?;
@@ -454,8 +464,7 @@ async fn post_settings(
             db.set_gallery_expiry(&gallery.id, at)?;
         }
         let gallery = db.gallery(&gallery.id)?.ok_or(AppError::NotFound)?;
-        let mut report = gallery_report(db, &gallery, now)?;
-        report.revocation = Some(revocation_bounds(&policy, &gallery, now));
+        let report = report_with_bounds(db, &gallery, &policy, now)?;
         Ok((report, gallery))
     })
     .await?;

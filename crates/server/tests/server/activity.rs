@@ -7,25 +7,10 @@ use proofline_core::proofing::{Action, ChoicesReply, Op, OpStatus, StudioReport}
 use proofline_server::publish::PublishReport;
 use proofline_test_support::{Backend, Harness, Phone, token};
 
-use super::choices::images;
+use super::choices::{images, send};
 
-async fn send(h: &Harness, report: &PublishReport, ops: &[Op]) -> ChoicesReply {
-    let resp = h
-        .http
-        .post(format!(
-            "http://{}/api/galleries/{}/ops",
-            h.origin, report.gallery
-        ))
-        .bearer_auth(token(report))
-        .json(&serde_json::json!({ "ops": ops }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
-    resp.json().await.unwrap()
-}
-
-async fn studio(h: &Harness, report: &PublishReport) -> StudioReport {
+/// The studio page's report on the gallery.
+pub(super) async fn studio(h: &Harness, report: &PublishReport) -> StudioReport {
     h.http
         .get(format!(
             "{}/api/studio/galleries/{}",

@@ -30,7 +30,7 @@ async fn post(
     (resp.status(), resp.json().await.unwrap())
 }
 
-async fn send(h: &Harness, report: &PublishReport, ops: &[Op]) -> ChoicesReply {
+pub(super) async fn send(h: &Harness, report: &PublishReport, ops: &[Op]) -> ChoicesReply {
     let before = proofline_server::unix_now_ms() as i64;
     let (status, body) = post(h, report, json!({ "ops": ops })).await;
     let after = proofline_server::unix_now_ms() as i64;

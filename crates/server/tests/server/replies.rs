@@ -2,28 +2,12 @@
 //! reply reaches the link's devices with its choices, names a comment the
 //! link really made, is checked like a comment, and is never a customer's.
 
-use proofline_core::proofing::{Action, ChoicesReply, Op, OpId, OpStatus, StudioReport};
-use proofline_server::publish::PublishReport;
+use proofline_core::proofing::{Action, ChoicesReply, OpId, OpStatus, StudioReport};
 use proofline_test_support::{Backend, Harness, Phone, token};
 use serde_json::{Value, json};
 
-use super::choices::images;
-
-async fn send(h: &Harness, report: &PublishReport, ops: &[Op]) -> ChoicesReply {
-    let resp = h
-        .http
-        .post(format!(
-            "http://{}/api/galleries/{}/ops",
-            h.origin, report.gallery
-        ))
-        .bearer_auth(token(report))
-        .json(&json!({ "ops": ops }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
-    resp.json().await.unwrap()
-}
+use super::activity::studio;
+use super::choices::{images, send};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_customer_sees_the_studios_reply_to_a_comment() {
@@ -39,20 +23,7 @@ async fn the_customer_sees_the_studios_reply_to_a_comment() {
     let receipt = sent.last_receipt.clone();
 
     let studio_token = report.studio_token.as_ref().unwrap().as_str().to_owned();
-    let studio: StudioReport = h
-        .http
-        .get(format!(
-            "{}/api/studio/galleries/{}",
-            h.app_origin(),
-            report.gallery
-        ))
-        .bearer_auth(&studio_token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let studio = studio(&h, &report).await;
     let link = &studio.links[0];
     assert_eq!(link.comment_ids, [comment.id.as_str()]);
     let url = format!(
