@@ -91,9 +91,12 @@ test('A frozen with a batch in flight, then killed: the choices reach the studio
     // The shared database holds each choice once: four ops, one selection.
     const h = await held(studio, B);
     expect(h.op_count).toBe(4);
-    // Asked of PostgreSQL itself: four rows, four distinct op ids.
-    const rows = execFileSync('psql', [studio.database, '-tAc', 'SELECT count(*), count(DISTINCT op_id) FROM ops'], { encoding: 'utf8' });
-    expect(rows.trim()).toBe('4|4');
+    // Asked of PostgreSQL itself: four choice rows, four distinct op ids;
+    // beside them the one visit the app reported (activity, no choice).
+    const rows = (activity: number) =>
+      execFileSync('psql', [studio.database, '-tAc', `SELECT count(*), count(DISTINCT op_id) FROM ops WHERE activity = ${activity}`], { encoding: 'utf8' }).trim();
+    expect(rows(0)).toBe('4|4');
+    expect(rows(1)).toBe('1|1');
     const csv = studio.cli(['choices', studio.gallery, '--csv']).trim().split('\n');
     expect(csv[0]).toBe('file_name,link,favourite,verdict,comments');
     expect(csv.length).toBe(2); // the one selected photo

@@ -296,7 +296,8 @@ export function linkKeyOf(url: string): string {
 /** What the device keeps: photos (shared by every link), and the saved copy,
  * confirmed choices and queued choices filed under `key` (a link key, or a
  * bare gallery id where an older app filed them), read from IndexedDB in the
- * page. */
+ * page. `activity` counts the visits and saved-offline counts queued beside
+ * the choices (`outbox` counts choices only). */
 export async function deviceHolds(page: Page, key: string) {
   return page.evaluate(async (key) => {
     const db: IDBDatabase = await new Promise((resolve, reject) => {
@@ -310,11 +311,14 @@ export async function deviceHolds(page: Page, key: string) {
         r.onsuccess = () => resolve(r.result);
         r.onerror = () => reject(r.error);
       });
+    const queued = (await all('outbox', IDBKeyRange.bound(`${key}/`, `${key}/\uffff`))) as string[];
+    const isActivity = (op: string) => ['opened', 'saved_offline'].includes(JSON.parse(op).kind);
     const held = {
       photos: (await all('entries')).length,
       galleries: (await all('galleries', key)).length,
       choices: (await all('choices', key)).length,
-      outbox: (await all('outbox', IDBKeyRange.bound(`${key}/`, `${key}/\uffff`))).length,
+      outbox: queued.filter((op) => !isActivity(op)).length,
+      activity: queued.filter(isActivity).length,
     };
     db.close();
     return held;
