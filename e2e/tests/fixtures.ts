@@ -311,14 +311,18 @@ export async function deviceHolds(page: Page, key: string) {
         r.onsuccess = () => resolve(r.result);
         r.onerror = () => reject(r.error);
       });
-    const queued = (await all('outbox', IDBKeyRange.bound(`${key}/`, `${key}/\uffff`))) as string[];
-    const isActivity = (op: string) => ['opened', 'saved_offline'].includes(JSON.parse(op).kind);
+    const inDb = (await all('outbox', IDBKeyRange.bound(`${key}/`, `${key}/\uffff`))) as string[];
+    // Choices IndexedDB refused, kept in localStorage (see outbox/spill.rs).
+    const spilled: unknown[] = JSON.parse(localStorage.getItem(`proofline.spilled-ops.${key}`) ?? '[]');
+    const queued = [...inDb.map((op) => JSON.parse(op)), ...spilled] as { kind: string }[];
+    const isActivity = (op: { kind: string }) => ['opened', 'saved_offline'].includes(op.kind);
     const held = {
       photos: (await all('entries')).length,
       galleries: (await all('galleries', key)).length,
       choices: (await all('choices', key)).length,
       outbox: queued.filter((op) => !isActivity(op)).length,
       activity: queued.filter(isActivity).length,
+      spilled: spilled.length,
     };
     db.close();
     return held;

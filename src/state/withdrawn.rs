@@ -15,7 +15,7 @@ use proofline_core::wording::describe_choice;
 use proofline_core::{GalleryId, Manifest};
 use serde::{Deserialize, Serialize};
 
-use super::outbox::read_ops;
+use super::outbox::{read_ops, spill};
 use crate::browser::idb::{Db, SavedGallery};
 use crate::net::{failover, pass};
 
@@ -99,6 +99,9 @@ pub async fn forget(
     {
         leptos::logging::warn!("could not keep the list of unsent choices: {e}");
     }
+    if withdrawn.unsent.is_empty() {
+        spill::forget(link, None);
+    }
     if let Err(e) = db.forget_link(link, withdrawn.unsent.is_empty()).await {
         leptos::logging::warn!("could not remove the gallery from this device: {e}");
     }
@@ -147,6 +150,7 @@ async fn forget_photos(db: &Db, manifest: &Manifest, others: &[SavedGallery]) {
 
 /// The customer has seen the unsent choices: remove them too.
 pub async fn dismiss(db: Option<&Db>, link: &LinkKey) {
+    spill::forget(link, None);
     let Some(db) = db else { return };
     if let Err(e) = db.forget_link(link, true).await {
         leptos::logging::warn!("could not remove the unsent choices: {e}");

@@ -27,6 +27,7 @@
 
 mod delivery;
 mod locking;
+pub(crate) mod spill;
 mod state;
 mod storage;
 
@@ -198,7 +199,9 @@ impl Outbox {
                 {
                     saved = storage::save_op(&db, &link, &op, &clock_json).await;
                 }
-                if let (Err(e), true) = (saved, choice) {
+                if let (Err(e), true) = (saved, choice)
+                    && !spill::keep(&link, &op)
+                {
                     // Not on disk, but not lost while this page is open;
                     // said until the studio has it.
                     this.notice

@@ -11,8 +11,8 @@ use proofline_core::hlc::Hlc;
 use proofline_core::proofing::{DeviceClock, DeviceId, Op};
 use proofline_core::route::LinkKey;
 
-use super::Outbox;
 use super::state::{Confirmed, random_id};
+use super::{Outbox, spill};
 use crate::browser::idb::{CLOCK_KEY, Db, DbError};
 use crate::browser::local_storage;
 
@@ -79,7 +79,8 @@ async fn device_id(db: Option<&Db>) -> DeviceId {
     id
 }
 
-/// The link's queued ops, oldest first.
+/// The link's queued ops, oldest first: those in IndexedDB and those
+/// spilled to `localStorage` when it was full.
 pub(crate) async fn read_ops(db: &Db, link: &LinkKey) -> Vec<Op> {
     let mut ops: Vec<Op> = match db.pending_ops(link).await {
         Ok(all) => all
@@ -91,6 +92,11 @@ pub(crate) async fn read_ops(db: &Db, link: &LinkKey) -> Vec<Op> {
             Vec::new()
         }
     };
+    for op in spill::read(link) {
+        if !ops.iter().any(|o| o.id == op.id) {
+            ops.push(op);
+        }
+    }
     ops.sort_by_key(Op::stamp);
     ops
 }
@@ -119,6 +125,7 @@ pub(super) async fn save_settled(
     settled: &[String],
     confirmed: &Confirmed,
 ) {
+    spill::forget(link, Some(settled));
     let json = serde_json::to_string(confirmed).unwrap_or_default();
     if let Err(e) = db.settle_ops(link, settled, &json).await {
         leptos::logging::warn!("could not save the studio's receipts on this device: {e}");
@@ -141,7 +148,7 @@ impl Outbox {
             let unwritten: Vec<Op> = i
                 .pending
                 .iter()
-                .filter(|op| i.unwritten.contains(&op.id))
+                .filter(|op| i.unwritten.contains(&op.id) || i.not_on_disk.contains(&op.id))
                 .cloned()
                 .collect();
             let seen = stored.iter().map(|op| op.hlc);
