@@ -45,7 +45,7 @@ test('a revoked link, opened again after caching, forgets the gallery and shows 
     ]);
     // Photos, saved copy and confirmed choices are gone; the unsent ones wait
     // for the customer.
-    expect(await deviceHolds(page, key)).toEqual({ photos: 0, galleries: 0, choices: 0, outbox: 2, activity: 0 });
+    expect(await deviceHolds(page, key)).toEqual({ photos: 0, galleries: 0, choices: 0, outbox: 2, activity: 0, spilled: 0 });
 
     // Still shown after another reload, until the customer removes them,
     // whatever the network does: offline, and with the studio down.
@@ -65,7 +65,7 @@ test('a revoked link, opened again after caching, forgets the gallery and shows 
     await studio.restartOrigin();
     await unsent.getByRole('button', { name: 'Remove them from this device' }).click();
     await expect(unsent).toHaveCount(0);
-    expect(await deviceHolds(page, key)).toEqual({ photos: 0, galleries: 0, choices: 0, outbox: 0, activity: 0 });
+    expect(await deviceHolds(page, key)).toEqual({ photos: 0, galleries: 0, choices: 0, outbox: 0, activity: 0, spilled: 0 });
     await gallery.expectNoBrokenImages();
 
     // The studio's other link still opens the gallery.

@@ -1,8 +1,9 @@
 // The studio changes a gallery from its studio page instead of the command
 // line: selection rules, a lock, the gallery's last day. The customer, on
 // their own device, sees each change on their next visit, and a lock refuses
-// their next choice. Mistakes get a sentence and change nothing.
-import { test, expect } from './fixtures';
+// their next choice. Mistakes get a sentence and change nothing. Each
+// link's reminder address is set and cleared there too.
+import { test, expect, createLink } from './fixtures';
 import { GalleryPage, choice, photoNames } from './gallery.page';
 
 test('from the studio page: rules, lock and unlock, and the last day reach the customer', async ({ browser, studio }) => {
@@ -64,4 +65,36 @@ test('from the studio page: rules, lock and unlock, and the last day reach the c
   await studioPage.reload();
   await expect(settings.getByLabel('Most photos (blank: no limit)')).toHaveValue('3');
   await expect(expiry).toHaveValue('2099-12-31');
+});
+
+test("from the studio page: where a link's reminders go, set, kept and cleared", async ({ browser, studio }) => {
+  createLink(studio, ['--label', 'Anna']);
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(studio.studioLink);
+  const anna = page.getByRole('region', { name: 'Anna' });
+  const line = anna.locator('.reminders-line');
+  const address = anna.getByLabel('Email reminders to');
+  await expect(line).toHaveText('No reminders');
+
+  // Not an address: said, and nothing is kept.
+  await address.fill('anna at home');
+  await anna.getByRole('button', { name: 'Save address' }).click();
+  await expect(anna.getByRole('alert')).toContainText('is not an email address');
+  await expect(line).toHaveText('No reminders');
+
+  await address.fill('anna@customer.test');
+  await anna.getByRole('button', { name: 'Save address' }).click();
+  await expect(line).toHaveText('Reminders go to anna@customer.test');
+  // Kept by the studio: there on a fresh load, in the box too.
+  await page.reload();
+  await expect(line).toHaveText('Reminders go to anna@customer.test');
+  await expect(address).toHaveValue('anna@customer.test');
+  // The other links send none.
+  await expect(page.locator('.reminders-line').filter({ hasText: 'Reminders go to' })).toHaveCount(1);
+
+  await anna.getByRole('button', { name: 'No reminders' }).click();
+  await expect(line).toHaveText('No reminders');
+  await page.reload();
+  await expect(line).toHaveText('No reminders');
+  await expect(address).toHaveValue('');
 });

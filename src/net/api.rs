@@ -323,6 +323,19 @@ pub async fn reply_to_comment(
     studio_post(gallery, &path, token, &body).await
 }
 
+/// Sets where link `link`'s reminders go (`None`: nobody); answers the
+/// report as it now is.
+pub async fn set_reminders(
+    gallery: &GalleryId,
+    token: &ShareToken,
+    link: &str,
+    email: Option<&str>,
+) -> Result<StudioReport, LoadError> {
+    let path = format!("/api/studio/galleries/{gallery}/links/{link}/reminders");
+    let body = serde_json::json!({ "email": email });
+    studio_post(gallery, &path, token, &body).await
+}
+
 /// Why a batch of choices was not delivered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {

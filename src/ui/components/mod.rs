@@ -15,6 +15,7 @@ pub mod filters;
 pub mod gallery_settings;
 pub mod grid;
 pub mod lightbox;
+pub mod link_reminders;
 pub mod message;
 pub mod outbox_badge;
 pub mod pin_form;

@@ -1,8 +1,8 @@
 //! The studio's pages. For one gallery (the studio link `proofline publish`
 //! prints, or from the overview): each share link's state (live, expired,
 //! revoked; PIN; last day), activity (opened when, on how many devices,
-//! saved offline), selection, favourites, verdicts and comments,
-//! the selected file names as CSV, the gallery's settings (rules, lock,
+//! saved offline), where its reminders go, selection, favourites, verdicts
+//! and comments (with replies), the selected file names as CSV, the gallery's settings (rules, lock,
 //! last day), new links and revoking, and links compared side by side. For every gallery
 //! (`proofline studio-link`): each gallery with its links and progress.
 
@@ -25,6 +25,7 @@ use crate::net::api::{
 use crate::ui::components::comment_reply::CommentReply;
 use crate::ui::components::compare_links::CompareLinks;
 use crate::ui::components::gallery_settings::GallerySettings;
+use crate::ui::components::link_reminders::LinkReminders;
 use crate::ui::components::message::Message;
 
 #[component]
@@ -342,6 +343,11 @@ fn link_view(
     let summary = link_summary(&l);
     // In the studio's own time zone: "Tue 14 Jan, 14:05".
     let activity = activity_line(&l, rules, |t| day_time(local_time(t)));
+    let reminders = l.state.is_live().then(|| {
+        let (gallery, token, report) =
+            (studio.gallery.clone(), studio.token.clone(), studio.report);
+        view! { <LinkReminders gallery token report link=l.clone() /> }
+    });
     let error = RwSignal::new(None::<String>);
     let revoke = {
         let (id, name) = (l.id.clone(), name.clone());
@@ -373,6 +379,7 @@ fn link_view(
             {live.then(|| view! {
                 <button type="button" class="action" aria-label=revoke_name on:click=revoke>"Revoke"</button>
             })}
+            {reminders}
             {move || error.get().map(|e| view! { <p role="alert">{e}</p> })}
             {(!photos.is_empty()).then(|| view! {
                 <h3>{file_list_heading("Photos", photos.len())}</h3>

@@ -146,6 +146,12 @@ pub struct LinkReport {
     /// Wrong PINs given for this link, in all.
     #[serde(default)]
     pub pin_failures: u64,
+    /// The address the link's customer is reminded at, if the studio gave one.
+    #[serde(default)]
+    pub reminders_to: Option<String>,
+    /// When the customer unsubscribed from the reminders, if they did.
+    #[serde(default)]
+    pub reminders_off_at: Option<i64>,
     pub op_count: u64,
     pub submitted_at: Option<i64>,
     pub selected: Vec<String>,
@@ -199,6 +205,8 @@ impl LinkReport {
             pin: false,
             pin_locked_until: None,
             pin_failures: 0,
+            reminders_to: None,
+            reminders_off_at: None,
             op_count: 0,
             submitted_at: None,
             selected: Vec::new(),

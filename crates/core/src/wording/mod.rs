@@ -52,6 +52,7 @@ pub use notify::{
 };
 pub use numbers::{byte_size, count, photo_count};
 pub use studio::{
-    activity_line, compare_summary, file_list_heading, gallery_summary, link_line, link_name,
-    link_summary, mark_words, overview_line, revoke_label, revoke_question,
+    REMINDERS_HINT, activity_line, compare_summary, file_list_heading, gallery_summary, link_line,
+    link_name, link_summary, mark_words, overview_line, reminders_line, revoke_label,
+    revoke_question,
 };

@@ -125,6 +125,21 @@ pub fn activity_line(
     parts.join(" · ")
 }
 
+/// Where a link's reminders go: "Reminders go to anna@example.com", "No
+/// reminders", or that the customer stopped them (`when` as for
+/// [`activity_line`]).
+pub fn reminders_line(l: &LinkReport, when: impl Fn(i64) -> String) -> String {
+    match (&l.reminders_to, l.reminders_off_at) {
+        (None, _) => "No reminders".into(),
+        (Some(to), None) => format!("Reminders go to {to}"),
+        (Some(to), Some(off)) => format!("{to} stopped the reminders on {}", when(off)),
+    }
+}
+
+/// Under a link's reminder address: what is sent, and when.
+pub const REMINDERS_HINT: &str = "The customer is emailed once when the link closes within \
+    7 days and once when their selection has waited 3 days, with a link to stop them.";
+
 /// "Selected (12)": the heading over a list of file names.
 pub fn file_list_heading(title: &str, files: usize) -> String {
     format!("{title} ({files})")
@@ -358,5 +373,19 @@ mod tests {
             "All 3 chose 1 photo · 1 photo chosen by some"
         );
         assert_eq!(mark_words(Mark::None), "—");
+    }
+
+    #[test]
+    fn reminders_say_where_they_go_or_who_stopped_them() {
+        let when = |t: i64| format!("t{t}");
+        let mut l = link("Anna");
+        assert_eq!(reminders_line(&l, when), "No reminders");
+        l.reminders_to = Some("anna@example.com".into());
+        assert_eq!(reminders_line(&l, when), "Reminders go to anna@example.com");
+        l.reminders_off_at = Some(7);
+        assert_eq!(
+            reminders_line(&l, when),
+            "anna@example.com stopped the reminders on t7"
+        );
     }
 }

@@ -38,6 +38,10 @@ pub struct Link {
     pub pin_failures_total: u64,
     /// SHA-256 of the link's token (the token itself is never stored).
     pub token_hash: Vec<u8>,
+    /// The address the link's customer is reminded at, if the studio gave one.
+    pub reminders_to: Option<String>,
+    /// When the customer unsubscribed from the reminders, if they did.
+    pub reminders_off_at: Option<i64>,
 }
 
 impl Link {
@@ -166,6 +170,8 @@ impl Db {
             pin_locked_until: None,
             pin_failures_total: 0,
             token_hash: crate::secret::token_hash(token.as_str()).to_vec(),
+            reminders_to: None,
+            reminders_off_at: None,
         };
         Ok((link, token))
     }
@@ -176,7 +182,7 @@ impl Db {
             c.query(
                 "SELECT link_id, gallery_id, label, created_at, expires_at, revoked_at,
                         CASE WHEN pin_hash IS NULL THEN 0 ELSE 1 END, token_hash,
-                        pin_locked_until, pin_failures_total
+                        pin_locked_until, pin_failures_total, customer_email, reminders_off_at
                  FROM links WHERE ?1 IS NULL OR gallery_id = ?1 ORDER BY created_at, seq",
                 args![gallery.map(GalleryId::as_str)],
             )
@@ -194,6 +200,8 @@ impl Db {
                     token_hash: r.get(7)?,
                     pin_locked_until: r.get(8)?,
                     pin_failures_total: r.get(9)?,
+                    reminders_to: r.get(10)?,
+                    reminders_off_at: r.get(11)?,
                 })
             })
             .collect()

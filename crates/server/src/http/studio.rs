@@ -15,6 +15,9 @@
 //! - `POST galleries/{id}/links/{link}/replies`: the studio's reply to a
 //!   comment (`{"to": the comment's op id, "text": ...}`), which the
 //!   customer's devices get with the link's choices;
+//! - `POST galleries/{id}/links/{link}/reminders`: where the link's
+//!   customer is reminded (`{"email": ...}`, `null` for nobody), as
+//!   `proofline link remind`;
 //! - `POST galleries/{id}/settings`: what `proofline rules`, `lock` and
 //!   `expire` set, from the studio page; answers the report as it now is.
 
@@ -32,7 +35,8 @@ use super::auth::bearer;
 use super::error::{AppError, blocking};
 use super::state::AppState;
 use crate::choices::{gallery_report, selection_csv};
-use crate::db::{Db, NewLink, StoredGallery};
+use crate::db::{Db, Link, NewLink, StoredGallery};
+use crate::notify::email::check_address;
 use crate::secret::token_matches;
 
 pub fn routes() -> Router<AppState> {
@@ -43,6 +47,10 @@ pub fn routes() -> Router<AppState> {
         .route("/galleries/{id}/links", post(post_link))
         .route("/galleries/{id}/links/{link}/revoke", post(post_revoke))
         .route("/galleries/{id}/links/{link}/replies", post(post_reply))
+        .route(
+            "/galleries/{id}/links/{link}/reminders",
+            post(post_reminders),
+        )
         .route("/galleries/{id}/settings", post(post_settings))
 }
 
@@ -298,13 +306,7 @@ async fn post_revoke(
     let now = crate::unix_now();
     let policy = state.signing;
     let (revoked, report, gallery) = with_gallery(&state, id, &headers, move |db, gallery| {
-        let belongs = db
-            .links(Some(&gallery.id))?
-            .into_iter()
-            .any(|l| l.id == link);
-        if !belongs {
-            return Err(AppError::NotFound);
-        }
+        gallery_link(db, &gallery, &link)?;
         let revoked = db.revoke_link(&link, now)?.ok_or(AppError::NotFound)?;
         let report = report_with_bounds(db, &gallery, &policy, now)?;
         Ok((revoked, report, gallery))
@@ -354,14 +356,55 @@ async fn post_reply(
     let now = (now_ms / 1000) as i64;
     let policy = state.signing;
     let (report, gallery) = with_gallery(&state, id, &headers, move |db, gallery| {
-        let link = db
-            .links(Some(&gallery.id))?
-            .into_iter()
-            .find(|l| l.id == link)
-            .ok_or(AppError::NotFound)?;
+        let link = gallery_link(db, &gallery, &link)?;
         let to = OpId::parse(body.to).map_err(|e| AppError::BadRequest(e.to_string()))?;
         db.reply(&gallery.id, &link.token_hash, &to, &body.text, now_ms)?
             .map_err(|why| AppError::BadRequest(capitalised(&why)))?;
+        let report = report_with_bounds(db, &gallery, &policy, now)?;
+        Ok((report, gallery))
+    })
+    .await?;
+    Ok(Json(with_photos(&state, report, &gallery, now).await?))
+}
+
+/// The gallery's link `id`: one of another gallery is not found.
+fn gallery_link(db: &Db, gallery: &StoredGallery, id: &str) -> Result<Link, AppError> {
+    db.links(Some(&gallery.id))?
+        .into_iter()
+        .find(|l| l.id == id)
+        .ok_or(AppError::NotFound)
+}
+
+/// Where a link's reminders go: an address, or `null` (or empty) for none.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RemindersBody {
+    email: Option<String>,
+}
+
+/// The studio sets or clears the address a link's customer is reminded at
+/// (as `proofline link remind`). The address the link already has is left
+/// as it is, so saving it again does not undo the customer's unsubscribe.
+async fn post_reminders(
+    State(state): State<AppState>,
+    Path((id, link)): Path<(String, String)>,
+    headers: HeaderMap,
+    Json(body): Json<RemindersBody>,
+) -> Result<Json<StudioReport>, AppError> {
+    let now = crate::unix_now();
+    let policy = state.signing;
+    let email = body
+        .email
+        .map(|e| e.trim().to_owned())
+        .filter(|e| !e.is_empty());
+    if let Some(email) = &email {
+        check_address(email).map_err(|e| AppError::BadRequest(capitalised(&e.to_string())))?;
+    }
+    let (report, gallery) = with_gallery(&state, id, &headers, move |db, gallery| {
+        let link = gallery_link(db, &gallery, &link)?;
+        if link.reminders_to != email {
+            db.set_link_email(&link.id, email.as_deref())?;
+        }
         let report = report_with_bounds(db, &gallery, &policy, now)?;
         Ok((report, gallery))
     })

@@ -4,17 +4,20 @@
 //! that stops them (asked on GET, done on the one-click POST); they are
 //! never queued twice; a link submitted, revoked, new or unsubscribed gets
 //! none, and a reminder queued before its link submitted is dropped, not
-//! sent.
+//! sent. The studio page sets or clears a link's address; saving the same
+//! one again leaves an unsubscribe standing.
 //!
 //! The origin the harness starts sends nothing (no notification settings):
 //! each test sets its links up, then starts another origin that can send
 //! email, whose worker looks for due reminders as it starts.
 
 use proofline_core::notify::Reminder;
+use proofline_core::proofing::StudioReport;
 use proofline_server::db::notifications::Record;
 use proofline_server::db::{Channel, Link, NewLink};
 use proofline_server::settings::{NotifyArgs, NotifySettings, Settings};
-use proofline_test_support::{Backend, Harness, SmtpServer, awkward_samples};
+use proofline_test_support::{Backend, Harness, SmtpServer, awkward_samples, token};
+use serde_json::json;
 
 use super::choices::images;
 use super::notify::{selection, send};
@@ -214,4 +217,89 @@ async fn submitted_revoked_new_and_unsubscribed_links_get_no_reminder() {
         .filter(|m| m.rcpt_to == [ANNA])
         .collect();
     assert!(customer.is_empty(), "{customer:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_studio_page_sets_where_reminders_go_and_an_unsubscribe_stands() {
+    let h = Harness::start(Backend::Embedded).await;
+    let report = h.publish(&proofline_samples::numbered_set(2, 64, 48)).await;
+    let studio_token = report.studio_token.as_ref().unwrap().as_str().to_owned();
+    let link = super::activity::studio(&h, &report).await.links[0]
+        .id
+        .clone();
+    let url = |link: &str| {
+        format!(
+            "{}/api/studio/galleries/{}/links/{link}/reminders",
+            h.app_origin(),
+            report.gallery
+        )
+    };
+    let post = |link: &str, body: serde_json::Value, token: &str| {
+        h.http
+            .post(url(link))
+            .bearer_auth(token.to_owned())
+            .json(&body)
+            .send()
+    };
+
+    // Not an address, another gallery's link, a share token: refused, and
+    // nothing is set.
+    let r = post(&link, json!({ "email": "anna at example" }), &studio_token)
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("is not an email address"));
+    let r = post("nosuchlink", json!({ "email": ANNA }), &studio_token)
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let r = post(&link, json!({ "email": ANNA }), token(&report))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    assert_eq!(h.db.link_email(&link).unwrap(), None);
+
+    // Set: the report says where they go.
+    let set = |body| async {
+        let r = post(&link, body, &studio_token).await.unwrap();
+        assert_eq!(r.status(), 200);
+        let after: StudioReport = r.json().await.unwrap();
+        let l = after.links.iter().find(|l| l.id == link).unwrap().clone();
+        (l.reminders_to, l.reminders_off_at)
+    };
+    assert_eq!(
+        set(json!({ "email": format!(" {ANNA} ") })).await,
+        (Some(ANNA.to_owned()), None)
+    );
+
+    // The customer unsubscribes; the studio saving the same address again
+    // does not undo it, a new address does.
+    let key: String =
+        h.db.read(|c| {
+            c.query_one(
+                "SELECT reminders_key FROM links WHERE link_id = ?1",
+                proofline_server::args![link.as_str()],
+            )?
+            .get(0)
+        })
+        .unwrap();
+    let stop = h
+        .http
+        .post(format!("{}/unsubscribe/{key}", h.config.public_url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stop.status(), 200);
+    let (to, off) = set(json!({ "email": ANNA })).await;
+    assert_eq!(to.as_deref(), Some(ANNA));
+    assert!(off.is_some(), "the unsubscribe stands");
+    let other = "anna.new@example.com";
+    assert_eq!(
+        set(json!({ "email": other })).await,
+        (Some(other.to_owned()), None)
+    );
+
+    // Cleared: no reminders.
+    assert_eq!(set(json!({ "email": null })).await, (None, None));
+    assert_eq!(h.db.link_email(&link).unwrap(), None);
 }
