@@ -20,8 +20,10 @@ use anyhow::{Context as _, bail};
 /// stopped, instead of wrapping every deserialiser to track it, won 4.9 kB
 /// back (→ 316,832 B). Issue 17's activity per link (visits and saved
 /// photos through the outbox) and the studio's replies under comments cost
-/// 3.5 kB (→ 320,383 B). Raise it only with a reason in the commit message.
-const CUSTOMER_BUDGET: usize = 322_000;
+/// 3.5 kB (→ 320,383 B); keeping a choice IndexedDB refuses on a full
+/// device in `localStorage` cost 1.1 kB (→ 321,504 B; a clean build measures
+/// up to 350 B more). Raise it only with a reason in the commit message.
+const CUSTOMER_BUDGET: usize = 324_000;
 
 /// Brotli bytes of the studio's app (`dist/studio`): opened by the studio
 /// on its own machine; measured at its split.
