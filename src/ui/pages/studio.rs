@@ -2,9 +2,10 @@
 //! prints, or from the overview): each share link's state (live, expired,
 //! revoked; PIN; last day), activity (opened when, on how many devices,
 //! saved offline), where its reminders go, selection, favourites, verdicts
-//! and comments (with replies), the selected file names as CSV, the gallery's settings (rules, lock,
-//! last day), new links and revoking, and links compared side by side. For every gallery
-//! (`proofline studio-link`): each gallery with its links and progress.
+//! and comments (with replies), the selected file names as CSV, the
+//! gallery's settings (rules, lock, last day), new links and revoking, and
+//! links compared side by side. For every gallery (`proofline
+//! studio-link`): each gallery with its links and progress.
 
 use leptos::prelude::*;
 use proofline_core::GalleryId;
