@@ -1,9 +1,11 @@
 // An axe-core scan (WCAG 2.x A and AA rules) of every state a customer sees:
 // the grid, the lightbox with its review panel, a filter with no photos, and
-// the banners of an outage. Serious and critical findings fail the test.
+// the banners of an outage; and the studio's page with a link's photos,
+// comments, reply boxes, activity and reminders. Serious and critical
+// findings fail the test.
 import { Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { test, expect, startStudio } from './fixtures';
+import { test, expect, startStudio, createLink } from './fixtures';
 import { GalleryPage } from './gallery.page';
 
 async function expectNoSeriousViolations(page: Page, state: string) {
@@ -54,3 +56,30 @@ test('the outage banners have no serious accessibility violations', async ({ pag
     await studio.stop();
   }
 });
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`the studio's page has no serious accessibility violations (${scheme} mode)`, async ({ browser, studio }) => {
+    // A link with a favourite, a comment and the studio's reply.
+    const link = createLink(studio, ['--label', `Axe ${scheme}`]);
+    const customer = await (await browser.newContext()).newPage();
+    const gallery = new GalleryPage(customer);
+    await gallery.open(link.url);
+    await customer.getByRole('button', { name: 'Favourite Ceremony 01', exact: true }).first().click();
+    await gallery.tile('Ceremony 01').click();
+    await customer.getByLabel('Comment (C)').fill('Warmer, please');
+    await customer.getByRole('button', { name: 'Add comment' }).click();
+    await expect(customer.getByText(/^All choices received by the studio at /)).toBeVisible({ timeout: 30_000 });
+
+    const page = await (await browser.newContext({ colorScheme: scheme })).newPage();
+    await page.goto(studio.studioLink);
+    const section = page.getByRole('region', { name: `Axe ${scheme}` });
+    await section.getByRole('textbox', { name: 'Reply to “Warmer, please”' }).fill('Will do');
+    await section.getByRole('button', { name: 'Reply', exact: true }).click();
+    await expect(section.locator('.reply')).toHaveText('Studio: Will do');
+    await section.getByLabel('Email reminders to').fill('axe@customer.test');
+    await section.getByRole('button', { name: 'Save address' }).click();
+    await expect(section.locator('.reminders-line')).toHaveText('Reminders go to axe@customer.test');
+    await expect(section.locator('.activity')).toContainText('1 visit on 1 device');
+    await expectNoSeriousViolations(page, "the studio's page");
+  });
+}
