@@ -1,6 +1,6 @@
 // An axe-core scan (WCAG 2.x A and AA rules) of every state a customer sees:
 // the grid, the lightbox with its review panel, a filter with no photos, and
-// the banners of an outage; and the studio's page with a link's photos,
+// the banners of an outage, the home page's link box; and the studio's page with a link's photos,
 // comments, reply boxes, activity and reminders. Serious and critical
 // findings fail the test.
 import { Page } from '@playwright/test';
@@ -40,6 +40,14 @@ for (const scheme of ['light', 'dark'] as const) {
     await expectNoSeriousViolations(page, 'an empty filter');
   });
 }
+
+test('the home page, with its link box and a mistake explained, has no serious accessibility violations', async ({ page, studio }) => {
+  await page.goto(new URL('/', studio.origin).href);
+  await page.getByLabel('Gallery link').fill('not a link');
+  await page.getByRole('button', { name: 'Open gallery' }).click();
+  await expect(page.getByRole('alert')).toBeVisible();
+  await expectNoSeriousViolations(page, 'the home page');
+});
 
 test('the outage banners have no serious accessibility violations', async ({ page }) => {
   const studio = await startStudio();

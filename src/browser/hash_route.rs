@@ -36,6 +36,19 @@ pub fn replace(route: &Route) {
     let _ = location.replace(&format!("{base}{}", route.to_hash()));
 }
 
+/// Opens a gallery link the customer pasted: here if it names this page
+/// (or is only its route), otherwise at its own address (`link`, whole).
+pub fn open_pasted(address: &str, route: &Route, link: &str) {
+    let location = window().location();
+    let href = location.href().unwrap_or_default();
+    let here = href.split('#').next().unwrap_or_default();
+    if address.is_empty() || address == here {
+        push(route);
+    } else {
+        let _ = location.assign(link.trim());
+    }
+}
+
 /// The location's path (`/`, `/studio/`).
 pub fn path() -> String {
     window().location().pathname().unwrap_or_default()

@@ -35,8 +35,12 @@ pub fn suggest_home_screen() -> bool {
     let Some(w) = web_sys::window() else {
         return false;
     };
-    let ua = w.navigator().user_agent().unwrap_or_default();
-    let ios = ua.contains("iPhone") || ua.contains("iPad");
+    let navigator = w.navigator();
+    let ua = navigator.user_agent().unwrap_or_default();
+    // iPadOS Safari says "Macintosh"; a Mac has no touch screen.
+    let ios = ua.contains("iPhone")
+        || ua.contains("iPad")
+        || (ua.contains("Macintosh") && navigator.max_touch_points() > 1);
     let standalone = w
         .match_media("(display-mode: standalone)")
         .ok()

@@ -3,7 +3,8 @@
 //! printed before the studio pages had a bundle of their own keep working.
 
 use leptos::prelude::*;
-use proofline_core::route::{Route, STUDIO_APP_PATH};
+use proofline_core::route::{Route, STUDIO_APP_PATH, pasted_gallery_link};
+use proofline_core::wording::{HOME_INTRO, NOT_A_GALLERY_LINK, PASTE_LINK_LABEL};
 
 use crate::browser::hash_route::{self, use_hash_route};
 use crate::ui::components::message::Message;
@@ -40,10 +41,41 @@ fn not_found() -> impl IntoView {
     }
 }
 
+/// No gallery named, as when the app is opened from a home screen icon:
+/// a box to paste the gallery's link into (such an app has no address bar).
 fn home() -> impl IntoView {
+    let pasted = RwSignal::new(String::new());
+    let error = RwSignal::new(false);
+    let open = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        let link = pasted.get_untracked();
+        match pasted_gallery_link(&link) {
+            Some((address, route)) => hash_route::open_pasted(address, &route, &link),
+            None => error.set(true),
+        }
+    };
     view! {
-        <Message title="Proofline">
-            "Open the gallery link your photographer sent you to see your proofs."
-        </Message>
+        <main class="message">
+            <h1>"Proofline"</h1>
+            <p>{HOME_INTRO}</p>
+            <form class="paste-link" novalidate on:submit=open>
+                <label>
+                    {PASTE_LINK_LABEL}
+                    " "
+                    <input
+                        type="url"
+                        autocomplete="off"
+                        placeholder="https://…/#/g/…"
+                        prop:value=move || pasted.get()
+                        on:input=move |e| {
+                            pasted.set(event_target_value(&e));
+                            error.set(false);
+                        }
+                    />
+                </label>
+                <button type="submit" class="action">"Open gallery"</button>
+            </form>
+            {move || error.get().then(|| view! { <p role="alert">{NOT_A_GALLERY_LINK}</p> })}
+        </main>
     }
 }

@@ -22,8 +22,11 @@ use anyhow::{Context as _, bail};
 /// photos through the outbox) and the studio's replies under comments cost
 /// 3.5 kB (→ 320,383 B); keeping a choice IndexedDB refuses on a full
 /// device in `localStorage` cost 1.1 kB (→ 321,504 B; a clean build measures
-/// up to 350 B more). Raise it only with a reason in the commit message.
-const CUSTOMER_BUDGET: usize = 324_000;
+/// up to 350 B more); telling iPhone customers of Safari's 7-day limit, with
+/// the link to copy, and a home page that opens a pasted link (the home
+/// screen's app has no address bar) cost 3.2 kB (→ 324,672 B). Raise it
+/// only with a reason in the commit message.
+const CUSTOMER_BUDGET: usize = 327_000;
 
 /// Brotli bytes of the studio's app (`dist/studio`): opened by the studio
 /// on its own machine; measured at its split.

@@ -196,6 +196,22 @@ impl Route {
     }
 }
 
+/// A gallery link the customer pasted (the whole link, or its `#/g/…` part),
+/// read as where it leads: the address before the `#` (empty if none was
+/// pasted) and the gallery route. Anything else is `None`.
+pub fn pasted_gallery_link(text: &str) -> Option<(&str, Route)> {
+    let text = text.trim();
+    let at = text.find("#/g/")?;
+    let (address, hash) = text.split_at(at);
+    let address_ok = address.is_empty()
+        || ((address.starts_with("https://") || address.starts_with("http://"))
+            && !address.contains(char::is_whitespace));
+    match Route::parse(hash) {
+        route @ Route::Gallery { .. } if address_ok => Some((address, route)),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -418,6 +434,30 @@ mod tests {
             parts in prop::collection::vec("[A-Za-z0-9_/#%.-]{0,20}", 0..8),
         ) {
             let _ = Route::parse(&format!("#/{}", parts.join("/")));
+        }
+    }
+
+    #[test]
+    fn a_pasted_gallery_link_is_read_whole_or_from_its_hash() {
+        let link = "https://proofs.smith.example/#/g/wedding/bride-token-0000000001";
+        let pasted = format!("  {link}\n");
+        let (address, route) = pasted_gallery_link(&pasted).unwrap();
+        assert_eq!(address, "https://proofs.smith.example/");
+        assert_eq!(route.to_hash(), "#/g/wedding/bride-token-0000000001");
+        let (address, route) =
+            pasted_gallery_link("#/g/wedding/bride-token-0000000001/i/img1").unwrap();
+        assert_eq!(address, "");
+        assert!(matches!(route, Route::Gallery { image: Some(_), .. }));
+        for not_a_gallery in [
+            "",
+            "wedding",
+            "https://proofs.smith.example/",
+            "https://proofs.smith.example/#/studio/wedding/bride-token-0000000001",
+            "https://proofs.smith.example/#/g/wedding",
+            "javascript:alert(1)//#/g/wedding/bride-token-0000000001",
+            "see https://proofs.smith.example/#/g/wedding/bride-token-0000000001",
+        ] {
+            assert_eq!(pasted_gallery_link(not_a_gallery), None, "{not_a_gallery}");
         }
     }
 }

@@ -26,6 +26,7 @@ use proofline_core::wording::{
 };
 use proofline_core::{Manifest, RenditionKind};
 
+use crate::browser::clipboard;
 use crate::browser::idb::DbError;
 use crate::browser::storage::{estimate, persist, suggest_home_screen};
 use crate::state::gallery_source::{self, Shown, Source};
@@ -220,6 +221,7 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoV
                             <button type="button" class="action quiet" on:click=move |_| state.set(State::Idle)>
                                 "Not now"
                             </button>
+                            {home_screen_hint()}
                         }
                             .into_any()
                     }
@@ -256,9 +258,7 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoV
                             {(failed > 0).then(|| view! {
                                 <button type="button" class="action" on:click=move |_| start()>"Try again"</button>
                             })}
-                            {suggest_home_screen().then(|| view! {
-                                <p class="hint">{HOME_SCREEN_HINT}</p>
-                            })}
+                            {home_screen_hint()}
                         }
                             .into_any()
                     }
@@ -387,4 +387,24 @@ async fn keep_offline(
 async fn is_kept(loader: &Loader, link: &LinkKey) -> bool {
     let Some(db) = loader.db() else { return false };
     matches!(db.get_gallery(link).await, Ok(Some(g)) if g.keep_offline)
+}
+
+/// On iPhone and iPad Safari outside the home screen: why saved photos may
+/// go after 7 days, how to keep them, and the gallery's link to copy for
+/// the home screen's app (which has no address bar).
+fn home_screen_hint() -> Option<impl IntoView> {
+    if !suggest_home_screen() {
+        return None;
+    }
+    let copied = RwSignal::new(false);
+    let copy = move |_| {
+        let link = window().location().href().unwrap_or_default();
+        copied.set(clipboard::copy(&link));
+    };
+    Some(view! {
+        <p class="hint">{HOME_SCREEN_HINT}</p>
+        <button type="button" class="action quiet" on:click=copy>
+            {move || if copied.get() { "Link copied" } else { "Copy link" }}
+        </button>
+    })
 }

@@ -23,9 +23,20 @@ pub const OUT_OF_SPACE: &str =
 /// connection, or the photo store is down).
 pub const SAVE_WAITING: &str = "Waiting for the connection: the photos can't be reached right now. \
      Saving carries on by itself when they can (if you leave, when you next open this gallery).";
-/// After saving, on iPhone and iPad Safari outside the home screen.
-pub const HOME_SCREEN_HINT: &str =
-    "On iPhone and iPad, tap Share, then Add to Home Screen, so Safari keeps your saved photos.";
+/// Before and after saving, on iPhone and iPad Safari outside the home
+/// screen: Safari deletes a site's storage after 7 days without a visit;
+/// the home screen's app keeps its own (which starts empty, hence the link).
+pub const HOME_SCREEN_HINT: &str = "On iPhone and iPad, Safari deletes saved photos after 7 days \
+     without a visit. To keep them, copy this gallery's link, tap Share, then Add to Home Screen; \
+     open Proofline from your Home Screen, paste the link there and save the gallery again.";
+/// The app opened with no gallery named (as a home screen app does).
+pub const HOME_INTRO: &str = "Open the gallery link your photographer sent you to see your proofs, \
+     or paste it here.";
+/// What the home page's box asks for.
+pub const PASTE_LINK_LABEL: &str = "Gallery link";
+/// The home page's box held something that is not a gallery link.
+pub const NOT_A_GALLERY_LINK: &str =
+    "That is not a gallery link: paste the whole link your photographer sent you.";
 /// The PIN form was sent empty.
 pub const PIN_EMPTY: &str = "Please enter the PIN.";
 
