@@ -37,7 +37,7 @@ pub struct Shown {
 /// the device's clock reads it: "Tue 14:00" (see `proofline_core::offline`).
 pub fn offline_until_label(shown: &Shown) -> String {
     coming_time(local_time(
-        shown.manifest.offline_until() - shown.clock.offset(),
+        shown.manifest.offline_until() - shown.clock.shown_offset(),
     ))
 }
 

@@ -277,6 +277,18 @@ impl ServerClock {
         self.offset
     }
 
+    /// The offset to show the server's times in the device's time with:
+    /// none within 2 s, which whole-second readings on both sides cannot
+    /// tell from none (a last day ending at 23:59:59 must not show as
+    /// midnight the next day).
+    pub fn shown_offset(&self) -> i64 {
+        if self.offset.abs() <= 2 {
+            0
+        } else {
+            self.offset
+        }
+    }
+
     /// What the server's clock reads now, given the device's.
     pub fn server_now(&self, device_now: i64) -> i64 {
         device_now.saturating_add(self.offset)

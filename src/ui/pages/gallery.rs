@@ -258,7 +258,7 @@ pub fn GalleryPage(
     let closing = move || {
         let (text, urgent) = status.with(|s| {
             let s = s.as_ref()?;
-            let in_device_time = |at: i64| day_time(local_time(at - s.clock.offset()));
+            let in_device_time = |at: i64| day_time(local_time(at - s.clock.shown_offset()));
             closing_note(
                 s.manifest.expires_at,
                 s.clock.server_now(now_secs()),

@@ -427,3 +427,14 @@ fn customers_are_told_when_a_link_closes_and_warned_in_its_last_week() {
     );
     assert!(expired_message(at).contains("available until 31 Dec 2026"));
 }
+
+#[test]
+fn a_second_or_two_of_clock_difference_is_not_shown() {
+    // The server's second ticked before the device's read: -1 s, not a
+    // last day shown as midnight the next day.
+    for offset in [-2, -1, 0, 1, 2] {
+        assert_eq!(ServerClock::from_offset(offset).shown_offset(), 0);
+    }
+    assert_eq!(ServerClock::from_offset(-3).shown_offset(), -3);
+    assert_eq!(ServerClock::from_offset(3600).shown_offset(), 3600);
+}
