@@ -63,6 +63,23 @@ async fn settled(h: &Harness, gallery: &proofline_core::GalleryId, n: usize) -> 
     super::notify::settled(h, gallery, n, Some(Channel::Customer), done).await
 }
 
+/// The customer of link `link_id` stops its reminders with the one-click
+/// POST of the page a reminder links to.
+async fn unsubscribe(h: &Harness, link_id: &str) {
+    let key: String =
+        h.db.read(|c| {
+            c.query_one(
+                "SELECT reminders_key FROM links WHERE link_id = ?1",
+                proofline_server::args![link_id],
+            )?
+            .get(0)
+        })
+        .unwrap();
+    let page = format!("{}/unsubscribe/{key}", h.config.public_url);
+    let stop = h.http.post(&page).send().await.unwrap();
+    assert_eq!(stop.status(), 200);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_customer_is_reminded_once_of_each_and_can_stop_them_in_one_click() {
     let smtp = SmtpServer::start();
@@ -174,18 +191,7 @@ async fn submitted_revoked_new_and_unsubscribed_links_get_no_reminder() {
     h.db.revoke_link(&revoked.id, proofline_server::unix_now())
         .unwrap();
     // The customer of `off` stops reminders from the page a reminder links to.
-    let key: String =
-        h.db.read(|c| {
-            c.query_one(
-                "SELECT reminders_key FROM links WHERE link_id = ?1",
-                proofline_server::args![off.id.as_str()],
-            )?
-            .get(0)
-        })
-        .unwrap();
-    let off_page = format!("{}/unsubscribe/{key}", h.config.public_url);
-    let stop = h.http.post(&off_page).send().await.unwrap();
-    assert_eq!(stop.status(), 200);
+    unsubscribe(&h, &off.id).await;
 
     // Only the late link is due (quiet for 10 days); queued, then it submits.
     let now = proofline_server::unix_now();
@@ -274,22 +280,7 @@ async fn the_studio_page_sets_where_reminders_go_and_an_unsubscribe_stands() {
 
     // The customer unsubscribes; the studio saving the same address again
     // does not undo it, a new address does.
-    let key: String =
-        h.db.read(|c| {
-            c.query_one(
-                "SELECT reminders_key FROM links WHERE link_id = ?1",
-                proofline_server::args![link.as_str()],
-            )?
-            .get(0)
-        })
-        .unwrap();
-    let stop = h
-        .http
-        .post(format!("{}/unsubscribe/{key}", h.config.public_url))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(stop.status(), 200);
+    unsubscribe(&h, &link).await;
     let (to, off) = set(json!({ "email": ANNA })).await;
     assert_eq!(to.as_deref(), Some(ANNA));
     assert!(off.is_some(), "the unsubscribe stands");
