@@ -397,10 +397,11 @@ async fn post_reminders(
         .email
         .map(|e| e.trim().to_owned())
         .filter(|e| !e.is_empty());
-    if let Some(email) = &email {
-        check_address(email).map_err(|e| AppError::BadRequest(capitalised(&e.to_string())))?;
-    }
     let (report, gallery) = with_gallery(&state, id, &headers, move |db, gallery| {
+        // Only the studio is told what is wrong with an address.
+        if let Some(email) = &email {
+            check_address(email).map_err(|e| AppError::BadRequest(capitalised(&e.to_string())))?;
+        }
         let link = gallery_link(db, &gallery, &link)?;
         if link.reminders_to != email {
             db.set_link_email(&link.id, email.as_deref())?;
