@@ -305,18 +305,21 @@ fn test(args: &[String]) -> anyhow::Result<()> {
                 Ok(target_dir().join("debug/pg-harness"))
             },
         )?;
-        step("browser end-to-end tests (headless Chromium)", || {
-            run(Command::new("npx")
-                .args(["playwright", "test"])
-                .current_dir(root().join("e2e"))
-                .env("PATH", tool_path())
-                .env("PROOFLINE_BIN", &bin)
-                .env("PROOFLINE_CLIENT_DIR", root().join("dist"))
-                .env("PROOFLINE_SAMPLES", &samples)
-                .env("PROOFLINE_SAMPLES_200", &samples_200)
-                .env("PROOFLINE_SAMPLES_10000", &samples_10000)
-                .env("PROOFLINE_PG_HARNESS", &pg_harness))
-        })?;
+        step(
+            "browser end-to-end tests (headless Chromium; the key stories in Firefox and WebKit too)",
+            || {
+                run(Command::new("npx")
+                    .args(["playwright", "test"])
+                    .current_dir(root().join("e2e"))
+                    .env("PATH", tool_path())
+                    .env("PROOFLINE_BIN", &bin)
+                    .env("PROOFLINE_CLIENT_DIR", root().join("dist"))
+                    .env("PROOFLINE_SAMPLES", &samples)
+                    .env("PROOFLINE_SAMPLES_200", &samples_200)
+                    .env("PROOFLINE_SAMPLES_10000", &samples_10000)
+                    .env("PROOFLINE_PG_HARNESS", &pg_harness))
+            },
+        )?;
     }
     println!("All tests passed in {:.0}s.", start.elapsed().as_secs_f64());
     Ok(())

@@ -45,9 +45,16 @@ pub fn install(needs: Needs) -> anyhow::Result<()> {
         // Without --locked: its own lockfile names a crate version the registry lacks.
         cargo_install("wasm-bindgen-cli", &version, "wasm-bindgen", false)
     })?;
-    step("npm packages (binaryen, Playwright, sharp)", npm_packages)?;
+    step(
+        "npm packages (binaryen, Playwright, puppeteer-core, sharp)",
+        npm_packages,
+    )?;
     if needs == Needs::All {
         step("Chromium and ChromeDriver (Debian)", chromium)?;
+        step(
+            "Firefox ESR, WebKitGTK's WebDriver and Xvfb (Debian; the key stories in Gecko and WebKit)",
+            other_engines,
+        )?;
         step("Garage object store", || {
             cargo_install("garage", GARAGE_VERSION, "garage", true)
         })?;
@@ -261,5 +268,35 @@ fn chromium() -> anyhow::Result<()> {
         "-y",
         "chromium",
         "chromium-driver",
+    ]))
+}
+
+/// The engines besides Chromium: Gecko (`firefox-esr`, driven over WebDriver
+/// BiDi by puppeteer-core) and WebKit (`webkit2gtk-driver`: WebKitWebDriver
+/// and MiniBrowser, which needs an X server: Xvfb).
+fn other_engines() -> anyhow::Result<()> {
+    let present = [
+        "/usr/bin/firefox-esr",
+        "/usr/bin/WebKitWebDriver",
+        "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser",
+        "/usr/bin/Xvfb",
+    ]
+    .iter()
+    .all(|p| std::path::Path::new(p).exists());
+    if present {
+        println!(
+            "    present: {}, WebKitWebDriver, Xvfb",
+            version_of("firefox-esr").unwrap_or_default()
+        );
+        return Ok(());
+    }
+    run(&mut sudo(&["apt-get", "update"]))?;
+    run(&mut sudo(&[
+        "apt-get",
+        "install",
+        "-y",
+        "firefox-esr",
+        "webkit2gtk-driver",
+        "xvfb",
     ]))
 }

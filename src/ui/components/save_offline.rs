@@ -93,7 +93,12 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoV
                     state.set(State::NotKept(gallery_not_kept(&e.to_string())));
                     return;
                 }
-                persist().await;
+                // Asked beside the save, never awaited: Firefox answers only
+                // when the customer responds to its permission prompt, and
+                // an unanswered prompt would hold the save forever.
+                leptos::task::spawn_local(async {
+                    persist().await;
+                });
                 let result = match save_all(&loader, manifest, state).await {
                     State::Done { .. } if !is_kept(&loader, &link).await => {
                         State::NotKept(gallery_not_kept(&DbError::QuotaExceeded.to_string()))

@@ -1,0 +1,236 @@
+// The customer's key stories in Gecko and WebKit, as Chromium tells them in
+// the other specs: open a link, look at a photo large, favourite it; keep
+// working with the origin killed; save for offline and review with nothing
+// reachable; a PIN link; failover to a second origin. Debian's firefox-esr
+// and WebKitGTK's MiniBrowser, driven through ./engines/driver.ts, against
+// real servers. An iPhone runs WebKit whatever the browser.
+import { test, expect, startStudio, startOrigins, createLink } from './fixtures';
+import { ENGINES, EngineBrowser, launch, until } from './engines/driver';
+
+const SAMPLE_COUNT = 12;
+const RECEIVED = /^All choices received by the studio at \d\d:\d\d · receipt [0-9A-F]{4}-[0-9A-F]{4}$/;
+
+interface Held {
+  op_count: number;
+  choices: { images: Record<string, { favourite?: { value: boolean }; selected?: { value: boolean } }> };
+}
+
+async function held(origin: string, gallery: string, token: string): Promise<Held> {
+  const res = await fetch(`${origin}/api/galleries/${gallery}/choices`, { headers: { Authorization: `Bearer ${token}` } });
+  expect(res.status).toBe(200);
+  return res.json();
+}
+
+const favourites = (h: Held) => Object.values(h.choices.images).filter((c) => c.favourite?.value).length;
+const selected = (h: Held) => Object.values(h.choices.images).filter((c) => c.selected?.value).length;
+
+/** The photos' names in grid order, once the gallery's heading and tiles are up. */
+async function openGallery(b: EngineBrowser, title = 'Sample wedding'): Promise<string[]> {
+  await until(b, `the gallery "${title}" shows its tiles`, (t) => {
+    const h1 = document.querySelector('h1')?.textContent;
+    const tiles = [...document.querySelectorAll('.grid [aria-label^="Open "]')];
+    return h1 === t && tiles.length > 0 && tiles.map((e) => e.getAttribute('aria-label')!.replace(/^Open /, ''));
+  }, title);
+  return b.run(() => [...document.querySelectorAll('.grid [aria-label^="Open "]')].map((e) => e.getAttribute('aria-label')!.replace(/^Open /, '')), null);
+}
+
+/** Scrolls through the grid a screen at a time and waits until every tile on
+ * each screen shows decoded pixels; answers how many different photos it saw. */
+async function thumbnailsSeen(b: EngineBrowser): Promise<number> {
+  const seen = new Set<string>();
+  await b.run(() => window.scrollTo(0, 0), null);
+  for (;;) {
+    const ids = await until(b, 'every tile on screen shows its thumbnail', () => {
+      const on = [...document.querySelectorAll('.tile')].filter((t) => {
+        const r = t.getBoundingClientRect();
+        return r.bottom > 0 && r.top < window.innerHeight && r.width > 0;
+      });
+      const decoded = (t: Element) => {
+        const img = t.querySelector('img');
+        return img !== null && img.complete && img.naturalWidth > 0;
+      };
+      return on.length > 0 && on.every(decoded) && on.map((t) => t.id);
+    }, null);
+    ids.forEach((id) => seen.add(id));
+    const moved = await b.run(() => {
+      const before = window.scrollY;
+      window.scrollBy(0, window.innerHeight * 0.8);
+      return window.scrollY !== before;
+    }, null);
+    if (!moved) return seen.size;
+  }
+}
+
+/** Opens photo `name` large and waits for the lightbox to show it decoded. */
+async function lookAt(b: EngineBrowser, name: string, position: string) {
+  await b.click(`[aria-label="Open ${name}"]`);
+  await until(b, `the lightbox shows ${name} (${position})`, (pos) => {
+    const dialog = document.querySelector('[role="dialog"]');
+    const img = dialog?.querySelector<HTMLImageElement>('img.proof');
+    return !!dialog && dialog.getAttribute('aria-label')!.endsWith(`(${pos})`) && !!img && img.complete && img.naturalWidth > 0;
+  }, position);
+  await b.escape();
+  await until(b, 'the lightbox closes on Escape', () => document.querySelector('[role="dialog"]') === null, null);
+}
+
+const textOf = (b: EngineBrowser, css: string) => b.run((c) => document.querySelector(c)?.textContent ?? '', css);
+
+function untilText(b: EngineBrowser, css: string, pattern: RegExp, timeout = 15_000): Promise<string> {
+  return until(b, `${css} reads ${pattern}`, (c) => document.querySelector(c)?.textContent ?? '', css, timeout, (t) => pattern.test(t));
+}
+
+const pressed = (b: EngineBrowser, label: string) =>
+  b.run((l) => document.querySelector(`.grid [aria-label="${l}"]`)?.getAttribute('aria-pressed'), label);
+
+/** Waits until the service worker controls the page: the app shell is cached. */
+const offlineShell = (b: EngineBrowser) =>
+  until(b, 'the service worker controls the page', () => !!navigator.serviceWorker?.controller, null);
+
+for (const engine of ENGINES) {
+  test.describe(engine, () => {
+    let b: EngineBrowser;
+    test.beforeEach(async () => {
+      test.setTimeout(150_000);
+      b = await launch(engine);
+    });
+    test.afterEach(async () => {
+      await b?.close();
+    });
+
+    test(`${engine}: a customer opens the link, looks at a photo large and favourites it; the studio has it`, async () => {
+      const studio = await startStudio();
+      try {
+        await b.goto(studio.link);
+        const names = await openGallery(b);
+        expect(names.length).toBe(SAMPLE_COUNT);
+        expect(await thumbnailsSeen(b)).toBe(SAMPLE_COUNT);
+        await lookAt(b, names[2], `3 of ${SAMPLE_COUNT}`);
+
+        await b.click(`[aria-label="Favourite ${names[0]}"]`);
+        await untilText(b, '.outbox', RECEIVED);
+        expect(await pressed(b, `Favourite ${names[0]}`)).toBe('true');
+        const h = await held(studio.origin, studio.gallery, studio.token);
+        expect([h.op_count, favourites(h)]).toEqual([1, 1]);
+      } finally {
+        await studio.stop();
+      }
+    });
+
+    test(`${engine}: with the origin killed, a reload opens the saved gallery and a choice waits, then reaches the studio once`, async () => {
+      const studio = await startStudio();
+      try {
+        await b.goto(studio.link);
+        const names = await openGallery(b);
+        await offlineShell(b);
+        expect(await thumbnailsSeen(b)).toBe(SAMPLE_COUNT);
+        await studio.killOrigin();
+
+        await b.reload();
+        await untilText(b, '.banner', /Studio server unreachable/);
+        expect(await thumbnailsSeen(b)).toBe(SAMPLE_COUNT);
+        await b.click(`[aria-label="Select ${names[1]}"]`);
+        await untilText(b, '.outbox', /^1 choice /);
+
+        await studio.restartOrigin();
+        await untilText(b, '.outbox', RECEIVED, 45_000);
+        const h = await held(studio.origin, studio.gallery, studio.token);
+        expect([h.op_count, selected(h)]).toEqual([1, 1]);
+      } finally {
+        await studio.stop();
+      }
+    });
+
+    test(`${engine}: saved for offline, the gallery opens and is reviewed with the origin and the store gone (in Firefox, offline too)`, async () => {
+      const studio = await startStudio();
+      try {
+        await b.goto(studio.link);
+        const names = await openGallery(b);
+        await offlineShell(b);
+        await b.click({ button: 'Save for offline' });
+        await b.click({ button: 'Save' });
+        await untilText(b, '[aria-label="Save for offline"]', new RegExp(`Saved for offline: ${SAMPLE_COUNT} photos`), 60_000);
+        await studio.killOrigin();
+        await studio.killStore();
+
+        await b.reload();
+        await untilText(b, '.banner', /showing the copy saved on this device/);
+        expect(await thumbnailsSeen(b)).toBe(SAMPLE_COUNT);
+        await lookAt(b, names[SAMPLE_COUNT - 1], `${SAMPLE_COUNT} of ${SAMPLE_COUNT}`);
+        expect(await b.run(() => [...document.images].filter((i) => i.complete && i.naturalWidth === 0).map((i) => i.alt), null)).toEqual([]);
+        if (b.setOffline) {
+          // And with no network at all, where the engine can say so.
+          await b.setOffline(true);
+          await b.reload();
+          await untilText(b, '.banner', /You're offline — showing the copy saved on this device/);
+          expect(await thumbnailsSeen(b)).toBe(SAMPLE_COUNT);
+        }
+        await b.click(`[aria-label="Favourite ${names[4]}"]`);
+        await untilText(b, '.outbox', /^1 choice /);
+        await b.setOffline?.(false);
+
+        await studio.restartStore();
+        await studio.restartOrigin();
+        await untilText(b, '.outbox', RECEIVED, 45_000);
+        const h = await held(studio.origin, studio.gallery, studio.token);
+        expect([h.op_count, favourites(h)]).toEqual([1, 1]);
+      } finally {
+        await studio.stop();
+      }
+    });
+
+    test(`${engine}: a PIN link asks for its PIN, refuses a wrong one, opens with the right one and remembers it`, async () => {
+      const studio = await startStudio();
+      try {
+        const link = createLink(studio, ['--pin', '2468']);
+        await b.goto(link.url);
+        await untilText(b, 'h1', /^Enter your PIN$/);
+        expect(await b.run(() => document.querySelectorAll('.tile').length, null)).toBe(0);
+        await b.fill('#pin', '1111');
+        await b.click({ button: 'Open gallery' });
+        await untilText(b, '[role="alert"]', /That PIN is not right\. 4 more tries/);
+        await b.fill('#pin', '2468');
+        await b.click({ button: 'Open gallery' });
+        await openGallery(b);
+        expect(await thumbnailsSeen(b)).toBe(SAMPLE_COUNT);
+
+        await b.reload();
+        await openGallery(b);
+        expect(await b.run(() => document.querySelector('#pin') === null, null)).toBe(true);
+      } finally {
+        await studio.stop();
+      }
+    });
+
+    test(`${engine}: origin A dies; choices reach the studio through B exactly once, and a reload opens from B`, async () => {
+      const studio = await startOrigins();
+      const [A, B] = studio.origins;
+      try {
+        expect(studio.link.startsWith(`${A}/`)).toBe(true);
+        await b.goto(studio.link);
+        const names = await openGallery(b);
+        await offlineShell(b);
+        await b.click(`[aria-label="Favourite ${names[0]}"]`);
+        await untilText(b, '.outbox', RECEIVED);
+
+        await studio.signal(0, 'SIGKILL');
+        const receipt = await textOf(b, '.outbox');
+        await b.click(`[aria-label="Select ${names[1]}"]`);
+        await until(b, 'a new receipt, from B', (r) => {
+          const t = document.querySelector('.outbox')?.textContent ?? '';
+          return t.startsWith('All choices received') && t !== r;
+        }, receipt, 30_000);
+        const h = await held(B, studio.gallery, studio.token);
+        expect([h.op_count, favourites(h), selected(h)]).toEqual([2, 1, 1]);
+
+        await b.reload();
+        await openGallery(b);
+        await until(b, 'the selection is shown after the reload', (l) =>
+          document.querySelector(`.grid [aria-label="${l}"]`)?.getAttribute('aria-pressed') === 'true', `Select ${names[1]}`);
+        expect(await b.run(() => document.querySelector('.banner')?.textContent ?? null, null)).toBeNull();
+        await untilText(b, '.outbox', RECEIVED);
+      } finally {
+        await studio.stop();
+      }
+    });
+  });
+}
