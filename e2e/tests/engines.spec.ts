@@ -1,9 +1,10 @@
 // The customer's key stories in Gecko and WebKit, as Chromium tells them in
 // the other specs: open a link, look at a photo large, favourite it; keep
 // working with the origin killed; save for offline and review with nothing
-// reachable; a PIN link; failover to a second origin. Debian's firefox-esr
-// and WebKitGTK's MiniBrowser, driven through ./engines/driver.ts, against
-// real servers. An iPhone runs WebKit whatever the browser.
+// reachable; select, comment and submit; a PIN link; failover to a second
+// origin. Debian's firefox-esr and WebKitGTK's MiniBrowser, driven through
+// ./engines/driver.ts, against real servers. An iPhone runs WebKit whatever
+// the browser.
 import { test, expect, startStudio, startOrigins, createLink } from './fixtures';
 import { ENGINES, EngineBrowser, launch, until } from './engines/driver';
 
@@ -173,6 +174,37 @@ for (const engine of ENGINES) {
         await untilText(b, '.outbox', RECEIVED, 45_000);
         const h = await held(studio.origin, studio.gallery, studio.token);
         expect([h.op_count, favourites(h)]).toEqual([1, 1]);
+      } finally {
+        await studio.stop();
+      }
+    });
+
+    test(`${engine}: a customer selects within the studio's rules, comments and submits; the studio has the selection and the comment, as text`, async () => {
+      const studio = await startStudio({ publishArgs: ['--min', '2', '--max', '3'] });
+      try {
+        await b.goto(studio.link);
+        const names = await openGallery(b);
+        await untilText(b, '.selection-status', /^0 selected · Choose 2 to 3 photos\.$/);
+        await b.click(`[aria-label="Select ${names[0]}"]`);
+        await b.click({ button: 'Submit selection' });
+        await untilText(b, '[role="alert"]', /Choose 1 more photo: the studio asks for at least 2 \(you have 1\)\./);
+        await b.click(`[aria-label="Select ${names[3]}"]`);
+
+        await b.click(`[aria-label="Open ${names[3]}"]`);
+        await b.fill('#comment', 'Warmer, please <b>not bold</b>');
+        await b.click({ button: 'Add comment' });
+        await untilText(b, '[aria-label="Comments"]', /Warmer, please <b>not bold<\/b>/);
+        expect(await b.run(() => document.querySelectorAll('[aria-label="Comments"] b').length, null)).toBe(0);
+        await b.escape();
+
+        await b.click({ button: 'Submit selection' });
+        await b.click({ button: 'Submit' });
+        await untilText(b, '.selection-status', /Selection submitted on \w{3} \d+ \w{3}, \d\d:\d\d\. Studio's receipt: [0-9A-F]{4}-[0-9A-F]{4}\.$/, 20_000);
+        const h = await held(studio.origin, studio.gallery, studio.token);
+        expect(selected(h)).toBe(2);
+        const csv = studio.cli(['choices', studio.gallery, '--csv']).trim().split('\n');
+        expect(csv.length).toBe(3);
+        expect(csv.join('\n')).toContain('Warmer, please <b>not bold</b>');
       } finally {
         await studio.stop();
       }
