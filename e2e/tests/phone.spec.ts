@@ -128,3 +128,23 @@ test('at 390 px every tile shows its Favourite and Select whole and apart, stack
     await studio.stop();
   }
 });
+
+test('opening a gallery on a phone moves nothing on screen: no layout shift from the loading screen to the photos', async ({ page, studio }) => {
+  // Every layout shift the page records, from before the app starts.
+  await page.addInitScript(() => {
+    const w = window as unknown as { shifts: { value: number; nodes: string[] }[] };
+    w.shifts = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as unknown as { value: number; sources: { node?: Node }[] }[]) {
+        w.shifts.push({ value: e.value, nodes: e.sources.map((s) => s.node?.nodeName ?? '?') });
+      }
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  const gallery = new GalleryPage(page);
+  await gallery.open(studio.link);
+  await gallery.expectAllThumbnailsRendered(SAMPLE_COUNT);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(500);
+  const shifts = await page.evaluate(() => (window as unknown as { shifts: unknown[] }).shifts);
+  expect(shifts).toEqual([]);
+});

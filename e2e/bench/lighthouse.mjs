@@ -1,0 +1,61 @@
+// Lighthouse 12 (mobile: its default Moto G Power emulation, simulated 4×
+// CPU slowdown and slow 4G) on one URL, in Debian's Chromium with the flags
+// this machine needs and a fresh profile (a cold device). Prints one JSON
+// line: the category scores (0-100), the metrics behind performance, and
+// the audits that failed in accessibility and best practices.
+//   node bench/lighthouse.mjs <url>
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as chromeLauncher from 'chrome-launcher';
+import lighthouse from 'lighthouse';
+
+const url = process.argv[2];
+if (!url) throw new Error('usage: node bench/lighthouse.mjs <url>');
+const profile = mkdtempSync(join(tmpdir(), 'proofline-lighthouse-'));
+const chrome = await chromeLauncher.launch({
+  chromePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  userDataDir: profile,
+  chromeFlags: [
+    '--headless=new',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+try {
+  const { lhr } = await lighthouse(url, {
+    port: chrome.port,
+    output: 'json',
+    logLevel: 'error',
+    onlyCategories: ['performance', 'accessibility', 'best-practices'],
+  });
+  const score = (id) => Math.round((lhr.categories[id]?.score ?? 0) * 100);
+  const metric = (id) => lhr.audits[id]?.numericValue;
+  const failed = (category) =>
+    lhr.categories[category].auditRefs
+      .filter((r) => r.weight > 0 && lhr.audits[r.id].score !== null && lhr.audits[r.id].score < 1)
+      .map((r) => `${r.id}: ${lhr.audits[r.id].title}`);
+  console.log(
+    JSON.stringify({
+      performance: score('performance'),
+      accessibility: score('accessibility'),
+      bestPractices: score('best-practices'),
+      fcpMs: metric('first-contentful-paint'),
+      lcpMs: metric('largest-contentful-paint'),
+      tbtMs: metric('total-blocking-time'),
+      cls: metric('cumulative-layout-shift'),
+      speedIndexMs: metric('speed-index'),
+      failed: { accessibility: failed('accessibility'), bestPractices: failed('best-practices') },
+      runtimeError: lhr.runtimeError?.message,
+      warnings: lhr.runWarnings,
+    }),
+  );
+} finally {
+  await chrome.kill();
+  rmSync(profile, { recursive: true, force: true });
+}
