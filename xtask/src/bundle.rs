@@ -78,12 +78,5 @@ fn measure(dir: &Path, prefix: &str) -> anyhow::Result<usize> {
 }
 
 fn brotli_len(bytes: &[u8]) -> anyhow::Result<usize> {
-    let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        lgwin: 22,
-        ..Default::default()
-    };
-    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).context("brotli")?;
-    Ok(out.len())
+    Ok(crate::precompress::brotli(bytes)?.len())
 }

@@ -26,6 +26,7 @@ mod bench;
 mod bundle;
 mod cargo_env;
 mod fuzz;
+mod precompress;
 mod publish_bench;
 mod setup;
 mod wasm_items;
@@ -139,7 +140,18 @@ pub(crate) fn build_client() -> anyhow::Result<()> {
             .arg("studio.html")
             .current_dir(root())
             .env("PATH", tool_path()))
-    })
+    })?;
+    step(
+        "compressed copies of the apps' content-named files (brotli, gzip)",
+        || {
+            let files = precompress::write(&root().join("dist"))?;
+            anyhow::ensure!(
+                files >= 6,
+                "expected the wasm, JS and CSS of both apps, compressed {files} files"
+            );
+            Ok(())
+        },
+    )
 }
 
 pub(crate) fn build_server() -> anyhow::Result<PathBuf> {

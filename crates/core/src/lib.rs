@@ -1,6 +1,7 @@
 //! Proofline's pure core: every rule the browser client and the `proofline` server
 //! share, with no web-sys, no tokio and no I/O, so it is tested natively and fast.
 //!
+//! - [`app_files`]: which of the built app's files are named by their content.
 //! - [`manifest`]: the gallery manifest v1, its parsing and validation.
 //! - [`expiry`]: when a signed URL (SigV4 or CloudFront) stops working, judged by
 //!   server time; and the fixed signing windows that keep URLs cacheable.
@@ -26,6 +27,7 @@
 //!   (banners, counts, the outbox's lines, refusals, loading messages).
 #![forbid(unsafe_code)]
 
+pub mod app_files;
 pub mod cache;
 pub mod calendar;
 pub mod expiry;

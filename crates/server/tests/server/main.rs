@@ -5,6 +5,7 @@
 //! `proofline-test-support`.
 
 mod activity;
+mod app_files;
 mod choices;
 mod choices_crash;
 mod cloudfront;

@@ -1,0 +1,56 @@
+//! The built app's files: the copies `cargo xtask build-client` compresses at
+//! build time are served to browsers that accept them, with the headers a
+//! cache needs to keep them apart, and never for a name that is not the
+//! content's (the page, the service worker).
+
+use proofline_test_support::{Backend, Harness};
+
+const WASM: &str = "proofline-client-0123456789abcdef_bg.wasm";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn precompressed_copies_go_to_browsers_that_accept_them() {
+    let h = Harness::start(Backend::Embedded).await;
+    let dist = tempfile::tempdir().unwrap();
+    let file = |name: &str, body: &[u8]| std::fs::write(dist.path().join(name), body).unwrap();
+    file("index.html", b"<!DOCTYPE html><title>app</title>");
+    file(WASM, b"\0asm raw");
+    file(&format!("{WASM}.br"), b"brotli copy");
+    file(&format!("{WASM}.gz"), b"gzip copy");
+    let dir = dist.path().to_path_buf();
+    let origin = h
+        .another_origin(move |c| c.serve.client_dir = Some(dir))
+        .await;
+    let get = |path: &'static str, accept: &'static str| {
+        let req = h.http.get(format!("http://{origin}/{path}"));
+        let req = if accept.is_empty() {
+            req
+        } else {
+            req.header("accept-encoding", accept)
+        };
+        async move { req.send().await.unwrap() }
+    };
+
+    // What Chromium and Firefox send: brotli. Safari's list has it too.
+    for accept in ["gzip, deflate, br, zstd", "gzip, deflate, br", "br"] {
+        let res = get(WASM, accept).await;
+        assert_eq!(res.status(), 200, "{accept}");
+        assert_eq!(res.headers()["content-encoding"], "br", "{accept}");
+        assert_eq!(res.headers()["content-type"], "application/wasm");
+        assert_eq!(res.headers()["vary"], "accept-encoding");
+        assert_eq!(
+            res.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(res.bytes().await.unwrap(), &b"brotli copy"[..], "{accept}");
+    }
+    let res = get(WASM, "gzip").await;
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    assert_eq!(res.bytes().await.unwrap(), &b"gzip copy"[..]);
+    // Nothing accepted (or only identity): the file itself.
+    for accept in ["", "identity"] {
+        let res = get(WASM, accept).await;
+        assert!(res.headers().get("content-encoding").is_none(), "{accept}");
+        assert_eq!(res.headers()["vary"], "accept-encoding");
+        assert_eq!(res.bytes().await.unwrap(), &b"\0asm raw"[..]);
+    }
+}
