@@ -1,6 +1,8 @@
 // A customer opens the link the studio sent, sees every proof, and pages through
 // them in the lightbox; every image comes straight from the object store.
-import { test, expect, startStudio } from './fixtures';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { test, expect, startStudio, required } from './fixtures';
 import { GalleryPage } from './gallery.page';
 
 const SAMPLE_COUNT = 12;
@@ -28,6 +30,15 @@ test('customer opens the share link and every thumbnail loads from the store', a
   // an app of their own.
   expect(hashed.filter((p) => p.startsWith('/proofline-client-')).length).toBe(2);
   expect(requests.filter((u) => u.includes('proofline-studio') || u.includes('/studio/'))).toEqual([]);
+  // The wasm came as the brotli copy made at build time: the bytes that
+  // crossed the network are that file's, byte for byte in number.
+  const wasm = hashed.find((p) => p.endsWith('_bg.wasm'))!;
+  const sizes = await page.evaluate((path) => {
+    const e = performance.getEntriesByType('resource').find((r) => new URL(r.name).pathname === path) as PerformanceResourceTiming;
+    return { encoded: e.encodedBodySize, decoded: e.decodedBodySize };
+  }, wasm);
+  const dist = required('PROOFLINE_CLIENT_DIR');
+  expect(sizes).toEqual({ encoded: statSync(join(dist, `${wasm}.br`)).size, decoded: statSync(join(dist, wasm)).size });
 
   // The lightbox opens on a click and moves with the arrow keys. The studio's
   // folder order is by name, so "Ceremony 01" is the third photo.
