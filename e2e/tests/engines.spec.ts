@@ -1,10 +1,10 @@
 // The customer's key stories in Gecko and WebKit, as Chromium tells them in
 // the other specs: open a link, look at a photo large, favourite it; keep
 // working with the origin killed; save for offline and review with nothing
-// reachable; select, comment and submit; a PIN link; failover to a second
-// origin. Debian's firefox-esr and WebKitGTK's MiniBrowser, driven through
-// ./engines/driver.ts, against real servers. An iPhone runs WebKit whatever
-// the browser.
+// reachable; select, comment and submit; a PIN link; a revoked link;
+// failover to a second origin. Debian's firefox-esr and WebKitGTK's
+// MiniBrowser, driven through ./engines/driver.ts, against real servers. An
+// iPhone runs WebKit whatever the browser.
 import { test, expect, startStudio, startOrigins, createLink } from './fixtures';
 import { ENGINES, EngineBrowser, launch, until } from './engines/driver';
 
@@ -228,6 +228,53 @@ for (const engine of ENGINES) {
         await b.reload();
         await openGallery(b);
         expect(await b.run(() => document.querySelector('#pin') === null, null)).toBe(true);
+      } finally {
+        await studio.stop();
+      }
+    });
+
+    test(`${engine}: a revoked link removes the saved gallery from the device, lists the choice that never reached the studio, and stays withdrawn with the origin down`, async () => {
+      const studio = await startStudio();
+      try {
+        const link = createLink(studio, ['--label', 'Grandma']);
+        await b.goto(link.url);
+        const names = await openGallery(b);
+        await offlineShell(b);
+        expect(await thumbnailsSeen(b)).toBe(SAMPLE_COUNT);
+        await studio.killOrigin();
+        await b.click(`[aria-label="Select ${names[0]}"]`);
+        await untilText(b, '.outbox', /^1 choice waiting to be sent\.$/);
+
+        studio.cli(['link', 'revoke', link.id]);
+        await studio.restartOrigin();
+        const withdrawn = async () => {
+          await b.reload();
+          await untilText(b, 'h1', /^“Sample wedding” is no longer available$/);
+          await untilText(b, '[role="alert"]', /The studio has withdrawn this link/);
+          await untilText(b, '#unsent-heading', /^1 choice did not reach the studio$/);
+          await untilText(b, '.unsent li', new RegExp(`^Selecting “${names[0]}\\.(jpg|png)”$`));
+        };
+        await withdrawn();
+        // Photos and the saved copy are gone from IndexedDB.
+        const held = await until(b, 'the device holds no photos and no saved gallery', async () => {
+          const db: IDBDatabase = await new Promise((resolve, reject) => {
+            const r = indexedDB.open('proofline');
+            r.onsuccess = () => resolve(r.result);
+            r.onerror = () => reject(r.error);
+          });
+          const count = (store: string) =>
+            new Promise<number>((resolve, reject) => {
+              const r = db.transaction(store).objectStore(store).count();
+              r.onsuccess = () => resolve(r.result);
+              r.onerror = () => reject(r.error);
+            });
+          const held = { photos: await count('entries'), galleries: await count('galleries') };
+          db.close();
+          return held;
+        }, null, 15_000, (h) => h.photos === 0 && h.galleries === 0);
+        expect(held).toEqual({ photos: 0, galleries: 0 });
+        await studio.killOrigin();
+        await withdrawn();
       } finally {
         await studio.stop();
       }
