@@ -1,6 +1,6 @@
 //! The browser apps' download sizes: what a customer's phone fetches before
 //! the gallery can show (and the studio's app, apart), raw and
-//! brotli-compressed (as a CDN would serve it), checked against budgets so
+//! brotli-compressed (the copy the origin serves), checked against budgets so
 //! growth is a decision, not an accident.
 
 use std::path::Path;
@@ -68,15 +68,15 @@ fn measure(dir: &Path, prefix: &str) -> anyhow::Result<usize> {
     files.sort();
     let mut total = 0;
     for path in &files {
-        let raw = std::fs::read(path)?;
-        let compressed = brotli_len(&raw)?;
-        total += compressed;
+        let raw = std::fs::metadata(path)?.len() as usize;
+        // The brotli copy the origin serves (written by `precompress`).
         let name = path.file_name().unwrap_or_default().to_string_lossy();
-        println!("    {name}: {} B raw, {compressed} B brotli", raw.len());
+        let copy = path.with_file_name(format!("{name}.br"));
+        let compressed = std::fs::metadata(&copy)
+            .with_context(|| format!("{} (run `cargo xtask build-client`)", copy.display()))?
+            .len() as usize;
+        total += compressed;
+        println!("    {name}: {raw} B raw, {compressed} B brotli");
     }
     Ok(total)
-}
-
-fn brotli_len(bytes: &[u8]) -> anyhow::Result<usize> {
-    Ok(crate::precompress::brotli(bytes)?.len())
 }

@@ -14,8 +14,8 @@ use std::path::Path;
 use anyhow::Context as _;
 use proofline_core::app_files::is_content_named;
 
-/// Brotli at its best quality and a 4 MiB window, as `bundle` measures.
-pub fn brotli(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
+/// Brotli at its best quality and a 4 MiB window.
+fn brotli(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
     let mut out = Vec::new();
     let params = brotli::enc::BrotliEncoderParams {
         quality: 11,

@@ -46,7 +46,7 @@ pub fn install(needs: Needs) -> anyhow::Result<()> {
         cargo_install("wasm-bindgen-cli", &version, "wasm-bindgen", false)
     })?;
     step(
-        "npm packages (binaryen, Playwright, puppeteer-core, sharp)",
+        "npm packages (binaryen, Playwright, puppeteer-core, Lighthouse, sharp)",
         npm_packages,
     )?;
     if needs == Needs::All {

@@ -84,7 +84,7 @@ pub fn router(state: AppState, client_dir: Option<PathBuf>, https: bool) -> axum
                 .fallback_service(
                     // `cargo xtask build-client` writes brotli and gzip copies
                     // of the content-named files; browsers that take them get
-                    // those (the wasm at about 325 kB instead of 442 kB).
+                    // those (the wasm at about 315 kB instead of 442 kB).
                     ServeDir::new(dir)
                         .precompressed_br()
                         .precompressed_gzip()
