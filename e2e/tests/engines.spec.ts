@@ -27,12 +27,11 @@ const selected = (h: Held) => Object.values(h.choices.images).filter((c) => c.se
 
 /** The photos' names in grid order, once the gallery's heading and tiles are up. */
 async function openGallery(b: EngineBrowser, title = 'Sample wedding'): Promise<string[]> {
-  await until(b, `the gallery "${title}" shows its tiles`, (t) => {
+  return until(b, `the gallery "${title}" shows its tiles`, (t) => {
     const h1 = document.querySelector('h1')?.textContent;
     const tiles = [...document.querySelectorAll('.grid [aria-label^="Open "]')];
     return h1 === t && tiles.length > 0 && tiles.map((e) => e.getAttribute('aria-label')!.replace(/^Open /, ''));
-  }, title);
-  return b.run(() => [...document.querySelectorAll('.grid [aria-label^="Open "]')].map((e) => e.getAttribute('aria-label')!.replace(/^Open /, '')), null);
+  }, title) as Promise<string[]>;
 }
 
 /** Scrolls through the grid a screen at a time and waits until every tile on
