@@ -59,6 +59,7 @@ pub fn router(state: AppState, client_dir: Option<PathBuf>, https: bool) -> axum
         let policy = csp::policy(&html, state.store.origins(), &state.store.browser_origins());
         csp::header(&policy)
     });
+    let preconnect = app_files::preconnect(state.store.photos_origin().as_deref());
     let api = axum::Router::new()
         .merge(gallery::routes())
         .merge(ops::routes())
@@ -91,6 +92,12 @@ pub fn router(state: AppState, client_dir: Option<PathBuf>, https: bool) -> axum
                         .fallback(ServeFile::new(index)),
                 )
                 .layer(axum::middleware::from_fn(app_files::set_cache_control));
+            let files = match preconnect {
+                Some(link) => files.layer(axum::middleware::from_fn(move |req, next| {
+                    app_files::set_preconnect(link.clone(), req, next)
+                })),
+                None => files,
+            };
             app.fallback_service(files)
         }
         None => app.fallback(|| async {

@@ -145,6 +145,15 @@ impl ObjectStore {
         origins
     }
 
+    /// Where a browser loads the photos from first: the CloudFront
+    /// distribution when there is one, else the bucket's public address.
+    pub fn photos_origin(&self) -> Option<String> {
+        match &self.cloudfront {
+            Some(c) => Some(c.base_url.clone()),
+            None => self.presigner.as_ref().map(|p| p.origin()),
+        }
+    }
+
     pub fn origins(&self) -> &[String] {
         &self.origins
     }

@@ -54,3 +54,38 @@ async fn precompressed_copies_go_to_browsers_that_accept_them() {
         assert_eq!(res.bytes().await.unwrap(), &b"\0asm raw"[..]);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_tells_the_browser_to_connect_to_the_photos_store_early() {
+    let h = Harness::start(Backend::Embedded).await;
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<!DOCTYPE html><title>app</title>",
+    )
+    .unwrap();
+    std::fs::write(dist.path().join(WASM), b"\0asm").unwrap();
+    let dir = dist.path().to_path_buf();
+    let origin = h
+        .another_origin(move |c| c.serve.client_dir = Some(dir))
+        .await;
+    let link = format!("<http://{}>; rel=preconnect; crossorigin", h.store_addr);
+    // The page, and a share link's path that the page answers for.
+    for path in ["", "index.html", "some/route"] {
+        let res = h
+            .http
+            .get(format!("http://{origin}/{path}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        assert_eq!(res.headers()["link"], link.as_str(), "{path}");
+    }
+    let wasm = h
+        .http
+        .get(format!("http://{origin}/{WASM}"))
+        .send()
+        .await
+        .unwrap();
+    assert!(wasm.headers().get("link").is_none());
+}
