@@ -87,8 +87,7 @@ pub fn cxx() -> anyhow::Result<()> {
             println!("    present: {v}");
             return Ok(());
         }
-        run(&mut sudo(&["apt-get", "update"]))?;
-        run(&mut sudo(&["apt-get", "install", "-y", "g++"]))
+        apt_install(&["g++"])
     })
 }
 
@@ -181,8 +180,7 @@ fn nasm() -> anyhow::Result<()> {
         println!("    present: {v}");
         return Ok(());
     }
-    run(&mut sudo(&["apt-get", "update"]))?;
-    run(&mut sudo(&["apt-get", "install", "-y", "nasm"]))
+    apt_install(&["nasm"])
 }
 
 /// A command run as root: directly when we are root, else through sudo.
@@ -208,10 +206,9 @@ fn postgresql() -> anyhow::Result<()> {
         println!("    present: {}", bin.display());
         return Ok(());
     }
-    run(&mut sudo(&["apt-get", "update"]))?;
     // Debian starts a system cluster on install when it can; the tests never
     // use it (each starts its own on a free port in a temporary directory).
-    run(&mut sudo(&["apt-get", "install", "-y", "postgresql"]))
+    apt_install(&["postgresql"])
 }
 
 /// Debian's `python3-aiosmtpd`, for Debian's own Python (`/usr/bin/python3`,
@@ -225,35 +222,23 @@ fn aiosmtpd() -> anyhow::Result<()> {
         println!("    present: python3-aiosmtpd");
         return Ok(());
     }
-    run(&mut sudo(&["apt-get", "update"]))?;
-    run(&mut sudo(&["apt-get", "install", "-y", "python3-aiosmtpd"]))
+    apt_install(&["python3-aiosmtpd"])
 }
 
 fn caddy() -> anyhow::Result<()> {
-    let present = ["/usr/bin/caddy", "/usr/bin/certutil"]
-        .iter()
-        .all(|p| std::path::Path::new(p).exists());
+    let present = all_exist(&["/usr/bin/caddy", "/usr/bin/certutil"]);
     if present {
         println!("    present: /usr/bin/caddy, /usr/bin/certutil");
         return Ok(());
     }
-    run(&mut sudo(&["apt-get", "update"]))?;
-    run(&mut sudo(&[
-        "apt-get",
-        "install",
-        "-y",
-        "caddy",
-        "libnss3-tools",
-    ]))?;
+    apt_install(&["caddy", "libnss3-tools"])?;
     // Debian starts a system Caddy on :80 on install; the tests run their own.
     let _ = sudo(&["systemctl", "disable", "--now", "caddy"]).status();
     Ok(())
 }
 
 fn chromium() -> anyhow::Result<()> {
-    let present = ["/usr/bin/chromium", "/usr/bin/chromedriver"]
-        .iter()
-        .all(|p| std::path::Path::new(p).exists());
+    let present = all_exist(&["/usr/bin/chromium", "/usr/bin/chromedriver"]);
     if present {
         println!(
             "    present: {}",
@@ -261,28 +246,19 @@ fn chromium() -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    run(&mut sudo(&["apt-get", "update"]))?;
-    run(&mut sudo(&[
-        "apt-get",
-        "install",
-        "-y",
-        "chromium",
-        "chromium-driver",
-    ]))
+    apt_install(&["chromium", "chromium-driver"])
 }
 
 /// The engines besides Chromium: Gecko (`firefox-esr`, driven over WebDriver
 /// BiDi by puppeteer-core) and WebKit (`webkit2gtk-driver`: WebKitWebDriver
 /// and MiniBrowser, which needs an X server: Xvfb).
 fn other_engines() -> anyhow::Result<()> {
-    let present = [
+    let present = all_exist(&[
         "/usr/bin/firefox-esr",
         "/usr/bin/WebKitWebDriver",
         "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser",
         "/usr/bin/Xvfb",
-    ]
-    .iter()
-    .all(|p| std::path::Path::new(p).exists());
+    ]);
     if present {
         println!(
             "    present: {}, WebKitWebDriver, Xvfb",
@@ -290,13 +266,18 @@ fn other_engines() -> anyhow::Result<()> {
         );
         return Ok(());
     }
+    apt_install(&["firefox-esr", "webkit2gtk-driver", "xvfb"])
+}
+
+/// Whether every path exists (what a Debian package installs).
+fn all_exist(paths: &[&str]) -> bool {
+    paths.iter().all(|p| std::path::Path::new(p).exists())
+}
+
+/// Installs Debian packages as root, after `apt-get update`.
+fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
     run(&mut sudo(&["apt-get", "update"]))?;
-    run(&mut sudo(&[
-        "apt-get",
-        "install",
-        "-y",
-        "firefox-esr",
-        "webkit2gtk-driver",
-        "xvfb",
-    ]))
+    let mut args = vec!["apt-get", "install", "-y"];
+    args.extend_from_slice(packages);
+    run(&mut sudo(&args))
 }
