@@ -3,23 +3,39 @@
 //! cache needs to keep them apart, and never for a name that is not the
 //! content's (the page, the service worker).
 
+use std::net::SocketAddr;
+
 use proofline_test_support::{Backend, Harness};
 
 const WASM: &str = "proofline-client-0123456789abcdef_bg.wasm";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn precompressed_copies_go_to_browsers_that_accept_them() {
-    let h = Harness::start(Backend::Embedded).await;
+/// An origin of `h` serving a built app of `files` beside an `index.html`;
+/// the folder lives as long as the answer's second half.
+async fn serving(h: &Harness, files: &[(&str, &[u8])]) -> (SocketAddr, tempfile::TempDir) {
     let dist = tempfile::tempdir().unwrap();
-    let file = |name: &str, body: &[u8]| std::fs::write(dist.path().join(name), body).unwrap();
-    file("index.html", b"<!DOCTYPE html><title>app</title>");
-    file(WASM, b"\0asm raw");
-    file(&format!("{WASM}.br"), b"brotli copy");
-    file(&format!("{WASM}.gz"), b"gzip copy");
+    let page: &[u8] = b"<!DOCTYPE html><title>app</title>";
+    for (name, body) in [("index.html", page)].iter().chain(files) {
+        std::fs::write(dist.path().join(name), body).unwrap();
+    }
     let dir = dist.path().to_path_buf();
     let origin = h
         .another_origin(move |c| c.serve.client_dir = Some(dir))
         .await;
+    (origin, dist)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn precompressed_copies_go_to_browsers_that_accept_them() {
+    let h = Harness::start(Backend::Embedded).await;
+    let (origin, _dist) = serving(
+        &h,
+        &[
+            (WASM, b"\0asm raw"),
+            (&format!("{WASM}.br"), b"brotli copy"),
+            (&format!("{WASM}.gz"), b"gzip copy"),
+        ],
+    )
+    .await;
     let get = |path: &'static str, accept: &'static str| {
         let req = h.http.get(format!("http://{origin}/{path}"));
         let req = if accept.is_empty() {
@@ -58,17 +74,7 @@ async fn precompressed_copies_go_to_browsers_that_accept_them() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_page_tells_the_browser_to_connect_to_the_photos_store_early() {
     let h = Harness::start(Backend::Embedded).await;
-    let dist = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dist.path().join("index.html"),
-        "<!DOCTYPE html><title>app</title>",
-    )
-    .unwrap();
-    std::fs::write(dist.path().join(WASM), b"\0asm").unwrap();
-    let dir = dist.path().to_path_buf();
-    let origin = h
-        .another_origin(move |c| c.serve.client_dir = Some(dir))
-        .await;
+    let (origin, _dist) = serving(&h, &[(WASM, b"\0asm")]).await;
     let link = format!("<http://{}>; rel=preconnect; crossorigin", h.store_addr);
     // The page, and a share link's path that the page answers for.
     for path in ["", "index.html", "some/route"] {
