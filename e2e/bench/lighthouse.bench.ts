@@ -7,6 +7,7 @@
 // never pass/fail: Lighthouse on a shared 2-core machine varies by 10 points.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import config from '../playwright.config';
 import { test, startStudio } from '../tests/fixtures';
 
 const RUNS = 3;
@@ -33,7 +34,11 @@ test('Lighthouse (mobile) on a gallery: scores and metrics', async () => {
   try {
     const reports: Report[] = [];
     for (let i = 0; i < RUNS; i++) {
-      const out = execFileSync('node', [join(__dirname, 'lighthouse.mjs'), studio.link], { encoding: 'utf8', timeout: 180_000 });
+      const out = execFileSync('node', [join(__dirname, 'lighthouse.mjs'), studio.link], {
+        encoding: 'utf8',
+        timeout: 180_000,
+        env: { ...process.env, PROOFLINE_CHROMIUM_ARGS: JSON.stringify(config.use?.launchOptions?.args ?? []) },
+      });
       const report = JSON.parse(out.trim().split('\n').pop()!) as Report;
       if (report.runtimeError) throw new Error(`Lighthouse: ${report.runtimeError}`);
       reports.push(report);

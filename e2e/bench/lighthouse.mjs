@@ -1,9 +1,10 @@
 // Lighthouse 12 (mobile: its default Moto G Power emulation, simulated 4×
 // CPU slowdown and slow 4G) on one URL, in Debian's Chromium with the flags
-// this machine needs and a fresh profile (a cold device). Prints one JSON
-// line: the category scores (0-100), the metrics behind performance, and
-// the audits that failed in accessibility and best practices.
-//   node bench/lighthouse.mjs <url>
+// this machine needs (PROOFLINE_CHROMIUM_ARGS, a JSON list) and a fresh
+// profile (a cold device). Prints one JSON line: the category scores
+// (0-100), the metrics behind performance, and the audits that failed in
+// accessibility and best practices.
+//   PROOFLINE_CHROMIUM_ARGS='["--headless", …]' node bench/lighthouse.mjs <url>
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,16 +17,8 @@ const profile = mkdtempSync(join(tmpdir(), 'proofline-lighthouse-'));
 const chrome = await chromeLauncher.launch({
   chromePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   userDataDir: profile,
-  chromeFlags: [
-    '--headless=new',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  // The flags the tests give Chromium (playwright.config.ts), from the bench.
+  chromeFlags: JSON.parse(process.env.PROOFLINE_CHROMIUM_ARGS ?? '[]'),
 });
 try {
   const { lhr } = await lighthouse(url, {
