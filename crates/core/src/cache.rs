@@ -18,7 +18,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use sha2::{Digest, Sha256};
 
 use crate::ids::{ContentHash, GalleryId};
-use crate::manifest::{Manifest, Rendition, RenditionKind};
+use crate::manifest::{Manifest, Rendition};
 
 /// Why bytes may not be shown as a rendition.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -63,7 +63,7 @@ pub fn gallery_hashes(manifest: &Manifest) -> Vec<ContentHash> {
     manifest
         .images
         .iter()
-        .flat_map(|i| RenditionKind::ALL.map(|k| i.renditions.get(k).sha256.clone()))
+        .flat_map(|i| i.renditions.each().map(|(_, r)| r.sha256.clone()))
         .filter(|h| seen.insert(h.clone()))
         .collect()
 }

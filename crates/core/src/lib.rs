@@ -6,6 +6,8 @@
 //! - [`expiry`]: when a signed URL (SigV4 or CloudFront) stops working, judged by
 //!   server time; and the fixed signing windows that keep URLs cacheable.
 //! - [`placeholder`]: ThumbHash to a tiny PNG data URL for image placeholders.
+//! - [`downloads`]: what a link may download, the files' names on the
+//!   device, and the ZIP archive the app writes there.
 //! - [`cache`]: what the device's image cache may show, its budget, eviction.
 //! - [`loading`]: download order (visible first), retries, backoff.
 //! - [`layout`]: the grid's justified rows and what a virtualised grid asks of them.
@@ -30,6 +32,7 @@
 pub mod app_files;
 pub mod cache;
 pub mod calendar;
+pub mod downloads;
 pub mod expiry;
 pub mod gesture;
 pub mod hlc;

@@ -102,6 +102,12 @@ pub struct Renditions {
     pub thumb: Rendition,
     /// Lightbox view, about 1600 px on the long edge, possibly watermarked.
     pub proof: Rendition,
+    /// The file this link may download (see [`crate::downloads`]): the
+    /// `web` size (2048 px) or the full-size original. Absent when the
+    /// studio allows no downloads, so apps built before it existed still
+    /// read the manifests of links without them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub download: Option<Rendition>,
 }
 
 /// Which rendition of a photo.
@@ -129,6 +135,14 @@ impl Renditions {
             RenditionKind::Thumb => &self.thumb,
             RenditionKind::Proof => &self.proof,
         }
+    }
+
+    /// Every file of the photo, named as in the manifest: the thumb, the
+    /// proof and the download when there is one.
+    pub fn each(&self) -> impl Iterator<Item = (&'static str, &Rendition)> {
+        [("thumb", &self.thumb), ("proof", &self.proof)]
+            .into_iter()
+            .chain(self.download.as_ref().map(|r| ("download", r)))
     }
 }
 
@@ -381,9 +395,8 @@ impl Manifest {
             if let Some(set) = &image.set {
                 validate_set_name(set).map_err(|m| invalid(&format!("{}.set", at()), &m))?;
             }
-            for kind in RenditionKind::ALL {
-                let r = image.renditions.get(kind);
-                let at = || format!("{}.renditions.{}", at(), kind.as_str());
+            for (name, r) in image.renditions.each() {
+                let at = || format!("{}.renditions.{name}", at());
                 if r.width == 0 || r.height == 0 || r.bytes == 0 {
                     return Err(invalid(&at(), "width, height and bytes must be at least 1"));
                 }

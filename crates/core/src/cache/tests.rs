@@ -190,6 +190,7 @@ fn gallery_hashes_lists_each_rendition_once() {
         renditions: Renditions {
             thumb: rendition_of(thumb),
             proof: rendition_of(proof),
+            download: None,
         },
         set: None,
     };

@@ -33,6 +33,7 @@ fn image(id: &str) -> Image {
         renditions: Renditions {
             thumb: rendition("thumb", 400, 267),
             proof: rendition("proof", 1600, 1067),
+            download: None,
         },
         set: None,
     }
@@ -680,4 +681,20 @@ fn paths_are_found_in_pretty_printed_manifests_and_in_keys_with_escapes() {
             path: "images[1].renditions.proof.sha256".into()
         })
     );
+}
+
+#[test]
+fn a_download_is_read_checked_and_left_out_when_the_link_has_none() {
+    assert!(!sample().to_json().contains("download"));
+    let mut m = sample();
+    m.images[0].renditions.download = Some(rendition("web", 2048, 1365));
+    let back = Manifest::from_json(&m.to_json()).unwrap();
+    assert_eq!(back, m);
+    let names: Vec<_> = back.images[0].renditions.each().map(|(n, _)| n).collect();
+    assert_eq!(names, ["thumb", "proof", "download"]);
+    m.images[0].renditions.download.as_mut().unwrap().url = "file:///etc/passwd".into();
+    assert!(matches!(
+        Manifest::from_json(&m.to_json()),
+        Err(ManifestError::BadUrl { path, .. }) if path == "images[0].renditions.download.url"
+    ));
 }

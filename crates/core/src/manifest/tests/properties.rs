@@ -83,7 +83,11 @@ fn arb_manifest() -> impl Strategy<Value = Manifest> {
                 width,
                 height,
                 thumbhash,
-                renditions: Renditions { thumb, proof },
+                renditions: Renditions {
+                    thumb,
+                    proof,
+                    download: None,
+                },
                 set,
             },
         );
