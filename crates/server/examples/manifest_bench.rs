@@ -10,6 +10,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use proofline_core::downloads::Downloads;
 use proofline_core::expiry::signing_window;
 use proofline_server::signing::mirror::mirror_key;
 use proofline_server::signing::{ManifestCache, manifest_head, sign_images};
@@ -46,7 +47,7 @@ async fn main() -> anyhow::Result<()> {
     let mut signing = Vec::new();
     for _ in 0..3 {
         let started = Instant::now();
-        signed = sign_images(&store, &stored.images, window).await?;
+        signed = sign_images(&store, &stored.images, window, Downloads::None).await?;
         signing.push(started.elapsed());
     }
     signing.sort();
@@ -67,7 +68,7 @@ async fn main() -> anyhow::Result<()> {
     let head = manifest_head(&store, &stored, proofline_server::unix_now());
     let kept = ManifestCache::default();
     let images = kept
-        .images(&store, &Arc::new(stored.clone()), window)
+        .images(&store, &Arc::new(stored.clone()), window, Downloads::None)
         .await?;
     let splicing = median(5, || {
         images.manifest_json(&head)?;

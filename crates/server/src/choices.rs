@@ -172,6 +172,8 @@ mod tests {
             thumbhash: String::new(),
             thumb: rendition.clone(),
             proof: rendition,
+            web: None,
+            full: None,
             set: None,
         }
     }
@@ -272,6 +274,7 @@ mod tests {
                 token_hash: vec![],
                 reminders_to: None,
                 reminders_off_at: None,
+                downloads: Default::default(),
             },
             choices: Choices::from_ops(&ops),
             op_count: ops.len() as u64,

@@ -93,6 +93,8 @@ pub fn recorded_gallery(
             thumbhash: "1QcSHQRnh493V4dIh4eXh1h4kJUI".into(),
             thumb: rendition(i, "thumb"),
             proof: rendition(i, "proof"),
+            web: None,
+            full: None,
             set: None,
         })
         .collect();

@@ -146,12 +146,26 @@ impl ZipWriter {
             put32(&mut out, size);
             put32(&mut out, size);
             put16(&mut out, e.name.len() as u16);
-            put16(&mut out, if extra.is_empty() { 0 } else { 4 + extra.len() as u16 });
+            put16(
+                &mut out,
+                if extra.is_empty() {
+                    0
+                } else {
+                    4 + extra.len() as u16
+                },
+            );
             put16(&mut out, 0); // comment
             put16(&mut out, 0); // disk
             put16(&mut out, 0); // internal attributes
             put32(&mut out, 0); // external attributes
-            put32(&mut out, if big_offset { MARKER_32 } else { e.offset as u32 });
+            put32(
+                &mut out,
+                if big_offset {
+                    MARKER_32
+                } else {
+                    e.offset as u32
+                },
+            );
             out.extend_from_slice(e.name.as_bytes());
             if !extra.is_empty() {
                 put16(&mut out, 0x0001);
@@ -161,9 +175,8 @@ impl ZipWriter {
         }
         let size = out.len() as u64;
         let count = self.entries.len() as u64;
-        let zip64 = count >= u64::from(MARKER_16)
-            || start >= self.zip64_from
-            || size >= self.zip64_from;
+        let zip64 =
+            count >= u64::from(MARKER_16) || start >= self.zip64_from || size >= self.zip64_from;
         if zip64 {
             let record = start + size;
             put32(&mut out, 0x0606_4b50);
@@ -261,7 +274,11 @@ mod tests {
             .output()
             .expect("python3 runs");
         std::fs::remove_file(&path).unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     }
 

@@ -1,7 +1,8 @@
-//! Share links from the terminal: `proofline link create|list|remind|revoke`, and
+//! Share links from the terminal: `proofline link create|downloads|list|remind|revoke`, and
 //! `proofline studio-link` (the studio page's link, for one gallery or all).
 
 use anyhow::Context as _;
+use proofline_core::downloads::Downloads;
 
 use super::gallery::open_gallery;
 use super::{LinkCommand, output};
@@ -18,6 +19,7 @@ pub(super) async fn link(command: LinkCommand) -> anyhow::Result<()> {
             pin,
             expires,
             email,
+            downloads,
             listen,
             common,
         } => {
@@ -31,6 +33,7 @@ pub(super) async fn link(command: LinkCommand) -> anyhow::Result<()> {
                 label,
                 pin: pin.clone(),
                 expires_at: expires,
+                downloads,
             };
             let (link, token) = db.create_link(&gallery.id, &new, now)?;
             if let Some(email) = &email {
@@ -71,6 +74,23 @@ pub(super) async fn link(command: LinkCommand) -> anyhow::Result<()> {
                 Some(email) => println!("Reminders for link {link} go to {email}."),
                 None => println!("Link {link} sends no reminders."),
             }
+            Ok(())
+        }
+        LinkCommand::Downloads {
+            link,
+            downloads,
+            common,
+        } => {
+            let settings = Settings::resolve(&common, DEFAULT_ORIGIN_LISTEN.parse()?)?;
+            settings.open_db()?.set_link_downloads(&link, downloads)?;
+            println!(
+                "Link {link} {}.",
+                match downloads {
+                    Downloads::None => "downloads nothing",
+                    Downloads::Web => "downloads web-size photos (2048 px)",
+                    Downloads::Full => "downloads full-size photos",
+                }
+            );
             Ok(())
         }
         LinkCommand::List { gallery, common } => {

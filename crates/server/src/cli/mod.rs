@@ -20,6 +20,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+use proofline_core::downloads::Downloads;
 
 use crate::publish::render::WatermarkPosition;
 use crate::settings::{CommonArgs, DEFAULT_ORIGIN_LISTEN};
@@ -196,6 +197,11 @@ enum LinkCommand {
         /// when their selection has waited 3 days; they can unsubscribe.
         #[arg(long)]
         email: Option<String>,
+        /// What the customer may download: none, web (2048 px) or full
+        /// (the original; web size for photos published without it). See
+        /// `publish --downloads`.
+        #[arg(long, default_value = "none", value_parser = parse_downloads)]
+        downloads: Downloads,
         /// Address of the origin (for the default public URL).
         #[arg(long, env = "PROOFLINE_LISTEN", default_value = DEFAULT_ORIGIN_LISTEN)]
         listen: SocketAddr,
@@ -213,6 +219,16 @@ enum LinkCommand {
         /// Send this link's customer no reminders.
         #[arg(long, conflicts_with = "email")]
         off: bool,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Set what a link's customer may download: none, web (2048 px) or
+    /// full (the original). Their app offers it on its next visit.
+    Downloads {
+        /// The link's id, as `link list` shows it.
+        link: String,
+        #[arg(value_parser = parse_downloads)]
+        downloads: Downloads,
         #[command(flatten)]
         common: CommonArgs,
     },
@@ -246,8 +262,8 @@ struct RulesArgs {
     deadline: Option<i64>,
 }
 
-/// How proofs are rendered, as flags: the studio's watermark and the pixel
-/// limit.
+/// How proofs are rendered, as flags: the studio's watermark, the pixel
+/// limit and the download files.
 #[derive(clap::Args)]
 struct WatermarkArgs {
     /// Text drawn on every proof (not on the grid's thumbs).
@@ -263,6 +279,15 @@ struct WatermarkArgs {
     /// How opaque the watermark is, from 0.0 to 1.0.
     #[arg(long, default_value_t = 0.5, value_parser = parse_opacity)]
     watermark_opacity: f32,
+    /// Publish what share links may be allowed to download: `web` makes a
+    /// 2048 px JPEG of each photo; `full` also publishes the original file
+    /// as it is (metadata included). Photos already published without them
+    /// get them. Each link then downloads what `link downloads` allows.
+    #[arg(long, default_value = "none", value_parser = parse_downloads)]
+    downloads: Downloads,
+    /// Draw the watermark on the web-size downloads too.
+    #[arg(long)]
+    watermark_downloads: bool,
     /// Photos larger than this many megapixels are skipped, checked from
     /// their header before decoding; decoders are held to the memory that
     /// goes with it (4 bytes a pixel).
@@ -280,6 +305,10 @@ fn parse_opacity(s: &str) -> Result<f32, String> {
         Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
         _ => Err(format!("{s:?} is not an opacity from 0.0 to 1.0")),
     }
+}
+
+fn parse_downloads(s: &str) -> Result<Downloads, String> {
+    Downloads::parse(s)
 }
 
 fn parse_deadline(s: &str) -> Result<i64, String> {

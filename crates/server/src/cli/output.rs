@@ -2,6 +2,7 @@
 //! its skipped files, and the studio's report of choices.
 
 use proofline_core::calendar::day_label;
+use proofline_core::downloads::Downloads;
 use proofline_core::proofing::StudioReport;
 
 use crate::db::Link;
@@ -16,6 +17,11 @@ pub(super) fn describe(link: &Link) -> String {
     }
     if let Some(at) = link.expires_at {
         out.push_str(&format!(", until {}", day_label(at)));
+    }
+    match link.downloads {
+        Downloads::None => {}
+        Downloads::Web => out.push_str(", downloads web size"),
+        Downloads::Full => out.push_str(", downloads full size"),
     }
     out
 }
@@ -97,7 +103,7 @@ pub(super) fn print_report(settings: &Settings, r: &PublishReport) {
             );
         }
         _ => {
-            let what = if r.added == 0 {
+            let what = if r.added == 0 && r.downloads_added == 0 {
                 "is up to date"
             } else {
                 "is updated"
@@ -113,6 +119,12 @@ pub(super) fn print_report(settings: &Settings, r: &PublishReport) {
                 r.uploads_done,
                 r.uploads_skipped
             );
+            if r.downloads_added > 0 {
+                println!(
+                    "{} photo(s) already published now have their download files.",
+                    r.downloads_added
+                );
+            }
             println!(
                 "Its {} share link(s) keep working; `proofline link create {}` makes another \
                  (`--new` publishes the folder as a new gallery).",

@@ -46,6 +46,8 @@ impl WatermarkArgs {
         });
         Ok(RenderOptions {
             watermark,
+            downloads: self.downloads,
+            watermark_web: self.watermark_downloads,
             limits: DecodeLimits::megapixels(self.max_megapixels),
             ..RenderOptions::default()
         })

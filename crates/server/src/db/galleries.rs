@@ -4,6 +4,7 @@
 //! place.
 
 use anyhow::Context as _;
+use proofline_core::downloads::Downloads;
 use proofline_core::proofing::SelectionRules;
 use proofline_core::{ContentHash, GalleryId, ImageId, RenditionKind};
 
@@ -34,6 +35,10 @@ pub struct StoredImage {
     pub thumbhash: String,
     pub thumb: StoredRendition,
     pub proof: StoredRendition,
+    /// The 2048 px download, when the studio published for downloads.
+    pub web: Option<StoredRendition>,
+    /// The full-size download (the original file), when published.
+    pub full: Option<StoredRendition>,
     /// The set (sub-folder) the photo is in; none at the top of the gallery.
     pub set: Option<String>,
 }
@@ -52,6 +57,25 @@ impl StoredImage {
         match kind {
             RenditionKind::Thumb => &self.thumb,
             RenditionKind::Proof => &self.proof,
+        }
+    }
+
+    /// Every file of the photo with its kind as stored (`thumb`, `proof`,
+    /// `web`, `full`).
+    pub fn files(&self) -> impl Iterator<Item = (&'static str, &StoredRendition)> {
+        [("thumb", &self.thumb), ("proof", &self.proof)]
+            .into_iter()
+            .chain(self.web.as_ref().map(|r| ("web", r)))
+            .chain(self.full.as_ref().map(|r| ("full", r)))
+    }
+
+    /// The file a link that may download `downloads` gets: a full-size
+    /// link gets the `web` file of a photo published without its original.
+    pub fn download(&self, downloads: Downloads) -> Option<&StoredRendition> {
+        match downloads {
+            Downloads::None => None,
+            Downloads::Web => self.web.as_ref(),
+            Downloads::Full => self.full.as_ref().or(self.web.as_ref()),
         }
     }
 }
@@ -92,10 +116,10 @@ impl Db {
         for r in &renditions {
             by_image.insert((r.get(0)?, r.get(1)?), rendition_at(r, 2)?);
         }
-        let mut take = |image: &str, kind: RenditionKind| {
-            by_image
-                .remove(&(image.to_owned(), kind.as_str().to_owned()))
-                .with_context(|| format!("photo {image} has no {} in the database", kind.as_str()))
+        let mut take =
+            |image: &str, kind: &str| by_image.remove(&(image.to_owned(), kind.to_owned()));
+        let missing = |image: &str, kind: RenditionKind| {
+            anyhow::anyhow!("photo {image} has no {} in the database", kind.as_str())
         };
         let images = rows
             .iter()
@@ -109,8 +133,12 @@ impl Db {
                     height: r.get(4)?,
                     thumbhash: r.get(5)?,
                     set: r.get(6)?,
-                    thumb: take(&image, RenditionKind::Thumb)?,
-                    proof: take(&image, RenditionKind::Proof)?,
+                    thumb: take(&image, "thumb")
+                        .ok_or_else(|| missing(&image, RenditionKind::Thumb))?,
+                    proof: take(&image, "proof")
+                        .ok_or_else(|| missing(&image, RenditionKind::Proof))?,
+                    web: take(&image, "web"),
+                    full: take(&image, "full"),
                 })
             })
             .collect::<anyhow::Result<_>>()?;

@@ -12,11 +12,13 @@
 //! 24 hours), until the right PIN is given.
 
 use proofline_core::GalleryId;
+use proofline_core::downloads::Downloads;
 use proofline_core::links::{LinkState, PIN_ATTEMPTS, pin_lockout_secs};
 use rand::RngCore as _;
 use subtle::ConstantTimeEq as _;
 
 use super::Db;
+use super::downloads::downloads_at;
 use crate::args;
 use crate::secret::{pass_of, pin_hash, token_matches};
 
@@ -42,6 +44,8 @@ pub struct Link {
     pub reminders_to: Option<String>,
     /// When the customer unsubscribed from the reminders, if they did.
     pub reminders_off_at: Option<i64>,
+    /// What the link's customer may download.
+    pub downloads: Downloads,
 }
 
 impl Link {
@@ -57,6 +61,8 @@ pub struct NewLink {
     pub pin: Option<String>,
     /// Unix seconds after which the link stops working.
     pub expires_at: Option<i64>,
+    /// What the customer may download.
+    pub downloads: Downloads,
 }
 
 /// Why a presented token does not open the gallery.
@@ -80,10 +86,13 @@ pub struct Opened {
     pub token_hash: Vec<u8>,
     /// When the customer loses access (the earlier of link and gallery expiry).
     pub expires_at: Option<i64>,
+    /// What the customer may download.
+    pub downloads: Downloads,
 }
 
-/// A live link: its gallery, token hash and when it stops opening, if ever.
-pub type LiveLink = (GalleryId, Vec<u8>, Option<i64>);
+/// A live link: its gallery, token hash, when it stops opening (if ever)
+/// and what it may download.
+pub type LiveLink = (GalleryId, Vec<u8>, Option<i64>, Downloads);
 
 /// The answer to a PIN.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,6 +120,7 @@ struct Row {
     revoked_at: Option<i64>,
     expires_at: Option<i64>,
     pin_hash: Option<Vec<u8>>,
+    downloads: Downloads,
 }
 
 impl Db {
@@ -145,8 +155,8 @@ impl Db {
             )?;
             anyhow::ensure!(exists.is_some(), "there is no gallery {gallery}");
             c.execute(
-                "INSERT INTO links (token_hash, gallery_id, label, created_at, link_id, expires_at, pin_salt, pin_hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO links (token_hash, gallery_id, label, created_at, link_id, expires_at, pin_salt, pin_hash, downloads)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 args![
                     crate::secret::token_hash(token.as_str()),
                     gallery.as_str(),
@@ -155,7 +165,8 @@ impl Db {
                     id,
                     new.expires_at,
                     salt,
-                    hash
+                    hash,
+                    new.downloads.as_str()
                 ],
             )
         })?;
@@ -172,6 +183,7 @@ impl Db {
             token_hash: crate::secret::token_hash(token.as_str()).to_vec(),
             reminders_to: None,
             reminders_off_at: None,
+            downloads: new.downloads,
         };
         Ok((link, token))
     }
@@ -182,7 +194,8 @@ impl Db {
             c.query(
                 "SELECT link_id, gallery_id, label, created_at, expires_at, revoked_at,
                         CASE WHEN pin_hash IS NULL THEN 0 ELSE 1 END, token_hash,
-                        pin_locked_until, pin_failures_total, customer_email, reminders_off_at
+                        pin_locked_until, pin_failures_total, customer_email, reminders_off_at,
+                        downloads
                  FROM links WHERE ?1 IS NULL OR gallery_id = ?1 ORDER BY created_at, seq",
                 args![gallery.map(GalleryId::as_str)],
             )
@@ -202,6 +215,7 @@ impl Db {
                     pin_failures_total: r.get(9)?,
                     reminders_to: r.get(10)?,
                     reminders_off_at: r.get(11)?,
+                    downloads: downloads_at(r, 12)?,
                 })
             })
             .collect()
@@ -228,8 +242,8 @@ impl Db {
     pub fn live_links(&self, now: i64) -> anyhow::Result<Vec<LiveLink>> {
         let rows = self.read(|c| {
             c.query(
-                "SELECT gallery_id, token_hash, until FROM (
-                    SELECT l.gallery_id, l.token_hash, l.revoked_at,
+                "SELECT gallery_id, token_hash, until, downloads FROM (
+                    SELECT l.gallery_id, l.token_hash, l.revoked_at, l.downloads,
                            CASE WHEN l.expires_at IS NULL THEN g.expires_at
                                 WHEN g.expires_at IS NULL THEN l.expires_at
                                 WHEN l.expires_at < g.expires_at THEN l.expires_at
@@ -242,7 +256,14 @@ impl Db {
             )
         })?;
         rows.iter()
-            .map(|r| Ok((GalleryId::parse(r.get::<String>(0)?)?, r.get(1)?, r.get(2)?)))
+            .map(|r| {
+                Ok((
+                    GalleryId::parse(r.get::<String>(0)?)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    downloads_at(r, 3)?,
+                ))
+            })
             .collect()
     }
 
@@ -293,7 +314,7 @@ impl Db {
                 return Ok(None);
             };
             let rows = c.query(
-                "SELECT token_hash, revoked_at, expires_at, pin_hash FROM links WHERE gallery_id = ?1",
+                "SELECT token_hash, revoked_at, expires_at, pin_hash, downloads FROM links WHERE gallery_id = ?1",
                 args![gallery.as_str()],
             )?;
             let rows = rows
@@ -304,6 +325,7 @@ impl Db {
                         revoked_at: r.get(1)?,
                         expires_at: r.get(2)?,
                         pin_hash: r.get(3)?,
+                        downloads: downloads_at(r, 4)?,
                     })
                 })
                 .collect::<anyhow::Result<Vec<_>>>()?;
@@ -344,6 +366,7 @@ impl Db {
         Ok(Ok(Opened {
             token_hash: row.token_hash,
             expires_at,
+            downloads: row.downloads,
         }))
     }
 

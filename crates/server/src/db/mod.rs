@@ -7,7 +7,7 @@
 //! [`galleries`] (galleries, their images and renditions, and every write of
 //! a gallery's settings: rules, lock, expiry, studio token), [`publishes`]
 //! (making a publish visible, `drafts`, `uploads`), [`links`] (share links,
-//! PINs), [`choices`] (customers' ops and `link_state`; `op_rows` writes a
+//! PINs; [`downloads`] what each may download), [`choices`] (customers' ops and `link_state`; `op_rows` writes a
 //! batch's rows of `ops`; `activity` each device's reports, `replies` the
 //! studio's answers to comments), [`notifications`]
 //! (telling the studio of a submit: queued, claimed, sent) and [`studio`]
@@ -20,6 +20,7 @@
 
 mod activity;
 pub mod choices;
+mod downloads;
 pub mod galleries;
 pub mod links;
 pub mod notifications;

@@ -5,7 +5,7 @@
 
 use anyhow::Context as _;
 use proofline_core::proofing::SelectionRules;
-use proofline_core::{ContentHash, GalleryId, RenditionKind};
+use proofline_core::{ContentHash, GalleryId};
 
 use super::{Db, Durability, StoredGallery};
 use crate::args;
@@ -125,8 +125,7 @@ impl Db {
                         i.set
                     ],
                 )?;
-                for kind in RenditionKind::ALL {
-                    let r = i.rendition(kind);
+                for (kind, r) in i.files() {
                     tx.execute(
                         "INSERT INTO renditions (gallery_id, image_id, kind, object_key, width, height, bytes, sha256)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
@@ -134,7 +133,7 @@ impl Db {
                         args![
                             id,
                             i.id.as_str(),
-                            kind.as_str(),
+                            kind,
                             r.object_key,
                             r.width,
                             r.height,

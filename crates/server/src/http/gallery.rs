@@ -16,8 +16,8 @@ use super::auth::{authorize, presented};
 use super::error::{AppError, blocking, refused};
 use super::state::AppState;
 use crate::db::{PinAnswer, Refusal};
-use crate::signing::manifest_head;
 use crate::signing::mirror::mirror_url;
+use crate::signing::{LinkTerms, manifest_head};
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -91,7 +91,7 @@ async fn get_gallery(
         signing_window(now, policy.window_secs, policy.validity_secs).until(opened.expires_at);
     let images = state
         .manifests
-        .images(&state.store, &gallery, window)
+        .images(&state.store, &gallery, window, opened.downloads)
         .await?;
     let mut manifest = manifest_head(&state.store, &gallery, now);
     manifest.expires_at = opened.expires_at;
@@ -120,7 +120,10 @@ async fn get_gallery(
                 &store,
                 &gallery,
                 &link,
-                opened.expires_at,
+                LinkTerms {
+                    expires_at: opened.expires_at,
+                    downloads: opened.downloads,
+                },
                 &policy,
                 now,
             )

@@ -27,6 +27,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use proofline_core::GalleryId;
+use proofline_core::downloads::Downloads;
 use proofline_core::expiry::signing_window;
 use proofline_core::proofing::{LinkReport, OpId, RevocationBounds, StudioPhoto, StudioReport};
 use serde::{Deserialize, Serialize};
@@ -232,6 +233,9 @@ struct NewLinkBody {
     /// Last day the link opens, `YYYY-MM-DD` (UTC).
     #[serde(default)]
     expires: Option<String>,
+    /// What the customer may download (none by default).
+    #[serde(default)]
+    downloads: Downloads,
 }
 
 #[derive(Serialize)]
@@ -282,6 +286,7 @@ async fn post_link(
         label,
         pin,
         expires_at,
+        downloads: body.downloads,
     };
     with_gallery(&state, id, &headers, move |db, gallery| {
         let (link, token) = db.create_link(&gallery.id, &new, now)?;

@@ -40,6 +40,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
+use proofline_core::downloads::Downloads;
 use proofline_core::proofing::SelectionRules;
 use proofline_core::route::ShareToken;
 use proofline_core::{GalleryId, ImageId};
@@ -51,10 +52,10 @@ pub use upload::object_key;
 use crate::db::{
     Db, DraftTerms, FirstLink, FromFolder, LiveLink, PublishCommit, StoredGallery, StoredImage,
 };
-use crate::signing::SigningPolicy;
+use crate::signing::{LinkTerms, SigningPolicy};
 use crate::storage::ObjectStore;
 use folder::{Photo, gallery_order, list_photos, rel_order, rel_path};
-use render::{DecodeLimits, RenderOptions};
+use render::RenderOptions;
 
 /// Which gallery a publish goes into.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -109,6 +110,9 @@ pub struct PublishReport {
     pub published: usize,
     /// Photos this run added.
     pub added: usize,
+    /// Photos the gallery had that this run gave download files (`publish
+    /// --downloads` on a gallery published without).
+    pub downloads_added: usize,
     /// Photos of the folder the gallery already had: not rendered, not uploaded.
     pub already_published: usize,
     /// Photos in the gallery that are no longer in the folder (path relative
@@ -171,7 +175,7 @@ pub async fn publish(
     let sorted = sort_out(
         photos,
         target.existing.as_ref(),
-        request.render.limits,
+        &request.render,
         &request.progress,
     )
     .await?;
@@ -195,9 +199,22 @@ pub async fn publish(
     )
     .await?;
     skipped.extend(uploaded.skipped);
-    let added = uploaded.images.len();
     let mut images = sorted.images;
-    images.extend(uploaded.images);
+    let mut added = 0;
+    let mut downloads_added = 0;
+    for image in uploaded.images {
+        // A photo the gallery has, with its download files now.
+        match images.iter_mut().find(|i| i.id == image.id) {
+            Some(kept) => {
+                *kept = image;
+                downloads_added += 1;
+            }
+            None => {
+                images.push(image);
+                added += 1;
+            }
+        }
+    }
     if target.existing.is_none() && images.is_empty() {
         return Err(NothingPublished {
             dir: request.dir.clone(),
@@ -249,6 +266,7 @@ pub async fn publish(
         resumed,
         published: gallery.images.len(),
         added,
+        downloads_added,
         already_published: sorted.already_published,
         not_in_folder: sorted.not_in_folder,
         skipped,
@@ -262,9 +280,11 @@ pub async fn publish(
 
 /// The folder's photos sorted out against the gallery.
 struct Sorted {
-    /// Photos the gallery does not have yet, with their ids: to render and
-    /// upload.
-    new: Vec<(Photo, ImageId)>,
+    /// Photos to render and upload, with their ids: those the gallery does
+    /// not have yet, and those it has without the download files asked
+    /// for (with their record, which stays in `images` until they have
+    /// them: one that fails keeps what it had).
+    new: Vec<upload::ToRender>,
     /// Photos the gallery keeps: those of the folder it already has (following
     /// their folder, the set), then those no longer in the folder.
     images: Vec<StoredImage>,
@@ -283,9 +303,10 @@ struct Sorted {
 async fn sort_out(
     photos: Vec<Photo>,
     existing: Option<&StoredGallery>,
-    limits: DecodeLimits,
+    render: &RenderOptions,
     progress: &Reporter,
 ) -> anyhow::Result<Sorted> {
+    let limits = render.limits;
     progress.begin(Stage::Checking, photos.len() as u64);
     let hashed = {
         let progress = progress.clone();
@@ -331,11 +352,17 @@ async fn sort_out(
         seen.insert(id.clone(), photo.rel.clone());
         match existing.remove(&id) {
             // Already published: it only follows its folder (set) and order.
-            Some(image) => images.push(StoredImage {
-                set: photo.set,
-                ..image
-            }),
-            None => new.push((photo, id)),
+            Some(image) => {
+                let image = StoredImage {
+                    set: photo.set.clone(),
+                    ..image
+                };
+                if lacks_downloads(&image, render.downloads) {
+                    new.push((photo, id, Some(image.clone())));
+                }
+                images.push(image);
+            }
+            None => new.push((photo, id, None)),
         }
     }
     let already_published = images.len();
@@ -349,6 +376,15 @@ async fn sort_out(
         not_in_folder,
         skipped,
     })
+}
+
+/// Whether a photo lacks the download files `downloads` needs.
+fn lacks_downloads(image: &StoredImage, downloads: Downloads) -> bool {
+    match downloads {
+        Downloads::None => false,
+        Downloads::Web => image.web.is_none(),
+        Downloads::Full => image.web.is_none() || image.full.is_none(),
+    }
 }
 
 /// What this run asks for. A resumed publish keeps what its first run was
@@ -426,7 +462,7 @@ async fn commit(
     source_dir: String,
     update_terms: bool,
     now: i64,
-) -> anyhow::Result<(StoredGallery, Vec<(Vec<u8>, Option<i64>)>)> {
+) -> anyhow::Result<(StoredGallery, Vec<(Vec<u8>, LinkTerms)>)> {
     let hashes = first_link.map(|(token, studio)| {
         (
             crate::secret::token_hash(token.as_str()),
@@ -450,8 +486,16 @@ async fn commit(
         let links: Vec<_> = db
             .live_links(now)?
             .into_iter()
-            .filter(|(g, _, _)| *g == gallery.id)
-            .map(|(_, hash, until): LiveLink| (hash, until))
+            .filter(|(g, _, _, _)| *g == gallery.id)
+            .map(|(_, hash, expires_at, downloads): LiveLink| {
+                (
+                    hash,
+                    LinkTerms {
+                        expires_at,
+                        downloads,
+                    },
+                )
+            })
             .collect();
         Ok((gallery, links))
     })
@@ -465,14 +509,13 @@ async fn write_mirrors(
     db: &Db,
     store: &ObjectStore,
     gallery: &StoredGallery,
-    links: &[(Vec<u8>, Option<i64>)],
+    links: &[(Vec<u8>, LinkTerms)],
     policy: &SigningPolicy,
     now: i64,
 ) {
-    for (hash, until) in links {
+    for (hash, link) in links {
         if let Err(e) =
-            crate::signing::mirror::write_mirror(db, store, gallery, hash, *until, policy, now)
-                .await
+            crate::signing::mirror::write_mirror(db, store, gallery, hash, *link, policy, now).await
         {
             tracing::warn!("could not write a manifest mirror: {e:#}");
         }

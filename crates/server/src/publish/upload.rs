@@ -7,6 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use proofline_core::downloads::Downloads;
 use proofline_core::{ContentHash, GalleryId, ImageId, RenditionKind};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -18,15 +19,21 @@ use super::{Skipped, blocking};
 use crate::db::{Db, StoredImage, StoredRendition, Upload};
 use crate::storage::ObjectStore;
 
-/// Photos uploading at once (each is two objects, one after the other).
+/// Photos uploading at once (each is two to four objects, one after the
+/// other).
 const UPLOAD_CONCURRENCY: usize = 4;
 
 /// One photo ready to upload.
 struct Prepared {
     image: StoredImage,
-    thumb: Vec<u8>,
-    proof: Vec<u8>,
+    /// Each file to put: as it is recorded, its bytes and their type.
+    files: Vec<(StoredRendition, Vec<u8>, &'static str)>,
 }
+
+/// A photo to render: new to the gallery, or one it has that lacks the
+/// download files this publish makes (`Some`: the gallery's record of it,
+/// whose other files stay as they are).
+pub(super) type ToRender = (Photo, ImageId, Option<StoredImage>);
 
 /// What rendering and uploading the new photos gave.
 #[derive(Default)]
@@ -46,7 +53,7 @@ pub(super) async fn upload_new(
     db: &Db,
     store: &ObjectStore,
     gallery: &GalleryId,
-    photos: Vec<(Photo, ImageId)>,
+    photos: Vec<ToRender>,
     options: &RenderOptions,
     progress: &Reporter,
 ) -> anyhow::Result<Uploaded> {
@@ -75,11 +82,11 @@ pub(super) async fn upload_new(
         let (gallery, stop) = (gallery.clone(), stop.clone());
         let options = options.clone();
         tokio::task::spawn_blocking(move || {
-            photos.into_par_iter().for_each(|(photo, id)| {
+            photos.into_par_iter().for_each(|(photo, id, kept)| {
                 if stop.load(Ordering::Relaxed) {
                     return;
                 }
-                let r = prepare(&photo.path, id, &gallery, photo.set.clone(), &options);
+                let r = prepare(&photo, id, kept, &gallery, &options);
                 // A closed channel means the publish failed: stop.
                 if tx.blocking_send((photo.rel, r)).is_err() {
                     stop.store(true, Ordering::Relaxed);
@@ -172,17 +179,13 @@ impl Uploader {
             failed: None,
             image: p.image,
         };
-        for (kind, bytes) in [
-            (RenditionKind::Thumb, p.thumb),
-            (RenditionKind::Proof, p.proof),
-        ] {
-            let r = result.image.rendition(kind);
+        for (r, bytes, content_type) in p.files {
             let upload = Upload {
-                object_key: r.object_key.clone(),
-                sha256: r.sha256.clone(),
+                object_key: r.object_key,
+                sha256: r.sha256,
                 bytes: r.bytes,
             };
-            match self.object(upload, bytes).await {
+            match self.object(upload, bytes, content_type).await {
                 Ok(true) => result.done += 1,
                 Ok(false) => result.reused += 1,
                 Err(e) => {
@@ -195,14 +198,19 @@ impl Uploader {
     }
 
     /// Puts one object unless it is already there; `true` if it was put.
-    async fn object(&self, upload: Upload, bytes: Vec<u8>) -> anyhow::Result<bool> {
+    async fn object(
+        &self,
+        upload: Upload,
+        bytes: Vec<u8>,
+        content_type: &str,
+    ) -> anyhow::Result<bool> {
         let key = &upload.object_key;
         if self.earlier.get(key) == Some(&upload)
             && self.store.size_of(key).await? == Some(upload.bytes)
         {
             return Ok(false);
         }
-        self.store.put(key, bytes, "image/jpeg").await?;
+        self.store.put(key, bytes, content_type).await?;
         let gallery = self.gallery.clone();
         blocking(&self.db, move |db| {
             db.record_uploads(&gallery, &[upload], crate::unix_now())
@@ -213,14 +221,17 @@ impl Uploader {
 }
 
 /// Renders one photo ([`super::render`]), read as a stream, and hashes its
-/// renditions. `id` is its original's, from checking it.
+/// renditions; for full-size downloads, takes its original too. `id` is
+/// its original's, from checking it. A photo the gallery has (`kept`)
+/// keeps its record and files, and gains the download files it lacks.
 fn prepare(
-    path: &Path,
+    photo: &Photo,
     id: ImageId,
+    kept: Option<StoredImage>,
     gallery: &GalleryId,
-    set: Option<String>,
     options: &RenderOptions,
 ) -> Result<Prepared, String> {
+    let path = &photo.path;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -230,33 +241,78 @@ fn prepare(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| id.to_string());
-    let rendition = |kind: RenditionKind, r: &Encoded| StoredRendition {
-        object_key: object_key(gallery, &id, kind, &stem),
-        width: r.width,
-        height: r.height,
-        bytes: r.jpeg.len() as u64,
-        sha256: ContentHash::from_digest(&Sha256::digest(&r.jpeg).into()),
+    let file = |bytes: Vec<u8>, width: u32, height: u32, key: String| {
+        let r = StoredRendition {
+            object_key: key,
+            width,
+            height,
+            bytes: bytes.len() as u64,
+            sha256: ContentHash::from_digest(&Sha256::digest(&bytes).into()),
+        };
+        let content_type = if bytes.starts_with(b"\x89PNG") {
+            "image/png"
+        } else {
+            "image/jpeg"
+        };
+        (r, bytes, content_type)
     };
-    Ok(Prepared {
-        image: StoredImage {
-            thumb: rendition(RenditionKind::Thumb, &rendered.thumb),
-            proof: rendition(RenditionKind::Proof, &rendered.proof),
-            id,
-            file_name: name,
-            alt: stem,
+    let rendition = |kind: RenditionKind, e: Encoded| {
+        let key = object_key(gallery, &id, kind.as_str(), &stem);
+        file(e.jpeg, e.width, e.height, key)
+    };
+    let thumb = rendition(RenditionKind::Thumb, rendered.thumb);
+    let proof = rendition(RenditionKind::Proof, rendered.proof);
+    let web = rendered.web.map(|e| {
+        let key = object_key(gallery, &id, "web", &stem);
+        file(e.jpeg, e.width, e.height, key)
+    });
+    let full = match options.downloads {
+        Downloads::Full => {
+            let bytes = std::fs::read(path).map_err(|e| format!("cannot be read again ({e})"))?;
+            let key = format!("galleries/{gallery}/{id}/full/{}", safe_key_name(&name));
+            Some(file(bytes, rendered.width, rendered.height, key))
+        }
+        _ => None,
+    };
+    let mut files = Vec::new();
+    let is_new = kept.is_none();
+    let mut image = match kept {
+        Some(kept) => kept,
+        None => StoredImage {
+            thumb: thumb.0.clone(),
+            proof: proof.0.clone(),
+            web: None,
+            full: None,
+            id: id.clone(),
+            file_name: name.clone(),
+            alt: stem.clone(),
             width: rendered.width,
             height: rendered.height,
             thumbhash: rendered.thumbhash,
-            set,
+            set: photo.set.clone(),
         },
-        thumb: rendered.thumb.jpeg,
-        proof: rendered.proof.jpeg,
-    })
+    };
+    if is_new {
+        // A kept photo's thumb and proof are in the store already.
+        files.extend([thumb, proof]);
+    }
+    for (slot, new) in [(&mut image.web, web), (&mut image.full, full)] {
+        if let (None, Some(new)) = (slot.as_ref(), new) {
+            *slot = Some(new.0.clone());
+            files.push(new);
+        }
+    }
+    Ok(Prepared { image, files })
+}
+
+/// A file name as the last part of an object key: no path separators.
+fn safe_key_name(name: &str) -> String {
+    name.replace(['/', '\\'], "_")
 }
 
 /// Where a rendition lives in the store, relative to the store's prefix. The
 /// original file name stays in the key, so downloads and the bucket listing make
 /// sense to the studio.
-pub fn object_key(gallery: &GalleryId, image: &ImageId, kind: RenditionKind, stem: &str) -> String {
-    format!("galleries/{gallery}/{image}/{}/{stem}.jpg", kind.as_str())
+pub fn object_key(gallery: &GalleryId, image: &ImageId, kind: &str, stem: &str) -> String {
+    format!("galleries/{gallery}/{image}/{kind}/{stem}.jpg")
 }

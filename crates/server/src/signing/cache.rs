@@ -11,7 +11,9 @@
 //!
 //! - **Keyed** by the gallery, the window's start and its `expires_at`: a
 //!   link whose expiry cuts its URLs short (`SigningWindow::until`) gets
-//!   photos signed for its own bound, never another link's longer URLs.
+//!   photos signed for its own bound, never another link's longer URLs;
+//!   and by what the link may download, so no link is handed another's
+//!   downloads.
 //! - **Never stale**: an entry serves only a request whose gallery, read
 //!   from the database for that request, equals (`==`, every field of
 //!   `StoredGallery`, so one added later counts too) the gallery it was
@@ -32,6 +34,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use proofline_core::downloads::Downloads;
 use proofline_core::expiry::SigningWindow;
 use proofline_core::{GalleryId, Manifest};
 
@@ -64,6 +67,7 @@ struct Key {
     gallery: GalleryId,
     start: i64,
     expires_at: i64,
+    downloads: Downloads,
 }
 
 #[derive(Default)]
@@ -123,18 +127,21 @@ impl ManifestCache {
     }
 
     /// The photos of `gallery` (as just read from the database) signed for
-    /// `window`: kept from an earlier request of the window if the gallery
-    /// has not changed since, else signed now (and kept).
+    /// `window`, with the download `downloads` allows: kept from an earlier
+    /// request of the window if the gallery has not changed since, else
+    /// signed now (and kept).
     pub async fn images(
         &self,
         store: &ObjectStore,
         gallery: &Arc<StoredGallery>,
         window: SigningWindow,
+        downloads: Downloads,
     ) -> anyhow::Result<SignedImages> {
         let key = Key {
             gallery: gallery.id.clone(),
             start: window.start,
             expires_at: window.expires_at,
+            downloads,
         };
         if let Some(images) = self.lookup(&key, gallery) {
             return Ok(images);
@@ -195,7 +202,7 @@ impl ManifestCache {
         self.inner.signings.fetch_add(1, Ordering::Relaxed);
         // Checked as `sign_manifest` checks a whole manifest.
         let mut manifest = manifest_head(store, gallery, window.start.max(1));
-        manifest.images = sign_images(store, &gallery.images, window).await?;
+        manifest.images = sign_images(store, &gallery.images, window, key.downloads).await?;
         manifest.validate()?;
         let images = SignedImages {
             json: serde_json::to_string(&manifest.images)?.into(),
@@ -294,9 +301,8 @@ fn gallery_bytes(gallery: &StoredGallery) -> usize {
             + i.alt.len()
             + i.thumbhash.len()
             + i.set.as_ref().map_or(0, String::len)
-            + [&i.thumb, &i.proof]
-                .iter()
-                .map(|r| r.object_key.len() + r.sha256.as_str().len())
+            + i.files()
+                .map(|(_, r)| r.object_key.len() + r.sha256.as_str().len())
                 .sum::<usize>()
     };
     size_of::<StoredGallery>()

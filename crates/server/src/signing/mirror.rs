@@ -23,10 +23,11 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use proofline_core::downloads::Downloads;
 use proofline_core::expiry::{SigningWindow, signing_window};
 use proofline_core::{GalleryId, offline};
 
-use super::{SigningPolicy, sign_manifest};
+use super::{LinkTerms, SigningPolicy, sign_manifest};
 use crate::db::{Db, StoredGallery};
 use crate::storage::ObjectStore;
 
@@ -73,7 +74,8 @@ pub async fn mirror_url(
 }
 
 /// Signs `gallery` with the mirror's long validity (never past the link's
-/// expiry or the gallery's offline window) and writes it as the link's mirror, with the link's expiry.
+/// expiry or the gallery's offline window) and writes it as the link's
+/// mirror, with the link's terms (expiry, downloads).
 /// Returns the mirror's URL. Writes nothing for a link that is no longer
 /// live, and deletes what it wrote if the link died during the upload.
 pub async fn write_mirror(
@@ -81,16 +83,16 @@ pub async fn write_mirror(
     store: &ObjectStore,
     gallery: &StoredGallery,
     token_hash: &[u8],
-    expires_at: Option<i64>,
+    link: LinkTerms,
     policy: &SigningPolicy,
     now: i64,
 ) -> anyhow::Result<String> {
-    let window = mirror_window(gallery, expires_at, policy, now);
+    let window = mirror_window(gallery, link.expires_at, policy, now);
     let key = mirror_key(&gallery.id, token_hash);
     let url = store.presign_get(&key, window).await?;
-    let mut manifest = sign_manifest(store, gallery, window, now).await?;
+    let mut manifest = sign_manifest(store, gallery, window, link.downloads, now).await?;
     manifest.mirror = Some(url.clone());
-    manifest.expires_at = expires_at;
+    manifest.expires_at = link.expires_at;
     anyhow::ensure!(
         link_live(db, token_hash).await?,
         "the link was withdrawn: its mirror is not written"
@@ -117,11 +119,14 @@ async fn link_live(db: &Db, token_hash: &[u8]) -> anyhow::Result<bool> {
 /// customers visit.
 #[derive(Clone, Default)]
 pub struct Mirrors {
-    written: Arc<Mutex<HashMap<String, i64>>>,
+    /// Each mirror's key: the window and the link's terms it was written for.
+    written: Arc<Mutex<HashMap<String, (i64, LinkTerms)>>>,
 }
 
 impl Mirrors {
-    /// Writes the link's mirror unless it was already written in this window.
+    /// Writes the link's mirror unless it was already written in this
+    /// window with these terms (a studio that changes a link's downloads
+    /// gets its mirror rewritten on the next visit).
     #[allow(clippy::too_many_arguments)]
     pub async fn ensure(
         &self,
@@ -129,21 +134,22 @@ impl Mirrors {
         store: &ObjectStore,
         gallery: &StoredGallery,
         token_hash: &[u8],
-        expires_at: Option<i64>,
+        link: LinkTerms,
         policy: &SigningPolicy,
         now: i64,
     ) -> anyhow::Result<()> {
         let key = mirror_key(&gallery.id, token_hash);
         let window = signing_window(now, policy.window_secs, policy.mirror_validity_secs).start;
+        let claim = (window, link);
         // Claimed before writing, so visits arriving meanwhile do not write
         // it again; given back if the write fails, so a later one retries.
-        if self.lock().insert(key.clone(), window) == Some(window) {
+        if self.lock().insert(key.clone(), claim) == Some(claim) {
             return Ok(());
         }
-        let written = write_mirror(db, store, gallery, token_hash, expires_at, policy, now).await;
+        let written = write_mirror(db, store, gallery, token_hash, link, policy, now).await;
         if written.is_err() {
             let mut lock = self.lock();
-            if lock.get(&key) == Some(&window) {
+            if lock.get(&key) == Some(&claim) {
                 lock.remove(&key);
             }
         }
@@ -165,7 +171,7 @@ impl Mirrors {
             tokio::task::spawn_blocking(move || db.live_links(now)).await??
         };
         let mut galleries: HashMap<GalleryId, Option<StoredGallery>> = HashMap::new();
-        for (gallery_id, token_hash, expires_at) in &links {
+        for (gallery_id, token_hash, expires_at, downloads) in &links {
             if !galleries.contains_key(gallery_id) {
                 let (db, id) = (db.clone(), gallery_id.clone());
                 let g = tokio::task::spawn_blocking(move || db.gallery(&id)).await??;
@@ -175,7 +181,18 @@ impl Mirrors {
                 continue;
             };
             if let Err(e) = self
-                .ensure(db, store, gallery, token_hash, *expires_at, policy, now)
+                .ensure(
+                    db,
+                    store,
+                    gallery,
+                    token_hash,
+                    LinkTerms {
+                        expires_at: *expires_at,
+                        downloads: *downloads,
+                    },
+                    policy,
+                    now,
+                )
                 .await
             {
                 tracing::warn!(
@@ -190,7 +207,7 @@ impl Mirrors {
         // so no customer waits for a big gallery's first signing pass.
         let window = signing_window(now, policy.window_secs, policy.validity_secs);
         for gallery in galleries.values().flatten() {
-            if let Err(e) = sign_manifest(store, gallery, window, now).await {
+            if let Err(e) = sign_manifest(store, gallery, window, Downloads::None, now).await {
                 tracing::warn!("could not sign gallery {}: {e:#}", gallery.id);
             }
         }
@@ -231,7 +248,7 @@ impl Mirrors {
         store.delete(&key).await
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, i64>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (i64, LinkTerms)>> {
         self.written.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

@@ -10,6 +10,7 @@
 pub mod cache;
 pub mod mirror;
 
+use proofline_core::downloads::Downloads;
 use proofline_core::expiry::SigningWindow;
 use proofline_core::manifest::MANIFEST_VERSION;
 use proofline_core::{Image, Manifest, Rendition, Renditions};
@@ -21,17 +22,28 @@ pub use mirror::Mirrors;
 use crate::db::{StoredGallery, StoredImage, StoredRendition};
 use crate::storage::ObjectStore;
 
+/// What a share link's manifest holds of the link itself.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LinkTerms {
+    /// When the customer loses access (the earlier of link and gallery expiry).
+    pub expires_at: Option<i64>,
+    /// What the customer may download.
+    pub downloads: Downloads,
+}
+
 /// Builds the manifest for `gallery` with every rendition signed for `window`
 /// (through CloudFront first, with the store's URL as fallback, when a
-/// distribution is configured).
+/// distribution is configured), each photo's download the one `downloads`
+/// allows.
 pub async fn sign_manifest(
     store: &ObjectStore,
     gallery: &StoredGallery,
     window: SigningWindow,
+    downloads: Downloads,
     now: i64,
 ) -> anyhow::Result<Manifest> {
     let mut manifest = manifest_head(store, gallery, now);
-    manifest.images = sign_images(store, &gallery.images, window).await?;
+    manifest.images = sign_images(store, &gallery.images, window, downloads).await?;
     manifest.validate()?;
     Ok(manifest)
 }
@@ -59,11 +71,13 @@ pub fn manifest_head(store: &ObjectStore, gallery: &StoredGallery, now: i64) -> 
     }
 }
 
-/// The manifest's photos, every rendition signed for `window`.
+/// The manifest's photos, every rendition signed for `window`, with the
+/// download `downloads` allows.
 pub async fn sign_images(
     store: &ObjectStore,
     images: &[StoredImage],
     window: SigningWindow,
+    downloads: Downloads,
 ) -> anyhow::Result<Vec<Image>> {
     let mut signed = Vec::with_capacity(images.len());
     for image in images {
@@ -77,6 +91,10 @@ pub async fn sign_images(
             renditions: Renditions {
                 thumb: sign(store, &image.thumb, window).await?,
                 proof: sign(store, &image.proof, window).await?,
+                download: match image.download(downloads) {
+                    Some(r) => Some(sign(store, r, window).await?),
+                    None => None,
+                },
             },
             set: image.set.clone(),
         });

@@ -10,6 +10,7 @@ mod choices;
 mod choices_crash;
 mod cloudfront;
 mod doctor;
+mod downloads;
 mod limits;
 mod links;
 mod manifest_cache;

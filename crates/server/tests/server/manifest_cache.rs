@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use proofline_core::Manifest;
+use proofline_core::downloads::Downloads;
 use proofline_core::expiry::signing_window;
 use proofline_core::proofing::SelectionRules;
 use proofline_server::db::NewLink;
@@ -203,16 +204,25 @@ async fn the_cache_keeps_to_its_budget_and_to_the_current_window() {
 
     // Room for one gallery: the second pushes the first out.
     let probe = ManifestCache::default();
-    probe.images(&h.store, &galleries[0], window).await.unwrap();
+    probe
+        .images(&h.store, &galleries[0], window, Downloads::None)
+        .await
+        .unwrap();
     let one = probe.stats().bytes;
     let cache = ManifestCache::new(one * 3 / 2);
     for g in [&galleries[0], &galleries[1], &galleries[1]] {
-        cache.images(&h.store, g, window).await.unwrap();
+        cache
+            .images(&h.store, g, window, Downloads::None)
+            .await
+            .unwrap();
     }
     let stats = cache.stats();
     assert_eq!((stats.entries, stats.signings, stats.hits), (1, 2, 1));
     assert!(stats.bytes <= one * 3 / 2, "{stats:?}");
-    cache.images(&h.store, &galleries[0], window).await.unwrap();
+    cache
+        .images(&h.store, &galleries[0], window, Downloads::None)
+        .await
+        .unwrap();
     assert_eq!(cache.stats().signings, 3, "the first was evicted");
 
     // A new window drops the last one's entries.
@@ -221,14 +231,22 @@ async fn the_cache_keeps_to_its_budget_and_to_the_current_window() {
         policy.window_secs,
         policy.validity_secs,
     );
-    cache.images(&h.store, &galleries[1], next).await.unwrap();
+    cache
+        .images(&h.store, &galleries[1], next, Downloads::None)
+        .await
+        .unwrap();
     assert_eq!(cache.stats().entries, 1);
-    cache.images(&h.store, &galleries[1], next).await.unwrap();
+    cache
+        .images(&h.store, &galleries[1], next, Downloads::None)
+        .await
+        .unwrap();
     assert_eq!(cache.stats().signings, 4);
 
     // A gallery bigger than the whole budget is signed, never kept.
     let tiny = ManifestCache::new(one / 2);
-    tiny.images(&h.store, &galleries[0], window).await.unwrap();
+    tiny.images(&h.store, &galleries[0], window, Downloads::None)
+        .await
+        .unwrap();
     assert_eq!(tiny.stats().entries, 0);
     assert_eq!(tiny.stats().bytes, 0);
 }

@@ -131,6 +131,7 @@ pub(super) fn link(h: &Harness, report: &PublishReport, label: &str) -> String {
         label: label.into(),
         pin: None,
         expires_at: None,
+        ..NewLink::default()
     };
     let (_, token) =
         h.db.create_link(&report.gallery, &new, proofline_server::unix_now())

@@ -120,7 +120,7 @@ async fn identical_photos_are_published_once() {
         expires_at: now + 600,
     };
     for (stem, want) in [("photo 1", 200), ("photo 1 copy", 404)] {
-        let key = object_key(&report.gallery, id, RenditionKind::Thumb, stem);
+        let key = object_key(&report.gallery, id, RenditionKind::Thumb.as_str(), stem);
         let url = h.store.presign_get(&key, window).await.unwrap();
         assert_eq!(
             h.http.get(&url).send().await.unwrap().status(),

@@ -50,6 +50,7 @@ fn old_link(
         label: label.into(),
         pin: None,
         expires_at: Some(now + closes_in_days * DAY),
+        ..NewLink::default()
     };
     let (link, token) =
         h.db.create_link(gallery, &new, now - age_days * DAY)

@@ -5,6 +5,7 @@
 
 use proofline_core::Manifest;
 use proofline_server::db::NewLink;
+use proofline_server::signing::LinkTerms;
 use proofline_server::signing::mirror::{mirror_key, write_mirror};
 use proofline_test_support::{Backend, FaultyStore, Harness};
 use serde_json::Value;
@@ -91,7 +92,7 @@ async fn a_revoked_links_mirror_is_deleted_or_revoking_says_why_not() {
         &h.store,
         &gallery,
         &link.token_hash,
-        None,
+        LinkTerms::default(),
         &h.config.signing,
         now,
     )
@@ -163,7 +164,7 @@ async fn the_offline_window_bounds_the_mirror_and_is_told_to_devices_and_the_stu
             &h.store,
             &gallery,
             &hash,
-            None,
+            LinkTerms::default(),
             &h.config.signing,
             before,
         )

@@ -36,6 +36,7 @@ pub(super) const FILES: &[(&str, &str)] = files![
     "0012_reminders.sql",
     "0013_link_op_count.sql",
     "0014_link_devices.sql",
+    "0015_link_downloads.sql",
 ];
 
 /// How many runs a process makes when others keep migrating before it.

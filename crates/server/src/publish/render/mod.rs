@@ -1,7 +1,8 @@
 //! Turns one photo into its published renditions: a `proof` (lightbox) and
-//! a `thumb` (grid) JPEG, with the EXIF orientation applied, no metadata but
-//! the colour profile, an optional studio watermark on the proof, and a
-//! ThumbHash placeholder.
+//! a `thumb` (grid) JPEG, and for downloads a `web` one (2048 px), with the
+//! EXIF orientation applied, no metadata but the colour profile, an
+//! optional studio watermark on the proof (and on the `web` file if the
+//! studio asks), and a ThumbHash placeholder.
 //!
 //! A photo is read as a stream, never whole, and held to [`DecodeLimits`]:
 //! its size is read from its header and refused over the pixel limit before
@@ -36,6 +37,8 @@ use fast_image_resize as fr;
 use image::{DynamicImage, RgbImage};
 
 pub use limits::{DEFAULT_MAX_MEGAPIXELS, DecodeLimits, MAX_EDGE};
+use proofline_core::downloads::Downloads;
+pub use proofline_core::downloads::WEB_EDGE;
 pub use watermark::{Watermark, WatermarkPosition};
 
 use decode::{Format, decode_jpeg, decode_png, header, jpeg_size, png_size, sniff, unreadable};
@@ -47,6 +50,8 @@ pub const THUMB_EDGE: u32 = 400;
 /// Long edge of the lightbox rendition, in pixels.
 pub const PROOF_EDGE: u32 = 1600;
 const PROOF_QUALITY: u8 = 85;
+/// A download is kept: encoded closer to the original than a proof.
+const WEB_QUALITY: u8 = 92;
 const THUMB_QUALITY: u8 = 80;
 
 /// What to make of each photo.
@@ -56,6 +61,12 @@ pub struct RenderOptions {
     pub proof_edge: u32,
     /// Drawn on the proof only: the grid's thumbs stay clean.
     pub watermark: Option<Watermark>,
+    /// What the gallery's links may be allowed to download: a `web`
+    /// rendition ([`WEB_EDGE`] px) is made for `Web` and `Full`; for `Full`
+    /// the original is published too (by the upload, not rendered).
+    pub downloads: Downloads,
+    /// Draw the watermark on the `web` rendition too.
+    pub watermark_web: bool,
     /// How large a photo may be.
     pub limits: DecodeLimits,
 }
@@ -66,6 +77,8 @@ impl Default for RenderOptions {
             thumb_edge: THUMB_EDGE,
             proof_edge: PROOF_EDGE,
             watermark: None,
+            downloads: Downloads::None,
+            watermark_web: false,
             limits: DecodeLimits::default(),
         }
     }
@@ -87,6 +100,8 @@ pub struct Rendered {
     pub height: u32,
     pub thumb: Encoded,
     pub proof: Encoded,
+    /// The download, when asked for.
+    pub web: Option<Encoded>,
     /// Base64 ThumbHash of the thumb.
     pub thumbhash: String,
 }
@@ -127,8 +142,15 @@ fn render_from(mut r: impl BufRead + Seek, opts: &RenderOptions) -> Result<Rende
     let start = header(&mut r).map_err(unreadable)?;
     let format = sniff(&start)?;
     r.rewind().map_err(unreadable)?;
+    // Decoded at the scale the largest rendition needs.
+    let makes_web = opts.downloads != Downloads::None;
+    let largest = if makes_web {
+        opts.proof_edge.max(WEB_EDGE)
+    } else {
+        opts.proof_edge
+    };
     let source = match format {
-        Format::Jpeg => decode_jpeg(r, opts.proof_edge, &opts.limits)?,
+        Format::Jpeg => decode_jpeg(r, largest, &opts.limits)?,
         Format::Png => {
             let (width, height) = png_size(&start)?;
             opts.limits.check_size(width, height)?;
@@ -143,17 +165,25 @@ fn render_from(mut r: impl BufRead + Seek, opts: &RenderOptions) -> Result<Rende
         }
     };
     let (width, height) = upright(source.full_width, source.full_height);
+    // Resize in the stored orientation, then turn the smaller result.
+    let (lw, lh) = fit(width, height, largest);
+    let (sw, sh) = upright(lw, lh);
+    let large = orient(resize(&source.pixels, sw, sh)?, source.orientation);
     let (pw, ph) = fit(width, height, opts.proof_edge);
-    // Resize in the stored orientation, then turn the small result.
-    let (sw, sh) = upright(pw, ph);
-    let stored = resize(&source.pixels, sw, sh)?;
-    let proof = orient(stored, source.orientation);
+    let (proof, mut web) = if makes_web {
+        (resize(&large, pw, ph)?, Some(large))
+    } else {
+        (large, None)
+    };
     let (tw, th) = fit(width, height, opts.thumb_edge);
     let thumb = resize(&proof, tw, th)?;
     let thumbhash = thumbhash_of(&thumb)?;
     let mut proof = proof;
     if let Some(mark) = &opts.watermark {
         watermark::draw(&mut proof, mark)?;
+        if let Some(web) = web.as_mut().filter(|_| opts.watermark_web) {
+            watermark::draw(web, mark)?;
+        }
     }
     let icc = source.icc.as_deref();
     Ok(Rendered {
@@ -161,6 +191,7 @@ fn render_from(mut r: impl BufRead + Seek, opts: &RenderOptions) -> Result<Rende
         height,
         thumb: encode(&thumb, THUMB_QUALITY, icc)?,
         proof: encode(&proof, PROOF_QUALITY, icc)?,
+        web: web.map(|web| encode(&web, WEB_QUALITY, icc)).transpose()?,
         thumbhash,
     })
 }

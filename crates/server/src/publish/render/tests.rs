@@ -23,6 +23,7 @@ fn small() -> RenderOptions {
         proof_edge: 320,
         watermark: None,
         limits: DecodeLimits::default(),
+        ..RenderOptions::default()
     }
 }
 
@@ -111,6 +112,7 @@ fn large_jpegs_are_decoded_small_yet_come_out_at_full_proof_size() {
         proof_edge: 1200,
         watermark: None,
         limits: DecodeLimits::default(),
+        ..RenderOptions::default()
     };
     let r = render(&file, &opts).unwrap();
     assert_eq!((r.width, r.height), (2600, 1700));
@@ -201,6 +203,7 @@ fn with_mark(
             opacity: 0.8,
         }),
         limits: DecodeLimits::default(),
+        ..RenderOptions::default()
     }
 }
 
@@ -450,4 +453,47 @@ fn rgba_pngs_render_with_their_alpha_dropped() {
     assert_eq!(proof.dimensions(), (300, 200));
     assert!(is_red(proof.get_pixel(40, 100)));
     assert!(!is_red(proof.get_pixel(260, 100)));
+}
+
+#[test]
+fn downloads_get_a_2048_px_rendition_watermarked_only_when_asked() {
+    // 3000 px: decoded at 1/1 (1/2 would be 1500 < 2048).
+    let file = jpeg_of(&proofline_samples::render(3000, 2000, 7));
+    let plain = render(&file, &RenderOptions::default()).unwrap();
+    assert!(plain.web.is_none(), "no downloads: no web rendition");
+    let mut opts = with_mark(Some("PROOF"), None, WatermarkPosition::Tiled);
+    opts.proof_edge = PROOF_EDGE;
+    opts.downloads = Downloads::Web;
+    let r = render(&file, &opts).unwrap();
+    let web = r.web.as_ref().expect("a web rendition");
+    assert_eq!((web.width, web.height), (2048, 1365));
+    assert_eq!((r.proof.width, r.proof.height), (1600, 1067));
+    // Unmarked: the web file matches the photo; the proof does not.
+    let clean = decoded(web);
+    let source = image::imageops::resize(
+        &proofline_samples::render(3000, 2000, 7),
+        2048,
+        1365,
+        image::imageops::FilterType::Lanczos3,
+    );
+    let unmarked = mean_abs_diff(&clean, &source);
+    opts.watermark_web = true;
+    let marked = render(&file, &opts).unwrap();
+    let marked = mean_abs_diff(&decoded(marked.web.as_ref().unwrap()), &source);
+    assert!(unmarked < 3.0, "the web file is the photo ({unmarked})");
+    assert!(
+        marked > unmarked + 2.0,
+        "the mark is drawn when asked ({marked} vs {unmarked})"
+    );
+}
+
+fn mean_abs_diff(a: &RgbImage, b: &RgbImage) -> f64 {
+    assert_eq!(a.dimensions(), b.dimensions());
+    let sum: u64 = a
+        .as_raw()
+        .iter()
+        .zip(b.as_raw())
+        .map(|(x, y)| u64::from(x.abs_diff(*y)))
+        .sum();
+    sum as f64 / a.as_raw().len() as f64
 }

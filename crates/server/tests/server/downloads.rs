@@ -1,0 +1,127 @@
+//! Downloads over real HTTP with the embedded store: what `publish
+//! --downloads` makes, what each link's manifest offers, and the bytes its
+//! signed URL answers.
+
+use proofline_core::downloads::Downloads;
+use proofline_core::{Manifest, Rendition};
+use proofline_server::publish::render::RenderOptions;
+use proofline_server::publish::{Destination, PublishReport, PublishRequest, publish};
+use proofline_test_support::{Backend, Harness, awkward_samples, token};
+use sha2::{Digest, Sha256};
+
+async fn publish_for(h: &Harness, dir: &std::path::Path, downloads: Downloads) -> PublishReport {
+    publish(
+        &h.db,
+        &h.store,
+        &PublishRequest {
+            dir: dir.to_path_buf(),
+            label: "bride".into(),
+            destination: Destination::Auto,
+            render: RenderOptions {
+                downloads,
+                ..RenderOptions::default()
+            },
+            signing: h.config.signing,
+            ..PublishRequest::default()
+        },
+    )
+    .await
+    .expect("publish succeeds")
+}
+
+async fn manifest_of(h: &Harness, gallery: &str, token: &str) -> Manifest {
+    let resp = h.get_manifest(gallery, Some(token)).await;
+    assert_eq!(resp.status(), 200);
+    Manifest::from_json(&resp.text().await.unwrap()).unwrap()
+}
+
+async fn bytes_of(h: &Harness, r: &Rendition) -> Vec<u8> {
+    let resp = h.http.get(&r.url).send().await.unwrap();
+    assert_eq!(resp.status(), 200, "{}", r.url);
+    let bytes = resp.bytes().await.unwrap().to_vec();
+    assert_eq!(bytes.len() as u64, r.bytes);
+    assert_eq!(hex::encode(Sha256::digest(&bytes)), r.sha256.as_str());
+    bytes
+}
+
+fn downloads(m: &Manifest) -> Vec<Option<&Rendition>> {
+    m.images
+        .iter()
+        .map(|i| i.renditions.download.as_ref())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_link_downloads_what_the_studio_allows_and_a_republish_adds_the_files() {
+    let h = Harness::start(Backend::Embedded).await;
+    let folder = h.dir.path().join("wedding");
+    let samples = &awkward_samples()[..2];
+    proofline_samples::write_all(&folder, samples).unwrap();
+    let first = publish_for(&h, &folder, Downloads::None).await;
+    let gallery = first.gallery.as_str();
+    let bride = token(&first).to_owned();
+    let link_id = h.db.links(Some(&first.gallery)).unwrap()[0].id.clone();
+
+    // Published without download files: a web link has nothing to offer yet.
+    h.db.set_link_downloads(&link_id, Downloads::Web).unwrap();
+    let m = manifest_of(&h, gallery, &bride).await;
+    assert_eq!(downloads(&m), [None, None]);
+
+    // Published again for full-size downloads: the photos the gallery has
+    // gain their files; nothing is added.
+    let again = publish_for(&h, &folder, Downloads::Full).await;
+    assert_eq!((again.added, again.downloads_added), (0, 2));
+    assert_eq!(again.uploads_done, 4, "a web file and an original each");
+    let m = manifest_of(&h, gallery, &bride).await;
+    for image in &m.images {
+        let sample = samples
+            .iter()
+            .find(|s| s.file_name == image.file_name)
+            .unwrap();
+        let web = image.renditions.download.as_ref().expect("a web download");
+        assert_eq!(
+            (web.width, web.height),
+            (sample.width, sample.height),
+            "never upscaled"
+        );
+        let bytes = bytes_of(&h, web).await;
+        assert!(bytes.starts_with(&[0xFF, 0xD8]), "a JPEG");
+        assert_ne!(web.sha256, image.renditions.proof.sha256);
+    }
+    // A third publish has nothing to add.
+    let third = publish_for(&h, &folder, Downloads::Full).await;
+    assert_eq!((third.downloads_added, third.uploads_done), (0, 0));
+
+    // Full size: the original file, byte for byte.
+    h.db.set_link_downloads(&link_id, Downloads::Full).unwrap();
+    let m = manifest_of(&h, gallery, &bride).await;
+    for image in &m.images {
+        let full = image.renditions.download.as_ref().expect("the original");
+        let original = std::fs::read(folder.join(&image.file_name)).unwrap();
+        assert_eq!(bytes_of(&h, full).await, original);
+    }
+
+    // Another link of the same gallery, in the same signing window, gets
+    // nothing: downloads are per link.
+    let (_, other) =
+        h.db.create_link(
+            &first.gallery,
+            &Default::default(),
+            proofline_server::unix_now(),
+        )
+        .unwrap();
+    let m = manifest_of(&h, gallery, other.as_str()).await;
+    assert_eq!(downloads(&m), [None, None]);
+    assert!(!m.to_json().contains("download"));
+
+    // Taken back: the bride's next manifest offers nothing.
+    h.db.set_link_downloads(&link_id, Downloads::None).unwrap();
+    let m = manifest_of(&h, gallery, &bride).await;
+    assert_eq!(downloads(&m), [None, None]);
+    assert!(
+        h.db.set_link_downloads("nosuchlink", Downloads::Web)
+            .unwrap_err()
+            .to_string()
+            .contains("no share link nosuchlink")
+    );
+}
