@@ -1,6 +1,6 @@
 //! Object URLs: bytes or text as a `blob:` URL (photos from the device,
-//! the studio's CSV), revoked when no longer shown; and offering text as a
-//! file download.
+//! the studio's CSV), revoked when no longer shown; and offering text, bytes
+//! or a file built piece by piece ([`Pieces`], a ZIP) as a file download.
 
 use wasm_bindgen::JsCast as _;
 
@@ -16,35 +16,74 @@ pub fn from_bytes(bytes: &[u8], mime: &str) -> Option<String> {
     url_of(&js_sys::Array::of1(&js_sys::Uint8Array::from(bytes)), mime)
 }
 
-/// `text` of type `mime` as a URL, valid until [`revoke`]d.
-pub fn from_text(text: &str, mime: &str) -> Option<String> {
-    url_of(&js_sys::Array::of1(&text.into()), mime)
-}
-
 /// Frees the URL (and, once nothing shows it, its bytes).
 pub fn revoke(url: &str) {
     let _ = web_sys::Url::revoke_object_url(url);
 }
 
 /// How long a download's URL is kept: long enough for the browser to read it.
-const DOWNLOAD_KEEP_MS: u32 = 10_000;
+const DOWNLOAD_KEEP_MS: u32 = 60_000;
 
 /// Offers `text` as a file named `file_name`.
 pub fn download(file_name: &str, text: &str, mime: &str) {
-    let Some(url) = from_text(text, mime) else {
-        return;
-    };
-    if let Some(a) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.create_element("a").ok())
-    {
-        let _ = a.set_attribute("href", &url);
-        let _ = a.set_attribute("download", file_name);
-        if let Some(a) = a.dyn_ref::<web_sys::HtmlElement>() {
-            a.click();
+    offer(file_name, &js_sys::Array::of1(&text.into()), mime);
+}
+
+/// Offers `bytes` as a file named `file_name`.
+pub fn download_bytes(file_name: &str, bytes: &[u8], mime: &str) -> bool {
+    offer(
+        file_name,
+        &js_sys::Array::of1(&js_sys::Uint8Array::from(bytes)),
+        mime,
+    )
+}
+
+/// The pieces of a file being built (a ZIP): each piece goes to the
+/// browser as it comes, so the app's own memory holds none of it.
+#[derive(Default)]
+pub struct Pieces {
+    parts: Vec<web_sys::Blob>,
+}
+
+impl Pieces {
+    /// Hands `bytes` to the browser as the file's next piece.
+    pub fn push(&mut self, bytes: &[u8]) -> bool {
+        let part = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+        match web_sys::Blob::new_with_u8_array_sequence(&part) {
+            Ok(blob) => {
+                self.parts.push(blob);
+                true
+            }
+            Err(_) => false,
         }
     }
+
+    /// Offers the pieces, in order, as a file named `file_name`.
+    pub fn offer(self, file_name: &str, mime: &str) -> bool {
+        let parts: js_sys::Array = self.parts.into_iter().collect();
+        offer(file_name, &parts, mime)
+    }
+}
+
+/// Offers `parts` (strings, bytes or blobs) as a file named `file_name`
+/// through a link the browser downloads; `false` if the browser could not
+/// make it.
+fn offer(file_name: &str, parts: &js_sys::Array, mime: &str) -> bool {
+    let Some(url) = url_of(parts, mime) else {
+        return false;
+    };
+    let clicked = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|a| {
+            a.set_attribute("href", &url).ok()?;
+            a.set_attribute("download", file_name).ok()?;
+            a.dyn_ref::<web_sys::HtmlElement>()?.click();
+            Some(())
+        })
+        .is_some();
     gloo_timers::callback::Timeout::new(DOWNLOAD_KEEP_MS, move || revoke(&url)).forget();
+    clicked
 }
 
 #[cfg(test)]
@@ -76,7 +115,8 @@ mod tests {
 
     #[wasm_bindgen_test]
     async fn text_becomes_a_url_with_its_type() {
-        let url = from_text("file\na.jpg\n", "text/csv").expect("a blob URL");
+        let url =
+            url_of(&js_sys::Array::of1(&"file\na.jpg\n".into()), "text/csv").expect("a blob URL");
         assert_eq!(
             read(&url).await,
             Ok(("text/csv".into(), b"file\na.jpg\n".to_vec()))

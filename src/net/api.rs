@@ -6,6 +6,7 @@
 
 use gloo_net::http::{Request, RequestBuilder};
 use gloo_timers::callback::Timeout;
+use proofline_core::downloads::Downloads;
 use proofline_core::proofing::{ChoicesReply, StudioReport};
 use proofline_core::route::ShareToken;
 use proofline_core::wording;
@@ -282,9 +283,15 @@ pub async fn create_link(
     label: &str,
     pin: &str,
     expires: &str,
+    downloads: Downloads,
 ) -> Result<CreatedLink, LoadError> {
     let path = format!("/api/studio/galleries/{gallery}/links");
-    let body = serde_json::json!({ "label": label, "pin": pin, "expires": expires });
+    let body = serde_json::json!({
+        "label": label,
+        "pin": pin,
+        "expires": expires,
+        "downloads": downloads,
+    });
     studio_post(gallery, &path, token, &body).await
 }
 
@@ -297,6 +304,19 @@ pub async fn save_settings(
 ) -> Result<StudioReport, LoadError> {
     let path = format!("/api/studio/galleries/{gallery}/settings");
     studio_post(gallery, &path, token, body).await
+}
+
+/// Sets what a link's customer may download; answers the gallery's report
+/// as it now is.
+pub async fn set_link_downloads(
+    gallery: &GalleryId,
+    token: &ShareToken,
+    link: &str,
+    downloads: Downloads,
+) -> Result<StudioReport, LoadError> {
+    let path = format!("/api/studio/galleries/{gallery}/links/{link}/downloads");
+    let body = serde_json::json!({ "downloads": downloads });
+    studio_post(gallery, &path, token, &body).await
 }
 
 /// Withdraws a share link; answers the gallery's report as it now is.

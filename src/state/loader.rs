@@ -18,7 +18,7 @@ use leptos::prelude::*;
 use proofline_core::cache::verify;
 use proofline_core::expiry::{ServerClock, is_usable};
 use proofline_core::loading::{AfterFinish, DownloadEnd, Job, LoadQueue, Priority};
-use proofline_core::{ContentHash, GalleryId, Manifest, Rendition, RenditionKind};
+use proofline_core::{ContentHash, GalleryId, Manifest, Rendition};
 use send_wrapper::SendWrapper;
 
 use crate::browser::clock::{now_ms, now_secs};
@@ -130,8 +130,7 @@ impl Loader {
         s.clock = clock;
         s.protect = Some(manifest.gallery.clone());
         for image in &manifest.images {
-            for kind in RenditionKind::ALL {
-                let r = image.renditions.get(kind);
+            for (_, r) in image.renditions.each() {
                 let urls = std::iter::once((r.url.clone(), r.expires_at))
                     .chain(r.fallbacks.iter().map(|f| (f.url.clone(), f.expires_at)))
                     .collect();

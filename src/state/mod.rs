@@ -7,6 +7,7 @@
 //! outside crates (Leptos signals included); never [`crate::ui`].
 //!
 //! - [`device_db`]: the device store, opened once per page.
+//! - [`downloads`]: a photo's file, or a ZIP of many, made on the device.
 //! - [`gallery_source`]: the best available manifest (origin, mirror, device).
 //! - [`loader`]: photos' bytes, device first, in the order they are needed.
 //! - [`photo`]: a photo on screen, as a signal.
@@ -14,6 +15,7 @@
 //! - [`withdrawn`]: forgetting a withdrawn or expired gallery.
 
 pub mod device_db;
+pub mod downloads;
 pub mod gallery_source;
 pub mod loader;
 pub mod outbox;

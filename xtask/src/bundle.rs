@@ -24,9 +24,13 @@ use anyhow::{Context as _, bail};
 /// device in `localStorage` cost 1.1 kB (→ 321,504 B; a clean build measures
 /// up to 350 B more); telling iPhone customers of Safari's 7-day limit, with
 /// the link to copy, and a home page that opens a pasted link (the home
-/// screen's app has no address bar) cost 3.2 kB (→ 324,672 B). Raise it
-/// only with a reason in the commit message.
-const CUSTOMER_BUDGET: usize = 327_000;
+/// screen's app has no address bar) cost 3.2 kB (→ 324,672 B). Issue 17's
+/// downloads (the lightbox's Download, a ZIP of favourites, selected or
+/// all built on the device with progress and Cancel) cost 13.6 kB
+/// (→ 338,344 B), after a 1 KiB CRC table instead of crc32fast's 16 KiB
+/// and ASCII case folding instead of Unicode's tables took 24.4 kB back.
+/// Raise it only with a reason in the commit message.
+const CUSTOMER_BUDGET: usize = 341_000;
 
 /// Brotli bytes of the studio's app (`dist/studio`): opened by the studio
 /// on its own machine; measured at its split.

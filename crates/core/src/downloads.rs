@@ -51,51 +51,71 @@ pub const WEB_EDGE: u32 = 2048;
 /// its extension); longer ones are cut.
 const MAX_NAME_CHARS: usize = 120;
 
-/// The name each photo's file gets on the customer's device: the studio's
-/// published file name, inside a folder named after its set, made safe
+/// The names files get on the customer's device, one download at a time:
+/// the studio's published file name, inside a folder named after its set
+/// (a nested set, "Ceremony / Family", is a folder in a folder), made safe
 /// for every file system (no path separators, control characters or
 /// leading dots; Windows' reserved characters replaced) and unique within
-/// one download (`IMG_1 (2).jpg`). The extension is the downloaded file's
-/// (`.jpg` for a rendition the studio re-encoded).
-pub fn entry_names(images: &[&Image], extension_of: impl Fn(&Image) -> String) -> Vec<String> {
-    let mut taken = HashSet::new();
-    images
-        .iter()
-        .map(|image| {
-            let (stem, _) = split_extension(&image.file_name);
-            let ext = extension_of(image);
-            // A nested set ("Ceremony / Family") is a folder in a folder.
-            let folder: String = image
-                .set
-                .iter()
-                .flat_map(|set| set.split(" / "))
-                .map(|part| format!("{}/", safe_component(part, "Set")))
-                .collect();
-            let stem = safe_component(stem, image.id.as_str());
-            let mut name = format!("{folder}{stem}.{ext}");
-            let mut n = 2;
-            while !taken.insert(name.to_lowercase()) {
-                name = format!("{folder}{stem} ({n}).{ext}");
-                n += 1;
-            }
-            name
-        })
-        .collect()
+/// one download (`IMG_1 (2).jpg`, compared without case).
+#[derive(Debug, Default)]
+pub struct EntryNames {
+    taken: HashSet<String>,
 }
 
-/// The extension of a published file name (lowercase, without its dot),
-/// `jpg` if it has none.
-pub fn extension(file_name: &str) -> String {
-    match split_extension(file_name) {
-        (_, Some(ext)) => ext.to_lowercase(),
-        (_, None) => "jpg".into(),
+impl EntryNames {
+    /// The next photo's name in the archive, with the downloaded file's
+    /// extension (`jpg` for a rendition the studio re-encoded).
+    pub fn name(&mut self, image: &Image, extension: &str) -> String {
+        let (stem, _) = split_extension(&image.file_name);
+        let folder: String = image
+            .set
+            .iter()
+            .flat_map(|set| set.split(" / "))
+            .map(|part| format!("{}/", safe_component(part, "Set")))
+            .collect();
+        let stem = safe_component(stem, image.id.as_str());
+        let mut name = format!("{folder}{stem}.{extension}");
+        let mut n = 2;
+        // Compared as case-insensitive file systems do, for ASCII (Unicode
+        // case tables would add kilobytes to the app for rare clashes).
+        while !self.taken.insert(name.to_ascii_lowercase()) {
+            name = format!("{folder}{stem} ({n}).{extension}");
+            n += 1;
+        }
+        name
     }
+}
+
+/// The file name alone (no set folder) one photo downloads as.
+pub fn file_name(image: &Image, extension: &str) -> String {
+    let name = EntryNames::default().name(image, extension);
+    match name.rsplit_once('/') {
+        Some((_, file)) => file.to_owned(),
+        None => name,
+    }
+}
+
+/// A file's extension and type, told from its first bytes: a PNG, else
+/// the JPEG every rendition is.
+pub fn kind_of(bytes: &[u8]) -> (&'static str, &'static str) {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        ("png", "image/png")
+    } else {
+        ("jpg", "image/jpeg")
+    }
+}
+
+/// A ZIP's name for the gallery: "Smith wedding - favourites.zip".
+pub fn zip_name(title: &str, what: &str) -> String {
+    format!("{} - {what}.zip", safe_component(title, "Photos"))
 }
 
 fn split_extension(name: &str) -> (&str, Option<&str>) {
     match name.rsplit_once('.') {
         Some((stem, ext))
-            if !stem.is_empty() && !ext.is_empty() && ext.chars().all(char::is_alphanumeric) =>
+            if !stem.is_empty()
+                && !ext.is_empty()
+                && ext.bytes().all(|b| b.is_ascii_alphanumeric()) =>
         {
             (stem, Some(ext))
         }
@@ -155,8 +175,29 @@ mod tests {
     }
 
     fn names(images: &[Image]) -> Vec<String> {
-        let refs: Vec<&Image> = images.iter().collect();
-        entry_names(&refs, |i| extension(&i.file_name))
+        let mut names = EntryNames::default();
+        images
+            .iter()
+            .map(|i| {
+                let ext = split_extension(&i.file_name).1.unwrap_or("jpg");
+                names.name(i, &ext.to_lowercase())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn one_file_keeps_its_name_without_the_folder_and_its_type_comes_from_its_bytes() {
+        let mut one = image("d1", "Café #1.JPG", Some("Ceremony"));
+        assert_eq!(file_name(&one, "jpg"), "Café #1.jpg");
+        one.set = None;
+        assert_eq!(file_name(&one, "png"), "Café #1.png");
+        assert_eq!(kind_of(b"\x89PNG\r\n\x1a\n...."), ("png", "image/png"));
+        assert_eq!(kind_of(&[0xFF, 0xD8, 0xFF]), ("jpg", "image/jpeg"));
+        assert_eq!(
+            zip_name("Smith / Jones", "favourites"),
+            "Smith _ Jones - favourites.zip"
+        );
+        assert_eq!(zip_name("..", "all"), "Photos - all.zip");
     }
 
     #[test]

@@ -110,6 +110,7 @@ pub fn studio_report(gallery: &StoredGallery, links: &[LinkChoices], now: i64) -
                     pin_failures: l.link.pin_failures_total,
                     reminders_to: l.link.reminders_to.clone(),
                     reminders_off_at: l.link.reminders_off_at,
+                    downloads: l.link.downloads,
                     op_count: l.op_count,
                     submitted_at: c.submitted_at(),
                     selected: files(c, &|c, i| c.is_selected(i)),

@@ -23,6 +23,7 @@ use crate::state::loader::Loader;
 use crate::state::outbox::Outbox;
 use crate::state::photo::{Photo, use_photo};
 use crate::ui::components::choice_buttons::{ChoiceButton, Toggle};
+use crate::ui::components::downloads::DownloadButton;
 use crate::ui::components::review::Review;
 use crate::ui::components::slideshow::{Slideshow, SlideshowControls};
 use crate::ui::words::miss_note;
@@ -303,6 +304,11 @@ pub fn Lightbox(
             <div class="lightbox-choices">
                 <ChoiceButton toggle=Toggle::Favourite image=current.id.clone() alt=current.alt.clone() />
                 <ChoiceButton toggle=Toggle::Select image=current.id.clone() alt=current.alt.clone() />
+                {current
+                    .renditions
+                    .download
+                    .is_some()
+                    .then(|| view! { <DownloadButton image=current.clone() /> })}
             </div>
             <Review image=current.id.clone() alt=current.alt.clone() comment_box />
             {(total > 1).then(|| view! { <SlideshowControls /> })}

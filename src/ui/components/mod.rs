@@ -11,10 +11,12 @@
 pub mod choice_buttons;
 pub mod comment_reply;
 pub mod compare_links;
+pub mod downloads;
 pub mod filters;
 pub mod gallery_settings;
 pub mod grid;
 pub mod lightbox;
+pub mod link_downloads;
 pub mod link_reminders;
 pub mod message;
 pub mod outbox_badge;

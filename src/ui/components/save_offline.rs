@@ -1,4 +1,5 @@
-//! "Save for offline": downloads every photo of the gallery to the device,
+//! "Save for offline": downloads every photo of the gallery to the device
+//! (with its download file, where the link may download them),
 //! with the size and free space shown first, a progress bar (photos and
 //! bytes), Cancel, and a resume after a reload (the wish is saved with the
 //! link's copy of the gallery). Downloads go through the [`Loader`] at
@@ -17,6 +18,7 @@ use futures::StreamExt as _;
 use futures::future::{AbortHandle, Abortable};
 use futures::stream::FuturesUnordered;
 use leptos::prelude::*;
+use proofline_core::Manifest;
 use proofline_core::loading::Priority;
 use proofline_core::proofing::Action;
 use proofline_core::route::LinkKey;
@@ -24,7 +26,6 @@ use proofline_core::wording::{
     ALL_SAVED, HOME_SCREEN_HINT, OUT_OF_SPACE, SAVE_WAITING, gallery_not_kept,
     save_offline_question, save_wont_fit, saved_for_offline, saving_progress,
 };
-use proofline_core::{Manifest, RenditionKind};
 
 use crate::browser::clipboard;
 use crate::browser::idb::DbError;
@@ -292,8 +293,7 @@ async fn missing(loader: &Loader, manifest: StoredValue<Manifest>) -> (usize, u6
     let (mut photos, mut bytes) = (0, 0);
     for image in &images {
         let mut image_missing = false;
-        for kind in RenditionKind::ALL {
-            let r = image.renditions.get(kind);
+        for (_, r) in image.renditions.each() {
             if !loader.is_stored(&r.sha256).await {
                 image_missing = true;
                 bytes += r.bytes;
@@ -316,8 +316,8 @@ async fn save_all(
     };
     let mut pending = FuturesUnordered::new();
     for (i, image) in images.iter().enumerate() {
-        for kind in RenditionKind::ALL {
-            let r = image.renditions.get(kind).clone();
+        for (_, r) in image.renditions.each() {
+            let r = r.clone();
             progress.bytes += r.bytes;
             let loader = loader.clone();
             pending.push(async move {
@@ -328,7 +328,8 @@ async fn save_all(
         }
     }
     state.set(State::Saving(progress));
-    let mut halves = vec![0u8; images.len()];
+    // Files of each photo still to come (its thumb, proof and download).
+    let mut left: Vec<usize> = images.iter().map(|i| i.renditions.each().count()).collect();
     let mut failed: HashSet<usize> = HashSet::new();
     while let Some((i, bytes, ok)) = pending.next().await {
         if ok {
@@ -336,8 +337,8 @@ async fn save_all(
         } else {
             failed.insert(i);
         }
-        halves[i] += 1;
-        if halves[i] == 2 && !failed.contains(&i) {
+        left[i] -= 1;
+        if left[i] == 0 && !failed.contains(&i) {
             progress.photos_done += 1;
         }
         state.set(State::Saving(progress));

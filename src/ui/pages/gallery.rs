@@ -29,6 +29,7 @@ use crate::state::gallery_source::{Shown, Source, load, offline_until_label};
 use crate::state::loader::Loader;
 use crate::state::outbox::Outbox;
 use crate::state::withdrawn::{Withdrawn, forget, recorded};
+use crate::ui::components::downloads::DownloadPhotos;
 use crate::ui::components::filters::{Filter, Filters, SetPicker};
 use crate::ui::components::grid::Grid;
 use crate::ui::components::lightbox::Lightbox;
@@ -317,6 +318,7 @@ pub fn GalleryPage(
                                         <p class="banner" role="alert">{STORAGE_FULL_BANNER}</p>
                                     </Show>
                                     <SaveOffline manifest=m link=link.clone() />
+                                    <DownloadPhotos manifest=m />
                                     <OutboxBadge online />
                                     <SetPicker set manifest=m />
                                     <Filters filter images=ids />
@@ -358,8 +360,12 @@ pub fn GalleryPage(
 
 fn same_images(a: &Manifest, b: &Manifest) -> bool {
     a.images.len() == b.images.len()
-        && a.images
-            .iter()
-            .zip(&b.images)
-            .all(|(x, y)| x.id == y.id && x.renditions.thumb.sha256 == y.renditions.thumb.sha256)
+        && a.images.iter().zip(&b.images).all(|(x, y)| {
+            let download = |i: &proofline_core::Image| {
+                i.renditions.download.as_ref().map(|r| r.sha256.clone())
+            };
+            x.id == y.id
+                && x.renditions.thumb.sha256 == y.renditions.thumb.sha256
+                && download(x) == download(y)
+        })
 }

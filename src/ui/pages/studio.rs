@@ -9,6 +9,7 @@
 
 use leptos::prelude::*;
 use proofline_core::GalleryId;
+use proofline_core::downloads::Downloads;
 use proofline_core::proofing::{LinkReport, SelectionRules, StudioPhoto, StudioReport};
 use proofline_core::route::{Route, ShareToken};
 use proofline_core::wording::{
@@ -26,6 +27,7 @@ use crate::net::api::{
 use crate::ui::components::comment_reply::CommentReply;
 use crate::ui::components::compare_links::CompareLinks;
 use crate::ui::components::gallery_settings::GallerySettings;
+use crate::ui::components::link_downloads::LinkDownloads;
 use crate::ui::components::link_reminders::LinkReminders;
 use crate::ui::components::message::Message;
 
@@ -181,6 +183,7 @@ fn NewLink(studio: Studio) -> impl IntoView {
     let pin = RwSignal::new(String::new());
     let wants_pin = RwSignal::new(false);
     let expires = RwSignal::new(String::new());
+    let downloads = RwSignal::new(Downloads::None);
     let made = studio.made;
     let made_pin = studio.made_pin;
     let error = RwSignal::new(None::<String>);
@@ -202,6 +205,7 @@ fn NewLink(studio: Studio) -> impl IntoView {
                     &label.get_untracked(),
                     &chosen,
                     &expires.get_untracked(),
+                    downloads.get_untracked(),
                 )
                 .await;
                 match result {
@@ -225,6 +229,7 @@ fn NewLink(studio: Studio) -> impl IntoView {
                         pin.set(String::new());
                         wants_pin.set(false);
                         expires.set(String::new());
+                        downloads.set(Downloads::None);
                         let fresh = fetch_studio_report(&studio.gallery, &studio.token).await;
                         studio.report.set(Some(fresh));
                     }
@@ -248,6 +253,18 @@ fn NewLink(studio: Studio) -> impl IntoView {
                 <label><input type="checkbox" prop:checked=move || wants_pin.get() on:change=move |ev| wants_pin.set(event_target_checked(&ev)) /> "Ask for a PIN (6 digits, made for you)"</label>
                 <label>"Or choose the PIN" <input type="text" inputmode="numeric" maxlength="8" autocomplete="off" prop:value=move || pin.get() on:input=move |ev| pin.set(event_target_value(&ev)) /></label>
                 <label>"Last day (optional)" <input type="date" prop:value=move || expires.get() on:input=move |ev| expires.set(event_target_value(&ev)) /></label>
+                <label>"Downloads"
+                    <select
+                        prop:value=move || downloads.get().as_str()
+                        on:change=move |ev| {
+                            downloads.set(Downloads::parse(&event_target_value(&ev)).unwrap_or_default())
+                        }
+                    >
+                        <option value="none">"None"</option>
+                        <option value="web">"Web size (2048 px)"</option>
+                        <option value="full">"Full size (as published)"</option>
+                    </select>
+                </label>
                 <button type="submit" class="action">"Make link"</button>
             </form>
             {move || error.get().map(|e| view! { <p role="alert">{e}</p> })}
@@ -347,7 +364,10 @@ fn link_view(
     let reminders = l.state.is_live().then(|| {
         let (gallery, token, report) =
             (studio.gallery.clone(), studio.token.clone(), studio.report);
-        view! { <LinkReminders gallery token report link=l.clone() /> }
+        view! {
+            <LinkDownloads gallery=gallery.clone() token=token.clone() report link=l.clone() />
+            <LinkReminders gallery token report link=l.clone() />
+        }
     });
     let error = RwSignal::new(None::<String>);
     let revoke = {

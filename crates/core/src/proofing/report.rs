@@ -152,6 +152,9 @@ pub struct LinkReport {
     /// When the customer unsubscribed from the reminders, if they did.
     #[serde(default)]
     pub reminders_off_at: Option<i64>,
+    /// What the link's customer may download.
+    #[serde(default)]
+    pub downloads: crate::downloads::Downloads,
     pub op_count: u64,
     pub submitted_at: Option<i64>,
     pub selected: Vec<String>,
@@ -207,6 +210,7 @@ impl LinkReport {
             pin_failures: 0,
             reminders_to: None,
             reminders_off_at: None,
+            downloads: Default::default(),
             op_count: 0,
             submitted_at: None,
             selected: Vec::new(),

@@ -14,6 +14,7 @@
 //!   notes over missing photos, positions, "Save for offline".
 //! - [`choices`]: choices in words, the outbox's lines, the selection bar,
 //!   a withdrawn gallery's notice.
+//! - [`downloads`]: the Download buttons, a ZIP's progress and its end.
 //! - [`errors`]: why a gallery or a request could not be loaded.
 //! - [`studio`]: the studio page's summaries of galleries and links.
 //! - [`notify`]: the email telling the studio a link submitted.
@@ -24,6 +25,7 @@
 //! (`RuleRefusal`), and a link's state (`LinkState`'s `Display`).
 
 pub mod choices;
+pub mod downloads;
 pub mod errors;
 pub mod gallery;
 pub mod notify;

@@ -3,6 +3,7 @@
 
 use super::numbers::{count, photo_count};
 use crate::calendar::{day_label, time_label};
+use crate::downloads::Downloads;
 use crate::proofing::{
     ComparedPhoto, LinkReport, Mark, RevocationBounds, SelectionRules, StudioReport,
 };
@@ -47,6 +48,11 @@ pub fn link_line(l: &LinkReport) -> String {
     }
     if let (Some(at), true) = (l.expires_at, l.state.is_live()) {
         parts.push(format!("until {}", day_label(at)));
+    }
+    match l.downloads {
+        Downloads::None => {}
+        Downloads::Web => parts.push("downloads web size".into()),
+        Downloads::Full => parts.push("downloads full size".into()),
     }
     parts.push(format!("{} selected", l.selected.len()));
     parts.push(match l.submitted_at {
@@ -228,6 +234,16 @@ mod tests {
             favourites: vec!["a.jpg".into()],
             ..LinkReport::live("k7", label)
         }
+    }
+
+    #[test]
+    fn a_link_says_what_it_may_download() {
+        let mut l = link("Bride");
+        assert!(!link_line(&l).contains("download"));
+        l.downloads = Downloads::Web;
+        assert!(link_line(&l).contains(" · downloads web size · "));
+        l.downloads = Downloads::Full;
+        assert!(link_line(&l).contains(" · downloads full size · "));
     }
 
     #[test]

@@ -52,6 +52,10 @@ pub fn routes() -> Router<AppState> {
             "/galleries/{id}/links/{link}/reminders",
             post(post_reminders),
         )
+        .route(
+            "/galleries/{id}/links/{link}/downloads",
+            post(post_downloads),
+        )
         .route("/galleries/{id}/settings", post(post_settings))
 }
 
@@ -411,6 +415,32 @@ async fn post_reminders(
         if link.reminders_to != email {
             db.set_link_email(&link.id, email.as_deref())?;
         }
+        let report = report_with_bounds(db, &gallery, &policy, now)?;
+        Ok((report, gallery))
+    })
+    .await?;
+    Ok(Json(with_photos(&state, report, &gallery, now).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DownloadsBody {
+    downloads: Downloads,
+}
+
+/// The studio sets what a link's customer may download (as `proofline
+/// link downloads`); the customer's app offers it on its next visit.
+async fn post_downloads(
+    State(state): State<AppState>,
+    Path((id, link)): Path<(String, String)>,
+    headers: HeaderMap,
+    Json(body): Json<DownloadsBody>,
+) -> Result<Json<StudioReport>, AppError> {
+    let now = crate::unix_now();
+    let policy = state.signing;
+    let (report, gallery) = with_gallery(&state, id, &headers, move |db, gallery| {
+        let link = gallery_link(db, &gallery, &link)?;
+        db.set_link_downloads(&link.id, body.downloads)?;
         let report = report_with_bounds(db, &gallery, &policy, now)?;
         Ok((report, gallery))
     })

@@ -1,0 +1,170 @@
+//! Downloads, where the studio allows them for this link: the lightbox's
+//! Download button ([`DownloadButton`]), and "Download favourites /
+//! selected / all" as a ZIP built on the device ([`DownloadPhotos`]), with
+//! progress and Cancel. Both come from the device's saved copies when it
+//! has them, else straight from the store: no server is in the path.
+
+use futures::future::{AbortHandle, Abortable};
+use leptos::prelude::*;
+use proofline_core::downloads::zip_name;
+use proofline_core::wording::downloads::{
+    DOWNLOAD, DOWNLOAD_UNREACHABLE, DOWNLOADING, ZIP_CANCELLED, ZIP_FAILED, ZipChoice, zip_done,
+    zip_progress,
+};
+use proofline_core::{Image, Manifest};
+
+use crate::state::downloads::{DownloadError, ZipProgress, save_photo, save_zip};
+use crate::state::loader::Loader;
+use crate::state::outbox::Outbox;
+
+fn error_text(e: DownloadError) -> &'static str {
+    match e {
+        DownloadError::Unreachable(_) => DOWNLOAD_UNREACHABLE,
+        DownloadError::Browser => ZIP_FAILED,
+    }
+}
+
+/// The lightbox's Download button: the photo's file, as the studio named it.
+#[component]
+pub fn DownloadButton(image: Image) -> impl IntoView {
+    let loader = expect_context::<Loader>();
+    let busy = RwSignal::new(false);
+    let problem = RwSignal::new(None::<&'static str>);
+    let image = StoredValue::new(image);
+    let download = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        problem.set(None);
+        let loader = loader.clone();
+        leptos::task::spawn_local(async move {
+            let result = save_photo(&loader, &image.get_value()).await;
+            busy.try_set(false);
+            problem.try_set(result.err().map(error_text));
+        });
+    };
+    view! {
+        <button type="button" class="download" on:click=download disabled=move || busy.get()>
+            {move || if busy.get() { DOWNLOADING } else { DOWNLOAD }}
+        </button>
+        {move || problem.get().map(|p| view! { <p class="problem" role="alert">{p}</p> })}
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum State {
+    Idle,
+    Building(ZipProgress),
+    Done(String),
+    Failed(&'static str),
+}
+
+/// "Download favourites / selected / all": a ZIP of those photos' files,
+/// built on the device. Shown only when this link may download.
+#[component]
+pub fn DownloadPhotos(manifest: StoredValue<Manifest>) -> impl IntoView {
+    let downloadable = manifest.with_value(|m| {
+        m.images
+            .iter()
+            .filter(|i| i.renditions.download.is_some())
+            .count()
+    });
+    if downloadable == 0 {
+        return None;
+    }
+    let loader = StoredValue::new(expect_context::<Loader>());
+    let outbox = expect_context::<Outbox>();
+    let state = RwSignal::new(State::Idle);
+    let abort = StoredValue::new_local(None::<AbortHandle>);
+    let chosen = move |choice: ZipChoice| -> Vec<Image> {
+        manifest.with_value(|m| {
+            outbox.view.with(|v| {
+                m.images
+                    .iter()
+                    .filter(|i| i.renditions.download.is_some())
+                    .filter(|i| match choice {
+                        ZipChoice::Favourites => v.is_favourite(&i.id),
+                        ZipChoice::Selected => v.is_selected(&i.id),
+                        ZipChoice::All => true,
+                    })
+                    .cloned()
+                    .collect()
+            })
+        })
+    };
+    let start = move |choice: ZipChoice| {
+        let images = chosen(choice);
+        let name = manifest.with_value(|m| zip_name(&m.title, choice.word()));
+        let (handle, registration) = AbortHandle::new_pair();
+        abort.set_value(Some(handle));
+        state.set(State::Building(ZipProgress {
+            total: images.len(),
+            ..ZipProgress::default()
+        }));
+        let loader = loader.get_value();
+        let job = async move {
+            let progress = |p| {
+                state.try_set(State::Building(p));
+            };
+            let result = save_zip(&loader, &images, &name, progress).await;
+            state.try_set(match result {
+                Ok(done) => State::Done(zip_done(&name, done.photos, done.bytes, done.missed)),
+                Err(e) => State::Failed(error_text(e)),
+            });
+        };
+        leptos::task::spawn_local(async move {
+            let _ = Abortable::new(job, registration).await;
+        });
+    };
+    let cancel = move |_| {
+        if let Some(h) = abort.get_value() {
+            h.abort();
+        }
+        state.set(State::Failed(ZIP_CANCELLED));
+    };
+    let buttons = move || {
+        ZipChoice::ALL
+            .into_iter()
+            .map(|choice| {
+                let n = move || chosen(choice).len();
+                view! {
+                    <button
+                        type="button"
+                        class="action quiet"
+                        disabled=move || n() == 0
+                        on:click=move |_| start(choice)
+                    >
+                        {move || choice.button(n())}
+                    </button>
+                }
+            })
+            .collect_view()
+    };
+    Some(view! {
+        <section class="download-photos" aria-label="Download photos">
+            {move || match state.get() {
+                State::Building(p) => {
+                    view! {
+                        <progress
+                            max=p.total.max(1) as f64
+                            value=p.done as f64
+                            aria-label="Preparing the download"
+                        ></progress>
+                        <p role="status" class="progress-text">{zip_progress(p.done, p.total, p.bytes)}</p>
+                        <button type="button" class="action quiet" on:click=cancel>"Cancel"</button>
+                    }
+                        .into_any()
+                }
+                other => {
+                    let note = match other {
+                        State::Done(text) => Some(view! { <p role="status" class="saved">{text}</p> }.into_any()),
+                        State::Failed(text) => Some(view! { <p role="alert">{text}</p> }.into_any()),
+                        _ => None,
+                    };
+                    view! { {buttons()} {note} }.into_any()
+                }
+            }}
+        </section>
+    })
+}
