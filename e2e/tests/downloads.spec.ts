@@ -52,7 +52,7 @@ async function downloadZip(page: Page, button: RegExp): Promise<Download> {
   return download;
 }
 
-test('a link with downloads: one photo, favourites as a ZIP, cancel, and everything offline', async ({ page, context }) => {
+test('a link with downloads: one photo, favourites as a ZIP, cancel, and everything offline', async ({ page, context, browser }) => {
   test.setTimeout(180_000);
   const studio = await startStudio({ publishArgs: ['--downloads', 'full'] });
   try {
@@ -93,6 +93,18 @@ test('a link with downloads: one photo, favourites as a ZIP, cancel, and everyth
       ]),
     );
     await expect(page.getByText(/^Saved Sample wedding - favourites\.zip: 2 photos \([\d.]+ (kB|MB)\)\.$/)).toBeVisible();
+
+    // The studio sees how many photos the bride took away.
+    const desk = await browser.newPage();
+    await desk.goto(studio.studioLink);
+    await expect
+      .poll(async () => {
+        await desk.reload();
+        return desk.getByRole('region', { name: 'Bride' }).locator('.activity').textContent({ timeout: 5_000 });
+      }, { timeout: 30_000 })
+      .toContain('3 photos downloaded');
+    await expect(desk.getByRole('region', { name: 'Bride' }).locator('.summary')).toContainText('downloads web size');
+    await desk.close();
 
     // On a slow connection, Cancel stops the ZIP at once: no file comes.
     const cdp = await context.newCDPSession(page);

@@ -2,11 +2,14 @@
 //! Download button ([`DownloadButton`]), and "Download favourites /
 //! selected / all" as a ZIP built on the device ([`DownloadPhotos`]), with
 //! progress and Cancel. Both come from the device's saved copies when it
-//! has them, else straight from the store: no server is in the path.
+//! has them, else straight from the store: no server is in the path. The
+//! studio sees how many photos were downloaded (reported through the
+//! outbox, like a visit, so downloads made offline count too).
 
 use futures::future::{AbortHandle, Abortable};
 use leptos::prelude::*;
 use proofline_core::downloads::zip_name;
+use proofline_core::proofing::Action;
 use proofline_core::wording::downloads::{
     DOWNLOAD, DOWNLOAD_UNREACHABLE, DOWNLOADING, ZIP_CANCELLED, ZIP_FAILED, ZipChoice, zip_done,
     zip_progress,
@@ -16,6 +19,14 @@ use proofline_core::{Image, Manifest};
 use crate::state::downloads::{DownloadError, ZipProgress, save_photo, save_zip};
 use crate::state::loader::Loader;
 use crate::state::outbox::Outbox;
+
+/// Tells the studio `photos` photos were downloaded.
+fn report(outbox: Option<Outbox>, photos: usize) {
+    if let (Some(outbox), 1..) = (outbox, photos) {
+        let photos = u32::try_from(photos).unwrap_or(u32::MAX);
+        outbox.report(Action::Downloaded { photos });
+    }
+}
 
 fn error_text(e: DownloadError) -> &'static str {
     match e {
@@ -28,6 +39,7 @@ fn error_text(e: DownloadError) -> &'static str {
 #[component]
 pub fn DownloadButton(image: Image) -> impl IntoView {
     let loader = expect_context::<Loader>();
+    let outbox = use_context::<Outbox>();
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<&'static str>);
     let image = StoredValue::new(image);
@@ -40,6 +52,9 @@ pub fn DownloadButton(image: Image) -> impl IntoView {
         let loader = loader.clone();
         leptos::task::spawn_local(async move {
             let result = save_photo(&loader, &image.get_value()).await;
+            if result.is_ok() {
+                report(outbox, 1);
+            }
             busy.try_set(false);
             problem.try_set(result.err().map(error_text));
         });
@@ -109,7 +124,10 @@ pub fn DownloadPhotos(manifest: StoredValue<Manifest>) -> impl IntoView {
             };
             let result = save_zip(&loader, &images, &name, progress).await;
             state.try_set(match result {
-                Ok(done) => State::Done(zip_done(&name, done.photos, done.bytes, done.missed)),
+                Ok(done) => {
+                    report(Some(outbox), done.photos);
+                    State::Done(zip_done(&name, done.photos, done.bytes, done.missed))
+                }
                 Err(e) => State::Failed(error_text(e)),
             });
         };

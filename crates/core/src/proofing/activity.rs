@@ -20,6 +20,9 @@ pub struct DeviceActivity {
     pub saved_offline: u32,
     /// When it said so (the newest report wins, whatever order they arrive in).
     pub saved_offline_ms: Option<u64>,
+    /// Photos downloaded, in all (each op counted once by the studio).
+    #[serde(default)]
+    pub downloaded: u64,
 }
 
 impl DeviceActivity {
@@ -37,6 +40,7 @@ impl DeviceActivity {
                 self.saved_offline = photos;
                 self.saved_offline_ms = Some(at);
             }
+            Action::Downloaded { photos } => self.downloaded += u64::from(photos),
             _ => {}
         }
     }
@@ -56,6 +60,9 @@ pub struct LinkActivity {
     /// keep some.
     pub saved_offline: u32,
     pub devices_offline: u32,
+    /// Photos downloaded, on all devices.
+    #[serde(default)]
+    pub downloaded: u64,
 }
 
 impl LinkActivity {
@@ -66,6 +73,7 @@ impl LinkActivity {
         for d in devices {
             link.devices += 1;
             link.opens += d.opens;
+            link.downloaded += d.downloaded;
             if let Some(first) = d.first_opened_ms.map(secs) {
                 link.first_opened = Some(link.first_opened.map_or(first, |t| t.min(first)));
             }
@@ -145,8 +153,13 @@ mod tests {
         let phone = device(&[
             op_at(10_000, Action::Opened),
             op_at(12_000, Action::SavedOffline { photos: 40 }),
+            op_at(13_000, Action::Downloaded { photos: 12 }),
         ]);
-        let laptop = device(&[op_at(4_000, Action::Opened), op_at(30_000, Action::Opened)]);
+        let laptop = device(&[
+            op_at(4_000, Action::Opened),
+            op_at(30_000, Action::Opened),
+            op_at(31_000, Action::Downloaded { photos: 1 }),
+        ]);
         let link = LinkActivity::of([&phone, &laptop]);
         assert_eq!(
             link,
@@ -157,6 +170,7 @@ mod tests {
                 opens: 3,
                 saved_offline: 40,
                 devices_offline: 1,
+                downloaded: 13,
             }
         );
         assert_eq!(LinkActivity::of([]), LinkActivity::default());

@@ -130,7 +130,7 @@ impl Choices {
                 }
             }
             // Activity is no choice (the studio keeps it apart).
-            Action::Opened | Action::SavedOffline { .. } => {}
+            Action::Opened | Action::SavedOffline { .. } | Action::Downloaded { .. } => {}
         }
     }
 

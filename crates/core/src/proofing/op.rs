@@ -70,6 +70,11 @@ pub enum Action {
     SavedOffline {
         photos: u32,
     },
+    /// Activity: the customer downloaded `photos` photos (one from the
+    /// lightbox, or a ZIP of several).
+    Downloaded {
+        photos: u32,
+    },
     /// The studio's answer to the customer's comment `to` (the comment's op
     /// id). Made only by the studio's page, never taken from a device.
     Reply {
@@ -88,6 +93,7 @@ impl Action {
             Action::Submit => "submit",
             Action::Opened => "opened",
             Action::SavedOffline { .. } => "saved_offline",
+            Action::Downloaded { .. } => "downloaded",
             Action::Reply { .. } => "reply",
         }
     }
@@ -96,7 +102,10 @@ impl Action {
     /// which no rule refuses and no choice is made of: it travels in the
     /// outbox like a choice, but the customer is never told of it.
     pub fn is_activity(&self) -> bool {
-        matches!(self, Action::Opened | Action::SavedOffline { .. })
+        matches!(
+            self,
+            Action::Opened | Action::SavedOffline { .. } | Action::Downloaded { .. }
+        )
     }
 
     /// Made by the studio, never taken from a customer's device.
@@ -119,6 +128,7 @@ impl Action {
             Action::Submit
             | Action::Opened
             | Action::SavedOffline { .. }
+            | Action::Downloaded { .. }
             | Action::Reply { .. } => None,
         }
     }
@@ -294,6 +304,16 @@ impl TryFrom<WireOp> for Op {
                     })?,
                 }
             }
+            "downloaded" => {
+                no_image("downloaded")?;
+                let photos = w.value.as_u64().and_then(|n| u32::try_from(n).ok());
+                Action::Downloaded {
+                    photos: photos.ok_or(OpError::BadValue {
+                        kind: "downloaded",
+                        expected: "a number of photos",
+                    })?,
+                }
+            }
             other => return Err(OpError::UnknownKind(other.to_owned())),
         };
         Ok(Op {
@@ -316,7 +336,7 @@ impl From<Op> for WireOp {
                 serde_json::to_value(verdict).expect("a verdict serialises")
             }
             Action::Comment { text, .. } => text.into(),
-            Action::SavedOffline { photos } => photos.into(),
+            Action::SavedOffline { photos } | Action::Downloaded { photos } => photos.into(),
             Action::Reply { to, text } => serde_json::json!({ "to": to.as_str(), "text": text }),
             Action::Submit | Action::Opened => serde_json::Value::Null,
         };

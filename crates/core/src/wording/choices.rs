@@ -40,6 +40,7 @@ pub fn describe_choice(names: &BTreeMap<ImageId, String>, action: &Action) -> St
         Action::SavedOffline { .. } => {
             "Telling the studio how many photos are saved for offline".into()
         }
+        Action::Downloaded { .. } => "Telling the studio about a download".into(),
     }
 }
 

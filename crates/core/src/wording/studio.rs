@@ -121,6 +121,12 @@ pub fn activity_line(
             n => format!("{photos} saved offline on {n} devices"),
         });
     }
+    if a.downloaded > 0 {
+        parts.push(format!(
+            "{} downloaded",
+            photo_count(usize::try_from(a.downloaded).unwrap_or(usize::MAX))
+        ));
+    }
     let chosen = l.selected.len() as u32;
     if l.submitted_at.is_none() && chosen < rules.min {
         parts.push(match rules.min - chosen {
@@ -342,6 +348,7 @@ mod tests {
             opens: 1,
             saved_offline: 0,
             devices_offline: 0,
+            downloaded: 0,
         };
         l.submitted_at = Some(20);
         assert_eq!(
@@ -355,10 +362,11 @@ mod tests {
             opens: 1_200,
             saved_offline: 40,
             devices_offline: 2,
+            downloaded: 13,
         };
         assert_eq!(
             activity_line(&l, &SelectionRules::default(), when),
-            "Opened first t10 · last t90 · 1,200 visits on 2 devices · 40 photos saved offline on 2 devices"
+            "Opened first t10 · last t90 · 1,200 visits on 2 devices · 40 photos saved offline on 2 devices · 13 photos downloaded"
         );
     }
 

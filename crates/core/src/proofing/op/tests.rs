@@ -35,7 +35,12 @@ fn an_op_round_trips_through_its_wire_form() {
         to: OpId::parse("phone-op-0001").unwrap(),
         text: "We'll warm it up".into(),
     };
-    for activity in [Action::Opened, Action::SavedOffline { photos: 40 }, reply] {
+    for activity in [
+        Action::Opened,
+        Action::SavedOffline { photos: 40 },
+        Action::Downloaded { photos: 12 },
+        reply,
+    ] {
         let op = op("phone", 3, NOW_MS, activity);
         let wire = serde_json::to_value(&op).unwrap();
         assert!(wire.get("image").is_none(), "{wire}");

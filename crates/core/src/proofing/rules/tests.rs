@@ -193,7 +193,11 @@ fn activity_passes_a_lock_a_deadline_and_a_submit_but_not_a_clock_far_ahead() {
     });
     p.locked_at = Some(1_762_905_600);
     let submitted = Choices::from_ops(&[op("a", 1, NOW_MS - 5_000_000, Action::Submit)]);
-    for action in [Action::Opened, Action::SavedOffline { photos: 3 }] {
+    for action in [
+        Action::Opened,
+        Action::SavedOffline { photos: 3 },
+        Action::Downloaded { photos: 2 },
+    ] {
         assert_eq!(
             p.check(&submitted, &op("a", 2, NOW_MS, action.clone()), NOW_MS),
             Ok(())
