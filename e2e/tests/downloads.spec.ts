@@ -152,7 +152,7 @@ test('a link with downloads: one photo, favourites as a ZIP, cancel, and everyth
 });
 
 test("the studio page lets a link download full size: the studio's original files", async ({ page, browser }) => {
-  const studio = await startStudio({ publishArgs: ['--downloads', 'full'] });
+  const studio = await startStudio({ publishArgs: ['--downloads', 'full', '--full-size', 'original'] });
   try {
     const parents = createLink(studio, ['--label', 'Parents']);
     // The studio page: the parents' link downloads nothing, then full size.

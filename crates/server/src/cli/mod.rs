@@ -22,7 +22,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 use proofline_core::downloads::Downloads;
 
-use crate::publish::render::WatermarkPosition;
+use crate::publish::render::{FullSize, WatermarkPosition};
 use crate::settings::{CommonArgs, DEFAULT_ORIGIN_LISTEN};
 
 #[derive(Parser)]
@@ -280,14 +280,19 @@ struct WatermarkArgs {
     #[arg(long, default_value_t = 0.5, value_parser = parse_opacity)]
     watermark_opacity: f32,
     /// Publish what share links may be allowed to download: `web` makes a
-    /// 2048 px JPEG of each photo; `full` also publishes the original file
-    /// as it is (metadata included). Photos already published without them
-    /// get them. Each link then downloads what `link downloads` allows.
+    /// 2048 px JPEG of each photo; `full` also a full-size file (see
+    /// `--full-size`). Photos already published without them get them.
+    /// Each link then downloads what `link downloads` allows.
     #[arg(long, default_value = "none", value_parser = parse_downloads)]
     downloads: Downloads,
-    /// Draw the watermark on the web-size downloads too.
+    /// Draw the watermark on the downloads too.
     #[arg(long)]
     watermark_downloads: bool,
+    /// What `--downloads full` publishes: `reencode` (full resolution at
+    /// JPEG quality 95, upright, camera and GPS metadata dropped) or
+    /// `original` (the file as it is, metadata included).
+    #[arg(long, value_enum, default_value = "reencode")]
+    full_size: FullSize,
     /// Photos larger than this many megapixels are skipped, checked from
     /// their header before decoding; decoders are held to the memory that
     /// goes with it (4 bytes a pixel).

@@ -47,7 +47,8 @@ impl WatermarkArgs {
         Ok(RenderOptions {
             watermark,
             downloads: self.downloads,
-            watermark_web: self.watermark_downloads,
+            watermark_downloads: self.watermark_downloads,
+            full_size: self.full_size,
             limits: DecodeLimits::megapixels(self.max_megapixels),
             ..RenderOptions::default()
         })

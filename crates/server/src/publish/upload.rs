@@ -266,8 +266,12 @@ fn prepare(
         let key = object_key(gallery, &id, "web", &stem);
         file(e.jpeg, e.width, e.height, key)
     });
-    let full = match options.downloads {
-        Downloads::Full => {
+    let full = match (rendered.full, options.downloads) {
+        (Some(e), _) => {
+            let key = object_key(gallery, &id, "full", &stem);
+            Some(file(e.jpeg, e.width, e.height, key))
+        }
+        (None, Downloads::Full) => {
             let bytes = std::fs::read(path).map_err(|e| format!("cannot be read again ({e})"))?;
             let key = format!("galleries/{gallery}/{id}/full/{}", safe_key_name(&name));
             Some(file(bytes, rendered.width, rendered.height, key))

@@ -4,12 +4,21 @@
 
 use proofline_core::downloads::Downloads;
 use proofline_core::{Manifest, Rendition};
-use proofline_server::publish::render::RenderOptions;
+use proofline_server::publish::render::{FullSize, RenderOptions};
 use proofline_server::publish::{Destination, PublishReport, PublishRequest, publish};
 use proofline_test_support::{Backend, Harness, awkward_samples, token};
 use sha2::{Digest, Sha256};
 
 async fn publish_for(h: &Harness, dir: &std::path::Path, downloads: Downloads) -> PublishReport {
+    publish_sized(h, dir, downloads, FullSize::Original).await
+}
+
+async fn publish_sized(
+    h: &Harness,
+    dir: &std::path::Path,
+    downloads: Downloads,
+    full_size: FullSize,
+) -> PublishReport {
     publish(
         &h.db,
         &h.store,
@@ -19,6 +28,7 @@ async fn publish_for(h: &Harness, dir: &std::path::Path, downloads: Downloads) -
             destination: Destination::Auto,
             render: RenderOptions {
                 downloads,
+                full_size,
                 ..RenderOptions::default()
             },
             signing: h.config.signing,
@@ -123,5 +133,42 @@ async fn each_link_downloads_what_the_studio_allows_and_a_republish_adds_the_fil
             .unwrap_err()
             .to_string()
             .contains("no share link nosuchlink")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reencoded_full_size_is_upright_at_full_resolution_without_the_camera_metadata() {
+    let h = Harness::start(Backend::Embedded).await;
+    let folder = h.dir.path().join("portraits");
+    // Stored turned, with EXIF orientation 6.
+    let sample = awkward_samples()
+        .into_iter()
+        .find(|s| s.orientation == Some(6))
+        .unwrap();
+    proofline_samples::write_all(&folder, std::slice::from_ref(&sample)).unwrap();
+    let original = std::fs::read(folder.join(&sample.file_name)).unwrap();
+    assert!(
+        original.windows(4).any(|w| w == b"Exif"),
+        "the sample has EXIF"
+    );
+    let report = publish_sized(&h, &folder, Downloads::Full, FullSize::Reencode).await;
+    let link = h.db.links(Some(&report.gallery)).unwrap()[0].id.clone();
+    h.db.set_link_downloads(&link, Downloads::Full).unwrap();
+    let m = manifest_of(&h, report.gallery.as_str(), token(&report)).await;
+    let image = &m.images[0];
+    let full = image.renditions.download.as_ref().unwrap();
+    assert_eq!(
+        (full.width, full.height),
+        (image.width, image.height),
+        "full size, upright"
+    );
+    assert_eq!((image.width, image.height), (sample.width, sample.height));
+    let bytes = bytes_of(&h, full).await;
+    assert!(bytes.starts_with(&[0xFF, 0xD8]));
+    assert!(!bytes.windows(4).any(|w| w == b"Exif"), "no EXIF left");
+    let decoded = image::load_from_memory(&bytes).unwrap();
+    assert_eq!(
+        (decoded.width(), decoded.height()),
+        (image.width, image.height)
     );
 }

@@ -65,8 +65,11 @@ pub struct RenderOptions {
     /// rendition ([`WEB_EDGE`] px) is made for `Web` and `Full`; for `Full`
     /// the original is published too (by the upload, not rendered).
     pub downloads: Downloads,
-    /// Draw the watermark on the `web` rendition too.
-    pub watermark_web: bool,
+    /// Draw the watermark on the downloads too (the `web` rendition, and a
+    /// re-encoded full size).
+    pub watermark_downloads: bool,
+    /// What a full-size download is, when `downloads` is `Full`.
+    pub full_size: FullSize,
     /// How large a photo may be.
     pub limits: DecodeLimits,
 }
@@ -78,11 +81,26 @@ impl Default for RenderOptions {
             proof_edge: PROOF_EDGE,
             watermark: None,
             downloads: Downloads::None,
-            watermark_web: false,
+            watermark_downloads: false,
+            full_size: FullSize::default(),
             limits: DecodeLimits::default(),
         }
     }
 }
+
+/// A full-size download: the original file as it is, or re-encoded at
+/// full resolution with its metadata (camera, GPS) dropped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum FullSize {
+    /// Re-encoded at quality 95, upright, no metadata but the colour profile.
+    #[default]
+    Reencode,
+    /// The studio's file, byte for byte (metadata included).
+    Original,
+}
+
+/// Quality of a re-encoded full-size download.
+const FULL_QUALITY: u8 = 95;
 
 /// One encoded rendition.
 #[derive(Debug, Clone)]
@@ -102,6 +120,8 @@ pub struct Rendered {
     pub proof: Encoded,
     /// The download, when asked for.
     pub web: Option<Encoded>,
+    /// The full-size download, re-encoded, when asked for.
+    pub full: Option<Encoded>,
     /// Base64 ThumbHash of the thumb.
     pub thumbhash: String,
 }
@@ -144,7 +164,10 @@ fn render_from(mut r: impl BufRead + Seek, opts: &RenderOptions) -> Result<Rende
     r.rewind().map_err(unreadable)?;
     // Decoded at the scale the largest rendition needs.
     let makes_web = opts.downloads != Downloads::None;
-    let largest = if makes_web {
+    let makes_full = opts.downloads == Downloads::Full && opts.full_size == FullSize::Reencode;
+    let largest = if makes_full {
+        u32::MAX
+    } else if makes_web {
         opts.proof_edge.max(WEB_EDGE)
     } else {
         opts.proof_edge
@@ -169,6 +192,14 @@ fn render_from(mut r: impl BufRead + Seek, opts: &RenderOptions) -> Result<Rende
     let (lw, lh) = fit(width, height, largest);
     let (sw, sh) = upright(lw, lh);
     let large = orient(resize(&source.pixels, sw, sh)?, source.orientation);
+    // At full size, the web rendition is made from it.
+    let (mut full, large) = if makes_full {
+        let (ww, wh) = fit(width, height, WEB_EDGE);
+        let web = resize(&large, ww, wh)?;
+        (Some(large), web)
+    } else {
+        (None, large)
+    };
     let (pw, ph) = fit(width, height, opts.proof_edge);
     let (proof, mut web) = if makes_web {
         (resize(&large, pw, ph)?, Some(large))
@@ -181,8 +212,10 @@ fn render_from(mut r: impl BufRead + Seek, opts: &RenderOptions) -> Result<Rende
     let mut proof = proof;
     if let Some(mark) = &opts.watermark {
         watermark::draw(&mut proof, mark)?;
-        if let Some(web) = web.as_mut().filter(|_| opts.watermark_web) {
-            watermark::draw(web, mark)?;
+        if opts.watermark_downloads {
+            for download in [web.as_mut(), full.as_mut()].into_iter().flatten() {
+                watermark::draw(download, mark)?;
+            }
         }
     }
     let icc = source.icc.as_deref();
@@ -192,6 +225,9 @@ fn render_from(mut r: impl BufRead + Seek, opts: &RenderOptions) -> Result<Rende
         thumb: encode(&thumb, THUMB_QUALITY, icc)?,
         proof: encode(&proof, PROOF_QUALITY, icc)?,
         web: web.map(|web| encode(&web, WEB_QUALITY, icc)).transpose()?,
+        full: full
+            .map(|full| encode(&full, FULL_QUALITY, icc))
+            .transpose()?,
         thumbhash,
     })
 }

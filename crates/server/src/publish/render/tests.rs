@@ -477,7 +477,7 @@ fn downloads_get_a_2048_px_rendition_watermarked_only_when_asked() {
         image::imageops::FilterType::Lanczos3,
     );
     let unmarked = mean_abs_diff(&clean, &source);
-    opts.watermark_web = true;
+    opts.watermark_downloads = true;
     let marked = render(&file, &opts).unwrap();
     let marked = mean_abs_diff(&decoded(marked.web.as_ref().unwrap()), &source);
     assert!(unmarked < 3.0, "the web file is the photo ({unmarked})");
