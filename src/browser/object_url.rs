@@ -60,8 +60,11 @@ impl Pieces {
 
     /// Offers the pieces, in order, as a file named `file_name`.
     pub fn offer(self, file_name: &str, mime: &str) -> bool {
-        let parts: js_sys::Array = self.parts.into_iter().collect();
-        offer(file_name, &parts, mime)
+        offer(file_name, &self.into_parts(), mime)
+    }
+
+    fn into_parts(self) -> js_sys::Array {
+        self.parts.into_iter().collect()
     }
 }
 
@@ -111,6 +114,23 @@ mod tests {
         assert_eq!(read(&url).await, Ok(("image/jpeg".into(), bytes.to_vec())));
         revoke(&url);
         assert_eq!(read(&url).await, Err(()), "revoked: gone");
+    }
+
+    #[wasm_bindgen_test]
+    async fn pieces_make_one_file_in_order() {
+        let mut pieces = Pieces::default();
+        for piece in [&b"PK\x03\x04"[..], b"", b"photo bytes", b"end"] {
+            assert!(pieces.push(piece));
+        }
+        let url = url_of(&pieces.into_parts(), "application/zip").expect("a blob URL");
+        assert_eq!(
+            read(&url).await,
+            Ok((
+                "application/zip".into(),
+                b"PK\x03\x04photo bytesend".to_vec()
+            ))
+        );
+        revoke(&url);
     }
 
     #[wasm_bindgen_test]
