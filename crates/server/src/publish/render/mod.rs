@@ -1,8 +1,8 @@
 //! Turns one photo into its published renditions: a `proof` (lightbox) and
-//! a `thumb` (grid) JPEG, and for downloads a `web` one (2048 px), with the
-//! EXIF orientation applied, no metadata but the colour profile, an
-//! optional studio watermark on the proof (and on the `web` file if the
-//! studio asks), and a ThumbHash placeholder.
+//! a `thumb` (grid) JPEG, and for downloads a `web` one (2048 px) and a
+//! full-size one, with the EXIF orientation applied, no metadata but the
+//! colour profile, an optional studio watermark on the proof (and on the
+//! downloads if the studio asks), and a ThumbHash placeholder.
 //!
 //! A photo is read as a stream, never whole, and held to [`DecodeLimits`]:
 //! its size is read from its header and refused over the pixel limit before
@@ -63,7 +63,8 @@ pub struct RenderOptions {
     pub watermark: Option<Watermark>,
     /// What the gallery's links may be allowed to download: a `web`
     /// rendition ([`WEB_EDGE`] px) is made for `Web` and `Full`; for `Full`
-    /// the original is published too (by the upload, not rendered).
+    /// a full-size file too ([`FullSize`]: re-encoded here, or the
+    /// original, which the upload publishes as it is).
     pub downloads: Downloads,
     /// Draw the watermark on the downloads too (the `web` rendition, and a
     /// re-encoded full size).
