@@ -84,7 +84,8 @@ pub async fn save_zip(
         let Some(r) = &image.renditions.download else {
             continue;
         };
-        match loader.load(r, Priority::Background).await {
+        // Not `Background`: cancelling "Save for offline" withdraws those.
+        match loader.load(r, Priority::Neighbour).await {
             Ok(bytes) => {
                 let name = names.name(image, kind_of(&bytes).0);
                 let header = zip.entry_header(&name, bytes.len() as u64, crc32(&bytes), now);

@@ -19,7 +19,9 @@ use crate::ids::ContentHash;
 pub enum Priority {
     /// A thumbnail on screen, or the photo open in the lightbox.
     Visible,
-    /// The photos either side of the lightbox's, so swiping is instant.
+    /// The photos either side of the lightbox's, so swiping is instant;
+    /// and the photos of a ZIP the customer is waiting for (never
+    /// withdrawn with a cancelled "Save for offline", as `Background` is).
     Neighbour,
     /// Everything else, fetched only while saving the gallery for offline.
     Background,
