@@ -245,6 +245,17 @@ impl TryFrom<WireOp> for Op {
                 expected: "true or false",
             })
         };
+        // An activity's count of photos: no image, a whole number.
+        let photos = |kind| {
+            no_image(kind)?;
+            w.value
+                .as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or(OpError::BadValue {
+                    kind,
+                    expected: "a number of photos",
+                })
+        };
         let action = match w.kind.as_str() {
             "favourite" => Action::Favourite {
                 image: image("favourite")?,
@@ -294,26 +305,12 @@ impl TryFrom<WireOp> for Op {
                     )?,
                 }
             }
-            "saved_offline" => {
-                no_image("saved_offline")?;
-                let photos = w.value.as_u64().and_then(|n| u32::try_from(n).ok());
-                Action::SavedOffline {
-                    photos: photos.ok_or(OpError::BadValue {
-                        kind: "saved_offline",
-                        expected: "a number of photos",
-                    })?,
-                }
-            }
-            "downloaded" => {
-                no_image("downloaded")?;
-                let photos = w.value.as_u64().and_then(|n| u32::try_from(n).ok());
-                Action::Downloaded {
-                    photos: photos.ok_or(OpError::BadValue {
-                        kind: "downloaded",
-                        expected: "a number of photos",
-                    })?,
-                }
-            }
+            "saved_offline" => Action::SavedOffline {
+                photos: photos("saved_offline")?,
+            },
+            "downloaded" => Action::Downloaded {
+                photos: photos("downloaded")?,
+            },
             other => return Err(OpError::UnknownKind(other.to_owned())),
         };
         Ok(Op {
