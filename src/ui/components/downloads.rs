@@ -60,7 +60,7 @@ pub fn DownloadButton(image: Image) -> impl IntoView {
         });
     };
     view! {
-        <button type="button" class="download" on:click=download disabled=move || busy.get()>
+        <button type="button" class="choice download" on:click=download disabled=move || busy.get()>
             {move || if busy.get() { DOWNLOADING } else { DOWNLOAD }}
         </button>
         {move || problem.get().map(|p| view! { <p class="problem" role="alert">{p}</p> })}
