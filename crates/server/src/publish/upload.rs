@@ -256,21 +256,16 @@ fn prepare(
         };
         (r, bytes, content_type)
     };
-    let rendition = |kind: RenditionKind, e: Encoded| {
-        let key = object_key(gallery, &id, kind.as_str(), &stem);
+    // A rendered file, under its kind ("thumb", "proof", "web", "full").
+    let rendition = |kind: &str, e: Encoded| {
+        let key = object_key(gallery, &id, kind, &stem);
         file(e.jpeg, e.width, e.height, key)
     };
-    let thumb = rendition(RenditionKind::Thumb, rendered.thumb);
-    let proof = rendition(RenditionKind::Proof, rendered.proof);
-    let web = rendered.web.map(|e| {
-        let key = object_key(gallery, &id, "web", &stem);
-        file(e.jpeg, e.width, e.height, key)
-    });
+    let thumb = rendition(RenditionKind::Thumb.as_str(), rendered.thumb);
+    let proof = rendition(RenditionKind::Proof.as_str(), rendered.proof);
+    let web = rendered.web.map(|e| rendition("web", e));
     let full = match (rendered.full, options.downloads) {
-        (Some(e), _) => {
-            let key = object_key(gallery, &id, "full", &stem);
-            Some(file(e.jpeg, e.width, e.height, key))
-        }
+        (Some(e), _) => Some(rendition("full", e)),
         (None, Downloads::Full) => {
             let bytes = std::fs::read(path).map_err(|e| format!("cannot be read again ({e})"))?;
             let key = format!("galleries/{gallery}/{id}/full/{}", safe_key_name(&name));
