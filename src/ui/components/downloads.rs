@@ -92,7 +92,9 @@ pub fn DownloadPhotos(manifest: StoredValue<Manifest>) -> impl IntoView {
     let outbox = expect_context::<Outbox>();
     let state = RwSignal::new(State::Idle);
     let abort = StoredValue::new_local(None::<AbortHandle>);
-    let chosen = move |choice: ZipChoice| -> Vec<Image> {
+    // Each downloadable photo of `choice`, handed to `take`: the buttons
+    // count them on every choice made, so nothing is copied for that.
+    let chosen = move |choice: ZipChoice, take: &mut dyn FnMut(&Image)| {
         manifest.with_value(|m| {
             outbox.view.with(|v| {
                 m.images
@@ -103,13 +105,13 @@ pub fn DownloadPhotos(manifest: StoredValue<Manifest>) -> impl IntoView {
                         ZipChoice::Selected => v.is_selected(&i.id),
                         ZipChoice::All => true,
                     })
-                    .cloned()
-                    .collect()
+                    .for_each(take)
             })
         })
     };
     let start = move |choice: ZipChoice| {
-        let images = chosen(choice);
+        let mut images = Vec::new();
+        chosen(choice, &mut |i| images.push(i.clone()));
         let name = manifest.with_value(|m| zip_name(&m.title, choice.word()));
         let (handle, registration) = AbortHandle::new_pair();
         abort.set_value(Some(handle));
@@ -145,7 +147,11 @@ pub fn DownloadPhotos(manifest: StoredValue<Manifest>) -> impl IntoView {
         ZipChoice::ALL
             .into_iter()
             .map(|choice| {
-                let n = move || chosen(choice).len();
+                let n = move || {
+                    let mut n = 0;
+                    chosen(choice, &mut |_| n += 1);
+                    n
+                };
                 view! {
                     <button
                         type="button"
