@@ -3,6 +3,7 @@
 //!
 //! - [`app_files`]: which of the built app's files are named by their content.
 //! - [`manifest`]: the gallery manifest v1, its parsing and validation.
+//! - [`brand`]: the studio's name and accent colour, kept readable.
 //! - [`expiry`]: when a signed URL (SigV4 or CloudFront) stops working, judged by
 //!   server time; and the fixed signing windows that keep URLs cacheable.
 //! - [`placeholder`]: ThumbHash to a tiny PNG data URL for image placeholders.
@@ -30,6 +31,7 @@
 #![forbid(unsafe_code)]
 
 pub mod app_files;
+pub mod brand;
 pub mod cache;
 pub mod calendar;
 pub mod downloads;

@@ -51,6 +51,10 @@ pub struct Manifest {
     /// the manifests of galleries that keep the default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_window: Option<i64>,
+    /// The photo the studio chose to head the gallery (one of `images`;
+    /// the app shows none when it is not among them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cover: Option<ImageId>,
     pub images: Vec<Image>,
 }
 

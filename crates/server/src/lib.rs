@@ -11,8 +11,8 @@
 //! 2. [`origin`]: a running origin, started from [`settings::Settings`] alone;
 //! 3. [`http`]: the router, its state and errors, one file per API area;
 //! 4. the domain: [`publish`] (with its renditions), [`signing`] (manifests
-//!    and their mirrors), [`choices`], [`notify`] (telling the studio of a
-//!    submit), [`doctor`];
+//!    and their mirrors), [`brand`] (the studio's logo files), [`choices`],
+//!    [`notify`] (telling the studio of a submit), [`doctor`];
 //! 5. [`settings`]: flags, variables and the file, resolved;
 //! 6. [`db`] (one `Db`, every method of it) and [`storage`] (the store, the
 //!    embedded store, CloudFront), which never import each other;
@@ -20,6 +20,7 @@
 //!    this crate.
 #![forbid(unsafe_code)]
 
+pub mod brand;
 pub mod choices;
 pub mod cli;
 pub mod db;

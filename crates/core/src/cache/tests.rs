@@ -205,6 +205,7 @@ fn gallery_hashes_lists_each_rendition_once() {
         locked_at: None,
         expires_at: None,
         offline_window: None,
+        cover: None,
         images: vec![image("a", b"ta", b"same"), image("b", b"tb", b"same")],
     };
     let hashes = gallery_hashes(&m);

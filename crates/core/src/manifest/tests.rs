@@ -51,6 +51,7 @@ fn sample() -> Manifest {
         locked_at: None,
         expires_at: None,
         offline_window: None,
+        cover: None,
         images: vec![image("a1"), image("b2")],
     }
 }

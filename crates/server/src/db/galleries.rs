@@ -22,6 +22,8 @@ pub struct StoredGallery {
     /// The offline window in seconds (`proofline_core::offline`); `None`
     /// for the default.
     pub offline_window: Option<i64>,
+    /// The photo heading the gallery, if the studio chose one.
+    pub cover: Option<ImageId>,
     pub images: Vec<StoredImage>,
 }
 
@@ -148,6 +150,7 @@ impl Db {
             rules: terms.rules,
             locked_at: terms.locked_at,
             offline_window: terms.offline_window,
+            cover: terms.cover,
             images,
         }))
     }
@@ -271,11 +274,13 @@ pub(super) struct Terms {
     pub rules: SelectionRules,
     pub locked_at: Option<i64>,
     pub offline_window: Option<i64>,
+    pub cover: Option<ImageId>,
 }
 
 pub(super) fn terms(c: &mut Conn<'_>, id: &GalleryId) -> anyhow::Result<Option<Terms>> {
     let Some(r) = c.query_opt(
-        "SELECT title, min_select, max_select, deadline, locked_at, offline_window_secs
+        "SELECT title, min_select, max_select, deadline, locked_at, offline_window_secs,
+                cover
          FROM galleries WHERE id = ?1",
         args![id.as_str()],
     )?
@@ -291,6 +296,10 @@ pub(super) fn terms(c: &mut Conn<'_>, id: &GalleryId) -> anyhow::Result<Option<T
         },
         locked_at: r.get(4)?,
         offline_window: r.get(5)?,
+        // A cover that no longer reads as an id is no cover.
+        cover: r
+            .get::<Option<String>>(6)?
+            .and_then(|id| ImageId::parse(id).ok()),
     }))
 }
 

@@ -11,7 +11,8 @@
 //! batch's rows of `ops`; `activity` each device's reports, `replies` the
 //! studio's answers to comments), [`notifications`]
 //! (telling the studio of a submit: queued, claimed, sent) and [`studio`]
-//! (the studio-wide token). [`sql`] is the portable SQL layer over both backends,
+//! (the studio-wide token); [`brand`] the studio's name, colour and logo,
+//! and each gallery's cover photo. [`sql`] is the portable SQL layer over both backends,
 //! [`schema`] runs the migrations (SQL files per backend, in
 //! `crates/server/migrations`). Only the SHA-256 of a token is ever stored.
 //!
@@ -19,6 +20,7 @@
 //! domain, `http` or `cli`.
 
 mod activity;
+pub mod brand;
 pub mod choices;
 mod downloads;
 pub mod galleries;
@@ -41,6 +43,7 @@ use std::sync::{Arc, Mutex};
 use anyhow::Context as _;
 use rusqlite::{Connection, TransactionBehavior};
 
+pub use brand::{StoredBrand, StoredLogo};
 pub use choices::{Incoming, LinkChoices};
 pub use galleries::{StoredGallery, StoredImage, StoredRendition};
 pub use links::{Link, LiveLink, NewLink, Opened, PinAnswer, Refusal, validate_pin};

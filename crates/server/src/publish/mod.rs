@@ -442,6 +442,7 @@ fn assemble(
                 rules: terms.rules,
                 locked_at: None,
                 offline_window: None,
+                cover: None,
                 images,
             };
             (

@@ -67,6 +67,7 @@ pub fn manifest_head(store: &ObjectStore, gallery: &StoredGallery, now: i64) -> 
         locked_at: gallery.locked_at,
         expires_at: None,
         offline_window: gallery.offline_window,
+        cover: gallery.cover.clone(),
         images: Vec::new(),
     }
 }

@@ -111,6 +111,7 @@ fn arb_manifest() -> impl Strategy<Value = Manifest> {
                 locked_at: None,
                 expires_at: None,
                 offline_window: None,
+                cover: None,
                 images,
             }
         })

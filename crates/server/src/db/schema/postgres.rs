@@ -53,6 +53,7 @@ pub(super) const FILES: &[(&str, &str)] = files![
     "0013_link_op_count.sql",
     "0014_link_devices.sql",
     "0015_link_downloads.sql",
+    "0016_brand.sql",
 ];
 
 /// How many migrations the runner before sqlx's knew: files 0001 to 0007.

@@ -37,6 +37,7 @@ pub(super) const FILES: &[(&str, &str)] = files![
     "0013_link_op_count.sql",
     "0014_link_devices.sql",
     "0015_link_downloads.sql",
+    "0016_brand.sql",
 ];
 
 /// How many runs a process makes when others keep migrating before it.
