@@ -9,6 +9,8 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 /// Longest studio name, in characters.
 pub const MAX_STUDIO_NAME_CHARS: usize = 80;
 
@@ -38,7 +40,8 @@ impl Accent {
     /// Reads `#rrggbb` or `#rgb` (any case, spaces around ignored); the
     /// error says what is accepted.
     pub fn parse(text: &str) -> Result<Accent, String> {
-        let bad = || format!("the accent colour must be written #rrggbb, like #0f766e (not “{text}”)");
+        let bad =
+            || format!("the accent colour must be written #rrggbb, like #0f766e (not “{text}”)");
         let hex = text.trim().strip_prefix('#').ok_or_else(bad)?;
         if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(bad());
@@ -131,6 +134,28 @@ pub fn studio_name(text: &str) -> Result<String, String> {
     Ok(name.to_owned())
 }
 
+/// The brand panel of the studio page: the studio's brand, and this
+/// gallery's cover among its photos. Also what the panel sends back
+/// (`photos` and `logo` are then ignored; an empty text clears a part, an
+/// absent one leaves it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudioBrand {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `#rrggbb`, as the studio chose it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accent: Option<String>,
+    /// Where the header's logo is served, relative to the app's page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<String>,
+    /// The cover photo's file name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cover: Option<String>,
+    /// Every photo's file name, in the gallery's order: the cover's choices.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,7 +164,16 @@ mod tests {
     fn accents_are_read_in_both_forms_and_written_as_six_digits() {
         assert_eq!(Accent::parse("#0F766E").unwrap().to_string(), "#0f766e");
         assert_eq!(Accent::parse(" #f80 ").unwrap().to_string(), "#ff8800");
-        for bad in ["0f766e", "#0f766", "#ggg", "#", "", "red", "#0f766e00", "#+1+2+3"] {
+        for bad in [
+            "0f766e",
+            "#0f766",
+            "#ggg",
+            "#",
+            "",
+            "red",
+            "#0f766e00",
+            "#+1+2+3",
+        ] {
             assert!(Accent::parse(bad).unwrap_err().contains("#rrggbb"), "{bad}");
         }
     }
@@ -201,7 +235,10 @@ mod tests {
         let css = stylesheet(Accent::parse("#f5d90a").unwrap());
         assert!(css.starts_with(":root{--accent:#"), "{css}");
         assert!(css.contains("@media (prefers-color-scheme: dark){:root{--accent:#f5d90a}}"));
-        assert!(!css.contains("--accent:#f5d90a}\n@media"), "light variant darkened: {css}");
+        assert!(
+            !css.contains("--accent:#f5d90a}\n@media"),
+            "light variant darkened: {css}"
+        );
     }
 
     #[test]

@@ -116,7 +116,9 @@ pub fn render_logo(bytes: &[u8]) -> Result<Logo, String> {
 /// `image` scaled down (never up) to fit `max_w` × `max_h`.
 fn fit(image: &RgbaImage, max_w: u32, max_h: u32) -> RgbaImage {
     let (w, h) = image.dimensions();
-    let scale = (max_w as f32 / w as f32).min(max_h as f32 / h as f32).min(1.0);
+    let scale = (max_w as f32 / w as f32)
+        .min(max_h as f32 / h as f32)
+        .min(1.0);
     let (nw, nh) = (
         ((w as f32 * scale).round() as u32).max(1),
         ((h as f32 * scale).round() as u32).max(1),
@@ -245,15 +247,26 @@ mod tests {
 
     #[test]
     fn what_is_not_a_logo_is_refused_in_words() {
-        assert!(render_logo(b"GIF89a....").unwrap_err().contains("PNG or JPEG"));
+        assert!(
+            render_logo(b"GIF89a....")
+                .unwrap_err()
+                .contains("PNG or JPEG")
+        );
         assert!(render_logo(b"").unwrap_err().contains("PNG or JPEG"));
         let big = vec![0u8; MAX_LOGO_BYTES + 1];
-        assert!(render_logo(&big).unwrap_err().contains("the most taken is 5 MB"));
+        assert!(
+            render_logo(&big)
+                .unwrap_err()
+                .contains("the most taken is 5 MB")
+        );
         // A header claiming 100,000 × 100,000 pixels is refused before decoding.
         let mut huge = png_of(1, 1);
         huge[16..20].copy_from_slice(&100_000u32.to_be_bytes());
         huge[20..24].copy_from_slice(&100_000u32.to_be_bytes());
         let err = render_logo(&huge).unwrap_err();
-        assert!(err.contains("megapixels") || err.contains("could not be read"), "{err}");
+        assert!(
+            err.contains("megapixels") || err.contains("could not be read"),
+            "{err}"
+        );
     }
 }

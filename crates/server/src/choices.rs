@@ -238,6 +238,7 @@ mod tests {
             rules: Default::default(),
             locked_at: None,
             offline_window: None,
+            cover: None,
             images: names.iter().enumerate().map(|(n, f)| image(n, f)).collect(),
         };
         let mut ops: Vec<Op> = gallery

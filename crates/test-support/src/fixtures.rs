@@ -107,6 +107,7 @@ pub fn recorded_gallery(
             rules: Default::default(),
             locked_at: None,
             offline_window: None,
+            cover: None,
             images,
         },
         source_dir: &format!("/bench/{id}"),

@@ -96,6 +96,8 @@ enum Command {
         #[command(flatten)]
         watermark: WatermarkArgs,
         #[command(flatten)]
+        brand: publish::BrandArgs,
+        #[command(flatten)]
         common: CommonArgs,
     },
     /// Set a gallery's selection rules (replacing the previous ones).
@@ -363,6 +365,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             listen,
             rules,
             watermark,
+            brand,
             common,
         } => {
             let request = publish::Request {
@@ -373,7 +376,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 new,
                 offline_window,
             };
-            publish::publish(request, listen, &rules, &watermark, &common).await
+            publish::publish(request, listen, &rules, &watermark, &brand, &common).await
         }
         Command::Rules {
             gallery,

@@ -1,6 +1,7 @@
 //! `proofline publish DIR`: the request from the flags, progress bars while
 //! it runs, and the summary (or the files that could not be published).
-//! `--max-megapixels` (`PROOFLINE_MAX_MEGAPIXELS`) sets the pixel limit
+//! `--studio-name`, `--accent`, `--logo` and `--cover` set the brand
+//! ([`BrandArgs`]). `--max-megapixels` (`PROOFLINE_MAX_MEGAPIXELS`) sets the pixel limit
 //! (default 250): larger photos are skipped, and their decoders held to the
 //! memory that goes with it (4 bytes a pixel of the limit).
 
@@ -12,6 +13,8 @@ use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{RulesArgs, WatermarkArgs, output};
+use crate::brand::BrandChange;
+use crate::db::Db;
 use crate::publish::render::{DecodeLimits, RenderOptions, Watermark};
 use crate::publish::{
     Destination, NothingPublished, Progress, PublishRequest, Reporter, Stage, publish as run,
@@ -26,6 +29,69 @@ pub(super) struct Request {
     pub into: Option<String>,
     pub new: bool,
     pub offline_window: Option<i64>,
+}
+
+/// The studio's brand, set with a publish (also from the studio page).
+#[derive(clap::Args, Debug, Clone, Default)]
+#[command(next_help_heading = "Brand")]
+pub struct BrandArgs {
+    /// The studio's name, on every customer's page and as the installed
+    /// app's name (`""` takes it away). For every gallery.
+    #[arg(long)]
+    studio_name: Option<String>,
+    /// The studio's colour, `#rrggbb`: buttons and highlights, darkened or
+    /// lightened only as far as reading needs (`""` takes it away).
+    #[arg(long)]
+    accent: Option<String>,
+    /// The studio's logo (PNG or JPEG, up to 5 MB): the page's header and
+    /// the installed app's icons (`""` takes it away).
+    #[arg(long, value_name = "FILE")]
+    logo: Option<PathBuf>,
+    /// The photo (its file name) that heads this gallery (`""`: none).
+    #[arg(long, value_name = "FILE_NAME")]
+    cover: Option<String>,
+}
+
+impl BrandArgs {
+    /// The brand change asked for, the logo read.
+    fn change(&self) -> anyhow::Result<BrandChange> {
+        let logo = match &self.logo {
+            Some(path) if path.as_os_str().is_empty() => Some(Vec::new()),
+            Some(path) => Some(
+                std::fs::read(path)
+                    .with_context(|| format!("cannot read the logo {}", path.display()))?,
+            ),
+            None => None,
+        };
+        Ok(BrandChange {
+            name: self.studio_name.clone(),
+            accent: self.accent.clone(),
+            logo,
+        })
+    }
+
+    /// Sets the gallery's cover from its file name.
+    fn set_cover(&self, db: &Db, gallery: &proofline_core::GalleryId) -> anyhow::Result<()> {
+        let Some(name) = self.cover.as_deref().map(str::trim) else {
+            return Ok(());
+        };
+        let cover = if name.is_empty() {
+            None
+        } else {
+            let stored = db.gallery(gallery)?.context("the gallery is gone")?;
+            let image = stored.images.iter().find(|i| i.file_name == name);
+            Some(
+                image
+                    .with_context(|| {
+                        format!("there is no photo “{name}” in the gallery to make its cover")
+                    })?
+                    .id
+                    .clone(),
+            )
+        };
+        db.set_cover(gallery, cover.as_ref())?;
+        Ok(())
+    }
 }
 
 impl WatermarkArgs {
@@ -60,18 +126,25 @@ pub(super) async fn publish(
     listen: SocketAddr,
     rules: &RulesArgs,
     watermark: &WatermarkArgs,
+    brand: &BrandArgs,
     common: &CommonArgs,
 ) -> anyhow::Result<()> {
     let rules = rules.rules()?;
     let render = watermark.render_options()?;
+    let brand_change = brand.change()?;
     let destination = match (request.into, request.new) {
         (Some(id), _) => Destination::Into(proofline_core::GalleryId::parse(id)?),
         (None, true) => Destination::New,
         (None, false) => Destination::Auto,
     };
     let settings = Settings::resolve(common, listen)?;
-    let (store, temporary) = settings.open_store().await?;
     let db = settings.open_db()?;
+    // The brand is checked (and written) first: a bad colour or logo stops
+    // the publish before any photo is rendered.
+    if !brand_change.is_empty() {
+        crate::brand::apply(&db, &brand_change)?;
+    }
+    let (store, temporary) = settings.open_store().await?;
     let result = run(
         &db,
         &store,
@@ -100,6 +173,7 @@ pub(super) async fn publish(
             return Err(e);
         }
     };
+    brand.set_cover(&db, &report.gallery)?;
     output::print_report(&settings, &report);
     Ok(())
 }

@@ -41,7 +41,10 @@ enum Part {
 impl Db {
     pub fn brand(&self) -> anyhow::Result<StoredBrand> {
         self.read(|c| {
-            let Some(r) = c.query_opt("SELECT name, accent, logo, logo_width, logo_height FROM brand WHERE id = 1", args![])?
+            let Some(r) = c.query_opt(
+                "SELECT name, accent, logo, logo_width, logo_height FROM brand WHERE id = 1",
+                args![],
+            )?
             else {
                 return Ok(StoredBrand::default());
             };
@@ -140,10 +143,7 @@ impl Db {
                     "SELECT 1 FROM images WHERE gallery_id = ?1 AND image_id = ?2",
                     args![gallery.as_str(), image.as_str()],
                 )?;
-                anyhow::ensure!(
-                    known.is_some(),
-                    "photo {image} is not in gallery {gallery}"
-                );
+                anyhow::ensure!(known.is_some(), "photo {image} is not in gallery {gallery}");
             }
             let n = c.execute(
                 "UPDATE galleries SET cover = ?2 WHERE id = ?1",

@@ -438,6 +438,7 @@ mod tests {
             rules: Default::default(),
             locked_at: None,
             offline_window: None,
+            cover: None,
             images: vec![],
         };
         db.commit_publish(&PublishCommit {

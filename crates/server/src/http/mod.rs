@@ -17,6 +17,7 @@
 
 mod app_files;
 mod auth;
+mod brand;
 pub mod csp;
 mod error;
 mod gallery;
@@ -25,6 +26,7 @@ mod ops;
 pub mod serve;
 mod state;
 mod studio;
+mod studio_brand;
 mod unsubscribe;
 
 use std::path::PathBuf;
@@ -63,7 +65,7 @@ pub fn router(state: AppState, client_dir: Option<PathBuf>, https: bool) -> axum
     let api = axum::Router::new()
         .merge(gallery::routes())
         .merge(ops::routes())
-        .nest("/studio", studio::routes())
+        .nest("/studio", studio::routes().merge(studio_brand::routes()))
         .fallback(|| async { AppError::NotFound })
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -73,15 +75,31 @@ pub fn router(state: AppState, client_dir: Option<PathBuf>, https: bool) -> axum
         // (failover); tokens travel in a header, never in cookies.
         .layer(api_cors(state.store.origins()))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // A logo may be larger than any other request: its own limit.
+        .merge(
+            axum::Router::new()
+                .nest("/studio", studio_brand::logo_routes())
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("no-store"),
+                )),
+        )
         .with_state(state.clone());
     let app = axum::Router::new()
         .nest("/api", api)
         .merge(unsubscribe::routes().with_state(state.clone()))
-        .merge(health::routes().with_state(state));
+        .merge(brand::file_routes(state.db.clone()))
+        .merge(health::routes().with_state(state.clone()));
+    let db = state.db.clone();
     let app = match client_dir {
         Some(dir) => {
             let index = dir.join("index.html");
-            let files = axum::Router::new()
+            // The page and web app manifest carry the studio's brand.
+            let shell = match brand::Shell::read(&dir) {
+                Some(shell) => brand::shell_routes(db, shell),
+                None => axum::Router::new(),
+            };
+            let files = shell
                 .fallback_service(
                     // `cargo xtask build-client` writes brotli and gzip copies
                     // of the content-named files; browsers that take them get

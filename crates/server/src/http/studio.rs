@@ -19,7 +19,9 @@
 //!   customer is reminded (`{"email": ...}`, `null` for nobody), as
 //!   `proofline link remind`;
 //! - `POST galleries/{id}/settings`: what `proofline rules`, `lock` and
-//!   `expire` set, from the studio page; answers the report as it now is.
+//!   `expire` set, from the studio page; answers the report as it now is;
+//! - `galleries/{id}/brand`: the studio's brand and the gallery's cover
+//!   ([`super::studio_brand`]).
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
@@ -80,7 +82,7 @@ fn may_see(db: &Db, gallery: &GalleryId, token: &str) -> Result<(), AppError> {
 }
 
 /// Runs `f` with the database and a gallery the request may see.
-async fn with_gallery<T: Send + 'static>(
+pub(super) async fn with_gallery<T: Send + 'static>(
     state: &AppState,
     id: String,
     headers: &HeaderMap,
@@ -551,7 +553,7 @@ async fn post_settings(
 }
 
 /// `s` with its first letter in capitals (core's messages start in lower case).
-fn capitalised(s: &str) -> String {
+pub(super) fn capitalised(s: &str) -> String {
     let mut chars = s.chars();
     chars
         .next()

@@ -69,7 +69,7 @@ fn page(status: StatusCode, text: &str, form_key: Option<&str>) -> Page {
 }
 
 /// `s` as HTML text or attribute value.
-fn escape(s: &str) -> String {
+pub(super) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
