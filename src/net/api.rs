@@ -6,6 +6,7 @@
 
 use gloo_net::http::{Request, RequestBuilder};
 use gloo_timers::callback::Timeout;
+use proofline_core::brand::StudioBrand;
 use proofline_core::downloads::Downloads;
 use proofline_core::proofing::{ChoicesReply, StudioReport};
 use proofline_core::route::ShareToken;
@@ -317,6 +318,46 @@ pub async fn set_link_downloads(
     let path = format!("/api/studio/galleries/{gallery}/links/{link}/downloads");
     let body = serde_json::json!({ "downloads": downloads });
     studio_post(gallery, &path, token, &body).await
+}
+
+/// The studio page's brand panel: the studio's brand and this gallery's cover.
+pub async fn fetch_brand(
+    gallery: &GalleryId,
+    token: &ShareToken,
+) -> Result<StudioBrand, LoadError> {
+    let path = format!("/api/studio/galleries/{gallery}/brand");
+    let text = api_get(gallery.as_str(), &path, token).await?;
+    serde_json::from_str(&text).map_err(|_| LoadError::Server(200))
+}
+
+/// Saves the panel's name, colour and cover; answers the panel as it now is.
+pub async fn save_brand(
+    gallery: &GalleryId,
+    token: &ShareToken,
+    brand: &StudioBrand,
+) -> Result<StudioBrand, LoadError> {
+    let path = format!("/api/studio/galleries/{gallery}/brand");
+    let body = serde_json::to_value(brand).map_err(|_| LoadError::Server(0))?;
+    studio_post(gallery, &path, token, &body).await
+}
+
+/// Sends the studio's logo file (`None` takes the logo away).
+pub async fn upload_logo(
+    gallery: &GalleryId,
+    token: &ShareToken,
+    file: Option<web_sys::File>,
+) -> Result<StudioBrand, LoadError> {
+    let path = format!("/api/studio/galleries/{gallery}/brand/logo");
+    let answer = failover::send(gallery.as_str(), |origin, signal| {
+        let builder =
+            bearer(Request::post(&format!("{origin}{path}")), token).abort_signal(Some(signal));
+        send(match &file {
+            Some(f) => builder.header("Content-Type", &f.type_()).body(f.clone()),
+            None => builder.body(""),
+        })
+    })
+    .await;
+    serde_json::from_str(&ok_text(answer)?).map_err(|_| LoadError::Server(200))
 }
 
 /// Withdraws a share link; answers the gallery's report as it now is.

@@ -8,12 +8,14 @@
 //! import from components and [`words`], never from a page.
 //!
 //! - [`app`]: the customer's app: picks the page for the current hash route.
+//! - [`brand`]: the studio's name and logo, adopted from the page.
 //! - [`studio_app`]: the studio's app (its own bundle): the studio's pages.
 //! - [`pages`]: a shared gallery, the studio's pages.
 //! - [`components`]: what the pages are made of, one per file.
 //! - [`words`]: sentences that need the device's clock or network status.
 
 pub mod app;
+pub mod brand;
 pub mod components;
 pub mod pages;
 pub mod studio_app;

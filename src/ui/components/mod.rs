@@ -8,9 +8,11 @@
 //! [`crate::ui::words`], other components, `proofline_core` and outside
 //! crates.
 
+pub mod brand_panel;
 pub mod choice_buttons;
 pub mod comment_reply;
 pub mod compare_links;
+pub mod cover;
 pub mod downloads;
 pub mod filters;
 pub mod gallery_settings;

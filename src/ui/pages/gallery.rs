@@ -29,6 +29,8 @@ use crate::state::gallery_source::{Shown, Source, load, offline_until_label};
 use crate::state::loader::Loader;
 use crate::state::outbox::Outbox;
 use crate::state::withdrawn::{Withdrawn, forget, recorded};
+use crate::ui::brand::{BrandBar, SmallPrint};
+use crate::ui::components::cover::Cover;
 use crate::ui::components::downloads::DownloadPhotos;
 use crate::ui::components::filters::{Filter, Filters, SetPicker};
 use crate::ui::components::grid::Grid;
@@ -281,6 +283,7 @@ pub fn GalleryPage(
     let filter = RwSignal::new(Filter::All);
     let set = RwSignal::new(None::<String>);
     view! {
+        <BrandBar inert=Signal::derive(behind) />
         <Transition fallback=move || {
             view! {
                 <p class="loading" role="status">
@@ -309,6 +312,7 @@ pub fn GalleryPage(
                             view! {
                                 <div class="behind" inert=behind>
                                 <header class="gallery-header">
+                                    <Cover manifest=m />
                                     <h1>{m.with_value(|m| m.title.clone())}</h1>
                                     <p class="count">{m.with_value(|m| photo_count(m.images.len()))}</p>
                                     {banner}
@@ -325,6 +329,7 @@ pub fn GalleryPage(
                                 </header>
                                 <Grid manifest=m base=base.clone() from_grid filter set reveal />
                                 <SelectionBar manifest=m />
+                                <SmallPrint />
                                 </div>
                                 {move || {
                                     open_image
@@ -359,7 +364,8 @@ pub fn GalleryPage(
 }
 
 fn same_images(a: &Manifest, b: &Manifest) -> bool {
-    a.images.len() == b.images.len()
+    a.cover == b.cover
+        && a.images.len() == b.images.len()
         && a.images.iter().zip(&b.images).all(|(x, y)| {
             let download = |i: &proofline_core::Image| {
                 i.renditions.download.as_ref().map(|r| r.sha256.clone())

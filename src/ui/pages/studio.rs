@@ -24,6 +24,7 @@ use crate::net::api::{
     LoadError, create_link, fetch_studio_csv, fetch_studio_overview, fetch_studio_report,
     revoke_link,
 };
+use crate::ui::components::brand_panel::BrandPanel;
 use crate::ui::components::comment_reply::CommentReply;
 use crate::ui::components::compare_links::CompareLinks;
 use crate::ui::components::gallery_settings::GallerySettings;
@@ -83,6 +84,7 @@ pub fn StudioPage(gallery: GalleryId, token: ShareToken) -> impl IntoView {
                     </button>
                     {move || download_error.get().map(|e| view! { <p role="alert">{e}</p> })}
                     <GallerySettings gallery=studio.gallery.clone() token=studio.token.clone() report current=r.clone() saved />
+                    <BrandPanel gallery=studio.gallery.clone() token=studio.token.clone() />
                     <NewLink studio=studio.clone() />
                     <CompareLinks links=r.links.clone() shown=r.shown.clone() />
                     {r.links.into_iter().map(|l| link_view(l, &r.shown, &r.rules, studio.clone())).collect_view()}
