@@ -52,13 +52,13 @@ test("a studio's customer sees its name, colour, logo and cover everywhere, offl
     expect(light).toMatch(/^#[0-9a-f]{6}$/);
     await page.unroute('**/*.wasm');
 
-    // The gallery: the same header (adopted, not doubled), the cover, and
+    // The gallery: the same header (once, above the app), the cover, and
     // "Proofline" once, in small print.
     const gallery = new GalleryPage(page);
     await gallery.open(studio.link);
     await gallery.waitForOfflineShell();
     await expect(brandBar(page)).toHaveCount(1);
-    await expect(page.locator('#brand')).toHaveCount(0);
+    await expect(page.locator('#brand')).toHaveCount(1);
     await expect(brandBar(page).locator('.brand-name')).toHaveText('Lumen & Co');
     await logoLoaded(page);
     await expect

@@ -96,7 +96,7 @@ test('a studio server that is down shows a sentence, not a blank page', async ({
   const own = await startStudio();
   try {
     await page.goto(`${own.origin}/#/`);
-    await expect(page.getByRole('heading', { name: 'Proofline' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Your photo proofs' })).toBeVisible();
     // The origin dies for real; the app, already loaded, then follows the link.
     await own.stop();
     await page.evaluate((hash) => { location.hash = hash; }, new URL(own.link).hash);

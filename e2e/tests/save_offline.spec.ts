@@ -110,7 +110,7 @@ test("on an iPhone's Safari: the 7-day limit is said, the link copied, and the h
     // own and no address bar: the link is pasted. Not a link: said.
     const app = await (await browser.newContext(iphone)).newPage();
     await app.goto(new URL('/', studio.origin).href);
-    await expect(app.getByRole('heading', { level: 1 })).toHaveText('Proofline');
+    await expect(app.getByRole('heading', { level: 1 })).toHaveText('Your photo proofs');
     const box = app.getByLabel('Gallery link');
     await box.fill('the wedding photos');
     await app.getByRole('button', { name: 'Open gallery' }).click();

@@ -4,16 +4,15 @@
 
 use leptos::prelude::*;
 use proofline_core::route::{Route, STUDIO_APP_PATH, pasted_gallery_link};
-use proofline_core::wording::{HOME_INTRO, NOT_A_GALLERY_LINK, PASTE_LINK_LABEL};
+use proofline_core::wording::{HOME_INTRO, HOME_TITLE, NOT_A_GALLERY_LINK, PASTE_LINK_LABEL};
 
 use crate::browser::hash_route::{self, use_hash_route};
-use crate::ui::brand::{BrandBar, SmallPrint};
+use crate::ui::brand::SmallPrint;
 use crate::ui::components::message::Message;
 use crate::ui::pages::gallery::GalleryPage;
 
 #[component]
 pub fn App() -> impl IntoView {
-    crate::ui::brand::adopt();
     let route = use_hash_route().route;
     // Only a change of gallery or token reloads the page; opening an image does not.
     let gallery = Memo::new(move |_| match route.get() {
@@ -37,7 +36,6 @@ pub fn App() -> impl IntoView {
 
 fn not_found() -> impl IntoView {
     view! {
-        <BrandBar />
         <Message title="Page not found">
             "This address doesn't lead to a gallery. Check the link the studio sent you."
         </Message>
@@ -58,9 +56,8 @@ fn home() -> impl IntoView {
         }
     };
     view! {
-        <BrandBar />
         <main class="message">
-            <h1>"Your photo proofs"</h1>
+            <h1>{HOME_TITLE}</h1>
             <p>{HOME_INTRO}</p>
             <form class="paste-link" novalidate on:submit=open>
                 <label>

@@ -8,7 +8,7 @@
 //! import from components and [`words`], never from a page.
 //!
 //! - [`app`]: the customer's app: picks the page for the current hash route.
-//! - [`brand`]: the studio's name and logo, adopted from the page.
+//! - [`brand`]: the small print (the studio's brand is the page's own).
 //! - [`studio_app`]: the studio's app (its own bundle): the studio's pages.
 //! - [`pages`]: a shared gallery, the studio's pages.
 //! - [`components`]: what the pages are made of, one per file.

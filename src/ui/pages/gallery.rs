@@ -29,7 +29,7 @@ use crate::state::gallery_source::{Shown, Source, load, offline_until_label};
 use crate::state::loader::Loader;
 use crate::state::outbox::Outbox;
 use crate::state::withdrawn::{Withdrawn, forget, recorded};
-use crate::ui::brand::{BrandBar, SmallPrint};
+use crate::ui::brand::SmallPrint;
 use crate::ui::components::cover::Cover;
 use crate::ui::components::downloads::DownloadPhotos;
 use crate::ui::components::filters::{Filter, Filters, SetPicker};
@@ -283,7 +283,6 @@ pub fn GalleryPage(
     let filter = RwSignal::new(Filter::All);
     let set = RwSignal::new(None::<String>);
     view! {
-        <BrandBar inert=Signal::derive(behind) />
         <Transition fallback=move || {
             view! {
                 <p class="loading" role="status">
@@ -315,6 +314,7 @@ pub fn GalleryPage(
                                     <Cover manifest=m />
                                     <h1>{m.with_value(|m| m.title.clone())}</h1>
                                     <p class="count">{m.with_value(|m| photo_count(m.images.len()))}</p>
+                                    <SmallPrint />
                                     {banner}
                                     {closing}
                                     <p class="offline-until">{offline_until}</p>
@@ -329,7 +329,6 @@ pub fn GalleryPage(
                                 </header>
                                 <Grid manifest=m base=base.clone() from_grid filter set reveal />
                                 <SelectionBar manifest=m />
-                                <SmallPrint />
                                 </div>
                                 {move || {
                                     open_image

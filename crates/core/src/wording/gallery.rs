@@ -30,6 +30,13 @@ pub const HOME_SCREEN_HINT: &str = "On iPhone and iPad, Safari deletes saved pho
      without a visit. To keep them, copy this gallery's link, tap Share, then Add to Home Screen; \
      open Proofline from your Home Screen, paste the link there and save the gallery again.";
 /// The app opened with no gallery named (as a home screen app does).
+/// The home screen's heading (the app opened with no gallery link).
+pub const HOME_TITLE: &str = "Your photo proofs";
+
+/// The only place customers read the software's name: the studio's brand
+/// leads everywhere else.
+pub const SMALL_PRINT: &str = "Proof gallery by Proofline";
+
 pub const HOME_INTRO: &str = "Open the gallery link your photographer sent you to see your proofs, \
      or paste it here.";
 /// What the home page's box asks for.

@@ -2,9 +2,9 @@
 //! the origin writes it into what it serves.
 //!
 //! - The page (`/`, `/index.html`): the studio's name as its title and in a
-//!   header (`#brand`, which the app adopts as its own when it starts, so the
-//!   loading screen is the studio's before the app has downloaded), its
-//!   accent as a style sheet, its logo as the icon.
+//!   header (`#brand`, logo and name: the app mounts below it, so every
+//!   page, the loading screen before the app has downloaded too, is the
+//!   studio's), its accent as a style sheet, its logo as the icon.
 //! - `/manifest.webmanifest`: the installed app's name, theme colour and
 //!   icons are the studio's.
 //! - `/brand/{file}`: the logo's files ([`crate::brand`]) and the accent's
@@ -172,19 +172,11 @@ pub fn branded_page(page: &str, brand: &StoredBrand) -> String {
         );
         page = page.replacen("href=\"icons/icon.svg\" type=\"image/svg+xml\"", &icon, 1);
     }
-    // The header the app adopts (`src/ui/brand.rs`): the same markup it
-    // renders, so nothing moves when it takes over.
-    let mut header = String::from("<header id=\"brand\" class=\"brand-bar\"");
-    if let Some(name) = &brand.name {
-        header.push_str(&format!(" data-name=\"{}\"", escape(name)));
-    }
+    // The studio's header, above the app (`src/ui/brand.rs`); decorative
+    // logo, the name as text.
     let mut inner = String::new();
     if let Some(logo) = &brand.logo {
         let src = format!("brand/{}", logo_file(&logo.hash));
-        header.push_str(&format!(
-            " data-logo=\"{src}\" data-logo-width=\"{}\" data-logo-height=\"{}\"",
-            logo.width, logo.height
-        ));
         inner.push_str(&format!(
             "<img class=\"brand-logo\" src=\"{src}\" alt=\"\" width=\"{}\" height=\"{}\" />",
             logo.width, logo.height
@@ -199,7 +191,7 @@ pub fn branded_page(page: &str, brand: &StoredBrand) -> String {
     if brand.name.is_some() || brand.logo.is_some() {
         page = page.replacen(
             "<body>",
-            &format!("<body>\n    {header}>{inner}</header>"),
+            &format!("<body>\n    <header id=\"brand\" class=\"brand-bar\">{inner}</header>"),
             1,
         );
     }
@@ -281,9 +273,7 @@ mod tests {
         assert!(page.contains("href=\"brand/apple-touch-icon-0123456789abcdef.png\""));
         assert!(page.contains("href=\"brand/icon-192-0123456789abcdef.png\" type=\"image/png\""));
         assert!(page.contains(
-            "<body>\n    <header id=\"brand\" class=\"brand-bar\" data-name=\"Lumen &amp; &lt;Co&gt;\" \
-             data-logo=\"brand/logo-0123456789abcdef.png\" data-logo-width=\"600\" data-logo-height=\"160\">\
-             <img class=\"brand-logo\" src=\"brand/logo-0123456789abcdef.png\" alt=\"\" width=\"600\" height=\"160\" />\
+            "<body>\n    <header id=\"brand\" class=\"brand-bar\"><img class=\"brand-logo\" src=\"brand/logo-0123456789abcdef.png\" alt=\"\" width=\"600\" height=\"160\" />\
              <span class=\"brand-name\">Lumen &amp; &lt;Co&gt;</span></header>"
         ));
         // The inline script the CSP hashes is untouched.
