@@ -6,6 +6,7 @@
 
 mod activity;
 mod app_files;
+mod brand;
 mod choices;
 mod choices_crash;
 mod cloudfront;

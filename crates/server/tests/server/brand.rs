@@ -1,0 +1,150 @@
+//! The studio's brand over real HTTP, on SQLite and on PostgreSQL: the
+//! studio page's panel sets the name, colour, logo and cover; mistakes are
+//! refused in words and change nothing; the logo's files are served
+//! content-named for a year; the cover reaches the customer's manifest.
+
+use proofline_test_support::{Backend, Durability, Harness, TempPostgres, token};
+use serde_json::{Value, json};
+
+async fn brand_panel_story(h: &Harness) {
+    let report = h.publish(&proofline_samples::numbered_set(3, 64, 48)).await;
+    let own = report.studio_token.as_ref().unwrap().as_str().to_owned();
+    let url = format!(
+        "{}/api/studio/galleries/{}/brand",
+        h.app_origin(),
+        report.gallery
+    );
+    let post = |body: Value| h.http.post(&url).bearer_auth(&own).json(&body).send();
+
+    // Only a studio token opens it.
+    let share = token(&report);
+    let refused = h.http.get(&url).bearer_auth(share).send().await.unwrap();
+    assert_eq!(refused.status(), 401);
+    let panel: Value = h
+        .http
+        .get(&url)
+        .bearer_auth(&own)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(panel["photos"].as_array().unwrap().len(), 3);
+    assert!(panel.get("name").is_none());
+    let first = panel["photos"][1].as_str().unwrap().to_owned();
+
+    // Set; then mistakes, each explained, changing nothing.
+    let set = post(json!({ "name": " Lumen & Co ", "accent": "#F5D90A", "cover": first }))
+        .await
+        .unwrap();
+    assert_eq!(set.status(), 200);
+    let panel: Value = set.json().await.unwrap();
+    assert_eq!(panel["name"], "Lumen & Co");
+    assert_eq!(panel["accent"], "#f5d90a");
+    assert_eq!(panel["cover"], first.as_str());
+    for (body, said) in [
+        (json!({ "accent": "yellow", "name": "Other" }), "#rrggbb"),
+        (json!({ "name": "a\nb" }), "one line"),
+        (
+            json!({ "cover": "nope.jpg" }),
+            "There is no photo “nope.jpg”",
+        ),
+    ] {
+        let r = post(body).await.unwrap();
+        assert_eq!(r.status(), 400);
+        let message: Value = r.json().await.unwrap();
+        assert!(
+            message["message"].as_str().unwrap().contains(said),
+            "{message}"
+        );
+    }
+    let panel: Value = h
+        .http
+        .get(&url)
+        .bearer_auth(&own)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        panel["name"], "Lumen & Co",
+        "a refused change changes nothing"
+    );
+
+    // The cover is in the customer's manifest.
+    let manifest = h.manifest(&report).await;
+    assert_eq!(
+        manifest.cover.as_ref(),
+        Some(&manifest.images[1].id),
+        "the cover named by its file"
+    );
+
+    // A logo: its files are served for a year; not a picture is refused.
+    let logo_url = format!("{url}/logo");
+    let logo = |bytes: Vec<u8>| h.http.post(&logo_url).bearer_auth(&own).body(bytes).send();
+    let bad = logo(b"not a picture".to_vec()).await.unwrap();
+    assert_eq!(bad.status(), 400);
+    let too_big = logo(vec![0u8; proofline_server::brand::MAX_LOGO_BYTES + 1])
+        .await
+        .unwrap();
+    assert_eq!(too_big.status(), 413);
+    let jpeg = proofline_samples::encode(&proofline_samples::numbered_set(1, 400, 100)[0]).unwrap();
+    let panel: Value = logo(jpeg).await.unwrap().json().await.unwrap();
+    let src = panel["logo"].as_str().unwrap().to_owned();
+    assert!(
+        src.starts_with("/brand/logo-") && src.ends_with(".png"),
+        "{src}"
+    );
+    let served = h
+        .http
+        .get(format!("{}{src}", h.app_origin()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(served.status(), 200);
+    assert_eq!(served.headers()["content-type"], "image/png");
+    assert!(
+        served.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    let served = served.bytes().await.unwrap();
+    let decoded = image::load_from_memory(&served).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (400, 100));
+    // Taken away: the files are gone too.
+    let panel: Value = logo(Vec::new()).await.unwrap().json().await.unwrap();
+    assert!(panel.get("logo").is_none());
+    let gone = h
+        .http
+        .get(format!("{}{src}", h.app_origin()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), 404);
+    // Cleared parts read as unset.
+    let panel: Value = post(json!({ "name": "", "cover": "" }))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(panel.get("name").is_none() && panel.get("cover").is_none());
+    assert_eq!(panel["accent"], "#f5d90a");
+    assert!(h.manifest(&report).await.cover.is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_studio_sets_its_brand_and_cover_on_sqlite() {
+    brand_panel_story(&Harness::start(Backend::Embedded).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_studio_sets_its_brand_and_cover_on_postgres() {
+    let pg = TempPostgres::start(Durability::Fast).unwrap();
+    let h = Harness::start_on(Backend::Embedded, None, Some(pg.url("proofline"))).await;
+    brand_panel_story(&h).await;
+}
