@@ -25,6 +25,14 @@ function assetsOf(html) {
   return [...found];
 }
 
+// Whether a file is named by its content (Trunk's `name-<hex>.js`, `_bg.wasm`
+// and `.css`; the studio's brand files, `brand/logo-<hex>.png`): it never
+// changes under its name. The rest (the web app manifest, icons) may: a
+// studio's new name or logo must reach an installed app.
+function contentNamed(url) {
+  return /-[0-9a-f]{8,16}(?:_bg)?\.[a-z]+$/.test(new URL(url).pathname);
+}
+
 // Stores `index` (a Response) and every asset it names; drops assets no
 // longer named (the previous build's hashed files).
 async function keepShell(cache, index) {
@@ -32,7 +40,7 @@ async function keepShell(cache, index) {
   const assets = assetsOf(html);
   await Promise.all(
     assets.map(async (url) => {
-      if (await cache.match(url)) return; // hashed: never changes
+      if (contentNamed(url) && (await cache.match(url))) return; // never changes
       const res = await fetch(url, { cache: 'no-cache' });
       if (res.ok) await cache.put(url, res);
     }),
@@ -74,7 +82,7 @@ function withTimeout(promise, ms) {
 }
 
 const OFFLINE_PAGE = `<!DOCTYPE html><html lang="en"><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>Proofline</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>You're offline</title>
 <body style="font-family:system-ui,sans-serif;max-width:36rem;margin:20vh auto;padding:0 1.5rem;text-align:center">
 <h1>You're offline</h1><p>This gallery hasn't been opened on this device yet. Connect to the internet and try again.</p>`;
 
@@ -105,14 +113,21 @@ async function navigate(request) {
   }
 }
 
-// Hashed files: the cache first (they never change), else the network.
+// Content-named files: the cache first (they never change), else the
+// network. Others: the network first, the saved copy when it fails.
 async function asset(request) {
   const cache = await caches.open(SHELL);
   const saved = await cache.match(request);
-  if (saved) return saved;
-  const res = await fetch(request);
-  if (res.ok && res.type === 'basic') cache.put(request, res.clone()).catch(() => {});
-  return res;
+  if (saved && contentNamed(request.url)) return saved;
+  try {
+    const res = await fetch(request);
+    if (res.ok && res.type === 'basic') cache.put(request, res.clone()).catch(() => {});
+    if (res.status >= 500 && saved) return saved;
+    return res;
+  } catch (e) {
+    if (saved) return saved;
+    throw e;
+  }
 }
 
 self.addEventListener('fetch', (event) => {

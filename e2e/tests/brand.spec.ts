@@ -123,6 +123,7 @@ test('the studio sets its brand and cover from the studio page; a file that is n
     const customer = await (await browser.newContext()).newPage();
     await customer.goto(studio.link);
     await expect(customer.locator('.tile').first()).toBeVisible();
+    await new GalleryPage(customer).waitForOfflineShell();
     await expect(brandBar(customer)).toHaveCount(0);
     await expect(customer.locator('.cover')).toHaveCount(0);
 
@@ -152,17 +153,23 @@ test('the studio sets its brand and cover from the studio page; a file that is n
     await expect(customer).toHaveTitle('Harbour Light');
     await expect(customer.locator('.cover')).toBeVisible();
     expect(await accentOf(customer)).toBe('#1e1b4b');
+    // The installed app's manifest, through the service worker that kept
+    // the old one: the studio's new name.
+    const installed = await customer.evaluate(() => fetch('manifest.webmanifest').then((r) => r.json()));
+    expect(installed.name).toBe('Harbour Light');
 
-    // Taken away again: no logo, no cover.
+    // Taken away again: no logo, no cover, the default colour.
     await panel.getByRole('button', { name: 'Remove logo' }).click();
     await expect(panel.getByRole('status')).toHaveText('Logo removed.');
     await panel.getByLabel('Cover photo (this gallery)').selectOption('');
+    await panel.getByRole('button', { name: 'Default colour' }).click();
     await panel.getByRole('button', { name: 'Save brand' }).click();
     await expect(panel.getByRole('status')).toHaveText('Brand saved.');
     await customer.reload();
     await expect(brandBar(customer).locator('.brand-name')).toHaveText('Harbour Light');
     await expect(brandBar(customer).locator('img')).toHaveCount(0);
     await expect(customer.locator('.cover')).toHaveCount(0);
+    expect(await accentOf(customer)).toBe('#0f766e');
   } finally {
     await studio.stop();
   }

@@ -9,7 +9,8 @@
 use leptos::prelude::*;
 use proofline_core::wording::SMALL_PRINT;
 
-/// "Proofline", in small print at the foot of the page.
+/// "Proofline", in small print (under the gallery's photo count; at the
+/// foot of the home screen).
 #[component]
 pub fn SmallPrint() -> impl IntoView {
     view! { <p class="small-print">{SMALL_PRINT}</p> }

@@ -12,7 +12,7 @@ use std::io::Cursor;
 
 use anyhow::Context as _;
 use image::imageops::FilterType;
-use image::{DynamicImage, ImageFormat, Rgba, RgbaImage};
+use image::{ImageFormat, Rgba, RgbaImage};
 use proofline_core::brand::Accent;
 use sha2::{Digest, Sha256};
 
@@ -152,7 +152,7 @@ fn icon(source: &RgbaImage, size: u32, share: f32) -> RgbaImage {
 
 fn png(image: &RgbaImage) -> Result<Vec<u8>, String> {
     let mut out = Cursor::new(Vec::new());
-    DynamicImage::ImageRgba8(image.clone())
+    image
         .write_to(&mut out, ImageFormat::Png)
         .map_err(|e| format!("the logo could not be written as PNG: {e}"))?;
     Ok(out.into_inner())

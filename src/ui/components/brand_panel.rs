@@ -88,6 +88,9 @@ pub fn BrandPanel(gallery: GalleryId, token: ShareToken) -> impl IntoView {
                     <legend>"What customers see"</legend>
                     <label>"Studio name (every gallery)" <input type="text" maxlength="80" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) /></label>
                     <label>"Colour (every gallery)" <input type="color" prop:value=move || { let a = accent.get(); if a.is_empty() { "#0f766e".to_owned() } else { a } } on:input=move |ev| accent.set(event_target_value(&ev)) /></label>
+                    <button type="button" class="action" on:click=move |_| accent.set(String::new()) disabled=move || accent.with(String::is_empty)>
+                        "Default colour"
+                    </button>
                     <label>
                         "Cover photo (this gallery)"
                         <select prop:value=move || cover.get() on:change=move |ev| cover.set(event_target_value(&ev))>
