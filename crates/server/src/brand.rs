@@ -169,12 +169,6 @@ pub struct BrandChange {
     pub logo: Option<Vec<u8>>,
 }
 
-impl BrandChange {
-    pub fn is_empty(&self) -> bool {
-        self.name.is_none() && self.accent.is_none() && self.logo.is_none()
-    }
-}
-
 /// Checks every part of `change` first, then writes them: a bad accent
 /// changes nothing, not even a good name beside it.
 pub fn apply(db: &Db, change: &BrandChange) -> anyhow::Result<()> {

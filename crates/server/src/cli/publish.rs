@@ -79,9 +79,9 @@ impl BrandArgs {
             None
         } else {
             let stored = db.gallery(gallery)?.context("the gallery is gone")?;
-            let image = stored.images.iter().find(|i| i.file_name == name);
             Some(
-                image
+                stored
+                    .image_named(name)
                     .with_context(|| {
                         format!("there is no photo “{name}” in the gallery to make its cover")
                     })?
@@ -141,9 +141,7 @@ pub(super) async fn publish(
     let db = settings.open_db()?;
     // The brand is checked (and written) first: a bad colour or logo stops
     // the publish before any photo is rendered.
-    if !brand_change.is_empty() {
-        crate::brand::apply(&db, &brand_change)?;
-    }
+    crate::brand::apply(&db, &brand_change)?;
     let (store, temporary) = settings.open_store().await?;
     let result = run(
         &db,

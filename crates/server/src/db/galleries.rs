@@ -54,6 +54,13 @@ pub struct StoredRendition {
     pub sha256: ContentHash,
 }
 
+impl StoredGallery {
+    /// The photo published as `file_name` (how the studio names photos).
+    pub fn image_named(&self, file_name: &str) -> Option<&StoredImage> {
+        self.images.iter().find(|i| i.file_name == file_name)
+    }
+}
+
 impl StoredImage {
     pub fn rendition(&self, kind: RenditionKind) -> &StoredRendition {
         match kind {

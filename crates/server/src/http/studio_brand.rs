@@ -73,9 +73,7 @@ async fn post_brand(
             Some("") => Some(None),
             Some(name) => Some(Some(
                 gallery
-                    .images
-                    .iter()
-                    .find(|i| i.file_name == name)
+                    .image_named(name)
                     .map(|i| i.id.clone())
                     .ok_or_else(|| {
                         AppError::BadRequest(format!("There is no photo “{name}” in this gallery."))

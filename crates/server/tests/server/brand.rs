@@ -15,34 +15,29 @@ async fn brand_panel_story(h: &Harness) {
         report.gallery
     );
     let post = |body: Value| h.http.post(&url).bearer_auth(&own).json(&body).send();
+    let panel_now = || async {
+        let r = h.http.get(&url).bearer_auth(&own).send().await.unwrap();
+        r.json::<Value>().await.unwrap()
+    };
 
     // Only a studio token opens it.
     let share = token(&report);
     let refused = h.http.get(&url).bearer_auth(share).send().await.unwrap();
     assert_eq!(refused.status(), 401);
-    let panel: Value = h
-        .http
-        .get(&url)
-        .bearer_auth(&own)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let panel = panel_now().await;
     assert_eq!(panel["photos"].as_array().unwrap().len(), 3);
     assert!(panel.get("name").is_none());
-    let first = panel["photos"][1].as_str().unwrap().to_owned();
+    let cover = panel["photos"][1].as_str().unwrap().to_owned();
 
     // Set; then mistakes, each explained, changing nothing.
-    let set = post(json!({ "name": " Lumen & Co ", "accent": "#F5D90A", "cover": first }))
+    let set = post(json!({ "name": " Lumen & Co ", "accent": "#F5D90A", "cover": cover }))
         .await
         .unwrap();
     assert_eq!(set.status(), 200);
     let panel: Value = set.json().await.unwrap();
     assert_eq!(panel["name"], "Lumen & Co");
     assert_eq!(panel["accent"], "#f5d90a");
-    assert_eq!(panel["cover"], first.as_str());
+    assert_eq!(panel["cover"], cover.as_str());
     for (body, said) in [
         (json!({ "accent": "yellow", "name": "Other" }), "#rrggbb"),
         (json!({ "name": "a\nb" }), "one line"),
@@ -59,16 +54,7 @@ async fn brand_panel_story(h: &Harness) {
             "{message}"
         );
     }
-    let panel: Value = h
-        .http
-        .get(&url)
-        .bearer_auth(&own)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let panel = panel_now().await;
     assert_eq!(
         panel["name"], "Lumen & Co",
         "a refused change changes nothing"
