@@ -185,3 +185,85 @@ test("the studio page lets a link download full size: the studio's original file
     await studio.stop();
   }
 });
+
+test('a download PIN: the gallery opens, downloads wait for the PIN, and the studio changes or removes it', async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  const studio = await startStudio({ publishArgs: ['--downloads', 'full'] });
+  try {
+    const out = studio.cli(['link', 'create', studio.gallery, '--label', 'Bride', '--downloads', 'web', '--download-pin', '2468']);
+    expect(out).toMatch(/^Download PIN: 2468$/m);
+    const url = `${studio.origin}/${out.match(/(#\/g\/\S+)$/m)![1]}`;
+    const files = await offered(studio.origin, url);
+    expect(files.size, 'no download in the manifest without the pass').toBe(0);
+
+    // The gallery opens without the PIN; nothing downloads yet.
+    const gallery = new GalleryPage(page);
+    await gallery.open(url);
+    await expect(page.getByRole('region', { name: 'Download photos' })).toHaveCount(0);
+    await gallery.tile('Café terrace').click();
+    await expect(gallery.lightbox.getByRole('button', { name: 'Download' })).toHaveCount(0);
+    await page.keyboard.press('Escape');
+
+    // Folded under "Download photos": a wrong PIN is refused in words.
+    await page.locator('summary', { hasText: 'Download photos' }).click();
+    const pin = page.getByLabel('Download PIN');
+    await pin.fill('1111');
+    await page.getByRole('button', { name: 'Unlock downloads' }).click();
+    await expect(page.getByRole('alert')).toHaveText(/That PIN is not right\. 4 more tries before it locks/);
+    await expect(pin).toHaveValue('');
+
+    // The right one unlocks the ZIP buttons and the lightbox's Download.
+    await pin.fill('2468');
+    await page.getByRole('button', { name: 'Unlock downloads' }).click();
+    const region = page.getByRole('region', { name: 'Download photos' });
+    await expect(region.getByRole('button', { name: 'Download all (12)' })).toBeVisible();
+    await expect(page.locator('summary', { hasText: 'Download photos' })).toHaveCount(0);
+    // The gallery was loaded again around the same outbox: choices still go.
+    await choice(page, 'Favourite', 'Cake — cutting').click();
+    await expect(region.getByRole('button', { name: 'Download favourites (1)' })).toBeVisible();
+    await expect(page.getByText(/^All choices received by the studio at /)).toBeVisible({ timeout: 30_000 });
+    await gallery.tile('Café terrace').click();
+    const [one] = await Promise.all([
+      page.waitForEvent('download'),
+      gallery.lightbox.getByRole('button', { name: 'Download' }).click(),
+    ]);
+    expect(one.suggestedFilename()).toBe('Café terrace.jpg');
+    const web = (await (await fetch(`${studio.origin}/api/galleries/${studio.gallery}`, {
+      headers: {
+        Authorization: `Bearer ${url.split('/').pop()}`,
+        'X-Proofline-Download-Pass': await page.evaluate(() => Object.entries(localStorage).find(([k]) => k.startsWith('proofline.dlpass.'))![1]),
+      },
+    })).json()).images.find((i: { file_name: string }) => i.file_name === 'Café terrace.jpg').renditions.download;
+    expect(sha256(readFileSync(await saved(one)))).toBe(web.sha256);
+    await page.keyboard.press('Escape');
+
+    // The device keeps the pass: the next visit is unlocked at once.
+    await page.reload();
+    await expect(region.getByRole('button', { name: 'Download all (12)' })).toBeVisible();
+
+    // The studio changes the PIN on its page: the old pass stops working.
+    const desk = await browser.newPage();
+    await desk.goto(studio.studioLink);
+    const link = desk.getByRole('region', { name: 'Bride' });
+    await expect(link.locator('.summary')).toContainText('downloads web size · download PIN');
+    await link.getByRole('textbox', { name: 'Download PIN for Bride' }).fill('97');
+    await link.getByRole('button', { name: 'Change PIN' }).click();
+    await expect(link.getByRole('alert')).toContainText('The download PIN is not valid');
+    await link.getByRole('textbox', { name: 'Download PIN for Bride' }).fill('9753');
+    await link.getByRole('button', { name: 'Change PIN' }).click();
+    await expect(link.getByRole('alert')).toHaveCount(0);
+    await page.reload();
+    await page.locator('summary', { hasText: 'Download photos' }).click();
+    await page.getByLabel('Download PIN').fill('9753');
+    await page.getByRole('button', { name: 'Unlock downloads' }).click();
+    await expect(region.getByRole('button', { name: 'Download all (12)' })).toBeVisible();
+
+    // Removed: downloads need no PIN on any device.
+    await link.getByRole('button', { name: 'Remove PIN' }).click();
+    await expect(link.locator('.summary')).not.toContainText('download PIN');
+    expect((await offered(studio.origin, url)).size).toBe(12);
+    await desk.close();
+  } finally {
+    await studio.stop();
+  }
+});

@@ -101,6 +101,10 @@ pub async fn fetch_manifest(
     let text = ok_text(answer)?;
     let manifest = parse_manifest(&text)?;
     failover::learn(gallery.as_str(), &manifest.origins);
+    // Asked again with the pass sent: the studio changed the download PIN.
+    if manifest.download_pin {
+        pass::remember_download(token, None);
+    }
     Ok(manifest)
 }
 
@@ -204,21 +208,38 @@ fn refusal(status: u16, body: &str) -> LoadError {
     }
 }
 
+/// Which of a link's PINs the customer gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinFor {
+    /// The link's own: opens the gallery.
+    Gallery,
+    /// The download PIN: unlocks the link's downloads.
+    Downloads,
+}
+
 /// Sends the customer's PIN; answers the pass this device then sends with
-/// every request for this link (kept by [`pass::remember`]).
+/// every request for this link (kept by [`pass::remember`], or
+/// [`pass::remember_download`]).
 pub async fn submit_pin(
     gallery: &GalleryId,
     token: &ShareToken,
     pin: &str,
+    what: PinFor,
 ) -> Result<(), LoadError> {
-    let path = format!("/api/galleries/{gallery}/pin");
+    let path = match what {
+        PinFor::Gallery => format!("/api/galleries/{gallery}/pin"),
+        PinFor::Downloads => format!("/api/galleries/{gallery}/download-pin"),
+    };
     let body = serde_json::json!({ "pin": pin });
     let text = ok_text(api_post(gallery.as_str(), &path, token, &body).await)?;
     let pass = serde_json::from_str::<serde_json::Value>(&text)
         .ok()
         .and_then(|v| v["pass"].as_str().map(str::to_owned))
         .ok_or(LoadError::Server(200))?;
-    pass::remember(token, Some(&pass));
+    match what {
+        PinFor::Gallery => pass::remember(token, Some(&pass)),
+        PinFor::Downloads => pass::remember_download(token, Some(&pass)),
+    }
     Ok(())
 }
 
@@ -309,14 +330,25 @@ pub async fn save_settings(
 
 /// Sets what a link's customer may download; answers the gallery's report
 /// as it now is.
+/// A change to a link's downloads from the studio page.
+pub enum DownloadsChange {
+    /// What the link may download.
+    Allow(Downloads),
+    /// Its download PIN (empty: none).
+    Pin(String),
+}
+
 pub async fn set_link_downloads(
     gallery: &GalleryId,
     token: &ShareToken,
     link: &str,
-    downloads: Downloads,
+    change: DownloadsChange,
 ) -> Result<StudioReport, LoadError> {
     let path = format!("/api/studio/galleries/{gallery}/links/{link}/downloads");
-    let body = serde_json::json!({ "downloads": downloads });
+    let body = match change {
+        DownloadsChange::Allow(downloads) => serde_json::json!({ "downloads": downloads }),
+        DownloadsChange::Pin(pin) => serde_json::json!({ "pin": pin }),
+    };
     studio_post(gallery, &path, token, &body).await
 }
 
@@ -443,11 +475,14 @@ pub async fn fetch_choices(
 
 /// The link's token, and its pass if it has a PIN.
 fn bearer(builder: RequestBuilder, token: &ShareToken) -> RequestBuilder {
-    let builder = builder.header("Authorization", &format!("Bearer {}", token.as_str()));
-    match pass::of(token) {
-        Some(pass) => builder.header("X-Proofline-Pass", &pass),
-        None => builder,
+    let mut builder = builder.header("Authorization", &format!("Bearer {}", token.as_str()));
+    if let Some(pass) = pass::of(token) {
+        builder = builder.header("X-Proofline-Pass", &pass);
     }
+    if let Some(pass) = pass::download_of(token) {
+        builder = builder.header("X-Proofline-Download-Pass", &pass);
+    }
+    builder
 }
 
 /// Aborts the request after `ms` unless the returned timer is dropped first.

@@ -31,9 +31,10 @@ pub fn take(url: &str, token: &ShareToken) -> Option<(js_sys::Promise, Option<js
     let abort = js_sys::Reflect::get(&early, &"abort".into())
         .ok()
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-    // The early request goes without a PIN link's pass (`index.html` never
-    // sees where passes are kept): for such a link the app asks itself.
-    if super::pass::of(token).is_some() {
+    // The early request goes without a PIN link's pass or a download pass
+    // (`index.html` never sees where passes are kept): for such a link the
+    // app asks itself.
+    if super::pass::of(token).is_some() || super::pass::download_of(token).is_some() {
         if let Some(abort) = &abort {
             let _ = abort.call0(&JsValue::NULL);
         }

@@ -15,6 +15,10 @@ pub const ORIGINS_PREFIX: &str = "proofline.origins.";
 /// PIN link.
 pub const PASS_PREFIX: &str = "proofline.pass.";
 
+/// Per link: the pass for its download PIN, under the token's device key.
+/// `index.html` does not read it either.
+pub const DOWNLOAD_PASS_PREFIX: &str = "proofline.dlpass.";
+
 /// Where what is known about `key`'s origins is kept (`key` is a gallery
 /// id, or the studio-wide page's own key).
 pub fn origins(key: &str) -> String {
@@ -24,6 +28,11 @@ pub fn origins(key: &str) -> String {
 /// Where the pass of the link with `token` is kept.
 pub fn pass(token: &ShareToken) -> String {
     format!("{PASS_PREFIX}{}", token.device_key())
+}
+
+/// Where the download pass of the link with `token` is kept.
+pub fn download_pass(token: &ShareToken) -> String {
+    format!("{DOWNLOAD_PASS_PREFIX}{}", token.device_key())
 }
 
 /// Where an older app kept it: under the raw token.

@@ -1,6 +1,7 @@
 //! A PIN link's pass: answered by the origin for the right PIN, then sent
-//! with every request for that link. Kept in `localStorage` under the
-//! token's device key (see [`super::keys`]), never under the token itself.
+//! with every request for that link; and, alike, the pass for a link's
+//! download PIN. Kept in `localStorage` under the token's device key (see
+//! [`super::keys`]), never under the token itself.
 
 use proofline_core::route::ShareToken;
 
@@ -10,13 +11,26 @@ use crate::browser::local_storage;
 /// Keeps (or, with `None`, forgets) the pass for a PIN link.
 pub fn remember(token: &ShareToken, pass: Option<&str>) {
     local_storage::remove(&keys::legacy_pass(token));
-    let key = keys::pass(token);
+    keep(&keys::pass(token), pass);
+}
+
+fn keep(key: &str, pass: Option<&str>) {
     match pass {
         Some(pass) => {
-            local_storage::set(&key, pass);
+            local_storage::set(key, pass);
         }
-        None => local_storage::remove(&key),
+        None => local_storage::remove(key),
     }
+}
+
+/// Keeps (or, with `None`, forgets) the pass for a link's download PIN.
+pub fn remember_download(token: &ShareToken, pass: Option<&str>) {
+    keep(&keys::download_pass(token), pass);
+}
+
+/// The download pass kept for the link, once its download PIN was given.
+pub fn download_of(token: &ShareToken) -> Option<String> {
+    local_storage::get(&keys::download_pass(token))
 }
 
 /// The pass kept for the link, if it has a PIN and the PIN was given.
@@ -53,6 +67,20 @@ mod tests {
         );
         remember(&token, None);
         assert_eq!(of(&token), None);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_download_pass_is_kept_apart_from_the_links_pass() {
+        let token = ShareToken::parse("DLPASSDLPASSDLPASSDLPA").unwrap();
+        remember_download(&token, Some("dl-1"));
+        assert_eq!(download_of(&token).as_deref(), Some("dl-1"));
+        assert_eq!(of(&token), None);
+        assert_eq!(
+            local_storage::get(&format!("proofline.dlpass.{}", token.device_key())).as_deref(),
+            Some("dl-1")
+        );
+        remember_download(&token, None);
+        assert_eq!(download_of(&token), None);
     }
 
     #[wasm_bindgen_test]

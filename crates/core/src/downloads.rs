@@ -44,6 +44,17 @@ impl Downloads {
     }
 }
 
+/// What a link offers a request: what it `allows`, or, while it has a
+/// download PIN not yet `unlocked` by its pass, nothing, and `true`: ask
+/// for the PIN. A link that downloads nothing never asks.
+pub fn offered(allows: Downloads, unlocked: bool) -> (Downloads, bool) {
+    match (allows, unlocked) {
+        (Downloads::None, _) => (Downloads::None, false),
+        (allows, true) => (allows, false),
+        (_, false) => (Downloads::None, true),
+    }
+}
+
 /// Long edge of the `web` rendition, in pixels.
 pub const WEB_EDGE: u32 = 2048;
 
@@ -172,6 +183,14 @@ mod tests {
             },
             set: set.map(str::to_owned),
         }
+    }
+
+    #[test]
+    fn a_download_pin_holds_back_downloads_until_its_pass() {
+        assert_eq!(offered(Downloads::Web, false), (Downloads::None, true));
+        assert_eq!(offered(Downloads::Full, true), (Downloads::Full, false));
+        assert_eq!(offered(Downloads::None, false), (Downloads::None, false));
+        assert_eq!(offered(Downloads::None, true), (Downloads::None, false));
     }
 
     fn names(images: &[Image]) -> Vec<String> {

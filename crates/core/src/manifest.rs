@@ -55,6 +55,12 @@ pub struct Manifest {
     /// the app shows none when it is not among them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cover: Option<ImageId>,
+    /// The link may download once its download PIN is given: until the
+    /// app sends that PIN's pass, no photo carries a download. Absent
+    /// (false) otherwise, so apps built before it existed still read the
+    /// manifests of links without one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub download_pin: bool,
     pub images: Vec<Image>,
 }
 

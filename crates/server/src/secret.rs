@@ -60,12 +60,12 @@ pub fn pin_hash(salt: &[u8], pin: &str) -> [u8; 32] {
         .into()
 }
 
-/// The pass a customer receives for the right PIN: SHA-256("pass" ‖ PIN
+/// The pass a customer receives for the right PIN: SHA-256(label ‖ PIN
 /// hash), checkable by any origin from the database alone.
-pub fn pass_of(pin_hash: &[u8]) -> String {
+pub fn pass_of(label: &str, pin_hash: &[u8]) -> String {
     hex::encode(
         Sha256::new()
-            .chain_update(b"pass")
+            .chain_update(label.as_bytes())
             .chain_update(pin_hash)
             .finalize(),
     )

@@ -11,6 +11,7 @@
 //! the URLs the loader uses, so nothing on screen flickers.
 
 use leptos::prelude::*;
+use leptos::reactive::computed::ScopedFuture;
 use proofline_core::cache::default_budget;
 use proofline_core::proofing::Action;
 use proofline_core::route::{LinkKey, Route, ShareToken};
@@ -23,7 +24,7 @@ use send_wrapper::SendWrapper;
 
 use crate::browser::clock::{local_time, now_secs};
 use crate::browser::{network, storage, visibility};
-use crate::net::api::LoadError;
+use crate::net::api::{LoadError, PinFor};
 use crate::state::device_db::{adopt_legacy, device_db};
 use crate::state::gallery_source::{Shown, Source, load, offline_until_label};
 use crate::state::loader::Loader;
@@ -82,10 +83,15 @@ pub fn GalleryPage(
     // Set while a first visit waits for a slow origin (a very large gallery).
     let slow = RwSignal::new(false);
     let link = LinkKey::new(&gallery, &token);
+    // The outbox outlives each load of the manifest: its signals belong to
+    // the page, not to the load that started it (a refetch disposes what
+    // that load owned).
+    let page = Owner::current().unwrap_or_default();
     let first = {
         let (link, token, loader) = (link.clone(), token.clone(), loader.clone());
         LocalResource::new(move || {
             let (link, token, loader) = (link.clone(), token.clone(), loader.clone());
+            let page = page.clone();
             async move {
                 let db = device_db().await;
                 if let Some(db) = &db {
@@ -123,8 +129,9 @@ pub fn GalleryPage(
                         outbox
                     }
                     None => {
-                        let outbox =
-                            Outbox::start(loader, link, token, &shown.manifest, shown.clock).await;
+                        let start =
+                            Outbox::start(loader, link, token, &shown.manifest, shown.clock);
+                        let outbox = page.with(|| ScopedFuture::new_untracked(start)).await;
                         // One visit: the studio sees when and on how many
                         // devices the link was opened, offline ones later.
                         outbox.report(Action::Opened);
@@ -307,6 +314,12 @@ pub fn GalleryPage(
                                 }
                             });
                             let ids = m.images.iter().map(|i| i.id.clone()).collect::<Vec<_>>();
+                            // Downloads wait for the link's download PIN.
+                            let download_pin = m.download_pin.then(|| {
+                                let (gallery, token) = pin_target.clone();
+                                let on_pass = Callback::new(move |_| first.refetch());
+                                view! { <PinForm gallery token what=PinFor::Downloads on_pass /> }
+                            });
                             let m = StoredValue::new(m);
                             view! {
                                 <div class="behind" inert=behind>
@@ -323,6 +336,7 @@ pub fn GalleryPage(
                                     </Show>
                                     <SaveOffline manifest=m link=link.clone() />
                                     <DownloadPhotos manifest=m />
+                                    {download_pin}
                                     <OutboxBadge online />
                                     <SetPicker set manifest=m />
                                     <Filters filter images=ids />
@@ -350,7 +364,7 @@ pub fn GalleryPage(
                         Err(LoadError::PinRequired) => {
                             let (gallery, token) = pin_target.clone();
                             let on_pass = Callback::new(move |_| first.refetch());
-                            view! { <PinForm gallery token on_pass /> }.into_any()
+                            view! { <PinForm gallery token what=PinFor::Gallery on_pass /> }.into_any()
                         }
                         Err(e) => {
                             view! { <Message title="We can't show this gallery">{e.to_string()}</Message> }

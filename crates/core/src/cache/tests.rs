@@ -206,6 +206,7 @@ fn gallery_hashes_lists_each_rendition_once() {
         expires_at: None,
         offline_window: None,
         cover: None,
+        download_pin: false,
         images: vec![image("a", b"ta", b"same"), image("b", b"tb", b"same")],
     };
     let hashes = gallery_hashes(&m);

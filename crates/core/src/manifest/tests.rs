@@ -52,6 +52,7 @@ fn sample() -> Manifest {
         expires_at: None,
         offline_window: None,
         cover: None,
+        download_pin: false,
         images: vec![image("a1"), image("b2")],
     }
 }

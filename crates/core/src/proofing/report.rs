@@ -155,6 +155,9 @@ pub struct LinkReport {
     /// What the link's customer may download.
     #[serde(default)]
     pub downloads: crate::downloads::Downloads,
+    /// Whether downloading needs the link's download PIN.
+    #[serde(default)]
+    pub download_pin: bool,
     pub op_count: u64,
     pub submitted_at: Option<i64>,
     pub selected: Vec<String>,
@@ -211,6 +214,7 @@ impl LinkReport {
             reminders_to: None,
             reminders_off_at: None,
             downloads: Default::default(),
+            download_pin: false,
             op_count: 0,
             submitted_at: None,
             selected: Vec::new(),

@@ -8,6 +8,13 @@ pub const DOWNLOAD: &str = "Download";
 pub const DOWNLOADING: &str = "Downloading…";
 /// One photo that is neither on the device nor reachable.
 pub const DOWNLOAD_UNREACHABLE: &str = "This photo isn't saved on this device and can't be reached right now. Try again when you're online.";
+/// The form asking for a link's download PIN, before anything downloads.
+pub const DOWNLOAD_PIN: super::gallery::PinWords = super::gallery::PinWords {
+    title: "Download photos",
+    lead: "The studio protected downloads with a PIN. You'll find it in their message to you.",
+    label: "Download PIN",
+    button: "Unlock downloads",
+};
 /// A ZIP stopped by the customer.
 pub const ZIP_CANCELLED: &str = "Download cancelled. Nothing was saved.";
 /// The browser could not make the file (out of memory or disk).

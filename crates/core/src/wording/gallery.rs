@@ -47,6 +47,23 @@ pub const NOT_A_GALLERY_LINK: &str =
 /// The PIN form was sent empty.
 pub const PIN_EMPTY: &str = "Please enter the PIN.";
 
+/// The words of a PIN form.
+#[derive(Debug, Clone, Copy)]
+pub struct PinWords {
+    pub title: &'static str,
+    pub lead: &'static str,
+    pub label: &'static str,
+    pub button: &'static str,
+}
+
+/// A PIN link's form, before the gallery opens.
+pub const GALLERY_PIN: PinWords = PinWords {
+    title: "Enter your PIN",
+    lead: "The studio protected this gallery with a PIN. You'll find it in their message to you.",
+    label: "PIN",
+    button: "Open gallery",
+};
+
 /// A moment as the device's clock shows it, read by the caller (the time
 /// zone is the device's), so the sentences stay pure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

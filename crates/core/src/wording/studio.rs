@@ -54,6 +54,9 @@ pub fn link_line(l: &LinkReport) -> String {
         Downloads::Web => parts.push("downloads web size".into()),
         Downloads::Full => parts.push("downloads full size".into()),
     }
+    if l.download_pin && l.downloads != Downloads::None {
+        parts.push("download PIN".into());
+    }
     parts.push(format!("{} selected", l.selected.len()));
     parts.push(match l.submitted_at {
         Some(at) => format!("submitted {}", day_label(at)),
@@ -250,6 +253,8 @@ mod tests {
         assert!(link_line(&l).contains(" · downloads web size · "));
         l.downloads = Downloads::Full;
         assert!(link_line(&l).contains(" · downloads full size · "));
+        l.download_pin = true;
+        assert!(link_line(&l).contains(" · downloads full size · download PIN · "));
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub(super) async fn link(command: LinkCommand) -> anyhow::Result<()> {
             expires,
             email,
             downloads,
+            download_pin,
             listen,
             common,
         } => {
@@ -29,11 +30,13 @@ pub(super) async fn link(command: LinkCommand) -> anyhow::Result<()> {
             let settings = Settings::resolve(&common, listen)?;
             let (db, gallery) = open_gallery(&common, &gallery)?;
             let pin = crate::secret::chosen_pin(pin);
+            let download_pin = crate::secret::chosen_pin(download_pin);
             let new = NewLink {
                 label,
                 pin: pin.clone(),
                 expires_at: expires,
                 downloads,
+                download_pin: download_pin.clone(),
             };
             let (link, token) = db.create_link(&gallery.id, &new, now)?;
             if let Some(email) = &email {
@@ -51,6 +54,9 @@ pub(super) async fn link(command: LinkCommand) -> anyhow::Result<()> {
                     println!("Warning: {warning}");
                 }
                 println!("Send the PIN separately from the link (a text and an email, say).");
+            }
+            if let Some(pin) = download_pin {
+                println!("Download PIN: {pin}");
             }
             if let Some(email) = email {
                 println!("Reminders go to {email}.");
@@ -79,10 +85,21 @@ pub(super) async fn link(command: LinkCommand) -> anyhow::Result<()> {
         LinkCommand::Downloads {
             link,
             downloads,
+            pin,
+            no_pin,
             common,
         } => {
             let settings = Settings::resolve(&common, DEFAULT_ORIGIN_LISTEN.parse()?)?;
-            settings.open_db()?.set_link_downloads(&link, downloads)?;
+            let db = settings.open_db()?;
+            let pin = crate::secret::chosen_pin(pin);
+            if let Some(pin) = &pin {
+                crate::db::validate_pin(pin)
+                    .map_err(|e| anyhow::anyhow!("the download PIN is not valid: {e}"))?;
+            }
+            db.set_link_downloads(&link, downloads)?;
+            if pin.is_some() || no_pin {
+                db.set_download_pin(&link, pin.as_deref())?;
+            }
             println!(
                 "Link {link} {}.",
                 match downloads {
@@ -91,6 +108,11 @@ pub(super) async fn link(command: LinkCommand) -> anyhow::Result<()> {
                     Downloads::Full => "downloads full-size photos",
                 }
             );
+            match pin {
+                Some(pin) => println!("Download PIN: {pin}"),
+                None if no_pin => println!("Downloads need no PIN."),
+                None => {}
+            }
             Ok(())
         }
         LinkCommand::List { gallery, common } => {

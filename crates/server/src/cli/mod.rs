@@ -204,6 +204,11 @@ enum LinkCommand {
         /// `publish --downloads`.
         #[arg(long, default_value = "none", value_parser = parse_downloads)]
         downloads: Downloads,
+        /// The customer must enter this PIN before downloading (the gallery
+        /// opens without it): `--download-pin` alone makes a new one of 6
+        /// digits; or give 4 to 8 digits.
+        #[arg(long, num_args = 0..=1, default_missing_value = "new")]
+        download_pin: Option<String>,
         /// Address of the origin (for the default public URL).
         #[arg(long, env = "PROOFLINE_LISTEN", default_value = DEFAULT_ORIGIN_LISTEN)]
         listen: SocketAddr,
@@ -231,6 +236,13 @@ enum LinkCommand {
         link: String,
         #[arg(value_parser = parse_downloads)]
         downloads: Downloads,
+        /// Ask for a PIN before downloading: `--pin` alone makes a new one
+        /// of 6 digits; or give 4 to 8 digits. A new PIN replaces the old.
+        #[arg(long, num_args = 0..=1, default_missing_value = "new")]
+        pin: Option<String>,
+        /// Remove the download PIN.
+        #[arg(long, conflicts_with = "pin")]
+        no_pin: bool,
         #[command(flatten)]
         common: CommonArgs,
     },

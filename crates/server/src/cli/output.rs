@@ -23,6 +23,9 @@ pub(super) fn describe(link: &Link) -> String {
         Downloads::Web => out.push_str(", downloads web size"),
         Downloads::Full => out.push_str(", downloads full size"),
     }
+    if link.has_download_pin {
+        out.push_str(", download PIN");
+    }
     out
 }
 

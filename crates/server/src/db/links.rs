@@ -1,26 +1,17 @@
-//! Share links: one per recipient, each with an optional PIN and expiry, each
-//! revocable alone.
+//! Share links: one per recipient, each with an optional PIN, download PIN
+//! and expiry, each revocable alone (the PINs: [`super::pins`]).
 //!
-//! Only the SHA-256 of a link's token is stored. A PIN is stored as
-//! SHA-256(salt ‖ PIN) with a random per-link salt; a customer who gives the
-//! right PIN receives a **pass**, SHA-256("pass" ‖ PIN hash), which the app
-//! sends with every request instead of the PIN. Any origin can check a pass
-//! from the database alone, and changing the PIN invalidates old passes.
-//! Wrong PINs are counted per link, in the database: after
-//! [`PIN_ATTEMPTS`] in a row the link refuses every PIN for a while, longer
-//! each time it locks again ([`pin_lockout_secs`]: 15 minutes, 1 hour, then
-//! 24 hours), until the right PIN is given.
+//! Only the SHA-256 of a link's token is stored.
 
 use proofline_core::GalleryId;
 use proofline_core::downloads::Downloads;
-use proofline_core::links::{LinkState, PIN_ATTEMPTS, pin_lockout_secs};
-use rand::RngCore as _;
-use subtle::ConstantTimeEq as _;
+use proofline_core::links::LinkState;
 
 use super::Db;
 use super::downloads::downloads_at;
+use super::pins::{PinKind, salted};
 use crate::args;
-use crate::secret::{pass_of, pin_hash, token_matches};
+use crate::secret::token_matches;
 
 /// A share link as the studio sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +37,8 @@ pub struct Link {
     pub reminders_off_at: Option<i64>,
     /// What the link's customer may download.
     pub downloads: Downloads,
+    /// Whether downloading needs the link's download PIN.
+    pub has_download_pin: bool,
 }
 
 impl Link {
@@ -63,6 +56,8 @@ pub struct NewLink {
     pub expires_at: Option<i64>,
     /// What the customer may download.
     pub downloads: Downloads,
+    /// A PIN asked before downloading, if any.
+    pub download_pin: Option<String>,
 }
 
 /// Why a presented token does not open the gallery.
@@ -86,33 +81,28 @@ pub struct Opened {
     pub token_hash: Vec<u8>,
     /// When the customer loses access (the earlier of link and gallery expiry).
     pub expires_at: Option<i64>,
-    /// What the customer may download.
+    /// What the customer may download (see [`Opened::offered`]).
     pub downloads: Downloads,
+    /// The hash of the link's download PIN, if it has one.
+    pub download_pin_hash: Option<Vec<u8>>,
 }
 
-/// A live link: its gallery, token hash, when it stops opening (if ever)
-/// and what it may download.
-pub type LiveLink = (GalleryId, Vec<u8>, Option<i64>, Downloads);
-
-/// The answer to a PIN.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PinAnswer {
-    /// Right: send this pass with every request.
-    Pass(String),
-    /// Wrong; this many tries remain before the link locks.
-    Wrong { tries_left: u32 },
-    /// Too many wrong PINs; the link takes PINs again at this time.
-    Locked { until: i64 },
-}
-
-/// A PIN must be 4 to 8 digits.
-pub fn validate_pin(pin: &str) -> Result<(), String> {
-    if (4..=8).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(())
-    } else {
-        Err("a PIN is 4 to 8 digits".into())
+impl Opened {
+    /// What a request with this download pass is offered: what the link
+    /// may download, and whether to ask for the download PIN first (then
+    /// nothing is offered until its pass comes with the request).
+    pub fn offered(&self, download_pass: Option<&str>) -> (Downloads, bool) {
+        let unlocked = match &self.download_pin_hash {
+            Some(hash) => PinKind::Downloads.accepts(hash, download_pass),
+            None => true,
+        };
+        proofline_core::downloads::offered(self.downloads, unlocked)
     }
 }
+
+/// A live link: its gallery, token hash, when it stops opening (if ever),
+/// and what it offers without a download pass (see [`Opened::offered`]).
+pub type LiveLink = (GalleryId, Vec<u8>, Option<i64>, (Downloads, bool));
 
 /// A link's PIN and its wrong-PIN count, as stored.
 struct Row {
@@ -121,6 +111,7 @@ struct Row {
     expires_at: Option<i64>,
     pin_hash: Option<Vec<u8>>,
     downloads: Downloads,
+    download_pin_hash: Option<Vec<u8>>,
 }
 
 impl Db {
@@ -132,22 +123,14 @@ impl Db {
         new: &NewLink,
         now: i64,
     ) -> anyhow::Result<(Link, proofline_core::route::ShareToken)> {
-        if let Some(pin) = &new.pin {
-            validate_pin(pin).map_err(anyhow::Error::msg)?;
-        }
+        let (salt, hash) = salted(new.pin.as_deref())?;
+        let (download_salt, download_hash) =
+            salted(new.download_pin.as_deref()).map_err(|e| e.context("the download PIN"))?;
         if let Some(at) = new.expires_at {
             anyhow::ensure!(at > now, "the expiry date is in the past");
         }
         let token = crate::secret::new_token();
         let id = crate::secret::new_id(8);
-        let (salt, hash) = match &new.pin {
-            Some(pin) => {
-                let mut salt = [0u8; 16];
-                rand::rngs::OsRng.fill_bytes(&mut salt);
-                (Some(salt.to_vec()), Some(pin_hash(&salt, pin).to_vec()))
-            }
-            None => (None, None),
-        };
         self.write(gallery.as_str(), |c| {
             let exists = c.query_opt(
                 "SELECT 1 FROM galleries WHERE id = ?1",
@@ -155,8 +138,9 @@ impl Db {
             )?;
             anyhow::ensure!(exists.is_some(), "there is no gallery {gallery}");
             c.execute(
-                "INSERT INTO links (token_hash, gallery_id, label, created_at, link_id, expires_at, pin_salt, pin_hash, downloads)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO links (token_hash, gallery_id, label, created_at, link_id, expires_at,
+                                    pin_salt, pin_hash, downloads, download_pin_salt, download_pin_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 args![
                     crate::secret::token_hash(token.as_str()),
                     gallery.as_str(),
@@ -166,7 +150,9 @@ impl Db {
                     new.expires_at,
                     salt,
                     hash,
-                    new.downloads.as_str()
+                    new.downloads.as_str(),
+                    download_salt,
+                    download_hash
                 ],
             )
         })?;
@@ -184,6 +170,7 @@ impl Db {
             reminders_to: None,
             reminders_off_at: None,
             downloads: new.downloads,
+            has_download_pin: new.download_pin.is_some(),
         };
         Ok((link, token))
     }
@@ -195,7 +182,7 @@ impl Db {
                 "SELECT link_id, gallery_id, label, created_at, expires_at, revoked_at,
                         CASE WHEN pin_hash IS NULL THEN 0 ELSE 1 END, token_hash,
                         pin_locked_until, pin_failures_total, customer_email, reminders_off_at,
-                        downloads
+                        downloads, CASE WHEN download_pin_hash IS NULL THEN 0 ELSE 1 END
                  FROM links WHERE ?1 IS NULL OR gallery_id = ?1 ORDER BY created_at, seq",
                 args![gallery.map(GalleryId::as_str)],
             )
@@ -216,6 +203,7 @@ impl Db {
                     reminders_to: r.get(10)?,
                     reminders_off_at: r.get(11)?,
                     downloads: downloads_at(r, 12)?,
+                    has_download_pin: r.get(13)?,
                 })
             })
             .collect()
@@ -242,8 +230,9 @@ impl Db {
     pub fn live_links(&self, now: i64) -> anyhow::Result<Vec<LiveLink>> {
         let rows = self.read(|c| {
             c.query(
-                "SELECT gallery_id, token_hash, until, downloads FROM (
+                "SELECT gallery_id, token_hash, until, downloads, has_download_pin FROM (
                     SELECT l.gallery_id, l.token_hash, l.revoked_at, l.downloads,
+                           CASE WHEN l.download_pin_hash IS NULL THEN 0 ELSE 1 END AS has_download_pin,
                            CASE WHEN l.expires_at IS NULL THEN g.expires_at
                                 WHEN g.expires_at IS NULL THEN l.expires_at
                                 WHEN l.expires_at < g.expires_at THEN l.expires_at
@@ -261,7 +250,7 @@ impl Db {
                     GalleryId::parse(r.get::<String>(0)?)?,
                     r.get(1)?,
                     r.get(2)?,
-                    downloads_at(r, 3)?,
+                    proofline_core::downloads::offered(downloads_at(r, 3)?, !r.get::<bool>(4)?),
                 ))
             })
             .collect()
@@ -314,7 +303,8 @@ impl Db {
                 return Ok(None);
             };
             let rows = c.query(
-                "SELECT token_hash, revoked_at, expires_at, pin_hash, downloads FROM links WHERE gallery_id = ?1",
+                "SELECT token_hash, revoked_at, expires_at, pin_hash, downloads, download_pin_hash
+                 FROM links WHERE gallery_id = ?1",
                 args![gallery.as_str()],
             )?;
             let rows = rows
@@ -326,6 +316,7 @@ impl Db {
                         expires_at: r.get(2)?,
                         pin_hash: r.get(3)?,
                         downloads: downloads_at(r, 4)?,
+                        download_pin_hash: r.get(5)?,
                     })
                 })
                 .collect::<anyhow::Result<Vec<_>>>()?;
@@ -352,83 +343,26 @@ impl Db {
         if let Some(at) = expires_at.filter(|&at| now >= at) {
             return Ok(Err(Refusal::Expired { at }));
         }
-        if let Some(hash) = &row.pin_hash {
-            let expected = pass_of(hash);
-            let ok: bool = pass
-                .unwrap_or_default()
-                .as_bytes()
-                .ct_eq(expected.as_bytes())
-                .into();
-            if !ok {
-                return Ok(Err(Refusal::PinRequired));
-            }
+        if let Some(hash) = &row.pin_hash
+            && !PinKind::Link.accepts(hash, pass)
+        {
+            return Ok(Err(Refusal::PinRequired));
         }
         Ok(Ok(Opened {
             token_hash: row.token_hash,
             expires_at,
             downloads: row.downloads,
+            download_pin_hash: row.download_pin_hash,
         }))
-    }
-
-    /// Checks a PIN for the link with this token hash, counting wrong ones
-    /// in one immediate transaction, so parallel guesses are counted too.
-    pub fn try_pin(&self, token_hash: &[u8], pin: &str, now: i64) -> anyhow::Result<PinAnswer> {
-        self.write(&format!("pin {}", hex::encode(token_hash)), |tx| {
-            let r = tx.query_one(
-                "SELECT pin_salt, pin_hash, pin_failures, pin_locked_until, pin_lockouts
-                 FROM links WHERE token_hash = ?1",
-                args![token_hash],
-            )?;
-            let salt: Option<Vec<u8>> = r.get(0)?;
-            let hash: Option<Vec<u8>> = r.get(1)?;
-            let failures: u32 = r.get(2)?;
-            let locked_until: Option<i64> = r.get(3)?;
-            let lockouts: u32 = r.get(4)?;
-            let (Some(salt), Some(hash)) = (salt, hash) else {
-                anyhow::bail!("this link has no PIN");
-            };
-            if let Some(until) = locked_until.filter(|&u| now < u) {
-                return Ok(PinAnswer::Locked { until });
-            }
-            let right: bool = pin_hash(&salt, pin).ct_eq(&hash[..]).into();
-            Ok(if right {
-                tx.execute(
-                    "UPDATE links SET pin_failures = 0, pin_locked_until = NULL, pin_lockouts = 0
-                     WHERE token_hash = ?1",
-                    args![token_hash],
-                )?;
-                PinAnswer::Pass(pass_of(&hash))
-            } else if failures + 1 >= PIN_ATTEMPTS {
-                // Locked again without the right PIN in between: longer.
-                let lockouts = lockouts + 1;
-                let until = now + pin_lockout_secs(lockouts);
-                tx.execute(
-                    "UPDATE links SET pin_failures = 0, pin_locked_until = ?2, pin_lockouts = ?3,
-                            pin_failures_total = pin_failures_total + 1
-                     WHERE token_hash = ?1",
-                    args![token_hash, until, lockouts],
-                )?;
-                PinAnswer::Locked { until }
-            } else {
-                tx.execute(
-                    "UPDATE links SET pin_failures = ?2, pin_failures_total = pin_failures_total + 1
-                     WHERE token_hash = ?1",
-                    args![token_hash, failures + 1],
-                )?;
-                PinAnswer::Wrong {
-                    tries_left: PIN_ATTEMPTS - failures - 1,
-                }
-            })
-        })
     }
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::db::{FirstLink, PublishCommit, StoredGallery};
 
-    fn db_with_gallery() -> (tempfile::TempDir, Db, GalleryId) {
+    pub(in crate::db) fn db_with_gallery() -> (tempfile::TempDir, Db, GalleryId) {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open(&dir.path().join("p.sqlite")).unwrap();
         let id = GalleryId::parse("g1").unwrap();
@@ -511,81 +445,5 @@ mod tests {
             db.create_link(&g, &new, 2_000).is_err(),
             "past expiry refused"
         );
-    }
-
-    #[test]
-    fn a_pin_link_needs_the_pass_and_locks_after_too_many_wrong_pins() {
-        let (_d, db, g) = db_with_gallery();
-        let new = NewLink {
-            pin: Some("2468".into()),
-            ..Default::default()
-        };
-        let (_, t) = db.create_link(&g, &new, 10).unwrap();
-        let hash = crate::secret::token_hash(t.as_str());
-        assert_eq!(
-            db.open_link(&g, t.as_str(), None, 20).unwrap().unwrap_err(),
-            Refusal::PinRequired
-        );
-        assert_eq!(
-            db.try_pin(&hash, "1111", 20).unwrap(),
-            PinAnswer::Wrong { tries_left: 4 }
-        );
-        let PinAnswer::Pass(pass) = db.try_pin(&hash, "2468", 21).unwrap() else {
-            panic!("right PIN")
-        };
-        assert!(
-            db.open_link(&g, t.as_str(), Some(&pass), 22)
-                .unwrap()
-                .is_ok()
-        );
-        assert_eq!(
-            db.open_link(&g, t.as_str(), Some("0000"), 22)
-                .unwrap()
-                .unwrap_err(),
-            Refusal::PinRequired
-        );
-        // The right PIN reset the count: five more wrong ones lock it.
-        // Each lock without the right PIN in between lasts longer: 15
-        // minutes, 1 hour, then a day.
-        let mut now = 30;
-        for (nth, secs) in [(1, 900), (2, 3600), (3, 86_400), (4, 86_400)] {
-            for _ in 1..PIN_ATTEMPTS {
-                assert!(matches!(
-                    db.try_pin(&hash, "9999", now).unwrap(),
-                    PinAnswer::Wrong { .. }
-                ));
-            }
-            let locked = PinAnswer::Locked { until: now + secs };
-            assert_eq!(
-                db.try_pin(&hash, "9999", now).unwrap(),
-                locked,
-                "lock {nth}"
-            );
-            assert_eq!(
-                db.try_pin(&hash, "2468", now + 1).unwrap(),
-                locked,
-                "even right"
-            );
-            now += secs;
-        }
-        let stored = |db: &Db| {
-            db.links(Some(&g))
-                .unwrap()
-                .into_iter()
-                .find(|l| l.token_hash == hash)
-                .unwrap()
-        };
-        let link = stored(&db);
-        assert_eq!(link.pin_failures_total, 1 + 4 * u64::from(PIN_ATTEMPTS));
-        assert!(matches!(
-            db.try_pin(&hash, "2468", now).unwrap(),
-            PinAnswer::Pass(_)
-        ));
-        // The right PIN starts the ladder again.
-        for _ in 0..PIN_ATTEMPTS {
-            db.try_pin(&hash, "9999", now).unwrap();
-        }
-        assert_eq!(stored(&db).pin_locked_until, Some(now + 900));
-        assert!(validate_pin("12a4").is_err() && validate_pin("123").is_err());
     }
 }

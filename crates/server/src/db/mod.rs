@@ -28,6 +28,7 @@ pub mod links;
 pub mod notifications;
 mod op_rows;
 mod pg;
+mod pins;
 pub mod publishes;
 pub mod reminders;
 mod replies;
@@ -46,8 +47,9 @@ use rusqlite::{Connection, TransactionBehavior};
 pub use brand::{StoredBrand, StoredLogo};
 pub use choices::{Incoming, LinkChoices};
 pub use galleries::{StoredGallery, StoredImage, StoredRendition};
-pub use links::{Link, LiveLink, NewLink, Opened, PinAnswer, Refusal, validate_pin};
+pub use links::{Link, LiveLink, NewLink, Opened, Refusal};
 pub use notifications::{Channel, Claimed};
+pub use pins::{PinAnswer, PinKind, validate_pin};
 pub use publishes::{DraftTerms, FirstLink, FromFolder, PublishCommit, Upload};
 pub use reminders::{ReminderFacts, Subscription};
 

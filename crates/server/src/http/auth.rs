@@ -21,6 +21,9 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
 /// Header carrying the pass a PIN link's customer received for the right PIN.
 pub const PASS_HEADER: &str = "x-proofline-pass";
 
+/// Header carrying the pass a customer received for a link's download PIN.
+pub const DOWNLOAD_PASS_HEADER: &str = "x-proofline-download-pass";
+
 /// Checks the bearer token (and, for a PIN link, the pass) against the
 /// gallery's links in constant time; answers the link that opened.
 pub async fn authorize(

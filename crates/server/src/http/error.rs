@@ -22,7 +22,7 @@ pub enum AppError {
     Gone { code: &'static str, message: String },
     #[error("This gallery is protected by a PIN. Please enter the PIN the studio gave you.")]
     PinRequired,
-    #[error("That PIN is not right. {tries_left} more tries before the link locks for a while.")]
+    #[error("That PIN is not right. {tries_left} more tries before it locks for a while.")]
     WrongPin { tries_left: u32 },
     /// `message` in UTC; the body carries `until` for the app to say it in
     /// the customer's time.

@@ -1,6 +1,7 @@
 //! A customer's gallery: `GET /api/galleries/{id}` (the manifest, signed for
 //! the current window, with the link's mirror URL; the mirror itself is
-//! written after answering) and `POST .../pin` (a PIN for a pass).
+//! written after answering), `POST .../pin` (a PIN for a pass) and
+//! `POST .../download-pin` (a download PIN for a download pass).
 
 use std::sync::Arc;
 
@@ -12,10 +13,10 @@ use axum::{Json, Router};
 use proofline_core::expiry::signing_window;
 use serde::Serialize;
 
-use super::auth::{authorize, presented};
+use super::auth::{DOWNLOAD_PASS_HEADER, authorize, presented};
 use super::error::{AppError, blocking, refused};
 use super::state::AppState;
-use crate::db::{PinAnswer, Refusal};
+use crate::db::{PinAnswer, PinKind, Refusal};
 use crate::signing::mirror::mirror_url;
 use crate::signing::{LinkTerms, manifest_head};
 
@@ -23,6 +24,7 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/galleries/{id}", get(get_gallery))
         .route("/galleries/{id}/pin", post(post_pin))
+        .route("/galleries/{id}/download-pin", post(post_download_pin))
 }
 
 #[derive(serde::Deserialize)]
@@ -44,20 +46,56 @@ async fn post_pin(
     Json(body): Json<PinBody>,
 ) -> Result<Json<PassBody>, AppError> {
     let (id, token) = presented(id, &headers)?;
-    if body.pin.len() > 32 {
-        return Err(AppError::BadRequest("A PIN is 4 to 8 digits.".into()));
-    }
+    check_length(&body.pin)?;
     let db = state.db.clone();
     let now = crate::unix_now();
     let answer = blocking(move || match db.open_link(&id, &token, None, now)? {
         // A PIN never revives a withdrawn or expired link.
         Err(Refusal::PinRequired) => {
-            Ok(db.try_pin(&crate::secret::token_hash(&token), &body.pin, now)?)
+            let hash = crate::secret::token_hash(&token);
+            Ok(db.try_pin(PinKind::Link, &hash, &body.pin, now)?)
         }
         Ok(_) => Err(AppError::BadRequest("This link has no PIN.".into())),
         Err(r) => Err(refused(r)),
     })
     .await?;
+    answer_pin(answer)
+}
+
+/// Checks a link's download PIN; answers the download pass to send from
+/// now on. Only a link that opens (with its own pass, for a PIN link) may
+/// try, and wrong ones are counted apart from the link's PIN.
+async fn post_download_pin(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Json(body): Json<PinBody>,
+) -> Result<Json<PassBody>, AppError> {
+    check_length(&body.pin)?;
+    let (_, opened) = authorize(&state, id, &headers).await?;
+    if !opened.offered(None).1 {
+        return Err(AppError::BadRequest(
+            "This link's downloads need no PIN.".into(),
+        ));
+    }
+    let db = state.db.clone();
+    let now = crate::unix_now();
+    let answer =
+        blocking(move || Ok(db.try_pin(PinKind::Downloads, &opened.token_hash, &body.pin, now)?))
+            .await?;
+    answer_pin(answer)
+}
+
+/// Refuses what cannot be a PIN before any work is done on it.
+fn check_length(pin: &str) -> Result<(), AppError> {
+    if pin.len() > 32 {
+        return Err(AppError::BadRequest("A PIN is 4 to 8 digits.".into()));
+    }
+    Ok(())
+}
+
+/// A PIN's answer as the app reads it.
+fn answer_pin(answer: PinAnswer) -> Result<Json<PassBody>, AppError> {
     match answer {
         PinAnswer::Pass(pass) => Ok(Json(PassBody { pass })),
         PinAnswer::Wrong { tries_left } => Err(AppError::WrongPin { tries_left }),
@@ -80,7 +118,6 @@ async fn get_gallery(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let (id, opened) = authorize(&state, id, &headers).await?;
-    let link = opened.token_hash;
     let db = state.db.clone();
     let lookup = id.clone();
     let gallery = Arc::new(blocking(move || db.gallery(&lookup)?.ok_or(AppError::NotFound)).await?);
@@ -89,12 +126,20 @@ async fn get_gallery(
     // No URL handed to this link outlives it.
     let window =
         signing_window(now, policy.window_secs, policy.validity_secs).until(opened.expires_at);
+    let download_pass = headers
+        .get(DOWNLOAD_PASS_HEADER)
+        .and_then(|v| v.to_str().ok());
+    let (downloads, download_pin) = opened.offered(download_pass);
+    // The mirror's terms: as a request without the download pass is answered.
+    let (mirror_downloads, mirror_pin) = opened.offered(None);
+    let link = opened.token_hash;
     let images = state
         .manifests
-        .images(&state.store, &gallery, window, opened.downloads)
+        .images(&state.store, &gallery, window, downloads)
         .await?;
     let mut manifest = manifest_head(&state.store, &gallery, now);
     manifest.expires_at = opened.expires_at;
+    manifest.download_pin = download_pin;
     manifest.mirror = Some(
         mirror_url(
             &state.store,
@@ -122,7 +167,8 @@ async fn get_gallery(
                 &link,
                 LinkTerms {
                     expires_at: opened.expires_at,
-                    downloads: opened.downloads,
+                    downloads: mirror_downloads,
+                    download_pin: mirror_pin,
                 },
                 &policy,
                 now,

@@ -40,7 +40,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use proofline_core::route::STUDIO_APP_PATH;
 
-pub use auth::PASS_HEADER;
+pub use auth::{DOWNLOAD_PASS_HEADER, PASS_HEADER};
 pub use error::{AppError, blocking};
 pub use state::AppState;
 
@@ -180,6 +180,7 @@ fn api_cors(origins: &[String]) -> CorsLayer {
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
             HeaderName::from_static(PASS_HEADER),
+            HeaderName::from_static(DOWNLOAD_PASS_HEADER),
         ])
         .max_age(std::time::Duration::from_secs(600))
 }

@@ -242,6 +242,9 @@ struct NewLinkBody {
     /// What the customer may download (none by default).
     #[serde(default)]
     downloads: Downloads,
+    /// A PIN asked before downloading (none by default).
+    #[serde(default)]
+    download_pin: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -279,6 +282,11 @@ async fn post_link(
         crate::db::validate_pin(pin)
             .map_err(|e| AppError::BadRequest(format!("The PIN is not valid: {e}.")))?;
     }
+    let download_pin = body.download_pin.filter(|p| !p.is_empty());
+    if let Some(pin) = &download_pin {
+        crate::db::validate_pin(pin)
+            .map_err(|e| AppError::BadRequest(format!("The download PIN is not valid: {e}.")))?;
+    }
     let expires_at = match body.expires.as_deref().filter(|e| !e.is_empty()) {
         Some(day) => Some(proofline_core::calendar::end_of_day(day).map_err(AppError::BadRequest)?),
         None => None,
@@ -293,6 +301,7 @@ async fn post_link(
         pin,
         expires_at,
         downloads: body.downloads,
+        download_pin,
     };
     with_gallery(&state, id, &headers, move |db, gallery| {
         let (link, token) = db.create_link(&gallery.id, &new, now)?;
@@ -424,14 +433,21 @@ async fn post_reminders(
     Ok(Json(with_photos(&state, report, &gallery, now).await?))
 }
 
+/// A change to a link's downloads; each part is optional and left as it
+/// is when absent.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DownloadsBody {
-    downloads: Downloads,
+    #[serde(default)]
+    downloads: Option<Downloads>,
+    /// The download PIN: 4 to 8 digits, or empty to remove it.
+    #[serde(default)]
+    pin: Option<String>,
 }
 
-/// The studio sets what a link's customer may download (as `proofline
-/// link downloads`); the customer's app offers it on its next visit.
+/// The studio sets what a link's customer may download, and its download
+/// PIN (as `proofline link downloads`); the customer's app offers it on
+/// its next visit.
 async fn post_downloads(
     State(state): State<AppState>,
     Path((id, link)): Path<(String, String)>,
@@ -440,9 +456,19 @@ async fn post_downloads(
 ) -> Result<Json<StudioReport>, AppError> {
     let now = crate::unix_now();
     let policy = state.signing;
+    let pin = body.pin.map(|p| p.trim().to_owned());
+    if let Some(pin) = pin.as_deref().filter(|p| !p.is_empty()) {
+        crate::db::validate_pin(pin)
+            .map_err(|e| AppError::BadRequest(format!("The download PIN is not valid: {e}.")))?;
+    }
     let (report, gallery) = with_gallery(&state, id, &headers, move |db, gallery| {
         let link = gallery_link(db, &gallery, &link)?;
-        db.set_link_downloads(&link.id, body.downloads)?;
+        if let Some(downloads) = body.downloads {
+            db.set_link_downloads(&link.id, downloads)?;
+        }
+        if let Some(pin) = &pin {
+            db.set_download_pin(&link.id, Some(pin.as_str()).filter(|p| !p.is_empty()))?;
+        }
         let report = report_with_bounds(db, &gallery, &policy, now)?;
         Ok((report, gallery))
     })

@@ -488,15 +488,18 @@ async fn commit(
             .live_links(now)?
             .into_iter()
             .filter(|(g, _, _, _)| *g == gallery.id)
-            .map(|(_, hash, expires_at, downloads): LiveLink| {
-                (
-                    hash,
-                    LinkTerms {
-                        expires_at,
-                        downloads,
-                    },
-                )
-            })
+            .map(
+                |(_, hash, expires_at, (downloads, download_pin)): LiveLink| {
+                    (
+                        hash,
+                        LinkTerms {
+                            expires_at,
+                            downloads,
+                            download_pin,
+                        },
+                    )
+                },
+            )
             .collect();
         Ok((gallery, links))
     })

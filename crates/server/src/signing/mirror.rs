@@ -14,6 +14,10 @@
 //! uncached photos stop loading, and devices hide the gallery. The client keeps
 //! the mirror URL with its saved copy.
 //!
+//! A mirror never carries what a download PIN holds back: its URL is in
+//! every manifest of the link, pass or not, so it is written as a request
+//! without the download pass is answered.
+//!
 //! A withdrawn link's mirror is deleted ([`Mirrors::delete`]) and cannot come
 //! back: a write checks that the link is still live before and after its
 //! upload (deleting what it wrote if the link died meanwhile), and the
@@ -93,6 +97,7 @@ pub async fn write_mirror(
     let mut manifest = sign_manifest(store, gallery, window, link.downloads, now).await?;
     manifest.mirror = Some(url.clone());
     manifest.expires_at = link.expires_at;
+    manifest.download_pin = link.download_pin;
     anyhow::ensure!(
         link_live(db, token_hash).await?,
         "the link was withdrawn: its mirror is not written"
@@ -171,7 +176,7 @@ impl Mirrors {
             tokio::task::spawn_blocking(move || db.live_links(now)).await??
         };
         let mut galleries: HashMap<GalleryId, Option<StoredGallery>> = HashMap::new();
-        for (gallery_id, token_hash, expires_at, downloads) in &links {
+        for (gallery_id, token_hash, expires_at, (downloads, download_pin)) in &links {
             if !galleries.contains_key(gallery_id) {
                 let (db, id) = (db.clone(), gallery_id.clone());
                 let g = tokio::task::spawn_blocking(move || db.gallery(&id)).await??;
@@ -189,6 +194,7 @@ impl Mirrors {
                     LinkTerms {
                         expires_at: *expires_at,
                         downloads: *downloads,
+                        download_pin: *download_pin,
                     },
                     policy,
                     now,

@@ -27,8 +27,11 @@ use crate::storage::ObjectStore;
 pub struct LinkTerms {
     /// When the customer loses access (the earlier of link and gallery expiry).
     pub expires_at: Option<i64>,
-    /// What the customer may download.
+    /// What the customer is offered to download.
     pub downloads: Downloads,
+    /// Whether to ask for the link's download PIN first (then `downloads`
+    /// is none: see `db::Opened::offered`).
+    pub download_pin: bool,
 }
 
 /// Builds the manifest for `gallery` with every rendition signed for `window`
@@ -68,6 +71,7 @@ pub fn manifest_head(store: &ObjectStore, gallery: &StoredGallery, now: i64) -> 
         expires_at: None,
         offline_window: gallery.offline_window,
         cover: gallery.cover.clone(),
+        download_pin: false,
         images: Vec::new(),
     }
 }

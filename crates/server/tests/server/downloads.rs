@@ -172,3 +172,136 @@ async fn a_reencoded_full_size_is_upright_at_full_resolution_without_the_camera_
         (image.width, image.height)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_download_pin_holds_back_the_files_until_its_pass_and_the_studio_changes_it() {
+    let h = Harness::start(Backend::Embedded).await;
+    let folder = h.dir.path().join("wedding");
+    proofline_samples::write_all(&folder, &awkward_samples()[..2]).unwrap();
+    let report = publish_for(&h, &folder, Downloads::Web).await;
+    let gallery = report.gallery.as_str();
+    let bride = token(&report).to_owned();
+    let studio = report.studio_token.as_ref().unwrap().as_str().to_owned();
+    let link_id = h.db.links(Some(&report.gallery)).unwrap()[0].id.clone();
+    let app = h.app_origin();
+    let studio_api = format!("{app}/api/studio/galleries/{gallery}/links/{link_id}/downloads");
+    let set = |body: serde_json::Value| {
+        h.http
+            .post(&studio_api)
+            .bearer_auth(&studio)
+            .json(&body)
+            .send()
+    };
+    let try_pin = |pin: &'static str| {
+        h.http
+            .post(format!("{app}/api/galleries/{gallery}/download-pin"))
+            .bearer_auth(&bride)
+            .json(&serde_json::json!({ "pin": pin }))
+            .send()
+    };
+    let with_pass = |pass: &str| {
+        h.http
+            .get(format!("{app}/api/galleries/{gallery}"))
+            .bearer_auth(&bride)
+            .header("x-proofline-download-pass", pass)
+            .send()
+    };
+    let read = |text: String| Manifest::from_json(&text).unwrap();
+
+    // Web downloads, no PIN: nothing to unlock.
+    let resp = set(serde_json::json!({ "downloads": "web" }))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let m = manifest_of(&h, gallery, &bride).await;
+    assert!(!m.download_pin && downloads(&m).iter().all(Option::is_some));
+    assert_eq!(try_pin("1234").await.unwrap().status(), 400);
+
+    // The studio sets a PIN: its report says so, and the manifest holds the
+    // files back and asks for it.
+    let resp = set(serde_json::json!({ "pin": "12" })).await.unwrap();
+    assert_eq!(resp.status(), 400);
+    assert!(
+        resp.text()
+            .await
+            .unwrap()
+            .contains("download PIN is not valid")
+    );
+    let resp = set(serde_json::json!({ "pin": " 4321 " })).await.unwrap();
+    assert_eq!(resp.status(), 200);
+    let studio_report: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(studio_report["links"][0]["download_pin"], true);
+    assert_eq!(studio_report["links"][0]["downloads"], "web");
+    let m = manifest_of(&h, gallery, &bride).await;
+    assert!(m.download_pin);
+    assert_eq!(downloads(&m), [None, None]);
+
+    // A wrong PIN is counted; the right one answers a pass.
+    let resp = try_pin("0000").await.unwrap();
+    assert_eq!(resp.status(), 401);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(body["error"], "wrong_pin");
+    let resp = try_pin("4321").await.unwrap();
+    assert_eq!(resp.status(), 200);
+    let pass = resp.json::<serde_json::Value>().await.unwrap()["pass"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // With the pass, the files; they are the real thing.
+    let m = read(with_pass(&pass).await.unwrap().text().await.unwrap());
+    assert!(!m.download_pin);
+    for web in downloads(&m) {
+        let bytes = bytes_of(&h, web.expect("a web download")).await;
+        assert!(bytes.starts_with(&[0xFF, 0xD8]));
+    }
+    // A made-up pass, or the link's own kind of pass, unlocks nothing.
+    let m = read(
+        with_pass("0".repeat(64).as_str())
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(m.download_pin && downloads(&m).iter().all(Option::is_none));
+
+    // The mirror (anyone with the link can read it) never carries them.
+    let mirror = m.mirror.clone().unwrap();
+    let mut mirrored = None;
+    for _ in 0..100 {
+        let resp = h.http.get(&mirror).send().await.unwrap();
+        if resp.status() == 200 {
+            mirrored = Some(read(resp.text().await.unwrap()));
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let mirrored = mirrored.expect("the mirror is written");
+    assert!(mirrored.download_pin && downloads(&mirrored).iter().all(Option::is_none));
+
+    // A new PIN voids the pass; no PIN opens downloads to the link again.
+    assert_eq!(
+        set(serde_json::json!({ "pin": "8642" }))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let m = read(with_pass(&pass).await.unwrap().text().await.unwrap());
+    assert!(m.download_pin && downloads(&m).iter().all(Option::is_none));
+    let resp = set(serde_json::json!({ "pin": "" })).await.unwrap();
+    let studio_report: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(studio_report["links"][0]["download_pin"], false);
+    let m = manifest_of(&h, gallery, &bride).await;
+    assert!(!m.download_pin && downloads(&m).iter().all(Option::is_some));
+    // A share token changes nothing.
+    let resp = h
+        .http
+        .post(&studio_api)
+        .bearer_auth(&bride)
+        .json(&serde_json::json!({ "pin": "1111" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 401);
+}

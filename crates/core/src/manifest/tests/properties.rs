@@ -112,6 +112,7 @@ fn arb_manifest() -> impl Strategy<Value = Manifest> {
                 expires_at: None,
                 offline_window: None,
                 cover: None,
+                download_pin: false,
                 images,
             }
         })

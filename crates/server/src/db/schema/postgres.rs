@@ -54,6 +54,7 @@ pub(super) const FILES: &[(&str, &str)] = files![
     "0014_link_devices.sql",
     "0015_link_downloads.sql",
     "0016_brand.sql",
+    "0017_download_pins.sql",
 ];
 
 /// How many migrations the runner before sqlx's knew: files 0001 to 0007.

@@ -38,6 +38,7 @@ pub(super) const FILES: &[(&str, &str)] = files![
     "0014_link_devices.sql",
     "0015_link_downloads.sql",
     "0016_brand.sql",
+    "0017_download_pins.sql",
 ];
 
 /// How many runs a process makes when others keep migrating before it.
