@@ -81,9 +81,11 @@ pub fn validate_pin(pin: &str) -> Result<(), String> {
     }
 }
 
-/// The salt and hash to store for `pin` (both `None` for no PIN), once it
-/// is checked.
-pub(super) fn salted(pin: Option<&str>) -> anyhow::Result<(Option<Vec<u8>>, Option<Vec<u8>>)> {
+/// A PIN's salt and hash as stored (both `None` for no PIN).
+pub(super) type Salted = (Option<Vec<u8>>, Option<Vec<u8>>);
+
+/// The salt and hash to store for `pin`, once it is checked.
+pub(super) fn salted(pin: Option<&str>) -> anyhow::Result<Salted> {
     let Some(pin) = pin else {
         return Ok((None, None));
     };
