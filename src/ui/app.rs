@@ -10,6 +10,7 @@ use crate::browser::hash_route::{self, use_hash_route};
 use crate::ui::brand::SmallPrint;
 use crate::ui::components::message::Message;
 use crate::ui::pages::gallery::GalleryPage;
+use proofline_core::wording::labels::{OPEN_GALLERY, PAGE_NOT_FOUND, PAGE_NOT_FOUND_TEXT};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -36,8 +37,8 @@ pub fn App() -> impl IntoView {
 
 fn not_found() -> impl IntoView {
     view! {
-        <Message title="Page not found">
-            "This address doesn't lead to a gallery. Check the link the studio sent you."
+        <Message title=PAGE_NOT_FOUND>
+            {PAGE_NOT_FOUND_TEXT}
         </Message>
     }
 }
@@ -74,7 +75,7 @@ fn home() -> impl IntoView {
                         }
                     />
                 </label>
-                <button type="submit" class="action">"Open gallery"</button>
+                <button type="submit" class="action">{OPEN_GALLERY}</button>
             </form>
             {move || error.get().then(|| view! { <p role="alert">{NOT_A_GALLERY_LINK}</p> })}
             <SmallPrint />

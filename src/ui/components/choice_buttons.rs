@@ -6,6 +6,9 @@ use proofline_core::ImageId;
 use proofline_core::proofing::{Action, Choices};
 
 use crate::state::outbox::Outbox;
+use proofline_core::wording::labels::{
+    FAVOURITE, FAVOURITE_HINT, SELECT, SELECT_HINT, SELECTED_MARK,
+};
 
 /// Which of the two on/off choices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,16 +52,16 @@ pub fn ChoiceButton(
         Memo::new(move |_| outbox.view.with(|v| toggle.is_on(v, &image)))
     };
     let (class, name, title) = match toggle {
-        Toggle::Favourite => ("choice favourite", "Favourite", "Favourite (F)"),
-        Toggle::Select => ("choice select", "Select", "Select for the order (S)"),
+        Toggle::Favourite => ("choice favourite", FAVOURITE, FAVOURITE_HINT),
+        Toggle::Select => ("choice select", SELECT, SELECT_HINT),
     };
     let text = move || match (toggle, on.get()) {
         (Toggle::Favourite, true) => "♥",
         (Toggle::Favourite, false) => "♡",
         (Toggle::Select, true) if compact => "✓",
         (Toggle::Select, false) if compact => "○",
-        (Toggle::Select, true) => "✓ Selected",
-        (Toggle::Select, false) => "Select",
+        (Toggle::Select, true) => SELECTED_MARK,
+        (Toggle::Select, false) => SELECT,
     };
     view! {
         <button

@@ -19,6 +19,7 @@ use proofline_core::{Image, Manifest};
 use crate::state::downloads::{DownloadError, ZipProgress, save_photo, save_zip};
 use crate::state::loader::Loader;
 use crate::state::outbox::Outbox;
+use proofline_core::wording::labels::{CANCEL, DOWNLOAD_PHOTOS, PREPARING_DOWNLOAD};
 
 /// Tells the studio `photos` photos were downloaded.
 fn report(outbox: Option<Outbox>, photos: usize) {
@@ -166,17 +167,17 @@ pub fn DownloadPhotos(manifest: StoredValue<Manifest>) -> impl IntoView {
             .collect_view()
     };
     Some(view! {
-        <section class="download-photos" aria-label="Download photos">
+        <section class="download-photos" aria-label=DOWNLOAD_PHOTOS>
             {move || match state.get() {
                 State::Building(p) => {
                     view! {
                         <progress
                             max=p.total.max(1) as f64
                             value=p.done as f64
-                            aria-label="Preparing the download"
+                            aria-label=PREPARING_DOWNLOAD
                         ></progress>
                         <p role="status" class="progress-text">{zip_progress(p.done, p.total, p.bytes)}</p>
-                        <button type="button" class="action quiet" on:click=cancel>"Cancel"</button>
+                        <button type="button" class="action quiet" on:click=cancel>{CANCEL}</button>
                     }
                         .into_any()
                 }

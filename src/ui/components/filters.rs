@@ -5,6 +5,9 @@ use proofline_core::proofing::Choices;
 use proofline_core::{ImageId, Manifest};
 
 use crate::state::outbox::Outbox;
+use proofline_core::wording::labels::{
+    ALL, COMMENTED, EVERY_SET, FAVOURITES, SELECTED, SETS, SHOW,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Filter {
@@ -48,11 +51,11 @@ pub fn Filters(filter: RwSignal<Filter>, images: Vec<ImageId>) -> impl IntoView 
         }
     };
     view! {
-        <nav class="filters" aria-label="Show">
-            {button(Filter::All, "All")}
-            {button(Filter::Favourites, "Favourites")}
-            {button(Filter::Selected, "Selected")}
-            {button(Filter::Commented, "Commented")}
+        <nav class="filters" aria-label=SHOW>
+            {button(Filter::All, ALL)}
+            {button(Filter::Favourites, FAVOURITES)}
+            {button(Filter::Selected, SELECTED)}
+            {button(Filter::Commented, COMMENTED)}
         </nav>
     }
 }
@@ -88,8 +91,8 @@ pub fn SetPicker(set: RwSignal<Option<String>>, manifest: StoredValue<Manifest>)
     };
     (!sets.is_empty()).then(|| {
         view! {
-            <nav class="filters sets" aria-label="Sets">
-                {button(None, "Every set".into(), total)}
+            <nav class="filters sets" aria-label=SETS>
+                {button(None, EVERY_SET.into(), total)}
                 {sets
                     .into_iter()
                     .map(|(name, n)| button(Some(name.clone()), name, n))

@@ -28,6 +28,7 @@ use crate::state::outbox::Outbox;
 use crate::ui::components::choice_buttons::{ChoiceButton, Toggle};
 use crate::ui::components::filters::Filter;
 use crate::ui::components::tile::Tile;
+use proofline_core::wording::labels::PHOTOS;
 
 /// Rows kept in the DOM beyond the screen, above and below, in screens.
 const OVERSCAN_SCREENS: f64 = 1.0;
@@ -258,7 +259,7 @@ pub fn Grid(
     view! {
         <ul
             class="grid"
-            aria-label="Photos"
+            aria-label=PHOTOS
             node_ref=list
             style:height=move || format!("{}px", layout.with(|l| l.height))
         >

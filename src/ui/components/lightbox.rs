@@ -27,6 +27,7 @@ use crate::ui::components::downloads::DownloadButton;
 use crate::ui::components::review::Review;
 use crate::ui::components::slideshow::{Slideshow, SlideshowControls};
 use crate::ui::words::miss_note;
+use proofline_core::wording::labels::{CLOSE, NEXT_PHOTO, PREVIOUS_PHOTO};
 
 #[component]
 pub fn Lightbox(
@@ -315,7 +316,7 @@ pub fn Lightbox(
             <button
                 type="button"
                 class="nav prev"
-                aria-label="Previous photo"
+                aria-label=PREVIOUS_PHOTO
                 disabled=!has_prev
                 on:click=move |_| go(&prev)
             >
@@ -324,13 +325,13 @@ pub fn Lightbox(
             <button
                 type="button"
                 class="nav next"
-                aria-label="Next photo"
+                aria-label=NEXT_PHOTO
                 disabled=!has_next
                 on:click=move |_| go(&next)
             >
                 "›"
             </button>
-            <button type="button" class="close" aria-label="Close" on:click=move |_| close()>
+            <button type="button" class="close" aria-label=CLOSE on:click=move |_| close()>
                 "×"
             </button>
         </div>

@@ -8,6 +8,7 @@ use proofline_core::wording::not_accepted_heading;
 
 use crate::state::outbox::Outbox;
 use crate::ui::words::delivery_text;
+use proofline_core::wording::labels::DISMISS;
 
 #[component]
 pub fn OutboxBadge(online: RwSignal<bool>) -> impl IntoView {
@@ -24,7 +25,7 @@ pub fn OutboxBadge(online: RwSignal<bool>) -> impl IntoView {
                     view! {
                         <p class="notice" role="alert">
                             {n}
-                            <button type="button" aria-label="Dismiss" on:click=move |_| outbox.notice.set(None)>
+                            <button type="button" aria-label=DISMISS on:click=move |_| outbox.notice.set(None)>
                                 "×"
                             </button>
                         </p>

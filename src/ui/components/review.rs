@@ -9,6 +9,9 @@ use proofline_core::proofing::{Action, MAX_COMMENT_CHARS, Verdict};
 use proofline_core::wording::STUDIO_REPLIED;
 
 use crate::state::outbox::Outbox;
+use proofline_core::wording::labels::{
+    ADD_COMMENT, APPROVE, COMMENT_LABEL, COMMENT_PLACEHOLDER, COMMENTS, REQUEST_CHANGES, review_of,
+};
 
 #[component]
 pub fn Review(image: ImageId, alt: String, comment_box: NodeRef<html::Textarea>) -> impl IntoView {
@@ -64,24 +67,24 @@ pub fn Review(image: ImageId, alt: String, comment_box: NodeRef<html::Textarea>)
     let approve = toggle.clone();
     let send_on_enter = send.clone();
     view! {
-        <section class="review" aria-label=format!("Your review of {alt}")>
+        <section class="review" aria-label=review_of(&alt)>
             <div class="verdict">
                 <button
                     type="button"
                     aria-pressed=move || (verdict.get() == Verdict::Approved).to_string()
                     on:click=move |_| approve(Verdict::Approved)
                 >
-                    "Approve"
+                    {APPROVE}
                 </button>
                 <button
                     type="button"
                     aria-pressed=move || (verdict.get() == Verdict::ChangesRequested).to_string()
                     on:click=move |_| toggle(Verdict::ChangesRequested)
                 >
-                    "Request changes"
+                    {REQUEST_CHANGES}
                 </button>
             </div>
-            <ul class="comments" aria-label="Comments">{comments}</ul>
+            <ul class="comments" aria-label=COMMENTS>{comments}</ul>
             <form
                 class="comment-form"
                 on:submit={
@@ -92,12 +95,12 @@ pub fn Review(image: ImageId, alt: String, comment_box: NodeRef<html::Textarea>)
                     }
                 }
             >
-                <label for="comment">"Comment (C)"</label>
+                <label for="comment">{COMMENT_LABEL}</label>
                 <textarea
                     id="comment"
                     rows="2"
                     maxlength=MAX_COMMENT_CHARS
-                    placeholder="What should the studio know about this photo?"
+                    placeholder=COMMENT_PLACEHOLDER
                     node_ref=comment_box
                     prop:value=move || draft.get()
                     on:input=move |e| draft.set(event_target_value(&e))
@@ -111,7 +114,7 @@ pub fn Review(image: ImageId, alt: String, comment_box: NodeRef<html::Textarea>)
                         }
                     }
                 ></textarea>
-                <button type="submit">"Add comment"</button>
+                <button type="submit">{ADD_COMMENT}</button>
             </form>
         </section>
     }

@@ -33,6 +33,10 @@ use crate::browser::storage::{estimate, persist, suggest_home_screen};
 use crate::state::gallery_source::{self, Shown, Source};
 use crate::state::loader::Loader;
 use crate::state::outbox::Outbox;
+use proofline_core::wording::labels::{
+    CANCEL, COPY_LINK, LINK_COPIED, NOT_NOW, OK, SAVE, SAVE_FOR_OFFLINE, SAVING_FOR_OFFLINE,
+    TRY_AGAIN,
+};
 
 #[derive(Debug, Clone, PartialEq)]
 enum State {
@@ -201,14 +205,14 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoV
     });
 
     view! {
-        <section class="save-offline" aria-label="Save for offline">
+        <section class="save-offline" aria-label=SAVE_FOR_OFFLINE>
             {move || {
                 let (ask, start, cancel) = (ask.clone(), start.clone(), cancel.clone());
                 match state.get() {
                     State::Idle => {
                         view! {
                             <button type="button" class="action" on:click=move |_| ask()>
-                                "Save for offline"
+                                {SAVE_FOR_OFFLINE}
                             </button>
                         }
                             .into_any()
@@ -216,16 +220,16 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoV
                     State::Confirm { photos: 0, .. } => {
                         view! {
                             <p role="status">{ALL_SAVED}</p>
-                            <button type="button" class="action" on:click=move |_| start()>"OK"</button>
+                            <button type="button" class="action" on:click=move |_| start()>{OK}</button>
                         }
                             .into_any()
                     }
                     State::Confirm { photos, bytes, free } => {
                         view! {
                             <p>{save_offline_question(photos, bytes, free)}</p>
-                            <button type="button" class="action" on:click=move |_| start()>"Save"</button>
+                            <button type="button" class="action" on:click=move |_| start()>{SAVE}</button>
                             <button type="button" class="action quiet" on:click=move |_| state.set(State::Idle)>
-                                "Not now"
+                                {NOT_NOW}
                             </button>
                             {home_screen_hint()}
                         }
@@ -245,7 +249,7 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoV
                             <progress
                                 max=p.bytes.max(1) as f64
                                 value=p.bytes_done as f64
-                                aria-label="Saving for offline"
+                                aria-label=SAVING_FOR_OFFLINE
                             ></progress>
                             <p role="status" class="progress-text">
                                 {saving_progress(p.photos_done, p.photos, p.bytes_done, p.bytes)}
@@ -253,7 +257,7 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoV
                             <Show when=move || stalled.get()>
                                 <p role="status" class="save-waiting">{SAVE_WAITING}</p>
                             </Show>
-                            <button type="button" class="action quiet" on:click=move |_| cancel()>"Cancel"</button>
+                            <button type="button" class="action quiet" on:click=move |_| cancel()>{CANCEL}</button>
                         }
                             .into_any()
                     }
@@ -262,7 +266,7 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoV
                         view! {
                             <p role="status" class="saved">{text}</p>
                             {(failed > 0).then(|| view! {
-                                <button type="button" class="action" on:click=move |_| start()>"Try again"</button>
+                                <button type="button" class="action" on:click=move |_| start()>{TRY_AGAIN}</button>
                             })}
                             {home_screen_hint()}
                         }
@@ -277,7 +281,7 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoV
                     State::NotKept(why) => {
                         view! {
                             <p role="alert">{why}</p>
-                            <button type="button" class="action" on:click=move |_| ask()>"Try again"</button>
+                            <button type="button" class="action" on:click=move |_| ask()>{TRY_AGAIN}</button>
                         }
                             .into_any()
                     }
@@ -410,7 +414,7 @@ fn home_screen_hint() -> Option<impl IntoView> {
     Some(view! {
         <p class="hint">{HOME_SCREEN_HINT}</p>
         <button type="button" class="action quiet" on:click=copy>
-            {move || if copied.get() { "Link copied" } else { "Copy link" }}
+            {move || if copied.get() { LINK_COPIED } else { COPY_LINK }}
         </button>
     })
 }

@@ -9,6 +9,7 @@ use proofline_core::wording::{day_time, selection_status, submit_question};
 
 use crate::browser::clock::local_time;
 use crate::state::outbox::Outbox;
+use proofline_core::wording::labels::{NOT_YET, SUBMIT, SUBMIT_SELECTION, YOUR_SELECTION};
 
 #[component]
 pub fn SelectionBar(manifest: StoredValue<Manifest>) -> impl IntoView {
@@ -45,18 +46,18 @@ pub fn SelectionBar(manifest: StoredValue<Manifest>) -> impl IntoView {
         )
     };
     view! {
-        <section class="selection-bar" aria-label="Your selection">
+        <section class="selection-bar" aria-label=YOUR_SELECTION>
             <p class="selection-status">{status}</p>
             <Show when=move || submitted().is_none() && locked.is_none()>
                 <Show
                     when=move || confirming.get()
-                    fallback=move || view! { <button type="button" class="action" on:click=ask>"Submit selection"</button> }
+                    fallback=move || view! { <button type="button" class="action" on:click=ask>{SUBMIT_SELECTION}</button> }
                 >
                     <p role="alert">
                         {move || submit_question(count())}
                     </p>
-                    <button type="button" class="action" on:click=submit>"Submit"</button>
-                    <button type="button" on:click=move |_| confirming.set(false)>"Not yet"</button>
+                    <button type="button" class="action" on:click=submit>{SUBMIT}</button>
+                    <button type="button" on:click=move |_| confirming.set(false)>{NOT_YET}</button>
                 </Show>
             </Show>
             {move || problem.get().map(|p| view! { <p class="problem" role="alert">{p}</p> })}

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use proofline_core::slideshow::{INTERVALS_SECS, interval_from, interval_label, play_label};
 
 use crate::browser::local_storage;
+use proofline_core::wording::labels::TIME_PER_PHOTO;
 
 /// Where the chosen interval is kept (one for every gallery).
 const INTERVAL_KEY: &str = "proofline.slideshow.interval";
@@ -51,7 +52,7 @@ pub fn SlideshowControls() -> impl IntoView {
             >
                 {move || if show.playing.get() { "❚❚" } else { "▶" }}
             </button>
-            <select aria-label="Time per photo" on:change=choose>
+            <select aria-label=TIME_PER_PHOTO on:change=choose>
                 {INTERVALS_SECS
                     .map(|secs| {
                         view! {

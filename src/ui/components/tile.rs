@@ -12,6 +12,7 @@ use proofline_core::route::Route;
 use crate::browser::hash_route::push;
 use crate::state::photo::{Photo, use_photo};
 use crate::ui::words::miss_note;
+use proofline_core::wording::labels::open_photo;
 
 #[component]
 pub fn Tile(
@@ -25,7 +26,7 @@ pub fn Tile(
     let placeholder = thumbhash_data_url(&image.thumbhash)
         .map(|url| format!("url({url})"))
         .unwrap_or_default();
-    let label = format!("Open {}", image.alt);
+    let label = open_photo(&image.alt);
     let alt = image.alt.clone();
     view! {
         <button

@@ -10,6 +10,9 @@ use proofline_core::wording::{unsent_heading, withdrawn_title};
 use crate::browser::clipboard;
 use crate::browser::idb::Db;
 use crate::state::withdrawn::{Withdrawn, dismiss};
+use proofline_core::wording::labels::{
+    COPIED, COPY_THE_LIST, PHOTOS_KEPT, PHOTOS_REMOVED, REMOVE_FROM_DEVICE, UNSENT_HINT,
+};
 
 #[component]
 pub fn WithdrawnNotice(withdrawn: Withdrawn, link: LinkKey, db: Option<Db>) -> impl IntoView {
@@ -35,9 +38,9 @@ pub fn WithdrawnNotice(withdrawn: Withdrawn, link: LinkKey, db: Option<Db>) -> i
             <p role="alert">{withdrawn.message.clone()}</p>
             <p>
                 {if withdrawn.photos_kept {
-                    "Its photos stay on this device for your other link to this gallery."
+                    PHOTOS_KEPT
                 } else {
-                    "Its photos have been removed from this device."
+                    PHOTOS_REMOVED
                 }}
             </p>
             <Show when=move || !unsent.with(Vec::is_empty)>
@@ -45,15 +48,15 @@ pub fn WithdrawnNotice(withdrawn: Withdrawn, link: LinkKey, db: Option<Db>) -> i
                     <h2 id="unsent-heading">
                         {move || unsent_heading(unsent.with(Vec::len))}
                     </h2>
-                    <p>"Copy them if you'd like to send them to the studio another way."</p>
+                    <p>{UNSENT_HINT}</p>
                     <ul>
                         {move || unsent.get().into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
                     </ul>
                     <div class="actions">
                         <button type="button" on:click=copy.clone()>
-                            {move || if copied.get() { "Copied" } else { "Copy the list" }}
+                            {move || if copied.get() { COPIED } else { COPY_THE_LIST }}
                         </button>
-                        <button type="button" on:click=remove.clone()>"Remove them from this device"</button>
+                        <button type="button" on:click=remove.clone()>{REMOVE_FROM_DEVICE}</button>
                     </div>
                 </section>
             </Show>

@@ -44,6 +44,7 @@ use crate::ui::components::selection_bar::SelectionBar;
 use crate::ui::components::slideshow::Slideshow;
 use crate::ui::components::withdrawn_notice::WithdrawnNotice;
 use crate::ui::words::banner_text;
+use proofline_core::wording::labels::CANT_SHOW_GALLERY;
 
 /// Refresh this long before the earliest URL expires.
 const REFRESH_MARGIN_SECS: i64 = 15 * 60;
@@ -367,7 +368,7 @@ pub fn GalleryPage(
                             view! { <PinForm gallery token what=PinFor::Gallery on_pass /> }.into_any()
                         }
                         Err(e) => {
-                            view! { <Message title="We can't show this gallery">{e.to_string()}</Message> }
+                            view! { <Message title=CANT_SHOW_GALLERY>{e.to_string()}</Message> }
                                 .into_any()
                         }
                     })

@@ -10,7 +10,7 @@ pub const DOWNLOADING: &str = "Downloading…";
 pub const DOWNLOAD_UNREACHABLE: &str = "This photo isn't saved on this device and can't be reached right now. Try again when you're online.";
 /// The form asking for a link's download PIN, before anything downloads.
 pub const DOWNLOAD_PIN: super::gallery::PinWords = super::gallery::PinWords {
-    title: "Download photos",
+    title: super::labels::DOWNLOAD_PHOTOS,
     lead: "The studio protected downloads with a PIN. You'll find it in their message to you.",
     label: "Download PIN",
     button: "Unlock downloads",

@@ -61,7 +61,7 @@ pub const GALLERY_PIN: PinWords = PinWords {
     title: "Enter your PIN",
     lead: "The studio protected this gallery with a PIN. You'll find it in their message to you.",
     label: "PIN",
-    button: "Open gallery",
+    button: super::labels::OPEN_GALLERY,
 };
 
 /// A moment as the device's clock shows it, read by the caller (the time

@@ -1,5 +1,5 @@
-//! Every sentence a customer (or the studio, on its page) reads that is
-//! built from data: banners, loading messages, photo counts, the outbox's
+//! Every word a customer reads, and every sentence the studio reads on its
+//! page that is built from data: banners, loading messages, photo counts, the outbox's
 //! lines, selection status, refusals and load errors, the studio page's
 //! summaries. Pure functions and constants, tested natively; the browser
 //! client only calls them, so a sentence is written (and changed) in one
@@ -15,6 +15,8 @@
 //! - [`choices`]: choices in words, the outbox's lines, the selection bar,
 //!   a withdrawn gallery's notice.
 //! - [`downloads`]: the Download buttons, a ZIP's progress and its end.
+//! - [`labels`]: the app's fixed words: headings, buttons, field labels
+//!   and the names screen readers announce.
 //! - [`errors`]: why a gallery or a request could not be loaded.
 //! - [`studio`]: the studio page's summaries of galleries and links.
 //! - [`notify`]: the email telling the studio a link submitted.
@@ -28,6 +30,7 @@ pub mod choices;
 pub mod downloads;
 pub mod errors;
 pub mod gallery;
+pub mod labels;
 pub mod notify;
 pub mod numbers;
 pub mod studio;
