@@ -10,7 +10,9 @@ use crate::browser::hash_route::{self, use_hash_route};
 use crate::ui::brand::SmallPrint;
 use crate::ui::components::message::Message;
 use crate::ui::pages::gallery::GalleryPage;
-use proofline_core::wording::labels::{OPEN_GALLERY, PAGE_NOT_FOUND, PAGE_NOT_FOUND_TEXT};
+use proofline_core::wording::labels::{
+    OPEN_GALLERY, PAGE_NOT_FOUND, PAGE_NOT_FOUND_TEXT, PASTE_LINK_PLACEHOLDER,
+};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -67,7 +69,7 @@ fn home() -> impl IntoView {
                     <input
                         type="url"
                         autocomplete="off"
-                        placeholder="https://…/#/g/…"
+                        placeholder=PASTE_LINK_PLACEHOLDER
                         prop:value=move || pasted.get()
                         on:input=move |e| {
                             pasted.set(event_target_value(&e));

@@ -30,6 +30,7 @@ mod precompress;
 mod publish_bench;
 mod setup;
 mod wasm_items;
+mod words;
 
 const DEMO_LISTEN: &str = "127.0.0.1:7870";
 const DEMO_STORE_LISTEN: &str = "127.0.0.1:7871";
@@ -512,6 +513,9 @@ fn lint() -> anyhow::Result<()> {
             ]))
         },
     )?;
+    step("the customer's views write no words of their own", || {
+        words::check(&root())
+    })?;
     step("rustfmt --check", || {
         run(cargo().args(["fmt", "--all", "--check"]))
     })?;

@@ -239,7 +239,7 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoV
                         view! {
                             <p role="alert">{save_wont_fit(photos, bytes, room)}</p>
                             <button type="button" class="action quiet" on:click=move |_| state.set(State::Idle)>
-                                "OK"
+                                {OK}
                             </button>
                         }
                             .into_any()

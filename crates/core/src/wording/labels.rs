@@ -10,6 +10,8 @@ pub const PHOTOS: &str = "Photos";
 pub fn open_photo(alt: &str) -> String {
     format!("Open {alt}")
 }
+/// The example in the home page's box.
+pub const PASTE_LINK_PLACEHOLDER: &str = "https://…/#/g/…";
 /// The home page's button, and the PIN page's.
 pub const OPEN_GALLERY: &str = "Open gallery";
 /// An address that is no page of the app.
