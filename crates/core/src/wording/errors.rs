@@ -1,6 +1,7 @@
 //! Why something could not be loaded, sent or saved, as the customer reads
-//! it. Refusals the studio writes itself (a withdrawn link, a wrong PIN)
-//! come from the server and are shown as they are.
+//! it: what the app says itself, and the refusals the studio's server
+//! answers with (a wrong PIN, a server that cannot save), which the app
+//! shows as they come.
 
 /// No origin (nor the mirror) answered.
 pub const UNREACHABLE: &str =
@@ -18,13 +19,28 @@ pub const SEND_UNREACHABLE: &str = "the studio's server could not be reached";
 /// The browser refused a write for lack of space.
 pub const DEVICE_FULL: &str = "this device has no more room for saved photos";
 
-/// The origin answered an unexpected error status.
+/// A wrong PIN, with the tries left before the PIN locks.
+pub fn wrong_pin(tries_left: u32) -> String {
+    format!("That PIN is not right. {tries_left} more tries before it locks for a while.")
+}
+/// A PIN sent that cannot be one.
+pub const NOT_A_PIN: &str = "A PIN is 4 to 8 digits.";
+/// A PIN sent for a link that has none.
+pub const NO_PIN: &str = "This link has no PIN.";
+/// A download PIN sent for a link whose downloads need none.
+pub const NO_DOWNLOAD_PIN: &str = "This link's downloads need no PIN.";
+/// The server cannot save choices just now: they wait on the device.
+pub const CANNOT_SAVE_NOW: &str = "The studio server cannot save choices just now. They are kept on this device and sent again shortly.";
+/// The server failed in a way it does not explain.
+pub const SERVER_FAILED: &str = "The studio server had a problem. Please try again in a moment.";
+
 /// After too many wrong PINs, until `when` ("today 14:05", "14:05 on 3 Dec
 /// 2026 (UTC)").
 pub fn pin_locked(when: &str) -> String {
     format!("Too many wrong PINs. Please try again after {when}.")
 }
 
+/// The origin answered an unexpected error status.
 pub fn server_problem(status: u16) -> String {
     format!("The studio's server had a problem ({status}). Please try again in a moment.")
 }

@@ -41,8 +41,9 @@ pub use choices::{
     refused_choice, selection_status, submit_question, unsent_heading, withdrawn_title,
 };
 pub use errors::{
-    DEVICE_FULL, NOT_FOUND, PIN_REQUIRED, SEND_UNREACHABLE, UNAUTHORIZED, UNREACHABLE, damaged,
-    device_store_failed, pin_locked, server_answered, server_problem, storage_unavailable,
+    CANNOT_SAVE_NOW, DEVICE_FULL, NO_DOWNLOAD_PIN, NO_PIN, NOT_A_PIN, NOT_FOUND, PIN_REQUIRED,
+    SEND_UNREACHABLE, SERVER_FAILED, UNAUTHORIZED, UNREACHABLE, damaged, device_store_failed,
+    pin_locked, server_answered, server_problem, storage_unavailable, wrong_pin,
 };
 pub use gallery::{
     ALL_SAVED, GALLERY_PIN, HOME_INTRO, HOME_SCREEN_HINT, HOME_TITLE, LOADING_GALLERY,

@@ -5,6 +5,7 @@
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use proofline_core::wording;
 use serde::Serialize;
 
 use crate::db::Refusal;
@@ -12,17 +13,17 @@ use crate::db::Refusal;
 /// An error the API answers with: a status and a JSON body a client can show.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    #[error("This gallery does not exist, or is no longer shared.")]
+    #[error("{}", wording::NOT_FOUND)]
     NotFound,
-    #[error("This link is not valid. Please ask the studio for a new one.")]
+    #[error("{}", wording::UNAUTHORIZED)]
     Unauthorized,
     /// The link was withdrawn or has expired: final, and the app forgets the
     /// gallery. `code` is `revoked` or `expired`.
     #[error("{message}")]
     Gone { code: &'static str, message: String },
-    #[error("This gallery is protected by a PIN. Please enter the PIN the studio gave you.")]
+    #[error("{}", wording::PIN_REQUIRED)]
     PinRequired,
-    #[error("That PIN is not right. {tries_left} more tries before it locks for a while.")]
+    #[error("{}", wording::wrong_pin(*tries_left))]
     WrongPin { tries_left: u32 },
     /// `message` in UTC; the body carries `until` for the app to say it in
     /// the customer's time.
@@ -33,11 +34,9 @@ pub enum AppError {
     /// The database cannot take writes just now (a disk gone read-only, a
     /// read-only PostgreSQL): 503 with `Retry-After`, so the app keeps the
     /// choices and sends them again, here or to another origin.
-    #[error(
-        "The studio server cannot save choices just now. They are kept on this device and sent again shortly."
-    )]
+    #[error("{}", wording::CANNOT_SAVE_NOW)]
     Unavailable,
-    #[error("The studio server had a problem. Please try again in a moment.")]
+    #[error("{}", wording::SERVER_FAILED)]
     Internal(#[from] anyhow::Error),
 }
 

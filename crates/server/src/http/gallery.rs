@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use proofline_core::expiry::signing_window;
+use proofline_core::wording;
 use serde::Serialize;
 
 use super::auth::{DOWNLOAD_PASS_HEADER, authorize, presented};
@@ -55,7 +56,7 @@ async fn post_pin(
             let hash = crate::secret::token_hash(&token);
             Ok(db.try_pin(PinKind::Link, &hash, &body.pin, now)?)
         }
-        Ok(_) => Err(AppError::BadRequest("This link has no PIN.".into())),
+        Ok(_) => Err(AppError::BadRequest(wording::NO_PIN.into())),
         Err(r) => Err(refused(r)),
     })
     .await?;
@@ -74,9 +75,7 @@ async fn post_download_pin(
     check_length(&body.pin)?;
     let (_, opened) = authorize(&state, id, &headers).await?;
     if !opened.offered(None).1 {
-        return Err(AppError::BadRequest(
-            "This link's downloads need no PIN.".into(),
-        ));
+        return Err(AppError::BadRequest(wording::NO_DOWNLOAD_PIN.into()));
     }
     let db = state.db.clone();
     let now = crate::unix_now();
@@ -89,7 +88,7 @@ async fn post_download_pin(
 /// Refuses what cannot be a PIN before any work is done on it.
 fn check_length(pin: &str) -> Result<(), AppError> {
     if pin.len() > 32 {
-        return Err(AppError::BadRequest("A PIN is 4 to 8 digits.".into()));
+        return Err(AppError::BadRequest(wording::NOT_A_PIN.into()));
     }
     Ok(())
 }
@@ -101,7 +100,7 @@ fn answer_pin(answer: PinAnswer) -> Result<Json<PassBody>, AppError> {
         PinAnswer::Wrong { tries_left } => Err(AppError::WrongPin { tries_left }),
         PinAnswer::Locked { until } => Err(AppError::PinLocked {
             until,
-            message: proofline_core::wording::pin_locked(&format!(
+            message: wording::pin_locked(&format!(
                 "{} (UTC)",
                 proofline_core::calendar::time_label(until)
             )),
