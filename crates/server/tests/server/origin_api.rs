@@ -22,7 +22,7 @@ async fn wrong_or_missing_token_gets_401_and_unknown_gallery_404() {
         body["message"]
             .as_str()
             .unwrap()
-            .contains("link is not valid")
+            .contains("link isn't valid")
     );
 
     assert_eq!(h.get_manifest(gallery, None).await.status(), 401);
