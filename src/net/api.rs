@@ -328,8 +328,6 @@ pub async fn save_settings(
     studio_post(gallery, &path, token, body).await
 }
 
-/// Sets what a link's customer may download; answers the gallery's report
-/// as it now is.
 /// A change to a link's downloads from the studio page.
 pub enum DownloadsChange {
     /// What the link may download.
@@ -338,6 +336,8 @@ pub enum DownloadsChange {
     Pin(String),
 }
 
+/// Changes what a link's customer may download, or its download PIN;
+/// answers the gallery's report as it now is.
 pub async fn set_link_downloads(
     gallery: &GalleryId,
     token: &ShareToken,

@@ -4,15 +4,15 @@
 
 use leptos::prelude::*;
 use proofline_core::route::{Route, STUDIO_APP_PATH, pasted_gallery_link};
+use proofline_core::wording::labels::{
+    OPEN_GALLERY, PAGE_NOT_FOUND, PAGE_NOT_FOUND_TEXT, PASTE_LINK_PLACEHOLDER,
+};
 use proofline_core::wording::{HOME_INTRO, HOME_TITLE, NOT_A_GALLERY_LINK, PASTE_LINK_LABEL};
 
 use crate::browser::hash_route::{self, use_hash_route};
 use crate::ui::brand::SmallPrint;
 use crate::ui::components::message::Message;
 use crate::ui::pages::gallery::GalleryPage;
-use proofline_core::wording::labels::{
-    OPEN_GALLERY, PAGE_NOT_FOUND, PAGE_NOT_FOUND_TEXT, PASTE_LINK_PLACEHOLDER,
-};
 
 #[component]
 pub fn App() -> impl IntoView {

@@ -4,11 +4,11 @@
 use leptos::prelude::*;
 use proofline_core::ImageId;
 use proofline_core::proofing::{Action, Choices};
-
-use crate::state::outbox::Outbox;
 use proofline_core::wording::labels::{
     FAVOURITE, FAVOURITE_HINT, SELECT, SELECT_HINT, SELECTED_MARK,
 };
+
+use crate::state::outbox::Outbox;
 
 /// Which of the two on/off choices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

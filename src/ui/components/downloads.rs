@@ -14,12 +14,12 @@ use proofline_core::wording::downloads::{
     DOWNLOAD, DOWNLOAD_UNREACHABLE, DOWNLOADING, ZIP_CANCELLED, ZIP_FAILED, ZipChoice, zip_done,
     zip_progress,
 };
+use proofline_core::wording::labels::{CANCEL, DOWNLOAD_PHOTOS, PREPARING_DOWNLOAD};
 use proofline_core::{Image, Manifest};
 
 use crate::state::downloads::{DownloadError, ZipProgress, save_photo, save_zip};
 use crate::state::loader::Loader;
 use crate::state::outbox::Outbox;
-use proofline_core::wording::labels::{CANCEL, DOWNLOAD_PHOTOS, PREPARING_DOWNLOAD};
 
 /// Tells the studio `photos` photos were downloaded.
 fn report(outbox: Option<Outbox>, photos: usize) {

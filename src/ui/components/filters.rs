@@ -2,12 +2,12 @@
 
 use leptos::prelude::*;
 use proofline_core::proofing::Choices;
-use proofline_core::{ImageId, Manifest};
-
-use crate::state::outbox::Outbox;
 use proofline_core::wording::labels::{
     ALL, COMMENTED, EVERY_SET, FAVOURITES, SELECTED, SETS, SHOW,
 };
+use proofline_core::{ImageId, Manifest};
+
+use crate::state::outbox::Outbox;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Filter {

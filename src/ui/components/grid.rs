@@ -22,13 +22,13 @@ use proofline_core::{ImageId, Manifest};
 use wasm_bindgen::JsCast as _;
 use wasm_bindgen::closure::Closure;
 
+use proofline_core::wording::labels::PHOTOS;
 use proofline_core::wording::scrub_position;
 
 use crate::state::outbox::Outbox;
 use crate::ui::components::choice_buttons::{ChoiceButton, Toggle};
 use crate::ui::components::filters::Filter;
 use crate::ui::components::tile::Tile;
-use proofline_core::wording::labels::PHOTOS;
 
 /// Rows kept in the DOM beyond the screen, above and below, in screens.
 const OVERSCAN_SCREENS: f64 = 1.0;

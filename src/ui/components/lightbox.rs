@@ -16,6 +16,7 @@ use proofline_core::{ImageId, Manifest};
 use wasm_bindgen::JsCast as _;
 
 use proofline_core::loading::Priority;
+use proofline_core::wording::labels::{CLOSE, NEXT_PHOTO, PREVIOUS_PHOTO};
 use proofline_core::wording::photo_position;
 
 use crate::browser::hash_route::{back, replace};
@@ -27,7 +28,6 @@ use crate::ui::components::downloads::DownloadButton;
 use crate::ui::components::review::Review;
 use crate::ui::components::slideshow::{Slideshow, SlideshowControls};
 use crate::ui::words::miss_note;
-use proofline_core::wording::labels::{CLOSE, NEXT_PHOTO, PREVIOUS_PHOTO};
 
 #[component]
 pub fn Lightbox(

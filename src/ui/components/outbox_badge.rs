@@ -4,11 +4,11 @@
 
 use leptos::prelude::*;
 
+use proofline_core::wording::labels::DISMISS;
 use proofline_core::wording::not_accepted_heading;
 
 use crate::state::outbox::Outbox;
 use crate::ui::words::delivery_text;
-use proofline_core::wording::labels::DISMISS;
 
 #[component]
 pub fn OutboxBadge(online: RwSignal<bool>) -> impl IntoView {

@@ -7,11 +7,11 @@ use leptos::prelude::*;
 use proofline_core::ImageId;
 use proofline_core::proofing::{Action, MAX_COMMENT_CHARS, Verdict};
 use proofline_core::wording::STUDIO_REPLIED;
-
-use crate::state::outbox::Outbox;
 use proofline_core::wording::labels::{
     ADD_COMMENT, APPROVE, COMMENT_LABEL, COMMENT_PLACEHOLDER, COMMENTS, REQUEST_CHANGES, review_of,
 };
+
+use crate::state::outbox::Outbox;
 
 #[component]
 pub fn Review(image: ImageId, alt: String, comment_box: NodeRef<html::Textarea>) -> impl IntoView {

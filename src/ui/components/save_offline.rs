@@ -22,6 +22,10 @@ use proofline_core::Manifest;
 use proofline_core::loading::Priority;
 use proofline_core::proofing::Action;
 use proofline_core::route::LinkKey;
+use proofline_core::wording::labels::{
+    CANCEL, COPY_LINK, LINK_COPIED, NOT_NOW, OK, SAVE, SAVE_FOR_OFFLINE, SAVING_FOR_OFFLINE,
+    TRY_AGAIN,
+};
 use proofline_core::wording::{
     ALL_SAVED, HOME_SCREEN_HINT, OUT_OF_SPACE, SAVE_WAITING, gallery_not_kept,
     save_offline_question, save_wont_fit, saved_for_offline, saving_progress,
@@ -33,10 +37,6 @@ use crate::browser::storage::{estimate, persist, suggest_home_screen};
 use crate::state::gallery_source::{self, Shown, Source};
 use crate::state::loader::Loader;
 use crate::state::outbox::Outbox;
-use proofline_core::wording::labels::{
-    CANCEL, COPY_LINK, LINK_COPIED, NOT_NOW, OK, SAVE, SAVE_FOR_OFFLINE, SAVING_FOR_OFFLINE,
-    TRY_AGAIN,
-};
 
 #[derive(Debug, Clone, PartialEq)]
 enum State {

@@ -5,11 +5,11 @@
 use leptos::prelude::*;
 use proofline_core::Manifest;
 use proofline_core::proofing::Action;
+use proofline_core::wording::labels::{NOT_YET, SUBMIT, SUBMIT_SELECTION, YOUR_SELECTION};
 use proofline_core::wording::{day_time, selection_status, submit_question};
 
 use crate::browser::clock::local_time;
 use crate::state::outbox::Outbox;
-use proofline_core::wording::labels::{NOT_YET, SUBMIT, SUBMIT_SELECTION, YOUR_SELECTION};
 
 #[component]
 pub fn SelectionBar(manifest: StoredValue<Manifest>) -> impl IntoView {

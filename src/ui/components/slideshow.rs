@@ -5,9 +5,9 @@
 
 use leptos::prelude::*;
 use proofline_core::slideshow::{INTERVALS_SECS, interval_from, interval_label, play_label};
+use proofline_core::wording::labels::TIME_PER_PHOTO;
 
 use crate::browser::local_storage;
-use proofline_core::wording::labels::TIME_PER_PHOTO;
 
 /// Where the chosen interval is kept (one for every gallery).
 const INTERVAL_KEY: &str = "proofline.slideshow.interval";

@@ -8,11 +8,11 @@ use proofline_core::Image;
 use proofline_core::loading::Priority;
 use proofline_core::placeholder::thumbhash_data_url;
 use proofline_core::route::Route;
+use proofline_core::wording::labels::open_photo;
 
 use crate::browser::hash_route::push;
 use crate::state::photo::{Photo, use_photo};
 use crate::ui::words::miss_note;
-use proofline_core::wording::labels::open_photo;
 
 #[component]
 pub fn Tile(

@@ -5,14 +5,14 @@
 
 use leptos::prelude::*;
 use proofline_core::route::LinkKey;
+use proofline_core::wording::labels::{
+    COPIED, COPY_THE_LIST, PHOTOS_KEPT, PHOTOS_REMOVED, REMOVE_FROM_DEVICE, UNSENT_HINT,
+};
 use proofline_core::wording::{unsent_heading, withdrawn_title};
 
 use crate::browser::clipboard;
 use crate::browser::idb::Db;
 use crate::state::withdrawn::{Withdrawn, dismiss};
-use proofline_core::wording::labels::{
-    COPIED, COPY_THE_LIST, PHOTOS_KEPT, PHOTOS_REMOVED, REMOVE_FROM_DEVICE, UNSENT_HINT,
-};
 
 #[component]
 pub fn WithdrawnNotice(withdrawn: Withdrawn, link: LinkKey, db: Option<Db>) -> impl IntoView {

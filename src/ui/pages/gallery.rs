@@ -15,6 +15,7 @@ use leptos::reactive::computed::ScopedFuture;
 use proofline_core::cache::default_budget;
 use proofline_core::proofing::Action;
 use proofline_core::route::{LinkKey, Route, ShareToken};
+use proofline_core::wording::labels::CANT_SHOW_GALLERY;
 use proofline_core::wording::{
     LOADING_GALLERY, LOADING_LARGE, OFFLINE_OVER_TITLE, STORAGE_FULL_BANNER,
     available_offline_until, closing_note, day_time, photo_count,
@@ -44,7 +45,6 @@ use crate::ui::components::selection_bar::SelectionBar;
 use crate::ui::components::slideshow::Slideshow;
 use crate::ui::components::withdrawn_notice::WithdrawnNotice;
 use crate::ui::words::banner_text;
-use proofline_core::wording::labels::CANT_SHOW_GALLERY;
 
 /// Refresh this long before the earliest URL expires.
 const REFRESH_MARGIN_SECS: i64 = 15 * 60;
