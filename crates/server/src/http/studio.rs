@@ -461,7 +461,8 @@ async fn post_downloads(
         crate::db::validate_pin(pin)
             .map_err(|e| AppError::BadRequest(format!("The download PIN is not valid: {e}.")))?;
     }
-    let (report, gallery) = with_gallery(&state, id, &headers, move |db, gallery| {
+    let locks = pin.as_deref().is_some_and(|p| !p.is_empty());
+    let (report, gallery, link) = with_gallery(&state, id, &headers, move |db, gallery| {
         let link = gallery_link(db, &gallery, &link)?;
         if let Some(downloads) = body.downloads {
             db.set_link_downloads(&link.id, downloads)?;
@@ -470,9 +471,19 @@ async fn post_downloads(
             db.set_download_pin(&link.id, Some(pin.as_str()).filter(|p| !p.is_empty()))?;
         }
         let report = report_with_bounds(db, &gallery, &policy, now)?;
-        Ok((report, gallery))
+        Ok((report, gallery, link))
     })
     .await?;
+    // A new download PIN: the link's mirror, written before it with the
+    // download URLs, goes at once (the next visit writes it without them).
+    if locks
+        && let Err(e) = state
+            .mirrors
+            .delete(&state.store, &gallery.id, &link.token_hash)
+            .await
+    {
+        tracing::warn!("could not delete the mirror of link {}: {e:#}", link.id);
+    }
     Ok(Json(with_photos(&state, report, &gallery, now).await?))
 }
 

@@ -54,6 +54,22 @@ async fn bytes_of(h: &Harness, r: &Rendition) -> Vec<u8> {
     bytes
 }
 
+/// The link's mirror once it is written as `ready` says (it is written
+/// after answering, so an earlier one may still be there).
+async fn mirrored(h: &Harness, url: &str, ready: impl Fn(&Manifest) -> bool) -> Manifest {
+    for _ in 0..100 {
+        let resp = h.http.get(url).send().await.unwrap();
+        if resp.status() == 200 {
+            let m = Manifest::from_json(&resp.text().await.unwrap()).unwrap();
+            if ready(&m) {
+                return m;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the mirror is never written as expected");
+}
+
 fn downloads(m: &Manifest) -> Vec<Option<&Rendition>> {
     m.images
         .iter()
@@ -216,6 +232,10 @@ async fn a_download_pin_holds_back_the_files_until_its_pass_and_the_studio_chang
     let m = manifest_of(&h, gallery, &bride).await;
     assert!(!m.download_pin && downloads(&m).iter().all(Option::is_some));
     assert_eq!(try_pin("1234").await.unwrap().status(), 400);
+    // Its mirror, written after that answer, carries them.
+    let mirror = m.mirror.clone().unwrap();
+    let before = mirrored(&h, &mirror, |m| downloads(m).iter().all(Option::is_some)).await;
+    assert!(!before.download_pin);
 
     // The studio sets a PIN: its report says so, and the manifest holds the
     // files back and asks for it.
@@ -265,19 +285,12 @@ async fn a_download_pin_holds_back_the_files_until_its_pass_and_the_studio_chang
     );
     assert!(m.download_pin && downloads(&m).iter().all(Option::is_none));
 
-    // The mirror (anyone with the link can read it) never carries them.
-    let mirror = m.mirror.clone().unwrap();
-    let mut mirrored = None;
-    for _ in 0..100 {
-        let resp = h.http.get(&mirror).send().await.unwrap();
-        if resp.status() == 200 {
-            mirrored = Some(read(resp.text().await.unwrap()));
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    let mirrored = mirrored.expect("the mirror is written");
-    assert!(mirrored.download_pin && downloads(&mirrored).iter().all(Option::is_none));
+    // The mirror (anyone with the link can read it) no longer carries
+    // them: the one written before the PIN was deleted with it, and the one
+    // written since holds them back.
+    // The first mirror found since is the new one.
+    let after = mirrored(&h, &mirror, |_| true).await;
+    assert!(after.download_pin && downloads(&after).iter().all(Option::is_none));
 
     // A new PIN voids the pass; no PIN opens downloads to the link again.
     assert_eq!(
