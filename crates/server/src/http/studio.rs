@@ -284,8 +284,7 @@ async fn post_link(
     }
     let download_pin = body.download_pin.filter(|p| !p.is_empty());
     if let Some(pin) = &download_pin {
-        crate::db::validate_pin(pin)
-            .map_err(|e| AppError::BadRequest(format!("The download PIN is not valid: {e}.")))?;
+        check_download_pin(pin)?;
     }
     let expires_at = match body.expires.as_deref().filter(|e| !e.is_empty()) {
         Some(day) => Some(proofline_core::calendar::end_of_day(day).map_err(AppError::BadRequest)?),
@@ -433,6 +432,12 @@ async fn post_reminders(
     Ok(Json(with_photos(&state, report, &gallery, now).await?))
 }
 
+/// Refuses a download PIN that cannot be one, in the studio's words.
+fn check_download_pin(pin: &str) -> Result<(), AppError> {
+    crate::db::validate_pin(pin)
+        .map_err(|e| AppError::BadRequest(format!("The download PIN is not valid: {e}.")))
+}
+
 /// A change to a link's downloads; each part is optional and left as it
 /// is when absent.
 #[derive(Deserialize)]
@@ -458,8 +463,7 @@ async fn post_downloads(
     let policy = state.signing;
     let pin = body.pin.map(|p| p.trim().to_owned());
     if let Some(pin) = pin.as_deref().filter(|p| !p.is_empty()) {
-        crate::db::validate_pin(pin)
-            .map_err(|e| AppError::BadRequest(format!("The download PIN is not valid: {e}.")))?;
+        check_download_pin(pin)?;
     }
     let locks = pin.as_deref().is_some_and(|p| !p.is_empty());
     let (report, gallery, link) = with_gallery(&state, id, &headers, move |db, gallery| {
