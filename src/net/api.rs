@@ -32,7 +32,7 @@ pub enum LoadError {
     Unauthorized,
     #[error("{}", wording::server_problem(*.0))]
     Server(u16),
-    #[error("{}", wording::damaged(&.0.to_string()))]
+    #[error("{}", wording::damaged(0.to_string()))]
     Damaged(ManifestError),
     /// The studio withdrew the link, or it expired: final. The studio's words.
     #[error("{0}")]
@@ -198,7 +198,7 @@ fn refusal(status: u16, body: &str) -> LoadError {
         // The lock's end in the customer's own time.
         (429, Some("pin_locked")) if json["until"].is_i64() => {
             let until = local_time(json["until"].as_i64().unwrap_or_default());
-            LoadError::PinRefused(wording::pin_locked(&wording::coming_time(until)))
+            LoadError::PinRefused(wording::pin_locked(wording::coming_time(until)))
         }
         (401 | 429, Some("wrong_pin" | "pin_locked")) => LoadError::PinRefused(message),
         (401 | 403, _) => LoadError::Unauthorized,

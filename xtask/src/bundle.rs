@@ -29,8 +29,11 @@ use anyhow::{Context as _, bail};
 /// all built on the device with progress and Cancel) cost 13.6 kB
 /// (→ 338,344 B), after a 1 KiB CRC table instead of crc32fast's 16 KiB
 /// and ASCII case folding instead of Unicode's tables took 24.4 kB back.
+/// The download PIN and the brand took it to 339,771 B; the customer's
+/// words compiled from the Fluent catalogue (one function per message,
+/// selectors and plurals in the catalogue) cost 1.7 kB (→ 341,495 B).
 /// Raise it only with a reason in the commit message.
-const CUSTOMER_BUDGET: usize = 341_000;
+const CUSTOMER_BUDGET: usize = 342_000;
 
 /// Brotli bytes of the studio's app (`dist/studio`): opened by the studio
 /// on its own machine; measured at its split.

@@ -2,6 +2,9 @@
 //! their own: every word a customer reads or hears comes from
 //! `proofline_core::wording` (the catalogue a translation starts from).
 //! The studio's own pages are left out (they are the studio's, in English).
+//! It also checks that the catalogue's Rust modules keep no sentences of
+//! their own: their words are the Fluent messages in
+//! `crates/core/locales/en-GB`, which is what a translation replaces.
 
 use std::path::Path;
 
@@ -17,11 +20,30 @@ const STUDIO_ONLY: &[&str] = &[
     "components/link_reminders.rs",
 ];
 
-/// Checks every customer view under `root/src/ui`; the error lists each
-/// word written in a view, as `file:line: text`.
+/// The `wording` modules whose words are all in the Fluent catalogue.
+const CATALOGUE_MODULES: &[&str] = &[
+    "choices.rs",
+    "downloads.rs",
+    "errors.rs",
+    "gallery.rs",
+    "labels.rs",
+    "locale.rs",
+    "numbers.rs",
+    "rules.rs",
+];
+
+/// Checks every customer view under `root/src/ui`, and the catalogue's
+/// modules; the error lists each word written in one, as `file:line: text`.
 pub fn check(root: &Path) -> anyhow::Result<()> {
     let ui = root.join("src/ui");
     let mut found = Vec::new();
+    for module in CATALOGUE_MODULES {
+        let path = root.join("crates/core/src/wording").join(module);
+        let text = std::fs::read_to_string(&path)?;
+        for (line, words) in sentences_in(&text) {
+            found.push(format!("crates/core/src/wording/{module}:{line}: {words}"));
+        }
+    }
     for entry in walk(&ui)? {
         let relative = entry
             .strip_prefix(&ui)?
@@ -90,6 +112,27 @@ fn words_in(source: &str) -> Vec<(usize, String)> {
     found
 }
 
+/// The lines of `source` (1-based, tests and comments left out) with a
+/// string literal of two words or more: a sentence, not a key.
+fn sentences_in(source: &str) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    for (i, line) in source.lines().enumerate() {
+        let code = line.trim_start();
+        if code.starts_with("#[cfg(test)]") {
+            break;
+        }
+        if code.starts_with("//") {
+            continue;
+        }
+        for (_, _, text) in literals(line) {
+            if text.split_whitespace().filter(|w| has_words(w)).count() >= 2 {
+                found.push((i + 1, text));
+            }
+        }
+    }
+    found
+}
+
 /// Each string literal on `line`: where its opening quote is, where the
 /// line goes on after it, and its text.
 fn literals(line: &str) -> Vec<(usize, usize, String)> {
@@ -143,6 +186,22 @@ fn has_words(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentences_in_the_catalogue_modules_are_found_and_keys_are_not() {
+        let module = r#"
+            // "In a comment"
+            Verdict::ChangesRequested => "changes",
+            Some(free) => format!("{question} {}", save_offline_room(byte_size(free))),
+            None => "This gallery is no longer available".into(),
+            #[cfg(test)]
+            assert_eq!(x, "In a test");
+        "#;
+        assert_eq!(
+            sentences_in(module),
+            vec![(5, "This gallery is no longer available".to_string())]
+        );
+    }
 
     #[test]
     fn words_in_a_view_are_found_and_names_from_the_catalogue_are_not() {

@@ -64,11 +64,8 @@ pub fn iso_day(unix: i64) -> String {
 
 /// "12 Nov 2026" for Unix seconds, in UTC.
 pub fn day_label(unix: i64) -> String {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
     let (year, month, day) = civil_from_days(unix.div_euclid(86_400));
-    format!("{day} {} {year}", MONTHS[(month - 1) as usize])
+    crate::wording::rules::day_label(day, crate::wording::gallery::month(month), year)
 }
 
 /// "14:05 on 12 Nov 2026" for Unix seconds, in UTC.

@@ -118,7 +118,10 @@ pub fn kind_of(bytes: &[u8]) -> (&'static str, &'static str) {
 
 /// A ZIP's name for the gallery: "Smith wedding - favourites.zip".
 pub fn zip_name(title: &str, what: &str) -> String {
-    format!("{} - {what}.zip", safe_component(title, "Photos"))
+    format!(
+        "{} - {what}.zip",
+        safe_component(title, crate::wording::labels::PHOTOS)
+    )
 }
 
 fn split_extension(name: &str) -> (&str, Option<&str>) {

@@ -371,22 +371,16 @@ pub fn closing_note(
     let at = expires_at.filter(|&at| at > server_now)?;
     let day = when(at);
     Some(if at - server_now <= CLOSING_SOON_SECS {
-        (
-            format!("This gallery closes on {day}. Please make your choices before then."),
-            true,
-        )
+        (crate::wording::rules::closes_soon(day), true)
     } else {
-        (format!("Available until {day}."), false)
+        (crate::wording::rules::available_until(day), false)
     })
 }
 
 /// Why an expired link no longer opens its gallery; the origin and the app
 /// say the same.
 pub fn expired_message(at: i64) -> String {
-    format!(
-        "This gallery was available until {}. Please contact the studio if you still need it.",
-        day_label(at)
-    )
+    crate::wording::rules::expired(day_label(at))
 }
 
 #[cfg(test)]

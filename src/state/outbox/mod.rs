@@ -205,7 +205,7 @@ impl Outbox {
                     // Not on disk, but not lost while this page is open;
                     // said until the studio has it.
                     this.notice
-                        .set(Some(wording::choice_not_saved(&e.to_string())));
+                        .set(Some(wording::choice_not_saved(e.to_string())));
                     inner.borrow_mut().not_on_disk.insert(op.id.clone());
                 }
             }

@@ -113,7 +113,7 @@ pub fn DownloadPhotos(manifest: StoredValue<Manifest>) -> impl IntoView {
     let start = move |choice: ZipChoice| {
         let mut images = Vec::new();
         chosen(choice, &mut |i| images.push(i.clone()));
-        let name = manifest.with_value(|m| zip_name(&m.title, choice.word()));
+        let name = manifest.with_value(|m| zip_name(&m.title, &choice.word()));
         let (handle, registration) = AbortHandle::new_pair();
         abort.set_value(Some(handle));
         state.set(State::Building(ZipProgress {

@@ -95,7 +95,7 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoV
             let job = async move {
                 // The record first: photos without it would not open offline.
                 if let Err(e) = keep_offline(&loader, &link, manifest, true).await {
-                    state.set(State::NotKept(gallery_not_kept(&e.to_string())));
+                    state.set(State::NotKept(gallery_not_kept(e.to_string())));
                     return;
                 }
                 // Asked beside the save, never awaited: Firefox answers only
@@ -106,7 +106,7 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoV
                 });
                 let result = match save_all(&loader, manifest, state).await {
                     State::Done { .. } if !is_kept(&loader, &link).await => {
-                        State::NotKept(gallery_not_kept(&DbError::QuotaExceeded.to_string()))
+                        State::NotKept(gallery_not_kept(DbError::QuotaExceeded.to_string()))
                     }
                     result => result,
                 };

@@ -284,7 +284,7 @@ pub fn GalleryPage(
     let offline_until = move || {
         status.with(|s| {
             s.as_ref()
-                .map(|s| available_offline_until(&offline_until_label(s)))
+                .map(|s| available_offline_until(offline_until_label(s)))
         })
     };
     let full = loader.storage_full;

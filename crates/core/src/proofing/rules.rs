@@ -10,6 +10,7 @@ use super::merge::Choices;
 use super::op::{Action, Op};
 use crate::calendar::day_label;
 use crate::ids::ImageId;
+use crate::wording::rules as words;
 
 /// How far ahead of the server an op's clock may be: the device's clock is
 /// corrected by the server's, so more than this is a broken clock.
@@ -50,51 +51,43 @@ impl SelectionRules {
     pub fn summary(&self) -> Option<String> {
         let count = match (self.min, self.max) {
             (0, None) => None,
-            (0, Some(max)) => Some(format!("Choose up to {max} {}", photos(max))),
-            (min, None) => Some(format!("Choose at least {min} {}", photos(min))),
-            (min, Some(max)) if min == max => Some(format!("Choose {min} {}", photos(min))),
-            (min, Some(max)) => Some(format!("Choose {min} to {max} photos")),
+            (0, Some(max)) => Some(words::choose_up_to(max)),
+            (min, None) => Some(words::choose_at_least(min)),
+            (min, Some(max)) if min == max => Some(words::choose_exactly(min)),
+            (min, Some(max)) => Some(words::choose_between(min, max)),
         };
         match (count, self.deadline) {
             (None, None) => None,
-            (Some(c), None) => Some(format!("{c}.")),
-            (Some(c), Some(d)) => Some(format!("{c} by {}.", day_label(d))),
-            (None, Some(d)) => Some(format!("Selections close on {}.", day_label(d))),
+            (Some(c), None) => Some(words::rules_sentence(c)),
+            (Some(c), Some(d)) => Some(words::rules_by(c, day_label(d))),
+            (None, Some(d)) => Some(words::selections_close(day_label(d))),
         }
     }
-}
-
-fn photos(n: u32) -> &'static str {
-    if n == 1 { "photo" } else { "photos" }
 }
 
 /// Why the studio's rules refuse an op. The message is for the customer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum RuleRefusal {
-    #[error("The studio locked this gallery on {}; this change was not sent.", day_label(*at))]
+    #[error("{}", words::refused_locked(day_label(*at)))]
     Locked { at: i64 },
-    #[error("Your selection was submitted on {}; it can no longer change.", day_label(*at))]
+    #[error("{}", words::refused_submitted(day_label(*at)))]
     Submitted { at: i64 },
-    #[error("Selections closed on {}.", day_label(*deadline))]
+    #[error("{}", words::refused_past_deadline(day_label(*deadline)))]
     PastDeadline { deadline: i64 },
-    #[error(
-        "You have selected the most the studio allows ({max}). Unselect one to choose another."
-    )]
+    #[error("{}", words::refused_full(*max))]
     SelectionFull { max: u32 },
-    #[error("{}", too_few(*min, *have))]
+    #[error("{}", words::refused_too_few(min - have, min, have))]
     TooFew { min: u32, have: u32 },
-    #[error("The studio allows at most {max} {}; you have {have}. Unselect {} to submit.", photos(*max), have - max)]
+    #[error("{}", words::refused_too_many(*max, have, have - max))]
     TooMany { max: u32, have: u32 },
-    #[error("This photo is no longer in the gallery.")]
+    #[error("{}", words::REFUSED_UNKNOWN_PHOTO)]
     UnknownImage { image: ImageId },
-    #[error("This device's clock is far ahead of the studio's; check the date and time settings.")]
+    #[error("{}", words::REFUSED_CLOCK_AHEAD)]
     ClockAhead,
-    #[error(
-        "This link has reached the most changes the studio keeps for one link ({max}). Please contact the studio; this change was not sent."
-    )]
+    #[error("{}", words::refused_link_full(max))]
     LinkFull { max: u64 },
-    #[error("There is no such comment on this link to reply to.")]
+    #[error("{}", words::REFUSED_UNKNOWN_COMMENT)]
     UnknownComment,
 }
 
@@ -104,14 +97,6 @@ pub enum RuleRefusal {
 /// [`super::Action::is_activity`]) is kept only in the first half, so however
 /// often a page is reloaded it never takes a choice's room.
 pub const MAX_OPS_PER_LINK: u64 = 20_000;
-
-fn too_few(min: u32, have: u32) -> String {
-    let missing = min - have;
-    format!(
-        "Choose {missing} more {}: the studio asks for at least {min} (you have {have}).",
-        photos(missing)
-    )
-}
 
 /// A gallery's terms for its choices.
 #[derive(Debug, Clone, Default)]

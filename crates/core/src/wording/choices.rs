@@ -1,11 +1,14 @@
 //! The customer's choices in words: what a choice was, where the choices
 //! are (the outbox's line), the selection bar, and what a withdrawn
-//! gallery's notice says about choices that never reached the studio.
+//! gallery's notice says about choices that never reached the studio. The
+//! words are in `locales/en-GB/choices.ftl`; what is here picks among them.
 
 use std::collections::BTreeMap;
 
 use crate::ImageId;
 use crate::proofing::{Action, Verdict};
+
+include!(concat!(env!("OUT_DIR"), "/choices.rs"));
 
 /// What a choice was, in words: "Selecting “Ceremony 03”", "Your comment on
 /// “Ceremony 03”: “Lighter, please”". A photo is named by `names` (its alt
@@ -18,59 +21,26 @@ pub fn describe_choice(names: &BTreeMap<ImageId, String>, action: &Action) -> St
             .unwrap_or_else(|| image.to_string())
     };
     match action {
-        Action::Favourite { image, on } => {
-            let verb = if *on { "Favouriting" } else { "Unfavouriting" };
-            format!("{verb} “{}”", name(image))
-        }
-        Action::Select { image, on } => {
-            let verb = if *on { "Selecting" } else { "Unselecting" };
-            format!("{verb} “{}”", name(image))
-        }
+        Action::Favourite { image, on: true } => favouriting(name(image)),
+        Action::Favourite { image, on: false } => unfavouriting(name(image)),
+        Action::Select { image, on: true } => selecting(name(image)),
+        Action::Select { image, on: false } => unselecting(name(image)),
         Action::Review { image, verdict } => {
-            format!(
-                "Your verdict on “{}”: {}",
-                name(image),
-                verdict_text(*verdict)
-            )
+            let verdict = match verdict {
+                Verdict::Approved => "approved",
+                Verdict::ChangesRequested => "changes",
+                Verdict::Undecided => "undecided",
+            };
+            verdict_on(name(image), verdict)
         }
-        Action::Comment { image, text } => format!("Your comment on “{}”: “{text}”", name(image)),
-        Action::Submit => "Submitting the selection".into(),
-        Action::Opened => "Telling the studio the gallery was opened".into(),
-        Action::Reply { text, .. } => format!("The studio's reply: “{text}”"),
-        Action::SavedOffline { .. } => {
-            "Telling the studio how many photos are saved for offline".into()
-        }
-        Action::Downloaded { .. } => "Telling the studio about a download".into(),
+        Action::Comment { image, text } => comment_on(name(image), text),
+        Action::Submit => SUBMITTING.into(),
+        Action::Opened => TELLING_OPENED.into(),
+        Action::Reply { text, .. } => studio_reply(text),
+        Action::SavedOffline { .. } => TELLING_SAVED.into(),
+        Action::Downloaded { .. } => TELLING_DOWNLOADED.into(),
     }
 }
-
-fn verdict_text(verdict: Verdict) -> &'static str {
-    match verdict {
-        Verdict::Approved => "approved",
-        Verdict::ChangesRequested => "changes requested",
-        Verdict::Undecided => "undecided",
-    }
-}
-
-/// A choice the studio refused, kept in the list of those not accepted:
-/// "Selecting “Ceremony 03”: Selections closed on 12 Nov 2026."
-pub fn refused_choice(what: &str, reason: &str) -> String {
-    format!("{what}: {reason}")
-}
-
-/// The device could not save a choice (it is kept while the page is open).
-pub fn choice_not_saved(error: &str) -> String {
-    format!(
-        "This choice could not be saved on this device ({error}); keep this page open until it is sent."
-    )
-}
-
-fn choices(n: usize) -> &'static str {
-    if n == 1 { "choice" } else { "choices" }
-}
-
-/// Before the studio's reply to a comment, in the lightbox.
-pub const STUDIO_REPLIED: &str = "The studio replied: ";
 
 /// Where the customer's choices are, or nothing before the first:
 /// - the studio refused the requests themselves: "2 choices not sent: why";
@@ -86,29 +56,17 @@ pub fn delivery_line(
     online: bool,
 ) -> Option<String> {
     if let Some(reason) = stopped {
-        return Some(format!("{waiting} {} not sent: {reason}", choices(waiting)));
+        return Some(choices_not_sent(waiting, reason));
     }
     if waiting > 0 {
-        let n = waiting;
         return Some(if online {
-            format!("{n} {} waiting to be sent.", choices(n))
+            choices_waiting(waiting)
         } else {
-            format!(
-                "{n} {} saved on this device; they will be sent when you're back online.",
-                choices(n)
-            )
+            choices_kept_offline(waiting)
         });
     }
     let (receipt, at) = received?;
-    Some(format!(
-        "All choices received by the studio at {at} · receipt {receipt}"
-    ))
-}
-
-/// The heading over the choices the studio refused: "Not accepted by the
-/// studio (2)".
-pub fn not_accepted_heading(n: usize) -> String {
-    format!("Not accepted by the studio ({n})")
+    Some(all_received(at, receipt))
 }
 
 /// The selection bar: how many are selected, then whether the selection was
@@ -122,38 +80,29 @@ pub fn selection_status(
     rules: Option<&str>,
     when: &dyn Fn(i64) -> String,
 ) -> String {
-    let count = format!("{selected} selected");
+    let count = selected_count(selected);
     match (submitted, locked_at) {
         (Some((at, receipt)), _) => {
-            let receipt = receipt
-                .map(|r| format!(" Studio's receipt: {r}."))
-                .unwrap_or_default();
-            format!("{count} · Selection submitted on {}.{receipt}", when(at))
+            let submitted = submitted_on(&count, when(at));
+            match receipt {
+                Some(r) => format!("{submitted} {}", studio_receipt(r)),
+                None => submitted,
+            }
         }
-        (None, Some(at)) => format!("{count} · The studio locked this gallery on {}.", when(at)),
+        (None, Some(at)) => locked_on(&count, when(at)),
         (None, None) => match rules {
-            Some(r) => format!("{count} · {r}"),
+            Some(r) => count_and_rules(&count, r),
             None => count,
         },
     }
 }
 
-/// Asked before "Submit selection" is final.
-pub fn submit_question(selected: u32) -> String {
-    format!("Submit {selected} photos to the studio? The selection can't be changed afterwards.")
-}
-
 /// The heading of a withdrawn gallery's notice, with its title if known.
 pub fn withdrawn_title(title: Option<&str>) -> String {
     match title {
-        Some(t) => format!("“{t}” is no longer available"),
-        None => "This gallery is no longer available".into(),
+        Some(t) => withdrawn_titled(t),
+        None => WITHDRAWN_UNTITLED.into(),
     }
-}
-
-/// "1 choice did not reach the studio", "3 choices did not reach the studio".
-pub fn unsent_heading(n: usize) -> String {
-    format!("{n} {} did not reach the studio", choices(n))
 }
 
 #[cfg(test)]

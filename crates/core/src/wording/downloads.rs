@@ -1,24 +1,17 @@
-//! Downloads in words: the buttons, a ZIP's progress and its end.
+//! Downloads in words: the buttons, a ZIP's progress and its end. The
+//! words are in `locales/en-GB/downloads.ftl`.
 
-use super::numbers::{byte_size, photo_count};
+use super::numbers::byte_size;
 
-/// The lightbox's button.
-pub const DOWNLOAD: &str = "Download";
-/// While one photo downloads.
-pub const DOWNLOADING: &str = "Downloading…";
-/// One photo that is neither on the device nor reachable.
-pub const DOWNLOAD_UNREACHABLE: &str = "This photo isn't saved on this device and can't be reached right now. Try again when you're online.";
+include!(concat!(env!("OUT_DIR"), "/downloads.rs"));
+
 /// The form asking for a link's download PIN, before anything downloads.
 pub const DOWNLOAD_PIN: super::gallery::PinWords = super::gallery::PinWords {
     title: super::labels::DOWNLOAD_PHOTOS,
-    lead: "The studio protected downloads with a PIN. You'll find it in their message to you.",
-    label: "Download PIN",
-    button: "Unlock downloads",
+    lead: DOWNLOAD_PIN_LEAD,
+    label: DOWNLOAD_PIN_LABEL,
+    button: DOWNLOAD_PIN_BUTTON,
 };
-/// A ZIP stopped by the customer.
-pub const ZIP_CANCELLED: &str = "Download cancelled. Nothing was saved.";
-/// The browser could not make the file (out of memory or disk).
-pub const ZIP_FAILED: &str = "Your browser couldn't make the download file. Free some space, or download fewer photos at a time.";
 
 /// Which photos a ZIP holds, as its buttons and file name say them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,8 +24,8 @@ pub enum ZipChoice {
 impl ZipChoice {
     pub const ALL: [ZipChoice; 3] = [ZipChoice::Favourites, ZipChoice::Selected, ZipChoice::All];
 
-    /// The word in the ZIP's name: "Wedding - favourites.zip".
-    pub fn word(self) -> &'static str {
+    /// The catalogue's key for it.
+    fn key(self) -> &'static str {
         match self {
             ZipChoice::Favourites => "favourites",
             ZipChoice::Selected => "selected",
@@ -40,34 +33,28 @@ impl ZipChoice {
         }
     }
 
+    /// The word in the ZIP's name: "Wedding - favourites.zip".
+    pub fn word(self) -> String {
+        zip_word(self.key())
+    }
+
     /// Its button: "Download favourites (12)".
     pub fn button(self, photos: usize) -> String {
-        format!("Download {} ({photos})", self.word())
+        zip_button(self.key(), photos)
     }
 }
 
 /// While a ZIP is built: "Preparing 3 of 12 photos · 4.1 MB".
 pub fn zip_progress(done: usize, total: usize, bytes: u64) -> String {
-    format!(
-        "Preparing {done} of {} · {}",
-        photo_count(total),
-        byte_size(bytes)
-    )
+    zip_progress_words(done, total, byte_size(bytes))
 }
 
 /// A ZIP handed to the browser, and the photos left out of it.
 pub fn zip_done(file: &str, photos: usize, bytes: u64, missed: usize) -> String {
-    let saved = format!(
-        "Saved {file}: {} ({}).",
-        photo_count(photos),
-        byte_size(bytes)
-    );
+    let saved = zip_saved(file, photos, byte_size(bytes));
     match missed {
         0 => saved,
-        n => format!(
-            "{saved} {} could not be included: not saved on this device and not reachable right now.",
-            photo_count(n)
-        ),
+        n => format!("{saved} {}", zip_missed(n)),
     }
 }
 

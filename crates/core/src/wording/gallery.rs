@@ -1,51 +1,11 @@
 //! The gallery page's sentences: while it loads, which copy is shown and how
 //! old it is, notes over photos that cannot load, positions, and "Save for
-//! offline".
+//! offline". The words are in `locales/en-GB/gallery.ftl`; what is here
+//! picks among them.
 
-use super::numbers::{byte_size, count, photo_count};
+use super::numbers::byte_size;
 
-/// While the gallery loads.
-pub const LOADING_GALLERY: &str = "Loading your gallery…";
-/// What a first visit says while a slow origin prepares a very large gallery.
-pub const LOADING_LARGE: &str =
-    "This gallery is large and still loading — please keep this page open.";
-/// While the studio page loads.
-pub const LOADING_STUDIO: &str = "Loading the studio page…";
-/// The device refused to keep more photos, even after evicting others.
-pub const STORAGE_FULL_BANNER: &str =
-    "This device is out of space for saved photos; they will download again next time.";
-/// "Save for offline" found nothing left to download.
-pub const ALL_SAVED: &str = "All photos are already saved on this device.";
-/// "Save for offline" stopped: the device is full.
-pub const OUT_OF_SPACE: &str =
-    "This device is out of space for saved photos. Free some space, or keep browsing online.";
-/// "Save for offline" while downloads fail and wait to be tried again (no
-/// connection, or the photo store is down).
-pub const SAVE_WAITING: &str = "Waiting for the connection: the photos can't be reached right now. \
-     Saving carries on by itself when they can (if you leave, when you next open this gallery).";
-/// Before and after saving, on iPhone and iPad Safari outside the home
-/// screen: Safari deletes a site's storage after 7 days without a visit;
-/// the home screen's app keeps its own (which starts empty, hence the link).
-pub const HOME_SCREEN_HINT: &str = "On iPhone and iPad, Safari deletes saved photos after 7 days \
-     without a visit. To keep them, copy this gallery's link, tap Share, then Add to Home Screen; \
-     open Proofline from your Home Screen, paste the link there and save the gallery again.";
-/// The app opened with no gallery named (as a home screen app does).
-/// The home screen's heading (the app opened with no gallery link).
-pub const HOME_TITLE: &str = "Your photo proofs";
-
-/// The only place customers read the software's name: the studio's brand
-/// leads everywhere else.
-pub const SMALL_PRINT: &str = "Proof gallery by Proofline";
-
-pub const HOME_INTRO: &str = "Open the gallery link your photographer sent you to see your proofs, \
-     or paste it here.";
-/// What the home page's box asks for.
-pub const PASTE_LINK_LABEL: &str = "Gallery link";
-/// The home page's box held something that is not a gallery link.
-pub const NOT_A_GALLERY_LINK: &str =
-    "That is not a gallery link: paste the whole link your photographer sent you.";
-/// The PIN form was sent empty.
-pub const PIN_EMPTY: &str = "Please enter the PIN.";
+include!(concat!(env!("OUT_DIR"), "/gallery.rs"));
 
 /// The words of a PIN form.
 #[derive(Debug, Clone, Copy)]
@@ -58,9 +18,9 @@ pub struct PinWords {
 
 /// A PIN link's form, before the gallery opens.
 pub const GALLERY_PIN: PinWords = PinWords {
-    title: "Enter your PIN",
-    lead: "The studio protected this gallery with a PIN. You'll find it in their message to you.",
-    label: "PIN",
+    title: GALLERY_PIN_TITLE,
+    lead: GALLERY_PIN_LEAD,
+    label: GALLERY_PIN_LABEL,
     button: super::labels::OPEN_GALLERY,
 };
 
@@ -83,67 +43,43 @@ pub struct LocalTime {
     pub days_ahead: i64,
 }
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+impl LocalTime {
+    fn time(self) -> String {
+        time_of_day(format!("{:02}", self.hour), format!("{:02}", self.minute))
+    }
+
+    fn weekday(self) -> String {
+        weekday(self.weekday % 7)
+    }
+
+    fn month(self) -> String {
+        month((self.month + 11) % 12 + 1)
+    }
+}
 
 /// "Tue 14 Jan, 14:05": a day and time in the device's zone, for what is
 /// not soon (see [`coming_time`] for what is).
 pub fn day_time(t: LocalTime) -> String {
-    format!(
-        "{} {} {}, {:02}:{:02}",
-        WEEKDAYS[t.weekday as usize % 7],
-        t.day,
-        MONTHS[(t.month as usize + 11) % 12],
-        t.hour,
-        t.minute
-    )
+    day_time_of(t.weekday(), t.day, t.month(), t.time())
 }
 
 /// "10:42" today, "24 Nov, 10:42" on another day.
 pub fn clock_time(t: LocalTime) -> String {
-    let time = format!("{:02}:{:02}", t.hour, t.minute);
     if t.days_ahead == 0 {
-        time
+        t.time()
     } else {
-        let month = MONTHS[(t.month as usize + 11) % 12];
-        format!("{} {month}, {time}", t.day)
+        date_time(t.day, t.month(), t.time())
     }
 }
 
 /// A coming moment: "today 14:00", "Tue 14:00" within the week, "Tue 8
 /// Dec, 14:00" further on.
 pub fn coming_time(t: LocalTime) -> String {
-    let time = format!("{:02}:{:02}", t.hour, t.minute);
-    let weekday = WEEKDAYS[t.weekday as usize % 7];
     match t.days_ahead {
-        0 => format!("today {time}"),
-        1..=6 => format!("{weekday} {time}"),
-        _ => {
-            let month = MONTHS[(t.month as usize + 11) % 12];
-            format!("{weekday} {} {month}, {time}", t.day)
-        }
+        0 => today_time(t.time()),
+        1..=6 => weekday_time(t.weekday(), t.time()),
+        _ => day_time(t),
     }
-}
-
-/// Under the gallery's title: how long this device may show it without
-/// reaching the studio (see `proofline_core::offline`), at `until` (see
-/// [`coming_time`]).
-pub fn available_offline_until(until: &str) -> String {
-    format!("Available offline until {until}.")
-}
-
-/// The heading over [`offline_window_over`].
-pub const OFFLINE_OVER_TITLE: &str = "Connect to see this gallery again";
-
-/// Instead of a gallery whose offline window ran out on this device.
-pub fn offline_window_over(until: &str) -> String {
-    format!(
-        "This gallery was available offline until {until}. Connect to the internet to open it \
-         again: the studio's server confirms that your link still works. Choices you made are \
-         kept on this device and sent then."
-    )
 }
 
 /// A copy of the gallery that is not fresh from the studio.
@@ -159,15 +95,9 @@ pub enum StaleCopy {
 /// (see [`clock_time`]).
 pub fn stale_copy_banner(copy: StaleCopy, online: bool, at: &str) -> String {
     match (copy, online) {
-        (StaleCopy::StudioMirror, _) => {
-            format!("Studio server unreachable — showing the studio's saved copy from {at}.")
-        }
-        (StaleCopy::ThisDevice, false) => {
-            format!("You're offline — showing the copy saved on this device at {at}.")
-        }
-        (StaleCopy::ThisDevice, true) => {
-            format!("Studio server unreachable — showing the copy saved on this device at {at}.")
-        }
+        (StaleCopy::StudioMirror, _) => stale_studio_mirror(at),
+        (StaleCopy::ThisDevice, false) => stale_device_offline(at),
+        (StaleCopy::ThisDevice, true) => stale_device_online(at),
     }
 }
 
@@ -176,78 +106,38 @@ pub fn stale_copy_banner(copy: StaleCopy, online: bool, at: &str) -> String {
 /// than not being on the device with no usable URL left).
 pub fn missing_photo_note(downloadable: bool, offline: bool) -> &'static str {
     if downloadable && !offline {
-        "Not available right now"
+        NOT_AVAILABLE_NOW
     } else {
-        "Not available offline"
+        NOT_AVAILABLE_OFFLINE
     }
-}
-
-/// The lightbox's "3 of 12" (plain numbers, as in the caption).
-pub fn photo_position(n: usize, total: usize) -> String {
-    format!("{n} of {total}")
-}
-
-/// The scrubber's "1,234 of 10,000".
-pub fn scrub_position(n: usize, total: usize) -> String {
-    format!("{} of {}", count(n), count(total))
 }
 
 /// "Save 12 photos (34.5 MB) on this device? This site can use 1.2 GB more
 /// on this device." (the second sentence when the free space is known).
 pub fn save_offline_question(photos: usize, bytes: u64, free: Option<u64>) -> String {
-    let room = free
-        .map(|f| format!(" This site can use {} more on this device.", byte_size(f)))
-        .unwrap_or_default();
-    format!(
-        "Save {} ({}) on this device?{room}",
-        photo_count(photos),
-        byte_size(bytes)
-    )
+    let question = save_offline_question_words(photos, byte_size(bytes));
+    match free {
+        Some(free) => format!("{question} {}", save_offline_room(byte_size(free))),
+        None => question,
+    }
 }
 
-/// "Save for offline" asked for more than the device has room for: said
-/// before anything is downloaded, and nothing is.
+/// "Save for offline" asked for more than the device has room for.
 pub fn save_wont_fit(photos: usize, bytes: u64, room: u64) -> String {
-    format!(
-        "{} ({}) will not fit: this site has room for {} more photos on this device, \
-         and the galleries you saved for offline keep the rest. Free some space on the device to save this one.",
-        photo_count(photos),
-        byte_size(bytes),
-        byte_size(room),
-    )
-}
-
-/// The gallery's own record could not be kept, so it would not open offline:
-/// "Saved for offline" is never claimed then.
-pub fn gallery_not_kept(why: &str) -> String {
-    format!(
-        "This gallery could not be saved on this device ({why}), so it will not open offline. \
-         Free some space and try again."
-    )
+    save_wont_fit_words(photos, byte_size(bytes), byte_size(room))
 }
 
 /// "Saving: 3 of 12 photos · 4.0 MB of 34.5 MB".
 pub fn saving_progress(photos_done: usize, photos: usize, bytes_done: u64, bytes: u64) -> String {
-    format!(
-        "Saving: {photos_done} of {photos} photos · {} of {}",
-        byte_size(bytes_done),
-        byte_size(bytes),
-    )
+    saving_progress_words(photos_done, photos, byte_size(bytes_done), byte_size(bytes))
 }
 
 /// The end of "Save for offline": everything saved, or how many failed.
 pub fn saved_for_offline(photos: usize, bytes: u64, failed: usize) -> String {
     if failed == 0 {
-        format!(
-            "Saved for offline: {} ({}).",
-            photo_count(photos),
-            byte_size(bytes)
-        )
+        saved_for_offline_words(photos, byte_size(bytes))
     } else {
-        format!(
-            "Saved {} of {photos} photos; {failed} could not be downloaded. Try again when you have signal.",
-            photos.saturating_sub(failed),
-        )
+        saved_some_for_offline(photos.saturating_sub(failed), photos, failed)
     }
 }
 

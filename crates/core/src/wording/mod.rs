@@ -31,8 +31,10 @@ pub mod downloads;
 pub mod errors;
 pub mod gallery;
 pub mod labels;
+pub mod locale;
 pub mod notify;
 pub mod numbers;
+pub mod rules;
 pub mod studio;
 
 pub use crate::expiry::{closing_note, expired_message};

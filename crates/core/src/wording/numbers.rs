@@ -1,36 +1,24 @@
-//! Numbers as people read them.
+//! Numbers as people read them. The words are in
+//! `locales/en-GB/numbers.ftl`.
 
-/// A count with en-GB thousands separators: 10000 → "10,000".
+include!(concat!(env!("OUT_DIR"), "/numbers.rs"));
+
+/// A count with the locale's thousands separators: 10000 → "10,000".
 pub fn count(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// "1 photo", "10,000 photos".
-pub fn photo_count(n: usize) -> String {
-    match n {
-        1 => "1 photo".into(),
-        n => format!("{} photos", count(n)),
-    }
+    super::locale::grouped(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 /// Bytes for people: "12.3 MB", "1.2 GB", "4 kB" (decimal units, kB rounded up).
 pub fn byte_size(bytes: u64) -> String {
     const MB: f64 = 1_000_000.0;
     let b = bytes as f64;
+    let tenths = |x: f64| format!("{x:.1}").replace('.', DECIMAL_SEPARATOR);
     if b >= 1000.0 * MB {
-        format!("{:.1} GB", b / (1000.0 * MB))
+        size_gb(tenths(b / (1000.0 * MB)))
     } else if b >= MB {
-        format!("{:.1} MB", b / MB)
+        size_mb(tenths(b / MB))
     } else {
-        format!("{} kB", (b / 1000.0).ceil() as u64)
+        size_kb((b / 1000.0).ceil() as u64)
     }
 }
 

@@ -100,7 +100,7 @@ fn answer_pin(answer: PinAnswer) -> Result<Json<PassBody>, AppError> {
         PinAnswer::Wrong { tries_left } => Err(AppError::WrongPin { tries_left }),
         PinAnswer::Locked { until } => Err(AppError::PinLocked {
             until,
-            message: wording::pin_locked(&format!(
+            message: wording::pin_locked(format!(
                 "{} (UTC)",
                 proofline_core::calendar::time_label(until)
             )),
