@@ -29,6 +29,7 @@ const CATALOGUE_MODULES: &[&str] = &[
     "labels.rs",
     "locale.rs",
     "numbers.rs",
+    "reminders.rs",
     "rules.rs",
 ];
 

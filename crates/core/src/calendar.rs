@@ -71,7 +71,8 @@ pub fn day_label(unix: i64) -> String {
 /// "14:05 on 12 Nov 2026" for Unix seconds, in UTC.
 pub fn time_label(unix: i64) -> String {
     let s = unix.rem_euclid(86_400);
-    format!("{:02}:{:02} on {}", s / 3600, s / 60 % 60, day_label(unix))
+    let time = format!("{:02}:{:02}", s / 3600, s / 60 % 60);
+    crate::wording::rules::time_on_day(time, day_label(unix))
 }
 
 #[cfg(test)]

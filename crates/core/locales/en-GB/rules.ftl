@@ -46,3 +46,5 @@ available-until = Available until { $day }.
 expired = This gallery was available until { $day }. Please contact the studio if you still need it.
 # A day: "12 Nov 2026".
 day-label = { $day } { $month } { $year }
+# A time on a day, in UTC: "14:05 on 12 Nov 2026".
+time-on-day = { $time } on { $day }

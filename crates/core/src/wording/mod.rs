@@ -20,6 +20,13 @@
 //! - [`errors`]: why a gallery or a request could not be loaded.
 //! - [`studio`]: the studio page's summaries of galleries and links.
 //! - [`notify`]: the email telling the studio a link submitted.
+//! - [`reminders`]: a customer's reminder emails and the page that stops them.
+//! - [`rules`]: the selection rules, refusals, when a link closes, days.
+//! - [`locale`]: the build's language, plural rule and grouped numbers.
+//!
+//! The customer's words (all but `studio` and `notify`) are Fluent
+//! messages in `crates/core/locales/en-GB/`, compiled into these modules
+//! when the crate builds (see [`locale`]).
 //!
 //! A few sentences live next to the rule that decides them and are
 //! re-exported here: [`closing_note`] and [`expired_message`] (link expiry),
@@ -34,6 +41,7 @@ pub mod labels;
 pub mod locale;
 pub mod notify;
 pub mod numbers;
+pub mod reminders;
 pub mod rules;
 pub mod studio;
 
@@ -55,11 +63,12 @@ pub use gallery::{
     missing_photo_note, offline_window_over, photo_position, save_offline_question, save_wont_fit,
     saved_for_offline, saving_progress, scrub_position, stale_copy_banner,
 };
-pub use notify::{
-    UNSUBSCRIBE_BUTTON, UNSUBSCRIBE_UNKNOWN, reminder_body, reminder_subject, submitted_body,
-    submitted_subject, unsubscribe_question, unsubscribed,
-};
+pub use notify::{submitted_body, submitted_subject};
 pub use numbers::{byte_size, count, photo_count};
+pub use reminders::{
+    UNSUBSCRIBE_BUTTON, UNSUBSCRIBE_UNKNOWN, reminder_body, reminder_subject, unsubscribe_question,
+    unsubscribed,
+};
 pub use studio::{
     REMINDERS_HINT, activity_line, compare_summary, file_list_heading, gallery_summary, link_line,
     link_name, link_summary, mark_words, overview_line, reminders_line, revoke_label,
