@@ -31,3 +31,5 @@ unsubscribe-question = Stop the reminders about “{ $gallery }”?
 unsubscribe-button = Stop reminders
 unsubscribed = You will get no more reminders about “{ $gallery }”. Your choices and the link still work as before.
 unsubscribe-unknown = This link to stop reminders is not known here. The gallery may have been deleted, and then no reminder will come.
+# The page's title and heading.
+reminders-title = Reminders

@@ -59,10 +59,14 @@ fn page(status: StatusCode, text: &str, form_key: Option<&str>) -> Page {
             escape(UNSUBSCRIBE_BUTTON)
         )
     });
+    let (lang, title) = (
+        proofline_core::wording::locale::LOCALE,
+        escape(proofline_core::wording::reminders::REMINDERS_TITLE),
+    );
     let html = format!(
-        "<!doctype html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">\
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Reminders</title></head><body><main><h1>Reminders</h1><p>{}</p>{form}</main></body></html>",
+         <title>{title}</title></head><body><main><h1>{title}</h1><p>{}</p>{form}</main></body></html>",
         escape(text)
     );
     (status, Html(html))
