@@ -256,19 +256,34 @@ impl Db {
             .collect()
     }
 
-    /// Whether the link with this token hash is live at `now` (not revoked,
-    /// and neither it nor its gallery expired).
-    pub fn link_is_live(&self, token_hash: &[u8], now: i64) -> anyhow::Result<bool> {
+    /// What a live link offers a request without a download pass (see
+    /// `proofline_core::downloads::offered`): its downloads, none while a
+    /// download PIN is set, and whether that PIN is asked for. `None` once
+    /// the link no longer opens its gallery (revoked, or it or its gallery
+    /// expired).
+    pub fn live_link_offer(
+        &self,
+        token_hash: &[u8],
+        now: i64,
+    ) -> anyhow::Result<Option<(Downloads, bool)>> {
         let rows = self.read(|c| {
             c.query(
-                "SELECT 1 FROM links l JOIN galleries g ON g.id = l.gallery_id
+                "SELECT l.downloads, CASE WHEN l.download_pin_hash IS NULL THEN 0 ELSE 1 END
+                 FROM links l JOIN galleries g ON g.id = l.gallery_id
                  WHERE l.token_hash = ?1 AND l.revoked_at IS NULL
                    AND (l.expires_at IS NULL OR l.expires_at > ?2)
                    AND (g.expires_at IS NULL OR g.expires_at > ?2)",
                 args![token_hash, now],
             )
         })?;
-        Ok(!rows.is_empty())
+        let Some(r) = rows.first() else {
+            return Ok(None);
+        };
+        let pin: bool = r.get(1)?;
+        Ok(Some(proofline_core::downloads::offered(
+            downloads_at(r, 0)?,
+            !pin,
+        )))
     }
 
     /// Links revoked at or after `since`: (gallery, token hash).

@@ -81,7 +81,10 @@ pub async fn mirror_url(
 /// expiry or the gallery's offline window) and writes it as the link's
 /// mirror, with the link's terms (expiry, downloads).
 /// Returns the mirror's URL. Writes nothing for a link that is no longer
-/// live, and deletes what it wrote if the link died during the upload.
+/// live, and deletes what it wrote if the link died during the upload, or
+/// if the studio changed what it offers meanwhile (a download PIN set while
+/// the mirror was signed with download URLs): the studio's change deletes
+/// the mirror first, so whichever comes second removes a stale one.
 pub async fn write_mirror(
     db: &Db,
     store: &ObjectStore,
@@ -98,25 +101,29 @@ pub async fn write_mirror(
     manifest.mirror = Some(url.clone());
     manifest.expires_at = link.expires_at;
     manifest.download_pin = link.download_pin;
+    let written_for = Some((link.downloads, link.download_pin));
     anyhow::ensure!(
-        link_live(db, token_hash).await?,
-        "the link was withdrawn: its mirror is not written"
+        live_offer(db, token_hash).await? == written_for,
+        "the link was withdrawn or its downloads changed: its mirror is not written"
     );
     store
         .put_fresh(&key, manifest.to_json().into_bytes(), "application/json")
         .await?;
-    if !link_live(db, token_hash).await? {
+    if live_offer(db, token_hash).await? != written_for {
         store.delete(&key).await?;
-        anyhow::bail!("the link was withdrawn during the upload: its mirror was deleted");
+        anyhow::bail!(
+            "the link was withdrawn or its downloads changed during the upload: its mirror was deleted"
+        );
     }
     Ok(url)
 }
 
-/// Whether the link with this token hash still opens its gallery.
-async fn link_live(db: &Db, token_hash: &[u8]) -> anyhow::Result<bool> {
+/// What the link with this token hash offers now, if it still opens its
+/// gallery (see `Db::live_link_offer`).
+async fn live_offer(db: &Db, token_hash: &[u8]) -> anyhow::Result<Option<(Downloads, bool)>> {
     let (db, hash) = (db.clone(), token_hash.to_vec());
     let now = crate::unix_now();
-    tokio::task::spawn_blocking(move || db.link_is_live(&hash, now)).await?
+    tokio::task::spawn_blocking(move || db.live_link_offer(&hash, now)).await?
 }
 
 /// Remembers which mirrors were written (or are being written) in which

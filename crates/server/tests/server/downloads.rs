@@ -6,6 +6,8 @@ use proofline_core::downloads::Downloads;
 use proofline_core::{Manifest, Rendition};
 use proofline_server::publish::render::{FullSize, RenderOptions};
 use proofline_server::publish::{Destination, PublishReport, PublishRequest, publish};
+use proofline_server::signing::LinkTerms;
+use proofline_server::signing::mirror::write_mirror;
 use proofline_test_support::{Backend, Harness, awkward_samples, token};
 use sha2::{Digest, Sha256};
 
@@ -291,6 +293,34 @@ async fn a_download_pin_holds_back_the_files_until_its_pass_and_the_studio_chang
     // The first mirror found since is the new one.
     let after = mirrored(&h, &mirror, |_| true).await;
     assert!(after.download_pin && downloads(&after).iter().all(Option::is_none));
+    // A mirror write that began before the PIN (signed with the download
+    // URLs) and reaches the store only now is refused, and the mirror
+    // stays the one without them.
+    let stored = h.db.gallery(&report.gallery).unwrap().unwrap();
+    let link = &h.db.links(Some(&report.gallery)).unwrap()[0];
+    let old_terms = LinkTerms {
+        expires_at: None,
+        downloads: Downloads::Web,
+        download_pin: false,
+    };
+    let now = proofline_server::unix_now();
+    let (db, store, signing) = (&h.db, &h.store, &h.config.signing);
+    let late = write_mirror(
+        db,
+        store,
+        &stored,
+        &link.token_hash,
+        old_terms,
+        signing,
+        now,
+    )
+    .await;
+    assert!(
+        late.is_err(),
+        "a mirror signed before the PIN is not written"
+    );
+    let still = mirrored(&h, &mirror, |_| true).await;
+    assert!(still.download_pin && downloads(&still).iter().all(Option::is_none));
 
     // A new PIN voids the pass; no PIN opens downloads to the link again.
     assert_eq!(
