@@ -81,10 +81,12 @@ function withTimeout(promise, ms) {
   ]);
 }
 
-const OFFLINE_PAGE = `<!DOCTYPE html><html lang="en"><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>You're offline</title>
+// The {{…}} words are the catalogue's (crates/core/locales), written in by
+// `cargo xtask build-client`.
+const OFFLINE_PAGE = `<!DOCTYPE html><html lang="{{lang}}"><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{{offline-page-title}}</title>
 <body style="font-family:system-ui,sans-serif;max-width:36rem;margin:20vh auto;padding:0 1.5rem;text-align:center">
-<h1>You're offline</h1><p>This gallery hasn't been opened on this device yet. Connect to the internet and try again.</p>`;
+<h1>{{offline-page-title}}</h1><p>{{offline-page-text}}</p>`;
 
 // Pages: the network first (a new build shows at once), the saved shell when
 // the network fails or is too slow, or when the server is down behind a

@@ -43,6 +43,13 @@ for (const scheme of ['light', 'dark'] as const) {
 
 test('the home page, with its link box and a mistake explained, has no serious accessibility violations', async ({ page, studio }) => {
   await page.goto(new URL('/', studio.origin).href);
+  // The page's language and its line for browsers without JavaScript come
+  // from the catalogue (written in by the build, as the service worker's
+  // offline page is).
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en-GB');
+  expect(await page.locator('noscript').textContent()).toBe('Please turn on JavaScript to see your photos.');
+  const worker = await (await page.request.get(new URL('/sw.js', studio.origin).href)).text();
+  expect(worker).toContain("<h1>You're offline</h1><p>This gallery hasn't been opened on this device yet.");
   await page.getByLabel('Gallery link').fill('not a link');
   await page.getByRole('button', { name: 'Open gallery' }).click();
   await expect(page.getByRole('alert')).toBeVisible();

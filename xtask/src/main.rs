@@ -26,6 +26,7 @@ mod bench;
 mod bundle;
 mod cargo_env;
 mod fuzz;
+mod pages;
 mod precompress;
 mod publish_bench;
 mod setup;
@@ -133,6 +134,10 @@ pub(crate) fn build_client() -> anyhow::Result<()> {
                 .current_dir(root())
                 .env("PATH", tool_path()))
         },
+    )?;
+    step(
+        "the catalogue's words in dist/index.html and dist/sw.js",
+        || pages::write(&root().join("dist")),
     )?;
     step("build the studio's app into dist/studio", || {
         run(Command::new("trunk")

@@ -125,3 +125,13 @@ saving-progress-words = Saving: { $done } of { $n } photos · { $done-size } of 
 saved-for-offline-words = Saved for offline: { photo-count } ({ $size }).
 # The end of "Save for offline", some photos failed.
 saved-some-for-offline = Saved { $saved } of { $n } photos; { $failed } could not be downloaded. Try again when you have signal.
+
+## Words of the page outside the app (`cargo xtask build-client` writes
+## them into dist/index.html and dist/sw.js).
+
+# Shown by a browser with JavaScript turned off.
+noscript = Please turn on JavaScript to see your photos.
+# The service worker's page for a gallery never opened on this device,
+# while offline.
+offline-page-title = You're offline
+offline-page-text = This gallery hasn't been opened on this device yet. Connect to the internet and try again.
