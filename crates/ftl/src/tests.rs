@@ -1,4 +1,5 @@
 use super::*;
+use crate::read::unescape;
 
 fn files(stem: &str, source: &str) -> Vec<File> {
     vec![File {
