@@ -80,20 +80,23 @@ fn walk(dir: &Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
     Ok(files)
 }
 
+/// The lines of `source` before its tests, comments left out, with their
+/// index (0-based).
+fn code_lines(source: &str) -> impl Iterator<Item = (usize, &str)> {
+    source
+        .lines()
+        .enumerate()
+        .take_while(|(_, line)| !line.trim_start().starts_with("#[cfg(test)]"))
+        .filter(|(_, line)| !line.trim_start().starts_with("//"))
+}
+
 /// The lines of `source` (1-based) that write words where a view shows or
 /// announces them: a text child (`>"Save"<`, or a line of its own that
 /// starts a sentence), or a named attribute (`aria-label`, `title`,
 /// `placeholder`, `alt`, `label`). Tests and comments are not views.
 fn words_in(source: &str) -> Vec<(usize, String)> {
     let mut found = Vec::new();
-    for (i, line) in source.lines().enumerate() {
-        let code = line.trim_start();
-        if code.starts_with("#[cfg(test)]") {
-            break;
-        }
-        if code.starts_with("//") {
-            continue;
-        }
+    for (i, line) in code_lines(source) {
         let shown = literals(line).into_iter().filter(|(at, end, text)| {
             let before = line[..*at].trim_end();
             let after = line[*end..].trim();
@@ -117,14 +120,7 @@ fn words_in(source: &str) -> Vec<(usize, String)> {
 /// string literal of two words or more: a sentence, not a key.
 fn sentences_in(source: &str) -> Vec<(usize, String)> {
     let mut found = Vec::new();
-    for (i, line) in source.lines().enumerate() {
-        let code = line.trim_start();
-        if code.starts_with("#[cfg(test)]") {
-            break;
-        }
-        if code.starts_with("//") {
-            continue;
-        }
+    for (i, line) in code_lines(source) {
         for (_, _, text) in literals(line) {
             if text.split_whitespace().filter(|w| has_words(w)).count() >= 2 {
                 found.push((i + 1, text));
