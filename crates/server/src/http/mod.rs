@@ -27,6 +27,7 @@ pub mod serve;
 mod state;
 mod studio;
 mod studio_brand;
+mod studio_links;
 mod unsubscribe;
 
 use std::path::PathBuf;
@@ -65,7 +66,12 @@ pub fn router(state: AppState, client_dir: Option<PathBuf>, https: bool) -> axum
     let api = axum::Router::new()
         .merge(gallery::routes())
         .merge(ops::routes())
-        .nest("/studio", studio::routes().merge(studio_brand::routes()))
+        .nest(
+            "/studio",
+            studio::routes()
+                .merge(studio_links::routes())
+                .merge(studio_brand::routes()),
+        )
         .fallback(|| async { AppError::NotFound })
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

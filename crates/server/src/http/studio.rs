@@ -9,15 +9,8 @@
 //! - `GET galleries`: every gallery with its links (studio-wide token only);
 //! - `GET galleries/{id}`: one gallery's links, their state and choices;
 //! - `GET galleries/{id}/selection.csv`: the selected file names;
-//! - `POST galleries/{id}/links`: a new share link (label, PIN, expiry);
-//! - `POST galleries/{id}/links/{link}/revoke`: withdraw a link (and its
-//!   manifest mirror);
-//! - `POST galleries/{id}/links/{link}/replies`: the studio's reply to a
-//!   comment (`{"to": the comment's op id, "text": ...}`), which the
-//!   customer's devices get with the link's choices;
-//! - `POST galleries/{id}/links/{link}/reminders`: where the link's
-//!   customer is reminded (`{"email": ...}`, `null` for nobody), as
-//!   `proofline link remind`;
+//! - `galleries/{id}/links/...`: a new link, revoking one, replies,
+//!   reminders and downloads ([`super::studio_links`]);
 //! - `POST galleries/{id}/settings`: what `proofline rules`, `lock` and
 //!   `expire` set, from the studio page; answers the report as it now is;
 //! - `galleries/{id}/brand`: the studio's brand and the gallery's cover
@@ -29,17 +22,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use proofline_core::GalleryId;
-use proofline_core::downloads::Downloads;
 use proofline_core::expiry::signing_window;
-use proofline_core::proofing::{LinkReport, OpId, RevocationBounds, StudioPhoto, StudioReport};
-use serde::{Deserialize, Serialize};
+use proofline_core::proofing::{LinkReport, RevocationBounds, StudioPhoto, StudioReport};
+use serde::Deserialize;
 
 use super::auth::bearer;
 use super::error::{AppError, blocking};
 use super::state::AppState;
 use crate::choices::{gallery_report, selection_csv};
-use crate::db::{Db, Link, NewLink, StoredGallery};
-use crate::notify::email::check_address;
+use crate::db::{Db, StoredGallery};
 use crate::secret::token_matches;
 
 pub fn routes() -> Router<AppState> {
@@ -47,17 +38,6 @@ pub fn routes() -> Router<AppState> {
         .route("/galleries", get(get_overview))
         .route("/galleries/{id}", get(get_report))
         .route("/galleries/{id}/selection.csv", get(get_csv))
-        .route("/galleries/{id}/links", post(post_link))
-        .route("/galleries/{id}/links/{link}/revoke", post(post_revoke))
-        .route("/galleries/{id}/links/{link}/replies", post(post_reply))
-        .route(
-            "/galleries/{id}/links/{link}/reminders",
-            post(post_reminders),
-        )
-        .route(
-            "/galleries/{id}/links/{link}/downloads",
-            post(post_downloads),
-        )
         .route("/galleries/{id}/settings", post(post_settings))
 }
 
@@ -128,13 +108,8 @@ async fn get_report(
     headers: HeaderMap,
 ) -> Result<Json<StudioReport>, AppError> {
     let now = crate::unix_now();
-    let policy = state.signing;
-    let (report, gallery) = with_gallery(&state, id, &headers, move |db, gallery| {
-        let report = report_with_bounds(db, &gallery, &policy, now)?;
-        Ok((report, gallery))
-    })
-    .await?;
-    Ok(Json(with_photos(&state, report, &gallery, now).await?))
+    let (report, ..) = report_after(&state, id, &headers, now, |_, _| Ok(())).await?;
+    Ok(Json(report))
 }
 
 /// The report with the photos its links name, each signed (thumbnail and
@@ -178,10 +153,29 @@ async fn with_photos(
     Ok(report)
 }
 
-/// How long a link of `gallery` revoked at `now` can still be used: the
-/// photo URLs handed out in this signing window, and the copy a device that
-/// reached the studio just now keeps offline (its offline window; the
-/// mirror's URLs are signed for no longer).
+/// Runs `change` on a gallery the request may see, then answers the
+/// gallery's report as it now is, with its revocation bounds and photos
+/// (every change on the studio page answers it), and what `change` gave.
+pub(super) async fn report_after<T: Send + 'static>(
+    state: &AppState,
+    id: String,
+    headers: &HeaderMap,
+    now: i64,
+    change: impl FnOnce(&Db, &StoredGallery) -> Result<T, AppError> + Send + 'static,
+) -> Result<(StudioReport, StoredGallery, T), AppError> {
+    let policy = state.signing;
+    let (report, gallery, out) = with_gallery(state, id, headers, move |db, gallery| {
+        let out = change(db, &gallery)?;
+        // Read again: the change may be to the gallery itself.
+        let gallery = db.gallery(&gallery.id)?.ok_or(AppError::NotFound)?;
+        let report = report_with_bounds(db, &gallery, &policy, now)?;
+        Ok((report, gallery, out))
+    })
+    .await?;
+    let report = with_photos(state, report, &gallery, now).await?;
+    Ok((report, gallery, out))
+}
+
 /// The gallery's report as of `now`, with what revoking a link now would
 /// leave (every answer of the studio page carries both).
 fn report_with_bounds(
@@ -195,6 +189,10 @@ fn report_with_bounds(
     Ok(report)
 }
 
+/// How long a link of `gallery` revoked at `now` can still be used: the
+/// photo URLs handed out in this signing window, and the copy a device that
+/// reached the studio just now keeps offline (its offline window; the
+/// mirror's URLs are signed for no longer).
 fn revocation_bounds(
     policy: &crate::signing::SigningPolicy,
     gallery: &StoredGallery,
@@ -228,267 +226,6 @@ async fn get_csv(
             .into_response())
     })
     .await
-}
-
-#[derive(Deserialize)]
-struct NewLinkBody {
-    #[serde(default)]
-    label: String,
-    #[serde(default)]
-    pin: Option<String>,
-    /// Last day the link opens, `YYYY-MM-DD` (UTC).
-    #[serde(default)]
-    expires: Option<String>,
-    /// What the customer may download (none by default).
-    #[serde(default)]
-    downloads: Downloads,
-    /// A PIN asked before downloading (none by default).
-    #[serde(default)]
-    download_pin: Option<String>,
-}
-
-#[derive(Serialize)]
-struct CreatedLink {
-    id: String,
-    /// Shown once: only its hash is kept.
-    token: String,
-    /// The link's PIN, shown once (made here when the studio asked for
-    /// `new`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pin: Option<String>,
-    /// Said when the PIN is short enough to guess.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    warning: Option<String>,
-}
-
-/// Longest label the studio may give a link.
-const MAX_LABEL: usize = 200;
-
-async fn post_link(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    Json(body): Json<NewLinkBody>,
-) -> Result<Json<CreatedLink>, AppError> {
-    let now = crate::unix_now();
-    let label = body.label.trim().to_owned();
-    if label.chars().count() > MAX_LABEL {
-        return Err(AppError::BadRequest(format!(
-            "A label is at most {MAX_LABEL} characters."
-        )));
-    }
-    let pin = crate::secret::chosen_pin(body.pin);
-    if let Some(pin) = &pin {
-        crate::db::validate_pin(pin)
-            .map_err(|e| AppError::BadRequest(format!("The PIN is not valid: {e}.")))?;
-    }
-    let download_pin = body.download_pin.filter(|p| !p.is_empty());
-    if let Some(pin) = &download_pin {
-        check_download_pin(pin)?;
-    }
-    let expires_at = match body.expires.as_deref().filter(|e| !e.is_empty()) {
-        Some(day) => Some(proofline_core::calendar::end_of_day(day).map_err(AppError::BadRequest)?),
-        None => None,
-    };
-    if expires_at.is_some_and(|at| at <= now) {
-        return Err(AppError::BadRequest(
-            "The expiry date is in the past.".into(),
-        ));
-    }
-    let new = NewLink {
-        label,
-        pin,
-        expires_at,
-        downloads: body.downloads,
-        download_pin,
-    };
-    with_gallery(&state, id, &headers, move |db, gallery| {
-        let (link, token) = db.create_link(&gallery.id, &new, now)?;
-        Ok(Json(CreatedLink {
-            id: link.id,
-            token: token.as_str().to_owned(),
-            warning: new
-                .pin
-                .as_deref()
-                .and_then(proofline_core::links::pin_warning),
-            pin: new.pin,
-        }))
-    })
-    .await
-}
-
-async fn post_revoke(
-    State(state): State<AppState>,
-    Path((id, link)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> Result<Json<StudioReport>, AppError> {
-    let now = crate::unix_now();
-    let policy = state.signing;
-    let (revoked, report, gallery) = with_gallery(&state, id, &headers, move |db, gallery| {
-        gallery_link(db, &gallery, &link)?;
-        let revoked = db.revoke_link(&link, now)?.ok_or(AppError::NotFound)?;
-        let report = report_with_bounds(db, &gallery, &policy, now)?;
-        Ok((revoked, report, gallery))
-    })
-    .await?;
-    let mut report = with_photos(&state, report, &gallery, now).await?;
-    // The link's manifest mirror goes too. If the store refuses, the studio
-    // is told: the offline copy's URLs then work until their bound (and the
-    // periodic sweep tries again).
-    if let Err(e) = state
-        .mirrors
-        .delete(&state.store, &revoked.gallery, &revoked.token_hash)
-        .await
-    {
-        tracing::warn!(
-            "could not delete the mirror of revoked link {}: {e:#}",
-            revoked.id
-        );
-        report.notice = Some(format!(
-            "The link is revoked, but the object store refused to delete its offline copy ({e:#}). \
-             Devices that saved it can still load its photos until {} UTC. \
-             Give the store's key s3:DeleteObject (`proofline doctor` checks it).",
-            proofline_core::calendar::time_label(
-                report.revocation.map_or(now, |b| b.offline_until)
-            )
-        ));
-    }
-    Ok(Json(report))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ReplyBody {
-    /// The comment's op id (`LinkReport::comment_ids`).
-    to: String,
-    text: String,
-}
-
-/// The studio answers a customer's comment; answers the report as it now is.
-async fn post_reply(
-    State(state): State<AppState>,
-    Path((id, link)): Path<(String, String)>,
-    headers: HeaderMap,
-    Json(body): Json<ReplyBody>,
-) -> Result<Json<StudioReport>, AppError> {
-    let now_ms = crate::unix_now_ms();
-    let now = (now_ms / 1000) as i64;
-    let policy = state.signing;
-    let (report, gallery) = with_gallery(&state, id, &headers, move |db, gallery| {
-        let link = gallery_link(db, &gallery, &link)?;
-        let to = OpId::parse(body.to).map_err(|e| AppError::BadRequest(e.to_string()))?;
-        db.reply(&gallery.id, &link.token_hash, &to, &body.text, now_ms)?
-            .map_err(|why| AppError::BadRequest(capitalised(&why)))?;
-        let report = report_with_bounds(db, &gallery, &policy, now)?;
-        Ok((report, gallery))
-    })
-    .await?;
-    Ok(Json(with_photos(&state, report, &gallery, now).await?))
-}
-
-/// The gallery's link `id`: one of another gallery is not found.
-fn gallery_link(db: &Db, gallery: &StoredGallery, id: &str) -> Result<Link, AppError> {
-    db.links(Some(&gallery.id))?
-        .into_iter()
-        .find(|l| l.id == id)
-        .ok_or(AppError::NotFound)
-}
-
-/// Where a link's reminders go: an address, or `null` (or empty) for none.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RemindersBody {
-    email: Option<String>,
-}
-
-/// The studio sets or clears the address a link's customer is reminded at
-/// (as `proofline link remind`). The address the link already has is left
-/// as it is, so saving it again does not undo the customer's unsubscribe.
-async fn post_reminders(
-    State(state): State<AppState>,
-    Path((id, link)): Path<(String, String)>,
-    headers: HeaderMap,
-    Json(body): Json<RemindersBody>,
-) -> Result<Json<StudioReport>, AppError> {
-    let now = crate::unix_now();
-    let policy = state.signing;
-    let email = body
-        .email
-        .map(|e| e.trim().to_owned())
-        .filter(|e| !e.is_empty());
-    let (report, gallery) = with_gallery(&state, id, &headers, move |db, gallery| {
-        // Only the studio is told what is wrong with an address.
-        if let Some(email) = &email {
-            check_address(email).map_err(|e| AppError::BadRequest(capitalised(&e.to_string())))?;
-        }
-        let link = gallery_link(db, &gallery, &link)?;
-        if link.reminders_to != email {
-            db.set_link_email(&link.id, email.as_deref())?;
-        }
-        let report = report_with_bounds(db, &gallery, &policy, now)?;
-        Ok((report, gallery))
-    })
-    .await?;
-    Ok(Json(with_photos(&state, report, &gallery, now).await?))
-}
-
-/// Refuses a download PIN that cannot be one, in the studio's words.
-fn check_download_pin(pin: &str) -> Result<(), AppError> {
-    crate::db::validate_pin(pin)
-        .map_err(|e| AppError::BadRequest(format!("The download PIN is not valid: {e}.")))
-}
-
-/// A change to a link's downloads; each part is optional and left as it
-/// is when absent.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DownloadsBody {
-    #[serde(default)]
-    downloads: Option<Downloads>,
-    /// The download PIN: 4 to 8 digits, or empty to remove it.
-    #[serde(default)]
-    pin: Option<String>,
-}
-
-/// The studio sets what a link's customer may download, and its download
-/// PIN (as `proofline link downloads`); the customer's app offers it on
-/// its next visit.
-async fn post_downloads(
-    State(state): State<AppState>,
-    Path((id, link)): Path<(String, String)>,
-    headers: HeaderMap,
-    Json(body): Json<DownloadsBody>,
-) -> Result<Json<StudioReport>, AppError> {
-    let now = crate::unix_now();
-    let policy = state.signing;
-    let pin = body.pin.map(|p| p.trim().to_owned());
-    if let Some(pin) = pin.as_deref().filter(|p| !p.is_empty()) {
-        check_download_pin(pin)?;
-    }
-    let locks = pin.as_deref().is_some_and(|p| !p.is_empty());
-    let (report, gallery, link) = with_gallery(&state, id, &headers, move |db, gallery| {
-        let link = gallery_link(db, &gallery, &link)?;
-        if let Some(downloads) = body.downloads {
-            db.set_link_downloads(&link.id, downloads)?;
-        }
-        if let Some(pin) = &pin {
-            db.set_download_pin(&link.id, Some(pin.as_str()).filter(|p| !p.is_empty()))?;
-        }
-        let report = report_with_bounds(db, &gallery, &policy, now)?;
-        Ok((report, gallery, link))
-    })
-    .await?;
-    // A new download PIN: the link's mirror, written before it with the
-    // download URLs, goes at once (the next visit writes it without them).
-    if locks
-        && let Err(e) = state
-            .mirrors
-            .delete(&state.store, &gallery.id, &link.token_hash)
-            .await
-    {
-        tracing::warn!("could not delete the mirror of link {}: {e:#}", link.id);
-    }
-    Ok(Json(with_photos(&state, report, &gallery, now).await?))
 }
 
 /// A change to a gallery's settings from the studio page; each part is
@@ -541,7 +278,6 @@ async fn post_settings(
     Json(body): Json<SettingsBody>,
 ) -> Result<Json<StudioReport>, AppError> {
     let now = crate::unix_now();
-    let policy = state.signing;
     // Everything is checked before anything is changed.
     let expires = match &body.expires {
         Some(day) => Some(future_day(day, "last day of the gallery", now)?),
@@ -561,7 +297,7 @@ async fn post_settings(
         }
         None => None,
     };
-    let (report, gallery) = with_gallery(&state, id, &headers, move |db, gallery| {
+    let (report, ..) = report_after(&state, id, &headers, now, move |db, gallery| {
         let photos = gallery.images.len();
         if let Some(rules) = &rules {
             if rules.min as usize > photos {
@@ -585,12 +321,10 @@ async fn post_settings(
         if let Some(at) = expires {
             db.set_gallery_expiry(&gallery.id, at)?;
         }
-        let gallery = db.gallery(&gallery.id)?.ok_or(AppError::NotFound)?;
-        let report = report_with_bounds(db, &gallery, &policy, now)?;
-        Ok((report, gallery))
+        Ok(())
     })
     .await?;
-    Ok(Json(with_photos(&state, report, &gallery, now).await?))
+    Ok(Json(report))
 }
 
 /// `s` with its first letter in capitals (core's messages start in lower case).
