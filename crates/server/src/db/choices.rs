@@ -15,15 +15,14 @@ use std::collections::{BTreeSet, HashMap};
 use anyhow::Context as _;
 use proofline_core::proofing::{
     Action, Choices, ChoicesReply, DeviceActivity, MAX_OPS_PER_LINK, Op, OpError, OpReceipt,
-    OpStatus, Policy, RuleRefusal, receipt_id,
+    OpStatus, Policy, RuleRefusal, SelectionRules,
 };
 use proofline_core::{GalleryId, ImageId};
 
-use super::galleries::terms;
 use super::links::Link;
 use super::notifications::{Channel, queue_submitted};
-use super::op_rows::{earlier, insert_ops, stored_receipts, write_receipts};
-use super::sql::Conn;
+use super::op_rows::{earlier, insert_ops, stored_receipts};
+use super::sql::{Conn, ToValue as _};
 use super::{Db, activity};
 use crate::args;
 
@@ -42,11 +41,6 @@ pub struct LinkChoices {
 }
 
 impl Db {
-    /// The gallery's rules, lock and image ids; `None` if there is no such gallery.
-    pub fn policy(&self, gallery: &GalleryId) -> anyhow::Result<Option<Policy>> {
-        self.read(|c| policy(c, gallery))
-    }
-
     /// Applies a batch for one link: every new, admissible op is stored once and
     /// gets a receipt; a replayed op gets its first receipt again; the rest are
     /// refused or invalid, each with a sentence. All in one write transaction.
@@ -103,7 +97,7 @@ impl Db {
         // gallery is the database's own guarantee underneath.
         let scope = format!("ops {gallery} {}", hex::encode(link));
         self.write(&scope, |tx| {
-            let policy = policy(tx, gallery)?.context("the gallery disappeared")?;
+            let policy = policy(tx, gallery, &batch)?.context("the gallery disappeared")?;
             let (mut state, count_before, other_before) = link_state(tx, gallery, link)?;
             let received_at = (now_ms / 1000) as i64;
             let stored = stored_receipts(tx, gallery, &batch)?;
@@ -130,18 +124,7 @@ impl Db {
                     _ => None,
                 })
                 .collect();
-            let seqs: HashMap<String, i64> = insert_ops(tx, gallery, link, &new, received_at)?
-                .into_iter()
-                .collect();
-            let receipts_of: HashMap<&str, (i64, String)> = new
-                .iter()
-                .filter_map(|op| {
-                    let seq = *seqs.get(op.id.as_str())?;
-                    let receipt = receipt_id(gallery, &op.id, seq as u64);
-                    Some((op.id.as_str(), (seq, receipt)))
-                })
-                .collect();
-            write_receipts(tx, receipts_of.values())?;
+            let receipts_of = insert_ops(tx, gallery, link, &new, received_at)?;
             let stored_now: Vec<&Op> = new
                 .iter()
                 .copied()
@@ -189,7 +172,23 @@ impl Db {
                     ],
                 )?;
             }
-            let mut reply = reply(tx, gallery, link, state, received_at, op_count - other_ops)?;
+            // The link's last choice, when this batch stored one: its
+            // newest (no other batch of the link runs meanwhile).
+            let last = stored_now
+                .iter()
+                .filter(|op| op.action.is_customers_choice())
+                .filter_map(|op| receipts_of.get(op.id.as_str()))
+                .max_by_key(|(seq, _)| *seq)
+                .map(|(_, receipt)| (receipt.clone(), received_at));
+            let mut reply = reply(
+                tx,
+                gallery,
+                link,
+                state,
+                received_at,
+                op_count - other_ops,
+                last,
+            )?;
             reply.receipts = receipts;
             Ok(reply)
         })
@@ -204,7 +203,7 @@ impl Db {
     ) -> anyhow::Result<ChoicesReply> {
         self.read(|c| {
             let (state, op_count, other) = link_state(c, gallery, link)?;
-            reply(c, gallery, link, state, now, op_count - other)
+            reply(c, gallery, link, state, now, op_count - other, None)
         })
     }
 
@@ -228,21 +227,58 @@ impl Db {
     }
 }
 
-fn policy(c: &mut Conn<'_>, gallery: &GalleryId) -> anyhow::Result<Option<Policy>> {
-    let Some(terms) = terms(c, gallery)? else {
+/// The gallery's rules and lock, and which of the photos `batch` names are
+/// the gallery's, in one query however large the gallery; `None` if there
+/// is no such gallery.
+fn policy(
+    c: &mut Conn<'_>,
+    gallery: &GalleryId,
+    batch: &[Incoming],
+) -> anyhow::Result<Option<Policy>> {
+    let named: BTreeSet<&str> = batch
+        .iter()
+        .filter_map(|e| e.as_ref().ok()?.action.image())
+        .map(ImageId::as_str)
+        .collect();
+    // One row per named photo of the gallery (the gallery's terms on each),
+    // or one with no photo.
+    let photos = match named.len() {
+        0 => String::new(),
+        n => {
+            let marks: Vec<String> = (2..n + 2).map(|i| format!("?{i}")).collect();
+            format!(
+                " LEFT JOIN images i ON i.gallery_id = g.id AND i.image_id IN ({})",
+                marks.join(", ")
+            )
+        }
+    };
+    let image = if named.is_empty() {
+        "NULL"
+    } else {
+        "i.image_id"
+    };
+    let sql = format!(
+        "SELECT g.min_select, g.max_select, g.deadline, g.locked_at, {image}
+         FROM galleries g{photos} WHERE g.id = ?1"
+    );
+    let mut args = vec![gallery.as_str().to_value()];
+    args.extend(named.iter().map(|id| id.to_value()));
+    let rows = c.query(&sql, &args)?;
+    let Some(first) = rows.first() else {
         return Ok(None);
     };
-    let images = c
-        .query(
-            "SELECT image_id FROM images WHERE gallery_id = ?1",
-            args![gallery.as_str()],
-        )?
+    let images = rows
         .iter()
-        .map(|r| Ok(ImageId::parse(r.get::<String>(0)?)?))
+        .filter_map(|r| r.get::<Option<String>>(4).transpose())
+        .map(|id| Ok(ImageId::parse(id?)?))
         .collect::<anyhow::Result<BTreeSet<_>>>()?;
     Ok(Some(Policy {
-        rules: terms.rules,
-        locked_at: terms.locked_at,
+        rules: SelectionRules {
+            min: first.get(0)?,
+            max: first.get(1)?,
+            deadline: first.get(2)?,
+        },
+        locked_at: first.get(3)?,
         images,
     }))
 }
@@ -345,7 +381,7 @@ fn judge(
 fn answer(
     tx: &mut Conn<'_>,
     slots: &[Slot],
-    stored: &HashMap<&str, (i64, String)>,
+    stored: &HashMap<String, (i64, String)>,
     gallery: &GalleryId,
     link: &[u8],
     notify: &[Channel],
@@ -460,6 +496,8 @@ fn link_state(
     Ok((choices, count, other))
 }
 
+/// The reply to a device: the link's choices, and the receipt of its last
+/// choice (`last` when the caller knows it, else read).
 fn reply(
     c: &mut Conn<'_>,
     gallery: &GalleryId,
@@ -467,15 +505,11 @@ fn reply(
     choices: Choices,
     now: i64,
     op_count: u64,
+    last: Option<(String, i64)>,
 ) -> anyhow::Result<ChoicesReply> {
-    let last_receipt = match c.query_opt(
-        "SELECT receipt, received_at FROM ops
-         WHERE gallery_id = ?1 AND link_hash = ?2 AND activity = 0
-         ORDER BY seq DESC LIMIT 1",
-        args![gallery.as_str(), link],
-    )? {
-        Some(r) => Some((r.get(0)?, r.get(1)?)),
-        None => None,
+    let last_receipt = match last {
+        Some(last) => Some(last),
+        None => last_receipt(c, gallery, link)?,
     };
     Ok(ChoicesReply {
         receipts: Vec::new(),
@@ -485,4 +519,23 @@ fn reply(
         server_time: now,
         server_ms: None,
     })
+}
+
+/// The receipt of the link's last choice (activity is no choice).
+fn last_receipt(
+    c: &mut Conn<'_>,
+    gallery: &GalleryId,
+    link: &[u8],
+) -> anyhow::Result<Option<(String, i64)>> {
+    Ok(
+        match c.query_opt(
+            "SELECT receipt, received_at FROM ops
+         WHERE gallery_id = ?1 AND link_hash = ?2 AND activity = 0
+         ORDER BY seq DESC LIMIT 1",
+            args![gallery.as_str(), link],
+        )? {
+            Some(r) => Some((r.get(0)?, r.get(1)?)),
+            None => None,
+        },
+    )
 }

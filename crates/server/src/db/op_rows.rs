@@ -1,48 +1,55 @@
-//! Rows of the `ops` table as a batch writes them: the new ops with one
-//! statement, their receipts with another, and the receipts of ops stored
-//! before (see [`super::choices`], which judges the batch).
+//! Rows of the `ops` table as a batch writes them: the new ops, with their
+//! receipts, in one statement, and the receipts of ops stored before (see [`super::choices`], which judges the batch).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use proofline_core::GalleryId;
-use proofline_core::proofing::{Op, OpStatus};
+use proofline_core::proofing::{Op, OpStatus, receipt_id};
 
 use super::choices::Incoming;
 use super::sql::{Conn, ToValue};
 use crate::args;
 
 /// Columns of `ops` an insert binds per op.
-const OP_COLUMNS: usize = 7;
+const OP_COLUMNS: usize = 9;
 
-/// Stores `ops` with one statement (those whose id the gallery already has
-/// are skipped); answers each stored op's id and `seq`.
+/// Stores `ops` with one statement, each with its receipt (those whose id
+/// the gallery already has are skipped); answers each stored op's id, `seq`
+/// and receipt. The seqs are taken first ([`reserve_seqs`]) so that the
+/// receipts, made from them, go in with the ops rather than in a second
+/// statement.
 pub(super) fn insert_ops(
     c: &mut Conn<'_>,
     gallery: &GalleryId,
     link: &[u8],
     ops: &[&Op],
     received_at: i64,
-) -> anyhow::Result<Vec<(String, i64)>> {
+) -> anyhow::Result<HashMap<String, (i64, String)>> {
     if ops.is_empty() {
-        return Ok(Vec::new());
+        return Ok(HashMap::new());
     }
+    let seqs = reserve_seqs(c, ops.len())?;
     let rows: Vec<String> = (0..ops.len())
         .map(|i| {
             let at = 3 + i * OP_COLUMNS;
             let marks: Vec<String> = (at..at + OP_COLUMNS).map(|n| format!("?{n}")).collect();
-            format!("(?1, ?2, {}, '')", marks.join(", "))
+            format!("(?1, ?2, {})", marks.join(", "))
         })
         .collect();
     let sql = format!(
-        "INSERT INTO ops (gallery_id, link_hash, op_id, device_id, hlc_wall, hlc_counter, body, received_at, activity, receipt)
+        "INSERT INTO ops (gallery_id, link_hash, seq, receipt, op_id, device_id, hlc_wall, hlc_counter, body, received_at, activity)
          VALUES {}
          ON CONFLICT (gallery_id, op_id) DO NOTHING
-         RETURNING op_id, seq",
+         RETURNING op_id",
         rows.join(", ")
     );
     let mut args = vec![gallery.as_str().to_value(), link.to_value()];
-    for op in ops {
+    let mut receipts = HashMap::with_capacity(ops.len());
+    for (op, &seq) in ops.iter().zip(&seqs) {
+        let receipt = receipt_id(gallery, &op.id, seq as u64);
         args.extend([
+            seq.to_value(),
+            receipt.to_value(),
             op.id.as_str().to_value(),
             op.device.as_str().to_value(),
             op.hlc.wall_ms.to_value(),
@@ -51,36 +58,45 @@ pub(super) fn insert_ops(
             received_at.to_value(),
             i64::from(!op.action.is_customers_choice()).to_value(),
         ]);
+        receipts.insert(op.id.as_str().to_owned(), (seq, receipt));
     }
-    c.query(&sql, &args)?
+    let stored: HashSet<String> = c
+        .query(&sql, &args)?
         .iter()
-        .map(|r| Ok((r.get(0)?, r.get(1)?)))
-        .collect()
+        .map(|r| r.get(0))
+        .collect::<anyhow::Result<_>>()?;
+    receipts.retain(|id, _| stored.contains(id));
+    Ok(receipts)
 }
 
-/// Writes each stored op's receipt (by `seq`) with one statement.
-pub(super) fn write_receipts<'a>(
-    c: &mut Conn<'_>,
-    receipts: impl Iterator<Item = &'a (i64, String)>,
-) -> anyhow::Result<()> {
-    let mut args = Vec::new();
-    let mut cases = String::new();
-    let mut seqs = Vec::new();
-    for (seq, receipt) in receipts {
-        let n = args.len();
-        cases.push_str(&format!(" WHEN ?{} THEN ?{}", n + 1, n + 2));
-        seqs.push(format!("?{}", n + 1));
-        args.extend([seq.to_value(), receipt.to_value()]);
+/// `n` values of `ops.seq` no op has, increasing, for ops about to be
+/// stored in this write transaction. PostgreSQL's sequence gives each value
+/// out once, whichever origin asks (one left unused leaves a gap); SQLite's
+/// transaction is its only writer, and an explicit seq moves its counter on.
+fn reserve_seqs(c: &mut Conn<'_>, n: usize) -> anyhow::Result<Vec<i64>> {
+    if c.is_postgres() {
+        let seqs = c.query(
+            "SELECT nextval(pg_get_serial_sequence('ops', 'seq')) FROM generate_series(1, ?1)",
+            args![n as i64],
+        )?;
+        let mut seqs = seqs
+            .iter()
+            .map(|r| r.get(0))
+            .collect::<anyhow::Result<Vec<i64>>>()?;
+        seqs.sort_unstable();
+        return Ok(seqs);
     }
-    if args.is_empty() {
-        return Ok(());
-    }
-    let sql = format!(
-        "UPDATE ops SET receipt = CASE seq{cases} END WHERE seq IN ({})",
-        seqs.join(", ")
-    );
-    c.execute(&sql, &args)?;
-    Ok(())
+    let last: i64 = c
+        .query_opt(
+            "SELECT max(seq) FROM (SELECT seq FROM sqlite_sequence WHERE name = 'ops'
+                                   UNION ALL SELECT max(seq) FROM ops)",
+            args![],
+        )?
+        .map(|r| r.get::<Option<i64>>(0))
+        .transpose()?
+        .flatten()
+        .unwrap_or(0);
+    Ok((1..=n as i64).map(|i| last + i).collect())
 }
 
 /// The receipts of the batch's ops stored before (one query for the batch).

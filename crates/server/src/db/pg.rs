@@ -65,13 +65,19 @@ impl Pg {
         Ok(pg)
     }
 
-    /// Runs `f` on the database's runtime and waits for it.
+    /// Runs `f` in the database's runtime and waits for it. A thread of no
+    /// runtime (a blocking task's, where requests use the database) drives
+    /// it itself, in the runtime's context: no hand-over to a worker and
+    /// back for each statement. A runtime's own thread hands it over.
     pub(super) fn run<T, F, Fut>(&self, f: F) -> anyhow::Result<T>
     where
         F: FnOnce(PgPool) -> Fut,
         Fut: Future<Output = T> + Send + 'static,
         T: Send + 'static,
     {
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Ok(self.handle.block_on(f(self.pool.clone())));
+        }
         let (tx, rx) = std::sync::mpsc::sync_channel(1);
         let fut = f(self.pool.clone());
         self.handle.spawn(async move {
@@ -92,17 +98,7 @@ impl Pg {
         };
         let conn = self.run(|pool| async move {
             let mut conn = pool.acquire().await?;
-            let begin = match lock {
-                None => "BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY",
-                Some(_) => "BEGIN",
-            };
-            sqlx::query(begin).execute(&mut *conn).await?;
-            if let Some(name) = lock {
-                sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-                    .bind(name)
-                    .execute(&mut *conn)
-                    .await?;
-            }
+            begin(&mut conn, lock).await?;
             anyhow::Ok(conn)
         })??;
         Ok(PgSession {
@@ -116,6 +112,16 @@ impl Pg {
         self.run(|pool| async move { sqlx::query("SELECT 1").execute(&pool).await.map(drop) })??;
         Ok(())
     }
+}
+
+/// Whether a lock scope may be written into SQL text as it is: ASCII
+/// letters, digits, spaces, `-` and `_` only (a gallery id and a hex hash
+/// are), so it can never end the quoted literal it goes in.
+fn plain_scope(name: &str) -> bool {
+    name.len() <= 200
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b' ' | b'-' | b'_'))
 }
 
 /// What a [`PgSession`]'s transaction is for.
@@ -165,6 +171,39 @@ impl PgSession {
         }
         Ok(())
     }
+}
+
+/// Begins a session's transaction: read-only, or a write holding the
+/// advisory lock `lock`. Boxed as `dyn Future + Send`, as [`statement`] is.
+fn begin(
+    conn: &mut sqlx::PgConnection,
+    lock: Option<String>,
+) -> std::pin::Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send + '_>> {
+    Box::pin(async move {
+        match lock {
+            None => {
+                conn.execute("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    .await?;
+            }
+            // A scope of plain characters goes with BEGIN in one round trip
+            // (text without arguments is sent as a simple query, which may
+            // hold two statements; the scope is written into it); any other
+            // is bound apart.
+            Some(name) if plain_scope(&name) => {
+                let both =
+                    format!("BEGIN; SELECT pg_advisory_xact_lock(hashtextextended('{name}', 0))");
+                conn.execute(both.as_str()).await?;
+            }
+            Some(name) => {
+                conn.execute("BEGIN").await?;
+                sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                    .bind(name)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
+        Ok(())
+    })
 }
 
 /// One statement on a connection. Boxed as `dyn Future + Send`: spawning
@@ -256,4 +295,17 @@ fn from_pg(row: &PgRow) -> anyhow::Result<Row> {
         out.push(v.unwrap_or(Value::Null(Kind::Int)));
     }
     Ok(Row(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_scope;
+
+    #[test]
+    fn only_plain_scopes_are_written_into_sql() {
+        assert!(plain_scope("ops g-2024_wed 0af3"));
+        for bad in ["a'b", "a\\b", "a;b", "a\u{2019}b", "a\nb", &"x".repeat(201)] {
+            assert!(!plain_scope(bad), "{bad:?}");
+        }
+    }
 }

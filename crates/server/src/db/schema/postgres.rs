@@ -55,6 +55,7 @@ pub(super) const FILES: &[(&str, &str)] = files![
     "0015_link_downloads.sql",
     "0016_brand.sql",
     "0017_download_pins.sql",
+    "0018_link_state_uncompressed.sql",
 ];
 
 /// How many migrations the runner before sqlx's knew: files 0001 to 0007.

@@ -39,6 +39,7 @@ pub(super) const FILES: &[(&str, &str)] = files![
     "0015_link_downloads.sql",
     "0016_brand.sql",
     "0017_download_pins.sql",
+    "0018_link_state_uncompressed.sql",
 ];
 
 /// How many runs a process makes when others keep migrating before it.
