@@ -96,9 +96,9 @@ impl Db {
         // rule check and the inserts see the same state. The unique op id per
         // gallery is the database's own guarantee underneath.
         let scope = format!("ops {gallery} {}", hex::encode(link));
-        self.write(&scope, |tx| {
+        let (reply, kept) = self.write(&scope, |tx| {
             let policy = policy(tx, gallery, &batch)?.context("the gallery disappeared")?;
-            let (mut state, count_before, other_before) = link_state(tx, gallery, link)?;
+            let (mut state, count_before, other_before) = self.link_state_now(tx, gallery, link)?;
             let received_at = (now_ms / 1000) as i64;
             let stored = stored_receipts(tx, gallery, &batch)?;
             // First every op is judged, in order, against the state the ops
@@ -156,21 +156,18 @@ impl Db {
                     .iter()
                     .filter(|op| !op.action.is_customers_choice())
                     .count() as u64;
+            let mut kept = None;
             if !receipts_of.is_empty() {
+                let json = serde_json::to_string(&state)?;
                 tx.execute(
                     "INSERT INTO link_state (gallery_id, link_hash, choices, op_count, other_ops)
                      VALUES (?1, ?2, ?3, ?4, ?5)
                      ON CONFLICT (gallery_id, link_hash)
                      DO UPDATE SET choices = excluded.choices, op_count = excluded.op_count,
                          other_ops = excluded.other_ops",
-                    args![
-                        gallery.as_str(),
-                        link,
-                        serde_json::to_string(&state)?,
-                        op_count,
-                        other_ops
-                    ],
+                    args![gallery.as_str(), link, json.as_str(), op_count, other_ops],
                 )?;
+                kept = Some((op_count, state.clone(), json.len()));
             }
             // The link's last choice, when this batch stored one: its
             // newest (no other batch of the link runs meanwhile).
@@ -190,8 +187,34 @@ impl Db {
                 last,
             )?;
             reply.receipts = receipts;
-            Ok(reply)
-        })
+            Ok((reply, kept))
+        })?;
+        // Committed: the next batch of the link may start from it.
+        if let Some((op_count, choices, bytes)) = kept {
+            self.links.put(gallery, link, op_count, choices, bytes);
+        }
+        Ok(reply)
+    }
+
+    /// [`link_state`], from the choices this process last committed for
+    /// the link while the row still counts the ops it counted then.
+    fn link_state_now(
+        &self,
+        c: &mut Conn<'_>,
+        gallery: &GalleryId,
+        link: &[u8],
+    ) -> anyhow::Result<(Choices, u64, u64)> {
+        let counts = c.query_opt(
+            "SELECT op_count, other_ops FROM link_state WHERE gallery_id = ?1 AND link_hash = ?2",
+            args![gallery.as_str(), link],
+        )?;
+        if let Some(r) = counts {
+            let (op_count, other_ops): (u64, u64) = (r.get(0)?, r.get(1)?);
+            if let Some(choices) = self.links.get(gallery, link, op_count) {
+                return Ok((choices, op_count, other_ops));
+            }
+        }
+        link_state(c, gallery, link)
     }
 
     /// Everything the studio holds for one link.

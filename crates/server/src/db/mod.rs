@@ -7,7 +7,8 @@
 //! [`galleries`] (galleries, their images and renditions, and every write of
 //! a gallery's settings: rules, lock, expiry, studio token), [`publishes`]
 //! (making a publish visible, `drafts`, `uploads`), [`links`] (share links,
-//! PINs; [`downloads`] what each may download), [`choices`] (customers' ops and `link_state`; `op_rows` writes a
+//! PINs; [`downloads`] what each may download), [`choices`] (customers' ops and `link_state`, whose latest choices `link_cache` keeps
+//! in memory; `op_rows` writes a
 //! batch's rows of `ops`; `activity` each device's reports, `replies` the
 //! studio's answers to comments), [`notifications`]
 //! (telling the studio of a submit: queued, claimed, sent) and [`studio`]
@@ -24,6 +25,7 @@ pub mod brand;
 pub mod choices;
 mod downloads;
 pub mod galleries;
+mod link_cache;
 pub mod links;
 pub mod notifications;
 mod op_rows;
@@ -61,6 +63,8 @@ use sql::{Access, Conn, Pg};
 #[derive(Clone)]
 pub struct Db {
     backend: Backend,
+    /// Links' choices as last committed by this process.
+    links: Arc<link_cache::LinkCache>,
 }
 
 #[derive(Clone)]
@@ -110,6 +114,7 @@ impl Db {
             schema::migrate_postgres(&pg)?;
             return Ok(Db {
                 backend: Backend::Postgres(pg),
+                links: Arc::default(),
             });
         }
         let path = url
@@ -151,6 +156,7 @@ impl Db {
         schema::migrate_sqlite(&mut conn)?;
         Ok(Db {
             backend: Backend::Sqlite(Arc::new(Mutex::new(conn))),
+            links: Arc::default(),
         })
     }
 

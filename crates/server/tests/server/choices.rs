@@ -366,3 +366,45 @@ async fn two_phones_together_cannot_pass_the_maximum_and_a_lock_is_final() {
         .collect();
     assert_eq!(names, expected);
 }
+
+/// Two processes on one SQLite file (two origins): each keeps the choices
+/// it committed last, and takes them only while the row still counts the
+/// same ops; a batch the other stored meanwhile is read, not lost.
+#[test]
+fn a_batch_starts_from_what_any_origin_stored_last() {
+    use proofline_server::db::Db;
+    use proofline_test_support::recorded_gallery;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("proofline.sqlite3");
+    let (a, b) = (Db::open(&path).unwrap(), Db::open(&path).unwrap());
+    let (gallery, token, ids) = recorded_gallery(&a, "g-two-origins", 4).unwrap();
+    let link = proofline_server::secret::token_hash(&token);
+    let mut phone = Phone::new("anna", &gallery);
+    let mut favourite = |db: &Db, image: &ImageId| {
+        let op = phone.op(Action::Favourite {
+            image: image.clone(),
+            on: true,
+        });
+        let reply = db
+            .ingest(
+                &gallery,
+                &link,
+                vec![Ok(op)],
+                &[],
+                proofline_server::unix_now_ms(),
+            )
+            .unwrap();
+        let favourites: Vec<usize> = (0..ids.len())
+            .filter(|&i| reply.choices.is_favourite(&ids[i]))
+            .collect();
+        (favourites, reply.op_count)
+    };
+    assert_eq!(favourite(&a, &ids[0]), (vec![0], 1));
+    assert_eq!(favourite(&b, &ids[1]), (vec![0, 1], 2));
+    // `a` kept {0} at one op; the row now counts two: it reads the row.
+    assert_eq!(favourite(&a, &ids[2]), (vec![0, 1, 2], 3));
+    // And then goes on from what it kept.
+    assert_eq!(favourite(&a, &ids[3]), (vec![0, 1, 2, 3], 4));
+    assert_eq!(favourite(&b, &ids[0]), (vec![0, 1, 2, 3], 5));
+}
