@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: the benchmarks, which print numbers (never pass or
 //! fail on timings): the apps' sizes and what the customer's wasm is made
-//! of, the grid in headless Chromium at 100, 1,000 and 10,000 photos, op
+//! of, the grid in headless Chromium at 100, 1,000 and 10,000 photos (as
+//! it is, and on an emulated phone beside a plain `<img>` page), op
 //! ingestion on SQLite and PostgreSQL, signing, a 10,000-photo manifest,
 //! one origin against two, and publishing against npm sharp.
 
