@@ -4,6 +4,7 @@
 import { Page, Request } from '@playwright/test';
 import { test, expect, startStudio } from './fixtures';
 import { GalleryPage, expectDecoded } from './gallery.page';
+import { Manifest, readManifest } from './manifest';
 
 const SAMPLE_COUNT = 12;
 
@@ -107,9 +108,9 @@ test('a revisit in a new signing window downloads no photo it already has', asyn
   // Two-second windows: the second visit gets freshly signed URLs.
   const studio = await startStudio({ serveArgs: ['--signing-window-secs', '2', '--url-validity-secs', '600'] });
   try {
-    const manifests: Array<{ images: Array<{ renditions: { thumb: { url: string } } }> }> = [];
+    const manifests: Manifest[] = [];
     page.on('response', async (r) => {
-      if (/\/api\/galleries\/[^/]+$/.test(r.url())) manifests.push(await r.json());
+      if (/\/api\/galleries\/[^/?]+\?form=compact$/.test(r.url())) manifests.push(readManifest(await r.text()));
     });
     const gallery = new GalleryPage(page);
     await gallery.open(studio.link);

@@ -7,13 +7,14 @@
 import { Page } from '@playwright/test';
 import { test, expect, deviceHolds, startStudio, Studio } from './fixtures';
 import { GalleryPage } from './gallery.page';
+import { readManifest } from './manifest';
 
 const SAMPLE_COUNT = 12;
 
 /** Every URL the device keeps for its saved galleries: photo URLs (with
  * their fallbacks) and the manifest mirror's. */
 async function heldUrls(page: Page): Promise<{ photos: string[]; mirrors: string[] }> {
-  return page.evaluate(async () => {
+  const saved: string[] = await page.evaluate(async () => {
     const db: IDBDatabase = await new Promise((ok, err) => {
       const r = indexedDB.open('proofline');
       r.onsuccess = () => ok(r.result);
@@ -25,19 +26,22 @@ async function heldUrls(page: Page): Promise<{ photos: string[]; mirrors: string
       r.onerror = () => err(r.error);
     });
     db.close();
-    const photos: string[] = [];
-    const mirrors: string[] = [];
-    for (const json of saved) {
-      const manifest = JSON.parse(JSON.parse(json).manifest);
-      if (manifest.mirror) mirrors.push(manifest.mirror);
-      for (const image of manifest.images) {
-        for (const r of [image.renditions.thumb, image.renditions.proof]) {
-          photos.push(r.url, ...(r.fallbacks ?? []).map((f: { url: string }) => f.url));
-        }
+    return saved;
+  });
+  const photos: string[] = [];
+  const mirrors: string[] = [];
+  for (const json of saved) {
+    const kept = JSON.parse(JSON.parse(json).manifest);
+    expect(kept.version, 'the device keeps the compact form').toBe(2);
+    const manifest = readManifest(kept);
+    if (manifest.mirror) mirrors.push(manifest.mirror);
+    for (const image of manifest.images) {
+      for (const r of [image.renditions.thumb, image.renditions.proof]) {
+        photos.push(r.url, ...(r.fallbacks ?? []).map((f) => f.url));
       }
     }
-    return { photos, mirrors };
-  });
+  }
+  return { photos, mirrors };
 }
 
 async function statuses(urls: string[]): Promise<number[]> {

@@ -174,7 +174,8 @@ fn mirror_usable(url: &str, clock: ServerClock) -> bool {
 
 /// Records the copy on screen (and that it was viewed now, for eviction): a
 /// large one once the page has been drawn, since serialising and storing a
-/// 10,000-photo manifest (about 12 MB) must not delay the first thumbnails; a
+/// 10,000-photo manifest (about 3 MB in its compact form) must not delay the
+/// first thumbnails; a
 /// smaller one at once, so a phone that loses signal (or reloads) right after
 /// opening the link still has it.
 fn save_soon(room: &Loader, link: &LinkKey, shown: &Shown) {
@@ -189,7 +190,8 @@ fn save_soon(room: &Loader, link: &LinkKey, shown: &Shown) {
     });
 }
 
-/// Copies of up to this many photos (well under 1 MB) are saved at once.
+/// Copies of up to this many photos (well under 1 MB, in full or compact)
+/// are saved at once.
 const SAVE_AT_ONCE_UP_TO: usize = 500;
 /// How long after showing a larger copy it is saved on the device.
 const SAVE_DELAY_MS: u32 = 500;

@@ -1,6 +1,12 @@
-//! The gallery manifest, version 1: everything the client needs to show a gallery
+//! The gallery manifest: everything the client needs to show a gallery
 //! without asking the origin again: images, their sizes, placeholders, content
 //! hashes and signed URLs, plus the server's clock for skew correction.
+//!
+//! Version 1 spells every photo out; version 2 ([`compact`]) says what the
+//! photos' URLs share once, about a quarter of the bytes. [`Manifest`] is
+//! the photos in full either way: [`Manifest::to_json`] writes version 2
+//! whenever it says the photos exactly, [`Manifest::to_full_json`] version 1
+//! (for readers that ask for it).
 //!
 //! [`Manifest::from_json`] is the only way in from the network or the disk: it
 //! parses and validates in one go and says exactly what is wrong and where.
@@ -12,8 +18,11 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::ids::{ContentHash, GalleryId, ImageId};
 use crate::proofing::SelectionRules;
 
-/// The manifest format this build reads and writes.
+/// The manifest format spelt out in full, and the `version` of every
+/// [`Manifest`] in memory (a compact one is read into it).
 pub const MANIFEST_VERSION: u64 = 1;
+
+pub use compact::{COMPACT_VERSION, encode_key, fit};
 
 /// A published gallery as the client sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,6 +70,8 @@ pub struct Manifest {
     /// manifests of links without one.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub download_pin: bool,
+    /// Last, so that a manifest's photos can be spliced in ([`splice`]).
+    #[serde(deserialize_with = "compact::images")]
     pub images: Vec<Image>,
 }
 
@@ -194,7 +205,7 @@ pub enum ManifestError {
     #[error("the manifest is not valid JSON: {0}")]
     NotJson(String),
     #[error(
-        "manifest version {found} is not supported (this app reads version {MANIFEST_VERSION})"
+        "manifest version {found} is not supported (this app reads versions {MANIFEST_VERSION} and {COMPACT_VERSION})"
     )]
     UnknownVersion { found: String },
     #[error("the manifest is missing `{path}`")]
@@ -274,10 +285,15 @@ impl Manifest {
         let manifest = Manifest::deserialize(&mut de).map_err(|e| Self::explain(text, Some(e)))?;
         // Text after the object: not JSON (explained as such).
         de.end().map_err(|_| Self::explain(text, None))?;
-        if manifest.version != MANIFEST_VERSION {
-            return Err(ManifestError::UnknownVersion {
-                found: manifest.version.to_string(),
-            });
+        let mut manifest = manifest;
+        match manifest.version {
+            MANIFEST_VERSION => {}
+            COMPACT_VERSION => manifest.version = MANIFEST_VERSION,
+            found => {
+                return Err(ManifestError::UnknownVersion {
+                    found: found.to_string(),
+                });
+            }
         }
         manifest.validate()?;
         Ok(manifest)
@@ -309,7 +325,7 @@ impl Manifest {
                     path: "version".into(),
                 };
             }
-            Some(v) if v.as_u64() == Some(MANIFEST_VERSION) => {}
+            Some(v) if matches!(v.as_u64(), Some(MANIFEST_VERSION | COMPACT_VERSION)) => {}
             Some(v) => {
                 return ManifestError::UnknownVersion {
                     found: v.to_string(),
@@ -329,9 +345,39 @@ impl Manifest {
         classify(path, message)
     }
 
-    /// Serialises the manifest as compact JSON.
+    /// The manifest as JSON, its photos compact (version 2) when that says
+    /// them exactly, else in full.
     pub fn to_json(&self) -> String {
+        let Some(photos) = compact::Photos::of(&self.images) else {
+            return self.to_full_json();
+        };
+        let head = self.head().to_full_json();
+        let photos = serde_json::to_string(&photos).expect("photos always serialise");
+        splice(&head, &photos, true).expect("a head serialises with its photos last")
+    }
+
+    /// The manifest as JSON, version 1: every photo spelt out.
+    pub fn to_full_json(&self) -> String {
         serde_json::to_string(self).expect("a manifest always serialises")
+    }
+
+    /// The manifest without its photos.
+    pub fn head(&self) -> Manifest {
+        Manifest {
+            version: self.version,
+            gallery: self.gallery.clone(),
+            title: self.title.clone(),
+            server_time: self.server_time,
+            mirror: self.mirror.clone(),
+            origins: self.origins.clone(),
+            rules: self.rules.clone(),
+            locked_at: self.locked_at,
+            expires_at: self.expires_at,
+            offline_window: self.offline_window,
+            cover: self.cover.clone(),
+            download_pin: self.download_pin,
+            images: Vec::new(),
+        }
     }
 
     /// Checks the rules serde cannot: unique ids, URL schemes, placeholders, sizes.
@@ -446,6 +492,24 @@ impl Manifest {
     }
 }
 
+/// The photos' JSON, `images` (a list, or [`compact::Photos`] when
+/// `compact`), spliced into `head`, a manifest without photos serialised
+/// ([`Manifest::to_full_json`]): the whole manifest, byte for byte what
+/// serialising it would give. None when `head` is not such a manifest.
+pub fn splice(head: &str, images: &str, compact: bool) -> Option<String> {
+    const OPEN: &str = r#"{"version":1,"#;
+    const NO_IMAGES: &str = r#""images":[]}"#;
+    let middle = head.strip_prefix(OPEN)?.strip_suffix(NO_IMAGES)?;
+    let version = if compact {
+        COMPACT_VERSION
+    } else {
+        MANIFEST_VERSION
+    };
+    Some(format!(
+        r#"{{"version":{version},{middle}"images":{images}}}"#
+    ))
+}
+
 fn invalid(path: &str, message: &str) -> ManifestError {
     ManifestError::Invalid {
         path: path.into(),
@@ -490,6 +554,7 @@ fn is_http_url(s: &str) -> bool {
     !host.is_empty() && !host.starts_with(':') && s.bytes().all(|b| b.is_ascii_graphic())
 }
 
+pub mod compact;
 mod json_path;
 #[cfg(test)]
 mod tests;

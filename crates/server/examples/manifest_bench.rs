@@ -53,9 +53,13 @@ async fn main() -> anyhow::Result<()> {
     signing.sort();
     let mut manifest = manifest_head(&store, &stored, proofline_server::unix_now());
     manifest.images = signed;
-    let mut size = 0;
+    let (mut size, mut compact_size) = (0, 0);
     let serialising = median(3, || {
-        size = manifest.to_json().len();
+        size = manifest.to_full_json().len();
+        Ok(())
+    })?;
+    let compacting = median(3, || {
+        compact_size = manifest.to_json().len();
         Ok(())
     })?;
     let validating = median(3, || Ok(manifest.validate()?))?;
@@ -71,7 +75,7 @@ async fn main() -> anyhow::Result<()> {
         .images(&store, &Arc::new(stored.clone()), window, Downloads::None)
         .await?;
     let splicing = median(5, || {
-        images.manifest_json(&head)?;
+        images.manifest_json(&head, true)?;
         Ok(())
     })?;
     println!("what a request without the cache does, each part alone (median):");
@@ -86,9 +90,16 @@ async fn main() -> anyhow::Result<()> {
         ms(validating)
     );
     println!(
-        "  serialise it ({:.1} MB):        {:>7.1} ms",
+        "  serialise it in full ({:.1} MB, {} B a photo):      {:>7.1} ms",
         size as f64 / 1e6,
+        size / PHOTOS,
         ms(serialising)
+    );
+    println!(
+        "  serialise it compact ({:.1} MB, {} B a photo):       {:>7.1} ms",
+        compact_size as f64 / 1e6,
+        compact_size / PHOTOS,
+        ms(compacting)
     );
     println!("what a cached request does instead of signing, validating, serialising:");
     println!(
@@ -113,8 +124,19 @@ async fn main() -> anyhow::Result<()> {
     println!(
         "requests ({FIRSTS} first ones, each after a change to the gallery; {CACHED} cached after each):"
     );
-    println!("encoding | body     | first p50 | first max | cached p50 | cached p99 | signings");
-    for encoding in ["identity", "zstd", "gzip"] {
+    println!(
+        "form    | encoding | body     | first p50 | first max | cached p50 | cached p99 | signings"
+    );
+    for (form, encoding) in [
+        ("full", "identity"),
+        ("compact", "identity"),
+        ("compact", "zstd"),
+        ("compact", "gzip"),
+    ] {
+        let url = match form {
+            "compact" => format!("{url}?form=compact"),
+            _ => url.clone(),
+        };
         let (mut first, mut cached) = (Vec::new(), Vec::new());
         let before = h.server().manifest_cache().stats().signings;
         let mut body = 0;
@@ -133,7 +155,7 @@ async fn main() -> anyhow::Result<()> {
         first.sort();
         cached.sort();
         println!(
-            "{encoding:>8} | {:>5.1} MB | {:>6.1} ms | {:>6.1} ms | {:>7.1} ms | {:>7.1} ms | {}",
+            "{form:>7} | {encoding:>8} | {:>5.1} MB | {:>6.1} ms | {:>6.1} ms | {:>7.1} ms | {:>7.1} ms | {}",
             body as f64 / 1e6,
             percentile_ms(&first, 0.5),
             percentile_ms(&first, 1.0),
@@ -144,7 +166,7 @@ async fn main() -> anyhow::Result<()> {
     }
     let stats = h.server().manifest_cache().stats();
     println!(
-        "memory counted for the cached gallery: {:.1} MB ({} entry; the photos' JSON {:.1} MB, the rest the gallery kept to compare with)",
+        "memory counted for the cached gallery: {:.1} MB ({} entry; the photos' JSON, in full and compact, {:.1} MB, the rest the gallery kept to compare with)",
         stats.bytes as f64 / 1e6 / stats.entries.max(1) as f64,
         stats.entries,
         json_images(&manifest)? as f64 / 1e6,
@@ -182,8 +204,10 @@ fn median(n: usize, mut f: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result
     Ok(times[n / 2])
 }
 
+/// The photos' JSON the cache keeps: in full and compact.
 fn json_images(manifest: &proofline_core::Manifest) -> anyhow::Result<usize> {
-    Ok(serde_json::to_string(&manifest.images)?.len())
+    let compact = proofline_core::manifest::compact::Photos::of(&manifest.images);
+    Ok(serde_json::to_string(&manifest.images)?.len() + serde_json::to_string(&compact)?.len())
 }
 
 fn ms(d: Duration) -> f64 {

@@ -76,26 +76,42 @@ pub fn recorded_gallery(
     n: usize,
 ) -> anyhow::Result<(GalleryId, String, Vec<ImageId>)> {
     let id = GalleryId::parse(id)?;
-    let rendition = |i: usize, kind: &str| StoredRendition {
-        object_key: format!("galleries/{id}/{i:05}-{kind}.jpg"),
-        width: 1600,
-        height: 1067,
-        bytes: 250_000,
-        sha256: ContentHash::parse(format!("{i:064x}")).expect("hex"),
+    // Laid out as `publish` lays photos out: its keys, ids, sizes and alts.
+    let rendition = |i: usize, image: &ImageId, kind: &str, edge: u32, bytes: u64| {
+        let (width, height) = proofline_core::manifest::fit(6000, 4000, edge);
+        StoredRendition {
+            object_key: proofline_server::publish::object_key(
+                &id,
+                image,
+                kind,
+                &format!("DSC_{i:04}"),
+            ),
+            width,
+            height,
+            bytes,
+            sha256: ContentHash::parse(format!("{:032x}{i:032x}", kind.len())).expect("hex"),
+        }
     };
     let images: Vec<StoredImage> = (0..n)
-        .map(|i| StoredImage {
-            id: ImageId::parse(format!("img{i:05}")).expect("valid"),
-            file_name: format!("DSC_{i:04}.jpg"),
-            alt: format!("Photo {i}"),
-            width: 6000,
-            height: 4000,
-            thumbhash: "1QcSHQRnh493V4dIh4eXh1h4kJUI".into(),
-            thumb: rendition(i, "thumb"),
-            proof: rendition(i, "proof"),
-            web: None,
-            full: None,
-            set: None,
+        .map(|i| {
+            let image = ImageId::parse(format!(
+                "{:016x}",
+                (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            ))
+            .expect("valid");
+            StoredImage {
+                thumb: rendition(i, &image, "thumb", 400, 25_000),
+                proof: rendition(i, &image, "proof", 1600, 250_000),
+                id: image,
+                file_name: format!("DSC_{i:04}.jpg"),
+                alt: format!("DSC_{i:04}"),
+                width: 6000,
+                height: 4000,
+                thumbhash: "1QcSHQRnh493V4dIh4eXh1h4kJUI".into(),
+                web: None,
+                full: None,
+                set: None,
+            }
         })
         .collect();
     let ids = images.iter().map(|i| i.id.clone()).collect();

@@ -151,15 +151,15 @@ fn manifest_without_version_is_rejected() {
 
 #[test]
 fn manifest_from_a_newer_app_version_is_rejected() {
-    let two = edited(|v| v["version"] = 2.into());
+    let three = edited(|v| v["version"] = 3.into());
     assert_eq!(
-        Manifest::from_json(&two),
-        Err(ManifestError::UnknownVersion { found: "2".into() })
+        Manifest::from_json(&three),
+        Err(ManifestError::UnknownVersion { found: "3".into() })
     );
-    let err = Manifest::from_json(&two).unwrap_err().to_string();
+    let err = Manifest::from_json(&three).unwrap_err().to_string();
     assert_eq!(
         err,
-        "manifest version 2 is not supported (this app reads version 1)"
+        "manifest version 3 is not supported (this app reads versions 1 and 2)"
     );
 }
 

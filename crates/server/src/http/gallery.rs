@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -108,14 +108,23 @@ fn answer_pin(answer: PinAnswer) -> Result<Json<PassBody>, AppError> {
     }
 }
 
+/// The query that asks for a manifest in compact form.
+pub const COMPACT_QUERY: &str = "form=compact";
+
 /// The link's manifest: the gallery as it is now, its photos signed for
 /// this window (kept from an earlier request of the window while the
 /// gallery is unchanged: `signing::cache`), and the link's own fields.
+/// In compact form (version 2) when the request says `?form=compact`, as
+/// the app does; in full (version 1) otherwise, for every other reader.
 async fn get_gallery(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
+    let compact = query
+        .as_deref()
+        .is_some_and(|q| q.split('&').any(|p| p == COMPACT_QUERY));
     let (id, opened) = authorize(&state, id, &headers).await?;
     let db = state.db.clone();
     let lookup = id.clone();
@@ -150,7 +159,7 @@ async fn get_gallery(
         )
         .await?,
     );
-    let json = images.manifest_json(&manifest)?;
+    let json = images.manifest_json(&manifest, compact)?;
     // The mirror is a fallback, written after answering: neither its upload
     // (12 MB at 10,000 photos) nor a store that refuses it may hold up or
     // cost the customer this answer. Until it lands, its URL answers 404 and

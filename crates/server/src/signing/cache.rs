@@ -7,7 +7,8 @@
 //! serialised as a JSON array; each request still reads the gallery, makes
 //! the rest of the manifest afresh ([`super::manifest_head`]: its terms,
 //! `server_time`, the link's expiry and mirror URL) and splices the photos
-//! in ([`SignedImages::manifest_json`]).
+//! in ([`SignedImages::manifest_json`]), compact for the app (about 300
+//! bytes a photo), in full for other readers.
 //!
 //! - **Keyed** by the gallery, the window's start and its `expires_at`: a
 //!   link whose expiry cuts its URLs short (`SigningWindow::until`) gets
@@ -88,11 +89,13 @@ struct Entry {
     used: u64,
 }
 
-/// A gallery's photos signed for one window and serialised: the JSON array
-/// a manifest's `images` holds.
+/// A gallery's photos signed for one window and serialised as a manifest's
+/// `images`: in full, and compact when the compact form says them
+/// (`proofline_core::manifest::compact`).
 #[derive(Clone)]
 pub struct SignedImages {
-    json: Arc<str>,
+    full: Arc<str>,
+    compact: Option<Arc<str>>,
 }
 
 /// What a cache holds and has done, for logs, benchmarks and tests.
@@ -204,15 +207,13 @@ impl ManifestCache {
         let mut manifest = manifest_head(store, gallery, window.start.max(1));
         manifest.images = sign_images(store, &gallery.images, window, key.downloads).await?;
         manifest.validate()?;
-        let images = SignedImages {
-            json: serde_json::to_string(&manifest.images)?.into(),
-        };
+        let images = SignedImages::of(&manifest.images)?;
         self.keep(key, gallery, images.clone());
         Ok(images)
     }
 
     fn keep(&self, key: Key, gallery: &Arc<StoredGallery>, images: SignedImages) {
-        let bytes = images.json.len() + gallery_bytes(gallery);
+        let bytes = images.bytes() + gallery_bytes(gallery);
         let mut kept = self.inner.kept();
         if key.start > kept.window_start {
             // A new window: no request asks for the last one's URLs again.
@@ -263,31 +264,35 @@ impl Inner {
     }
 }
 
-/// The empty photo list of a manifest head as serialised: only the
-/// manifest's own `images` can read so (inside a JSON string every `"` is
-/// escaped), and the photos go in its place.
-const NO_IMAGES: &str = r#""images":[]"#;
-
 impl SignedImages {
+    fn of(images: &[proofline_core::Image]) -> anyhow::Result<SignedImages> {
+        let compact = proofline_core::manifest::compact::Photos::of(images);
+        Ok(SignedImages {
+            full: serde_json::to_string(images)?.into(),
+            compact: compact
+                .map(|c| serde_json::to_string(&c))
+                .transpose()?
+                .map(Into::into),
+        })
+    }
+
+    fn bytes(&self) -> usize {
+        self.full.len() + self.compact.as_ref().map_or(0, |c| c.len())
+    }
+
     /// `head` (a manifest without photos, with this request's own fields
-    /// set) as JSON, these photos in it: byte for byte what serialising the
-    /// whole manifest would give.
-    pub fn manifest_json(&self, head: &Manifest) -> anyhow::Result<Vec<u8>> {
+    /// set) as JSON, these photos in it, compact when asked and possible:
+    /// byte for byte what serialising the whole manifest would give.
+    pub fn manifest_json(&self, head: &Manifest, compact: bool) -> anyhow::Result<Vec<u8>> {
         anyhow::ensure!(head.images.is_empty(), "a manifest head has no photos");
         head.validate()?;
-        let head = head.to_json();
-        let at = head
-            .find(NO_IMAGES)
-            .filter(|&at| head.rfind(NO_IMAGES) == Some(at))
-            .ok_or_else(|| anyhow::anyhow!("a manifest head without one empty `images`"))?;
-        // The array goes where `[]` was.
-        let (open, close) = (at + NO_IMAGES.len() - "[]".len(), at + NO_IMAGES.len());
-        let head = head.as_bytes();
-        let mut json = Vec::with_capacity(head.len() + self.json.len());
-        json.extend_from_slice(&head[..open]);
-        json.extend_from_slice(self.json.as_bytes());
-        json.extend_from_slice(&head[close..]);
-        Ok(json)
+        let (images, compact) = match (&self.compact, compact) {
+            (Some(photos), true) => (photos, true),
+            _ => (&self.full, false),
+        };
+        let json = proofline_core::manifest::splice(&head.to_full_json(), images, compact)
+            .ok_or_else(|| anyhow::anyhow!("a manifest head without its empty `images` last"))?;
+        Ok(json.into_bytes())
     }
 }
 
@@ -337,20 +342,18 @@ mod tests {
     #[test]
     fn photos_spliced_into_a_head_are_the_whole_manifest_byte_for_byte() {
         let whole = whole();
-        let signed = SignedImages {
-            json: serde_json::to_string(&whole.images).unwrap().into(),
-        };
-        let head = Manifest {
-            images: Vec::new(),
-            ..whole.clone()
-        };
-        let json = signed.manifest_json(&head).unwrap();
-        assert_eq!(String::from_utf8(json).unwrap(), whole.to_json());
+        let signed = SignedImages::of(&whole.images).unwrap();
+        let json = signed.manifest_json(&whole.head(), false).unwrap();
+        assert_eq!(String::from_utf8(json).unwrap(), whole.to_full_json());
+        // Photos the compact form cannot say are answered in full.
+        assert!(signed.compact.is_none());
+        let json = signed.manifest_json(&whole.head(), true).unwrap();
+        assert_eq!(String::from_utf8(json).unwrap(), whole.to_full_json());
     }
 
     #[test]
     fn a_head_with_photos_is_refused() {
-        let signed = SignedImages { json: "[]".into() };
-        assert!(signed.manifest_json(&whole()).is_err());
+        let signed = SignedImages::of(&[]).unwrap();
+        assert!(signed.manifest_json(&whole(), false).is_err());
     }
 }

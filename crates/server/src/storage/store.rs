@@ -4,6 +4,7 @@
 //! 20,000 URLs a manifest); and, when a CloudFront distribution is configured,
 //! CloudFront signed URLs in front of them.
 
+pub use proofline_core::manifest::encode_key;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -379,21 +380,6 @@ fn gallery_scope(key: &str) -> Option<&str> {
     let gallery = key.strip_prefix("galleries/")?;
     let end = gallery.find('/').filter(|&n| n > 0)?;
     Some(&key[.."galleries/".len() + end + 1])
-}
-
-/// An object key as a URL path: every byte but unreserved characters and `/`
-/// percent-encoded, as S3 and CloudFront expect (`café #1.jpg` ->
-/// `caf%C3%A9%20%231.jpg`).
-pub fn encode_key(key: &str) -> String {
-    let mut out = String::with_capacity(key.len());
-    for b in key.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

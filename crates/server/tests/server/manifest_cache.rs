@@ -25,7 +25,7 @@ struct Answer {
 }
 
 impl Answer {
-    /// The `images` array exactly as sent.
+    /// The photos (`images`) exactly as sent.
     fn images_json(&self) -> &str {
         let at = self
             .body
@@ -110,6 +110,50 @@ async fn customers_visiting_in_one_window_get_the_same_photos_signed_once() {
     // Each link still gets its own mirror.
     assert_ne!(answers[0].manifest.mirror, answers[1].manifest.mirror);
     assert_eq!(answers[0].manifest.images.len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_asks_for_the_compact_form_and_reads_the_same_photos() {
+    let h = Harness::start(Backend::Embedded).await;
+    let report = h
+        .publish(&proofline_samples::numbered_set(12, 64, 48))
+        .await;
+    let gallery = report.gallery.as_str();
+    let full = visit(&h, gallery, token(&report)).await;
+    let resp = h
+        .http
+        .get(format!(
+            "http://{}/api/galleries/{gallery}?form=compact",
+            h.origin
+        ))
+        .bearer_auth(token(&report))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let body = resp.text().await.unwrap();
+    let version =
+        |body: &str| serde_json::from_str::<serde_json::Value>(body).unwrap()["version"].clone();
+    assert_eq!(
+        version(&full.body),
+        1,
+        "other readers get every photo spelt out"
+    );
+    assert_eq!(version(&body), 2);
+    let manifest = Manifest::from_json(&body).expect("a valid manifest");
+    let compact = Answer { body, manifest };
+    assert_eq!(compact.manifest.images.len(), 12);
+    if compact.window_start(&h) == full.window_start(&h) {
+        assert_eq!(
+            compact.manifest.images, full.manifest.images,
+            "the same photos, signed alike"
+        );
+    }
+    let (small, whole) = (compact.images_json().len(), full.images_json().len());
+    assert!(
+        small * 3 < whole,
+        "photos compact {small} B, in full {whole} B"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -39,6 +39,7 @@ use image::{DynamicImage, RgbImage};
 pub use limits::{DEFAULT_MAX_MEGAPIXELS, DecodeLimits, MAX_EDGE};
 use proofline_core::downloads::Downloads;
 pub use proofline_core::downloads::WEB_EDGE;
+pub use proofline_core::manifest::fit;
 pub use watermark::{Watermark, WatermarkPosition};
 
 use decode::{Format, decode_jpeg, decode_png, header, jpeg_size, png_size, sniff, unreadable};
@@ -231,19 +232,6 @@ fn render_from(mut r: impl BufRead + Seek, opts: &RenderOptions) -> Result<Rende
             .transpose()?,
         thumbhash,
     })
-}
-
-/// Scales `(w, h)` so the long edge is at most `edge`; never scales up.
-pub fn fit(w: u32, h: u32, edge: u32) -> (u32, u32) {
-    let long = w.max(h);
-    if long <= edge {
-        return (w, h);
-    }
-    let scale = edge as f64 / long as f64;
-    (
-        ((w as f64 * scale).round() as u32).max(1),
-        ((h as f64 * scale).round() as u32).max(1),
-    )
 }
 
 /// Lanczos3 with SIMD: sharp's default kernel too, so the two look alike.
