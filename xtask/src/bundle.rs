@@ -32,8 +32,13 @@ use anyhow::{Context as _, bail};
 /// The download PIN and the brand took it to 339,771 B; the customer's
 /// words compiled from the Fluent catalogue (one function per message,
 /// selectors and plurals in the catalogue) cost 1.7 kB (→ 341,495 B).
+/// Issue 18's compact manifests (reading version 2, and writing it for the
+/// device's copy) cost 10.2 kB (→ 351,733 B): each photo's manifest entry
+/// is about 940 B smaller, so a gallery of more than a dozen photos or so
+/// downloads less in all (its manifest is compressed too, but signatures
+/// and hashes do not compress).
 /// Raise it only with a reason in the commit message.
-const CUSTOMER_BUDGET: usize = 342_000;
+const CUSTOMER_BUDGET: usize = 352_500;
 
 /// Brotli bytes of the studio's app (`dist/studio`): opened by the studio
 /// on its own machine; measured at its split.

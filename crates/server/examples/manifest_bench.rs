@@ -129,6 +129,7 @@ async fn main() -> anyhow::Result<()> {
     );
     for (form, encoding) in [
         ("full", "identity"),
+        ("full", "gzip"),
         ("compact", "identity"),
         ("compact", "zstd"),
         ("compact", "gzip"),
