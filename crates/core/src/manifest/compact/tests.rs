@@ -181,7 +181,8 @@ fn what_the_layout_does_not_say_is_kept_with_the_photo() {
 
 #[test]
 fn photos_the_compact_form_cannot_say_are_written_in_full() {
-    let cases: Vec<(&str, Box<dyn Fn(&mut Manifest)>)> = vec![
+    type Edit = Box<dyn Fn(&mut Manifest)>;
+    let cases: Vec<(&str, Edit)> = vec![
         (
             "a URL expiring apart",
             Box::new(|m| m.images[1].renditions.proof.expires_at += 1),
