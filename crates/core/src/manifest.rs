@@ -189,6 +189,18 @@ pub struct Rendition {
     pub fallbacks: Vec<Fallback>,
 }
 
+impl Rendition {
+    /// Every signed URL of the file with its expiry, in the order to try
+    /// them.
+    pub fn urls(&self) -> impl Iterator<Item = (&str, i64)> {
+        std::iter::once((self.url.as_str(), self.expires_at)).chain(
+            self.fallbacks
+                .iter()
+                .map(|f| (f.url.as_str(), f.expires_at)),
+        )
+    }
+}
+
 /// Another signed URL of a rendition's bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

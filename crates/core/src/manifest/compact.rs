@@ -226,7 +226,10 @@ impl Photos {
     pub fn of(images: &[Image]) -> Option<Photos> {
         let first = images.first()?;
         let suffix = standard_key(&first.id, "thumb", stem(&first.file_name));
-        let sources = urls(&first.renditions.thumb)
+        let sources = first
+            .renditions
+            .thumb
+            .urls()
             .map(|(url, expires_at)| Source::of(url, &suffix, expires_at))
             .collect::<Option<Vec<_>>>()?;
         let edge = |r: fn(&Renditions) -> Option<&Rendition>| {
@@ -264,14 +267,15 @@ impl Photos {
             return Err("photos need at least one source".into());
         }
         let (sources, edges) = (&self.sources, self.edges);
-        self.list
-            .into_iter()
-            .enumerate()
-            .map(|(i, p)| {
-                p.expand(sources, edges, signed)
-                    .map_err(|m| format!("photo {i}: {m}"))
-            })
-            .collect()
+        // Sized exactly (a fallible `collect` would grow it by doubling).
+        let mut images = Vec::with_capacity(self.list.len());
+        for (i, p) in self.list.into_iter().enumerate() {
+            let image = p
+                .expand(sources, edges, signed)
+                .map_err(|m| format!("photo {i}: {m}"))?;
+            images.push(image);
+        }
+        Ok(images)
     }
 }
 
@@ -294,12 +298,6 @@ impl Source {
             expires_at,
         })
     }
-}
-
-/// A rendition's URLs with their expiry, in the order to try them.
-fn urls(r: &Rendition) -> impl Iterator<Item = (&str, i64)> {
-    std::iter::once((r.url.as_str(), r.expires_at))
-        .chain(r.fallbacks.iter().map(|f| (f.url.as_str(), f.expires_at)))
 }
 
 impl Photo {
@@ -381,7 +379,7 @@ impl File {
         let mut key = None;
         let mut signatures = Vec::new();
         let mut n = 0;
-        for ((url, expires_at), source) in urls(r).zip(sources) {
+        for ((url, expires_at), source) in r.urls().zip(sources) {
             n += 1;
             if expires_at != source.expires_at {
                 return None;
@@ -439,7 +437,15 @@ impl File {
         let mut signatures = self.signatures.iter();
         let mut urls = Vec::with_capacity(sources.len());
         for source in sources {
-            let mut url = format!("{}{key}?{}", source.base, source.query);
+            // Sized exactly: 20,000 URLs at 10,000 photos, on a phone.
+            let signature_len = source.signature.as_ref().map_or(0, |n| n.len() + 66);
+            let mut url = String::with_capacity(
+                source.base.len() + key.len() + 1 + source.query.len() + signature_len,
+            );
+            url.push_str(&source.base);
+            url.push_str(&key);
+            url.push('?');
+            url.push_str(&source.query);
             if let Some(name) = &source.signature {
                 let signature = signatures.next().expect("counted above");
                 let hex = ContentHash::from_digest(&digest(signature, "signature")?);
