@@ -25,6 +25,7 @@
 //! opened since.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use js_sys::{Array, Promise, Uint8Array};
 use proofline_core::route::LinkKey;
@@ -62,8 +63,9 @@ pub enum DbError {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SavedGallery {
     pub gallery: GalleryId,
-    /// The manifest as received (validated again when read).
-    pub manifest: String,
+    /// The manifest as received (validated again when read); shared with
+    /// the page that shows it.
+    pub manifest: Arc<str>,
     /// Where it came from: `origin` or `mirror`.
     pub source: String,
     /// Server time minus device time, in seconds, as last observed from the
@@ -221,7 +223,11 @@ impl Db {
 
     pub async fn put_gallery(&self, link: &LinkKey, saved: &SavedGallery) -> Result<(), DbError> {
         let tx = self.tx(&[GALLERIES], IdbTransactionMode::Readwrite)?;
-        let json = serde_json::to_string(saved).map_err(|e| DbError::Failed(e.to_string()))?;
+        // Sized for the manifest and its escaped quotes: growing by doubling
+        // would need twice a 3 MB manifest's room at once, on a phone.
+        let mut json = Vec::with_capacity(saved.manifest.len() * 9 / 8 + 512);
+        serde_json::to_writer(&mut json, saved).map_err(|e| DbError::Failed(e.to_string()))?;
+        let json = String::from_utf8(json).map_err(|e| DbError::Failed(e.to_string()))?;
         tx.object_store(GALLERIES)
             .and_then(|s| s.put_with_key(&json.into(), &link.as_str().into()))
             .map_err(failed)?;

@@ -4,6 +4,8 @@
 //! failure a [`LoadError`] or [`SendError`] whose words come from
 //! `proofline_core::wording`.
 
+use std::sync::Arc;
+
 use gloo_net::http::{Request, RequestBuilder};
 use gloo_timers::callback::Timeout;
 use proofline_core::brand::StudioBrand;
@@ -70,12 +72,12 @@ impl LoadError {
 
 /// Fetches the manifest of `gallery` from the studio's origins (the first
 /// that answers; see [`super::failover`]), in compact form (about a quarter
-/// of the bytes: `proofline_core::manifest::compact`).
+/// of the bytes: `proofline_core::manifest::compact`), with its text.
 pub async fn fetch_manifest(
     gallery: &GalleryId,
     token: &ShareToken,
     patience: &Patience<'_>,
-) -> Result<Manifest, LoadError> {
+) -> Result<Received, LoadError> {
     let answer = failover::send_patiently(
         gallery.as_str(),
         |origin, signal| {
@@ -99,14 +101,29 @@ pub async fn fetch_manifest(
         patience,
     )
     .await;
-    let text = ok_text(answer)?;
-    let manifest = parse_manifest(&text)?;
-    failover::learn(gallery.as_str(), &manifest.origins);
+    let received = Received::parse(ok_text(answer)?)?;
+    failover::learn(gallery.as_str(), &received.manifest.origins);
     // Asked again with the pass sent: the studio changed the download PIN.
-    if manifest.download_pin {
+    if received.manifest.download_pin {
         pass::remember_download(token, None);
     }
-    Ok(manifest)
+    Ok(received)
+}
+
+/// A manifest as it came: parsed, and its text (what the device keeps, so
+/// a 10,000-photo gallery is never serialised again on a phone).
+#[derive(Debug)]
+pub struct Received {
+    pub manifest: Manifest,
+    pub json: Arc<str>,
+}
+
+impl Received {
+    pub fn parse(json: impl Into<Arc<str>>) -> Result<Received, LoadError> {
+        let json = json.into();
+        let manifest = Manifest::from_json(&json).map_err(LoadError::Damaged)?;
+        Ok(Received { manifest, json })
+    }
 }
 
 /// Sends a built request (an attempt for [`failover::send`]).
@@ -157,12 +174,8 @@ async fn api_post(
 }
 
 /// Fetches a manifest mirror from object storage (a signed URL; no token).
-pub async fn fetch_mirror(url: &str) -> Result<Manifest, LoadError> {
-    parse_manifest(&get_text(Request::get(url).cache(web_sys::RequestCache::NoStore)).await?)
-}
-
-fn parse_manifest(text: &str) -> Result<Manifest, LoadError> {
-    Manifest::from_json(text).map_err(LoadError::Damaged)
+pub async fn fetch_mirror(url: &str) -> Result<Received, LoadError> {
+    Received::parse(get_text(Request::get(url).cache(web_sys::RequestCache::NoStore)).await?)
 }
 
 /// A GET within [`TIMEOUT_MS`]: the body of a 200, else why not.

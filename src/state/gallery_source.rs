@@ -5,6 +5,8 @@
 //! hanging page; the customer is told which copy they see and how old it is.
 //! The device's copy is kept per share link (its [`LinkKey`]).
 
+use std::sync::Arc;
+
 use proofline_core::Manifest;
 use proofline_core::expiry::{ServerClock, is_usable};
 use proofline_core::route::{LinkKey, ShareToken};
@@ -13,7 +15,7 @@ use proofline_core::wording::{coming_time, expired_message, offline_window_over}
 use crate::browser::clock::{local_time, now_ms, now_secs};
 use crate::browser::idb::{Db, DbError, SavedGallery};
 use crate::browser::network::is_online;
-use crate::net::api::{LoadError, fetch_manifest, fetch_mirror};
+use crate::net::api::{LoadError, Received, fetch_manifest, fetch_mirror};
 use crate::net::failover::{self, Patience};
 use crate::state::loader::{Loader, RECORD_ROOM};
 
@@ -25,9 +27,14 @@ pub enum Source {
     Device,
 }
 
+/// Cheap to clone: the page, the loader and the device's save share one
+/// copy of a gallery (about 10 MB in memory at 10,000 photos).
 #[derive(Debug, Clone)]
 pub struct Shown {
-    pub manifest: Manifest,
+    pub manifest: Arc<Manifest>,
+    /// The manifest's text as it came (from the origin, the mirror or the
+    /// device): what the device keeps.
+    pub json: Arc<str>,
     pub source: Source,
     /// Judges the manifest's expiry times.
     pub clock: ServerClock,
@@ -105,22 +112,22 @@ async fn best_copy(
         }
     );
     let error = match first {
-        Ok(manifest) => return Ok(from_origin(manifest)),
+        Ok(received) => return Ok(from_origin(received)),
         Err(e) if !e.may_fall_back() => return Err(e),
         Err(e) => e,
     };
     let saved = saved.and_then(|s| {
-        let manifest = Manifest::from_json(&s.manifest).ok()?;
-        (manifest.gallery == *gallery)
-            .then_some((manifest, ServerClock::from_offset(s.clock_offset)))
+        let saved = Received::parse(s.manifest).ok()?;
+        (saved.manifest.gallery == *gallery)
+            .then_some((saved, ServerClock::from_offset(s.clock_offset)))
     });
     // The saved copy may list origins this device had forgotten: ask them.
     if online
-        && let Some((m, _)) = &saved
-        && failover::learn(gallery.as_str(), &m.origins)
+        && let Some((s, _)) = &saved
+        && failover::learn(gallery.as_str(), &s.manifest.origins)
     {
         match fetch_manifest(gallery, token, &patience).await {
-            Ok(manifest) => return Ok(from_origin(manifest)),
+            Ok(received) => return Ok(from_origin(received)),
             Err(e) if !e.may_fall_back() => return Err(e),
             Err(_) => {}
         }
@@ -128,41 +135,40 @@ async fn best_copy(
     if online
         && let Some((mirror, clock)) = saved
             .as_ref()
-            .and_then(|(m, c)| Some((m.mirror.clone()?, *c)))
+            .and_then(|(s, c)| Some((s.manifest.mirror.clone()?, *c)))
         && mirror_usable(&mirror, clock)
-        && let Ok(manifest) = fetch_mirror(&mirror).await
-        && manifest.gallery == *gallery
+        && let Ok(mirrored) = fetch_mirror(&mirror).await
+        && mirrored.manifest.gallery == *gallery
         && saved
             .as_ref()
-            .is_none_or(|(m, _)| manifest.server_time >= m.server_time)
+            .is_none_or(|(s, _)| mirrored.manifest.server_time >= s.manifest.server_time)
     {
         // The mirror carries no fresh server time; keep the offset last seen.
         let clock = saved.as_ref().map(|(_, c)| *c).unwrap_or_default();
-        failover::learn(gallery.as_str(), &manifest.origins);
-        return Ok(Shown {
-            manifest,
-            source: Source::Mirror,
-            clock,
-        });
+        failover::learn(gallery.as_str(), &mirrored.manifest.origins);
+        return Ok(Shown::new(mirrored, Source::Mirror, clock));
     }
     match saved {
-        Some((manifest, clock)) => Ok(Shown {
-            manifest,
-            source: Source::Device,
-            clock,
-        }),
+        Some((saved, clock)) => Ok(Shown::new(saved, Source::Device, clock)),
         None => Err(error),
     }
 }
 
-/// A manifest an origin just answered, with the clock offset it shows.
-fn from_origin(manifest: Manifest) -> Shown {
-    let clock = ServerClock::observe(manifest.server_time, now_secs());
-    Shown {
-        manifest,
-        source: Source::Origin,
-        clock,
+impl Shown {
+    fn new(received: Received, source: Source, clock: ServerClock) -> Shown {
+        Shown {
+            manifest: Arc::new(received.manifest),
+            json: received.json,
+            source,
+            clock,
+        }
     }
+}
+
+/// A manifest an origin just answered, with the clock offset it shows.
+fn from_origin(received: Received) -> Shown {
+    let clock = ServerClock::observe(received.manifest.server_time, now_secs());
+    Shown::new(received, Source::Origin, clock)
 }
 
 /// Whether the saved mirror URL still works (by server time): an expired one
@@ -207,7 +213,7 @@ pub async fn save(room: &Loader, link: &LinkKey, shown: &Shown) -> Result<(), Db
     let keep_offline = earlier.as_ref().is_some_and(|g| g.keep_offline);
     let saved = SavedGallery {
         gallery: shown.manifest.gallery.clone(),
-        manifest: shown.manifest.to_json(),
+        manifest: Arc::clone(&shown.json),
         source: match shown.source {
             Source::Origin => "origin",
             Source::Mirror => "mirror",

@@ -12,6 +12,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use futures::channel::oneshot;
 use leptos::prelude::*;
@@ -58,9 +59,16 @@ type Waiter = oneshot::Sender<Result<Vec<u8>, Miss>>;
 pub(super) struct State {
     db: Option<Db>,
     queue: LoadQueue,
-    /// Each rendition's freshest signed URLs with their expiry, in the order to try
-    /// them (CloudFront first, then the store itself, when both are given).
-    urls: HashMap<ContentHash, Vec<(String, i64)>>,
+    /// The manifest on screen: its renditions' signed URLs are the freshest
+    /// (CloudFront first, then the store itself, when both are given). Shared
+    /// with the page, never copied: 20,000 URLs at 10,000 photos.
+    current: Option<Arc<Manifest>>,
+    /// Where each rendition of `current` is: the photo's index, and the
+    /// rendition's in [`Renditions::each`](proofline_core::Renditions::each).
+    index: HashMap<ContentHash, (u32, u8)>,
+    /// Renditions asked for that `current` does not list (another
+    /// gallery's, or one replaced since), with their own URLs.
+    others: HashMap<ContentHash, Rendition>,
     clock: ServerClock,
     waiters: HashMap<ContentHash, Vec<Waiter>>,
     /// Sizes of stored entries, read once from IndexedDB.
@@ -73,13 +81,21 @@ pub(super) struct State {
 impl State {
     /// The rendition's URLs still usable at server time `now`, in order.
     fn usable_urls(&self, hash: &ContentHash, now: i64) -> Vec<String> {
-        self.urls
-            .get(hash)
+        self.rendition(hash)
             .into_iter()
-            .flatten()
+            .flat_map(Rendition::urls)
             .filter(|(_, exp)| is_usable(*exp, now, URL_MARGIN_SECS))
-            .map(|(u, _)| u.clone())
+            .map(|(u, _)| u.to_owned())
             .collect()
+    }
+
+    /// The freshest copy of the rendition with content `hash`.
+    fn rendition(&self, hash: &ContentHash) -> Option<&Rendition> {
+        let in_current = self.index.get(hash).and_then(|&(photo, nth)| {
+            let image = self.current.as_ref()?.images.get(photo as usize)?;
+            Some(image.renditions.each().nth(usize::from(nth))?.1)
+        });
+        in_current.or_else(|| self.others.get(hash))
     }
 }
 
@@ -90,7 +106,9 @@ impl Loader {
             state: SendWrapper::new(Rc::new(RefCell::new(State {
                 db: None,
                 queue: LoadQueue::new(),
-                urls: HashMap::new(),
+                current: None,
+                index: HashMap::new(),
+                others: HashMap::new(),
                 clock: ServerClock::default(),
                 waiters: HashMap::new(),
                 sizes: None,
@@ -116,27 +134,23 @@ impl Loader {
         self.state.borrow().db.clone()
     }
 
-    /// The server clock the photos' URLs are judged by.
-    pub fn clock(&self) -> ServerClock {
-        self.state.borrow().clock
-    }
-
     /// Takes the URLs of a (new or refreshed) manifest and the clock to judge
     /// them by; the gallery on screen (the copies of all its links) is
     /// protected from eviction.
-    pub fn set_manifest(&self, manifest: &Manifest, clock: ServerClock) {
+    pub fn set_manifest(&self, manifest: &Arc<Manifest>, clock: ServerClock) {
         self.fresh_urls.try_update(|n| *n += 1);
         let mut s = self.state.borrow_mut();
         s.clock = clock;
         s.protect = Some(manifest.gallery.clone());
-        for image in &manifest.images {
-            for (_, r) in image.renditions.each() {
-                let urls = std::iter::once((r.url.clone(), r.expires_at))
-                    .chain(r.fallbacks.iter().map(|f| (f.url.clone(), f.expires_at)))
-                    .collect();
-                s.urls.insert(r.sha256.clone(), urls);
+        let mut index = HashMap::with_capacity(manifest.images.len() * 2);
+        for (photo, image) in manifest.images.iter().enumerate() {
+            for (nth, (_, r)) in image.renditions.each().enumerate() {
+                index.insert(r.sha256.clone(), (photo as u32, nth as u8));
             }
         }
+        s.others.retain(|hash, _| !index.contains_key(hash));
+        s.index = index;
+        s.current = Some(Arc::clone(manifest));
     }
 
     /// Verified bytes from the device, if it has them. A bad entry is deleted.
@@ -171,6 +185,9 @@ impl Loader {
         let rx = {
             let mut s = self.state.borrow_mut();
             let now = s.clock.server_now(now_secs());
+            if !s.index.contains_key(&r.sha256) {
+                s.others.insert(r.sha256.clone(), r.clone());
+            }
             let Some(first) = s.usable_urls(&r.sha256, now).into_iter().next() else {
                 return Err(Miss::NotOffline);
             };

@@ -171,7 +171,7 @@ async fn a_version_1_store_is_upgraded_and_keeps_its_photos() {
 fn saved(gallery: &str, mark: &str) -> SavedGallery {
     SavedGallery {
         gallery: GalleryId::parse(gallery).unwrap(),
-        manifest: format!("{{\"for\":\"{mark}\"}}"),
+        manifest: format!("{{\"for\":\"{mark}\"}}").into(),
         source: "origin".into(),
         clock_offset: 3,
         last_viewed: 1.0,

@@ -65,7 +65,7 @@ pub(crate) fn saved_for(
     let link = LinkKey::new(&gallery, &ShareToken::parse(token).unwrap());
     let saved = SavedGallery {
         gallery,
-        manifest,
+        manifest: manifest.into(),
         source: "origin".into(),
         clock_offset: 0,
         last_viewed,
@@ -113,7 +113,7 @@ async fn the_least_recently_viewed_gallery_is_evicted_first_never_the_one_on_scr
     }
     let loader = Loader::new();
     loader.attach(Some(db.clone()), 1_300);
-    let current_manifest = Manifest::from_json(&current.1.manifest).unwrap();
+    let current_manifest = Arc::new(Manifest::from_json(&current.1.manifest).unwrap());
     loader.set_manifest(&current_manifest, Default::default());
     for bytes in [&a, &b, &c] {
         loader.store(&sha256(bytes), bytes).await;
@@ -155,7 +155,7 @@ async fn a_gallery_saved_for_two_links_is_evicted_as_one_by_its_latest_view() {
     let loader = Loader::new();
     loader.attach(Some(db.clone()), 1_000);
     loader.set_manifest(
-        &Manifest::from_json(&current.1.manifest).unwrap(),
+        &Arc::new(Manifest::from_json(&current.1.manifest).unwrap()),
         Default::default(),
     );
     for bytes in [&a, &b] {
@@ -179,7 +179,7 @@ async fn when_nothing_can_be_evicted_storage_full_is_reported_and_nothing_is_los
     let loader = Loader::new();
     loader.attach(Some(db.clone()), 500);
     loader.set_manifest(
-        &Manifest::from_json(&current.manifest).unwrap(),
+        &Arc::new(Manifest::from_json(&current.manifest).unwrap()),
         Default::default(),
     );
     loader.store(&sha256(&kept), &kept).await;
@@ -192,4 +192,50 @@ async fn when_nothing_can_be_evicted_storage_full_is_reported_and_nothing_is_los
         "the gallery on screen keeps its photos"
     );
     assert!(!sizes.contains_key(&sha256(&big)));
+}
+
+#[wasm_bindgen_test]
+fn a_download_takes_the_freshest_manifests_urls_still_usable_in_order() {
+    let bytes = vec![7u8; 10];
+    let (_, saved) = saved("urls", 1.0, &[&bytes]);
+    let hash = sha256(&bytes);
+    let signed = |sig: &str, expires_at: i64, fallback: Option<(&str, i64)>| {
+        let mut m = Manifest::from_json(&saved.manifest).unwrap();
+        // The thumb and the proof are the same bytes here.
+        let renditions = &mut m.images[0].renditions;
+        for r in [&mut renditions.thumb, &mut renditions.proof] {
+            r.url = format!("https://cdn.example/x.jpg?{sig}");
+            r.expires_at = expires_at;
+            r.fallbacks = fallback
+                .map(|(url, expires_at)| proofline_core::Fallback {
+                    url: url.into(),
+                    expires_at,
+                })
+                .into_iter()
+                .collect();
+        }
+        Arc::new(m)
+    };
+    let loader = Loader::new();
+    let urls = |now| loader.state.borrow().usable_urls(&hash, now);
+    loader.set_manifest(&signed("old", 1_000, None), Default::default());
+    assert_eq!(urls(500), ["https://cdn.example/x.jpg?old"]);
+    // Refreshed in the background: the new signatures, CloudFront first.
+    let store = "https://store.example/x.jpg?new";
+    loader.set_manifest(
+        &signed("new", 2_000, Some((store, 5_000))),
+        Default::default(),
+    );
+    assert_eq!(urls(500), ["https://cdn.example/x.jpg?new", store]);
+    // One expired (within the margin a download needs): the other is left.
+    assert_eq!(urls(1_995), [store]);
+    assert!(urls(5_000).is_empty(), "nothing usable: not offline");
+    // A photo the manifest on screen does not list has no URL to use.
+    assert!(
+        loader
+            .state
+            .borrow()
+            .usable_urls(&sha256(b"other"), 0)
+            .is_empty()
+    );
 }

@@ -3,6 +3,8 @@
 //! place is kept from the start (a fixed shape, the ThumbHash under it), so
 //! nothing moves when it arrives. None when the studio chose none.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use proofline_core::Manifest;
 use proofline_core::loading::Priority;
@@ -11,7 +13,7 @@ use proofline_core::placeholder::thumbhash_data_url;
 use crate::state::photo::{Photo, use_photo};
 
 #[component]
-pub fn Cover(manifest: StoredValue<Manifest>) -> impl IntoView {
+pub fn Cover(manifest: StoredValue<Arc<Manifest>>) -> impl IntoView {
     let image = manifest.with_value(|m| {
         let cover = m.cover.as_ref()?;
         m.images.iter().find(|i| &i.id == cover).cloned()

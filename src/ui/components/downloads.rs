@@ -6,6 +6,8 @@
 //! studio sees how many photos were downloaded (reported through the
 //! outbox, like a visit, so downloads made offline count too).
 
+use std::sync::Arc;
+
 use futures::future::{AbortHandle, Abortable};
 use leptos::prelude::*;
 use proofline_core::downloads::zip_name;
@@ -79,7 +81,7 @@ enum State {
 /// "Download favourites / selected / all": a ZIP of those photos' files,
 /// built on the device. Shown only when this link may download.
 #[component]
-pub fn DownloadPhotos(manifest: StoredValue<Manifest>) -> impl IntoView {
+pub fn DownloadPhotos(manifest: StoredValue<Arc<Manifest>>) -> impl IntoView {
     let downloadable = manifest.with_value(|m| {
         m.images
             .iter()

@@ -1,5 +1,7 @@
 //! Which photos the grid shows: all, favourites, selected, or commented on.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use proofline_core::proofing::Choices;
 use proofline_core::wording::labels::{
@@ -63,7 +65,10 @@ pub fn Filters(filter: RwSignal<Filter>, images: Vec<ImageId>) -> impl IntoView 
 /// The gallery's sets (its sub-folders), to show one at a time; nothing when
 /// the gallery has none.
 #[component]
-pub fn SetPicker(set: RwSignal<Option<String>>, manifest: StoredValue<Manifest>) -> impl IntoView {
+pub fn SetPicker(
+    set: RwSignal<Option<String>>,
+    manifest: StoredValue<Arc<Manifest>>,
+) -> impl IntoView {
     let sets: Vec<(String, usize)> = manifest.with_value(|m| {
         let mut sets: Vec<(String, usize)> = Vec::new();
         for name in m.images.iter().filter_map(|i| i.set.as_ref()) {

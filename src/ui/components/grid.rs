@@ -13,6 +13,8 @@
 //!   thousands of rows does not queue thousands of downloads.
 //! - A scrubber at the right edge jumps anywhere, saying which photo is there.
 
+use std::sync::Arc;
+
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
@@ -39,7 +41,7 @@ const SCRUBBER_SCREENS: f64 = 4.0;
 
 #[component]
 pub fn Grid(
-    manifest: StoredValue<Manifest>,
+    manifest: StoredValue<Arc<Manifest>>,
     base: Route,
     from_grid: RwSignal<bool>,
     filter: RwSignal<Filter>,

@@ -7,6 +7,8 @@
 //! inside while it is open (the page behind is inert) and returns to the
 //! photo's tile in the grid when it closes.
 
+use std::sync::Arc;
+
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
@@ -31,7 +33,7 @@ use crate::ui::words::miss_note;
 
 #[component]
 pub fn Lightbox(
-    manifest: StoredValue<Manifest>,
+    manifest: StoredValue<Arc<Manifest>>,
     base: Route,
     image: ImageId,
     /// Whether the lightbox was opened by a tile (a history entry was pushed).

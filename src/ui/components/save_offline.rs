@@ -12,6 +12,8 @@
 //! refused before it starts, with the reason; those are never evicted for
 //! it.
 
+use std::sync::Arc;
+
 use std::collections::HashSet;
 
 use futures::StreamExt as _;
@@ -34,7 +36,7 @@ use proofline_core::wording::{
 use crate::browser::clipboard;
 use crate::browser::idb::DbError;
 use crate::browser::storage::{estimate, persist, suggest_home_screen};
-use crate::state::gallery_source::{self, Shown, Source};
+use crate::state::gallery_source::{self, Shown};
 use crate::state::loader::Loader;
 use crate::state::outbox::Outbox;
 
@@ -72,8 +74,14 @@ struct Progress {
     bytes: u64,
 }
 
+/// `shown` is the copy of the gallery on screen (written to the device
+/// first if it has none yet).
 #[component]
-pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoView {
+pub fn SaveOffline(
+    manifest: StoredValue<Arc<Manifest>>,
+    link: LinkKey,
+    shown: RwSignal<Option<Shown>>,
+) -> impl IntoView {
     let loader = expect_context::<Loader>();
     let state = RwSignal::new(State::Idle);
     let abort = StoredValue::new_local(None::<AbortHandle>);
@@ -94,7 +102,7 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoV
             let (loader, link) = (loader.clone(), link.clone());
             let job = async move {
                 // The record first: photos without it would not open offline.
-                if let Err(e) = keep_offline(&loader, &link, manifest, true).await {
+                if let Err(e) = keep_offline(&loader, &link, shown, true).await {
                     state.set(State::NotKept(gallery_not_kept(e.to_string())));
                     return;
                 }
@@ -164,7 +172,7 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoV
             report(0);
             let (loader, link) = (loader.clone(), link.clone());
             leptos::task::spawn_local(async move {
-                let _ = keep_offline(&loader, &link, manifest, false).await;
+                let _ = keep_offline(&loader, &link, shown, false).await;
             });
         }
     };
@@ -198,7 +206,7 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoV
                 // make way for other photos and for choices.
                 let (loader, link) = (loader.clone(), link.clone());
                 leptos::task::spawn_local(async move {
-                    let _ = keep_offline(&loader, &link, manifest, false).await;
+                    let _ = keep_offline(&loader, &link, shown, false).await;
                 });
             }
         }
@@ -292,7 +300,7 @@ pub fn SaveOffline(manifest: StoredValue<Manifest>, link: LinkKey) -> impl IntoV
 }
 
 /// Photos not yet fully on the device, and their missing bytes.
-async fn missing(loader: &Loader, manifest: StoredValue<Manifest>) -> (usize, u64) {
+async fn missing(loader: &Loader, manifest: StoredValue<Arc<Manifest>>) -> (usize, u64) {
     let images = manifest.with_value(|m| m.images.clone());
     let (mut photos, mut bytes) = (0, 0);
     for image in &images {
@@ -310,7 +318,7 @@ async fn missing(loader: &Loader, manifest: StoredValue<Manifest>) -> (usize, u6
 
 async fn save_all(
     loader: &Loader,
-    manifest: StoredValue<Manifest>,
+    manifest: StoredValue<Arc<Manifest>>,
     state: RwSignal<State>,
 ) -> State {
     let images = manifest.with_value(|m| m.images.clone());
@@ -363,7 +371,7 @@ async fn save_all(
 async fn keep_offline(
     loader: &Loader,
     link: &LinkKey,
-    manifest: StoredValue<Manifest>,
+    shown: RwSignal<Option<Shown>>,
     keep: bool,
 ) -> Result<(), DbError> {
     let Some(db) = loader.db() else {
@@ -372,11 +380,9 @@ async fn keep_offline(
     let saved = match db.get_gallery(link).await? {
         Some(saved) => saved,
         None => {
-            let shown = Shown {
-                manifest: manifest.get_value(),
-                source: Source::Device,
-                clock: loader.clock(),
-            };
+            let shown = shown
+                .get_untracked()
+                .ok_or_else(|| DbError::Failed("no gallery on screen".into()))?;
             gallery_source::save(loader, link, &shown).await?;
             db.get_gallery(link)
                 .await?

@@ -2,6 +2,8 @@
 //! selection": checked first (saying exactly what is missing or over), then
 //! confirmed, then final. Shows the studio's receipt once it has it.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use proofline_core::Manifest;
 use proofline_core::proofing::Action;
@@ -12,7 +14,7 @@ use crate::browser::clock::local_time;
 use crate::state::outbox::Outbox;
 
 #[component]
-pub fn SelectionBar(manifest: StoredValue<Manifest>) -> impl IntoView {
+pub fn SelectionBar(manifest: StoredValue<Arc<Manifest>>) -> impl IntoView {
     let outbox = expect_context::<Outbox>();
     let rules = manifest.with_value(|m| m.rules.summary());
     let locked = manifest.with_value(|m| m.locked_at);

@@ -10,6 +10,8 @@
 //! is offline, and at once when the browser comes back online. A refresh with the same photos only swaps
 //! the URLs the loader uses, so nothing on screen flickers.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use leptos::reactive::computed::ScopedFuture;
 use proofline_core::cache::default_budget;
@@ -140,7 +142,7 @@ pub fn GalleryPage(
                         outbox
                     }
                 };
-                Ok::<(Manifest, Outbox), LoadError>((shown.manifest, outbox))
+                Ok::<(Arc<Manifest>, Outbox), LoadError>((shown.manifest, outbox))
             }
         })
     };
@@ -305,7 +307,7 @@ pub fn GalleryPage(
                 let link = link.clone();
                 first
                     .get()
-                    .map(move |result: Result<(Manifest, Outbox), LoadError>| match result {
+                    .map(move |result: Result<(Arc<Manifest>, Outbox), LoadError>| match result {
                         Ok((m, outbox)) => {
                             provide_context(outbox);
                             // The studio refused the choices: the link is gone.
@@ -335,7 +337,7 @@ pub fn GalleryPage(
                                     <Show when=move || full.get()>
                                         <p class="banner" role="alert">{STORAGE_FULL_BANNER}</p>
                                     </Show>
-                                    <SaveOffline manifest=m link=link.clone() />
+                                    <SaveOffline manifest=m link=link.clone() shown=status />
                                     <DownloadPhotos manifest=m />
                                     {download_pin}
                                     <OutboxBadge online />
