@@ -37,9 +37,11 @@ use anyhow::{Context as _, bail};
 /// is 282 B instead of 1,190 (the device keeps, and the phone parses, a
 /// quarter of the text), about 50 B less once compressed (gzip, 10,000
 /// photos: 1.5 → 1.0 MB), so a first visit to a gallery of more than about
-/// 200 photos downloads less in all.
+/// 200 photos downloads less in all. Keeping the manifest's text as received
+/// for the device's copy, instead of writing it again, took the compact
+/// writer out and won 3.7 kB back (→ 348,008 B).
 /// Raise it only with a reason in the commit message.
-const CUSTOMER_BUDGET: usize = 352_500;
+const CUSTOMER_BUDGET: usize = 348_500;
 
 /// Brotli bytes of the studio's app (`dist/studio`): opened by the studio
 /// on its own machine; measured at its split.
