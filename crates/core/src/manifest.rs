@@ -269,6 +269,32 @@ where
 }
 
 impl Manifest {
+    /// `images` of `gallery`, made at `server_time`, with nothing else said:
+    /// no mirror, origins, rules, lock, expiry, cover or download PIN, and
+    /// the default offline window.
+    pub fn new(
+        gallery: GalleryId,
+        title: impl Into<String>,
+        server_time: i64,
+        images: Vec<Image>,
+    ) -> Manifest {
+        Manifest {
+            version: MANIFEST_VERSION,
+            gallery,
+            title: title.into(),
+            server_time,
+            mirror: None,
+            origins: Vec::new(),
+            rules: SelectionRules::default(),
+            locked_at: None,
+            expires_at: None,
+            offline_window: None,
+            cover: None,
+            download_pin: false,
+            images,
+        }
+    }
+
     /// Until when (server time) a device may show this copy without reaching
     /// the studio again: its offline window from when the studio made it,
     /// never past the link's expiry.

@@ -194,21 +194,12 @@ fn gallery_hashes_lists_each_rendition_once() {
         },
         set: None,
     };
-    let m = Manifest {
-        version: 1,
-        gallery: GalleryId::parse("g").unwrap(),
-        title: "G".into(),
-        server_time: 1,
-        mirror: None,
-        origins: Vec::new(),
-        rules: Default::default(),
-        locked_at: None,
-        expires_at: None,
-        offline_window: None,
-        cover: None,
-        download_pin: false,
-        images: vec![image("a", b"ta", b"same"), image("b", b"tb", b"same")],
-    };
+    let m = Manifest::new(
+        GalleryId::parse("g").unwrap(),
+        "G",
+        1,
+        vec![image("a", b"ta", b"same"), image("b", b"tb", b"same")],
+    );
     let hashes = gallery_hashes(&m);
     assert_eq!(hashes, vec![sha256(b"ta"), sha256(b"same"), sha256(b"tb")]);
 }

@@ -40,21 +40,12 @@ fn image(id: &str) -> Image {
 }
 
 fn sample() -> Manifest {
-    Manifest {
-        version: 1,
-        gallery: GalleryId::parse("smith-wedding").unwrap(),
-        title: "Smith wedding".into(),
-        server_time: 1_764_028_800,
-        mirror: None,
-        origins: Vec::new(),
-        rules: Default::default(),
-        locked_at: None,
-        expires_at: None,
-        offline_window: None,
-        cover: None,
-        download_pin: false,
-        images: vec![image("a1"), image("b2")],
-    }
+    Manifest::new(
+        GalleryId::parse("smith-wedding").unwrap(),
+        "Smith wedding",
+        1_764_028_800,
+        vec![image("a1"), image("b2")],
+    )
 }
 
 /// The sample as JSON, changed by `edit`.

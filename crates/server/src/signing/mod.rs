@@ -12,7 +12,6 @@ pub mod mirror;
 
 use proofline_core::downloads::Downloads;
 use proofline_core::expiry::SigningWindow;
-use proofline_core::manifest::MANIFEST_VERSION;
 use proofline_core::{Image, Manifest, Rendition, Renditions};
 
 pub use crate::settings::SigningPolicy;
@@ -55,11 +54,6 @@ pub async fn sign_manifest(
 /// the part [`cache::ManifestCache`] keeps (`images` is empty).
 pub fn manifest_head(store: &ObjectStore, gallery: &StoredGallery, now: i64) -> Manifest {
     Manifest {
-        version: MANIFEST_VERSION,
-        gallery: gallery.id.clone(),
-        title: gallery.title.clone(),
-        server_time: now,
-        mirror: None,
         // A studio with one origin lists none: the app uses the page's own,
         // and apps cached before `origins` existed still read the manifest.
         origins: match store.origins() {
@@ -68,11 +62,9 @@ pub fn manifest_head(store: &ObjectStore, gallery: &StoredGallery, now: i64) -> 
         },
         rules: gallery.rules.clone(),
         locked_at: gallery.locked_at,
-        expires_at: None,
         offline_window: gallery.offline_window,
         cover: gallery.cover.clone(),
-        download_pin: false,
-        images: Vec::new(),
+        ..Manifest::new(gallery.id.clone(), &gallery.title, now, Vec::new())
     }
 }
 

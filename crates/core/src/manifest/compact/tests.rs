@@ -77,21 +77,12 @@ fn photo(n: u64, file_name: &str, size: (u32, u32), cloudfront: bool) -> Image {
 }
 
 fn gallery(images: Vec<Image>) -> Manifest {
-    Manifest {
-        version: 1,
-        gallery: GalleryId::parse("g1").unwrap(),
-        title: "Smith wedding".into(),
-        server_time: 1_764_676_800,
-        mirror: None,
-        origins: Vec::new(),
-        rules: Default::default(),
-        locked_at: None,
-        expires_at: None,
-        offline_window: None,
-        cover: None,
-        download_pin: false,
+    Manifest::new(
+        GalleryId::parse("g1").unwrap(),
+        "Smith wedding",
+        1_764_676_800,
         images,
-    }
+    )
 }
 
 fn camera_roll(count: u64, cloudfront: bool) -> Manifest {

@@ -100,21 +100,12 @@ fn arb_manifest() -> impl Strategy<Value = Manifest> {
         .prop_map(|(gallery, title, server_time, mut images)| {
             let mut seen = std::collections::HashSet::new();
             images.retain(|i| seen.insert(i.id.clone()));
-            Manifest {
-                version: 1,
-                gallery: GalleryId::parse(gallery).unwrap(),
+            Manifest::new(
+                GalleryId::parse(gallery).unwrap(),
                 title,
                 server_time,
-                mirror: None,
-                origins: Vec::new(),
-                rules: Default::default(),
-                locked_at: None,
-                expires_at: None,
-                offline_window: None,
-                cover: None,
-                download_pin: false,
                 images,
-            }
+            )
         })
 }
 
