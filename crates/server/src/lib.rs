@@ -26,6 +26,7 @@ pub mod cli;
 pub mod db;
 pub mod doctor;
 pub mod http;
+pub mod lru;
 pub mod notify;
 pub mod origin;
 pub mod private_fs;

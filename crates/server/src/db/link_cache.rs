@@ -11,46 +11,39 @@
 //! At most [`MAX_BYTES`] of choices (counted as their JSON) are kept; the
 //! least recently used go first.
 
-use std::collections::HashMap;
 use std::sync::Mutex;
 
 use proofline_core::GalleryId;
 use proofline_core::proofing::Choices;
 
+use crate::lru::Lru;
+
 /// The most choices kept, in bytes of their JSON.
 pub const MAX_BYTES: usize = 16 << 20;
 
-#[derive(Default)]
 pub struct LinkCache {
-    inner: Mutex<Inner>,
-}
-
-#[derive(Default)]
-struct Inner {
-    entries: HashMap<(GalleryId, Vec<u8>), Entry>,
-    bytes: usize,
-    clock: u64,
+    inner: Mutex<Lru<(GalleryId, Vec<u8>), Entry>>,
 }
 
 struct Entry {
     op_count: u64,
     choices: Choices,
-    bytes: usize,
-    used: u64,
+}
+
+impl Default for LinkCache {
+    fn default() -> Self {
+        LinkCache {
+            inner: Mutex::new(Lru::new(MAX_BYTES)),
+        }
+    }
 }
 
 impl LinkCache {
     /// The link's choices kept when its row held `op_count` ops.
     pub fn get(&self, gallery: &GalleryId, link: &[u8], op_count: u64) -> Option<Choices> {
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        inner.clock += 1;
-        let now = inner.clock;
-        let entry = inner.entries.get_mut(&(gallery.clone(), link.to_vec()))?;
-        if entry.op_count != op_count {
-            return None;
-        }
-        entry.used = now;
-        Some(entry.choices.clone())
+        let entry = inner.get(&(gallery.clone(), link.to_vec()))?;
+        (entry.op_count == op_count).then(|| entry.choices.clone())
     }
 
     /// Keeps the choices a committed row holds with `op_count` ops (`bytes`:
@@ -64,37 +57,8 @@ impl LinkCache {
         bytes: usize,
     ) {
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        let key = (gallery.clone(), link.to_vec());
-        if let Some(old) = inner.entries.remove(&key) {
-            inner.bytes -= old.bytes;
-        }
-        if bytes > MAX_BYTES {
-            return;
-        }
-        while inner.bytes + bytes > MAX_BYTES {
-            let Some(oldest) = inner
-                .entries
-                .iter()
-                .min_by_key(|(_, e)| e.used)
-                .map(|(k, _)| k.clone())
-            else {
-                break;
-            };
-            let gone = inner.entries.remove(&oldest).expect("just found");
-            inner.bytes -= gone.bytes;
-        }
-        inner.clock += 1;
-        let used = inner.clock;
-        inner.bytes += bytes;
-        inner.entries.insert(
-            key,
-            Entry {
-                op_count,
-                choices,
-                bytes,
-                used,
-            },
-        );
+        let entry = Entry { op_count, choices };
+        inner.put((gallery.clone(), link.to_vec()), entry, bytes);
     }
 }
 
@@ -120,20 +84,16 @@ mod tests {
     }
 
     #[test]
-    fn the_least_recently_used_go_first_and_the_total_stays_bounded() {
+    fn at_most_max_bytes_are_kept_the_least_recently_used_going_first() {
         let cache = LinkCache::default();
         let third = MAX_BYTES / 3;
-        cache.put(&gallery(), b"a", 1, Choices::default(), third);
-        cache.put(&gallery(), b"b", 1, Choices::default(), third);
-        cache.put(&gallery(), b"c", 1, Choices::default(), third);
-        // `a` used again: `b` is now the oldest.
+        for link in [b"a", b"b", b"c"] {
+            cache.put(&gallery(), link, 1, Choices::default(), third);
+        }
         assert!(cache.get(&gallery(), b"a", 1).is_some());
         cache.put(&gallery(), b"d", 1, Choices::default(), third);
         assert!(cache.get(&gallery(), b"b", 1).is_none());
-        for kept in [b"a", b"c", b"d"] {
-            assert!(cache.get(&gallery(), kept, 1).is_some());
-        }
-        assert!(cache.inner.lock().unwrap().bytes <= MAX_BYTES);
+        assert!(cache.inner.lock().unwrap().bytes() <= MAX_BYTES);
         // Too large to keep at all, and it does not empty the rest.
         cache.put(&gallery(), b"e", 1, Choices::default(), MAX_BYTES + 1);
         assert!(cache.get(&gallery(), b"e", 1).is_none());

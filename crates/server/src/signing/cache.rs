@@ -41,6 +41,7 @@ use proofline_core::{GalleryId, Manifest};
 
 use super::{manifest_head, sign_images};
 use crate::db::{StoredGallery, StoredImage};
+use crate::lru::Lru;
 use crate::storage::ObjectStore;
 
 /// The memory a cache may hold unless told otherwise: about twelve
@@ -54,7 +55,6 @@ pub struct ManifestCache {
 }
 
 struct Inner {
-    budget: usize,
     kept: Mutex<Kept>,
     /// One signing at a time per entry: a request that misses waits here
     /// for one already signing the same photos.
@@ -71,12 +71,8 @@ struct Key {
     downloads: Downloads,
 }
 
-#[derive(Default)]
 struct Kept {
-    entries: HashMap<Key, Entry>,
-    bytes: usize,
-    /// Counts lookups, to find the least recently used entry.
-    clock: u64,
+    entries: Lru<Key, Entry>,
     /// The newest window an entry was kept for; older ones are dropped.
     window_start: i64,
 }
@@ -85,8 +81,6 @@ struct Entry {
     /// The gallery the photos were signed from, to compare with.
     gallery: Arc<StoredGallery>,
     images: SignedImages,
-    bytes: usize,
-    used: u64,
 }
 
 /// A gallery's photos signed for one window and serialised as a manifest's
@@ -120,8 +114,10 @@ impl ManifestCache {
     pub fn new(budget: usize) -> Self {
         ManifestCache {
             inner: Arc::new(Inner {
-                budget,
-                kept: Mutex::default(),
+                kept: Mutex::new(Kept {
+                    entries: Lru::new(budget),
+                    window_start: i64::MIN,
+                }),
                 signing: Mutex::default(),
                 signings: AtomicU64::new(0),
                 hits: AtomicU64::new(0),
@@ -171,7 +167,7 @@ impl ManifestCache {
         let kept = self.inner.kept();
         CacheStats {
             entries: kept.entries.len(),
-            bytes: kept.bytes,
+            bytes: kept.entries.bytes(),
             signings: self.inner.signings.load(Ordering::Relaxed),
             hits: self.inner.hits.load(Ordering::Relaxed),
         }
@@ -181,10 +177,7 @@ impl ManifestCache {
     fn lookup(&self, key: &Key, gallery: &Arc<StoredGallery>) -> Option<SignedImages> {
         let (kept_gallery, images) = {
             let mut kept = self.inner.kept();
-            kept.clock += 1;
-            let clock = kept.clock;
-            let entry = kept.entries.get_mut(key)?;
-            entry.used = clock;
+            let entry = kept.entries.get(key)?;
             (entry.gallery.clone(), entry.images.clone())
         };
         // Compared outside the lock: 10,000 photos take a while.
@@ -218,39 +211,13 @@ impl ManifestCache {
         if key.start > kept.window_start {
             // A new window: no request asks for the last one's URLs again.
             kept.window_start = key.start;
-            kept.entries.retain(|k, _| k.start >= key.start);
-            kept.bytes = kept.entries.values().map(|e| e.bytes).sum();
+            kept.entries.retain(|k| k.start >= key.start);
         }
-        if key.start < kept.window_start || bytes > self.inner.budget {
+        if key.start < kept.window_start {
             return;
         }
-        if let Some(old) = kept.entries.remove(&key) {
-            kept.bytes -= old.bytes;
-        }
-        while kept.bytes + bytes > self.inner.budget {
-            let Some(oldest) = kept
-                .entries
-                .iter()
-                .min_by_key(|(_, e)| e.used)
-                .map(|(k, _)| k.clone())
-            else {
-                break;
-            };
-            if let Some(gone) = kept.entries.remove(&oldest) {
-                kept.bytes -= gone.bytes;
-            }
-        }
-        let used = kept.clock;
-        kept.bytes += bytes;
-        kept.entries.insert(
-            key,
-            Entry {
-                gallery: gallery.clone(),
-                images,
-                bytes,
-                used,
-            },
-        );
+        let gallery = gallery.clone();
+        kept.entries.put(key, Entry { gallery, images }, bytes);
     }
 }
 
