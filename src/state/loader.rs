@@ -174,7 +174,7 @@ impl Loader {
 
     /// Whether the device holds `hash` (by the size index; not verified).
     pub async fn is_stored(&self, hash: &ContentHash) -> bool {
-        self.sizes().await.contains_key(hash)
+        self.with_sizes(|s| s.contains_key(hash)).await
     }
 
     /// The rendition's bytes: from the device, else downloaded at `priority`.
@@ -300,16 +300,24 @@ impl Loader {
         }
     }
 
+    /// A copy of the stored entries' sizes (for planning eviction).
     pub(super) async fn sizes(&self) -> HashMap<ContentHash, u64> {
-        if let Some(s) = &self.state.borrow().sizes {
-            return s.clone();
+        self.with_sizes(HashMap::clone).await
+    }
+
+    /// `f` of the stored entries' sizes, read from IndexedDB the first time.
+    /// Not copied: a photo is stored per download, 10,000 in a scroll
+    /// through a large gallery.
+    async fn with_sizes<R>(&self, f: impl FnOnce(&HashMap<ContentHash, u64>) -> R) -> R {
+        if self.state.borrow().sizes.is_none() {
+            let sizes = match self.db() {
+                Some(db) => db.entry_sizes().await.unwrap_or_default(),
+                None => HashMap::new(),
+            };
+            // Another call may have read them (and stored more) meanwhile.
+            self.state.borrow_mut().sizes.get_or_insert(sizes);
         }
-        let sizes = match self.db() {
-            Some(db) => db.entry_sizes().await.unwrap_or_default(),
-            None => HashMap::new(),
-        };
-        self.state.borrow_mut().sizes = Some(sizes.clone());
-        sizes
+        f(self.state.borrow().sizes.as_ref().expect("read above"))
     }
 
     /// Keeps verified bytes on the device within the budget: evicts the least
@@ -318,9 +326,9 @@ impl Loader {
     pub(crate) async fn store(&self, hash: &ContentHash, bytes: &[u8]) {
         let Some(db) = self.db() else { return };
         let size = bytes.len() as u64;
-        let sizes = self.sizes().await;
+        let used: u64 = self.with_sizes(|s| s.values().sum()).await;
         let budget = self.state.borrow().budget;
-        if sizes.values().sum::<u64>() + size > budget && !self.evict(size, budget).await {
+        if used + size > budget && !self.evict(size, budget).await {
             // Even evicting every other gallery leaves no room: the photo is
             // shown but not kept.
             self.storage_full.set(true);
@@ -330,7 +338,7 @@ impl Loader {
         if result == Err(DbError::QuotaExceeded) {
             // The browser's quota is below our budget: free `size` bytes more
             // than we hold now, then try once more.
-            let used: u64 = self.sizes().await.values().sum();
+            let used: u64 = self.with_sizes(|s| s.values().sum()).await;
             if self.evict(size, used).await {
                 result = db.put_entry(hash, bytes).await;
             }

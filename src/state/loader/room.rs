@@ -81,7 +81,7 @@ impl Loader {
     /// records stay: a gallery's photos download again when it is opened
     /// online. Whether anything was freed.
     pub async fn make_room(&self, bytes: u64) -> bool {
-        let used: u64 = self.sizes().await.values().sum();
+        let used: u64 = self.with_sizes(|s| s.values().sum()).await;
         if self.evict(bytes, used).await {
             return true;
         }
