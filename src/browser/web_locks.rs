@@ -97,20 +97,53 @@ mod tests {
             },
             note("first busy"),
         );
-        TimeoutFuture::new(50).await;
+        until(|| log.borrow().len() == 1).await;
         let second = note("second ran");
         if_available(name, async move { second() }, note("second busy"));
-        TimeoutFuture::new(50).await;
+        until(|| log.borrow().len() == 2).await;
         assert_eq!(*log.borrow(), ["first started", "second busy"]);
 
         let _ = release.send(());
-        TimeoutFuture::new(50).await;
+        until(|| log.borrow().len() == 3).await;
+        unheld(name).await;
         let third = note("third ran");
         if_available(name, async move { third() }, note("third busy"));
-        TimeoutFuture::new(50).await;
+        until(|| log.borrow().len() == 4).await;
         assert_eq!(
             *log.borrow(),
             ["first started", "second busy", "first done", "third ran"]
         );
+    }
+
+    /// Waits (up to 5 s) for `done`: the browser grants and refuses locks
+    /// in its own time, slower on a loaded machine.
+    async fn until(done: impl Fn() -> bool) {
+        for _ in 0..500 {
+            if done() {
+                return;
+            }
+            TimeoutFuture::new(10).await;
+        }
+    }
+
+    /// Waits (up to 5 s) until no one holds the lock `name`, as
+    /// `navigator.locks.query()` says.
+    async fn unheld(name: &str) {
+        let locks = lock_manager().expect("Chromium has Web Locks");
+        let query: js_sys::Function = Reflect::get(&locks, &"query".into())
+            .expect("locks.query")
+            .unchecked_into();
+        for _ in 0..500 {
+            let snapshot = query.call0(&locks).expect("query runs");
+            let snapshot = wasm_bindgen_futures::JsFuture::from(Promise::from(snapshot))
+                .await
+                .expect("query answers");
+            let held = js_sys::Array::from(&Reflect::get(&snapshot, &"held".into()).unwrap());
+            let named = |l: JsValue| Reflect::get(&l, &"name".into()).ok()?.as_string();
+            if !held.iter().any(|l| named(l).as_deref() == Some(name)) {
+                return;
+            }
+            TimeoutFuture::new(10).await;
+        }
     }
 }
