@@ -174,7 +174,8 @@ impl Loader {
 
     /// Whether the device holds `hash` (by the size index; not verified).
     pub async fn is_stored(&self, hash: &ContentHash) -> bool {
-        self.with_sizes(|s| s.contains_key(hash)).await
+        self.read_sizes().await;
+        self.with_sizes(|s| s.contains_key(hash))
     }
 
     /// The rendition's bytes: from the device, else downloaded at `priority`.
@@ -302,22 +303,37 @@ impl Loader {
 
     /// A copy of the stored entries' sizes (for planning eviction).
     pub(super) async fn sizes(&self) -> HashMap<ContentHash, u64> {
-        self.with_sizes(HashMap::clone).await
+        self.read_sizes().await;
+        self.with_sizes(HashMap::clone)
     }
 
-    /// `f` of the stored entries' sizes, read from IndexedDB the first time.
-    /// Not copied: a photo is stored per download, 10,000 in a scroll
-    /// through a large gallery.
-    async fn with_sizes<R>(&self, f: impl FnOnce(&HashMap<ContentHash, u64>) -> R) -> R {
-        if self.state.borrow().sizes.is_none() {
-            let sizes = match self.db() {
-                Some(db) => db.entry_sizes().await.unwrap_or_default(),
-                None => HashMap::new(),
-            };
-            // Another call may have read them (and stored more) meanwhile.
-            self.state.borrow_mut().sizes.get_or_insert(sizes);
+    /// Reads the stored entries' sizes from IndexedDB, the first time.
+    async fn read_sizes(&self) {
+        if self.state.borrow().sizes.is_some() {
+            return;
         }
-        f(self.state.borrow().sizes.as_ref().expect("read above"))
+        let sizes = match self.db() {
+            Some(db) => db.entry_sizes().await.unwrap_or_default(),
+            None => HashMap::new(),
+        };
+        // Another call may have read them (and stored more) meanwhile.
+        self.state.borrow_mut().sizes.get_or_insert(sizes);
+    }
+
+    /// `f` of the stored entries' sizes (once read), in place: a photo is
+    /// stored per download, 10,000 in a scroll through a large gallery.
+    fn with_sizes<R>(&self, f: impl FnOnce(&HashMap<ContentHash, u64>) -> R) -> R {
+        f(self
+            .state
+            .borrow()
+            .sizes
+            .as_ref()
+            .unwrap_or(&HashMap::new()))
+    }
+
+    /// The bytes of photos stored (once read).
+    fn used_bytes(&self) -> u64 {
+        self.with_sizes(|s| s.values().sum())
     }
 
     /// Keeps verified bytes on the device within the budget: evicts the least
@@ -326,7 +342,8 @@ impl Loader {
     pub(crate) async fn store(&self, hash: &ContentHash, bytes: &[u8]) {
         let Some(db) = self.db() else { return };
         let size = bytes.len() as u64;
-        let used: u64 = self.with_sizes(|s| s.values().sum()).await;
+        self.read_sizes().await;
+        let used = self.used_bytes();
         let budget = self.state.borrow().budget;
         if used + size > budget && !self.evict(size, budget).await {
             // Even evicting every other gallery leaves no room: the photo is
@@ -338,7 +355,7 @@ impl Loader {
         if result == Err(DbError::QuotaExceeded) {
             // The browser's quota is below our budget: free `size` bytes more
             // than we hold now, then try once more.
-            let used: u64 = self.with_sizes(|s| s.values().sum()).await;
+            let used = self.used_bytes();
             if self.evict(size, used).await {
                 result = db.put_entry(hash, bytes).await;
             }

@@ -39,9 +39,11 @@ use anyhow::{Context as _, bail};
 /// photos: 1.5 → 1.0 MB), so a first visit to a gallery of more than about
 /// 200 photos downloads less in all. Keeping the manifest's text as received
 /// for the device's copy, instead of writing it again, took the compact
-/// writer out and won 3.7 kB back (→ 348,008 B).
+/// writer out and won 3.7 kB back (→ 348,008 B); reading the device's size
+/// index in place instead of copying it per stored photo cost 0.5 kB
+/// (→ 348,537 B).
 /// Raise it only with a reason in the commit message.
-const CUSTOMER_BUDGET: usize = 348_500;
+const CUSTOMER_BUDGET: usize = 349_000;
 
 /// Brotli bytes of the studio's app (`dist/studio`): opened by the studio
 /// on its own machine; measured at its split.

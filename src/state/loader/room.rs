@@ -81,7 +81,8 @@ impl Loader {
     /// records stay: a gallery's photos download again when it is opened
     /// online. Whether anything was freed.
     pub async fn make_room(&self, bytes: u64) -> bool {
-        let used: u64 = self.with_sizes(|s| s.values().sum()).await;
+        self.read_sizes().await;
+        let used = self.used_bytes();
         if self.evict(bytes, used).await {
             return true;
         }
