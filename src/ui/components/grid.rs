@@ -13,6 +13,7 @@
 //!   thousands of rows does not queue thousands of downloads.
 //! - A scrubber at the right edge jumps anywhere, saying which photo is there.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use leptos::ev;
@@ -226,29 +227,39 @@ pub fn Grid(
         request_animation_frame(move || focus_tile(&id));
     });
 
+    // Each row is placed when it is made, and again by one effect when the
+    // layout changes, rather than by effects of its own: Leptos 0.8
+    // (reactive_graph 0.2) never drops a removed row's subscriptions from
+    // the grid's long-lived signals, and five per row piled up about half a
+    // kilobyte a row, megabytes in a scroll through 10,000 photos.
+    let rows = StoredValue::new_local(HashMap::<usize, web_sys::HtmlElement>::new());
+    Effect::new(move |_| {
+        layout.track();
+        shown.track();
+        rows.with_value(|rows| {
+            for (&k, el) in rows {
+                place(el, k, shown, layout);
+            }
+        });
+    });
     let start = Signal::derive(move || !fast.get());
     let tile = move |k: usize| {
         let image = manifest.with_value(|m| m.images[k].clone());
         let open = base.with_image(Some(image.id.clone()));
         let (id, alt) = (image.id.clone(), image.alt.clone());
-        let position = move || shown.with(|s| s.binary_search(&k).ok());
-        // Each property set through the CSSOM (`style:`), never a `style`
-        // attribute, which the Content-Security-Policy refuses.
-        let placed = move || position().and_then(|p| layout.with(|l| l.items.get(p).copied()));
-        let px = move |f: fn(&proofline_core::layout::Placed) -> f64| {
-            move || placed().map_or_else(String::new, |p| format!("{}px", f(&p)))
-        };
+        let row = NodeRef::<html::Li>::new();
+        row.on_load(move |el| {
+            let el: web_sys::HtmlElement = el.into();
+            place(&el, k, shown, layout);
+            rows.update_value(|rows| {
+                rows.insert(k, el);
+            });
+        });
+        on_cleanup(move || {
+            rows.try_update_value(|rows| rows.remove(&k));
+        });
         view! {
-            <li
-                style:transform=move || {
-                    placed().map_or_else(String::new, |p| format!("translate({}px,{}px)", p.x, p.y))
-                }
-                style:width=px(|p| p.width)
-                style:height=px(|p| p.height)
-                aria-posinset=move || position().map_or(0, |p| p + 1)
-                aria-setsize=move || shown.with(Vec::len)
-                on:focusin=move |_| pinned.set(Some(k))
-            >
+            <li node_ref=row on:focusin=move |_| pinned.set(Some(k))>
                 <Tile image open from_grid start />
                 <div class="tile-actions">
                     <ChoiceButton toggle=Toggle::Favourite image=id.clone() alt=alt.clone() compact=true />
@@ -345,6 +356,29 @@ fn viewport_height() -> f64 {
         .ok()
         .and_then(|h| h.as_f64())
         .unwrap_or(800.0)
+}
+
+/// Puts photo `k`'s row where the layout says, through the CSSOM (never a
+/// `style` attribute, which the Content-Security-Policy refuses), with its
+/// place in the list for assistive technology.
+fn place(el: &web_sys::HtmlElement, k: usize, shown: Memo<Vec<usize>>, layout: Memo<Layout>) {
+    let (position, count) = shown.with_untracked(|s| (s.binary_search(&k).ok(), s.len()));
+    let placed = position.and_then(|p| layout.with_untracked(|l| l.items.get(p).copied()));
+    let style = el.style();
+    let px = |v: f64| format!("{v}px");
+    let (transform, width, height) = match placed {
+        Some(p) => (
+            format!("translate({}px,{}px)", p.x, p.y),
+            px(p.width),
+            px(p.height),
+        ),
+        None => Default::default(),
+    };
+    let _ = style.set_property("transform", &transform);
+    let _ = style.set_property("width", &width);
+    let _ = style.set_property("height", &height);
+    let _ = el.set_attribute("aria-posinset", &position.map_or(0, |p| p + 1).to_string());
+    let _ = el.set_attribute("aria-setsize", &count.to_string());
 }
 
 fn focus_tile(id: &ImageId) {
