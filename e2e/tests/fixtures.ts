@@ -45,6 +45,9 @@ export interface StudioOptions {
   samples?: string;
   /** Extra `proofline publish` flags, e.g. selection rules. */
   publishArgs?: string[];
+  /** Environment for every `proofline` run of the studio (store, origin,
+   * publish, CLI), e.g. `PROOFLINE_PUBLIC_URL`. */
+  env?: Record<string, string>;
 }
 
 export function required(name: string): string {
@@ -126,13 +129,14 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio &
   const origin = `http://127.0.0.1:${port}`;
   const storeOrigin = `http://127.0.0.1:${storePort}`;
   const stdio: ['ignore', 'inherit', 'inherit'] = ['ignore', 'inherit', 'inherit'];
+  const env = { ...process.env, ...options.env };
   const startStore = async () => {
-    const child = spawn(bin, ['store', ...common], { stdio });
+    const child = spawn(bin, ['store', ...common], { stdio, env });
     await waitForPort(storePort, child);
     return child;
   };
   const startOrigin = async () => {
-    const child = spawn(bin, ['serve', '--separate-store', '--client-dir', clientDir, ...(options.serveArgs ?? []), ...common], { stdio });
+    const child = spawn(bin, ['serve', '--separate-store', '--client-dir', clientDir, ...(options.serveArgs ?? []), ...common], { stdio, env });
     await waitForHttp(`${origin}/`, child);
     return child;
   };
@@ -144,7 +148,7 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio &
     publishLog: '',
     gallery: '',
     token: '',
-    cli: (args: string[]) => execFileSync(bin, [...args, '--data-dir', data], { encoding: 'utf8' }),
+    cli: (args: string[]) => execFileSync(bin, [...args, '--data-dir', data], { encoding: 'utf8', env }),
     store: await startStore(),
     server: await startOrigin(),
     killOrigin: async () => kill(studio.server, 'SIGKILL'),
@@ -163,7 +167,7 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio &
       rmSync(data, { recursive: true, force: true });
     },
   };
-  const published = spawnSync(bin, ['publish', samples, '--title', 'Sample wedding', ...(options.publishArgs ?? []), ...common], { encoding: 'utf8' });
+  const published = spawnSync(bin, ['publish', samples, '--title', 'Sample wedding', ...(options.publishArgs ?? []), ...common], { encoding: 'utf8', env });
   if (published.status !== 0) throw new Error(`publish failed:\n${published.stderr}`);
   const out = published.stdout;
   studio.publishLog = published.stdout + published.stderr;

@@ -582,13 +582,16 @@ mod tests {
     async fn an_origin_without_the_gallery_says_not_found() {
         // The test runner's own server answers 404 for any /api path.
         let (gallery, token) = ids();
+        let status = std::cell::Cell::new(0);
         let impatient = Patience {
             keep_waiting: &|| false,
             on_slow: &|| (),
+            on_status: &|s| status.set(s),
         };
         let err = fetch_manifest(&gallery, &token, &impatient)
             .await
             .unwrap_err();
         assert!(matches!(err, LoadError::NotFound), "{err:?}");
+        assert_eq!(status.get(), 404, "the page was told the answer's status");
     }
 }

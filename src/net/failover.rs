@@ -22,7 +22,7 @@ use crate::browser::{clock, local_storage};
 
 /// How long the body of an answer may take once its headers arrived (a
 /// 10,000-photo manifest is several megabytes on a poor signal).
-const BODY_TIMEOUT_MS: u32 = 30_000;
+pub const BODY_TIMEOUT_MS: u32 = 30_000;
 
 /// How long the last origin is waited for, in all, when it is slow but the
 /// device has no other copy to show (a first visit to a very large gallery).
@@ -36,6 +36,9 @@ pub struct Patience<'a> {
     pub keep_waiting: &'a dyn Fn() -> bool,
     /// Told when it is decided to keep waiting (the page says so).
     pub on_slow: &'a dyn Fn(),
+    /// Told an origin's final answer's status as soon as its headers come,
+    /// before its body (a large manifest's body takes seconds on a phone).
+    pub on_status: &'a dyn Fn(u16),
 }
 
 thread_local! {
@@ -158,8 +161,7 @@ async fn send_dyn(
     let candidates = with(key, |f| f.candidates(now_ms()));
     let count = candidates.len();
     for (n, origin) in candidates.into_iter().enumerate() {
-        let patience = patience.filter(|_| n + 1 == count);
-        match attempt_at(&origin, attempt, patience).await {
+        match attempt_at(&origin, attempt, patience, n + 1 == count).await {
             Some(answer) if judge(answer.status) == Attempt::Answer => {
                 with(key, |f| {
                     if f.succeeded(&origin) {
@@ -177,13 +179,14 @@ async fn send_dyn(
     Err(last)
 }
 
-/// One attempt: headers within [`ATTEMPT_TIMEOUT_MS`] (or, with patience
-/// that says so, [`PATIENT_TIMEOUT_MS`]), then the body within
-/// [`BODY_TIMEOUT_MS`]. `None`: no (complete) answer.
+/// One attempt: headers within [`ATTEMPT_TIMEOUT_MS`] (or, for the `last`
+/// origin with patience that says so, [`PATIENT_TIMEOUT_MS`]), then the
+/// body within [`BODY_TIMEOUT_MS`]. `None`: no (complete) answer.
 async fn attempt_at(
     origin: &str,
     attempt: &AttemptFn<'_>,
     patience: Option<&Patience<'_>>,
+    last: bool,
 ) -> Option<Answer> {
     use futures::future::{Either, select};
     let controller = web_sys::AbortController::new().ok()?;
@@ -196,17 +199,22 @@ async fn attempt_at(
     let response = match select(started, timer).await {
         Either::Left((response, _)) => response.ok()?,
         Either::Right(((), started)) => {
-            let Some(patience) = patience.filter(|p| (p.keep_waiting)()) else {
+            let Some(waiting) = patience.filter(|p| last && (p.keep_waiting)()) else {
                 abort();
                 return None;
             };
-            (patience.on_slow)();
+            (waiting.on_slow)();
             let _timer = Timeout::new(PATIENT_TIMEOUT_MS - ATTEMPT_TIMEOUT_MS, abort.clone());
             started.await.ok()?
         }
     };
     let _timer = Timeout::new(BODY_TIMEOUT_MS, abort);
     let status = response.status();
+    if let Some(p) = patience
+        && judge(status) == Attempt::Answer
+    {
+        (p.on_status)(status);
+    }
     let body = response.binary().await.ok()?;
     Some(Answer { status, body })
 }
@@ -283,6 +291,7 @@ mod tests {
         let patience = |wait: bool| Patience {
             keep_waiting: if wait { &|| true } else { &|| false },
             on_slow: &on_slow,
+            on_status: &|_| (),
         };
         let answer = send_patiently(key, slow, &patience(true)).await;
         assert_eq!(
@@ -293,6 +302,41 @@ mod tests {
         let given_up = send_patiently(key, slow, &patience(false)).await;
         assert!(matches!(given_up, Err(None)));
         assert_eq!(told.get(), 1);
+        forget(key);
+    }
+
+    /// An answer whose headers (200) come at once and its body 400 ms later.
+    fn trickling(
+        _: &str,
+        _: &web_sys::AbortSignal,
+    ) -> LocalBoxFuture<'static, Result<gloo_net::http::Response, ()>> {
+        let make = js_sys::Function::new_no_args(
+            "return new Response(new ReadableStream({start(c) { setTimeout(() => \
+             { c.enqueue(new TextEncoder().encode('late')); c.close(); }, 400); }}));",
+        );
+        Box::pin(async move {
+            let response = make.call0(&wasm_bindgen::JsValue::NULL).map_err(|_| ())?;
+            Ok(wasm_bindgen::JsCast::unchecked_into::<web_sys::Response>(response).into())
+        })
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_status_is_told_before_the_body_has_come() {
+        let key = "failover-test-status";
+        forget(key);
+        let told = std::cell::Cell::new(None);
+        let on_status = |status| told.set(Some((status, clock::now_ms())));
+        let patience = Patience {
+            keep_waiting: &|| false,
+            on_slow: &|| (),
+            on_status: &on_status,
+        };
+        let answer = send_patiently(key, trickling, &patience).await;
+        let done = clock::now_ms();
+        assert_eq!(answer.ok().map(|a| a.body), Some(b"late".to_vec()));
+        let (status, at) = told.get().expect("the status was told");
+        assert_eq!(status, 200);
+        assert!(done - at >= 300, "told {} ms before the body", done - at);
         forget(key);
     }
 

@@ -5,12 +5,16 @@
 //! hanging page; the customer is told which copy they see and how old it is.
 //! The device's copy is kept per share link (its [`LinkKey`]).
 
+use std::cell::Cell;
+use std::rc::Rc;
 use std::sync::Arc;
 
-use proofline_core::Manifest;
+use futures::channel::oneshot;
+use futures::future::{Either, select};
 use proofline_core::expiry::{ServerClock, is_usable};
 use proofline_core::route::{LinkKey, ShareToken};
 use proofline_core::wording::{coming_time, expired_message, offline_window_over};
+use proofline_core::{GalleryId, Manifest};
 
 use crate::browser::clock::{local_time, now_ms, now_secs};
 use crate::browser::idb::{Db, DbError, SavedGallery};
@@ -25,6 +29,9 @@ pub enum Source {
     Origin,
     Mirror,
     Device,
+    /// The device's copy, shown because the studio's answer has just said
+    /// the link stands; the studio's copy is still coming.
+    Confirmed,
 }
 
 /// Cheap to clone: the page, the loader and the device's save share one
@@ -48,6 +55,30 @@ pub fn offline_until_label(shown: &Shown) -> String {
     ))
 }
 
+/// A copy to show now and, when it is the device's copy confirmed by the
+/// studio ([`Source::Confirmed`]), the studio's own copy still on its way.
+pub struct Loaded {
+    pub shown: Shown,
+    pub coming: Option<Coming>,
+}
+
+/// The studio's copy of a gallery whose device copy is on screen: its
+/// answer's headers said the link stands; its body is still coming.
+pub struct Coming {
+    answer: oneshot::Receiver<Result<Received, LoadError>>,
+    room: Loader,
+    link: LinkKey,
+}
+
+impl Coming {
+    /// The studio's copy, once its body has come (and been saved, as
+    /// [`load`] saves what it shows).
+    pub async fn arrive(self) -> Result<Shown, LoadError> {
+        let received = self.answer.await.unwrap_or(Err(LoadError::Unreachable))?;
+        accept(&self.room, &self.link, from_origin(received))
+    }
+}
+
 /// Loads the best available copy of `link`'s gallery and saves it on the
 /// device for that link.
 /// A copy whose link has expired (by server time) is not shown: the link is
@@ -56,14 +87,36 @@ pub fn offline_until_label(shown: &Shown) -> String {
 /// studio answers again. When the device has no copy and the origin
 /// is slow (a first visit to a very large gallery), it is waited for, and
 /// `on_slow` is told so the page can say why.
+///
+/// With `early`, the device's copy is shown as soon as the studio's answer
+/// says the link stands, while its body (a 10,000-photo gallery is about
+/// 1 MB even compressed: seconds on a phone's signal) is still coming.
+/// A withdrawn link still shows nothing: the studio's answer says so first.
 pub async fn load(
     room: &Loader,
     link: &LinkKey,
     token: &ShareToken,
-    on_slow: &dyn Fn(),
-) -> Result<Shown, LoadError> {
+    early: bool,
+    on_slow: Rc<dyn Fn()>,
+) -> Result<Loaded, LoadError> {
     let db = room.db();
-    let shown = best_copy(db.as_ref(), link, token, on_slow).await?;
+    let (shown, answer) = best_copy(db.as_ref(), link, token, early, on_slow).await?;
+    let coming = answer.map(|answer| Coming {
+        answer,
+        room: room.clone(),
+        link: link.clone(),
+    });
+    let shown = match shown.source {
+        // The studio has just said the link stands; its copy saves itself.
+        Source::Confirmed => shown,
+        _ => accept(room, link, shown)?,
+    };
+    Ok(Loaded { shown, coming })
+}
+
+/// `shown`, unless its link has expired or (not being the studio's answer)
+/// its offline window is over; saved on the device.
+fn accept(room: &Loader, link: &LinkKey, shown: Shown) -> Result<Shown, LoadError> {
     if let Some(at) = shown.manifest.expires_at
         && shown.clock.server_now(now_secs()) >= at
     {
@@ -79,55 +132,82 @@ pub async fn load(
     Ok(shown)
 }
 
+type Answer = oneshot::Receiver<Result<Received, LoadError>>;
+
 async fn best_copy(
     db: Option<&Db>,
     link: &LinkKey,
     token: &ShareToken,
-    on_slow: &dyn Fn(),
-) -> Result<Shown, LoadError> {
+    early: bool,
+    on_slow: Rc<dyn Fn()>,
+) -> Result<(Shown, Option<Answer>), LoadError> {
     let gallery = link.gallery();
     let online = is_online();
     // Whether the device has a copy of its own, once known.
-    let has_copy = std::cell::Cell::new(None::<bool>);
-    let patience = Patience {
-        keep_waiting: &|| has_copy.get() == Some(false),
-        on_slow,
-    };
-    // The device's copy is read while the origin is asked, not before.
-    let (saved, first) = futures::join!(
-        async {
-            let saved = match db {
-                Some(db) => db.get_gallery(link).await.ok().flatten(),
-                None => None,
+    let has_copy = Rc::new(Cell::new(None::<bool>));
+    let (stands_tx, stands) = oneshot::channel::<()>();
+    let (answer_tx, mut answer) = oneshot::channel();
+    if online {
+        // Asked on its own, so its body may come after the device's copy
+        // is on screen; the device's copy is read meanwhile.
+        let (gallery, token, has_copy) = (gallery.clone(), token.clone(), Rc::clone(&has_copy));
+        let stands_tx = Cell::new(Some(stands_tx));
+        leptos::task::spawn_local(async move {
+            let patience = Patience {
+                keep_waiting: &|| has_copy.get() == Some(false),
+                on_slow: &*on_slow,
+                on_status: &|status| {
+                    if status == 200
+                        && let Some(tx) = stands_tx.take()
+                    {
+                        let _ = tx.send(());
+                    }
+                },
             };
-            has_copy.set(Some(saved.is_some()));
-            saved
-        },
-        async {
-            if online {
-                fetch_manifest(gallery, token, &patience).await
-            } else {
-                Err(LoadError::Unreachable)
+            let _ = answer_tx.send(fetch_manifest(&gallery, &token, &patience).await);
+        });
+    } else {
+        let _ = answer_tx.send(Err(LoadError::Unreachable));
+    }
+    let saved = match db {
+        Some(db) => db.get_gallery(link).await.ok().flatten(),
+        None => None,
+    };
+    has_copy.set(Some(saved.is_some()));
+    let mut first = None;
+    if early && saved.is_some() {
+        match select(&mut answer, stands).await {
+            Either::Left((result, _)) => first = Some(result),
+            Either::Right((Ok(()), _)) => {
+                if let Some((copy, clock)) = parse_saved(saved.as_ref(), gallery) {
+                    return Ok((Shown::new(copy, Source::Confirmed, clock), Some(answer)));
+                }
             }
+            Either::Right((Err(_), _)) => {}
         }
-    );
-    let error = match first {
-        Ok(received) => return Ok(from_origin(received)),
+    }
+    let first = match first {
+        Some(result) => result,
+        None => answer.await,
+    };
+    let error = match first.unwrap_or(Err(LoadError::Unreachable)) {
+        Ok(received) => return Ok((from_origin(received), None)),
         Err(e) if !e.may_fall_back() => return Err(e),
         Err(e) => e,
     };
-    let saved = saved.and_then(|s| {
-        let saved = Received::parse(s.manifest).ok()?;
-        (saved.manifest.gallery == *gallery)
-            .then_some((saved, ServerClock::from_offset(s.clock_offset)))
-    });
+    let saved = parse_saved(saved.as_ref(), gallery);
+    let patience = Patience {
+        keep_waiting: &|| false,
+        on_slow: &|| (),
+        on_status: &|_| (),
+    };
     // The saved copy may list origins this device had forgotten: ask them.
     if online
         && let Some((s, _)) = &saved
         && failover::learn(gallery.as_str(), &s.manifest.origins)
     {
         match fetch_manifest(gallery, token, &patience).await {
-            Ok(received) => return Ok(from_origin(received)),
+            Ok(received) => return Ok((from_origin(received), None)),
             Err(e) if !e.may_fall_back() => return Err(e),
             Err(_) => {}
         }
@@ -146,12 +226,23 @@ async fn best_copy(
         // The mirror carries no fresh server time; keep the offset last seen.
         let clock = saved.as_ref().map(|(_, c)| *c).unwrap_or_default();
         failover::learn(gallery.as_str(), &mirrored.manifest.origins);
-        return Ok(Shown::new(mirrored, Source::Mirror, clock));
+        return Ok((Shown::new(mirrored, Source::Mirror, clock), None));
     }
     match saved {
-        Some((saved, clock)) => Ok(Shown::new(saved, Source::Device, clock)),
+        Some((saved, clock)) => Ok((Shown::new(saved, Source::Device, clock), None)),
         None => Err(error),
     }
+}
+
+/// The device's copy of `gallery`, if it reads, with the clock offset it was
+/// saved with.
+fn parse_saved(
+    saved: Option<&SavedGallery>,
+    gallery: &GalleryId,
+) -> Option<(Received, ServerClock)> {
+    let s = saved?;
+    let copy = Received::parse(Arc::clone(&s.manifest)).ok()?;
+    (copy.manifest.gallery == *gallery).then_some((copy, ServerClock::from_offset(s.clock_offset)))
 }
 
 impl Shown {
@@ -217,7 +308,7 @@ pub async fn save(room: &Loader, link: &LinkKey, shown: &Shown) -> Result<(), Db
         source: match shown.source {
             Source::Origin => "origin",
             Source::Mirror => "mirror",
-            Source::Device => "device",
+            Source::Device | Source::Confirmed => "device",
         }
         .into(),
         clock_offset: shown.clock.offset(),

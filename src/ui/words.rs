@@ -18,7 +18,7 @@ pub fn saved_at(unix_secs: i64) -> String {
 /// The banner's sentence for a copy that is not fresh from the studio.
 pub fn banner_text(shown: &Shown, online: bool) -> Option<String> {
     let copy = match shown.source {
-        Source::Origin => return None,
+        Source::Origin | Source::Confirmed => return None,
         Source::Mirror => StaleCopy::StudioMirror,
         Source::Device => StaleCopy::ThisDevice,
     };

@@ -44,8 +44,11 @@ use anyhow::{Context as _, bail};
 /// (→ 348,537 B); placing the grid's rows from one effect instead of five
 /// per row, whose subscriptions Leptos 0.8 never let go (a scroll through
 /// 10,000 photos grew the wasm memory by 8 MB), cost 1.5 kB (→ 350,048 B).
+/// Showing the device's copy once the studio's answer says the link stands,
+/// while its body is still coming (a warm visit to 10,000 photos on a phone:
+/// 10.3 → 1.4 s), cost 2.7 kB (→ 352,731 B).
 /// Raise it only with a reason in the commit message.
-const CUSTOMER_BUDGET: usize = 350_500;
+const CUSTOMER_BUDGET: usize = 353_200;
 
 /// Brotli bytes of the studio's app (`dist/studio`): opened by the studio
 /// on its own machine; measured at its split.

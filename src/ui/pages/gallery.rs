@@ -10,6 +10,7 @@
 //! is offline, and at once when the browser comes back online. A refresh with the same photos only swaps
 //! the URLs the loader uses, so nothing on screen flickers.
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -28,8 +29,9 @@ use send_wrapper::SendWrapper;
 use crate::browser::clock::{local_time, now_secs};
 use crate::browser::{network, storage, visibility};
 use crate::net::api::{LoadError, PinFor};
+use crate::net::failover::BODY_TIMEOUT_MS;
 use crate::state::device_db::{adopt_legacy, device_db};
-use crate::state::gallery_source::{Shown, Source, load, offline_until_label};
+use crate::state::gallery_source::{Coming, Loaded, Shown, Source, load, offline_until_label};
 use crate::state::loader::Loader;
 use crate::state::outbox::Outbox;
 use crate::state::withdrawn::{Withdrawn, forget, recorded};
@@ -65,6 +67,8 @@ fn refresh_in(shown: &Shown) -> i64 {
             .map_or(3600, |e| e - REFRESH_MARGIN_SECS - server_now)
             .min(shown.manifest.offline_until() - server_now),
         Source::Mirror | Source::Device => RETRY_SECS,
+        // The studio's copy is on its way; ask again only if it never comes.
+        Source::Confirmed => i64::from(BODY_TIMEOUT_MS / 1000) + RETRY_SECS,
     }
 }
 
@@ -90,6 +94,16 @@ pub fn GalleryPage(
     // the page, not to the load that started it (a refetch disposes what
     // that load owned).
     let page = Owner::current().unwrap_or_default();
+    // A copy a refresh found with other photos: shown next without asking
+    // the studio again.
+    let next = StoredValue::new_local(None::<Shown>);
+    // Set below: takes in the studio's copy once it has come, after the
+    // device's was shown.
+    let take_in = StoredValue::new_local(None::<Rc<dyn Fn(Coming)>>);
+    // The manifest the gallery on screen reads: a refresh with the same
+    // photos swaps it, so the copy it replaces is freed (at 10,000 photos
+    // two copies would not fit a phone's budget).
+    let on_screen = StoredValue::new_local(None::<StoredValue<Arc<Manifest>>>);
     let first = {
         let (link, token, loader) = (link.clone(), token.clone(), loader.clone());
         LocalResource::new(move || {
@@ -102,8 +116,24 @@ pub fn GalleryPage(
                 }
                 let budget = default_budget(storage::estimate().await.map(|(_, q)| q));
                 loader.attach(db.clone(), budget);
-                let shown = match load(&loader, &link, &token, &|| slow.set(true)).await {
-                    Ok(shown) => shown,
+                let loaded = match next.try_update_value(Option::take).flatten() {
+                    Some(shown) => Ok(Loaded {
+                        shown,
+                        coming: None,
+                    }),
+                    None => {
+                        load(
+                            &loader,
+                            &link,
+                            &token,
+                            true,
+                            Rc::new(move || slow.set(true)),
+                        )
+                        .await
+                    }
+                };
+                let (shown, coming) = match loaded {
+                    Ok(Loaded { shown, coming }) => (shown, coming),
                     Err(LoadError::Gone(message)) => {
                         if let Some(outbox) = outbox_slot.get_value() {
                             outbox.close();
@@ -126,6 +156,11 @@ pub fn GalleryPage(
                 };
                 loader.set_manifest(&shown.manifest, shown.clock);
                 status.set(Some(shown.clone()));
+                if let Some(coming) = coming
+                    && let Some(take_in) = take_in.get_value()
+                {
+                    take_in(coming);
+                }
                 let outbox = match outbox_slot.get_value() {
                     Some(outbox) => {
                         outbox.set_terms(&shown.manifest, shown.clock);
@@ -142,45 +177,68 @@ pub fn GalleryPage(
                         outbox
                     }
                 };
-                Ok::<(Arc<Manifest>, Outbox), LoadError>((shown.manifest, outbox))
+                // The page reads the manifest from `status`, so a refresh
+                // can let go of the copy it replaces.
+                Ok::<Outbox, LoadError>(outbox)
             }
         })
     };
 
-    // Background refresh.
+    // Background refresh: a fresh copy of the manifest replaces the one
+    // shown (only the loader's URLs when the photos are the same).
+    let apply = {
+        let loader = loader.clone();
+        move |shown: Shown| {
+            let same_photos = status.with_untracked(|s| {
+                s.as_ref()
+                    .is_some_and(|s| same_images(&s.manifest, &shown.manifest))
+            });
+            // A copy hidden when its offline window ran out.
+            let hidden = first.with_untracked(|r| matches!(r, Some(Err(_))));
+            loader.set_manifest(&shown.manifest, shown.clock);
+            if let Some(outbox) = outbox_slot.try_get_value().flatten() {
+                outbox.set_terms(&shown.manifest, shown.clock);
+                if shown.source == Source::Origin {
+                    // The studio is back: deliver what waited.
+                    outbox.sync();
+                }
+            }
+            let again = !same_photos || hidden;
+            if again {
+                next.try_set_value(Some(shown.clone()));
+            } else if let Some(m) = on_screen.try_get_value().flatten() {
+                m.try_set_value(Arc::clone(&shown.manifest));
+            }
+            status.try_set(Some(shown));
+            if again {
+                first.refetch();
+            }
+        }
+    };
+    let settle = Rc::new(move |result: Result<Shown, LoadError>| match result {
+        Ok(shown) => apply(shown),
+        // Withdrawn or expired while on screen: the first load path
+        // forgets the gallery and says why. Or the offline window ran out:
+        // it hides the gallery.
+        Err(LoadError::Gone(_) | LoadError::OfflineOver(_)) => first.refetch(),
+        Err(e) => leptos::logging::warn!("refreshing the gallery failed: {e}"),
+    });
+    take_in.set_value(Some(Rc::new({
+        let settle = Rc::clone(&settle);
+        move |coming: Coming| {
+            let settle = Rc::clone(&settle);
+            leptos::task::spawn_local(async move { settle(coming.arrive().await) })
+        }
+    })));
     let timer = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
     let refresh = {
         let (link, token, loader) = (link.clone(), token.clone(), loader.clone());
         move || {
             let (link, token, loader) = (link.clone(), token.clone(), loader.clone());
+            let settle = Rc::clone(&settle);
             leptos::task::spawn_local(async move {
-                match load(&loader, &link, &token, &|| ()).await {
-                    Ok(shown) => {
-                        let same_photos = status.with_untracked(|s| {
-                            s.as_ref()
-                                .is_some_and(|s| same_images(&s.manifest, &shown.manifest))
-                        });
-                        // A copy hidden when its offline window ran out.
-                        let hidden = first.with_untracked(|r| matches!(r, Some(Err(_))));
-                        loader.set_manifest(&shown.manifest, shown.clock);
-                        if let Some(outbox) = outbox_slot.try_get_value().flatten() {
-                            outbox.set_terms(&shown.manifest, shown.clock);
-                            if shown.source == Source::Origin {
-                                // The studio is back: deliver what waited.
-                                outbox.sync();
-                            }
-                        }
-                        status.try_set(Some(shown));
-                        if !same_photos || hidden {
-                            first.refetch();
-                        }
-                    }
-                    // Withdrawn or expired while on screen: the first load
-                    // path forgets the gallery and says why. Or the offline
-                    // window ran out: it hides the gallery.
-                    Err(LoadError::Gone(_) | LoadError::OfflineOver(_)) => first.refetch(),
-                    Err(e) => leptos::logging::warn!("refreshing the gallery failed: {e}"),
-                }
+                let loaded = load(&loader, &link, &token, false, Rc::new(|| ())).await;
+                settle(loaded.map(|l| l.shown))
             });
         }
     };
@@ -307,8 +365,11 @@ pub fn GalleryPage(
                 let link = link.clone();
                 first
                     .get()
-                    .map(move |result: Result<(Arc<Manifest>, Outbox), LoadError>| match result {
-                        Ok((m, outbox)) => {
+                    .map(move |result: Result<Outbox, LoadError>| match result {
+                        Ok(outbox) => {
+                            let Some(m) = status.with_untracked(|s| s.as_ref().map(|s| Arc::clone(&s.manifest))) else {
+                                return ().into_any();
+                            };
                             provide_context(outbox);
                             // The studio refused the choices: the link is gone.
                             Effect::new(move |_| {
@@ -324,6 +385,7 @@ pub fn GalleryPage(
                                 view! { <PinForm gallery token what=PinFor::Downloads on_pass /> }
                             });
                             let m = StoredValue::new(m);
+                            on_screen.set_value(Some(m));
                             view! {
                                 <div class="behind" inert=behind>
                                 <header class="gallery-header">
