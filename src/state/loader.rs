@@ -142,6 +142,9 @@ impl Loader {
         let mut s = self.state.borrow_mut();
         s.clock = clock;
         s.protect = Some(manifest.gallery.clone());
+        // The old index goes first: at 10,000 photos it is megabytes, and
+        // wasm memory never shrinks below its highest mark.
+        s.index = HashMap::new();
         let mut index = HashMap::with_capacity(manifest.images.len() * 2);
         for (photo, image) in manifest.images.iter().enumerate() {
             for (nth, (_, r)) in image.renditions.each().enumerate() {
