@@ -4,7 +4,8 @@
 // the withdrawn page, and with the studio gone and the phone offline; the
 // installed app is the studio's; "Proofline" is only in small print; a pale
 // colour is darkened until it reads (axe). The studio changes all of it
-// from its studio page, and a file that is not a logo is refused in words.
+// from its studio page, and a file that is not a logo, or too large, is
+// refused in words.
 import AxeBuilder from '@axe-core/playwright';
 import { join } from 'node:path';
 import { Page } from '@playwright/test';
@@ -117,7 +118,7 @@ test("a studio's customer sees its name, colour, logo and cover everywhere, offl
   }
 });
 
-test('the studio sets its brand and cover from the studio page; a file that is not a logo is refused', async ({ browser }) => {
+test('the studio sets its brand and cover from the studio page; a file that is not a logo, or too large, is refused', async ({ browser }) => {
   const studio = await startStudio();
   try {
     const customer = await (await browser.newContext()).newPage();
@@ -142,6 +143,14 @@ test('the studio sets its brand and cover from the studio page; a file that is n
       name: 'logo.txt', mimeType: 'text/plain', buffer: Buffer.from('not a picture'),
     });
     await expect(panel.getByRole('alert')).toHaveText('The logo must be a PNG or JPEG file.');
+    // Too large: said before anything is sent.
+    const logoPosts: string[] = [];
+    page.on('request', (r) => { if (r.url().endsWith('/brand/logo')) logoPosts.push(r.url()); });
+    await panel.getByLabel('Logo (PNG or JPEG, up to 5 MB)').setInputFiles({
+      name: 'poster.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(6_000_000),
+    });
+    await expect(panel.getByRole('alert')).toHaveText('A logo can be up to 5.0 MB; this one is 6.0 MB.');
+    expect(logoPosts).toEqual([]);
     await panel.getByLabel('Logo (PNG or JPEG, up to 5 MB)').setInputFiles(join(samples, 'Ceremony 01.jpg'));
     await expect(panel.getByRole('status')).toHaveText('Logo saved.');
     await expect(panel.getByRole('img', { name: "The studio's logo" })).toBeVisible();

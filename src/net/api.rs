@@ -216,7 +216,7 @@ fn refusal(status: u16, body: &str) -> LoadError {
         }
         (401 | 429, Some("wrong_pin" | "pin_locked")) => LoadError::PinRefused(message),
         (401 | 403, _) => LoadError::Unauthorized,
-        (400, _) if !message.is_empty() => LoadError::Invalid(message),
+        (400 | 413, _) if !message.is_empty() => LoadError::Invalid(message),
         (404, _) => LoadError::NotFound,
         (status, _) => LoadError::Server(status),
     }

@@ -11,6 +11,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+/// Largest logo file the studio's server takes (the studio page checks it
+/// before sending).
+pub const MAX_LOGO_BYTES: usize = 5_000_000;
 /// Longest studio name, in characters.
 pub const MAX_STUDIO_NAME_CHARS: usize = 80;
 

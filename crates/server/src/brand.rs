@@ -14,12 +14,12 @@ use anyhow::Context as _;
 use image::imageops::FilterType;
 use image::{ImageFormat, Rgba, RgbaImage};
 use proofline_core::brand::Accent;
+use proofline_core::wording::numbers::byte_size;
 use sha2::{Digest, Sha256};
 
 use crate::db::Db;
 
-/// Largest logo file taken.
-pub const MAX_LOGO_BYTES: usize = 5 * 1024 * 1024;
+pub use proofline_core::brand::MAX_LOGO_BYTES;
 /// Most pixels a logo may have (25 megapixels): checked from its header.
 pub const MAX_LOGO_PIXELS: u64 = 25_000_000;
 /// The header's logo fits in this box (three times its CSS size, for
@@ -68,9 +68,9 @@ pub fn icon_stems() -> impl Iterator<Item = (&'static str, u32)> {
 pub fn render_logo(bytes: &[u8]) -> Result<Logo, String> {
     if bytes.len() > MAX_LOGO_BYTES {
         return Err(format!(
-            "the logo is {:.1} MB; the most taken is {} MB",
-            bytes.len() as f64 / 1e6,
-            MAX_LOGO_BYTES / (1024 * 1024)
+            "the logo is {}; the most taken is {}",
+            byte_size(bytes.len() as u64),
+            byte_size(MAX_LOGO_BYTES as u64)
         ));
     }
     let mut reader = image::ImageReader::new(Cursor::new(bytes))
@@ -251,7 +251,7 @@ mod tests {
         assert!(
             render_logo(&big)
                 .unwrap_err()
-                .contains("the most taken is 5 MB")
+                .contains("the most taken is 5.0 MB")
         );
         // A header claiming 100,000 × 100,000 pixels is refused before decoding.
         let mut huge = png_of(1, 1);

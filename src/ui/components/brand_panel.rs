@@ -4,8 +4,9 @@
 
 use leptos::prelude::*;
 use proofline_core::GalleryId;
-use proofline_core::brand::StudioBrand;
+use proofline_core::brand::{MAX_LOGO_BYTES, StudioBrand};
 use proofline_core::route::ShareToken;
+use proofline_core::wording::errors::too_large_bytes;
 use wasm_bindgen::JsCast;
 
 use crate::net::api::{LoadError, fetch_brand, save_brand, upload_logo};
@@ -74,7 +75,14 @@ pub fn BrandPanel(gallery: GalleryId, token: ShareToken) -> impl IntoView {
                 .and_then(|i| i.files())
                 .and_then(|f| f.get(0))
             {
-                send_logo(Some(file), "Logo saved.");
+                // Said here, not after sending 20 MB on a phone's signal.
+                let size = file.size() as u64;
+                if size > MAX_LOGO_BYTES as u64 {
+                    saved.set(None);
+                    error.set(Some(too_large_bytes("A logo", MAX_LOGO_BYTES as u64, size)));
+                } else {
+                    send_logo(Some(file), "Logo saved.");
+                }
             }
         }
     };

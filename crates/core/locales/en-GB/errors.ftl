@@ -42,3 +42,6 @@ server-answered = the studio's server answered { $status }
 storage-unavailable = this browser does not allow saving data ({ $why })
 # The device store failed for another reason.
 device-store-failed = the device store failed: { $why }
+# A file or request larger than the studio's server takes: what it is (a
+# sentence's start), the most it takes and its size, both like "5.2 MB".
+too-large = { $what } can be up to { $limit }; this one is { $size }.

@@ -5,12 +5,23 @@
 
 include!(concat!(env!("OUT_DIR"), "/errors.rs"));
 
+/// "A logo can be up to 5.0 MB; this one is 6.3 MB." `what` starts the
+/// sentence; sizes in bytes.
+pub fn too_large_bytes(what: &str, limit: u64, size: u64) -> String {
+    use super::numbers::byte_size;
+    too_large(what, byte_size(limit), byte_size(size))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn errors_name_the_status_or_reason() {
+        assert_eq!(
+            too_large_bytes("A logo", 5_000_000, 6_340_000),
+            "A logo can be up to 5.0 MB; this one is 6.3 MB."
+        );
         assert_eq!(
             server_problem(503),
             "The studio's server had a problem (503). Please try again in a moment."

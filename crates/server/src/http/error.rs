@@ -31,6 +31,9 @@ pub enum AppError {
     PinLocked { until: i64, message: String },
     #[error("{0}")]
     BadRequest(String),
+    /// A body over the route's limit: 413, the sentence saying the limit.
+    #[error("{0}")]
+    TooLarge(String),
     /// The database cannot take writes just now (a disk gone read-only, a
     /// read-only PostgreSQL): 503 with `Retry-After`, so the app keeps the
     /// choices and sends them again, here or to another origin.
@@ -62,6 +65,7 @@ impl IntoResponse for AppError {
             AppError::WrongPin { .. } => (StatusCode::UNAUTHORIZED, "wrong_pin"),
             AppError::PinLocked { .. } => (StatusCode::TOO_MANY_REQUESTS, "pin_locked"),
             AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            AppError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             AppError::Internal(e) if crate::db::cannot_write(e) => {
                 tracing::error!("the database cannot take writes: {e:#}");
                 return AppError::Unavailable.into_response();

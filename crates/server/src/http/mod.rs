@@ -17,6 +17,7 @@
 
 mod app_files;
 mod auth;
+mod body_limit;
 mod brand;
 pub mod csp;
 mod error;
@@ -35,7 +36,6 @@ use std::path::PathBuf;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::cors::CorsLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -63,34 +63,33 @@ pub fn router(state: AppState, client_dir: Option<PathBuf>, https: bool) -> axum
         csp::header(&policy)
     });
     let preconnect = app_files::preconnect(state.store.photos_origin().as_deref());
-    let api = axum::Router::new()
-        .merge(gallery::routes())
-        .merge(ops::routes())
-        .nest(
-            "/studio",
-            studio::routes()
-                .merge(studio_links::routes())
-                .merge(studio_brand::routes()),
-        )
-        .fallback(|| async { AppError::NotFound })
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ))
-        // The app served by any of the studio's origins may call this one
-        // (failover); tokens travel in a header, never in cookies.
-        .layer(api_cors(state.store.origins()))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        // A logo may be larger than any other request: its own limit.
-        .merge(
-            axum::Router::new()
-                .nest("/studio", studio_brand::logo_routes())
-                .layer(SetResponseHeaderLayer::overriding(
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("no-store"),
-                )),
-        )
-        .with_state(state.clone());
+    let api = body_limit::limited(
+        axum::Router::new()
+            .merge(gallery::routes())
+            .merge(ops::routes())
+            .nest(
+                "/studio",
+                studio::routes()
+                    .merge(studio_links::routes())
+                    .merge(studio_brand::routes()),
+            )
+            .fallback(|| async { AppError::NotFound }),
+        body_limit::Limit {
+            bytes: MAX_BODY_BYTES,
+            what: "A request to the studio's server",
+        },
+    )
+    // A logo may be larger than any other request: its own limit.
+    .merge(axum::Router::new().nest("/studio", studio_brand::logo_routes()))
+    .layer(SetResponseHeaderLayer::overriding(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    ))
+    // The app served by any of the studio's origins may call this one
+    // (failover); tokens travel in a header, never in cookies. Refusals
+    // (a body too large) carry these headers too.
+    .layer(api_cors(state.store.origins()))
+    .with_state(state.clone());
     let app = axum::Router::new()
         .nest("/api", api)
         .merge(unsubscribe::routes().with_state(state.clone()))

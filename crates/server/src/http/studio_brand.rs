@@ -15,8 +15,8 @@ use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use proofline_core::brand::StudioBrand;
-use tower_http::limit::RequestBodyLimitLayer;
 
+use super::body_limit::{Limit, limited};
 use super::error::AppError;
 use super::state::AppState;
 use super::studio::{capitalised, with_gallery};
@@ -29,9 +29,13 @@ pub fn routes() -> Router<AppState> {
 
 /// The logo's upload, with a body limit of its own (above the API's).
 pub fn logo_routes() -> Router<AppState> {
-    Router::new()
-        .route("/galleries/{id}/brand/logo", post(post_logo))
-        .layer(RequestBodyLimitLayer::new(MAX_LOGO_BYTES + 1))
+    limited(
+        Router::new().route("/galleries/{id}/brand/logo", post(post_logo)),
+        Limit {
+            bytes: MAX_LOGO_BYTES,
+            what: "A logo",
+        },
+    )
 }
 
 /// The panel as it is now.

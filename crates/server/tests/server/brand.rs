@@ -73,17 +73,15 @@ async fn brand_panel_story(h: &Harness) {
     let logo = |bytes: Vec<u8>| h.http.post(&logo_url).bearer_auth(&own).body(bytes).send();
     let bad = logo(b"not a picture".to_vec()).await.unwrap();
     assert_eq!(bad.status(), 400);
-    // On a connection of its own: the origin answers before reading the
-    // body and closes that connection, which a request reusing it would
-    // find closed under it.
-    let too_big = reqwest::Client::new()
-        .post(&logo_url)
-        .bearer_auth(&own)
-        .body(vec![0u8; proofline_server::brand::MAX_LOGO_BYTES + 1])
-        .send()
-        .await
-        .unwrap();
+    // Too large: the origin reads the body to its end before refusing it,
+    // so the sender hears why rather than a reset connection.
+    let too_big = logo(vec![0u8; 6_000_000]).await.unwrap();
     assert_eq!(too_big.status(), 413);
+    let refusal: Value = too_big.json().await.unwrap();
+    assert_eq!(
+        refusal["message"],
+        "A logo can be up to 5.0 MB; this one is 6.0 MB."
+    );
     let jpeg = proofline_samples::encode(&proofline_samples::numbered_set(1, 400, 100)[0]).unwrap();
     let panel: Value = logo(jpeg).await.unwrap().json().await.unwrap();
     let src = panel["logo"].as_str().unwrap().to_owned();

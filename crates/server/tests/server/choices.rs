@@ -8,7 +8,7 @@ use proofline_core::proofing::{Action, ChoicesReply, Op, OpStatus, SelectionRule
 use proofline_core::{GalleryId, ImageId};
 use proofline_server::publish::PublishReport;
 use proofline_test_support::{Backend, Harness, Phone, awkward_samples, token};
-use serde_json::json;
+use serde_json::{Value, json};
 
 fn ops_url(h: &Harness, report: &PublishReport) -> String {
     format!("http://{}/api/galleries/{}/ops", h.origin, report.gallery)
@@ -219,8 +219,8 @@ async fn malformed_ops_are_refused_one_by_one_and_the_rest_applied() {
         body["message"],
         "send at most 500 choices per request (this one has 501)"
     );
-    // A body over the limit is refused before it is read.
-    let huge = "x".repeat(proofline_server::http::MAX_BODY_BYTES + 1);
+    // A body over the limit is refused, with the limit in words.
+    let huge = "x".repeat(2_000_000);
     let resp = h
         .http
         .post(ops_url(&h, &report))
@@ -230,6 +230,11 @@ async fn malformed_ops_are_refused_one_by_one_and_the_rest_applied() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 413);
+    let refusal: Value = resp.json().await.unwrap();
+    assert_eq!(
+        refusal["message"],
+        "A request to the studio's server can be up to 1.0 MB; this one is 2.0 MB."
+    );
     // And without the link's token, nothing.
     let resp = h
         .http
