@@ -2,13 +2,14 @@
 // studio's answer says at once that the link stands, but the manifest's body
 // takes seconds. The device's copy is shown as soon as the answer's headers
 // come, with no stale-copy banner, and the studio's copy replaces it when it
-// arrives. A link the studio withdrew still shows nothing of the gallery.
+// arrives, with whatever the studio changed meanwhile (a new name). A link
+// the studio withdrew still shows nothing of the gallery.
 //
 // A proxy in front of the origin holds the manifest's body (a 200 from
 // `GET /api/galleries/{id}`) for BODY_DELAY_MS after sending its headers;
 // everything else passes straight through.
 import { createServer, request, Server } from 'node:http';
-import { test, expect, startStudio, createLink, linkKeyOf, deviceHolds, freePort } from './fixtures';
+import { test, expect, startStudio, createLink, linkKeyOf, deviceHolds, freePort, required } from './fixtures';
 import { GalleryPage } from './gallery.page';
 
 const BODY_DELAY_MS = 6000;
@@ -99,6 +100,42 @@ test('a second visit shows the device copy once the studio says the link stands,
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('“Sample wedding” is no longer available');
     await expect(gallery.tiles).toHaveCount(0);
     expect(await deviceHolds(page, key)).toMatchObject({ photos: 0, galleries: 0 });
+  } finally {
+    proxy.server.closeAllConnections();
+    proxy.server.close();
+    await studio.stop();
+  }
+});
+
+test('a second visit after the studio republished the gallery under a new name shows the device’s copy, then the new name', async ({ page }) => {
+  test.setTimeout(120_000);
+  const port = await freePort();
+  const studio = await startStudio({ env: { PROOFLINE_PUBLIC_URL: `http://127.0.0.1:${port}` } });
+  const proxy = await slowBodyProxy(port, studio.origin);
+  try {
+    const url = studio.link.replace(studio.origin, proxy.url);
+    const gallery = new GalleryPage(page);
+    await gallery.open(url);
+    await gallery.expectAllThumbnailsRendered(12);
+    await expect.poll(async () => (await deviceHolds(page, linkKeyOf(url))).galleries).toBe(1);
+    const title = page.getByRole('heading', { level: 1 });
+    await expect(title).toHaveText('Sample wedding');
+
+    // The same photos, under a new name.
+    studio.cli([
+      'publish', required('PROOFLINE_SAMPLES'), '--title', 'Sample wedding, retouched',
+      '--listen', new URL(studio.origin).host, '--store-listen', new URL(studio.storeOrigin).host,
+    ]);
+    // The device's copy shows while the studio's body is held back; the
+    // studio's, with the new name, replaces it.
+    const before = proxy.sent;
+    await page.reload();
+    await gallery.expectAllThumbnailsRendered(12);
+    expect(proxy.sent, 'shown before the studio’s body came').toBe(before);
+    await expect(title).toHaveText('Sample wedding');
+    await expect(title).toHaveText('Sample wedding, retouched', { timeout: BODY_DELAY_MS + 10_000 });
+    await gallery.expectAllThumbnailsRendered(12);
+    await expect(page.locator('.banner')).toHaveCount(0);
   } finally {
     proxy.server.closeAllConnections();
     proxy.server.close();

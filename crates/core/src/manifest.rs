@@ -594,5 +594,6 @@ fn is_http_url(s: &str) -> bool {
 
 pub mod compact;
 mod json_path;
+mod shown;
 #[cfg(test)]
 mod tests;

@@ -7,8 +7,10 @@
 //! While shown, the manifest is refreshed in the background: shortly before
 //! its URLs expire (judged by server time), when its offline window ends,
 //! every few seconds while the studio's server is unreachable or the device
-//! is offline, and at once when the browser comes back online. A refresh with the same photos only swaps
-//! the URLs the loader uses, so nothing on screen flickers.
+//! is offline, and at once when the browser comes back online. A refresh
+//! that shows the same page (only its URLs newly signed) swaps the URLs the
+//! loader uses, so nothing on screen flickers; one that changes what the
+//! page says (a title, the rules, a photo) shows the gallery again.
 
 use std::rc::Rc;
 use std::sync::Arc;
@@ -185,13 +187,14 @@ pub fn GalleryPage(
     };
 
     // Background refresh: a fresh copy of the manifest replaces the one
-    // shown (only the loader's URLs when the photos are the same).
+    // shown: only the URLs the page loads from when it shows the same page
+    // ([`Manifest::shows_same`]), the whole gallery again otherwise.
     let apply = {
         let loader = loader.clone();
         move |shown: Shown| {
-            let same_photos = status.with_untracked(|s| {
+            let same_page = status.with_untracked(|s| {
                 s.as_ref()
-                    .is_some_and(|s| same_images(&s.manifest, &shown.manifest))
+                    .is_some_and(|s| s.manifest.shows_same(&shown.manifest))
             });
             // A copy hidden when its offline window ran out.
             let hidden = first.with_untracked(|r| matches!(r, Some(Err(_))));
@@ -203,7 +206,7 @@ pub fn GalleryPage(
                     outbox.sync();
                 }
             }
-            let again = !same_photos || hidden;
+            let again = !same_page || hidden;
             if again {
                 next.try_set_value(Some(shown.clone()));
             } else if let Some(m) = on_screen.try_get_value().flatten() {
@@ -439,17 +442,4 @@ pub fn GalleryPage(
             }}
         </Transition>
     }
-}
-
-fn same_images(a: &Manifest, b: &Manifest) -> bool {
-    a.cover == b.cover
-        && a.images.len() == b.images.len()
-        && a.images.iter().zip(&b.images).all(|(x, y)| {
-            let download = |i: &proofline_core::Image| {
-                i.renditions.download.as_ref().map(|r| r.sha256.clone())
-            };
-            x.id == y.id
-                && x.renditions.thumb.sha256 == y.renditions.thumb.sha256
-                && download(x) == download(y)
-        })
 }

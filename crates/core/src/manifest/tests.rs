@@ -39,7 +39,7 @@ fn image(id: &str) -> Image {
     }
 }
 
-fn sample() -> Manifest {
+pub(super) fn sample() -> Manifest {
     Manifest::new(
         GalleryId::parse("smith-wedding").unwrap(),
         "Smith wedding",
