@@ -3,14 +3,16 @@
 // gallery (PROOFLINE_SCALE_1000, else the 12 sample photos) served by a real
 // studio: performance, accessibility and best-practices scores, and the
 // metrics behind performance. RUNS runs, each in a fresh Chromium profile (a
-// cold device); the median of each figure is printed with the range. Scores,
-// never pass/fail: Lighthouse on a shared 2-core machine varies by 10 points.
+// cold device; PROOFLINE_LIGHTHOUSE_RUNS for another count); the median of
+// each figure is printed with the range, and each failed audit with the
+// elements it names. Scores, never pass/fail: Lighthouse on a shared 2-core
+// machine varies by 10 points.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import config from '../playwright.config';
 import { test, startStudio } from '../tests/fixtures';
 
-const RUNS = 3;
+const RUNS = Number(process.env.PROOFLINE_LIGHTHOUSE_RUNS ?? 3);
 
 interface Report {
   performance: number;

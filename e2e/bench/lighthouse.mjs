@@ -32,7 +32,14 @@ try {
   const failed = (category) =>
     lhr.categories[category].auditRefs
       .filter((r) => r.weight > 0 && lhr.audits[r.id].score !== null && lhr.audits[r.id].score < 1)
-      .map((r) => `${r.id}: ${lhr.audits[r.id].title}`);
+      .map((r) => {
+        // Where: the first few elements the audit names.
+        const nodes = (lhr.audits[r.id].details?.items ?? [])
+          .slice(0, 3)
+          .map((i) => i.node?.selector)
+          .filter(Boolean);
+        return `${r.id}: ${lhr.audits[r.id].title}${nodes.length ? ` (${nodes.join('; ')})` : ''}`;
+      });
   console.log(
     JSON.stringify({
       performance: score('performance'),
