@@ -5,7 +5,8 @@
 //! large"). So a body whose declared length is over the limit by at most
 //! [`DRAIN_BYTES`] is read to its end and thrown away, for at most
 //! [`DRAIN_TIME`], before the 413 goes out, as nginx's lingering close
-//! does. Larger ones are refused at once. A body of undeclared length
+//! does. Larger ones are refused at once, as are those whose client waits
+//! for "100 Continue" before sending. A body of undeclared length
 //! (chunked) is held to the limit as it is read ([`RequestBodyLimitLayer`]
 //! behind this), and refused there.
 //!
@@ -14,7 +15,7 @@
 use std::time::Duration;
 
 use axum::extract::{Request, State};
-use axum::http::header::CONTENT_LENGTH;
+use axum::http::header::{CONTENT_LENGTH, EXPECT};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use hyper::body::Body as _;
@@ -45,7 +46,13 @@ pub async fn refuse_over(State(limit): State<Limit>, request: Request, next: Nex
     let Some(size) = declared.filter(|&n| n > limit.bytes as u64) else {
         return next.run(request).await;
     };
-    if size <= limit.bytes as u64 + DRAIN_BYTES {
+    // A client that waits for "100 Continue" before sending has sent
+    // nothing yet: it is answered at once.
+    let waits = request
+        .headers()
+        .get(EXPECT)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+    if !waits && size <= limit.bytes as u64 + DRAIN_BYTES {
         let mut body = request.into_body();
         let drained = tokio::time::timeout(DRAIN_TIME, async {
             while let Some(Ok(_)) =

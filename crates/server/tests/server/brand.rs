@@ -82,6 +82,10 @@ async fn brand_panel_story(h: &Harness) {
         refusal["message"],
         "A logo can be up to 5.0 MB; this one is 6.0 MB."
     );
+    // A client that waits for "100 Continue" is answered at once, before
+    // sending a byte of it.
+    let answer = waiting_upload(&logo_url, &own, 6_000_000).await;
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     let jpeg = proofline_samples::encode(&proofline_samples::numbered_set(1, 400, 100)[0]).unwrap();
     let panel: Value = logo(jpeg).await.unwrap().json().await.unwrap();
     let src = panel["logo"].as_str().unwrap().to_owned();
@@ -138,4 +142,29 @@ async fn the_studio_sets_its_brand_and_cover_on_postgres() {
     let pg = TempPostgres::start(Durability::Fast).unwrap();
     let h = Harness::start_on(Backend::Embedded, None, Some(pg.url("proofline"))).await;
     brand_panel_story(&h).await;
+}
+
+/// The answer's first bytes to a POST of `length` bytes to `url` that
+/// says `Expect: 100-continue` and sends no body.
+async fn waiting_upload(url: &str, token: &str, length: usize) -> String {
+    use std::io::{Read as _, Write as _};
+    let url = reqwest::Url::parse(url).unwrap();
+    let host = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap());
+    let head = format!(
+        "POST {} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Length: {length}\r\nExpect: 100-continue\r\n\r\n",
+        url.path()
+    );
+    tokio::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(&host).unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .unwrap();
+        stream.write_all(head.as_bytes()).unwrap();
+        let mut answer = [0u8; 64];
+        let n = stream.read(&mut answer).expect("answered within 5 s");
+        String::from_utf8_lossy(&answer[..n]).into_owned()
+    })
+    .await
+    .unwrap()
 }
