@@ -9,8 +9,8 @@
 //! every few seconds while the studio's server is unreachable or the device
 //! is offline, and at once when the browser comes back online. A refresh
 //! that shows the same page (only its URLs newly signed) swaps the URLs the
-//! loader uses, so nothing on screen flickers; one that changes what the
-//! page says (a title, the rules, a photo) shows the gallery again.
+//! loader uses, so nothing on screen flickers; one with a new title, cover
+//! or photos shows the gallery again.
 
 use std::rc::Rc;
 use std::sync::Arc;
