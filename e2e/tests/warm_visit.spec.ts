@@ -56,13 +56,23 @@ async function slowBodyProxy(port: number, origin: string): Promise<SlowBody> {
   return proxy;
 }
 
-test('a second visit shows the device copy once the studio says the link stands, before its slow manifest body, and a revoked link still shows nothing', async ({ page }) => {
-  test.setTimeout(120_000);
-  // Customers reach the origin through the proxy: its address is the
-  // studio's public URL (share links, the store's CORS rule, failover).
+/** A studio its customers reach through the proxy: the proxy's address is
+ * the studio's public URL (share links, the store's CORS rule, failover). */
+async function studioBehindProxy() {
   const port = await freePort();
   const studio = await startStudio({ env: { PROOFLINE_PUBLIC_URL: `http://127.0.0.1:${port}` } });
   const proxy = await slowBodyProxy(port, studio.origin);
+  const stop = async () => {
+    proxy.server.closeAllConnections();
+    proxy.server.close();
+    await studio.stop();
+  };
+  return { studio, proxy, stop };
+}
+
+test('a second visit shows the device copy once the studio says the link stands, before its slow manifest body, and a revoked link still shows nothing', async ({ page }) => {
+  test.setTimeout(120_000);
+  const { studio, proxy, stop } = await studioBehindProxy();
   try {
     const link = createLink(studio, ['--label', 'Phone']);
     const url = link.url.replace(studio.origin, proxy.url);
@@ -101,17 +111,13 @@ test('a second visit shows the device copy once the studio says the link stands,
     await expect(gallery.tiles).toHaveCount(0);
     expect(await deviceHolds(page, key)).toMatchObject({ photos: 0, galleries: 0 });
   } finally {
-    proxy.server.closeAllConnections();
-    proxy.server.close();
-    await studio.stop();
+    await stop();
   }
 });
 
 test('a second visit after the studio republished the gallery under a new name shows the device’s copy, then the new name', async ({ page }) => {
   test.setTimeout(120_000);
-  const port = await freePort();
-  const studio = await startStudio({ env: { PROOFLINE_PUBLIC_URL: `http://127.0.0.1:${port}` } });
-  const proxy = await slowBodyProxy(port, studio.origin);
+  const { studio, proxy, stop } = await studioBehindProxy();
   try {
     const url = studio.link.replace(studio.origin, proxy.url);
     const gallery = new GalleryPage(page);
@@ -137,8 +143,6 @@ test('a second visit after the studio republished the gallery under a new name s
     await gallery.expectAllThumbnailsRendered(12);
     await expect(page.locator('.banner')).toHaveCount(0);
   } finally {
-    proxy.server.closeAllConnections();
-    proxy.server.close();
-    await studio.stop();
+    await stop();
   }
 });

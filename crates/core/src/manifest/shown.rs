@@ -2,8 +2,8 @@
 //! refresh mostly brings the same gallery with newly signed URLs: the page
 //! then only swaps the URLs it loads from. When its title, its cover or its
 //! photos (which, in what order, their thumbnails and downloads) change,
-//! the page shows the gallery again. (The rules, the lock and the link's
-//! expiry are read by their components as they change.)
+//! the page shows the gallery again. (The selection bar and the closing
+//! notice follow changed rules and a changed last day by themselves.)
 
 use super::{Image, Manifest};
 
