@@ -10,20 +10,20 @@
 //! A submit stored queues the studio's notifications in the same
 //! transaction ([`super::notifications`]).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use anyhow::Context as _;
+use proofline_core::GalleryId;
 use proofline_core::proofing::{
     Action, Choices, ChoicesReply, DeviceActivity, MAX_OPS_PER_LINK, Op, OpError, OpReceipt,
-    OpStatus, Policy, RuleRefusal, SelectionRules,
+    OpStatus, Policy, RuleRefusal,
 };
-use proofline_core::{GalleryId, ImageId};
 
 use super::links::Link;
 use super::notifications::{Channel, queue_submitted};
-use super::op_rows::{earlier, insert_ops, stored_receipts};
-use super::sql::{Conn, ToValue as _};
-use super::{Db, activity};
+use super::op_rows::{earlier, insert_ops};
+use super::sql::Conn;
+use super::{Db, activity, batch_reads};
 use crate::args;
 
 /// One entry of a batch as read from the request: an op, or why it is not one
@@ -97,10 +97,12 @@ impl Db {
         // gallery is the database's own guarantee underneath.
         let scope = format!("ops {gallery} {}", hex::encode(link));
         let (reply, kept) = self.write(&scope, |tx| {
-            let policy = policy(tx, gallery, &batch)?.context("the gallery disappeared")?;
-            let (mut state, count_before, other_before) = self.link_state_now(tx, gallery, link)?;
+            let reads = batch_reads::read(tx, gallery, link, &batch)?;
+            let policy = reads.policy.context("the gallery disappeared")?;
+            let (mut state, count_before, other_before) =
+                self.link_state_now(tx, gallery, link, reads.counts)?;
             let received_at = (now_ms / 1000) as i64;
-            let stored = stored_receipts(tx, gallery, &batch)?;
+            let stored = reads.stored;
             // First every op is judged, in order, against the state the ops
             // before it leave; then the admitted ones are stored with one
             // statement and their receipts written with another (a batch is
@@ -124,7 +126,7 @@ impl Db {
                     _ => None,
                 })
                 .collect();
-            let receipts_of = insert_ops(tx, gallery, link, &new, received_at)?;
+            let receipts_of = insert_ops(tx, gallery, link, &new, received_at, reads.seqs)?;
             let stored_now: Vec<&Op> = new
                 .iter()
                 .copied()
@@ -197,22 +199,19 @@ impl Db {
     }
 
     /// [`link_state`], from the choices this process last committed for
-    /// the link while the row still counts the ops it counted then.
+    /// the link while its row (read as `counts`: `op_count`, `other_ops`)
+    /// still counts the ops it counted then.
     fn link_state_now(
         &self,
         c: &mut Conn<'_>,
         gallery: &GalleryId,
         link: &[u8],
+        counts: Option<(u64, u64)>,
     ) -> anyhow::Result<(Choices, u64, u64)> {
-        let counts = c.query_opt(
-            "SELECT op_count, other_ops FROM link_state WHERE gallery_id = ?1 AND link_hash = ?2",
-            args![gallery.as_str(), link],
-        )?;
-        if let Some(r) = counts {
-            let (op_count, other_ops): (u64, u64) = (r.get(0)?, r.get(1)?);
-            if let Some(choices) = self.links.get(gallery, link, op_count) {
-                return Ok((choices, op_count, other_ops));
-            }
+        if let Some((op_count, other_ops)) = counts
+            && let Some(choices) = self.links.get(gallery, link, op_count)
+        {
+            return Ok((choices, op_count, other_ops));
         }
         link_state(c, gallery, link)
     }
@@ -248,62 +247,6 @@ impl Db {
                 .collect()
         })
     }
-}
-
-/// The gallery's rules and lock, and which of the photos `batch` names are
-/// the gallery's, in one query however large the gallery; `None` if there
-/// is no such gallery.
-fn policy(
-    c: &mut Conn<'_>,
-    gallery: &GalleryId,
-    batch: &[Incoming],
-) -> anyhow::Result<Option<Policy>> {
-    let named: BTreeSet<&str> = batch
-        .iter()
-        .filter_map(|e| e.as_ref().ok()?.action.image())
-        .map(ImageId::as_str)
-        .collect();
-    // One row per named photo of the gallery (the gallery's terms on each),
-    // or one with no photo.
-    let photos = match named.len() {
-        0 => String::new(),
-        n => {
-            let marks: Vec<String> = (2..n + 2).map(|i| format!("?{i}")).collect();
-            format!(
-                " LEFT JOIN images i ON i.gallery_id = g.id AND i.image_id IN ({})",
-                marks.join(", ")
-            )
-        }
-    };
-    let image = if named.is_empty() {
-        "NULL"
-    } else {
-        "i.image_id"
-    };
-    let sql = format!(
-        "SELECT g.min_select, g.max_select, g.deadline, g.locked_at, {image}
-         FROM galleries g{photos} WHERE g.id = ?1"
-    );
-    let mut args = vec![gallery.as_str().to_value()];
-    args.extend(named.iter().map(|id| id.to_value()));
-    let rows = c.query(&sql, &args)?;
-    let Some(first) = rows.first() else {
-        return Ok(None);
-    };
-    let images = rows
-        .iter()
-        .filter_map(|r| r.get::<Option<String>>(4).transpose())
-        .map(|id| Ok(ImageId::parse(id?)?))
-        .collect::<anyhow::Result<BTreeSet<_>>>()?;
-    Ok(Some(Policy {
-        rules: SelectionRules {
-            min: first.get(0)?,
-            max: first.get(1)?,
-            deadline: first.get(2)?,
-        },
-        locked_at: first.get(3)?,
-        images,
-    }))
 }
 
 /// Judges a batch in order, each op against the state the ops admitted

@@ -309,34 +309,36 @@ impl Db {
         pass: Option<&str>,
         now: i64,
     ) -> anyhow::Result<Result<Opened, Refusal>> {
-        let found = self.read(|c| {
-            let Some(g) = c.query_opt(
-                "SELECT expires_at FROM galleries WHERE id = ?1",
-                args![gallery.as_str()],
-            )?
-            else {
-                return Ok(None);
-            };
-            let rows = c.query(
-                "SELECT token_hash, revoked_at, expires_at, pin_hash, downloads, download_pin_hash
-                 FROM links WHERE gallery_id = ?1",
-                args![gallery.as_str()],
-            )?;
-            let rows = rows
-                .iter()
-                .map(|r| {
-                    Ok(Row {
-                        token_hash: r.get(0)?,
-                        revoked_at: r.get(1)?,
-                        expires_at: r.get(2)?,
-                        pin_hash: r.get(3)?,
-                        downloads: downloads_at(r, 4)?,
-                        download_pin_hash: r.get(5)?,
-                    })
-                })
-                .collect::<anyhow::Result<Vec<_>>>()?;
-            Ok(Some((g.get::<Option<i64>>(0)?, rows)))
-        })?;
+        // One statement (one round trip): the gallery's expiry on every
+        // row, with each of its links; a gallery with no link has one row
+        // with no link, no gallery has no row.
+        let found = self.read_one(
+            "SELECT g.expires_at, l.token_hash, l.revoked_at, l.expires_at, l.pin_hash,
+                    l.downloads, l.download_pin_hash
+             FROM galleries g LEFT JOIN links l ON l.gallery_id = g.id
+             WHERE g.id = ?1",
+            args![gallery.as_str()],
+        )?;
+        let found = match found.first() {
+            None => None,
+            Some(first) => {
+                let mut rows = Vec::with_capacity(found.len());
+                for r in &found {
+                    let Some(token_hash) = r.get::<Option<Vec<u8>>>(1)? else {
+                        continue;
+                    };
+                    rows.push(Row {
+                        token_hash,
+                        revoked_at: r.get(2)?,
+                        expires_at: r.get(3)?,
+                        pin_hash: r.get(4)?,
+                        downloads: downloads_at(r, 5)?,
+                        download_pin_hash: r.get(6)?,
+                    });
+                }
+                Some((first.get::<Option<i64>>(0)?, rows))
+            }
+        };
         let Some((gallery_expiry, rows)) = found else {
             return Ok(Err(Refusal::NoGallery));
         };

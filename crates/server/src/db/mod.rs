@@ -8,8 +8,8 @@
 //! a gallery's settings: rules, lock, expiry, studio token), [`publishes`]
 //! (making a publish visible, `drafts`, `uploads`), [`links`] (share links,
 //! PINs; [`downloads`] what each may download), [`choices`] (customers' ops and `link_state`, whose latest choices `link_cache` keeps
-//! in memory; `op_rows` writes a
-//! batch's rows of `ops`; `activity` each device's reports, `replies` the
+//! in memory; `batch_reads` reads what a batch is judged by in one
+//! statement; `op_rows` writes a batch's rows of `ops`; `activity` each device's reports, `replies` the
 //! studio's answers to comments), [`notifications`]
 //! (telling the studio of a submit: queued, claimed, sent) and [`studio`]
 //! (the studio-wide token); [`brand`] the studio's name, colour and logo,
@@ -21,6 +21,7 @@
 //! domain, `http` or `cli`.
 
 mod activity;
+mod batch_reads;
 pub mod brand;
 pub mod choices;
 mod downloads;
@@ -56,7 +57,7 @@ pub use publishes::{DraftTerms, FirstLink, FromFolder, PublishCommit, Upload};
 pub use reminders::{ReminderFacts, Subscription};
 
 use crate::args;
-use sql::{Access, Conn, Pg};
+use sql::{Access, Conn, Pg, Row, Value};
 
 /// Handle to the database; cheap to clone. Calls block: use them from
 /// `spawn_blocking` in async code.
@@ -226,6 +227,16 @@ impl Db {
                 session.commit()?;
                 Ok(out)
             }
+        }
+    }
+
+    /// A read of one statement: its rows. A statement sees one snapshot by
+    /// itself, so on PostgreSQL it runs outside a transaction: one round
+    /// trip rather than three (BEGIN, the statement, COMMIT).
+    pub fn read_one(&self, sql: &str, args: &[Value]) -> anyhow::Result<Vec<Row>> {
+        match &self.backend {
+            Backend::Sqlite(_) => self.read(|c| c.query(sql, args)),
+            Backend::Postgres(pg) => pg.query(sql, args),
         }
     }
 

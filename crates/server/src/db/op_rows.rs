@@ -1,12 +1,13 @@
 //! Rows of the `ops` table as a batch writes them: the new ops, with their
-//! receipts, in one statement, and the receipts of ops stored before (see [`super::choices`], which judges the batch).
+//! receipts, in one statement, and an earlier op's first receipt (see
+//! [`super::choices`], which judges the batch, and [`super::batch_reads`],
+//! which reads what it is judged by).
 
 use std::collections::{HashMap, HashSet};
 
 use proofline_core::GalleryId;
 use proofline_core::proofing::{Op, OpStatus, receipt_id};
 
-use super::choices::Incoming;
 use super::sql::{Conn, ToValue};
 use crate::args;
 
@@ -15,20 +16,25 @@ const OP_COLUMNS: usize = 9;
 
 /// Stores `ops` with one statement, each with its receipt (those whose id
 /// the gallery already has are skipped); answers each stored op's id, `seq`
-/// and receipt. The seqs are taken first ([`reserve_seqs`]) so that the
-/// receipts, made from them, go in with the ops rather than in a second
-/// statement.
+/// and receipt. The seqs are taken first so that the receipts, made from
+/// them, go in with the ops rather than in a second statement: `reserved`
+/// (increasing, taken with the batch's reads on PostgreSQL), else
+/// [`reserve_seqs`].
 pub(super) fn insert_ops(
     c: &mut Conn<'_>,
     gallery: &GalleryId,
     link: &[u8],
     ops: &[&Op],
     received_at: i64,
+    reserved: Vec<i64>,
 ) -> anyhow::Result<HashMap<String, (i64, String)>> {
     if ops.is_empty() {
         return Ok(HashMap::new());
     }
-    let seqs = reserve_seqs(c, ops.len())?;
+    let seqs = match reserved.len() >= ops.len() {
+        true => reserved,
+        false => reserve_seqs(c, ops.len())?,
+    };
     let rows: Vec<String> = (0..ops.len())
         .map(|i| {
             let at = 3 + i * OP_COLUMNS;
@@ -97,54 +103,6 @@ fn reserve_seqs(c: &mut Conn<'_>, n: usize) -> anyhow::Result<Vec<i64>> {
         .flatten()
         .unwrap_or(0);
     Ok((1..=n as i64).map(|i| last + i).collect())
-}
-
-/// The receipts of the batch's ops stored before (one query for the batch).
-pub(super) fn stored_receipts(
-    c: &mut Conn<'_>,
-    gallery: &GalleryId,
-    batch: &[Incoming],
-) -> anyhow::Result<HashMap<String, (String, i64)>> {
-    let ids: Vec<&str> = batch
-        .iter()
-        .filter_map(|e| e.as_ref().ok())
-        .map(|op| op.id.as_str())
-        .collect();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let mut args = vec![ToValue::to_value(gallery.as_str())];
-    args.extend(ids.iter().map(|id| ToValue::to_value(*id)));
-    let marks = (0..ids.len()).map(|i| format!("?{}", i + 2));
-    let sql = if c.is_postgres() {
-        // One probe of the (gallery, op id) index per id, whatever the
-        // planner believes: with `op_id IN (…)`, PostgreSQL on a table that
-        // grew faster than its statistics scanned every op of the gallery
-        // (0.5 → 97 ms a batch as the ingest bench's gallery grew). SQLite
-        // probes the index either way, faster with `IN`.
-        let values: Vec<String> = marks.map(|m| format!("({m})")).collect();
-        format!(
-            "SELECT v.column1,
-                    (SELECT receipt FROM ops WHERE gallery_id = ?1 AND op_id = v.column1),
-                    (SELECT received_at FROM ops WHERE gallery_id = ?1 AND op_id = v.column1)
-             FROM (VALUES {}) AS v",
-            values.join(", ")
-        )
-    } else {
-        let marks: Vec<String> = marks.collect();
-        format!(
-            "SELECT op_id, receipt, received_at FROM ops WHERE gallery_id = ?1 AND op_id IN ({})",
-            marks.join(", ")
-        )
-    };
-    // Ids not stored have no receipt (PostgreSQL's form answers them too).
-    let mut stored = HashMap::new();
-    for r in c.query(&sql, &args)? {
-        if let (Some(receipt), Some(received_at)) = (r.get(1)?, r.get(2)?) {
-            stored.insert(r.get(0)?, (receipt, received_at));
-        }
-    }
-    Ok(stored)
 }
 
 /// The first receipt of an op stored before, if it was.

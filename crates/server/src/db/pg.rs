@@ -108,6 +108,20 @@ impl Pg {
         })
     }
 
+    /// One statement on a pooled connection outside any transaction (see
+    /// [`super::Db::read_one`]); its rows.
+    pub fn query(&self, sql: &str, args: &[Value]) -> anyhow::Result<Vec<Row>> {
+        let (sql, args) = (pg_statement(sql), args.to_vec());
+        let answer = self.run(move |pool| async move {
+            let mut conn = pool.acquire().await?;
+            statement(&mut conn, sql, args, Mode::Fetch).await
+        })??;
+        match answer {
+            Answer::Rows(rows) => Ok(rows),
+            Answer::Changed(_) => bail!("a query answered no rows"),
+        }
+    }
+
     pub fn ping(&self) -> anyhow::Result<()> {
         self.run(|pool| async move { sqlx::query("SELECT 1").execute(&pool).await.map(drop) })??;
         Ok(())
