@@ -75,6 +75,8 @@ pub(super) struct State {
     pub(super) sizes: Option<HashMap<ContentHash, u64>>,
     pub(super) budget: u64,
     pub(super) protect: Option<GalleryId>,
+    /// The saved galleries' photo hashes, parsed once per record.
+    parsed: room::Parsed,
     wake: Option<gloo_timers::callback::Timeout>,
 }
 
@@ -114,6 +116,7 @@ impl Loader {
                 sizes: None,
                 budget: proofline_core::cache::FALLBACK_BUDGET,
                 protect: None,
+                parsed: Default::default(),
                 wake: None,
             }))),
             storage_full: RwSignal::new(false),

@@ -7,7 +7,9 @@
 //! ([`Loader::room_for_save`]).
 
 use std::cmp::Reverse;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash as _, Hasher as _};
+use std::rc::Rc;
 
 use proofline_core::cache::{CachedGallery, gallery_hashes, plan_eviction, room_for_save};
 use proofline_core::{ContentHash, GalleryId, Manifest};
@@ -18,6 +20,26 @@ use super::Loader;
 /// IndexedDB counts space coarsely, so far more than the few hundred bytes
 /// written.
 pub const RECORD_ROOM: u64 = 1024 * 1024;
+
+/// The photo hashes of the saved galleries' records, by a fingerprint of
+/// each record's text. Once the device is at its budget, every photo
+/// stored asks which galleries hold what; a 10,000-photo record is 2.8 MB
+/// of JSON, so parsing them all each time froze a phone for a moment per
+/// photo. A record not seen in the last reading is forgotten.
+#[derive(Default)]
+pub(super) struct Parsed {
+    by_print: HashMap<(usize, u64), Rc<Vec<ContentHash>>>,
+    /// Records parsed since the loader began.
+    pub(super) parses: u32,
+}
+
+/// The text's length and a hash of it: what tells one record's text from
+/// another's.
+fn fingerprint(text: &str) -> (usize, u64) {
+    let mut h = DefaultHasher::new();
+    text.hash(&mut h);
+    (text.len(), h.finish())
+}
 
 impl Loader {
     /// The galleries kept on the device, for eviction. The copies saved for
@@ -31,21 +53,33 @@ impl Loader {
         // next to each other, and merged here. (A copy an older app left
         // under the bare gallery id may not be: it counts apart until
         // adopted, and goes with the others.)
-        let mut galleries: Vec<CachedGallery> = db
-            .all_galleries()
-            .await
-            .unwrap_or_default()
+        let records = db.all_galleries().await.unwrap_or_default();
+        let mut state = self.state.borrow_mut();
+        let parsed = &mut state.parsed;
+        let mut before = std::mem::take(&mut parsed.by_print);
+        let mut now = HashMap::new();
+        let mut galleries: Vec<CachedGallery> = records
             .into_iter()
             .filter_map(|g| {
-                let m = Manifest::from_json(&g.manifest).ok()?;
+                let print = fingerprint(&g.manifest);
+                let hashes = match before.remove(&print).or_else(|| now.get(&print).cloned()) {
+                    Some(hashes) => hashes,
+                    None => {
+                        parsed.parses += 1;
+                        Rc::new(gallery_hashes(&Manifest::from_json(&g.manifest).ok()?))
+                    }
+                };
+                now.insert(print, Rc::clone(&hashes));
                 Some(CachedGallery {
                     gallery: g.gallery,
                     last_viewed: g.last_viewed as i64,
-                    hashes: gallery_hashes(&m),
+                    hashes: hashes.to_vec(),
                     kept_offline: g.keep_offline,
                 })
             })
             .collect();
+        parsed.by_print = now;
+        drop(state);
         galleries.dedup_by(|next, kept| {
             let same = next.gallery == kept.gallery;
             if same {

@@ -239,3 +239,33 @@ fn a_download_takes_the_freshest_manifests_urls_still_usable_in_order() {
             .is_empty()
     );
 }
+
+#[wasm_bindgen_test]
+async fn at_the_budget_a_saved_gallery_is_read_once_not_once_per_photo() {
+    let db = fresh("t-parse-once").await;
+    let photos: Vec<Vec<u8>> = (0..6u8).map(|i| vec![i; 400]).collect();
+    let all: Vec<&[u8]> = photos.iter().map(Vec::as_slice).collect();
+    let current = saved("current", 1.0, &all);
+    db.put_gallery(&current.0, &current.1).await.unwrap();
+    let loader = Loader::new();
+    // Room for two photos of the gallery on screen: the rest are shown but
+    // not kept, and each of them asks what could be evicted.
+    loader.attach(Some(db.clone()), 900);
+    let manifest = Arc::new(Manifest::from_json(&current.1.manifest).unwrap());
+    loader.set_manifest(&manifest, Default::default());
+    for bytes in &photos[..5] {
+        loader.store(&sha256(bytes), bytes).await;
+    }
+    assert!(loader.storage_full.get_untracked());
+    assert_eq!(db.entry_sizes().await.unwrap().len(), 2);
+    let parses = || loader.state.borrow().parsed.parses;
+    assert_eq!(parses(), 1, "three photos over the budget, one reading");
+
+    // A record whose text changed is read again; the unchanged are not.
+    let changed = saved("current", 2.0, &all[..5]);
+    db.put_gallery(&changed.0, &changed.1).await.unwrap();
+    loader.store(&sha256(&photos[5]), &photos[5]).await;
+    loader.store(&sha256(&photos[5]), &photos[5]).await;
+    assert_eq!(parses(), 2);
+    assert_eq!(db.entry_sizes().await.unwrap().len(), 2);
+}
