@@ -46,9 +46,12 @@ use anyhow::{Context as _, bail};
 /// 10,000 photos grew the wasm memory by 8 MB), cost 1.5 kB (→ 350,048 B).
 /// Showing the device's copy once the studio's answer says the link stands,
 /// while its body is still coming (a warm visit to 10,000 photos on a phone:
-/// 10.3 → 1.4 s), cost 2.7 kB (→ 352,731 B).
+/// 10.3 → 1.4 s), cost 2.7 kB (→ 352,731 B). Reading which photos each
+/// saved gallery holds once per record instead of once per photo stored at
+/// the budget (a 10,000-photo record is 2.8 MB of JSON) cost 0.4–0.6 kB
+/// (→ 353,084–353,261 B over two builds of the same code).
 /// Raise it only with a reason in the commit message.
-const CUSTOMER_BUDGET: usize = 353_200;
+const CUSTOMER_BUDGET: usize = 353_800;
 
 /// Brotli bytes of the studio's app (`dist/studio`): opened by the studio
 /// on its own machine; measured at its split.
