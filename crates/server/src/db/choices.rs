@@ -104,9 +104,10 @@ impl Db {
             let received_at = (now_ms / 1000) as i64;
             let stored = reads.stored;
             // First every op is judged, in order, against the state the ops
-            // before it leave; then the admitted ones are stored with one
-            // statement and their receipts written with another (a batch is
-            // a handful of round trips, not two per op).
+            // before it leave; then the admitted ones are stored, with their
+            // receipts, in one statement (on PostgreSQL a batch is five round
+            // trips: BEGIN with its lock, the reads, the ops, `link_state`,
+            // COMMIT).
             let before = state.clone();
             let slots = judge(
                 batch,
