@@ -105,9 +105,9 @@ impl Db {
             let stored = reads.stored;
             // First every op is judged, in order, against the state the ops
             // before it leave; then the admitted ones are stored, with their
-            // receipts, in one statement (on PostgreSQL a batch is five round
-            // trips: BEGIN with its lock, the reads, the ops, `link_state`,
-            // COMMIT).
+            // receipts, in one statement (on PostgreSQL a batch of choices is
+            // five round trips: BEGIN with its lock, the reads, the ops,
+            // `link_state`, COMMIT).
             let before = state.clone();
             let slots = judge(
                 batch,
