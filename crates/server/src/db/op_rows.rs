@@ -17,9 +17,9 @@ const OP_COLUMNS: usize = 9;
 /// Stores `ops` with one statement, each with its receipt (those whose id
 /// the gallery already has are skipped); answers each stored op's id, `seq`
 /// and receipt. The seqs are taken first so that the receipts, made from
-/// them, go in with the ops rather than in a second statement: `reserved`
-/// (increasing, taken with the batch's reads on PostgreSQL), else
-/// [`reserve_seqs`].
+/// them, go in with the ops rather than in a second statement: on
+/// PostgreSQL `reserved` (increasing, one per op of the batch, taken from
+/// its sequence with the batch's reads), on SQLite [`next_seqs`].
 pub(super) fn insert_ops(
     c: &mut Conn<'_>,
     gallery: &GalleryId,
@@ -31,9 +31,16 @@ pub(super) fn insert_ops(
     if ops.is_empty() {
         return Ok(HashMap::new());
     }
-    let seqs = match reserved.len() >= ops.len() {
-        true => reserved,
-        false => reserve_seqs(c, ops.len())?,
+    let seqs = if c.is_postgres() {
+        anyhow::ensure!(
+            reserved.len() >= ops.len(),
+            "{} seqs were reserved for {} ops",
+            reserved.len(),
+            ops.len()
+        );
+        reserved
+    } else {
+        next_seqs(c, ops.len())?
     };
     let rows: Vec<String> = (0..ops.len())
         .map(|i| {
@@ -75,23 +82,10 @@ pub(super) fn insert_ops(
     Ok(receipts)
 }
 
-/// `n` values of `ops.seq` no op has, increasing, for ops about to be
-/// stored in this write transaction. PostgreSQL's sequence gives each value
-/// out once, whichever origin asks (one left unused leaves a gap); SQLite's
-/// transaction is its only writer, and an explicit seq moves its counter on.
-fn reserve_seqs(c: &mut Conn<'_>, n: usize) -> anyhow::Result<Vec<i64>> {
-    if c.is_postgres() {
-        let seqs = c.query(
-            "SELECT nextval(pg_get_serial_sequence('ops', 'seq')) FROM generate_series(1, ?1)",
-            args![n as i64],
-        )?;
-        let mut seqs = seqs
-            .iter()
-            .map(|r| r.get(0))
-            .collect::<anyhow::Result<Vec<i64>>>()?;
-        seqs.sort_unstable();
-        return Ok(seqs);
-    }
+/// SQLite: `n` values of `ops.seq` no op has, increasing, for ops about to
+/// be stored in this write transaction (its only writer; an explicit seq
+/// moves the table's counter on).
+fn next_seqs(c: &mut Conn<'_>, n: usize) -> anyhow::Result<Vec<i64>> {
     let last: i64 = c
         .query_opt(
             "SELECT max(seq) FROM (SELECT seq FROM sqlite_sequence WHERE name = 'ops'
