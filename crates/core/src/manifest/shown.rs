@@ -6,6 +6,7 @@
 //! notice follow changed rules and a changed last day by themselves.)
 
 use super::{Image, Manifest};
+use crate::ContentHash;
 
 impl Manifest {
     /// `self` and `other` show the same page: the same title, cover and
@@ -20,7 +21,9 @@ impl Manifest {
 }
 
 fn same_photo((a, b): (&Image, &Image)) -> bool {
-    let download = |i: &Image| i.renditions.download.as_ref().map(|r| r.sha256.clone());
+    fn download(i: &Image) -> Option<&ContentHash> {
+        i.renditions.download.as_ref().map(|r| &r.sha256)
+    }
     a.id == b.id
         && a.renditions.thumb.sha256 == b.renditions.thumb.sha256
         && download(a) == download(b)
