@@ -77,6 +77,9 @@ pub(super) struct State {
     pub(super) protect: Option<GalleryId>,
     /// The saved galleries' photo hashes, parsed once per record.
     parsed: room::Parsed,
+    /// Galleries no longer saved for offline whose records may still say
+    /// so: the write that says otherwise may need the very room it makes.
+    pub(super) unkept: Vec<GalleryId>,
     wake: Option<gloo_timers::callback::Timeout>,
 }
 
@@ -117,6 +120,7 @@ impl Loader {
                 budget: proofline_core::cache::FALLBACK_BUDGET,
                 protect: None,
                 parsed: Default::default(),
+                unkept: Vec::new(),
                 wake: None,
             }))),
             storage_full: RwSignal::new(false),

@@ -61,7 +61,8 @@ impl Loader {
         // adopted, and goes with the others.)
         let records = db.all_galleries().await.unwrap_or_default();
         let mut state = self.state.borrow_mut();
-        let parsed = &mut state.parsed;
+        let state = &mut *state;
+        let (parsed, unkept) = (&mut state.parsed, &state.unkept);
         let before = std::mem::take(&mut parsed.by_print);
         let mut now: Vec<Known> = Vec::new();
         let mut galleries: Vec<CachedGallery> = records
@@ -77,16 +78,16 @@ impl Loader {
                     }
                 };
                 now.push((print, Rc::clone(&hashes)));
+                let kept_offline = g.keep_offline && !unkept.contains(&g.gallery);
                 Some(CachedGallery {
                     gallery: g.gallery,
                     last_viewed: g.last_viewed as i64,
                     hashes: hashes.to_vec(),
-                    kept_offline: g.keep_offline,
+                    kept_offline,
                 })
             })
             .collect();
         parsed.by_print = now;
-        drop(state);
         galleries.dedup_by(|next, kept| {
             let same = next.gallery == kept.gallery;
             if same {
@@ -115,12 +116,24 @@ impl Loader {
         plan.fits
     }
 
+    /// Says whether `gallery` is saved for offline, ahead of its record: a
+    /// save the device refused, or one the customer cancelled, makes way
+    /// for others with its own photos first, while the write of its record
+    /// that says so may itself be waiting for room.
+    pub fn mark_kept(&self, gallery: &GalleryId, keep: bool) {
+        let mut s = self.state.borrow_mut();
+        s.unkept.retain(|g| g != gallery);
+        if !keep {
+            s.unkept.push(gallery.clone());
+        }
+    }
+
     /// Frees at least `bytes` of photos because the browser refused a write
     /// of a choice or a gallery's record: first by evicting as for a photo,
     /// then photos of the gallery on screen, then (only if that is still not
-    /// enough) photos of galleries saved for offline, largest first. Their
-    /// records stay: a gallery's photos download again when it is opened
-    /// online. Whether anything was freed.
+    /// enough) photos of galleries saved for offline, largest first, the
+    /// gallery on screen's last. Their records stay: a gallery's photos
+    /// download again when it is opened online. Whether anything was freed.
     pub async fn make_room(&self, bytes: u64) -> bool {
         self.read_sizes().await;
         let used = self.used_bytes();
@@ -128,13 +141,20 @@ impl Loader {
             return true;
         }
         let galleries = self.galleries().await;
-        let saved: HashSet<&ContentHash> = galleries
-            .iter()
-            .filter(|g| g.kept_offline)
-            .flat_map(|g| &g.hashes)
-            .collect();
+        let protect = self.state.borrow().protect.clone();
+        let held = |on_screen: bool| -> HashSet<&ContentHash> {
+            galleries
+                .iter()
+                .filter(|g| g.kept_offline && (protect.as_ref() == Some(&g.gallery)) == on_screen)
+                .flat_map(|g| &g.hashes)
+                .collect()
+        };
+        let (saved, saved_on_screen) = (held(false), held(true));
         let mut sizes: Vec<(ContentHash, u64)> = self.sizes().await.into_iter().collect();
-        sizes.sort_by_key(|(h, size)| (saved.contains(h), Reverse(*size)));
+        sizes.sort_by_key(|(h, size)| {
+            let on_screen = saved_on_screen.contains(h);
+            (on_screen || saved.contains(h), on_screen, Reverse(*size))
+        });
         let mut freed = 0;
         let doomed: Vec<ContentHash> = sizes
             .into_iter()

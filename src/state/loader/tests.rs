@@ -1,7 +1,8 @@
 //! The loader over a real device store (headless Chromium): saved bytes are
 //! verified before use, eviction goes least recently viewed first and never
 //! touches the gallery on screen, a gallery saved for two links is evicted
-//! as one, and a full device is reported.
+//! as one, a full device is reported, and room made for a choice comes from
+//! a dropped save, then galleries saved elsewhere, then the one on screen.
 
 use leptos::prelude::GetUntracked as _;
 use proofline_core::cache::sha256;
@@ -268,4 +269,50 @@ async fn at_the_budget_a_saved_gallery_is_read_once_not_once_per_photo() {
     loader.store(&sha256(&photos[5]), &photos[5]).await;
     assert_eq!(parses(), 2);
     assert_eq!(db.entry_sizes().await.unwrap().len(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn a_full_device_takes_room_from_a_dropped_save_then_other_saved_galleries_then_the_one_on_screen()
+ {
+    let db = fresh("t-make-room").await;
+    let (a, b, c, d) = (
+        vec![1u8; 800],
+        vec![2u8; 400],
+        vec![3u8; 400],
+        vec![4u8; 600],
+    );
+    let mut here = saved("here", 2.0, &[&a, &b]);
+    let mut there = saved("there", 1.0, &[&c, &d]);
+    for (link, g) in [&mut here, &mut there] {
+        g.keep_offline = true;
+        db.put_gallery(link, g).await.unwrap();
+    }
+    let loader = Loader::new();
+    loader.attach(Some(db.clone()), u64::MAX);
+    let manifest = Arc::new(Manifest::from_json(&here.1.manifest).unwrap());
+    loader.set_manifest(&manifest, Default::default());
+    for bytes in [&a, &b, &c, &d] {
+        loader.store(&sha256(bytes), bytes).await;
+    }
+    let held = async || db.entry_sizes().await.unwrap();
+
+    // Both saved for offline: the largest photo not on screen goes, not the
+    // largest of all (which the customer is looking at).
+    assert!(loader.make_room(500).await);
+    let left = held().await;
+    assert!(
+        !left.contains_key(&sha256(&d)),
+        "the other gallery's largest"
+    );
+    for kept in [&a, &b, &c] {
+        assert!(left.contains_key(&sha256(kept)));
+    }
+
+    // The save of the gallery on screen is dropped (its record still says
+    // saved: writing that it is not may need the room): its photos go first.
+    loader.mark_kept(&GalleryId::parse("here").unwrap(), false);
+    assert!(loader.make_room(300).await);
+    let left = held().await;
+    assert!(!left.contains_key(&sha256(&a)));
+    assert!(left.contains_key(&sha256(&b)) && left.contains_key(&sha256(&c)));
 }

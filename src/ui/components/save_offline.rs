@@ -389,6 +389,7 @@ async fn keep_offline(
                 .ok_or_else(|| DbError::Failed("the gallery was not kept".into()))?
         }
     };
+    loader.mark_kept(&saved.gallery, keep);
     if saved.keep_offline == keep {
         return Ok(());
     }
