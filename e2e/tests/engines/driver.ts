@@ -143,7 +143,7 @@ async function launchWebKit(): Promise<EngineBrowser> {
           // A web element is an object with one key, the W3C element identifier.
           return Object.values(await call('POST', `${s}/element`, by))[0] as string;
         } catch (e) {
-          if (Date.now() > deadline) throw e;
+          if (Date.now() > deadline) throw new Error(`no element ${JSON.stringify(t)} in 10 s: ${e}`);
           await new Promise((r) => setTimeout(r, 100));
         }
       }
@@ -151,7 +151,16 @@ async function launchWebKit(): Promise<EngineBrowser> {
     return {
       engine: 'webkit',
       goto: async (url) => {
-        await call('POST', `${s}/url`, { url });
+        // MiniBrowser has been seen to answer a navigation it never began
+        // (the origin saw no request): asked again if the page is still
+        // elsewhere (the app may rewrite its own address, not its origin).
+        const origin = new URL(url).origin;
+        for (let tries = 0; ; tries++) {
+          await call('POST', `${s}/url`, { url });
+          const now = String(await call('GET', `${s}/url`));
+          if (now.startsWith(`${origin}/`) || tries === 1) return;
+          console.log(`webkit: asked for ${url}, still at ${now}: asking again`);
+        }
       },
       reload: async () => {
         await call('POST', `${s}/refresh`, {});
