@@ -48,7 +48,7 @@ async fn manifest_of(h: &Harness, gallery: &str, token: &str) -> Manifest {
 }
 
 async fn bytes_of(h: &Harness, r: &Rendition) -> Vec<u8> {
-    let resp = h.http.get(&r.url).send().await.unwrap();
+    let resp = h.http.get(r.url.to_string()).send().await.unwrap();
     assert_eq!(resp.status(), 200, "{}", r.url);
     let bytes = resp.bytes().await.unwrap().to_vec();
     assert_eq!(bytes.len() as u64, r.bytes);
@@ -57,9 +57,11 @@ async fn bytes_of(h: &Harness, r: &Rendition) -> Vec<u8> {
 }
 
 /// The link's mirror once it is written as `ready` says (it is written
-/// after answering, so an earlier one may still be there).
+/// after answering, so an earlier one may still be there). Up to 30 s: a
+/// loaded CI machine took over 5 s once.
 async fn mirrored(h: &Harness, url: &str, ready: impl Fn(&Manifest) -> bool) -> Manifest {
-    for _ in 0..100 {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::time::Instant::now() < deadline {
         let resp = h.http.get(url).send().await.unwrap();
         if resp.status() == 200 {
             let m = Manifest::from_json(&resp.text().await.unwrap()).unwrap();
