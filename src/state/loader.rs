@@ -90,7 +90,7 @@ impl State {
             .into_iter()
             .flat_map(Rendition::urls)
             .filter(|(_, exp)| is_usable(*exp, now, URL_MARGIN_SECS))
-            .map(|(u, _)| u.to_owned())
+            .map(|(u, _)| u.get().into_owned())
             .collect()
     }
 

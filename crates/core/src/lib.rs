@@ -54,6 +54,6 @@ pub mod wording;
 
 pub use ids::{ContentHash, GalleryId, IdError, ImageId};
 pub use manifest::{
-    Fallback, Image, Manifest, ManifestError, Rendition, RenditionKind, Renditions,
+    Fallback, Image, Manifest, ManifestError, Rendition, RenditionKind, Renditions, SignedUrl,
 };
 pub use route::{Route, ShareToken};

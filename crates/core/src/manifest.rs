@@ -4,7 +4,8 @@
 //!
 //! Version 1 spells every photo out; version 2 ([`compact`]) says what the
 //! photos' URLs share once, about a quarter of the bytes. [`Manifest`] is
-//! the photos in full either way: [`Manifest::to_json`] writes version 2
+//! the photos in full either way (a compact one's URLs stay in their parts
+//! in memory, [`SignedUrl`]): [`Manifest::to_json`] writes version 2
 //! whenever it says the photos exactly, [`Manifest::to_full_json`] version 1
 //! (for readers that ask for it).
 //!
@@ -23,6 +24,7 @@ use crate::proofing::SelectionRules;
 pub const MANIFEST_VERSION: u64 = 1;
 
 pub use compact::{COMPACT_VERSION, encode_key, fit};
+pub use signed_url::SignedUrl;
 
 /// A published gallery as the client sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,7 +182,7 @@ pub struct Rendition {
     pub bytes: u64,
     pub sha256: ContentHash,
     /// Signed GET URL straight to the object store or CDN; never the origin.
-    pub url: String,
+    pub url: SignedUrl,
     /// Unix seconds (server time) after which `url` stops working.
     pub expires_at: i64,
     /// Other signed URLs of the same bytes, to try in order when `url` fails
@@ -192,12 +194,9 @@ pub struct Rendition {
 impl Rendition {
     /// Every signed URL of the file with its expiry, in the order to try
     /// them.
-    pub fn urls(&self) -> impl Iterator<Item = (&str, i64)> {
-        std::iter::once((self.url.as_str(), self.expires_at)).chain(
-            self.fallbacks
-                .iter()
-                .map(|f| (f.url.as_str(), f.expires_at)),
-        )
+    pub fn urls(&self) -> impl Iterator<Item = (&SignedUrl, i64)> {
+        std::iter::once((&self.url, self.expires_at))
+            .chain(self.fallbacks.iter().map(|f| (&f.url, f.expires_at)))
     }
 }
 
@@ -206,7 +205,7 @@ impl Rendition {
 #[serde(deny_unknown_fields)]
 pub struct Fallback {
     /// Signed GET URL straight to the object store; never the origin.
-    pub url: String,
+    pub url: SignedUrl,
     /// Unix seconds (server time) after which `url` stops working.
     pub expires_at: i64,
 }
@@ -494,17 +493,17 @@ impl Manifest {
                 if r.width == 0 || r.height == 0 || r.bytes == 0 {
                     return Err(invalid(&at(), "width, height and bytes must be at least 1"));
                 }
-                if !is_http_url(&r.url) {
+                if !is_http_url(&r.url.get()) {
                     return Err(ManifestError::BadUrl {
                         path: format!("{}.url", at()),
-                        url: r.url.clone(),
+                        url: r.url.get().into_owned(),
                     });
                 }
                 for (j, fallback) in r.fallbacks.iter().enumerate() {
-                    if !is_http_url(&fallback.url) {
+                    if !is_http_url(&fallback.url.get()) {
                         return Err(ManifestError::BadUrl {
                             path: format!("{}.fallbacks[{j}].url", at()),
-                            url: fallback.url.clone(),
+                            url: fallback.url.get().into_owned(),
                         });
                     }
                 }
@@ -595,5 +594,6 @@ fn is_http_url(s: &str) -> bool {
 pub mod compact;
 mod json_path;
 mod shown;
+mod signed_url;
 #[cfg(test)]
 mod tests;

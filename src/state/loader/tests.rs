@@ -205,7 +205,7 @@ fn a_download_takes_the_freshest_manifests_urls_still_usable_in_order() {
         // The thumb and the proof are the same bytes here.
         let renditions = &mut m.images[0].renditions;
         for r in [&mut renditions.thumb, &mut renditions.proof] {
-            r.url = format!("https://cdn.example/x.jpg?{sig}");
+            r.url = format!("https://cdn.example/x.jpg?{sig}").into();
             r.expires_at = expires_at;
             r.fallbacks = fallback
                 .map(|(url, expires_at)| proofline_core::Fallback {

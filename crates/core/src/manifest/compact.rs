@@ -22,13 +22,15 @@
 //! photos back exactly (else the writer keeps version 1), so reading one
 //! ([`Photos::expand`]) loses nothing.
 
+use std::sync::Arc;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use serde::de::{Error as _, MapAccess, SeqAccess, Visitor};
 use serde::ser::SerializeSeq;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::{Fallback, Image, Rendition, Renditions, non_negative};
+use super::{Fallback, Image, Rendition, Renditions, SignedUrl, non_negative};
 use crate::ids::{ContentHash, ImageId};
 
 /// The version number of a manifest whose photos are in compact form.
@@ -230,7 +232,7 @@ impl Photos {
             .renditions
             .thumb
             .urls()
-            .map(|(url, expires_at)| Source::of(url, &suffix, expires_at))
+            .map(|(url, expires_at)| Source::of(&url.get(), &suffix, expires_at))
             .collect::<Option<Vec<_>>>()?;
         let edge = |r: fn(&Renditions) -> Option<&Rendition>| {
             images
@@ -256,8 +258,11 @@ impl Photos {
         })
     }
 
-    /// The photos in full.
-    pub fn expand(self) -> Result<Vec<Image>, String> {
+    /// The photos in full, each URL kept as its parts ([`SignedUrl`]).
+    pub fn expand(mut self) -> Result<Vec<Image>, String> {
+        // Read by doubling, up to twice the photos: trimmed (in place) before
+        // the photos in full are made beside it.
+        self.list.shrink_to_fit();
         let signed = self
             .sources
             .iter()
@@ -266,7 +271,9 @@ impl Photos {
         if self.sources.is_empty() && !self.list.is_empty() {
             return Err("photos need at least one source".into());
         }
-        let (sources, edges) = (&self.sources, self.edges);
+        // Shared by every URL read from them (see [`SignedUrl`]).
+        let sources: Vec<Arc<Source>> = self.sources.into_iter().map(Arc::new).collect();
+        let (sources, edges) = (&sources, self.edges);
         // Sized exactly (a fallible `collect` would grow it by doubling).
         let mut images = Vec::with_capacity(self.list.len());
         for (i, p) in self.list.into_iter().enumerate() {
@@ -332,7 +339,12 @@ impl Photo {
         })
     }
 
-    fn expand(self, sources: &[Source], edges: [u32; 3], signed: usize) -> Result<Image, String> {
+    fn expand(
+        self,
+        sources: &[Arc<Source>],
+        edges: [u32; 3],
+        signed: usize,
+    ) -> Result<Image, String> {
         let stem = stem(&self.file_name);
         let file = |f: File, kind: &str, edge: u32| {
             let at = Layout {
@@ -379,9 +391,10 @@ impl File {
         let mut key = None;
         let mut signatures = Vec::new();
         let mut n = 0;
-        for ((url, expires_at), source) in r.urls().zip(sources) {
+        let urls: Vec<_> = r.urls().map(|(url, at)| (url.get(), at)).collect();
+        for ((url, expires_at), source) in urls.iter().zip(sources) {
             n += 1;
-            if expires_at != source.expires_at {
+            if *expires_at != source.expires_at {
                 return None;
             }
             let (k, query) = url.strip_prefix(source.base.as_str())?.split_once('?')?;
@@ -416,7 +429,12 @@ impl File {
         })
     }
 
-    fn expand(self, at: &Layout, sources: &[Source], signed: usize) -> Result<Rendition, String> {
+    fn expand(
+        self,
+        at: &Layout,
+        sources: &[Arc<Source>],
+        signed: usize,
+    ) -> Result<Rendition, String> {
         let digest = |b64: &str, what: &str| {
             B64.decode(b64)
                 .ok()
@@ -430,32 +448,22 @@ impl File {
                 self.signatures.len()
             ));
         }
-        let key = match self.key {
-            Some(key) => key,
-            None => standard_key(at.id, at.kind, at.stem),
+        let key: Arc<str> = match self.key {
+            Some(key) => key.into(),
+            None => standard_key(at.id, at.kind, at.stem).into(),
         };
         let mut signatures = self.signatures.iter();
         let mut urls = Vec::with_capacity(sources.len());
         for source in sources {
-            // Sized exactly: 20,000 URLs at 10,000 photos, on a phone.
-            let signature_len = source.signature.as_ref().map_or(0, |n| n.len() + 66);
-            let mut url = String::with_capacity(
-                source.base.len() + key.len() + 1 + source.query.len() + signature_len,
-            );
-            url.push_str(&source.base);
-            url.push_str(&key);
-            url.push('?');
-            url.push_str(&source.query);
-            if let Some(name) = &source.signature {
-                let signature = signatures.next().expect("counted above");
-                let hex = ContentHash::from_digest(&digest(signature, "signature")?);
-                url.push('&');
-                url.push_str(name);
-                url.push('=');
-                url.push_str(hex.as_str());
-            }
+            let signature = match &source.signature {
+                Some(_) => Some(digest(
+                    signatures.next().expect("counted above"),
+                    "signature",
+                )?),
+                None => None,
+            };
             urls.push(Fallback {
-                url,
+                url: SignedUrl::of_parts(source, &key, signature),
                 expires_at: source.expires_at,
             });
         }

@@ -43,7 +43,8 @@ mod tests {
         b.mirror = Some("https://store.example/g1/manifest.json?sig=2".into());
         b.origins = vec!["https://b.example".into()];
         for image in &mut b.images {
-            image.renditions.thumb.url.push_str("&X-Amz-Signature=ab");
+            image.renditions.thumb.url =
+                format!("{}&X-Amz-Signature=ab", image.renditions.thumb.url).into();
             image.renditions.thumb.expires_at += 3600;
         }
         assert!(a.shows_same(&b));

@@ -16,7 +16,8 @@ fn rendition(kind: &str, width: u32, height: u32) -> Rendition {
         sha256: ContentHash::parse(HASH).unwrap(),
         url: format!(
             "https://store.example/g1/{kind}.jpg?X-Amz-Date=20261125T000000Z&X-Amz-Expires=21600"
-        ),
+        )
+        .into(),
         expires_at: 1_764_050_400,
         fallbacks: Vec::new(),
     }
@@ -476,12 +477,12 @@ fn fallback_urls_round_trip_in_order_and_are_left_out_when_there_are_none() {
     assert_eq!(json.matches("\"fallbacks\"").count(), 4);
     let back = Manifest::from_json(&json).unwrap();
     assert_eq!(back, m);
-    let urls: Vec<&str> = back.images[1]
+    let urls: Vec<String> = back.images[1]
         .renditions
         .proof
         .fallbacks
         .iter()
-        .map(|f| f.url.as_str())
+        .map(|f| f.url.to_string())
         .collect();
     assert_eq!(urls.len(), 2);
     assert!(urls[0].starts_with("https://store.example/"), "{urls:?}");

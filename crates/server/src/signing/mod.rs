@@ -110,7 +110,7 @@ async fn sign(
         height: r.height,
         bytes: r.bytes,
         sha256: r.sha256.clone(),
-        url,
+        url: url.into(),
         expires_at: window.expires_at,
         fallbacks,
     })

@@ -296,7 +296,7 @@ impl ObjectStore {
             Some(url) => Ok((
                 url,
                 vec![Fallback {
-                    url: s3,
+                    url: s3.into(),
                     expires_at: window.expires_at,
                 }],
             )),

@@ -43,13 +43,14 @@ async fn check_rendition(h: &Harness, r: &Rendition, expires_at: i64) {
     let verifier = VerifyingKey::<sha1::Sha1>::new(
         rsa::RsaPublicKey::from_public_key_pem(&cloudfront_fixture("public_key_pem")).unwrap(),
     );
-    let (resource, _) = r.url.split_once('?').unwrap();
+    let url = r.url.to_string();
+    let (resource, _) = url.split_once('?').unwrap();
     assert!(resource.starts_with(&format!("{DOMAIN}/")), "{}", r.url);
     assert_eq!(
-        query(&r.url, "Key-Pair-Id"),
+        query(&url, "Key-Pair-Id"),
         cloudfront_fixture("key_pair_id")
     );
-    let policy = cloudfront_base64_decode(&query(&r.url, "Policy")).unwrap();
+    let policy = cloudfront_base64_decode(&query(&url, "Policy")).unwrap();
     let json: serde_json::Value = serde_json::from_slice(&policy).unwrap();
     let statement = &json["Statement"][0];
     let scope = statement["Resource"].as_str().unwrap();
@@ -66,27 +67,30 @@ async fn check_rendition(h: &Harness, r: &Rendition, expires_at: i64) {
         "valid until the window's end"
     );
     assert_eq!(r.expires_at, expires_at);
-    let signature = cloudfront_base64_decode(&query(&r.url, "Signature")).unwrap();
+    let signature = cloudfront_base64_decode(&query(&url, "Signature")).unwrap();
     verifier
         .verify(&policy, &Signature::try_from(signature.as_slice()).unwrap())
         .expect("the signature verifies with the key pair's public key");
     // The client judges the URL's life as CloudFront will.
-    let validity = url_validity(&r.url).unwrap();
+    let validity = url_validity(&url).unwrap();
     assert_eq!(validity.scheme, SignatureScheme::CloudFrontCustom);
     assert_eq!(validity.expires_at, expires_at);
 
     assert_eq!(r.fallbacks.len(), 1, "exactly one fallback: S3");
     let fallback = &r.fallbacks[0];
     assert_eq!(fallback.expires_at, expires_at);
-    let sigv4 = url_validity(&fallback.url).unwrap();
+    let sigv4 = url_validity(&fallback.url.get()).unwrap();
     assert_eq!(sigv4.scheme, SignatureScheme::SigV4);
     assert_eq!(sigv4.expires_at, expires_at);
     // Both name the same object: CloudFront's path is the store's minus the
     // bucket (path-style) segment.
-    let s3_path = url::Url::parse(&fallback.url).unwrap().path().to_owned();
-    let cf_path = url::Url::parse(&r.url).unwrap().path().to_owned();
+    let s3_path = url::Url::parse(&fallback.url.get())
+        .unwrap()
+        .path()
+        .to_owned();
+    let cf_path = url::Url::parse(&url).unwrap().path().to_owned();
     assert_eq!(s3_path, format!("/proofline{cf_path}"));
-    let resp = h.http.get(&fallback.url).send().await.unwrap();
+    let resp = h.http.get(fallback.url.to_string()).send().await.unwrap();
     assert_eq!(resp.status(), 200, "{}", fallback.url);
     let bytes = resp.bytes().await.unwrap();
     assert_eq!(bytes.len() as u64, r.bytes);
@@ -111,11 +115,11 @@ async fn manifest_urls_go_through_cloudfront_with_the_store_as_fallback() {
         }
     }
     // One signature for the whole gallery: every URL carries the same query.
-    let queries: std::collections::HashSet<&str> = manifest
+    let queries: std::collections::HashSet<String> = manifest
         .images
         .iter()
         .flat_map(|i| [&i.renditions.thumb.url, &i.renditions.proof.url])
-        .map(|u| u.split_once('?').unwrap().1)
+        .map(|u| u.to_string().split_once('?').unwrap().1.to_owned())
         .collect();
     assert_eq!(queries.len(), 1);
 

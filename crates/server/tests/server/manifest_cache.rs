@@ -73,7 +73,7 @@ fn latest_url_expiry(m: &Manifest) -> i64 {
         .iter()
         .flat_map(|i| [&i.renditions.thumb, &i.renditions.proof])
         .map(|r| {
-            let signed = proofline_core::expiry::url_validity(&r.url).unwrap();
+            let signed = proofline_core::expiry::url_validity(&r.url.get()).unwrap();
             signed.expires_at.max(r.expires_at)
         })
         .max()

@@ -23,7 +23,7 @@ async fn photo_urls_are_signed_for_the_stores_public_host() {
         .await
         .unwrap();
     let manifest = proofline_core::Manifest::from_json(&manifest).unwrap();
-    let thumb = &manifest.images[0].renditions.thumb.url;
+    let thumb = &manifest.images[0].renditions.thumb.url.to_string();
     assert!(thumb.starts_with(&format!("{public}/")), "{thumb}");
     let mirror = manifest.mirror.as_deref().expect("a mirror URL");
     assert!(mirror.starts_with(&format!("{public}/")), "{mirror}");

@@ -147,7 +147,7 @@ async fn a_disk_gone_read_only_keeps_galleries_served_and_readyz_says_not_ready(
     assert_eq!(manifest.images.len(), 3);
     let photo = h
         .http
-        .get(manifest.images[0].renditions.thumb.url.as_str())
+        .get(manifest.images[0].renditions.thumb.url.to_string())
         .send()
         .await
         .unwrap();

@@ -36,7 +36,7 @@ async fn no_url_handed_to_a_link_outlives_it() {
     for image in &manifest.images {
         for r in [&image.renditions.thumb, &image.renditions.proof] {
             assert!(r.expires_at <= closes, "{} > {closes}", r.expires_at);
-            assert!(url_expiry(&r.url) <= closes, "{}", r.url);
+            assert!(url_expiry(&r.url.get()) <= closes, "{}", r.url);
         }
     }
     assert!(url_expiry(manifest.mirror.as_deref().unwrap()) <= closes);
@@ -190,7 +190,7 @@ async fn the_offline_window_bounds_the_mirror_and_is_told_to_devices_and_the_stu
     }
     let copy = copy.expect("the mirror carries the window once written");
     for image in &copy.images {
-        assert!(url_expiry(&image.renditions.proof.url) <= start + 7_200);
+        assert!(url_expiry(&image.renditions.proof.url.get()) <= start + 7_200);
     }
 
     // The studio is told the bound before revoking.

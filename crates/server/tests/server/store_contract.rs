@@ -34,24 +34,26 @@ async fn store_keeps_its_contract(backend: Backend) {
         for kind in RenditionKind::ALL {
             let r = image.renditions.get(kind);
             assert!(
-                r.url.starts_with(&format!("http://{}/", h.store_addr)),
+                r.url
+                    .get()
+                    .starts_with(&format!("http://{}/", h.store_addr)),
                 "{} points at the store: {}",
                 image.file_name,
                 r.url
             );
-            let validity = url_validity(&r.url).expect("a SigV4 URL");
+            let validity = url_validity(&r.url.get()).expect("a SigV4 URL");
             assert_eq!(
                 validity.expires_at, r.expires_at,
                 "stated expiry matches the URL"
             );
             if backend == Backend::Garage {
                 assert!(
-                    r.url.contains("/proofline/studio-a/galleries/"),
+                    r.url.get().contains("/proofline/studio-a/galleries/"),
                     "key prefix used: {}",
                     r.url
                 );
             }
-            let resp = h.http.get(&r.url).send().await.unwrap();
+            let resp = h.http.get(r.url.to_string()).send().await.unwrap();
             assert_eq!(
                 resp.status(),
                 200,
@@ -73,7 +75,7 @@ async fn store_keeps_its_contract(backend: Backend) {
     }
 
     // A tampered URL is refused: another object's key under the same signature.
-    let first = &manifest.images[0].renditions.thumb.url;
+    let first = &manifest.images[0].renditions.thumb.url.to_string();
     let tampered = first.replacen("/thumb/", "/proof/", 1);
     assert_ne!(&tampered, first);
     let status = h.http.get(&tampered).send().await.unwrap().status();
@@ -173,7 +175,7 @@ async fn store_keeps_its_contract(backend: Backend) {
     );
     let bytes = h
         .http
-        .get(&thumb.url)
+        .get(thumb.url.to_string())
         .send()
         .await
         .unwrap()

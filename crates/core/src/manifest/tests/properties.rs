@@ -46,7 +46,10 @@ fn arb_rendition() -> impl Strategy<Value = Rendition> {
         arb_url(),
         any::<i64>(),
         prop::collection::vec(
-            (arb_url(), any::<i64>()).prop_map(|(url, expires_at)| Fallback { url, expires_at }),
+            (arb_url(), any::<i64>()).prop_map(|(url, expires_at)| Fallback {
+                url: url.into(),
+                expires_at,
+            }),
             0..3,
         ),
     )
@@ -56,7 +59,7 @@ fn arb_rendition() -> impl Strategy<Value = Rendition> {
                 height,
                 bytes,
                 sha256: ContentHash::parse(hash).unwrap(),
-                url,
+                url: url.into(),
                 expires_at,
                 fallbacks,
             },
