@@ -31,7 +31,6 @@ use js_sys::{Array, Promise, Uint8Array};
 use proofline_core::route::LinkKey;
 use proofline_core::wording;
 use proofline_core::{ContentHash, GalleryId};
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbRequest, IdbTransaction, IdbTransactionMode};
@@ -60,12 +59,12 @@ pub enum DbError {
 
 /// A gallery as kept on the device, for one link (filed under its
 /// [`LinkKey`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SavedGallery {
     pub gallery: GalleryId,
     /// The manifest as received (validated again when read); shared with
     /// the page that shows it.
-    pub manifest: Arc<str>,
+    pub manifest: Arc<String>,
     /// Where it came from: `origin` or `mirror`.
     pub source: String,
     /// Server time minus device time, in seconds, as last observed from the
@@ -74,7 +73,6 @@ pub struct SavedGallery {
     /// When the customer last had it on screen (device ms), for eviction.
     pub last_viewed: f64,
     /// The customer asked to keep the whole gallery for offline use.
-    #[serde(default)]
     pub keep_offline: bool,
 }
 
@@ -213,23 +211,33 @@ impl Db {
     }
 
     pub async fn get_gallery(&self, link: &LinkKey) -> Result<Option<SavedGallery>, DbError> {
+        Ok(self
+            .gallery_record(link)
+            .await?
+            .and_then(|v| record::decode(&v)))
+    }
+
+    /// Whether the device has a copy of `link`'s gallery, and whether it is
+    /// saved for offline: read without its manifest.
+    pub async fn gallery_kept(&self, link: &LinkKey) -> Result<Option<bool>, DbError> {
+        let record = self.gallery_record(link).await?;
+        Ok(record
+            .and_then(|v| record::decode_head(&v))
+            .map(|h| h.keep_offline))
+    }
+
+    async fn gallery_record(&self, link: &LinkKey) -> Result<Option<JsValue>, DbError> {
         let tx = self.tx(&[GALLERIES], IdbTransactionMode::Readonly)?;
         let store = tx.object_store(GALLERIES).map_err(failed)?;
         let value = request(&store.get(&link.as_str().into()).map_err(failed)?).await?;
-        Ok(value
-            .as_string()
-            .and_then(|s| serde_json::from_str(&s).ok()))
+        Ok((!value.is_undefined()).then_some(value))
     }
 
     pub async fn put_gallery(&self, link: &LinkKey, saved: &SavedGallery) -> Result<(), DbError> {
         let tx = self.tx(&[GALLERIES], IdbTransactionMode::Readwrite)?;
-        // Sized for the manifest and its escaped quotes: growing by doubling
-        // would need twice a 3 MB manifest's room at once, on a phone.
-        let mut json = Vec::with_capacity(saved.manifest.len() * 9 / 8 + 512);
-        serde_json::to_writer(&mut json, saved).map_err(|e| DbError::Failed(e.to_string()))?;
-        let json = String::from_utf8(json).map_err(|e| DbError::Failed(e.to_string()))?;
+        let record = record::encode(saved)?;
         tx.object_store(GALLERIES)
-            .and_then(|s| s.put_with_key(&json.into(), &link.as_str().into()))
+            .and_then(|s| s.put_with_key(&record, &link.as_str().into()))
             .map_err(failed)?;
         done(&tx).await
     }
@@ -240,7 +248,7 @@ impl Db {
         let all = request(&store.get_all().map_err(failed)?).await?;
         Ok(Array::from(&all)
             .iter()
-            .filter_map(|v| serde_json::from_str(&v.as_string()?).ok())
+            .filter_map(|v| record::decode(&v))
             .collect())
     }
 
@@ -448,5 +456,6 @@ fn describe(e: &JsValue) -> String {
 }
 
 mod legacy;
+mod record;
 #[cfg(test)]
 mod tests;

@@ -115,11 +115,12 @@ pub async fn fetch_manifest(
 #[derive(Debug)]
 pub struct Received {
     pub manifest: Manifest,
-    pub json: Arc<str>,
+    /// Not an `Arc<str>`, which would copy a body of 3 MB to make.
+    pub json: Arc<String>,
 }
 
 impl Received {
-    pub fn parse(json: impl Into<Arc<str>>) -> Result<Received, LoadError> {
+    pub fn parse(json: impl Into<Arc<String>>) -> Result<Received, LoadError> {
         let json = json.into();
         let manifest = Manifest::from_json(&json).map_err(LoadError::Damaged)?;
         Ok(Received { manifest, json })

@@ -41,7 +41,7 @@ pub struct Shown {
     pub manifest: Arc<Manifest>,
     /// The manifest's text as it came (from the origin, the mirror or the
     /// device): what the device keeps.
-    pub json: Arc<str>,
+    pub json: Arc<String>,
     pub source: Source,
     /// Judges the manifest's expiry times.
     pub clock: ServerClock,
@@ -299,9 +299,11 @@ const SAVE_DELAY_MS: u32 = 500;
 /// gallery, rather than evict photos on every visit and refresh.
 pub async fn save(room: &Loader, link: &LinkKey, shown: &Shown) -> Result<(), DbError> {
     let Some(db) = room.db() else { return Ok(()) };
-    let earlier = db.get_gallery(link).await.ok().flatten();
-    // The customer's "Save for offline" wish, as it is now, is kept.
-    let keep_offline = earlier.as_ref().is_some_and(|g| g.keep_offline);
+    // Whether there is an earlier copy, and the customer's "Save for
+    // offline" wish as it is now (kept): read without the copy itself, a
+    // large gallery's second 3 MB beside the one on screen.
+    let earlier = db.gallery_kept(link).await.ok().flatten();
+    let keep_offline = earlier == Some(true);
     let saved = SavedGallery {
         gallery: shown.manifest.gallery.clone(),
         manifest: Arc::clone(&shown.json),

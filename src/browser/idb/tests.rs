@@ -189,10 +189,19 @@ async fn put_raw(db: &Db, store: &str, key: &str, value: &str) {
     done(&tx).await.unwrap();
 }
 
-/// A saved copy as an older app filed it: under the gallery id alone.
+/// A saved copy as an older app filed it: under the gallery id alone, its
+/// record written by serde (the manifest second, escaped within).
 async fn put_legacy_copy(db: &Db, gallery: &str) {
-    let json = serde_json::to_string(&saved(gallery, "older app")).unwrap();
-    put_raw(db, GALLERIES, gallery, &json).await;
+    let s = saved(gallery, "older app");
+    let json = serde_json::json!({
+        "gallery": s.gallery.as_str(),
+        "manifest": s.manifest.as_str(),
+        "source": s.source,
+        "clock_offset": s.clock_offset,
+        "last_viewed": s.last_viewed,
+        "keep_offline": s.keep_offline,
+    });
+    put_raw(db, GALLERIES, gallery, &json.to_string()).await;
 }
 
 #[wasm_bindgen_test]
@@ -350,4 +359,45 @@ async fn adoption_keeps_a_links_newer_copy_and_still_moves_every_queued_choice()
     );
     assert_eq!(db.pending_ops(&bride).await.unwrap(), ["{\"n\":1}"]);
     assert_eq!(db.all_galleries().await.unwrap().len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_gallery_record_keeps_its_manifest_exactly_and_says_whether_it_is_kept_without_it() {
+    let db = fresh("proofline-test-record").await;
+    let key = link("wedding", BRIDE);
+    assert_eq!(db.gallery_kept(&key).await, Ok(None), "no copy yet");
+    // Quotes, backslashes, control characters and text beyond ASCII, as a
+    // studio's titles and file names may hold.
+    let mut copy = saved("wedding", "bride");
+    copy.manifest = "{\"title\":\"Zoë & Amélie's \\\"big\\\" day\\n\\u0001 ☀\"}"
+        .to_owned()
+        .into();
+    copy.keep_offline = false;
+    db.put_gallery(&key, &copy).await.unwrap();
+    assert_eq!(db.get_gallery(&key).await.unwrap(), Some(copy.clone()));
+    assert_eq!(db.gallery_kept(&key).await, Ok(Some(false)));
+    copy.keep_offline = true;
+    db.put_gallery(&key, &copy).await.unwrap();
+    assert_eq!(db.gallery_kept(&key).await, Ok(Some(true)));
+
+    // An older app's record (no keep_offline yet) reads, and a damaged one
+    // is no copy at all.
+    put_raw(
+        &db,
+        GALLERIES,
+        key.as_str(),
+        r#"{"gallery":"wedding","manifest":"{}","source":"origin","clock_offset":0,"last_viewed":2}"#,
+    )
+    .await;
+    let older = db.get_gallery(&key).await.unwrap().expect("read");
+    assert_eq!((older.manifest.as_str(), older.keep_offline), ("{}", false));
+    for damaged in [
+        "{\"gallery\":\"wedding\"",
+        "{\"gallery\":\"wedding\",\"manifest\":3}",
+        "[]",
+    ] {
+        put_raw(&db, GALLERIES, key.as_str(), damaged).await;
+        assert_eq!(db.get_gallery(&key).await.unwrap(), None, "{damaged}");
+        assert_eq!(db.gallery_kept(&key).await, Ok(None), "{damaged}");
+    }
 }

@@ -181,12 +181,7 @@ pub fn SaveOffline(
         let (loader, start, link) = (loader.clone(), start.clone(), link.clone());
         leptos::task::spawn_local(async move {
             let Some(db) = loader.db() else { return };
-            let wanted = db
-                .get_gallery(&link)
-                .await
-                .ok()
-                .flatten()
-                .is_some_and(|g| g.keep_offline);
+            let wanted = db.gallery_kept(&link).await == Ok(Some(true));
             if wanted && state.get_untracked() == State::Idle {
                 start();
             }
@@ -403,7 +398,7 @@ async fn keep_offline(
 /// Whether the link's copy of the gallery is on the device, saved for offline.
 async fn is_kept(loader: &Loader, link: &LinkKey) -> bool {
     let Some(db) = loader.db() else { return false };
-    matches!(db.get_gallery(link).await, Ok(Some(g)) if g.keep_offline)
+    db.gallery_kept(link).await == Ok(Some(true))
 }
 
 /// On iPhone and iPad Safari outside the home screen: why saved photos may
