@@ -221,9 +221,7 @@ impl Db {
     /// saved for offline: read without its manifest.
     pub async fn gallery_kept(&self, link: &LinkKey) -> Result<Option<bool>, DbError> {
         let record = self.gallery_record(link).await?;
-        Ok(record
-            .and_then(|v| record::decode_head(&v))
-            .map(|h| h.keep_offline))
+        Ok(record.and_then(|v| record::decode_kept(&v)))
     }
 
     async fn gallery_record(&self, link: &LinkKey) -> Result<Option<JsValue>, DbError> {

@@ -49,9 +49,12 @@ use anyhow::{Context as _, bail};
 /// 10.3 → 1.4 s), cost 2.7 kB (→ 352,731 B). Reading which photos each
 /// saved gallery holds once per record instead of once per photo stored at
 /// the budget (a 10,000-photo record is 2.8 MB of JSON) cost 0.4–0.6 kB
-/// (→ 353,084–353,261 B over two builds of the same code).
+/// (→ 353,084–353,261 B over two builds of the same code). Keeping a
+/// compact manifest's URLs in their parts, and a gallery's record escaped
+/// and read by the browser's JSON (a warm visit to 10,000 photos: wasm
+/// memory 40.8 → 31.1 MiB), cost 0.6 kB (353,513 → 354,117 B).
 /// Raise it only with a reason in the commit message.
-const CUSTOMER_BUDGET: usize = 353_800;
+const CUSTOMER_BUDGET: usize = 354_400;
 
 /// Brotli bytes of the studio's app (`dist/studio`): opened by the studio
 /// on its own machine; measured at its split.
