@@ -142,12 +142,19 @@ impl ContentHash {
 
     /// Hex-encodes a raw 32-byte digest.
     pub fn from_digest(digest: &[u8; 32]) -> Self {
-        use fmt::Write;
         let mut s = String::with_capacity(64);
-        for b in digest {
-            write!(s, "{b:02x}").expect("writing to a String cannot fail");
-        }
+        push_hex(&mut s, digest);
         Self(s)
+    }
+}
+
+/// Appends `bytes` in lowercase hex (as digests and SigV4 signatures are
+/// written) to `out`.
+pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for b in bytes {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
     }
 }
 

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::compact::Source;
+use crate::ids::push_hex;
 
 /// A signed GET URL straight to the object store or CDN.
 #[derive(Clone)]
@@ -71,17 +72,11 @@ impl SignedUrl {
             url.push('&');
             url.push_str(name);
             url.push('=');
-            for b in signature {
-                url.push(char::from(HEX[usize::from(b >> 4)]));
-                url.push(char::from(HEX[usize::from(b & 15)]));
-            }
+            push_hex(&mut url, signature);
         }
         Cow::Owned(url)
     }
 }
-
-/// Lowercase, as SigV4 signatures are.
-const HEX: &[u8; 16] = b"0123456789abcdef";
 
 impl fmt::Display for SignedUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
