@@ -493,14 +493,14 @@ impl Manifest {
                 if r.width == 0 || r.height == 0 || r.bytes == 0 {
                     return Err(invalid(&at(), "width, height and bytes must be at least 1"));
                 }
-                if !is_http_url(&r.url.get()) {
+                if !r.url.is_http() {
                     return Err(ManifestError::BadUrl {
                         path: format!("{}.url", at()),
                         url: r.url.get().into_owned(),
                     });
                 }
                 for (j, fallback) in r.fallbacks.iter().enumerate() {
-                    if !is_http_url(&fallback.url.get()) {
+                    if !fallback.url.is_http() {
                         return Err(ManifestError::BadUrl {
                             path: format!("{}.fallbacks[{j}].url", at()),
                             url: fallback.url.get().into_owned(),
@@ -578,17 +578,33 @@ fn classify(path: String, message: String) -> ManifestError {
 /// An absolute `http(s)://host…` URL with nothing a URL cannot hold (a
 /// cheap check: it runs for every rendition of every photo).
 fn is_http_url(s: &str) -> bool {
-    let lower = |n: usize| s.get(..n).map(str::to_ascii_lowercase);
-    let rest = if lower(8).as_deref() == Some("https://") {
-        &s[8..]
-    } else if lower(7).as_deref() == Some("http://") {
-        &s[7..]
-    } else {
+    let Some(rest) = after_scheme(s) else {
         return false;
     };
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let host = host.rsplit('@').next().unwrap_or_default();
-    !host.is_empty() && !host.starts_with(':') && s.bytes().all(|b| b.is_ascii_graphic())
+    !host.is_empty() && !host.starts_with(':') && is_graphic(s)
+}
+
+/// What follows `http://` or `https://` (in any case) at the start of `s`.
+fn after_scheme(s: &str) -> Option<&str> {
+    ["https://", "http://"].into_iter().find_map(|scheme| {
+        s.get(..scheme.len())
+            .filter(|head| head.eq_ignore_ascii_case(scheme))
+            .map(|_| &s[scheme.len()..])
+    })
+}
+
+/// Whether any URL starting with `prefix` has the host `prefix` has: its
+/// host ends inside it. Then [`is_http_url`] of such a URL is that of
+/// `prefix` and whether the rest is printable ASCII.
+fn host_ends_in(prefix: &str) -> bool {
+    after_scheme(prefix).is_some_and(|rest| rest.contains(['/', '?', '#']))
+}
+
+/// Printable ASCII only: no spaces, controls or other characters.
+fn is_graphic(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_graphic())
 }
 
 pub mod compact;

@@ -190,6 +190,12 @@ pub fn fit(w: u32, h: u32, edge: u32) -> (u32, u32) {
 /// characters and `/` percent-encoded (as S3 and CloudFront sign it).
 pub fn encode_key(key: &str) -> String {
     let mut out = String::with_capacity(key.len());
+    push_encoded_key(&mut out, key);
+    out
+}
+
+/// Appends `key` to `out` as [`encode_key`] spells it.
+fn push_encoded_key(out: &mut String, key: &str) {
     for b in key.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
             out.push(b as char);
@@ -199,7 +205,6 @@ pub fn encode_key(key: &str) -> String {
             out.push(char::from(HEX_UPPER[usize::from(b & 15)]));
         }
     }
-    out
 }
 
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
@@ -214,8 +219,18 @@ fn stem(file_name: &str) -> &str {
 }
 
 /// Where `publish` puts a photo's file of `kind`, past the source's base.
+/// (Put together by hand: this runs for every file of every photo a
+/// compact manifest lists, and `format!` is slow in the browser.)
 fn standard_key(id: &ImageId, kind: &str, stem: &str) -> String {
-    format!("{id}/{kind}/{}.jpg", encode_key(stem))
+    let id = id.as_str();
+    let mut key = String::with_capacity(id.len() + kind.len() + stem.len() + 6);
+    key.push_str(id);
+    key.push('/');
+    key.push_str(kind);
+    key.push('/');
+    push_encoded_key(&mut key, stem);
+    key.push_str(".jpg");
+    key
 }
 
 /// The download's `kind` in the standard layout: the `web` size.

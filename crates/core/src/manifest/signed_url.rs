@@ -76,6 +76,22 @@ impl SignedUrl {
         }
         Cow::Owned(url)
     }
+
+    /// Whether this is an http(s) URL with a host, printable ASCII only
+    /// (`is_http_url`). Kept in parts, with the host inside its source's
+    /// base, that is checked without putting the URL together: it is asked
+    /// of every URL of every manifest read.
+    pub(super) fn is_http(&self) -> bool {
+        match &self.0 {
+            Repr::Parts { source, key, .. } if super::host_ends_in(&source.base) => {
+                super::is_http_url(&source.base)
+                    && super::is_graphic(key)
+                    && super::is_graphic(&source.query)
+                    && source.signature.as_deref().is_none_or(super::is_graphic)
+            }
+            _ => super::is_http_url(&self.get()),
+        }
+    }
 }
 
 impl fmt::Display for SignedUrl {
@@ -152,6 +168,8 @@ impl<'de> Deserialize<'de> for SignedUrl {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     fn source(signature: Option<&str>) -> Arc<Source> {
@@ -189,5 +207,33 @@ mod tests {
         assert_ne!(policy, signed);
         let other: Arc<str> = "p2/thumb/IMG_0002.jpg".into();
         assert_ne!(SignedUrl::of_parts(&source(None), &other, None), policy);
+    }
+
+    proptest! {
+        /// Checking a URL kept in parts gives what checking it whole does,
+        /// for bases with and without their host's end, and keys or
+        /// queries with spaces, controls or other characters.
+        #[test]
+        fn parts_are_checked_as_the_whole_url_is(
+            base in prop::sample::select(vec![
+                "https://store.example/b/", "HTTP://h:9000/", "https://", "http://",
+                "https://store.example", "https://u@h/x/", "http://:80/", "https:/",
+                "ftp://h/", "https://h?", "https://h#/", "http://a b/", "",
+            ]),
+            key in "[a-z/ é\t@:.%-]{0,12}",
+            query in "[A-Za-z0-9=& \n-]{0,12}",
+            name in prop::option::of("[A-Za-z -]{1,6}"),
+            signature in any::<[u8; 32]>(),
+        ) {
+            let source = Arc::new(Source {
+                base: base.into(),
+                query,
+                signature: name,
+                expires_at: 1,
+            });
+            let key: Arc<str> = key.into();
+            let url = SignedUrl::of_parts(&source, &key, Some(signature));
+            prop_assert_eq!(url.is_http(), super::super::is_http_url(&url.get()));
+        }
     }
 }
