@@ -41,6 +41,43 @@ for (const scheme of ['light', 'dark'] as const) {
   });
 }
 
+// WCAG 2.4.11 (Focus Not Obscured): the selection bar stays on screen at
+// the bottom, over the grid; a keyboard user tabbing through the photos
+// must never have the focused control hidden under it.
+test('tabbing through the grid on a phone never leaves the focus under the selection bar', async ({ page, studio }) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize({ width: 390, height: 700 });
+  const gallery = new GalleryPage(page);
+  await gallery.open(studio.link);
+  await gallery.expectAllThumbnailsRendered(12);
+  await expect(page.locator('.selection-bar')).toBeVisible();
+  // Screens of several heights, so that some tile ends up whole on screen
+  // but under the bar.
+  for (let height = 600; height <= 844; height += 16) {
+    await page.setViewportSize({ width: 390, height });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.locator('.grid .tile').first().focus();
+    let checked = 0;
+    for (let i = 0; i < 60; i++) {
+      await page.keyboard.press('Tab');
+      const at = await page.evaluate(() => {
+        const focused = document.activeElement;
+        const bar = document.querySelector('.selection-bar');
+        if (!focused || !bar || bar.contains(focused) || !focused.closest('.grid')) return null;
+        const [r, b] = [focused.getBoundingClientRect(), bar.getBoundingClientRect()];
+        return { label: focused.getAttribute('aria-label'), top: r.top, bottom: r.bottom, barTop: b.top };
+      });
+      if (!at) break;
+      const where = JSON.stringify({ height, ...at });
+      expect(at.bottom, where).toBeLessThanOrEqual(at.barTop + 0.5);
+      expect(at.top, where).toBeGreaterThanOrEqual(-0.5);
+      checked++;
+    }
+    // Every photo's tile and its two buttons, up to the bar.
+    expect(checked).toBeGreaterThanOrEqual(12 * 3 - 1);
+  }
+});
+
 test('the home page, with its link box and a mistake explained, has no serious accessibility violations', async ({ page, studio }) => {
   await page.goto(new URL('/', studio.origin).href);
   // The page's language and its line for browsers without JavaScript come
