@@ -71,6 +71,9 @@ pub(super) struct State {
     others: HashMap<ContentHash, Rendition>,
     clock: ServerClock,
     waiters: HashMap<ContentHash, Vec<Waiter>>,
+    /// Device reads asked for and not yet begun: the tiles of a screen ask
+    /// in one turn of the event loop and are read in one transaction.
+    reads: Vec<(ContentHash, oneshot::Sender<Option<Vec<u8>>>)>,
     /// Sizes of stored entries, read once from IndexedDB.
     pub(super) sizes: Option<HashMap<ContentHash, u64>>,
     pub(super) budget: u64,
@@ -116,6 +119,7 @@ impl Loader {
                 others: HashMap::new(),
                 clock: ServerClock::default(),
                 waiters: HashMap::new(),
+                reads: Vec::new(),
                 sizes: None,
                 budget: proofline_core::cache::FALLBACK_BUDGET,
                 protect: None,
@@ -166,7 +170,7 @@ impl Loader {
     /// Verified bytes from the device, if it has them. A bad entry is deleted.
     pub async fn cached(&self, r: &Rendition) -> Option<Vec<u8>> {
         let db = self.db()?;
-        let bytes = db.get_entry(&r.sha256).await.ok()??;
+        let bytes = self.read(&r.sha256).await?;
         match verify(&bytes, r) {
             Ok(()) => Some(bytes),
             Err(e) => {
@@ -180,6 +184,40 @@ impl Loader {
                 None
             }
         }
+    }
+
+    /// The device's bytes of `hash`, unverified, read together with those
+    /// the other photos ask for in the same turn.
+    async fn read(&self, hash: &ContentHash) -> Option<Vec<u8>> {
+        let (tx, rx) = oneshot::channel();
+        let first = {
+            let mut s = self.state.borrow_mut();
+            s.reads.push((hash.clone(), tx));
+            s.reads.len() == 1
+        };
+        if first {
+            // Runs after the tasks already waiting: the rest of the screen.
+            let this = self.clone();
+            wasm_bindgen_futures::spawn_local(async move { this.read_together().await });
+        }
+        rx.await.ok().flatten()
+    }
+
+    /// Reads every waiting [`Loader::read`] in one transaction, answering
+    /// each as its bytes arrive (on failure, the rest hear nothing: not
+    /// on the device, so downloaded).
+    async fn read_together(&self) {
+        let reads = std::mem::take(&mut self.state.borrow_mut().reads);
+        let Some(db) = self.db() else { return };
+        let hashes: Vec<ContentHash> = reads.iter().map(|(h, _)| h.clone()).collect();
+        let mut answers = reads.into_iter().map(|(_, tx)| tx);
+        let _ = db
+            .get_entries(&hashes, |_, bytes| {
+                if let Some(tx) = answers.next() {
+                    let _ = tx.send(bytes);
+                }
+            })
+            .await;
     }
 
     /// Whether the device holds `hash` (by the size index; not verified).

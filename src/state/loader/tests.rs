@@ -1,8 +1,10 @@
 //! The loader over a real device store (headless Chromium): saved bytes are
-//! verified before use, eviction goes least recently viewed first and never
-//! touches the gallery on screen, a gallery saved for two links is evicted
-//! as one, a full device is reported, and room made for a choice comes from
-//! a dropped save, then galleries saved elsewhere, then the one on screen.
+//! verified before use (photos asking at once are read together, each
+//! answered with its own bytes), eviction goes least recently viewed first
+//! and never touches the gallery on screen, a gallery saved for two links is
+//! evicted as one, a full device is reported, and room made for a choice
+//! comes from a dropped save, then galleries saved elsewhere, then the one on
+//! screen.
 
 use leptos::prelude::GetUntracked as _;
 use proofline_core::cache::sha256;
@@ -94,6 +96,32 @@ async fn a_damaged_entry_is_never_returned_and_is_deleted() {
 
     db.put_entry(&r.sha256, &bytes[..10]).await.unwrap();
     assert_eq!(loader.cached(&r).await, None, "a truncated entry is caught");
+}
+
+#[wasm_bindgen_test]
+async fn a_screen_of_photos_asking_at_once_each_gets_its_own_bytes() {
+    let db = fresh("t-together").await;
+    let loader = Loader::new();
+    loader.attach(Some(db.clone()), u64::MAX);
+    // Every third is not on the device, every fifth is damaged there.
+    let photos: Vec<Vec<u8>> = (0..40u8).map(|i| vec![i; 100 + usize::from(i)]).collect();
+    for (i, bytes) in photos.iter().enumerate() {
+        let stored = match i {
+            i if i % 3 == 0 => continue,
+            i if i % 5 == 0 => &bytes[1..],
+            _ => &bytes[..],
+        };
+        db.put_entry(&sha256(bytes), stored).await.unwrap();
+    }
+    let renditions: Vec<Rendition> = photos.iter().map(|b| rendition(b)).collect();
+    let found = futures::future::join_all(renditions.iter().map(|r| loader.cached(r))).await;
+    for (i, (found, bytes)) in found.into_iter().zip(&photos).enumerate() {
+        let expected = (i % 3 != 0 && i % 5 != 0).then(|| bytes.clone());
+        assert_eq!(found, expected, "photo {i}");
+    }
+    // The damaged ones were dropped; the next screen reads again.
+    assert_eq!(db.entry_sizes().await.unwrap().len(), 40 - 14 - 5);
+    assert_eq!(loader.cached(&renditions[1]).await, Some(photos[1].clone()));
 }
 
 #[wasm_bindgen_test]
