@@ -9,7 +9,7 @@
 //! - [`web_locks`]: one tab at a time for a job (Web Locks).
 //! - [`broadcast`]: messages between tabs (BroadcastChannel).
 //! - [`clipboard`]: copying text.
-//! - [`object_url`]: bytes and text as `blob:` URLs, and file downloads.
+//! - [`object_url`]: file downloads (`blob:` URLs of bytes, text or pieces).
 //! - [`network`]: online or offline, and when that changes.
 //! - [`visibility`]: whether the page is on screen, and when that changes.
 //! - [`clock`]: the device's time, once, and its local time of day.

@@ -1,6 +1,8 @@
-//! Object URLs: bytes or text as a `blob:` URL (photos from the device,
-//! the studio's CSV), revoked when no longer shown; and offering text, bytes
-//! or a file built piece by piece ([`Pieces`], a ZIP) as a file download.
+//! Object URLs for files the customer or the studio downloads: text (the
+//! studio's CSV), bytes (a photo) or a file built piece by piece
+//! ([`Pieces`], a ZIP), as a `blob:` URL revoked once the browser has had
+//! time to read it. Photos on screen are `data:` URLs
+//! (`proofline_core::data_url`).
 
 use wasm_bindgen::JsCast as _;
 
@@ -12,6 +14,7 @@ fn url_of(parts: &js_sys::Array, mime: &str) -> Option<String> {
 }
 
 /// `bytes` of type `mime` as a URL, valid until [`revoke`]d.
+#[cfg(test)]
 pub fn from_bytes(bytes: &[u8], mime: &str) -> Option<String> {
     url_of(&js_sys::Array::of1(&js_sys::Uint8Array::from(bytes)), mime)
 }

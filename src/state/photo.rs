@@ -1,19 +1,19 @@
 //! A photo on screen: its bytes through the [`Loader`] (device first), shown
-//! through an object URL that is revoked when the photo leaves the screen.
+//! as a `data:` URL (why not an object URL: `proofline_core::data_url`).
 
 use leptos::prelude::*;
 use proofline_core::Rendition;
+use proofline_core::data_url::data_url;
 use proofline_core::loading::Priority;
 
 use super::loader::{Loader, Miss};
-use crate::browser::object_url;
 
 /// What an image element shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Photo {
     /// Still loading: the ThumbHash placeholder shows.
     Waiting,
-    /// An object URL of verified bytes.
+    /// A `data:` URL of verified bytes.
     Ready(String),
     /// The placeholder stays, with this note.
     Missing(Miss),
@@ -42,17 +42,11 @@ pub fn use_photo(
         let (loader, rendition) = (loader.clone(), rendition.clone());
         let (task, handle) = futures::future::abortable(async move {
             let next = match loader.load(&rendition, priority).await {
-                Ok(bytes) => match object_url::from_bytes(&bytes, "image/jpeg") {
-                    Some(url) => Photo::Ready(url),
-                    None => Photo::Missing(Miss::Failed),
-                },
+                Ok(bytes) => Photo::Ready(data_url("image/jpeg", &bytes)),
                 Err(miss) => Photo::Missing(miss),
             };
-            // The component may be gone by now: then nobody will show (or
-            // revoke) the URL, so revoke it here.
-            if let Some(Photo::Ready(url)) = set_photo.try_set(next) {
-                object_url::revoke(&url);
-            }
+            // The component may be gone by now; then nobody shows it.
+            set_photo.try_set(next);
         });
         running.set_value(Some(handle));
         leptos::task::spawn_local(async move {
@@ -62,9 +56,6 @@ pub fn use_photo(
     on_cleanup(move || {
         if let Some(handle) = running.try_get_value().flatten() {
             handle.abort();
-        }
-        if let Some(Photo::Ready(url)) = photo.try_get_untracked() {
-            object_url::revoke(&url);
         }
     });
     photo

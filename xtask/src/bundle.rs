@@ -52,9 +52,13 @@ use anyhow::{Context as _, bail};
 /// (→ 353,084–353,261 B over two builds of the same code). Keeping a
 /// compact manifest's URLs in their parts, and a gallery's record escaped
 /// and read by the browser's JSON (a warm visit to 10,000 photos: wasm
-/// memory 40.8 → 31.1 MiB), cost 0.6 kB (353,513 → 354,117 B).
+/// memory 40.8 → 31.1 MiB), cost 0.6 kB (353,513 → 354,117 B). Photos
+/// shown as `data:` URLs instead of object URLs, and a screen's photos read
+/// from the device in one transaction (scrolling through 10,000 photos:
+/// dropped frames 545 → 215 of 1,168; a phone's warm first thumbnail at
+/// 1,000 photos 1,510 → 1,290 ms), cost 0.6 kB (353,892 → 354,510 B).
 /// Raise it only with a reason in the commit message.
-const CUSTOMER_BUDGET: usize = 354_400;
+const CUSTOMER_BUDGET: usize = 354_800;
 
 /// Brotli bytes of the studio's app (`dist/studio`): opened by the studio
 /// on its own machine; measured at its split.

@@ -34,6 +34,7 @@ pub mod app_files;
 pub mod brand;
 pub mod cache;
 pub mod calendar;
+pub mod data_url;
 pub mod downloads;
 pub mod expiry;
 pub mod gesture;

@@ -20,10 +20,9 @@ pub fn thumbhash_data_url(thumbhash_b64: &str) -> Option<String> {
     if w == 0 || h == 0 || rgba.len() != w as usize * h as usize * 4 {
         return None;
     }
-    let png = encode_png(w, h, &rgba);
-    Some(format!(
-        "data:image/png;base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(png)
+    Some(crate::data_url::data_url(
+        "image/png",
+        &encode_png(w, h, &rgba),
     ))
 }
 
