@@ -139,19 +139,19 @@ impl Db {
     #[cfg(test)]
     pub async fn get_entry(&self, hash: &ContentHash) -> Result<Option<Vec<u8>>, DbError> {
         let mut found = None;
-        self.get_entries(std::slice::from_ref(hash), |_, bytes| found = bytes)
+        self.get_entries(std::slice::from_ref(hash), |bytes| found = bytes)
             .await?;
         Ok(found)
     }
 
     /// The stored bytes of each of `hashes`, unchecked (the caller verifies
-    /// them), read in one transaction: `each(i, bytes)` hears of `hashes[i]`
-    /// as soon as it is read, in order. A screen of tiles asks at once, and
+    /// them), read in one transaction: `each` hears of them in the order of
+    /// `hashes`, each as soon as it is read. A screen of tiles asks at once, and
     /// one transaction costs the browser far less than one per photo.
     pub async fn get_entries(
         &self,
         hashes: &[ContentHash],
-        mut each: impl FnMut(usize, Option<Vec<u8>>),
+        mut each: impl FnMut(Option<Vec<u8>>),
     ) -> Result<(), DbError> {
         let tx = self.tx(&[ENTRIES], IdbTransactionMode::Readonly)?;
         let store = tx.object_store(ENTRIES).map_err(failed)?;
@@ -163,9 +163,9 @@ impl Db {
             let answer = answered(&get);
             gets.push((get, answer));
         }
-        for (i, (get, answer)) in gets.into_iter().enumerate() {
+        for (get, answer) in gets {
             let value = settle(&get, answer.await)?;
-            each(i, value.dyn_into::<Uint8Array>().ok().map(|a| a.to_vec()));
+            each(value.dyn_into::<Uint8Array>().ok().map(|a| a.to_vec()));
         }
         Ok(())
     }

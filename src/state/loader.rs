@@ -212,7 +212,7 @@ impl Loader {
         let hashes: Vec<ContentHash> = reads.iter().map(|(h, _)| h.clone()).collect();
         let mut answers = reads.into_iter().map(|(_, tx)| tx);
         let _ = db
-            .get_entries(&hashes, |_, bytes| {
+            .get_entries(&hashes, |bytes| {
                 if let Some(tx) = answers.next() {
                     let _ = tx.send(bytes);
                 }

@@ -34,7 +34,7 @@ pub fn use_photo(
     Effect::new(move |_| {
         // A photo that could not load tries again when fresh URLs arrive.
         fresh_urls.track();
-        let missing = matches!(photo.get_untracked(), Photo::Missing(_));
+        let missing = photo.with_untracked(|p| matches!(p, Photo::Missing(_)));
         if !start.get() || (started.get_value() && !missing) {
             return;
         }
