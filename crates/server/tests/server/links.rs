@@ -55,13 +55,32 @@ async fn a_revoked_link_is_gone_and_its_mirror_deleted_while_other_links_work() 
         .unwrap();
     assert_eq!(ops.status(), 410);
     // Its mirror is gone from the store, so an outage does not reopen it.
-    assert_eq!(h.http.get(&mirror).send().await.unwrap().status(), 404);
+    // The first visit's mirror write runs after its answer, and may still be
+    // uploading: it checks the link again after its upload and deletes what
+    // it wrote, so the mirror is gone within that upload, and stays gone.
+    mirror_is_gone_for_good(&h, &mirror).await;
 
     // Grandma's link is untouched.
     let (status, body) = json(h.get_manifest(g, Some(grandma_token.as_str())).await).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["images"].as_array().unwrap().len(), 2);
     assert!(!grandma.has_pin);
+}
+
+/// Waits (at most 10 s) for the mirror at `url` to answer 404, then checks
+/// that it still does once any write in flight would have finished.
+async fn mirror_is_gone_for_good(h: &Harness, url: &str) {
+    let status = || async { h.http.get(url).send().await.unwrap().status().as_u16() };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while status().await != 404 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "a revoked link's mirror is still served after 10 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    assert_eq!(status().await, 404, "a revoked link's mirror came back");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
