@@ -83,13 +83,16 @@ impl SignedUrl {
     /// of every URL of every manifest read.
     pub(super) fn is_http(&self) -> bool {
         match &self.0 {
-            Repr::Parts { source, key, .. } if super::host_ends_in(&source.base) => {
-                super::is_http_url(&source.base)
-                    && super::is_graphic(key)
-                    && super::is_graphic(&source.query)
-                    && source.signature.as_deref().is_none_or(super::is_graphic)
+            Repr::Parts { source, key, .. } if super::validate::host_ends_in(&source.base) => {
+                super::validate::is_http_url(&source.base)
+                    && super::validate::is_graphic(key)
+                    && super::validate::is_graphic(&source.query)
+                    && source
+                        .signature
+                        .as_deref()
+                        .is_none_or(super::validate::is_graphic)
             }
-            _ => super::is_http_url(&self.get()),
+            _ => super::validate::is_http_url(&self.get()),
         }
     }
 }
@@ -233,7 +236,7 @@ mod tests {
             });
             let key: Arc<str> = key.into();
             let url = SignedUrl::of_parts(&source, &key, Some(signature));
-            prop_assert_eq!(url.is_http(), super::super::is_http_url(&url.get()));
+            prop_assert_eq!(url.is_http(), super::super::validate::is_http_url(&url.get()));
         }
     }
 }
