@@ -78,6 +78,46 @@ test('tabbing through the grid on a phone never leaves the focus under the selec
   }
 });
 
+// WCAG 2.5.8 (Target Size): the bar floats over the grid, so at load it
+// covers part of some photo's buttons, wherever a screen's height cuts the
+// grid. Checkers (axe, and Lighthouse with it) must still find every
+// button a large enough target, at every height of a phone's screen.
+test('on a phone the selection bar over the grid leaves every button a large enough target', async ({ page, studio }) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize({ width: 390, height: 700 });
+  const gallery = new GalleryPage(page);
+  await gallery.open(studio.link);
+  await gallery.expectAllThumbnailsRendered(12);
+  let covered = 0;
+  for (let height = 600; height <= 844; height += 16) {
+    await page.setViewportSize({ width: 390, height });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    // The bar really is over some photo's button at this height.
+    covered += await page.evaluate(() => {
+      const bar = document.querySelector('.selection-bar')!.getBoundingClientRect();
+      return [...document.querySelectorAll('.grid button')].some((b) => {
+        const r = b.getBoundingClientRect();
+        return r.top < bar.top && r.bottom > bar.top;
+      }) ? 1 : 0;
+    });
+    const results = await new AxeBuilder({ page }).withRules(['target-size']).analyze();
+    const small = results.violations.flatMap((v) => v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary}`));
+    expect(small, `target-size at 390x${height}`).toEqual([]);
+  }
+  expect(covered, 'screen heights at which the bar covers part of a button').toBeGreaterThan(0);
+  // The last photos still scroll clear of the bar.
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await expect
+    .poll(() =>
+      page.evaluate(() => {
+        const bar = document.querySelector('.selection-bar')!.getBoundingClientRect();
+        const last = document.querySelector('.grid li[aria-posinset="12"]');
+        return last ? bar.top - last.getBoundingClientRect().bottom : -1;
+      }),
+    { message: 'room between the last photo and the bar, scrolled to the end' })
+    .toBeGreaterThanOrEqual(0);
+});
+
 test('the home page, with its link box and a mistake explained, has no serious accessibility violations', async ({ page, studio }) => {
   await page.goto(new URL('/', studio.origin).href);
   // The page's language and its line for browsers without JavaScript come
