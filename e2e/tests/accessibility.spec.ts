@@ -41,21 +41,29 @@ for (const scheme of ['light', 'dark'] as const) {
   });
 }
 
+// The 12-photo gallery on a phone, at the top, at each of 16 screen heights
+// (390 x 600-844): wherever a height cuts the grid, the selection bar lies
+// over a different part of it.
+async function atEachPhoneHeight(page: Page, link: string, each: (height: number) => Promise<void>) {
+  await page.setViewportSize({ width: 390, height: 700 });
+  const gallery = new GalleryPage(page);
+  await gallery.open(link);
+  await gallery.expectAllThumbnailsRendered(12);
+  await expect(page.locator('.selection-bar')).toBeVisible();
+  for (let height = 600; height <= 844; height += 16) {
+    await page.setViewportSize({ width: 390, height });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await each(height);
+  }
+}
+
 // WCAG 2.4.11 (Focus Not Obscured): the selection bar stays on screen at
 // the bottom, over the grid; a keyboard user tabbing through the photos
 // must never have the focused control hidden under it.
 test('tabbing through the grid on a phone never leaves the focus under the selection bar', async ({ page, studio }) => {
   test.setTimeout(120_000);
-  await page.setViewportSize({ width: 390, height: 700 });
-  const gallery = new GalleryPage(page);
-  await gallery.open(studio.link);
-  await gallery.expectAllThumbnailsRendered(12);
-  await expect(page.locator('.selection-bar')).toBeVisible();
-  // Screens of several heights, so that some tile ends up whole on screen
-  // but under the bar.
-  for (let height = 600; height <= 844; height += 16) {
-    await page.setViewportSize({ width: 390, height });
-    await page.evaluate(() => window.scrollTo(0, 0));
+  // Some tile ends up whole on screen but under the bar at some height.
+  await atEachPhoneHeight(page, studio.link, async (height) => {
     await page.locator('.grid .tile').first().focus();
     let checked = 0;
     for (let i = 0; i < 60; i++) {
@@ -75,7 +83,7 @@ test('tabbing through the grid on a phone never leaves the focus under the selec
     }
     // Every photo's tile and its two buttons, up to the bar.
     expect(checked).toBeGreaterThanOrEqual(12 * 3 - 1);
-  }
+  });
 });
 
 // WCAG 2.5.8 (Target Size): the bar floats over the grid, so at load it
@@ -84,14 +92,8 @@ test('tabbing through the grid on a phone never leaves the focus under the selec
 // button a large enough target, at every height of a phone's screen.
 test('on a phone the selection bar over the grid leaves every button a large enough target', async ({ page, studio }) => {
   test.setTimeout(120_000);
-  await page.setViewportSize({ width: 390, height: 700 });
-  const gallery = new GalleryPage(page);
-  await gallery.open(studio.link);
-  await gallery.expectAllThumbnailsRendered(12);
   let covered = 0;
-  for (let height = 600; height <= 844; height += 16) {
-    await page.setViewportSize({ width: 390, height });
-    await page.evaluate(() => window.scrollTo(0, 0));
+  await atEachPhoneHeight(page, studio.link, async (height) => {
     // The bar really is over some photo's button at this height.
     covered += await page.evaluate(() => {
       const bar = document.querySelector('.selection-bar')!.getBoundingClientRect();
@@ -103,7 +105,7 @@ test('on a phone the selection bar over the grid leaves every button a large eno
     const results = await new AxeBuilder({ page }).withRules(['target-size']).analyze();
     const small = results.violations.flatMap((v) => v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary}`));
     expect(small, `target-size at 390x${height}`).toEqual([]);
-  }
+  });
   expect(covered, 'screen heights at which the bar covers part of a button').toBeGreaterThan(0);
   // The last photos still scroll clear of the bar.
   await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
