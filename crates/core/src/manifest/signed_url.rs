@@ -13,6 +13,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::compact::Source;
+use super::validate::{host_ends_in, is_graphic, is_http_url};
 use crate::ids::push_hex;
 
 /// A signed GET URL straight to the object store or CDN.
@@ -83,16 +84,13 @@ impl SignedUrl {
     /// of every URL of every manifest read.
     pub(super) fn is_http(&self) -> bool {
         match &self.0 {
-            Repr::Parts { source, key, .. } if super::validate::host_ends_in(&source.base) => {
-                super::validate::is_http_url(&source.base)
-                    && super::validate::is_graphic(key)
-                    && super::validate::is_graphic(&source.query)
-                    && source
-                        .signature
-                        .as_deref()
-                        .is_none_or(super::validate::is_graphic)
+            Repr::Parts { source, key, .. } if host_ends_in(&source.base) => {
+                is_http_url(&source.base)
+                    && is_graphic(key)
+                    && is_graphic(&source.query)
+                    && source.signature.as_deref().is_none_or(is_graphic)
             }
-            _ => super::validate::is_http_url(&self.get()),
+            _ => is_http_url(&self.get()),
         }
     }
 }
@@ -236,7 +234,7 @@ mod tests {
             });
             let key: Arc<str> = key.into();
             let url = SignedUrl::of_parts(&source, &key, Some(signature));
-            prop_assert_eq!(url.is_http(), super::super::validate::is_http_url(&url.get()));
+            prop_assert_eq!(url.is_http(), is_http_url(&url.get()));
         }
     }
 }
