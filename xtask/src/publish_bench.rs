@@ -6,6 +6,9 @@
 //! are generated once into `target/bench-publish/`. Both sides read them into
 //! memory first, then make thumb (400 px, q80) + proof (1600 px, q85) with
 //! EXIF rotation, one photo per core at a time, and print photos per second.
+//! Ours is the release build, as a studio runs `proofline` (README: "Release
+//! build"); sharp's native code is its own release build. The dev profile's
+//! debug assertions slow the resizer's loops about twofold.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -34,6 +37,7 @@ pub fn run() -> anyhow::Result<()> {
         images_per_second(cargo().args([
             "run",
             "-q",
+            "--release",
             "-p",
             "proofline-server",
             "--example",

@@ -123,7 +123,9 @@ fn skip_scan(r: &mut impl BufRead) -> io::Result<bool> {
             if buf.is_empty() {
                 return Ok(false);
             }
-            match buf.iter().position(|&b| b == 0xFF) {
+            // memchr: a 24-megapixel photo's scan is about 12 MB, and a
+            // byte-at-a-time search took 4% of publishing it.
+            match memchr::memchr(0xFF, buf) {
                 Some(i) => {
                     r.consume(i + 1);
                     break;

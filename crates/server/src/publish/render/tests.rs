@@ -5,7 +5,7 @@ use std::io::Cursor;
 
 use image::{Rgb, RgbImage, RgbaImage};
 
-use super::exif::exif_orientation;
+use super::exif::{exif_orientation, orient};
 use super::*;
 
 const RED: Rgb<u8> = Rgb([230, 20, 20]);
@@ -71,6 +71,20 @@ fn markers(jpeg: &[u8]) -> Vec<(u8, Vec<u8>)> {
         at += 2 + len;
     }
     found
+}
+
+#[test]
+fn our_quarter_turns_are_images_pixel_for_pixel() {
+    // Odd sizes that cross the 32-pixel tiles; every pixel different.
+    let stored = RgbImage::from_fn(37, 70, |x, y| Rgb([x as u8, y as u8, (x * 7 + y) as u8]));
+    for o in 5..=8u8 {
+        let mut reference = image::DynamicImage::ImageRgb8(stored.clone());
+        reference.apply_orientation(image::metadata::Orientation::from_exif(o).unwrap());
+        assert!(
+            orient(stored.clone(), o) == reference.into_rgb8(),
+            "orientation {o}"
+        );
+    }
 }
 
 #[test]
