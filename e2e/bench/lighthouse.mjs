@@ -4,8 +4,11 @@
 // profile (a cold device). Prints one JSON line: the category scores
 // (0-100), the metrics behind performance, and the audits that failed in
 // accessibility and best practices.
+// PROOFLINE_LIGHTHOUSE_REPORTS=<dir> also keeps each full report there
+// (lhr-<time>.json), for what the figures alone do not say: the LCP
+// element and its phases, the long tasks, the request chains.
 //   PROOFLINE_CHROMIUM_ARGS='["--headless", …]' node bench/lighthouse.mjs <url>
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
@@ -27,6 +30,11 @@ try {
     logLevel: 'error',
     onlyCategories: ['performance', 'accessibility', 'best-practices'],
   });
+  const reports = process.env.PROOFLINE_LIGHTHOUSE_REPORTS;
+  if (reports) {
+    mkdirSync(reports, { recursive: true });
+    writeFileSync(join(reports, `lhr-${Date.now()}.json`), JSON.stringify(lhr));
+  }
   const score = (id) => Math.round((lhr.categories[id]?.score ?? 0) * 100);
   const metric = (id) => lhr.audits[id]?.numericValue;
   const failed = (category) =>
