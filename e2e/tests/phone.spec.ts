@@ -129,6 +129,49 @@ test('at 390 px every tile shows its Favourite and Select whole and apart, stack
   }
 });
 
+test('on a phone the first screen comes first: its rows alone in the first frame, its photos asked for first, the rows below after', async ({ page }) => {
+  const samples = process.env.PROOFLINE_SAMPLES_200;
+  if (!samples) throw new Error('PROOFLINE_SAMPLES_200 is not set: run through `cargo xtask test`');
+  const studio = await startStudio({ samples });
+  try {
+    // The grid's rows in the frame after the first one appeared, each with
+    // its photo's id and where it is.
+    await page.addInitScript(() => {
+      const w = window as unknown as { firstFrame?: { id: string; top: number; bottom: number }[] };
+      const seen = new MutationObserver(() => {
+        if (!document.querySelector('.grid > li')) return;
+        seen.disconnect();
+        requestAnimationFrame(() => {
+          w.firstFrame = [...document.querySelectorAll('.grid > li')].map((li) => {
+            const r = li.getBoundingClientRect();
+            return { id: li.querySelector('.tile')?.id.replace(/^tile-/, '') ?? '', top: r.top, bottom: r.bottom };
+          });
+        });
+      });
+      seen.observe(document, { childList: true, subtree: true });
+    });
+    // Photo ids of the thumbnails asked of the store, in order.
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      const m = r.url().match(/\/([0-9a-f]{16})\/thumb\//);
+      if (m) asked.push(m[1]);
+    });
+    await page.goto(studio.link);
+    await expect(page.getByText('200 photos')).toBeVisible();
+    const first = await page.waitForFunction(() => (window as any).firstFrame).then((h) => h.jsonValue() as Promise<{ id: string; top: number; bottom: number }[]>);
+    const height = page.viewportSize()!.height;
+    expect(first.length).toBeGreaterThan(4);
+    for (const row of first) expect(row.top, `${row.id} was made with the first screen`).toBeLessThan(height);
+    // The rows around the screen follow, and only then their photos.
+    await expect.poll(() => page.locator('.grid > li').evaluateAll((lis, h) => lis.filter((li) => li.getBoundingClientRect().top >= h).length, height)).toBeGreaterThan(0);
+    await expect.poll(() => asked.length).toBeGreaterThan(first.length);
+    const onScreen = new Set(first.map((r) => r.id));
+    expect(asked.slice(0, first.length).every((id) => onScreen.has(id)), JSON.stringify({ asked: asked.slice(0, first.length), onScreen: [...onScreen] })).toBe(true);
+  } finally {
+    await studio.stop();
+  }
+});
+
 test('opening a gallery on a phone moves nothing on screen: no layout shift from the loading screen to the photos', async ({ page, studio }) => {
   // Every layout shift the page records, from before the app starts.
   await page.addInitScript(() => {

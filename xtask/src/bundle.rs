@@ -57,8 +57,11 @@ use anyhow::{Context as _, bail};
 /// from the device in one transaction (scrolling through 10,000 photos:
 /// dropped frames 545 → 215 of 1,168; a phone's warm first thumbnail at
 /// 1,000 photos 1,510 → 1,290 ms), cost 0.6 kB (353,892 → 354,510 B).
+/// Making and painting the first screen's rows before those around it
+/// (Lighthouse on 1,000 photos: total blocking time 439 → 230 ms,
+/// performance 71 → 78) cost 0.8 kB (354,234 → 354,995 B).
 /// Raise it only with a reason in the commit message.
-const CUSTOMER_BUDGET: usize = 354_800;
+const CUSTOMER_BUDGET: usize = 355_300;
 
 /// Brotli bytes of the studio's app (`dist/studio`): opened by the studio
 /// on its own machine; measured at its split.

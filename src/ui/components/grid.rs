@@ -9,6 +9,8 @@
 //! - The lightbox hands back the photo it showed last (`reveal`): the grid
 //!   scrolls to it only if it is off screen, and focuses its tile.
 //! - A focused tile stays rendered while scrolled away, so focus is never lost.
+//! - The first screen's rows are made, painted and their photos asked for
+//!   before the rows around it.
 //! - Photos start loading only when scrolling slows down, so flinging through
 //!   thousands of rows does not queue thousands of downloads.
 //! - A scrubber at the right edge jumps anywhere, saying which photo is there.
@@ -33,7 +35,8 @@ use crate::ui::components::choice_buttons::{ChoiceButton, Toggle};
 use crate::ui::components::filters::Filter;
 use crate::ui::components::tile::Tile;
 
-/// Rows kept in the DOM beyond the screen, above and below, in screens.
+/// Rows kept in the DOM beyond the screen, above and below, in screens
+/// (none until the first screen has been painted).
 const OVERSCAN_SCREENS: f64 = 1.0;
 /// Photos wait for scrolling to stay under a screen per frame for this long.
 const SETTLE_MS: u64 = 120;
@@ -182,11 +185,33 @@ pub fn Grid(
         }
     });
 
+    // The rows on screen come first, alone: the first paint is theirs, and
+    // so are the first downloads (on a phone, those of the rows around it
+    // shared the signal with them). The rows around follow once it is
+    // painted, in a task of their own.
+    let overscan = RwSignal::new(0.0_f64);
+    Effect::new(move |widened: Option<bool>| {
+        if widened == Some(true) || layout.with(|l| l.items.is_empty()) {
+            return widened.unwrap_or(false);
+        }
+        // Called from the frame that lays the first rows out: the next
+        // frame's callback, then a task after its paint.
+        request_animation_frame(move || {
+            set_timeout(
+                move || {
+                    overscan.try_set(OVERSCAN_SCREENS);
+                },
+                std::time::Duration::ZERO,
+            );
+        });
+        true
+    });
+
     // The photo that last had focus stays rendered (see module doc).
     let pinned = RwSignal::new(None::<usize>);
     let near = Memo::new(move |_| {
         let (top, height) = (view_top.get(), view_height.get());
-        let margin = height * OVERSCAN_SCREENS;
+        let margin = height * overscan.get();
         layout.with(|l| l.items_between(top - margin, top + height + margin))
     });
     let rendered = Memo::new(move |_| {
