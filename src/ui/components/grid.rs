@@ -21,7 +21,7 @@ use std::sync::Arc;
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
-use proofline_core::layout::{Layout, Params, aspect, justified};
+use proofline_core::layout::{BUTTONS_SIDE_BY_SIDE, Layout, Params, aspect, justified};
 use proofline_core::route::Route;
 use proofline_core::{ImageId, Manifest};
 use wasm_bindgen::JsCast as _;
@@ -399,6 +399,10 @@ fn place(el: &web_sys::HtmlElement, k: usize, shown: Memo<Vec<usize>>, layout: M
         ),
         None => Default::default(),
     };
+    // Its buttons stacked (style/main.css): a class, not a container query,
+    // which made every tile a container for the browser to lay out apart.
+    let narrow = placed.is_some_and(|p| p.width < BUTTONS_SIDE_BY_SIDE);
+    el.set_class_name(if narrow { "narrow" } else { "" });
     let _ = style.set_property("transform", &transform);
     let _ = style.set_property("width", &width);
     let _ = style.set_property("height", &height);
