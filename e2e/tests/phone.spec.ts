@@ -135,16 +135,17 @@ test('on a phone the first screen comes first: its rows alone in the first frame
   const studio = await startStudio({ samples });
   try {
     // The grid's rows in the frame after the first one appeared, each with
-    // its photo's id and where it is.
+    // its photo's id and its top.
+    type Row = { id: string; top: number };
     await page.addInitScript(() => {
-      const w = window as unknown as { firstFrame?: { id: string; top: number; bottom: number }[] };
+      const w = window as unknown as { firstFrame?: { id: string; top: number }[] };
       const seen = new MutationObserver(() => {
         if (!document.querySelector('.grid > li')) return;
         seen.disconnect();
         requestAnimationFrame(() => {
           w.firstFrame = [...document.querySelectorAll('.grid > li')].map((li) => {
-            const r = li.getBoundingClientRect();
-            return { id: li.querySelector('.tile')?.id.replace(/^tile-/, '') ?? '', top: r.top, bottom: r.bottom };
+            const top = li.getBoundingClientRect().top;
+            return { id: li.querySelector('.tile')?.id.replace(/^tile-/, '') ?? '', top };
           });
         });
       });
@@ -158,7 +159,7 @@ test('on a phone the first screen comes first: its rows alone in the first frame
     });
     await page.goto(studio.link);
     await expect(page.getByText('200 photos')).toBeVisible();
-    const first = await page.waitForFunction(() => (window as any).firstFrame).then((h) => h.jsonValue() as Promise<{ id: string; top: number; bottom: number }[]>);
+    const first = await page.waitForFunction(() => (window as any).firstFrame).then((h) => h.jsonValue() as Promise<Row[]>);
     const height = page.viewportSize()!.height;
     expect(first.length).toBeGreaterThan(4);
     for (const row of first) expect(row.top, `${row.id} was made with the first screen`).toBeLessThan(height);
