@@ -18,6 +18,14 @@ impl Manifest {
         if self.server_time <= 0 {
             return Err(invalid("server_time", "must be a positive Unix time"));
         }
+        if let Some(all) = self.first_of
+            && all as usize <= self.images.len()
+        {
+            return Err(invalid(
+                "first_of",
+                "a first screen's copy lists fewer photos than the gallery has",
+            ));
+        }
         if let Some(url) = &self.mirror
             && !is_http_url(url)
         {
@@ -134,4 +142,27 @@ pub(super) fn host_ends_in(prefix: &str) -> bool {
 /// Printable ASCII only: no spaces, controls or other characters.
 pub(super) fn is_graphic(s: &str) -> bool {
     s.bytes().all(|b| b.is_ascii_graphic())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::sample;
+
+    #[test]
+    fn a_first_screens_copy_must_list_fewer_photos_than_the_gallery_has() {
+        let mut m = sample();
+        m.first_of = Some(3);
+        assert_eq!(m.photo_count(), 3);
+        assert!(m.is_first_screen());
+        m.validate().expect("2 photos of 3");
+        let read = super::Manifest::from_json(&m.to_json()).expect("it reads back");
+        assert_eq!(read.first_of, Some(3));
+        for all in [2, 1] {
+            m.first_of = Some(all);
+            let e = m.validate().expect_err("no fewer photos than it lists");
+            assert!(e.to_string().contains("first_of"), "{e}");
+        }
+        m.first_of = None;
+        assert_eq!(m.photo_count(), 2);
+    }
 }

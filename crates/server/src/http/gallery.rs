@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use proofline_core::expiry::signing_window;
+use proofline_core::manifest::FIRST_SCREEN_QUERY;
 use proofline_core::wording;
 use serde::Serialize;
 
@@ -116,15 +117,21 @@ pub const COMPACT_QUERY: &str = "form=compact";
 /// gallery is unchanged: `signing::cache`), and the link's own fields.
 /// In compact form (version 2) when the request says `?form=compact`, as
 /// the app does; in full (version 1) otherwise, for every other reader.
+/// With `&part=first` too, a large gallery's copy lists only the photos of
+/// a first screen (`Manifest::first_of`), which the app shows while it
+/// asks for the whole.
 async fn get_gallery(
     State(state): State<AppState>,
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let compact = query
-        .as_deref()
-        .is_some_and(|q| q.split('&').any(|p| p == COMPACT_QUERY));
+    let asks = |part: &str| {
+        query
+            .as_deref()
+            .is_some_and(|q| q.split('&').any(|p| p == part))
+    };
+    let (compact, first_screen) = (asks(COMPACT_QUERY), asks(FIRST_SCREEN_QUERY));
     let (id, opened) = authorize(&state, id, &headers).await?;
     let db = state.db.clone();
     let lookup = id.clone();
@@ -159,7 +166,7 @@ async fn get_gallery(
         )
         .await?,
     );
-    let json = images.manifest_json(&manifest, compact)?;
+    let json = images.manifest_json(&manifest, compact, first_screen)?;
     // The mirror is a fallback, written after answering: neither its upload
     // (12 MB at 10,000 photos) nor a store that refuses it may hold up or
     // cost the customer this answer. Until it lands, its URL answers 404 and

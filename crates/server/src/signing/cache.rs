@@ -37,6 +37,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use proofline_core::downloads::Downloads;
 use proofline_core::expiry::SigningWindow;
+use proofline_core::manifest::FIRST_SCREEN_PHOTOS;
 use proofline_core::{GalleryId, Manifest};
 
 use super::{manifest_head, sign_images};
@@ -90,6 +91,9 @@ struct Entry {
 pub struct SignedImages {
     full: Arc<str>,
     compact: Option<Arc<str>>,
+    /// A first screen's photos, compact, and how many the gallery has: for
+    /// a gallery of more than [`FIRST_SCREEN_PHOTOS`] the compact form says.
+    first: Option<(Arc<str>, u32)>,
 }
 
 /// What a cache holds and has done, for logs, benchmarks and tests.
@@ -233,30 +237,52 @@ impl Inner {
 
 impl SignedImages {
     fn of(images: &[proofline_core::Image]) -> anyhow::Result<SignedImages> {
-        let compact = proofline_core::manifest::compact::Photos::of(images);
+        use proofline_core::manifest::compact::Photos;
+        let compact = |images| {
+            Photos::of(images)
+                .map(|c| serde_json::to_string(&c))
+                .transpose()
+        };
+        let first = match images.get(..FIRST_SCREEN_PHOTOS) {
+            Some(first) if images.len() > FIRST_SCREEN_PHOTOS => compact(first)?
+                .map(|json| (json.into(), u32::try_from(images.len()).unwrap_or(u32::MAX))),
+            _ => None,
+        };
         Ok(SignedImages {
             full: serde_json::to_string(images)?.into(),
-            compact: compact
-                .map(|c| serde_json::to_string(&c))
-                .transpose()?
-                .map(Into::into),
+            compact: compact(images)?.map(Into::into),
+            first,
         })
     }
 
     fn bytes(&self) -> usize {
-        self.full.len() + self.compact.as_ref().map_or(0, |c| c.len())
+        self.full.len()
+            + self.compact.as_ref().map_or(0, |c| c.len())
+            + self.first.as_ref().map_or(0, |(f, _)| f.len())
     }
 
     /// `head` (a manifest without photos, with this request's own fields
     /// set) as JSON, these photos in it, compact when asked and possible:
-    /// byte for byte what serialising the whole manifest would give.
-    pub fn manifest_json(&self, head: &Manifest, compact: bool) -> anyhow::Result<Vec<u8>> {
+    /// byte for byte what serialising the whole manifest would give. Asked
+    /// for a compact `first_screen`, a gallery of more photos than a first
+    /// screen's copy lists answers only its first ([`Manifest::first_of`]).
+    pub fn manifest_json(
+        &self,
+        head: &Manifest,
+        compact: bool,
+        first_screen: bool,
+    ) -> anyhow::Result<Vec<u8>> {
         anyhow::ensure!(head.images.is_empty(), "a manifest head has no photos");
-        head.validate()?;
-        let (images, compact) = match (&self.compact, compact) {
-            (Some(photos), true) => (photos, true),
+        let mut head = std::borrow::Cow::Borrowed(head);
+        let (images, compact) = match (&self.compact, &self.first, compact) {
+            (_, Some((first, all)), true) if first_screen => {
+                head.to_mut().first_of = Some(*all);
+                (first, true)
+            }
+            (Some(photos), _, true) => (photos, true),
             _ => (&self.full, false),
         };
+        head.validate()?;
         let json = proofline_core::manifest::splice(&head.to_full_json(), images, compact)
             .ok_or_else(|| anyhow::anyhow!("a manifest head without its empty `images` last"))?;
         Ok(json.into_bytes())
@@ -310,17 +336,17 @@ mod tests {
     fn photos_spliced_into_a_head_are_the_whole_manifest_byte_for_byte() {
         let whole = whole();
         let signed = SignedImages::of(&whole.images).unwrap();
-        let json = signed.manifest_json(&whole.head(), false).unwrap();
+        let json = signed.manifest_json(&whole.head(), false, false).unwrap();
         assert_eq!(String::from_utf8(json).unwrap(), whole.to_full_json());
         // Photos the compact form cannot say are answered in full.
         assert!(signed.compact.is_none());
-        let json = signed.manifest_json(&whole.head(), true).unwrap();
+        let json = signed.manifest_json(&whole.head(), true, true).unwrap();
         assert_eq!(String::from_utf8(json).unwrap(), whole.to_full_json());
     }
 
     #[test]
     fn a_head_with_photos_is_refused() {
         let signed = SignedImages::of(&[]).unwrap();
-        assert!(signed.manifest_json(&whole(), false).is_err());
+        assert!(signed.manifest_json(&whole(), false, false).is_err());
     }
 }

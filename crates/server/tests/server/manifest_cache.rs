@@ -120,18 +120,7 @@ async fn the_app_asks_for_the_compact_form_and_reads_the_same_photos() {
         .await;
     let gallery = report.gallery.as_str();
     let full = visit(&h, gallery, token(&report)).await;
-    let resp = h
-        .http
-        .get(format!(
-            "http://{}/api/galleries/{gallery}?form=compact",
-            h.origin
-        ))
-        .bearer_auth(token(&report))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
-    let body = resp.text().await.unwrap();
+    let compact = visit_compact(&h, gallery, token(&report), "").await;
     let version =
         |body: &str| serde_json::from_str::<serde_json::Value>(body).unwrap()["version"].clone();
     assert_eq!(
@@ -139,9 +128,7 @@ async fn the_app_asks_for_the_compact_form_and_reads_the_same_photos() {
         1,
         "other readers get every photo spelt out"
     );
-    assert_eq!(version(&body), 2);
-    let manifest = Manifest::from_json(&body).expect("a valid manifest");
-    let compact = Answer { body, manifest };
+    assert_eq!(version(&compact.body), 2);
     assert_eq!(compact.manifest.images.len(), 12);
     if compact.window_start(&h) == full.window_start(&h) {
         assert_eq!(
@@ -153,6 +140,84 @@ async fn the_app_asks_for_the_compact_form_and_reads_the_same_photos() {
     assert!(
         small * 3 < whole,
         "photos compact {small} B, in full {whole} B"
+    );
+}
+
+/// A manifest as the app asks for it: compact, with `more` in the query.
+async fn visit_compact(h: &Harness, gallery: &str, token: &str, more: &str) -> Answer {
+    let resp = h
+        .http
+        .get(format!(
+            "http://{}/api/galleries/{gallery}?form=compact{more}",
+            h.origin
+        ))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let body = resp.text().await.unwrap();
+    let manifest = Manifest::from_json(&body).expect("a valid manifest");
+    Answer { body, manifest }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_first_screens_copy_lists_the_first_photos_and_says_how_many_there_are() {
+    use proofline_core::manifest::{FIRST_SCREEN_PHOTOS, FIRST_SCREEN_QUERY};
+    let h = Harness::start(Backend::Embedded).await;
+    let count = FIRST_SCREEN_PHOTOS + 3;
+    let report = h
+        .publish(&proofline_samples::numbered_set(count, 16, 12))
+        .await;
+    let (gallery, token) = (report.gallery.as_str(), token(&report));
+    let before = signings(&h);
+    let first = visit_compact(&h, gallery, token, &format!("&{FIRST_SCREEN_QUERY}")).await;
+    let whole = visit_compact(&h, gallery, token, "").await;
+
+    assert_eq!(first.manifest.first_of, Some(count as u32));
+    assert_eq!(first.manifest.photo_count(), count);
+    assert_eq!(first.manifest.images.len(), FIRST_SCREEN_PHOTOS);
+    assert_eq!(whole.manifest.first_of, None, "the whole manifest says all");
+    assert_eq!(whole.manifest.images.len(), count);
+    if first.window_start(&h) == whole.window_start(&h) {
+        assert_eq!(
+            first.manifest.images[..],
+            whole.manifest.images[..FIRST_SCREEN_PHOTOS],
+            "the same first photos, signed alike"
+        );
+        assert_eq!(signings(&h) - before, 1, "both from one signing");
+    }
+    assert_eq!(first.manifest.title, whole.manifest.title);
+    assert!(
+        first.body.len() < whole.body.len(),
+        "first screen {} B, whole {} B",
+        first.body.len(),
+        whole.body.len()
+    );
+
+    // Readers of the full form are always answered every photo.
+    let resp = h
+        .http
+        .get(format!(
+            "http://{}/api/galleries/{gallery}?{FIRST_SCREEN_QUERY}",
+            h.origin
+        ))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let full = Manifest::from_json(&resp.text().await.unwrap()).unwrap();
+    assert_eq!((full.images.len(), full.first_of), (count, None));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gallery_that_fits_a_first_screen_is_answered_whole() {
+    let h = Harness::start(Backend::Embedded).await;
+    let report = h.publish(&proofline_samples::numbered_set(5, 16, 12)).await;
+    let answer = visit_compact(&h, report.gallery.as_str(), token(&report), "&part=first").await;
+    assert_eq!(
+        (answer.manifest.images.len(), answer.manifest.first_of),
+        (5, None)
     );
 }
 
