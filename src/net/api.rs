@@ -10,6 +10,7 @@ use gloo_net::http::{Request, RequestBuilder};
 use gloo_timers::callback::Timeout;
 use proofline_core::brand::StudioBrand;
 use proofline_core::downloads::Downloads;
+use proofline_core::manifest::FIRST_SCREEN_QUERY;
 use proofline_core::proofing::{ChoicesReply, StudioReport};
 use proofline_core::route::ShareToken;
 use proofline_core::wording;
@@ -73,15 +74,23 @@ impl LoadError {
 /// Fetches the manifest of `gallery` from the studio's origins (the first
 /// that answers; see [`super::failover`]), in compact form (about a quarter
 /// of the bytes: `proofline_core::manifest::compact`), with its text.
+/// With `first_screen`, a large gallery's answer lists only its first
+/// photos (`Manifest::first_of`).
 pub async fn fetch_manifest(
     gallery: &GalleryId,
     token: &ShareToken,
     patience: &Patience<'_>,
+    first_screen: bool,
 ) -> Result<Received, LoadError> {
+    let part = if first_screen {
+        format!("&{FIRST_SCREEN_QUERY}")
+    } else {
+        String::new()
+    };
     let answer = failover::send_patiently(
         gallery.as_str(),
         |origin, signal| {
-            let url = format!("{origin}/api/galleries/{gallery}?form=compact");
+            let url = format!("{origin}/api/galleries/{gallery}?form=compact{part}");
             if let Some((early, abort)) = early::take(&url, token) {
                 // The app's limits apply to it from now on.
                 signal.set_onabort(abort.as_ref());
@@ -589,7 +598,7 @@ mod tests {
             on_slow: &|| (),
             on_status: &|s| status.set(s),
         };
-        let err = fetch_manifest(&gallery, &token, &impatient)
+        let err = fetch_manifest(&gallery, &token, &impatient, false)
             .await
             .unwrap_err();
         assert!(matches!(err, LoadError::NotFound), "{err:?}");

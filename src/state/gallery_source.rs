@@ -13,7 +13,9 @@ use futures::channel::oneshot;
 use futures::future::{Either, select};
 use proofline_core::expiry::{ServerClock, is_usable};
 use proofline_core::route::{LinkKey, ShareToken};
-use proofline_core::wording::{coming_time, expired_message, offline_window_over};
+use proofline_core::wording::{
+    GALLERY_STILL_LOADING, coming_time, expired_message, offline_window_over,
+};
 use proofline_core::{GalleryId, Manifest};
 
 use crate::browser::clock::{local_time, now_ms, now_secs};
@@ -55,26 +57,65 @@ pub fn offline_until_label(shown: &Shown) -> String {
     ))
 }
 
-/// A copy to show now and, when it is the device's copy confirmed by the
-/// studio ([`Source::Confirmed`]), the studio's own copy still on its way.
+/// A copy to show now and, when it is not yet the studio's whole copy (the
+/// device's, confirmed by the studio: [`Source::Confirmed`]; or the
+/// studio's first screen: [`Manifest::first_of`]), that copy on its way.
 pub struct Loaded {
     pub shown: Shown,
     pub coming: Option<Coming>,
 }
 
-/// The studio's copy of a gallery whose device copy is on screen: its
-/// answer's headers said the link stands; its body is still coming.
+/// The studio's whole copy of a gallery, coming: the device's copy or the
+/// studio's first screen is on screen meanwhile.
 pub struct Coming {
-    answer: oneshot::Receiver<Result<Received, LoadError>>,
+    /// The answer already asked for, when its body is still coming (it
+    /// may be a first screen's copy: then the whole is asked for next).
+    answer: Option<Answer>,
+    /// The first screen's copy on screen: where its mirror is and the clock
+    /// to judge it by, should the studio not answer the whole.
+    first_screen: Option<(Option<String>, ServerClock)>,
+    gallery: GalleryId,
+    token: ShareToken,
     room: Loader,
     link: LinkKey,
 }
 
 impl Coming {
-    /// The studio's copy, once its body has come (and been saved, as
-    /// [`load`] saves what it shows).
+    /// The studio's whole copy once it has come (and been saved, as
+    /// [`load`] saves what it shows); failing the studio, after a first
+    /// screen, the mirror's.
     pub async fn arrive(self) -> Result<Shown, LoadError> {
-        let received = self.answer.await.unwrap_or(Err(LoadError::Unreachable))?;
+        let answered = match self.answer {
+            Some(answer) => Some(answer.await.unwrap_or(Err(LoadError::Unreachable))?),
+            None => None,
+        };
+        let received = match answered {
+            Some(received) if !received.manifest.is_first_screen() => received,
+            _ => {
+                // No whole copy on the device: a large gallery's manifest
+                // is waited for as on a first visit.
+                let patience = Patience {
+                    keep_waiting: &|| self.first_screen.is_some(),
+                    on_slow: &|| (),
+                    on_status: &|_| (),
+                };
+                match fetch_manifest(&self.gallery, &self.token, &patience, false).await {
+                    Ok(received) => received,
+                    Err(e) if !e.may_fall_back() => return Err(e),
+                    Err(e) => {
+                        let Some((Some(mirror), clock)) = self.first_screen else {
+                            return Err(e);
+                        };
+                        let mirrored = fetch_mirror(&mirror).await.map_err(|_| e)?;
+                        if mirrored.manifest.gallery != *self.link.gallery() {
+                            return Err(LoadError::Unreachable);
+                        }
+                        let shown = Shown::new(mirrored, Source::Mirror, clock);
+                        return accept(&self.room, &self.link, shown);
+                    }
+                }
+            }
+        };
         accept(&self.room, &self.link, from_origin(received))
     }
 }
@@ -88,10 +129,13 @@ impl Coming {
 /// is slow (a first visit to a very large gallery), it is waited for, and
 /// `on_slow` is told so the page can say why.
 ///
-/// With `early`, the device's copy is shown as soon as the studio's answer
-/// says the link stands, while its body (a 10,000-photo gallery is about
-/// 1 MB even compressed: seconds on a phone's signal) is still coming.
-/// A withdrawn link still shows nothing: the studio's answer says so first.
+/// With `early` (a page's first load), the studio is asked for its first
+/// screen, and the device's copy is shown as soon as the studio's answer
+/// says the link stands, while its body is still coming; with neither on
+/// the device nor in the answer the whole gallery (a 10,000-photo manifest
+/// is about 1.8 MB even compressed: seconds on a phone's signal), it comes
+/// after ([`Loaded::coming`]). A withdrawn link still shows nothing: the
+/// studio's answer says so first.
 pub async fn load(
     room: &Loader,
     link: &LinkKey,
@@ -101,8 +145,12 @@ pub async fn load(
 ) -> Result<Loaded, LoadError> {
     let db = room.db();
     let (shown, answer) = best_copy(db.as_ref(), link, token, early, on_slow).await?;
-    let coming = answer.map(|answer| Coming {
+    let first_screen = shown.manifest.is_first_screen();
+    let coming = (answer.is_some() || first_screen).then(|| Coming {
         answer,
+        first_screen: first_screen.then(|| (shown.manifest.mirror.clone(), shown.clock)),
+        gallery: link.gallery().clone(),
+        token: token.clone(),
         room: room.clone(),
         link: link.clone(),
     });
@@ -128,7 +176,10 @@ fn accept(room: &Loader, link: &LinkKey, shown: Shown) -> Result<Shown, LoadErro
         let until = offline_until_label(&shown);
         return Err(LoadError::OfflineOver(offline_window_over(&until)));
     }
-    save_soon(room, link, &shown);
+    // A first screen's copy would not show the gallery offline.
+    if !shown.manifest.is_first_screen() {
+        save_soon(room, link, &shown);
+    }
     Ok(shown)
 }
 
@@ -164,7 +215,7 @@ async fn best_copy(
                     }
                 },
             };
-            let _ = answer_tx.send(fetch_manifest(&gallery, &token, &patience).await);
+            let _ = answer_tx.send(fetch_manifest(&gallery, &token, &patience, early).await);
         });
     } else {
         let _ = answer_tx.send(Err(LoadError::Unreachable));
@@ -206,7 +257,7 @@ async fn best_copy(
         && let Some((s, _)) = &saved
         && failover::learn(gallery.as_str(), &s.manifest.origins)
     {
-        match fetch_manifest(gallery, token, &patience).await {
+        match fetch_manifest(gallery, token, &patience, false).await {
             Ok(received) => return Ok((from_origin(received), None)),
             Err(e) if !e.may_fall_back() => return Err(e),
             Err(_) => {}
@@ -299,6 +350,10 @@ const SAVE_DELAY_MS: u32 = 500;
 /// gallery, rather than evict photos on every visit and refresh.
 pub async fn save(room: &Loader, link: &LinkKey, shown: &Shown) -> Result<(), DbError> {
     let Some(db) = room.db() else { return Ok(()) };
+    if shown.manifest.is_first_screen() {
+        // It would not show the gallery offline; the whole copy saves itself.
+        return Err(DbError::Failed(GALLERY_STILL_LOADING.into()));
+    }
     // Whether there is an earlier copy, and the customer's "Save for
     // offline" wish as it is now (kept): read without the copy itself, a
     // large gallery's second 3 MB beside the one on screen.

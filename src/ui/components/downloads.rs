@@ -91,6 +91,8 @@ pub fn DownloadPhotos(manifest: StoredValue<Arc<Manifest>>) -> impl IntoView {
     if downloadable == 0 {
         return None;
     }
+    // Not before the gallery's whole list has come.
+    let first_screen = manifest.with_value(|m| m.is_first_screen());
     let loader = StoredValue::new(expect_context::<Loader>());
     let outbox = expect_context::<Outbox>();
     let state = RwSignal::new(State::Idle);
@@ -159,7 +161,7 @@ pub fn DownloadPhotos(manifest: StoredValue<Arc<Manifest>>) -> impl IntoView {
                     <button
                         type="button"
                         class="action quiet"
-                        disabled=move || n() == 0
+                        disabled=move || n() == 0 || first_screen
                         on:click=move |_| start(choice)
                     >
                         {move || choice.button(n())}

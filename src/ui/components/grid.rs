@@ -43,6 +43,11 @@ const SETTLE_MS: u64 = 120;
 /// The scrubber appears for galleries taller than this many screens.
 const SCRUBBER_SCREENS: f64 = 4.0;
 
+thread_local! {
+    /// The width of the grid last measured, in CSS px.
+    static LAST_WIDTH: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+}
+
 #[component]
 pub fn Grid(
     manifest: StoredValue<Arc<Manifest>>,
@@ -82,7 +87,11 @@ pub fn Grid(
             })
         }
     });
-    let width = RwSignal::new(0.0_f64);
+    // The width the last grid had, until this one's is measured: a grid
+    // made again (the whole list after a first screen) then lays out at
+    // once, instead of being empty for a frame and the page's scroll
+    // clamped to its top.
+    let width = RwSignal::new(LAST_WIDTH.get());
     let layout = Memo::new(move |_| {
         let w = width.get();
         if w <= 0.0 {
@@ -152,7 +161,9 @@ pub fn Grid(
                 return;
             };
             let w = f64::from(el.client_width());
+            LAST_WIDTH.set(w);
             if w == width.get_untracked() {
+                measure();
                 return;
             }
             let top = view_top.get_untracked();

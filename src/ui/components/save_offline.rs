@@ -83,6 +83,7 @@ pub fn SaveOffline(
     shown: RwSignal<Option<Shown>>,
 ) -> impl IntoView {
     let loader = expect_context::<Loader>();
+    let first_screen = manifest.with_value(|m| m.is_first_screen());
     let state = RwSignal::new(State::Idle);
     let abort = StoredValue::new_local(None::<AbortHandle>);
     // The studio sees how many photos each device keeps offline.
@@ -214,7 +215,8 @@ pub fn SaveOffline(
                 match state.get() {
                     State::Idle => {
                         view! {
-                            <button type="button" class="action" on:click=move |_| ask()>
+                            // Not before the gallery's whole list has come.
+                            <button type="button" class="action" on:click=move |_| ask() disabled=first_screen>
                                 {SAVE_FOR_OFFLINE}
                             </button>
                         }

@@ -23,7 +23,7 @@ use proofline_core::route::{LinkKey, Route, ShareToken};
 use proofline_core::wording::labels::CANT_SHOW_GALLERY;
 use proofline_core::wording::{
     LOADING_GALLERY, LOADING_LARGE, OFFLINE_OVER_TITLE, STORAGE_FULL_BANNER,
-    available_offline_until, closing_note, day_time, photo_count,
+    available_offline_until, closing_note, day_time, more_photos_coming, photo_count,
 };
 use proofline_core::{GalleryId, Manifest};
 use send_wrapper::SendWrapper;
@@ -63,6 +63,11 @@ const RETRY_SECS: i64 = 15;
 fn refresh_in(shown: &Shown) -> i64 {
     let server_now = shown.clock.server_now(now_secs());
     match shown.source {
+        // After a first screen the whole list is on its way; ask again only
+        // if it never comes.
+        Source::Origin if shown.manifest.is_first_screen() => {
+            i64::from(BODY_TIMEOUT_MS / 1000) + RETRY_SECS
+        }
         Source::Origin => shown
             .manifest
             .earliest_expiry()
@@ -394,7 +399,7 @@ pub fn GalleryPage(
                                 <header class="gallery-header">
                                     <Cover manifest=m />
                                     <h1>{m.with_value(|m| m.title.clone())}</h1>
-                                    <p class="count">{m.with_value(|m| photo_count(m.images.len()))}</p>
+                                    <p class="count">{m.with_value(|m| photo_count(m.photo_count()))}</p>
                                     <SmallPrint />
                                     {banner}
                                     {closing}
@@ -410,6 +415,12 @@ pub fn GalleryPage(
                                     <Filters filter images=ids />
                                 </header>
                                 <Grid manifest=m base=base.clone() from_grid filter set reveal />
+                                {m.with_value(|m| {
+                                    let more = m.photo_count() - m.images.len();
+                                    (more > 0).then(|| view! {
+                                        <p class="more-coming" role="status">{more_photos_coming(more)}</p>
+                                    })
+                                })}
                                 <SelectionBar manifest=m />
                                 </div>
                                 {move || {

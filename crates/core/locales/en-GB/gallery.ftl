@@ -6,6 +6,13 @@
 loading-gallery = Loading your gallery…
 # What a first visit says while a slow origin prepares a very large gallery.
 loading-large = This gallery is large and still loading — please keep this page open.
+# Under a large gallery's first photos while the list of the others comes.
+more-photos-coming = { $n ->
+    [one] Loading 1 more photo…
+   *[other] Loading { $n } more photos…
+}
+# "Save for offline" asked before the gallery's whole list has come.
+gallery-still-loading = The gallery is still loading; try again in a moment.
 # While the studio page loads.
 loading-studio = Loading the studio page…
 # The device refused to keep more photos, even after evicting others.

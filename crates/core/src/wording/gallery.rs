@@ -252,6 +252,12 @@ mod tests {
     #[test]
     fn loading_messages() {
         assert_eq!(LOADING_GALLERY, "Loading your gallery…");
+        assert_eq!(more_photos_coming(1), "Loading 1 more photo…");
+        assert_eq!(more_photos_coming(9_940), "Loading 9,940 more photos…");
+        assert_eq!(
+            GALLERY_STILL_LOADING,
+            "The gallery is still loading; try again in a moment."
+        );
         assert_eq!(
             LOADING_LARGE,
             "This gallery is large and still loading — please keep this page open."

@@ -56,12 +56,13 @@ pub use errors::{
     pin_locked, server_answered, server_problem, storage_unavailable, wrong_pin,
 };
 pub use gallery::{
-    ALL_SAVED, GALLERY_PIN, HOME_INTRO, HOME_SCREEN_HINT, HOME_TITLE, LOADING_GALLERY,
-    LOADING_LARGE, LOADING_STUDIO, LocalTime, NOT_A_GALLERY_LINK, OFFLINE_OVER_TITLE, OUT_OF_SPACE,
-    PASTE_LINK_LABEL, PIN_EMPTY, PinWords, SAVE_WAITING, SMALL_PRINT, STORAGE_FULL_BANNER,
-    StaleCopy, available_offline_until, clock_time, coming_time, day_time, gallery_not_kept,
-    missing_photo_note, offline_window_over, photo_position, save_offline_question, save_wont_fit,
-    saved_for_offline, saving_progress, scrub_position, stale_copy_banner,
+    ALL_SAVED, GALLERY_PIN, GALLERY_STILL_LOADING, HOME_INTRO, HOME_SCREEN_HINT, HOME_TITLE,
+    LOADING_GALLERY, LOADING_LARGE, LOADING_STUDIO, LocalTime, NOT_A_GALLERY_LINK,
+    OFFLINE_OVER_TITLE, OUT_OF_SPACE, PASTE_LINK_LABEL, PIN_EMPTY, PinWords, SAVE_WAITING,
+    SMALL_PRINT, STORAGE_FULL_BANNER, StaleCopy, available_offline_until, clock_time, coming_time,
+    day_time, gallery_not_kept, missing_photo_note, more_photos_coming, offline_window_over,
+    photo_position, save_offline_question, save_wont_fit, saved_for_offline, saving_progress,
+    scrub_position, stale_copy_banner,
 };
 pub use notify::{submitted_body, submitted_subject};
 pub use numbers::{byte_size, count, photo_count};
