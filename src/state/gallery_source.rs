@@ -92,6 +92,12 @@ impl Coming {
         let received = match answered {
             Some(received) if !received.manifest.is_first_screen() => received,
             _ => {
+                // After a first screen, its photos come first: the whole
+                // list (178 kB compressed at 1,000 photos) would share the
+                // phone's signal with them.
+                if self.first_screen.is_some() {
+                    self.room.quiet(FIRST_SCREEN_PHOTOS_MS).await;
+                }
                 // No whole copy on the device: a large gallery's manifest
                 // is waited for as on a first visit.
                 let patience = Patience {
@@ -119,6 +125,9 @@ impl Coming {
         accept(&self.room, &self.link, from_origin(received))
     }
 }
+
+/// How long the whole list waits at most for a first screen's photos.
+const FIRST_SCREEN_PHOTOS_MS: i64 = 3_000;
 
 /// Loads the best available copy of `link`'s gallery and saves it on the
 /// device for that link.

@@ -265,6 +265,19 @@ impl Loader {
         result
     }
 
+    /// Waits until no download is queued or running (checked every 100 ms,
+    /// so the photos a screen just asked for are in the queue), or for at
+    /// most `cap_ms`.
+    pub async fn quiet(&self, cap_ms: i64) {
+        let until = now_ms() + cap_ms;
+        loop {
+            gloo_timers::future::TimeoutFuture::new(100).await;
+            if self.state.borrow().queue.is_idle() || now_ms() >= until {
+                return;
+            }
+        }
+    }
+
     /// Withdraws every waiting background download (saving was cancelled).
     pub fn cancel_background(&self) {
         self.state

@@ -13,8 +13,8 @@ use proofline_core::placeholder::thumbhash_data_url;
 use crate::state::photo::{Photo, use_photo};
 
 #[component]
-pub fn Cover(manifest: StoredValue<Arc<Manifest>>) -> impl IntoView {
-    let image = manifest.with_value(|m| {
+pub fn Cover(manifest: RwSignal<Arc<Manifest>>) -> impl IntoView {
+    let image = manifest.with_untracked(|m| {
         let cover = m.cover.as_ref()?;
         m.images.iter().find(|i| &i.id == cover).cloned()
     })?;

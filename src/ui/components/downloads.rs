@@ -81,8 +81,8 @@ enum State {
 /// "Download favourites / selected / all": a ZIP of those photos' files,
 /// built on the device. Shown only when this link may download.
 #[component]
-pub fn DownloadPhotos(manifest: StoredValue<Arc<Manifest>>) -> impl IntoView {
-    let downloadable = manifest.with_value(|m| {
+pub fn DownloadPhotos(manifest: RwSignal<Arc<Manifest>>) -> impl IntoView {
+    let downloadable = manifest.with_untracked(|m| {
         m.images
             .iter()
             .filter(|i| i.renditions.download.is_some())
@@ -92,7 +92,7 @@ pub fn DownloadPhotos(manifest: StoredValue<Arc<Manifest>>) -> impl IntoView {
         return None;
     }
     // Not before the gallery's whole list has come.
-    let first_screen = manifest.with_value(|m| m.is_first_screen());
+    let first_screen = move || manifest.with(|m| m.is_first_screen());
     let loader = StoredValue::new(expect_context::<Loader>());
     let outbox = expect_context::<Outbox>();
     let state = RwSignal::new(State::Idle);
@@ -100,7 +100,7 @@ pub fn DownloadPhotos(manifest: StoredValue<Arc<Manifest>>) -> impl IntoView {
     // Each downloadable photo of `choice`, handed to `take`: the buttons
     // count them on every choice made, so nothing is copied for that.
     let chosen = move |choice: ZipChoice, take: &mut dyn FnMut(&Image)| {
-        manifest.with_value(|m| {
+        manifest.with_untracked(|m| {
             outbox.view.with(|v| {
                 m.images
                     .iter()
@@ -117,7 +117,7 @@ pub fn DownloadPhotos(manifest: StoredValue<Arc<Manifest>>) -> impl IntoView {
     let start = move |choice: ZipChoice| {
         let mut images = Vec::new();
         chosen(choice, &mut |i| images.push(i.clone()));
-        let name = manifest.with_value(|m| zip_name(&m.title, &choice.word()));
+        let name = manifest.with_untracked(|m| zip_name(&m.title, &choice.word()));
         let (handle, registration) = AbortHandle::new_pair();
         abort.set_value(Some(handle));
         state.set(State::Building(ZipProgress {
@@ -161,7 +161,7 @@ pub fn DownloadPhotos(manifest: StoredValue<Arc<Manifest>>) -> impl IntoView {
                     <button
                         type="button"
                         class="action quiet"
-                        disabled=move || n() == 0 || first_screen
+                        disabled=move || n() == 0 || first_screen()
                         on:click=move |_| start(choice)
                     >
                         {move || choice.button(n())}

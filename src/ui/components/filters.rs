@@ -30,15 +30,17 @@ impl Filter {
     }
 }
 
+/// The counts follow `manifest`: a first screen's copy counts all the
+/// gallery's photos, and the whole list the rest when it comes.
 #[component]
-pub fn Filters(filter: RwSignal<Filter>, images: Vec<ImageId>) -> impl IntoView {
+pub fn Filters(filter: RwSignal<Filter>, manifest: RwSignal<Arc<Manifest>>) -> impl IntoView {
     let outbox = expect_context::<Outbox>();
-    let images = StoredValue::new(images);
     let button = move |f: Filter, label: &'static str| {
-        let count = move || {
-            outbox
-                .view
-                .with(|v| images.with_value(|ids| ids.iter().filter(|i| f.admits(v, i)).count()))
+        let count = move || match f {
+            Filter::All => manifest.with(|m| m.photo_count()),
+            _ => outbox.view.with(|v| {
+                manifest.with(|m| m.images.iter().filter(|i| f.admits(v, &i.id)).count())
+            }),
         };
         view! {
             <button
@@ -67,42 +69,45 @@ pub fn Filters(filter: RwSignal<Filter>, images: Vec<ImageId>) -> impl IntoView 
 #[component]
 pub fn SetPicker(
     set: RwSignal<Option<String>>,
-    manifest: StoredValue<Arc<Manifest>>,
+    manifest: RwSignal<Arc<Manifest>>,
 ) -> impl IntoView {
-    let sets: Vec<(String, usize)> = manifest.with_value(|m| {
-        let mut sets: Vec<(String, usize)> = Vec::new();
-        for name in m.images.iter().filter_map(|i| i.set.as_ref()) {
-            match sets.iter_mut().find(|(n, _)| n == name) {
-                Some((_, count)) => *count += 1,
-                None => sets.push((name.clone(), 1)),
+    // Made again when the whole list comes after a first screen.
+    move || {
+        let sets: Vec<(String, usize)> = manifest.with(|m| {
+            let mut sets: Vec<(String, usize)> = Vec::new();
+            for name in m.images.iter().filter_map(|i| i.set.as_ref()) {
+                match sets.iter_mut().find(|(n, _)| n == name) {
+                    Some((_, count)) => *count += 1,
+                    None => sets.push((name.clone(), 1)),
+                }
             }
-        }
-        sets
-    });
-    let total = manifest.with_value(|m| m.images.len());
-    let button = move |choice: Option<String>, label: String, count: usize| {
-        let pressed = choice.clone();
-        view! {
-            <button
-                type="button"
-                aria-pressed=move || (set.with(|s| *s == pressed)).to_string()
-                on:click=move |_| set.set(choice.clone())
-            >
-                {label}
-                " "
-                <span class="filter-count">{count}</span>
-            </button>
-        }
-    };
-    (!sets.is_empty()).then(|| {
-        view! {
-            <nav class="filters sets" aria-label=SETS>
-                {button(None, EVERY_SET.into(), total)}
-                {sets
-                    .into_iter()
-                    .map(|(name, n)| button(Some(name.clone()), name, n))
-                    .collect_view()}
-            </nav>
-        }
-    })
+            sets
+        });
+        let total = manifest.with(|m| m.images.len());
+        let button = move |choice: Option<String>, label: String, count: usize| {
+            let pressed = choice.clone();
+            view! {
+                <button
+                    type="button"
+                    aria-pressed=move || (set.with(|s| *s == pressed)).to_string()
+                    on:click=move |_| set.set(choice.clone())
+                >
+                    {label}
+                    " "
+                    <span class="filter-count">{count}</span>
+                </button>
+            }
+        };
+        (!sets.is_empty()).then(|| {
+            view! {
+                <nav class="filters sets" aria-label=SETS>
+                    {button(None, EVERY_SET.into(), total)}
+                    {sets
+                        .into_iter()
+                        .map(|(name, n)| button(Some(name.clone()), name, n))
+                        .collect_view()}
+                </nav>
+            }
+        })
+    }
 }

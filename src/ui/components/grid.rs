@@ -28,7 +28,7 @@ use wasm_bindgen::JsCast as _;
 use wasm_bindgen::closure::Closure;
 
 use proofline_core::wording::labels::PHOTOS;
-use proofline_core::wording::scrub_position;
+use proofline_core::wording::{more_photos_coming, scrub_position};
 
 use crate::state::outbox::Outbox;
 use crate::ui::components::choice_buttons::{ChoiceButton, Toggle};
@@ -50,7 +50,7 @@ thread_local! {
 
 #[component]
 pub fn Grid(
-    manifest: StoredValue<Arc<Manifest>>,
+    manifest: RwSignal<Arc<Manifest>>,
     base: Route,
     from_grid: RwSignal<bool>,
     filter: RwSignal<Filter>,
@@ -60,24 +60,28 @@ pub fn Grid(
     reveal: RwSignal<Option<ImageId>>,
 ) -> impl IntoView {
     let outbox = expect_context::<Outbox>();
-    let (total, aspects) = manifest.with_value(|m| {
-        let aspects: Vec<f64> = m
-            .images
-            .iter()
-            .map(|i| aspect(i.renditions.thumb.width, i.renditions.thumb.height))
-            .collect();
-        (m.images.len(), StoredValue::new(aspects))
+    // Follows the manifest: after a first screen, the whole list adds its
+    // photos below the ones on screen, which stay as they are.
+    let aspects = Memo::new(move |_| {
+        manifest.with(|m| {
+            m.images
+                .iter()
+                .map(|i| aspect(i.renditions.thumb.width, i.renditions.thumb.height))
+                .collect::<Vec<f64>>()
+        })
     });
+    // How many more photos are coming after a first screen.
+    let coming = move || manifest.with(|m| m.photo_count() - m.images.len());
 
     // Manifest indices of the photos the filter and set admit, ascending.
     let shown = Memo::new(move |_| match (filter.get(), set.get()) {
-        (Filter::All, None) => (0..total).collect::<Vec<usize>>(),
+        (Filter::All, None) => (0..aspects.with(Vec::len)).collect::<Vec<usize>>(),
         (f, set) => {
             let in_set = |i: &proofline_core::Image| set.is_none() || i.set == set;
             let admits = |i: &proofline_core::Image| {
                 f == Filter::All || outbox.view.with(|v| f.admits(v, &i.id))
             };
-            manifest.with_value(|m| {
+            manifest.with(|m| {
                 m.images
                     .iter()
                     .enumerate()
@@ -97,8 +101,7 @@ pub fn Grid(
         if w <= 0.0 {
             return Layout::default();
         }
-        let row: Vec<f64> =
-            shown.with(|s| aspects.with_value(|a| s.iter().map(|&k| a[k]).collect()));
+        let row: Vec<f64> = shown.with(|s| aspects.with(|a| s.iter().map(|&k| a[k]).collect()));
         justified(&row, Params::for_width(w))
     });
 
@@ -246,7 +249,7 @@ pub fn Grid(
     Effect::new(move |_| {
         let Some(id) = reveal.get() else { return };
         reveal.set(None);
-        let Some(k) = manifest.with_value(|m| m.images.iter().position(|i| i.id == id)) else {
+        let Some(k) = manifest.with_untracked(|m| m.images.iter().position(|i| i.id == id)) else {
             return;
         };
         let Some(pos) = shown.with_untracked(|s| s.binary_search(&k).ok()) else {
@@ -280,7 +283,7 @@ pub fn Grid(
     });
     let start = Signal::derive(move || !fast.get());
     let tile = move |k: usize| {
-        let image = manifest.with_value(|m| m.images[k].clone());
+        let image = manifest.with_untracked(|m| m.images[k].clone());
         let open = base.with_image(Some(image.id.clone()));
         let (id, alt) = (image.id.clone(), image.alt.clone());
         let row = NodeRef::<html::Li>::new();
@@ -316,6 +319,11 @@ pub fn Grid(
                 {tile(k)}
             </For>
         </ul>
+        // Shown once the photos are laid out, so that it never moves down
+        // the screen.
+        <Show when=move || { coming() > 0 && layout.with(|l| l.height > 0.0) }>
+            <p class="more-coming" role="status">{move || more_photos_coming(coming())}</p>
+        </Show>
         <Scrubber layout shown view_top view_height scrolling list />
     }
 }

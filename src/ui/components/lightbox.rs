@@ -33,29 +33,29 @@ use crate::ui::words::miss_note;
 
 #[component]
 pub fn Lightbox(
-    manifest: StoredValue<Arc<Manifest>>,
+    manifest: RwSignal<Arc<Manifest>>,
     base: Route,
     image: ImageId,
     /// Whether the lightbox was opened by a tile (a history entry was pushed).
     from_grid: RwSignal<bool>,
 ) -> impl IntoView {
     let (index, total) =
-        manifest.with_value(|m| (m.images.iter().position(|i| i.id == image), m.images.len()));
+        manifest.with_untracked(|m| (m.images.iter().position(|i| i.id == image), m.images.len()));
     let Some(index) = index else {
         // An image id the gallery doesn't have: back to the grid.
         replace(&base);
         return ().into_any();
     };
-    let current = manifest.with_value(|m| m.images[index].clone());
+    let current = manifest.with_untracked(|m| m.images[index].clone());
     let neighbour = |delta: isize| -> Option<Route> {
         let i = index.checked_add_signed(delta).filter(|i| *i < total)?;
-        Some(base.with_image(Some(manifest.with_value(|m| m.images[i].id.clone()))))
+        Some(base.with_image(Some(manifest.with_untracked(|m| m.images[i].id.clone()))))
     };
     let (prev, next) = (neighbour(-1), neighbour(1));
     let slideshow = expect_context::<Slideshow>();
     // The slideshow's next photo: the first again after the last.
     let following = proofline_core::slideshow::next(index, total)
-        .map(|i| base.with_image(Some(manifest.with_value(|m| m.images[i].id.clone()))));
+        .map(|i| base.with_image(Some(manifest.with_untracked(|m| m.images[i].id.clone()))));
     let close = {
         let base = base.clone();
         move || {
@@ -176,7 +176,7 @@ pub fn Lightbox(
     {
         let (loader, r) = (
             loader.clone(),
-            manifest.with_value(|m| m.images[i].renditions.proof.clone()),
+            manifest.with_untracked(|m| m.images[i].renditions.proof.clone()),
         );
         leptos::task::spawn_local(async move {
             let _ = loader.load(&r, Priority::Neighbour).await;

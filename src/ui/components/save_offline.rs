@@ -78,12 +78,12 @@ struct Progress {
 /// first if it has none yet).
 #[component]
 pub fn SaveOffline(
-    manifest: StoredValue<Arc<Manifest>>,
+    manifest: RwSignal<Arc<Manifest>>,
     link: LinkKey,
     shown: RwSignal<Option<Shown>>,
 ) -> impl IntoView {
     let loader = expect_context::<Loader>();
-    let first_screen = manifest.with_value(|m| m.is_first_screen());
+    let first_screen = move || manifest.with(|m| m.is_first_screen());
     let state = RwSignal::new(State::Idle);
     let abort = StoredValue::new_local(None::<AbortHandle>);
     // The studio sees how many photos each device keeps offline.
@@ -140,7 +140,7 @@ pub fn SaveOffline(
                 // The room the budget leaves beside the galleries saved for
                 // offline, and no more than the browser says is free (with
                 // IndexedDB's overhead on each photo).
-                let gallery = manifest.with_value(|m| m.gallery.clone());
+                let gallery = manifest.with_untracked(|m| m.gallery.clone());
                 let room = loader.room_for_save(&gallery).await;
                 let free = estimate()
                     .await
@@ -297,8 +297,8 @@ pub fn SaveOffline(
 }
 
 /// Photos not yet fully on the device, and their missing bytes.
-async fn missing(loader: &Loader, manifest: StoredValue<Arc<Manifest>>) -> (usize, u64) {
-    let images = manifest.with_value(|m| m.images.clone());
+async fn missing(loader: &Loader, manifest: RwSignal<Arc<Manifest>>) -> (usize, u64) {
+    let images = manifest.with_untracked(|m| m.images.clone());
     let (mut photos, mut bytes) = (0, 0);
     for image in &images {
         let mut image_missing = false;
@@ -315,10 +315,10 @@ async fn missing(loader: &Loader, manifest: StoredValue<Arc<Manifest>>) -> (usiz
 
 async fn save_all(
     loader: &Loader,
-    manifest: StoredValue<Arc<Manifest>>,
+    manifest: RwSignal<Arc<Manifest>>,
     state: RwSignal<State>,
 ) -> State {
-    let images = manifest.with_value(|m| m.images.clone());
+    let images = manifest.with_untracked(|m| m.images.clone());
     let mut progress = Progress {
         photos: images.len(),
         ..Default::default()

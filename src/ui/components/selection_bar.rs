@@ -14,10 +14,10 @@ use crate::browser::clock::local_time;
 use crate::state::outbox::Outbox;
 
 #[component]
-pub fn SelectionBar(manifest: StoredValue<Arc<Manifest>>) -> impl IntoView {
+pub fn SelectionBar(manifest: RwSignal<Arc<Manifest>>) -> impl IntoView {
     let outbox = expect_context::<Outbox>();
-    let rules = manifest.with_value(|m| m.rules.summary());
-    let locked = manifest.with_value(|m| m.locked_at);
+    let rules = manifest.with_untracked(|m| m.rules.summary());
+    let locked = manifest.with_untracked(|m| m.locked_at);
     let confirming = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
     let count = move || outbox.view.with(|v| v.selected_count());

@@ -23,7 +23,7 @@ use proofline_core::route::{LinkKey, Route, ShareToken};
 use proofline_core::wording::labels::CANT_SHOW_GALLERY;
 use proofline_core::wording::{
     LOADING_GALLERY, LOADING_LARGE, OFFLINE_OVER_TITLE, STORAGE_FULL_BANNER,
-    available_offline_until, closing_note, day_time, more_photos_coming, photo_count,
+    available_offline_until, closing_note, day_time, photo_count,
 };
 use proofline_core::{GalleryId, Manifest};
 use send_wrapper::SendWrapper;
@@ -110,7 +110,7 @@ pub fn GalleryPage(
     // The manifest the gallery on screen reads: a refresh with the same
     // photos swaps it, so the copy it replaces is freed rather than kept
     // for the page's life (at 10,000 photos, about 10 MB of wasm memory).
-    let on_screen = StoredValue::new_local(None::<StoredValue<Arc<Manifest>>>);
+    let on_screen = StoredValue::new_local(None::<RwSignal<Arc<Manifest>>>);
     let first = {
         let (link, token, loader) = (link.clone(), token.clone(), loader.clone());
         LocalResource::new(move || {
@@ -193,13 +193,16 @@ pub fn GalleryPage(
 
     // Background refresh: a fresh copy of the manifest replaces the one
     // shown: only the URLs the page loads from when it shows the same page
-    // ([`Manifest::shows_same`]), the whole gallery again otherwise.
+    // ([`Manifest::shows_same`]), and the photos after them when it is the
+    // whole list of the first screen on screen ([`Manifest::continues`]);
+    // the whole gallery again otherwise.
     let apply = {
         let loader = loader.clone();
         move |shown: Shown| {
             let same_page = status.with_untracked(|s| {
-                s.as_ref()
-                    .is_some_and(|s| s.manifest.shows_same(&shown.manifest))
+                s.as_ref().is_some_and(|s| {
+                    s.manifest.shows_same(&shown.manifest) || shown.manifest.continues(&s.manifest)
+                })
             });
             // A copy hidden when its offline window ran out.
             let hidden = first.with_untracked(|r| matches!(r, Some(Err(_))));
@@ -215,7 +218,7 @@ pub fn GalleryPage(
             if again {
                 next.try_set_value(Some(shown.clone()));
             } else if let Some(m) = on_screen.try_get_value().flatten() {
-                m.try_set_value(Arc::clone(&shown.manifest));
+                m.try_set(Arc::clone(&shown.manifest));
             }
             status.try_set(Some(shown));
             if again {
@@ -385,21 +388,20 @@ pub fn GalleryPage(
                                     first.refetch();
                                 }
                             });
-                            let ids = m.images.iter().map(|i| i.id.clone()).collect::<Vec<_>>();
                             // Downloads wait for the link's download PIN.
                             let download_pin = m.download_pin.then(|| {
                                 let (gallery, token) = pin_target.clone();
                                 let on_pass = Callback::new(move |_| first.refetch());
                                 view! { <PinForm gallery token what=PinFor::Downloads on_pass /> }
                             });
-                            let m = StoredValue::new(m);
+                            let m = RwSignal::new(m);
                             on_screen.set_value(Some(m));
                             view! {
                                 <div class="behind" inert=behind>
                                 <header class="gallery-header">
                                     <Cover manifest=m />
-                                    <h1>{m.with_value(|m| m.title.clone())}</h1>
-                                    <p class="count">{m.with_value(|m| photo_count(m.photo_count()))}</p>
+                                    <h1>{m.with_untracked(|m| m.title.clone())}</h1>
+                                    <p class="count">{move || m.with(|m| photo_count(m.photo_count()))}</p>
                                     <SmallPrint />
                                     {banner}
                                     {closing}
@@ -412,15 +414,9 @@ pub fn GalleryPage(
                                     {download_pin}
                                     <OutboxBadge online />
                                     <SetPicker set manifest=m />
-                                    <Filters filter images=ids />
+                                    <Filters filter manifest=m />
                                 </header>
                                 <Grid manifest=m base=base.clone() from_grid filter set reveal />
-                                {m.with_value(|m| {
-                                    let more = m.photo_count() - m.images.len();
-                                    (more > 0).then(|| view! {
-                                        <p class="more-coming" role="status">{more_photos_coming(more)}</p>
-                                    })
-                                })}
                                 <SelectionBar manifest=m />
                                 </div>
                                 {move || {

@@ -20,6 +20,24 @@ impl Manifest {
     }
 }
 
+impl Manifest {
+    /// `self` is the whole list of `first`, a first screen's copy on screen:
+    /// the same title and cover (one of `first`'s photos, so already
+    /// shown), and `first`'s photos first. The page adds the rest.
+    pub fn continues(&self, first: &Manifest) -> bool {
+        first.is_first_screen()
+            && !self.is_first_screen()
+            && self.title == first.title
+            && self.cover == first.cover
+            && first
+                .cover
+                .as_ref()
+                .is_none_or(|c| first.image(c).is_some())
+            && self.images.len() >= first.images.len()
+            && first.images.iter().zip(&self.images).all(same_photo)
+    }
+}
+
 fn same_photo((a, b): (&Image, &Image)) -> bool {
     fn download(i: &Image) -> Option<&ContentHash> {
         i.renditions.download.as_ref().map(|r| &r.sha256)
@@ -66,6 +84,36 @@ mod tests {
             let mut b = sample();
             change(&mut b);
             assert!(!a.shows_same(&b), "change {n} went unseen");
+        }
+    }
+
+    #[test]
+    fn the_whole_list_continues_its_first_screen() {
+        let whole = sample();
+        let mut first = sample();
+        first.images.truncate(1);
+        first.first_of = Some(2);
+        assert!(whole.continues(&first));
+        assert!(!first.continues(&first), "a first screen is not the whole");
+        assert!(!whole.continues(&whole), "nor continues a whole list");
+
+        let changes: [fn(&mut crate::Manifest); 4] = [
+            |m| m.title.push('!'),
+            |m| m.images[0].renditions.thumb.sha256 = ContentHash::parse(OTHER).unwrap(),
+            |m| m.images.swap(0, 1),
+            // A cover the first screen did not show.
+            |m| m.cover = Some(m.images[1].id.clone()),
+        ];
+        for (n, change) in changes.iter().enumerate() {
+            let mut other = whole.clone();
+            change(&mut other);
+            let mut first = other.clone();
+            if n < 3 {
+                first = sample();
+            }
+            first.images.truncate(1);
+            first.first_of = Some(2);
+            assert!(!other.continues(&first), "change {n} went unseen");
         }
     }
 }
