@@ -75,7 +75,7 @@ pub fn use_photo(
 
 /// How many bytes of URLs the photos shown last may keep: a phone's two
 /// screens of thumbnails and a proof or two, beside what is on screen.
-const RECENT_BYTES: usize = 4 << 20;
+const RECENT_BYTES: usize = 3 << 20;
 
 thread_local! {
     /// The photos shown last, newest at the back, by content hash.

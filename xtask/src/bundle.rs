@@ -59,9 +59,13 @@ use anyhow::{Context as _, bail};
 /// 1,000 photos 1,510 → 1,290 ms), cost 0.6 kB (353,892 → 354,510 B).
 /// Making and painting the first screen's rows before those around it
 /// (Lighthouse on 1,000 photos: total blocking time 439 → 230 ms,
-/// performance 71 → 78) cost 0.8 kB (354,234 → 354,995 B).
+/// performance 71 → 78) cost 0.8 kB (354,234 → 354,995 B). Opening a
+/// large gallery on its first screen's 60 photos and continuing it in place
+/// with the whole list (a phone's cold first thumbnail at 10,000 photos
+/// 11.8 → 2.9 s; Lighthouse on 1,000 photos: LCP 4.8 → 3.9 s) cost 3.5 kB
+/// (354,846 → 358,337 B).
 /// Raise it only with a reason in the commit message.
-const CUSTOMER_BUDGET: usize = 355_300;
+const CUSTOMER_BUDGET: usize = 358_800;
 
 /// Brotli bytes of the studio's app (`dist/studio`): opened by the studio
 /// on its own machine; measured at its split.
