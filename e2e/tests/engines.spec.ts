@@ -3,7 +3,8 @@
 // working with the origin killed; save for offline and review with nothing
 // reachable; select, comment and submit; a PIN link; a revoked link;
 // failover to a second origin; the studio's brand, and a download-PIN link
-// whose ZIP is built in the engine. Debian's firefox-esr and WebKitGTK's
+// whose ZIP is built in the engine; a large gallery opened on its first
+// screen, then whole. Debian's firefox-esr and WebKitGTK's
 // MiniBrowser, driven through ./engines/driver.ts, against real servers. An
 // iPhone runs WebKit whatever the browser.
 import { test, expect, startStudio, startOrigins, createLink } from './fixtures';
@@ -121,6 +122,33 @@ for (const engine of ENGINES) {
         expect(await pressed(b, `Favourite ${names[0]}`)).toBe('true');
         const h = await held(studio.origin, studio.gallery, studio.token);
         expect([h.op_count, favourites(h)]).toEqual([1, 1]);
+      } finally {
+        await studio.stop();
+      }
+    });
+
+    test(`${engine}: a 200-photo gallery opens on its first screen, then shows every photo; the device keeps them all`, async () => {
+      const samples = process.env.PROOFLINE_SAMPLES_200;
+      if (!samples) throw new Error('PROOFLINE_SAMPLES_200 is not set: run through `cargo xtask test`');
+      const studio = await startStudio({ samples });
+      // The grid scrolled to its end holds the 200th photo: the whole list.
+      const everyPhoto = () =>
+        until(b, 'the grid ends on the 200th photo', () => {
+          window.scrollTo(0, document.documentElement.scrollHeight);
+          return !!document.querySelector('.grid li[aria-posinset="200"]') && !document.querySelector('.more-coming');
+        }, null);
+      try {
+        await b.goto(studio.link);
+        await openGallery(b);
+        await untilText(b, '.count', /^200 photos$/);
+        await offlineShell(b);
+        await everyPhoto();
+        expect(await b.run(() => window.scrollY > 0, null)).toBe(true);
+
+        await studio.killOrigin();
+        await b.reload();
+        await untilText(b, '.banner', /Studio server unreachable/);
+        await everyPhoto();
       } finally {
         await studio.stop();
       }

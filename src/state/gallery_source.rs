@@ -138,22 +138,24 @@ const FIRST_SCREEN_PHOTOS_MS: i64 = 3_000;
 /// is slow (a first visit to a very large gallery), it is waited for, and
 /// `on_slow` is told so the page can say why.
 ///
-/// With `early` (a page's first load), the studio is asked for its first
-/// screen, and the device's copy is shown as soon as the studio's answer
-/// says the link stands, while its body is still coming; with neither on
+/// With `early`, the device's copy is shown as soon as the studio's answer
+/// says the link stands, while its body is still coming. With
+/// `first_screen` (a page's first load: nothing of the gallery on screen
+/// yet), the studio is asked for its first screen; then, with neither on
 /// the device nor in the answer the whole gallery (a 10,000-photo manifest
-/// is about 1.8 MB even compressed: seconds on a phone's signal), it comes
+/// is about 0.9 MB even compressed: seconds on a phone's signal), it comes
 /// after ([`Loaded::coming`]). A withdrawn link still shows nothing: the
 /// studio's answer says so first.
 pub async fn load(
     room: &Loader,
     link: &LinkKey,
     token: &ShareToken,
-    early: bool,
+    (early, first_screen): (bool, bool),
     on_slow: Rc<dyn Fn()>,
 ) -> Result<Loaded, LoadError> {
     let db = room.db();
-    let (shown, answer) = best_copy(db.as_ref(), link, token, early, on_slow).await?;
+    let asked = (early, first_screen);
+    let (shown, answer) = best_copy(db.as_ref(), link, token, asked, on_slow).await?;
     let first_screen = shown.manifest.is_first_screen();
     let coming = (answer.is_some() || first_screen).then(|| Coming {
         answer,
@@ -198,7 +200,7 @@ async fn best_copy(
     db: Option<&Db>,
     link: &LinkKey,
     token: &ShareToken,
-    early: bool,
+    (early, first_screen): (bool, bool),
     on_slow: Rc<dyn Fn()>,
 ) -> Result<(Shown, Option<Answer>), LoadError> {
     let gallery = link.gallery();
@@ -224,7 +226,8 @@ async fn best_copy(
                     }
                 },
             };
-            let _ = answer_tx.send(fetch_manifest(&gallery, &token, &patience, early).await);
+            let answer = fetch_manifest(&gallery, &token, &patience, first_screen).await;
+            let _ = answer_tx.send(answer);
         });
     } else {
         let _ = answer_tx.send(Err(LoadError::Unreachable));

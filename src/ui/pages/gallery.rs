@@ -129,11 +129,15 @@ pub fn GalleryPage(
                         coming: None,
                     }),
                     None => {
+                        // A first screen only while nothing is on screen:
+                        // loaded again (a download PIN given), the page
+                        // keeps its photos and place until the whole list.
+                        let first_screen = status.with_untracked(Option::is_none);
                         load(
                             &loader,
                             &link,
                             &token,
-                            true,
+                            (true, first_screen),
                             Rc::new(move || slow.set(true)),
                         )
                         .await
@@ -248,7 +252,7 @@ pub fn GalleryPage(
             let (link, token, loader) = (link.clone(), token.clone(), loader.clone());
             let settle = Rc::clone(&settle);
             leptos::task::spawn_local(async move {
-                let loaded = load(&loader, &link, &token, false, Rc::new(|| ())).await;
+                let loaded = load(&loader, &link, &token, (false, false), Rc::new(|| ())).await;
                 settle(loaded.map(|l| l.shown))
             });
         }
