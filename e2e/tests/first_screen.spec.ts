@@ -57,6 +57,12 @@ test('a large gallery shows its first screen while the rest of its list comes, a
     // a blink: in every frame each tile on screen shows its thumbnail, and
     // the page stays where the customer scrolled it.
     await page.evaluate(() => window.scrollTo(0, 400));
+    await expect
+      .poll(async () => {
+        const on = await gallery.tilesOnScreen();
+        return on.length > 4 && on.every((t) => t.decoded);
+      }, { message: 'the tiles scrolled to show their thumbnails' })
+      .toBe(true);
     await page.evaluate(() => {
       const w = window as unknown as { frames: string[]; watching: boolean };
       [w.frames, w.watching] = [[], true];

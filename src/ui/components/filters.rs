@@ -71,9 +71,11 @@ pub fn SetPicker(
     set: RwSignal<Option<String>>,
     manifest: RwSignal<Arc<Manifest>>,
 ) -> impl IntoView {
-    // Made again when the whole list comes after a first screen.
-    move || {
-        let sets: Vec<(String, usize)> = manifest.with(|m| {
+    // The sets and their counts, and how many photos in all: made again
+    // only when they change (the whole list after a first screen), not
+    // when a refresh brings new URLs.
+    let sets = Memo::new(move |_| {
+        manifest.with(|m| {
             let mut sets: Vec<(String, usize)> = Vec::new();
             for name in m.images.iter().filter_map(|i| i.set.as_ref()) {
                 match sets.iter_mut().find(|(n, _)| n == name) {
@@ -81,9 +83,11 @@ pub fn SetPicker(
                     None => sets.push((name.clone(), 1)),
                 }
             }
-            sets
-        });
-        let total = manifest.with(|m| m.images.len());
+            (sets, m.photo_count())
+        })
+    });
+    move || {
+        let (sets, total) = sets.get();
         let button = move |choice: Option<String>, label: String, count: usize| {
             let pressed = choice.clone();
             view! {
