@@ -62,10 +62,10 @@ use anyhow::{Context as _, bail};
 /// performance 71 → 78) cost 0.8 kB (354,234 → 354,995 B). Opening a
 /// large gallery on its first screen's 60 photos and continuing it in place
 /// with the whole list (a phone's cold first thumbnail at 10,000 photos
-/// 11.8 → 2.9 s; Lighthouse on 1,000 photos: LCP 4.8 → 3.9 s) cost 3.5 kB
-/// (354,846 → 358,337 B).
+/// 11.8 → 2.9 s; Lighthouse on 1,000 photos: LCP 4.8 → 3.9 s) cost
+/// 3.5–4.1 kB (354,846 → 358,337–358,951 B over two builds).
 /// Raise it only with a reason in the commit message.
-const CUSTOMER_BUDGET: usize = 358_800;
+const CUSTOMER_BUDGET: usize = 359_500;
 
 /// Brotli bytes of the studio's app (`dist/studio`): opened by the studio
 /// on its own machine; measured at its split.
