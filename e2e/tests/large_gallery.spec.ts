@@ -19,6 +19,11 @@ test('a 10,000-photo gallery scrolls end to end with a bounded DOM, and Back fro
     await gallery.open(studio.link);
     await expect(page.getByText('10,000 photos')).toBeVisible();
     await expect.poll(async () => (await gallery.tilesOnScreen()).filter((t) => t.decoded).length).toBeGreaterThan(4);
+    // The first screen's 60 photos come first; the whole list follows.
+    await expect(page.locator('.more-coming')).toHaveCount(0, { timeout: 30_000 });
+    await expect
+      .poll(() => page.evaluate(() => document.documentElement.scrollHeight / window.innerHeight), { message: 'screens of photos laid out' })
+      .toBeGreaterThan(100);
 
     // Scroll to the end and back a screen at a time, counting elements.
     const counts = await page.evaluate(async () => {

@@ -240,6 +240,16 @@ async fn best_copy(
     let mut first = None;
     if early && saved.is_some() {
         match select(&mut answer, stands).await {
+            // A first screen's answer, whole before its headers were seen:
+            // the link stands, and the device's copy shows all the photos.
+            Either::Left((Ok(Ok(received)), _)) if received.manifest.is_first_screen() => {
+                if let Some((copy, clock)) = parse_saved(saved.as_ref(), gallery) {
+                    let (tx, answered) = oneshot::channel();
+                    let _ = tx.send(Ok(received));
+                    return Ok((Shown::new(copy, Source::Confirmed, clock), Some(answered)));
+                }
+                first = Some(Ok(Ok(received)));
+            }
             Either::Left((result, _)) => first = Some(result),
             Either::Right((Ok(()), _)) => {
                 if let Some((copy, clock)) = parse_saved(saved.as_ref(), gallery) {

@@ -63,9 +63,10 @@ use anyhow::{Context as _, bail};
 /// large gallery on its first screen's 60 photos and continuing it in place
 /// with the whole list (a phone's cold first thumbnail at 10,000 photos
 /// 11.8 → 2.9 s; Lighthouse on 1,000 photos: LCP 4.8 → 3.9 s) cost
-/// 3.5–4.1 kB (354,846 → 358,337–358,951 B over two builds).
+/// 3.5–4.4 kB (354,846 → 358,337–359,271 B over three builds, the last with
+/// a reload's resumed "Save for offline" waiting for the whole list).
 /// Raise it only with a reason in the commit message.
-const CUSTOMER_BUDGET: usize = 359_500;
+const CUSTOMER_BUDGET: usize = 360_000;
 
 /// Brotli bytes of the studio's app (`dist/studio`): opened by the studio
 /// on its own machine; measured at its split.

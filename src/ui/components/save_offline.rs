@@ -177,17 +177,27 @@ pub fn SaveOffline(
             });
         }
     };
-    // Resume a save that a reload interrupted.
+    // Resume a save that a reload interrupted, once the gallery's whole
+    // list is on screen (not a first screen's photos alone).
+    let resume = RwSignal::new(false);
     {
-        let (loader, start, link) = (loader.clone(), start.clone(), link.clone());
+        let (loader, link) = (loader.clone(), link.clone());
         leptos::task::spawn_local(async move {
             let Some(db) = loader.db() else { return };
-            let wanted = db.gallery_kept(&link).await == Ok(Some(true));
-            if wanted && state.get_untracked() == State::Idle {
-                start();
+            if db.gallery_kept(&link).await == Ok(Some(true)) {
+                resume.try_set(true);
             }
         });
     }
+    Effect::new({
+        let start = start.clone();
+        move |_| {
+            if resume.get() && !first_screen() && state.get_untracked() == State::Idle {
+                resume.set(false);
+                start();
+            }
+        }
+    });
     let full = loader.storage_full;
     let stalled = loader.stalled;
     Effect::new({
