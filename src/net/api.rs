@@ -1,5 +1,5 @@
-//! The studio's API and the manifest mirror: manifests, PINs, choices and
-//! the studio page, each request through [`super::failover`] (or, for the
+//! The studio's API and the manifest mirror: manifests, PINs and choices
+//! (the studio page's requests are in [`super::studio_api`]), each request through [`super::failover`] (or, for the
 //! mirror in object storage, with a short timeout of its own), every
 //! failure a [`LoadError`] or [`SendError`] whose words come from
 //! `proofline_core::wording`.
@@ -8,10 +8,8 @@ use std::sync::Arc;
 
 use gloo_net::http::{Request, RequestBuilder};
 use gloo_timers::callback::Timeout;
-use proofline_core::brand::StudioBrand;
-use proofline_core::downloads::Downloads;
 use proofline_core::manifest::FIRST_SCREEN_QUERY;
-use proofline_core::proofing::{ChoicesReply, StudioReport};
+use proofline_core::proofing::ChoicesReply;
 use proofline_core::route::ShareToken;
 use proofline_core::wording;
 use proofline_core::{GalleryId, Manifest, ManifestError};
@@ -137,14 +135,14 @@ impl Received {
 }
 
 /// Sends a built request (an attempt for [`failover::send`]).
-fn send(
+pub(super) fn send(
     request: Result<Request, gloo_net::Error>,
 ) -> futures::future::LocalBoxFuture<'static, Result<gloo_net::http::Response, ()>> {
     Box::pin(async move { request.map_err(|_| ())?.send().await.map_err(|_| ()) })
 }
 
 /// The body of a 200 from the origins, else why not.
-fn ok_text(answer: Result<Answer, Option<Answer>>) -> Result<String, LoadError> {
+pub(super) fn ok_text(answer: Result<Answer, Option<Answer>>) -> Result<String, LoadError> {
     match answer {
         Ok(a) if a.status == 200 => String::from_utf8(a.body).map_err(|_| LoadError::Server(200)),
         Ok(a) | Err(Some(a)) => Err(refusal(a.status, &String::from_utf8_lossy(&a.body))),
@@ -153,7 +151,11 @@ fn ok_text(answer: Result<Answer, Option<Answer>>) -> Result<String, LoadError> 
 }
 
 /// A GET to the studio's origins for `key`'s gallery: the body of a 200.
-async fn api_get(key: &str, path: &str, token: &ShareToken) -> Result<String, LoadError> {
+pub(super) async fn api_get(
+    key: &str,
+    path: &str,
+    token: &ShareToken,
+) -> Result<String, LoadError> {
     ok_text(
         failover::send(key, |origin, signal| {
             send(
@@ -167,7 +169,7 @@ async fn api_get(key: &str, path: &str, token: &ShareToken) -> Result<String, Lo
 }
 
 /// A POST of `body` as JSON to the studio's origins for `key`'s gallery.
-async fn api_post(
+pub(super) async fn api_post(
     key: &str,
     path: &str,
     token: &ShareToken,
@@ -189,7 +191,7 @@ pub async fn fetch_mirror(url: &str) -> Result<Received, LoadError> {
 }
 
 /// A GET within [`TIMEOUT_MS`]: the body of a 200, else why not.
-async fn get_text(request: RequestBuilder) -> Result<String, LoadError> {
+pub(super) async fn get_text(request: RequestBuilder) -> Result<String, LoadError> {
     let (request, _timeout) = abort_after(request, TIMEOUT_MS);
     let response = request.send().await.map_err(|_| LoadError::Unreachable)?;
     read_text(response).await
@@ -267,192 +269,6 @@ pub async fn submit_pin(
     Ok(())
 }
 
-/// The studio's page: every link's choices (studio token, not a share token).
-pub async fn fetch_studio_report(
-    gallery: &GalleryId,
-    token: &ShareToken,
-) -> Result<StudioReport, LoadError> {
-    let text = api_get(
-        gallery.as_str(),
-        &format!("/api/studio/galleries/{gallery}"),
-        token,
-    )
-    .await?;
-    serde_json::from_str(&text).map_err(|_| LoadError::Server(200))
-}
-
-/// The selected file names as CSV.
-pub async fn fetch_studio_csv(
-    gallery: &GalleryId,
-    token: &ShareToken,
-) -> Result<String, LoadError> {
-    let path = format!("/api/studio/galleries/{gallery}/selection.csv");
-    api_get(gallery.as_str(), &path, token).await
-}
-
-/// Which failover state the studio-wide page uses (no gallery).
-const STUDIO_KEY: &str = "studio";
-
-/// Every gallery (studio-wide token).
-pub async fn fetch_studio_overview(token: &ShareToken) -> Result<Vec<StudioReport>, LoadError> {
-    let text = api_get(STUDIO_KEY, "/api/studio/galleries", token).await?;
-    serde_json::from_str(&text).map_err(|_| LoadError::Server(200))
-}
-
-/// A studio POST with a JSON body; answers the JSON reply.
-async fn studio_post<T: serde::de::DeserializeOwned>(
-    gallery: &GalleryId,
-    path: &str,
-    token: &ShareToken,
-    body: &serde_json::Value,
-) -> Result<T, LoadError> {
-    let text = ok_text(api_post(gallery.as_str(), path, token, body).await)?;
-    serde_json::from_str(&text).map_err(|_| LoadError::Server(200))
-}
-
-/// A new share link's token (shown once: the origin keeps only its hash).
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CreatedLink {
-    pub token: String,
-    /// The link's PIN, shown once.
-    #[serde(default)]
-    pub pin: Option<String>,
-    /// Said when the PIN is short enough to guess.
-    #[serde(default)]
-    pub warning: Option<String>,
-}
-
-/// Makes a share link for a gallery from the studio page.
-pub async fn create_link(
-    gallery: &GalleryId,
-    token: &ShareToken,
-    label: &str,
-    pin: &str,
-    expires: &str,
-    downloads: Downloads,
-) -> Result<CreatedLink, LoadError> {
-    let path = format!("/api/studio/galleries/{gallery}/links");
-    let body = serde_json::json!({
-        "label": label,
-        "pin": pin,
-        "expires": expires,
-        "downloads": downloads,
-    });
-    studio_post(gallery, &path, token, &body).await
-}
-
-/// Changes a gallery's settings from the studio page (`body`: any of
-/// `rules`, `locked`, `expires`); answers the gallery's report as it now is.
-pub async fn save_settings(
-    gallery: &GalleryId,
-    token: &ShareToken,
-    body: &serde_json::Value,
-) -> Result<StudioReport, LoadError> {
-    let path = format!("/api/studio/galleries/{gallery}/settings");
-    studio_post(gallery, &path, token, body).await
-}
-
-/// A change to a link's downloads from the studio page.
-pub enum DownloadsChange {
-    /// What the link may download.
-    Allow(Downloads),
-    /// Its download PIN (empty: none).
-    Pin(String),
-}
-
-/// Changes what a link's customer may download, or its download PIN;
-/// answers the gallery's report as it now is.
-pub async fn set_link_downloads(
-    gallery: &GalleryId,
-    token: &ShareToken,
-    link: &str,
-    change: DownloadsChange,
-) -> Result<StudioReport, LoadError> {
-    let path = format!("/api/studio/galleries/{gallery}/links/{link}/downloads");
-    let body = match change {
-        DownloadsChange::Allow(downloads) => serde_json::json!({ "downloads": downloads }),
-        DownloadsChange::Pin(pin) => serde_json::json!({ "pin": pin }),
-    };
-    studio_post(gallery, &path, token, &body).await
-}
-
-/// The studio page's brand panel: the studio's brand and this gallery's cover.
-pub async fn fetch_brand(
-    gallery: &GalleryId,
-    token: &ShareToken,
-) -> Result<StudioBrand, LoadError> {
-    let path = format!("/api/studio/galleries/{gallery}/brand");
-    let text = api_get(gallery.as_str(), &path, token).await?;
-    serde_json::from_str(&text).map_err(|_| LoadError::Server(200))
-}
-
-/// Saves the panel's name, colour and cover; answers the panel as it now is.
-pub async fn save_brand(
-    gallery: &GalleryId,
-    token: &ShareToken,
-    brand: &StudioBrand,
-) -> Result<StudioBrand, LoadError> {
-    let path = format!("/api/studio/galleries/{gallery}/brand");
-    let body = serde_json::to_value(brand).map_err(|_| LoadError::Server(0))?;
-    studio_post(gallery, &path, token, &body).await
-}
-
-/// Sends the studio's logo file (`None` takes the logo away).
-pub async fn upload_logo(
-    gallery: &GalleryId,
-    token: &ShareToken,
-    file: Option<web_sys::File>,
-) -> Result<StudioBrand, LoadError> {
-    let path = format!("/api/studio/galleries/{gallery}/brand/logo");
-    let answer = failover::send(gallery.as_str(), |origin, signal| {
-        let builder =
-            bearer(Request::post(&format!("{origin}{path}")), token).abort_signal(Some(signal));
-        send(match &file {
-            Some(f) => builder.header("Content-Type", &f.type_()).body(f.clone()),
-            None => builder.body(""),
-        })
-    })
-    .await;
-    serde_json::from_str(&ok_text(answer)?).map_err(|_| LoadError::Server(200))
-}
-
-/// Withdraws a share link; answers the gallery's report as it now is.
-pub async fn revoke_link(
-    gallery: &GalleryId,
-    token: &ShareToken,
-    link: &str,
-) -> Result<StudioReport, LoadError> {
-    let path = format!("/api/studio/galleries/{gallery}/links/{link}/revoke");
-    studio_post(gallery, &path, token, &serde_json::json!({})).await
-}
-
-/// The studio's reply to the comment made by op `to` on `link`; answers
-/// the report as it now is.
-pub async fn reply_to_comment(
-    gallery: &GalleryId,
-    token: &ShareToken,
-    link: &str,
-    to: &str,
-    text: &str,
-) -> Result<StudioReport, LoadError> {
-    let path = format!("/api/studio/galleries/{gallery}/links/{link}/replies");
-    let body = serde_json::json!({ "to": to, "text": text });
-    studio_post(gallery, &path, token, &body).await
-}
-
-/// Sets where link `link`'s reminders go (`None`: nobody); answers the
-/// report as it now is.
-pub async fn set_reminders(
-    gallery: &GalleryId,
-    token: &ShareToken,
-    link: &str,
-    email: Option<&str>,
-) -> Result<StudioReport, LoadError> {
-    let path = format!("/api/studio/galleries/{gallery}/links/{link}/reminders");
-    let body = serde_json::json!({ "email": email });
-    studio_post(gallery, &path, token, &body).await
-}
-
 /// Why a batch of choices was not delivered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {
@@ -498,7 +314,7 @@ pub async fn fetch_choices(
 }
 
 /// The link's token, and its pass if it has a PIN.
-fn bearer(builder: RequestBuilder, token: &ShareToken) -> RequestBuilder {
+pub(super) fn bearer(builder: RequestBuilder, token: &ShareToken) -> RequestBuilder {
     let mut builder = builder.header("Authorization", &format!("Bearer {}", token.as_str()));
     if let Some(pass) = pass::of(token) {
         builder = builder.header("X-Proofline-Pass", &pass);

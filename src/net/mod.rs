@@ -5,8 +5,9 @@
 //!
 //! May import: [`crate::browser`], `proofline_core` and outside crates.
 //!
-//! - [`api`]: the studio's API (manifests, PINs, choices, the studio page)
-//!   and the mirror; every failure a sentence a customer can read.
+//! - [`api`]: the studio's API (manifests, PINs, choices) and the mirror;
+//!   every failure a sentence a customer can read.
+//! - [`studio_api`]: the studio page's requests, through the same helpers.
 //! - [`failover`]: which origin to ask, each with a short timeout.
 //! - [`early`]: taking over `index.html`'s early manifest request.
 //! - [`keys`]: the `localStorage` keys `index.html` reads too.
@@ -19,3 +20,4 @@ pub mod failover;
 pub mod keys;
 pub mod pass;
 pub mod photos;
+pub mod studio_api;

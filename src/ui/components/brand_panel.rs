@@ -9,7 +9,8 @@ use proofline_core::route::ShareToken;
 use proofline_core::wording::errors::too_large_bytes;
 use wasm_bindgen::JsCast;
 
-use crate::net::api::{LoadError, fetch_brand, save_brand, upload_logo};
+use crate::net::api::LoadError;
+use crate::net::studio_api::{fetch_brand, save_brand, upload_logo};
 
 #[component]
 pub fn BrandPanel(gallery: GalleryId, token: ShareToken) -> impl IntoView {

@@ -7,7 +7,8 @@ use proofline_core::GalleryId;
 use proofline_core::proofing::{MAX_COMMENT_CHARS, StudioReport};
 use proofline_core::route::ShareToken;
 
-use crate::net::api::{LoadError, reply_to_comment};
+use crate::net::api::LoadError;
+use crate::net::studio_api::reply_to_comment;
 
 /// One comment of link `link` (its op id `comment`), its replies, and the
 /// reply box. A reply sent replaces the page's `report`.

@@ -10,7 +10,8 @@ use proofline_core::proofing::StudioReport;
 use proofline_core::route::ShareToken;
 use serde_json::json;
 
-use crate::net::api::{LoadError, save_settings};
+use crate::net::api::LoadError;
+use crate::net::studio_api::save_settings;
 
 #[component]
 pub fn GallerySettings(

@@ -9,7 +9,8 @@ use proofline_core::proofing::{LinkReport, StudioReport};
 use proofline_core::route::ShareToken;
 use proofline_core::wording::PIN_EMPTY;
 
-use crate::net::api::{DownloadsChange, LoadError, set_link_downloads};
+use crate::net::api::LoadError;
+use crate::net::studio_api::{DownloadsChange, set_link_downloads};
 
 /// The downloads of `link`; a change replaces the page's `report`.
 #[component]

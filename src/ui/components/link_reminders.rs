@@ -9,7 +9,8 @@ use proofline_core::route::ShareToken;
 use proofline_core::wording::{REMINDERS_HINT, day_time, reminders_line};
 
 use crate::browser::clock::local_time;
-use crate::net::api::{LoadError, set_reminders};
+use crate::net::api::LoadError;
+use crate::net::studio_api::set_reminders;
 
 /// The reminders of `link`; a change replaces the page's `report`.
 #[component]

@@ -20,9 +20,9 @@ use proofline_core::wording::{
 use crate::browser::clock::local_time;
 use crate::browser::hash_route::page_origin;
 use crate::browser::{clipboard, object_url};
-use crate::net::api::{
-    LoadError, create_link, fetch_studio_csv, fetch_studio_overview, fetch_studio_report,
-    revoke_link,
+use crate::net::api::LoadError;
+use crate::net::studio_api::{
+    create_link, fetch_studio_csv, fetch_studio_overview, fetch_studio_report, revoke_link,
 };
 use crate::ui::components::brand_panel::BrandPanel;
 use crate::ui::components::comment_reply::CommentReply;
