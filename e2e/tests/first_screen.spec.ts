@@ -40,12 +40,7 @@ test('a large gallery shows its first screen while the rest of its list comes, a
 
     // The first screen, whole, while the studio's whole list is held back.
     await expect(page.getByText(`${COUNT} photos`)).toBeVisible();
-    await expect
-      .poll(async () => {
-        const on = await gallery.tilesOnScreen();
-        return on.length > 4 && on.every((t) => t.decoded);
-      }, { message: 'every tile on the first screen shows its thumbnail' })
-      .toBe(true);
+    await gallery.expectScreenShown(4, 'every tile on the first screen shows its thumbnail');
     expect(firstScreens).toEqual([FIRST_SCREEN]);
     const coming = page.getByRole('status').filter({ hasText: `Loading ${COUNT - FIRST_SCREEN} more photos…` });
     await expect(coming).toHaveCount(1);
@@ -57,12 +52,7 @@ test('a large gallery shows its first screen while the rest of its list comes, a
     // a blink: in every frame each tile on screen shows its thumbnail, and
     // the page stays where the customer scrolled it.
     await page.evaluate(() => window.scrollTo(0, 400));
-    await expect
-      .poll(async () => {
-        const on = await gallery.tilesOnScreen();
-        return on.length > 4 && on.every((t) => t.decoded);
-      }, { message: 'the tiles scrolled to show their thumbnails' })
-      .toBe(true);
+    await gallery.expectScreenShown(4, 'the tiles scrolled to show their thumbnails');
     await page.evaluate(() => {
       const w = window as unknown as { frames: string[]; watching: boolean };
       [w.frames, w.watching] = [[], true];

@@ -30,12 +30,7 @@ export class GalleryPage {
     const seen = new Set<string>();
     await this.page.evaluate(() => window.scrollTo(0, 0));
     for (;;) {
-      await expect
-        .poll(async () => {
-          const on = await this.tilesOnScreen();
-          return on.length > 0 && on.every((t) => t.decoded);
-        }, { message: 'every tile on screen shows its thumbnail' })
-        .toBe(true);
+      await this.expectScreenShown(0, 'every tile on screen shows its thumbnail');
       for (const t of await this.tilesOnScreen()) seen.add(t.id);
       const moved = await this.page.evaluate(() => {
         const before = window.scrollY;
@@ -45,6 +40,17 @@ export class GalleryPage {
       if (!moved) break;
     }
     expect(seen.size, 'photos seen while scrolling through the grid').toBe(count);
+  }
+
+  /** Waits until more than `fewest` tiles are on screen, each showing its
+   * decoded thumbnail. */
+  async expectScreenShown(fewest: number, message: string) {
+    await expect
+      .poll(async () => {
+        const on = await this.tilesOnScreen();
+        return on.length > fewest && on.every((t) => t.decoded);
+      }, { message })
+      .toBe(true);
   }
 
   /** The tiles intersecting the viewport, with whether their thumbnail is decoded. */
