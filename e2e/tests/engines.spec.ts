@@ -28,14 +28,21 @@ const favourites = (h: Held) => Object.values(h.choices.images).filter((c) => c.
 const selected = (h: Held) => Object.values(h.choices.images).filter((c) => c.selected?.value).length;
 
 /** The names of the photos on the first screen, in grid order, once the
- * gallery's heading and tiles are up (the grid renders only the rows near
- * the screen, and may not have laid out all of those yet). */
+ * gallery's heading and tiles are up and the tiles have stayed the same for
+ * 200 ms (the grid renders only the rows near the screen, and a tick after
+ * its first tiles it may have laid out more of those). */
 async function openGallery(b: EngineBrowser, title = 'Sample wedding'): Promise<string[]> {
-  return until(b, `the gallery "${title}" shows its tiles`, (t) => {
-    const h1 = document.querySelector('h1')?.textContent;
-    const tiles = [...document.querySelectorAll('.grid [aria-label^="Open "]')];
-    return h1 === t && tiles.length > 0 && tiles.map((e) => e.getAttribute('aria-label')!.replace(/^Open /, ''));
-  }, title) as Promise<string[]>;
+  let last = '';
+  for (;;) {
+    const names = (await until(b, `the gallery "${title}" shows its tiles`, (t) => {
+      const h1 = document.querySelector('h1')?.textContent;
+      const tiles = [...document.querySelectorAll('.grid [aria-label^="Open "]')];
+      return h1 === t && tiles.length > 0 && tiles.map((e) => e.getAttribute('aria-label')!.replace(/^Open /, ''));
+    }, title)) as string[];
+    if (names.join('\n') === last) return names;
+    last = names.join('\n');
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 /** Scrolls through the grid a screen at a time and waits until every tile on

@@ -262,6 +262,45 @@ test("the studio's rules: the maximum blocks, submit says what is missing, a loc
   }
 });
 
+test('taps faster than the device saves each count: the maximum holds, a double tap undoes, submit sees the last tap', async ({ page }) => {
+  const studio = await startStudio({ publishArgs: ['--min', '2', '--max', '3'] });
+  try {
+    const gallery = new GalleryPage(page);
+    await gallery.open(studio.link);
+    const names = await photoNames(gallery);
+    const status = page.locator('.selection-status');
+    await expect(status).toHaveText('0 selected · Choose 2 to 3 photos.');
+    // Taps in one task: none of them is saved on the device (IndexedDB
+    // answers later) before the next one is checked.
+    // A name is a tile's button's label, or a button's text.
+    const tap = (names: string[]) =>
+      page.evaluate((ns) => {
+        const buttons = [...document.querySelectorAll('button')];
+        for (const n of ns) buttons.find((b) => b.getAttribute('aria-label') === n || b.textContent === n)!.click();
+      }, names);
+
+    await tap(names.slice(0, 4).map((n) => `Select ${n}`));
+    await expect(page.getByRole('alert').filter({ hasText: 'You have selected the most the studio allows (3). Unselect one to choose another.' })).toBeVisible();
+    await expect(status).toHaveText('3 selected · Choose 2 to 3 photos.');
+    await expect(choice(page, 'Select', names[3])).toHaveAttribute('aria-pressed', 'false');
+
+    await tap([`Favourite ${names[5]}`, `Favourite ${names[5]}`]);
+    await expect(page.locator('.outbox')).toContainText('All choices received by the studio', { timeout: 20_000 });
+    await expect(choice(page, 'Favourite', names[5])).toHaveAttribute('aria-pressed', 'false');
+
+    await tap([`Select ${names[1]}`, `Select ${names[2]}`, 'Submit selection']);
+    await expect(page.getByRole('alert').filter({ hasText: 'Choose 1 more photo: the studio asks for at least 2 (you have 1).' })).toBeVisible();
+    await expect(status).toHaveText('1 selected · Choose 2 to 3 photos.');
+    await expect(page.locator('.outbox')).toContainText('All choices received by the studio', { timeout: 20_000 });
+    const h = await held(studio);
+    const ids = await namesById(studio);
+    expect(summary(h, ids)).toEqual({ favourites: [], selected: [names[0]], comments: [] });
+    expect(h.op_count).toBe(7); // 3 selects + 2 favourites + 2 unselects
+  } finally {
+    await studio.stop();
+  }
+});
+
 test('two tabs of one gallery share their choices and the studio gets each once', async ({ context }) => {
   const studio = await startStudio();
   try {

@@ -147,11 +147,18 @@ impl Outbox {
         let inner = self.inner.get_value();
         let inner = inner.borrow();
         let op = inner.op_for(action.clone(), inner.clock.hlc);
-        let view = self.view.get_untracked();
         inner
             .policy
-            .check(&view, &op, inner.server_now_ms())
+            .check(&inner.intended(), &op, inner.server_now_ms())
             .map_err(|r| r.to_string())
+    }
+
+    /// What the customer has chosen on this page: what is shown, with the
+    /// choices still being saved on the device on top. The rules are
+    /// checked against it and a toggle flips it, so taps faster than the
+    /// device saves each count (a double tap undoes, the maximum holds).
+    pub fn intended(&self) -> Choices {
+        self.inner.get_value().borrow().intended()
     }
 
     /// Records a choice: checked against the studio's rules, saved on the

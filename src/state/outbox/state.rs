@@ -132,6 +132,11 @@ impl Inner {
         describe_choice(&self.names, action)
     }
 
+    /// The confirmed choices with every queued op on top, saved or not.
+    pub(super) fn intended(&self) -> Choices {
+        local_view(&self.confirmed.choices, &self.pending)
+    }
+
     /// Queued ops that are saved (and so may be shown and sent).
     pub(super) fn written(&self) -> impl Iterator<Item = &Op> {
         self.pending

@@ -25,10 +25,10 @@ impl Toggle {
         }
     }
 
-    /// Records the opposite of what is shown now (refused with a notice if
-    /// the studio's rules say no).
+    /// Records the opposite of what the customer last chose (refused with a
+    /// notice if the studio's rules say no).
     pub fn flip(self, outbox: Outbox, image: &ImageId) {
-        let on = !outbox.view.with_untracked(|v| self.is_on(v, image));
+        let on = !self.is_on(&outbox.intended(), image);
         let image = image.clone();
         outbox.record(match self {
             Toggle::Favourite => Action::Favourite { image, on },
