@@ -17,6 +17,7 @@
 //! - [`hash_route`]: the location hash as the app's route, and history.
 //! - [`storage`]: the storage estimate and persistence.
 //! - [`service_worker`]: registering the worker that keeps the app offline.
+//! - [`preview`]: the first screen `index.html` shows before the app runs.
 
 pub mod broadcast;
 pub mod clipboard;
@@ -27,6 +28,7 @@ mod listener;
 pub mod local_storage;
 pub mod network;
 pub mod object_url;
+pub mod preview;
 pub mod random;
 pub mod service_worker;
 pub mod storage;

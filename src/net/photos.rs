@@ -1,29 +1,38 @@
 //! A photo's bytes from object storage: a GET of its signed URL with a
-//! timeout, kept out of the HTTP cache (the device store owns saved bytes).
+//! timeout, kept out of the HTTP cache (the device store owns saved bytes),
+//! except a thumbnail `index.html`'s preview has just put there.
 
-use gloo_net::http::Request;
+use wasm_bindgen::JsCast as _;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::browser::preview;
 
 /// A download gets this long before it counts as failed.
 const FETCH_TIMEOUT_MS: u32 = 20_000;
 
 /// The body of a 200 within [`FETCH_TIMEOUT_MS`]; `None` for any failure
-/// (network, timeout, another status).
+/// (network, timeout, another status). The URL is fetched exactly as given
+/// (gloo-net's request builder would add a `&` to a URL with a query, and
+/// so miss the HTTP cache the preview filled).
 pub async fn fetch_bytes(url: &str) -> Option<Vec<u8>> {
     let controller = web_sys::AbortController::new().ok()?;
-    let signal = controller.signal();
+    let init = web_sys::RequestInit::new();
+    init.set_method("GET");
+    init.set_signal(Some(&controller.signal()));
+    init.set_cache(if preview::loaded(url) {
+        web_sys::RequestCache::Default
+    } else {
+        web_sys::RequestCache::NoStore
+    });
     let timeout = gloo_timers::callback::Timeout::new(FETCH_TIMEOUT_MS, move || controller.abort());
-    let response = Request::get(url)
-        .cache(web_sys::RequestCache::NoStore)
-        .abort_signal(Some(&signal))
-        .send()
-        .await
-        .ok()?;
+    let fetch = web_sys::window()?.fetch_with_str_and_init(url, &init);
+    let response: web_sys::Response = JsFuture::from(fetch).await.ok()?.dyn_into().ok()?;
     if response.status() != 200 {
         return None;
     }
-    let bytes = response.binary().await.ok();
+    let body = JsFuture::from(response.array_buffer().ok()?).await.ok()?;
     drop(timeout);
-    bytes
+    Some(js_sys::Uint8Array::new(&body).to_vec())
 }
 
 #[cfg(test)]

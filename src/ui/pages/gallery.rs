@@ -29,7 +29,7 @@ use proofline_core::{GalleryId, Manifest};
 use send_wrapper::SendWrapper;
 
 use crate::browser::clock::{local_time, now_secs};
-use crate::browser::{network, storage, visibility};
+use crate::browser::{network, preview, storage, visibility};
 use crate::net::api::{LoadError, PinFor};
 use crate::net::failover::BODY_TIMEOUT_MS;
 use crate::state::device_db::{adopt_legacy, device_db};
@@ -245,6 +245,13 @@ pub fn GalleryPage(
             leptos::task::spawn_local(async move { settle(coming.arrive().await) })
         }
     })));
+    // The page (the gallery, or why it cannot be shown) replaces the
+    // preview of the first screen `index.html` showed meanwhile.
+    Effect::new(move |_| {
+        if first.with(Option::is_some) {
+            preview::remove();
+        }
+    });
     let timer = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
     let refresh = {
         let (link, token, loader) = (link.clone(), token.clone(), loader.clone());
