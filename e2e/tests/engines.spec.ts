@@ -121,6 +121,9 @@ for (const engine of ENGINES) {
         await b.goto(studio.link);
         const names = await openGallery(b);
         expect(names.length).toBe(SAMPLE_COUNT);
+        // A first visit: whether or not the preview of the first screen
+        // came before the app, none is left over the app's page.
+        expect(await b.run(() => [!!document.querySelector('#preview'), (window as any).__prooflineShown], null)).toEqual([false, true]);
         expect(await thumbnailsSeen(b)).toBe(SAMPLE_COUNT);
         await lookAt(b, names[2], `3 of ${SAMPLE_COUNT}`);
 
