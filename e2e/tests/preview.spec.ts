@@ -68,6 +68,7 @@ test('a first visit shows the first photos before the app has downloaded; the ap
     const preview = page.locator('#preview');
     await expect(preview).toHaveAttribute('aria-hidden', 'true');
     await expect(preview.locator('.preview-title')).toHaveText('Sample wedding');
+    await expect(preview.locator('.count')).toHaveText('Loading your gallery…');
     const photos = preview.locator('img');
     await expect.poll(() => photos.count()).toBeGreaterThanOrEqual(4);
     await expect

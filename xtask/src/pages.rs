@@ -1,5 +1,5 @@
 //! The customer's words in the app's files outside the wasm: `index.html`
-//! (its language and `<noscript>` line) and `sw.js` (the page the service
+//! (its language, `<noscript>` line and the preview's loading line) and `sw.js` (the page the service
 //! worker shows offline for a gallery never opened on the device). Their
 //! sources hold `{{name}}` where a catalogue message goes; after Trunk has
 //! built `dist`, these are written in from `proofline_core::wording`, so
@@ -10,10 +10,11 @@ use std::path::Path;
 use proofline_core::wording::{gallery, locale};
 
 /// The words each `{{name}}` stands for.
-fn words() -> [(&'static str, &'static str); 4] {
+fn words() -> [(&'static str, &'static str); 5] {
     [
         ("lang", locale::LOCALE),
         ("noscript", gallery::NOSCRIPT),
+        ("loading", gallery::LOADING_GALLERY),
         ("offline-page-title", gallery::OFFLINE_PAGE_TITLE),
         ("offline-page-text", gallery::OFFLINE_PAGE_TEXT),
     ]
