@@ -1,5 +1,6 @@
 //! The customer's words in the app's files outside the wasm: `index.html`
-//! (its language, `<noscript>` line and the preview's loading line) and `sw.js` (the page the service
+//! (its language, `<noscript>` line and the preview's loading line, a
+//! `<meta>` its script reads) and `sw.js` (the page the service
 //! worker shows offline for a gallery never opened on the device). Their
 //! sources hold `{{name}}` where a catalogue message goes; after Trunk has
 //! built `dist`, these are written in from `proofline_core::wording`, so
