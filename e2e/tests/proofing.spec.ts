@@ -185,14 +185,22 @@ for (const first of ['A', 'B'] as const) {
   });
 }
 
+/** Opens the link of a gallery published with `--min 2 --max 3`, which
+ * says its rules with nothing selected yet; answers the photos' names and
+ * the selection's status line. */
+async function openWithRules(page: Page, studio: Studio) {
+  const gallery = new GalleryPage(page);
+  await gallery.open(studio.link);
+  const names = await photoNames(gallery);
+  const status = page.locator('.selection-status');
+  await expect(status).toHaveText('0 selected · Choose 2 to 3 photos.');
+  return { names, status };
+}
+
 test("the studio's rules: the maximum blocks, submit says what is missing, a lock refuses later choices", async ({ page }) => {
   const studio = await startStudio({ publishArgs: ['--min', '2', '--max', '3'] });
   try {
-    const gallery = new GalleryPage(page);
-    await gallery.open(studio.link);
-    const names = await photoNames(gallery);
-    const status = page.locator('.selection-status');
-    await expect(status).toHaveText('0 selected · Choose 2 to 3 photos.');
+    const { names, status } = await openWithRules(page, studio);
 
     for (const n of names.slice(0, 3)) await choice(page, 'Select', n).click();
     await expect(status).toHaveText('3 selected · Choose 2 to 3 photos.');
@@ -265,11 +273,7 @@ test("the studio's rules: the maximum blocks, submit says what is missing, a loc
 test('taps faster than the device saves each count: the maximum holds, a double tap undoes, submit sees the last tap', async ({ page }) => {
   const studio = await startStudio({ publishArgs: ['--min', '2', '--max', '3'] });
   try {
-    const gallery = new GalleryPage(page);
-    await gallery.open(studio.link);
-    const names = await photoNames(gallery);
-    const status = page.locator('.selection-status');
-    await expect(status).toHaveText('0 selected · Choose 2 to 3 photos.');
+    const { names, status } = await openWithRules(page, studio);
     // Taps in one task: none of them is saved on the device (IndexedDB
     // answers later) before the next one is checked.
     // A name is a tile's button's label, or a button's text.
