@@ -56,6 +56,10 @@ const boxes = (page: Page, grid: string, photo: string, n: number) =>
     [grid, photo, n],
   );
 
+/** Where `selector`'s element starts, from the top of the page. */
+const top = (page: Page, selector: string) =>
+  page.evaluate((s) => Math.round(document.querySelector(s)!.getBoundingClientRect().top + scrollY), selector);
+
 test('a first visit shows the first photos before the app has downloaded; the app takes their place and downloads none of them again', async ({ page }) => {
   const studio = await startStudio();
   try {
@@ -78,6 +82,13 @@ test('a first visit shows the first photos before the app has downloaded; the ap
     const shown = await page.evaluate(() => (window as unknown as { __prooflinePreview: string[] }).__prooflinePreview);
     expect(shown.length).toBe(await photos.count());
     const previewed = await boxes(page, '.preview-grid', '.preview-grid img', shown.length);
+    // Its header holds the app header's place, controls as blank shapes.
+    await expect(preview.getByText('Proof gallery by Proofline')).toBeVisible();
+    const shapes = preview.locator('.preview-space button');
+    await expect(shapes.first()).toHaveCSS('color', 'rgba(0, 0, 0, 0)');
+    await page.keyboard.press('Tab');
+    expect(await shapes.evaluateAll((b) => b.includes(document.activeElement!)), 'the shapes take no focus').toBe(false);
+    const previewTop = await top(page, '.preview-grid');
 
     // The app's page replaces it, with the same photos in the same places.
     await release();
@@ -86,6 +97,7 @@ test('a first visit shows the first photos before the app has downloaded; the ap
     await expect(preview).toHaveCount(0);
     await gallery.expectScreenShown(4, 'every tile on the first screen shows its thumbnail');
     expect(await boxes(page, '.grid', '.grid li', shown.length)).toEqual(previewed);
+    expect(await top(page, '.grid'), 'the photos do not move when the app takes over').toBe(previewTop);
 
     // Each previewed thumbnail came from the store once: the app read it
     // from the HTTP cache.

@@ -1,21 +1,28 @@
 //! The customer's words in the app's files outside the wasm: `index.html`
-//! (its language, `<noscript>` line and the preview's loading line, a
-//! `<meta>` its script reads) and `sw.js` (the page the service
-//! worker shows offline for a gallery never opened on the device). Their
-//! sources hold `{{name}}` where a catalogue message goes; after Trunk has
-//! built `dist`, these are written in from `proofline_core::wording`, so
-//! they speak the build's language like the app.
+//! (its language, `<noscript>` line, and the preview's loading line, a
+//! `<meta>` its script reads, and header, a `<template>` it copies) and
+//! `sw.js` (the page the service worker shows offline for a gallery never
+//! opened on the device). Their sources hold `{{name}}` where a catalogue
+//! message goes; after Trunk has built `dist`, these are written in from
+//! `proofline_core::wording`, so they speak the build's language like the
+//! app.
 
 use std::path::Path;
 
-use proofline_core::wording::{gallery, locale};
+use proofline_core::wording::{gallery, labels, locale};
 
 /// The words each `{{name}}` stands for.
-fn words() -> [(&'static str, &'static str); 5] {
+fn words() -> [(&'static str, &'static str); 11] {
     [
         ("lang", locale::LOCALE),
         ("noscript", gallery::NOSCRIPT),
         ("loading", gallery::LOADING_GALLERY),
+        ("small-print", gallery::SMALL_PRINT),
+        ("save-for-offline", labels::SAVE_FOR_OFFLINE),
+        ("all", labels::ALL),
+        ("favourites", labels::FAVOURITES),
+        ("selected", labels::SELECTED),
+        ("commented", labels::COMMENTED),
         ("offline-page-title", gallery::OFFLINE_PAGE_TITLE),
         ("offline-page-text", gallery::OFFLINE_PAGE_TEXT),
     ]
