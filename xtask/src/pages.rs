@@ -1,11 +1,10 @@
 //! The customer's words in the app's files outside the wasm: `index.html`
-//! (its language, `<noscript>` line, and the preview's loading line, a
-//! `<meta>` its script reads, and header, a `<template>` it copies) and
-//! `sw.js` (the page the service worker shows offline for a gallery never
-//! opened on the device). Their sources hold `{{name}}` where a catalogue
-//! message goes; after Trunk has built `dist`, these are written in from
-//! `proofline_core::wording`, so they speak the build's language like the
-//! app.
+//! (its language, `<noscript>` line, and the preview's header, a
+//! `<template>` its script copies) and `sw.js` (the page the service worker
+//! shows offline for a gallery never opened on the device). Their sources
+//! hold `{{name}}` where a catalogue message goes; after Trunk has built
+//! `dist`, these are written in from `proofline_core::wording`, so they
+//! speak the build's language like the app.
 
 use std::path::Path;
 
